@@ -1,0 +1,163 @@
+package org.knng.graph;
+
+import java.util.Arrays;
+import java.util.Objects;
+import org.knng.metric.Metric;
+
+/**
+ * The k nearest neighbours of each row: {@code rows() x k()} neighbour ids and distances, each row
+ * sorted ascending by distance, ties by the smaller id.
+ *
+ * <p>Ids are rows of the searched set: for a graph of one set (self-join) they index that set; for
+ * a query-vs-base search they index the base. When the result {@link #includesSelf() includes
+ * self}, column 0 of row {@code i} is {@code i} itself at distance 0 (scikit-learn's {@code
+ * include_self=True}: the point counts as one of its k neighbours) and the other {@code k - 1} are
+ * its nearest other points; otherwise the point itself never appears, even when other points are
+ * duplicates of it. A row with fewer than {@code k} neighbours is padded with id {@code -1} and
+ * distance +infinity.
+ */
+public final class KnnResult {
+  private final int rows;
+  private final int columns;
+  private final int k;
+  private final int[] ids;
+  private final float[] distances;
+  private final Metric metric;
+  private final boolean includesSelf;
+
+  /**
+   * Wraps neighbour arrays (not copied).
+   *
+   * @param rows number of rows (points or queries)
+   * @param columns size of the set the ids index (the graph's column count)
+   * @param k neighbours per row
+   * @param ids {@code rows * k} neighbour ids, row-major
+   * @param distances {@code rows * k} distances, row-major, ascending within a row
+   * @param metric the metric the distances are in
+   * @param includesSelf whether column 0 of each row is the row itself
+   */
+  public KnnResult(int rows, int columns, int k, int[] ids, float[] distances, Metric metric,
+      boolean includesSelf) {
+    if ((long) rows * k != ids.length || ids.length != distances.length) {
+      throw new IllegalArgumentException("arrays do not hold " + rows + " x " + k + " neighbours");
+    }
+    this.rows = rows;
+    this.columns = columns;
+    this.k = k;
+    this.ids = ids;
+    this.distances = distances;
+    this.metric = Objects.requireNonNull(metric, "metric");
+    this.includesSelf = includesSelf;
+  }
+
+  /** @return number of rows */
+  public int rows() {
+    return rows;
+  }
+
+  /** @return number of points the ids refer to (N for a graph, the base size for a search) */
+  public int columns() {
+    return columns;
+  }
+
+  /** @return neighbours per row */
+  public int k() {
+    return k;
+  }
+
+  /** @return the metric of the distances */
+  public Metric metric() {
+    return metric;
+  }
+
+  /** @return whether column 0 of each row is the row itself at distance 0 */
+  public boolean includesSelf() {
+    return includesSelf;
+  }
+
+  /**
+   * @param row row
+   * @param rank 0 for the nearest
+   * @return the neighbour id, or -1 for padding
+   */
+  public int neighbor(int row, int rank) {
+    Objects.checkIndex(rank, k);
+    return ids[Objects.checkIndex(row, rows) * k + rank];
+  }
+
+  /**
+   * @param row row
+   * @param rank 0 for the nearest
+   * @return the distance in the metric's units
+   */
+  public float distance(int row, int rank) {
+    Objects.checkIndex(rank, k);
+    return distances[Objects.checkIndex(row, rows) * k + rank];
+  }
+
+  /**
+   * @param row row
+   * @return a copy of the row's neighbour ids, nearest first
+   */
+  public int[] neighbors(int row) {
+    int from = Objects.checkIndex(row, rows) * k;
+    return Arrays.copyOfRange(ids, from, from + k);
+  }
+
+  /** @return all ids, row-major {@code rows() x k()} (the backing array; do not modify) */
+  public int[] ids() {
+    return ids;
+  }
+
+  /** @return all distances, row-major {@code rows() x k()} (the backing array; do not modify) */
+  public float[] distances() {
+    return distances;
+  }
+
+  /**
+   * The directed k-NN graph as a {@code rows() x columns()} CSR matrix: an edge from each row to
+   * each of its neighbours (padding skipped), weighted as {@code mode} says. With {@link
+   * #includesSelf()}, the diagonal entry is present (weight 1 or an explicit 0).
+   *
+   * @param mode connectivity (weights 1) or distance
+   * @return the graph
+   */
+  public SparseGraph toGraph(GraphMode mode) {
+    int[] indptr = new int[rows + 1];
+    int nnz = 0;
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < k; j++) {
+        if (ids[r * k + j] >= 0) {
+          nnz++;
+        }
+      }
+      indptr[r + 1] = nnz;
+    }
+    int[] indices = new int[nnz];
+    float[] weights = new float[nnz];
+    long[] keyed = new long[k];
+    for (int r = 0; r < rows; r++) {
+      // Sort the row's entries by column: pack (column, rank) into one long and sort primitives.
+      int n = 0;
+      for (int j = 0; j < k; j++) {
+        int id = ids[r * k + j];
+        if (id >= 0) {
+          keyed[n++] = ((long) id << 32) | j;
+        }
+      }
+      Arrays.sort(keyed, 0, n);
+      int p = indptr[r];
+      for (int e = 0; e < n; e++) {
+        int j = (int) keyed[e];
+        indices[p + e] = (int) (keyed[e] >>> 32);
+        weights[p + e] = mode == GraphMode.CONNECTIVITY ? 1f : distances[r * k + j];
+      }
+    }
+    return new SparseGraph(rows, columns, indptr, indices, weights);
+  }
+
+  @Override
+  public String toString() {
+    return "KnnResult[" + rows + " rows, k=" + k + ", " + metric.id() + (includesSelf ? ", with self" : "") + "]";
+  }
+}

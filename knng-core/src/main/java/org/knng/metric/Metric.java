@@ -1,0 +1,122 @@
+package org.knng.metric;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The distances knng can rank neighbours by. Every distance is reported in the metric's own units:
+ *
+ * <ul>
+ *   <li>{@link #EUCLIDEAN}: the true distance {@code sqrt(sum((x - y)^2))}, not squared;
+ *   <li>{@link #SQEUCLIDEAN}: {@code sum((x - y)^2)};
+ *   <li>{@link #COSINE}: {@code 1 - cos(x, y)}, clamped at 0 (so in {@code [0, 2]}); a vector of
+ *       norm zero has no direction and is rejected;
+ *   <li>{@link #INNER_PRODUCT}: {@code -dot(x, y)}, so that the smallest distance is the largest
+ *       inner product (maximum inner product search); it can be negative;
+ *   <li>{@link #MANHATTAN}: {@code sum(|x - y|)}.
+ * </ul>
+ *
+ * <p>The {@code distance} methods here are the scalar double-precision definitions: engines use
+ * faster float32 kernels for the search and these to re-score the neighbours they keep.
+ */
+public enum Metric {
+  /** True Euclidean (L2) distance. */
+  EUCLIDEAN("euclidean"),
+  /** Squared Euclidean distance. */
+  SQEUCLIDEAN("sqeuclidean"),
+  /** Cosine distance, {@code 1 - cos}. */
+  COSINE("cosine"),
+  /** Negated inner product, for maximum inner product search. */
+  INNER_PRODUCT("inner-product"),
+  /** Manhattan (L1) distance. */
+  MANHATTAN("manhattan");
+
+  private final String id;
+
+  Metric(String id) {
+    this.id = id;
+  }
+
+  /** @return the name used on the command line and in files, e.g. {@code inner-product} */
+  public String id() {
+    return id;
+  }
+
+  /**
+   * Looks a metric up by its {@link #id()} (case-insensitive; {@code _} is read as {@code -}).
+   *
+   * @param name e.g. {@code "cosine"}
+   * @return the metric
+   * @throws IllegalArgumentException naming the valid choices if there is no such metric
+   */
+  public static Metric parse(String name) {
+    String key = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+    for (Metric m : values()) {
+      if (m.id.equals(key)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("unknown metric '" + name + "' (expected one of " + choices() + ")");
+  }
+
+  /** @return the valid names, comma-separated */
+  public static String choices() {
+    return Arrays.stream(values()).map(Metric::id).collect(Collectors.joining(", "));
+  }
+
+  /**
+   * The distance between two vectors, computed in double precision from the definition.
+   *
+   * @param a first array
+   * @param aOffset start of the first vector in {@code a}
+   * @param b second array
+   * @param bOffset start of the second vector in {@code b}
+   * @param dimension number of values per vector
+   * @return the distance in this metric's units
+   */
+  public double distance(float[] a, int aOffset, float[] b, int bOffset, int dimension) {
+    switch (this) {
+      case EUCLIDEAN:
+        return Math.sqrt(squaredEuclidean(a, aOffset, b, bOffset, dimension));
+      case SQEUCLIDEAN:
+        return squaredEuclidean(a, aOffset, b, bOffset, dimension);
+      case COSINE: {
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < dimension; i++) {
+          double x = a[aOffset + i];
+          double y = b[bOffset + i];
+          dot += x * y;
+          na += x * x;
+          nb += y * y;
+        }
+        return Math.max(0.0, 1.0 - dot / (Math.sqrt(na) * Math.sqrt(nb)));
+      }
+      case INNER_PRODUCT: {
+        double dot = 0;
+        for (int i = 0; i < dimension; i++) {
+          dot += (double) a[aOffset + i] * b[bOffset + i];
+        }
+        return -dot;
+      }
+      case MANHATTAN: {
+        double sum = 0;
+        for (int i = 0; i < dimension; i++) {
+          sum += Math.abs((double) a[aOffset + i] - b[bOffset + i]);
+        }
+        return sum;
+      }
+      default:
+        throw new AssertionError(this);
+    }
+  }
+
+  private static double squaredEuclidean(float[] a, int aOffset, float[] b, int bOffset, int dimension) {
+    double sum = 0;
+    for (int i = 0; i < dimension; i++) {
+      double d = (double) a[aOffset + i] - b[bOffset + i];
+      sum += d * d;
+    }
+    return sum;
+  }
+}

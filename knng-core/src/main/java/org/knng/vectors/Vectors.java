@@ -1,0 +1,150 @@
+package org.knng.vectors;
+
+import java.util.Objects;
+
+/**
+ * A dense, immutable-by-convention set of {@code size()} float32 vectors of one dimension, stored
+ * row-major in a single contiguous array.
+ *
+ * <p>Every value is checked to be finite when a {@code Vectors} is created: an engine never sees a
+ * NaN or an infinity, and the error names the offending row and column.
+ *
+ * <pre>{@code
+ * Vectors points = Vectors.of(new float[][] {{0f, 0f}, {1f, 0f}, {0f, 2f}});
+ * Vectors same = Vectors.wrap(new float[] {0f, 0f, 1f, 0f, 0f, 2f}, 2);
+ * }</pre>
+ */
+public final class Vectors {
+  private final float[] data;
+  private final int size;
+  private final int dimension;
+
+  private Vectors(float[] data, int size, int dimension) {
+    this.data = data;
+    this.size = size;
+    this.dimension = dimension;
+  }
+
+  /**
+   * Copies rows of equal length into a new contiguous store.
+   *
+   * @param rows one array per vector, all of the same length (at least 1)
+   * @return the vectors
+   * @throws IllegalArgumentException if there are no rows, the rows differ in length, or a value is
+   *     NaN or infinite (the message names the row and column)
+   */
+  public static Vectors of(float[][] rows) {
+    Objects.requireNonNull(rows, "rows");
+    if (rows.length == 0) {
+      throw new IllegalArgumentException("no vectors: at least one row is needed");
+    }
+    int dimension = rows[0].length;
+    if (dimension == 0) {
+      throw new IllegalArgumentException("row 0 has dimension 0: vectors need at least one value");
+    }
+    long total = (long) rows.length * dimension;
+    checkCapacity(rows.length, dimension);
+    float[] data = new float[(int) total];
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i].length != dimension) {
+        throw new IllegalArgumentException(
+            "row " + i + " has " + rows[i].length + " values, expected " + dimension + " as in row 0");
+      }
+      System.arraycopy(rows[i], 0, data, i * dimension, dimension);
+    }
+    return wrap(data, dimension);
+  }
+
+  /**
+   * Uses a flat row-major array as the store, without copying it. The caller must not change the
+   * array while the vectors are in use.
+   *
+   * @param data {@code size * dimension} values, row after row
+   * @param dimension values per vector (at least 1); {@code data.length} must be a multiple of it
+   * @return the vectors
+   * @throws IllegalArgumentException if the length is not a positive multiple of {@code dimension},
+   *     or a value is NaN or infinite (the message names the row and column)
+   */
+  public static Vectors wrap(float[] data, int dimension) {
+    Objects.requireNonNull(data, "data");
+    if (dimension < 1) {
+      throw new IllegalArgumentException("dimension must be at least 1, got " + dimension);
+    }
+    if (data.length == 0 || data.length % dimension != 0) {
+      throw new IllegalArgumentException(
+          "array of " + data.length + " values is not a positive multiple of dimension " + dimension);
+    }
+    int size = data.length / dimension;
+    for (int i = 0; i < data.length; i++) {
+      float v = data[i];
+      if (!Float.isFinite(v)) {
+        throw new IllegalArgumentException(
+            "row " + (i / dimension) + ", column " + (i % dimension) + ": value is " + v
+                + " (only finite values are allowed)");
+      }
+    }
+    return new Vectors(data, size, dimension);
+  }
+
+  /**
+   * Throws if {@code size x dimension} values do not fit in one Java array.
+   *
+   * @param size number of vectors
+   * @param dimension values per vector
+   * @throws IllegalArgumentException if the product exceeds the largest array length
+   */
+  public static void checkCapacity(long size, long dimension) {
+    if (size * dimension > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          size + " x " + dimension + " values exceed the " + (Integer.MAX_VALUE - 8)
+              + " that one float array can hold");
+    }
+  }
+
+  /** @return the number of vectors (rows) */
+  public int size() {
+    return size;
+  }
+
+  /** @return the number of values per vector (columns) */
+  public int dimension() {
+    return dimension;
+  }
+
+  /**
+   * The backing row-major array: row {@code i} occupies {@code [i * dimension(), (i + 1) *
+   * dimension())}. Engines read it directly; callers must not modify it.
+   *
+   * @return the backing array (not a copy)
+   */
+  public float[] data() {
+    return data;
+  }
+
+  /**
+   * @param row row index
+   * @param column column index
+   * @return one value
+   */
+  public float get(int row, int column) {
+    Objects.checkIndex(row, size);
+    Objects.checkIndex(column, dimension);
+    return data[row * dimension + column];
+  }
+
+  /**
+   * @param row row index
+   * @return a copy of one vector
+   */
+  public float[] row(int row) {
+    Objects.checkIndex(row, size);
+    float[] out = new float[dimension];
+    System.arraycopy(data, row * dimension, out, 0, dimension);
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "Vectors[" + size + " x " + dimension + "]";
+  }
+}
