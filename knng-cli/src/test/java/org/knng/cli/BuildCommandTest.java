@@ -1,0 +1,226 @@
+package org.knng.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** {@code knng build} run in-process: the options, the outputs and every bad-input error path. */
+class BuildCommandTest {
+  @TempDir Path dir;
+
+  /** Exit code, stdout and stderr of one in-process run. */
+  record Run(int exit, String out, String err) {}
+
+  private Run knng(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private Path csv(String name, String content) throws Exception {
+    Path p = dir.resolve(name);
+    Files.writeString(p, content);
+    return p;
+  }
+
+  /** Four points on a line at x = 0, 1, 3, 7 (plus a header). */
+  private Path line() throws Exception {
+    return csv("line.csv", "x,y\n0,0\n1,0\n3,0\n7,0\n");
+  }
+
+  @Test
+  void writesNeighbourIdsAndDistancesAsNpy() throws Exception {
+    Path in = line();
+    Run r = knng("build", "--input", in.toString(), "--k", "2", "--output", dir.resolve("ids.npy").toString(),
+        "--distances", dir.resolve("dist.npy").toString(), "--quiet");
+    assertEquals(0, r.exit(), r.err());
+    assertEquals("", r.err());
+    // Nearest two other points of x=0,1,3,7; ties (none here) would go to the smaller index.
+    assertArrayEquals(new int[] {1, 2, 0, 2, 1, 0, 2, 1}, readNpyInts(dir.resolve("ids.npy"), 4, 2));
+    assertArrayEquals(new float[] {1, 3, 1, 2, 2, 3, 4, 6}, readNpyFloats(dir.resolve("dist.npy"), 4, 2));
+  }
+
+  @Test
+  void includeSelfPutsThePointFirst() throws Exception {
+    Path in = line();
+    Run r = knng("build", "--input", in.toString(), "--k", "4", "--include-self", "--output",
+        dir.resolve("ids.npy").toString(), "--quiet");
+    assertEquals(0, r.exit(), r.err());
+    assertArrayEquals(new int[] {0, 1, 2, 3, 1, 0, 2, 3, 2, 1, 0, 3, 3, 2, 1, 0},
+        readNpyInts(dir.resolve("ids.npy"), 4, 4));
+  }
+
+  @Test
+  void edgeListCsvHasHeaderAndDistanceWeights() throws Exception {
+    Path in = line();
+    Path out = dir.resolve("edges.csv");
+    Run r = knng("build", "--input", in.toString(), "--k", "1", "--mode", "distance", "--output", out.toString());
+    assertEquals(0, r.exit(), r.err());
+    List<String> lines = Files.readAllLines(out);
+    assertEquals("source,target,weight", lines.get(0));
+    assertEquals(List.of("0,1,1.0", "1,0,1.0", "2,1,2.0", "3,2,4.0"), lines.subList(1, lines.size()));
+    assertTrue(r.err().startsWith("wrote "), r.err());
+  }
+
+  @Test
+  void manhattanAndThreadsAreHonoured() throws Exception {
+    Path in = csv("square.csv", "0,0\n1,1\n2,0\n0,2\n");
+    Run r = knng("build", "--input", in.toString(), "--k", "1", "--metric", "manhattan", "--threads", "1",
+        "--output", dir.resolve("ids.npy").toString(), "--distances", dir.resolve("d.npy").toString());
+    assertEquals(0, r.exit(), r.err());
+    // Manhattan: (0,0)-(1,1) = 2 ties with (2,0) and (0,2) = 2; the smaller index wins.
+    assertArrayEquals(new int[] {1, 0, 0, 0}, readNpyInts(dir.resolve("ids.npy"), 4, 1));
+    assertArrayEquals(new float[] {2, 2, 2, 2}, readNpyFloats(dir.resolve("d.npy"), 4, 1));
+  }
+
+  static Stream<Arguments> badInputs() {
+    return Stream.of(
+        // name, file content (null = no file), extra args, what the message must mention
+        Arguments.of("k zero", "0,0\n1,1\n", List.of("--k", "0"), "k"),
+        Arguments.of("k equals N", "0,0\n1,1\n", List.of("--k", "2"), "k=2"),
+        Arguments.of("k above N with self", "0,0\n1,1\n", List.of("--k", "3", "--include-self"), "k=3"),
+        Arguments.of("missing input", null, List.of("--k", "1"), "in.csv"),
+        Arguments.of("empty input", "", List.of("--k", "1"), "in.csv"),
+        Arguments.of("NaN", "0,0\n1,NaN\n2,2\n", List.of("--k", "1"), "row 1"),
+        Arguments.of("Infinity", "0,0\n1,1\nInfinity,2\n", List.of("--k", "1"), "row 2"),
+        Arguments.of("non-numeric cell", "a,b\n0,0\n1,x1\n", List.of("--k", "1"), "x1"),
+        Arguments.of("cosine zero row", "1,0\n0,0\n0,1\n", List.of("--k", "1", "--metric", "cosine"), "row 1"),
+        Arguments.of("unknown metric", "0,0\n1,1\n", List.of("--k", "1", "--metric", "hamming"), "hamming"),
+        Arguments.of("unknown mode", "0,0\n1,1\n", List.of("--k", "1", "--mode", "weights"), "weights"),
+        Arguments.of("unknown option", "0,0\n1,1\n", List.of("--k", "1", "--bogus"), "--bogus"),
+        Arguments.of("threads zero", "0,0\n1,1\n", List.of("--k", "1", "--threads", "0"), "threads"),
+        Arguments.of("k not a number", "0,0\n1,1\n", List.of("--k", "ten"), "ten"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badInputs")
+  void badInputIsOneErrorLineExitTwoNothingWritten(String name, String content, List<String> extra,
+      String mentions) throws Exception {
+    if (content != null) {
+      csv("in.csv", content);
+    }
+    List<String> args = new ArrayList<>(List.of("build", "--input", dir.resolve("in.csv").toString(),
+        "--output", dir.resolve("out.npz").toString()));
+    args.addAll(extra);
+    assertFailsCleanly(knng(args.toArray(new String[0])), mentions, content == null ? Set.of() : Set.of("in.csv"));
+  }
+
+  @Test
+  void unknownOutputExtensionIsRejectedBeforeReading() throws Exception {
+    line();
+    Run r = knng("build", "--input", dir.resolve("line.csv").toString(), "--k", "1",
+        "--output", dir.resolve("out.parquet").toString());
+    assertFailsCleanly(r, ".parquet", Set.of("line.csv"));
+  }
+
+  @Test
+  void missingOutputDirectoryIsRejected() throws Exception {
+    line();
+    Run r = knng("build", "--input", dir.resolve("line.csv").toString(), "--k", "1",
+        "--output", dir.resolve("no/such/dir/out.npz").toString());
+    assertFailsCleanly(r, "does not exist", Set.of("line.csv"));
+  }
+
+  @Test
+  void raggedAndTruncatedFvecsAreRejected() throws Exception {
+    ByteBuffer ragged = ByteBuffer.allocate(4 + 8 + 4 + 12).order(ByteOrder.LITTLE_ENDIAN);
+    ragged.putInt(2).putFloat(1).putFloat(2).putInt(3).putFloat(1).putFloat(2).putFloat(3);
+    Files.write(dir.resolve("ragged.fvecs"), ragged.array());
+    assertFailsCleanly(knng("build", "--input", dir.resolve("ragged.fvecs").toString(), "--k", "1",
+        "--output", dir.resolve("out.npz").toString()), "ragged.fvecs", Set.of("ragged.fvecs"));
+    ByteBuffer truncated = ByteBuffer.allocate(4 + 8 + 4 + 4).order(ByteOrder.LITTLE_ENDIAN);
+    truncated.putInt(2).putFloat(1).putFloat(2).putInt(2).putFloat(1);
+    Files.write(dir.resolve("short.fvecs"), truncated.array());
+    assertFailsCleanly(knng("build", "--input", dir.resolve("short.fvecs").toString(), "--k", "1",
+        "--output", dir.resolve("out.npz").toString()), "short.fvecs", Set.of("ragged.fvecs", "short.fvecs"));
+  }
+
+  @Test
+  void unsupportedNpyDtypeIsRejected() throws Exception {
+    String header = "{'descr': '<c8', 'fortran_order': False, 'shape': (2, 2), }";
+    header = header + " ".repeat(64 - (10 + header.length() + 1) % 64) + "\n";
+    ByteBuffer b = ByteBuffer.allocate(10 + header.length() + 32).order(ByteOrder.LITTLE_ENDIAN);
+    b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
+    b.putShort((short) header.length()).put(header.getBytes(StandardCharsets.US_ASCII));
+    Files.write(dir.resolve("complex.npy"), b.array());
+    assertFailsCleanly(knng("build", "--input", dir.resolve("complex.npy").toString(), "--k", "1",
+        "--output", dir.resolve("out.npz").toString()), "c8", Set.of("complex.npy"));
+  }
+
+  @Test
+  void debugPrintsTheStackTrace() throws Exception {
+    Run r = knng("build", "--input", dir.resolve("missing.csv").toString(), "--k", "1",
+        "--output", dir.resolve("out.npz").toString(), "--debug");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().startsWith("error: "), r.err());
+    assertTrue(r.err().contains("\tat "), "expected a stack trace with --debug:\n" + r.err());
+  }
+
+  @Test
+  void helpAndNoArguments() {
+    Run top = knng();
+    assertEquals(0, top.exit());
+    assertTrue(top.out().contains("build"), top.out());
+    Run help = knng("build", "--help");
+    assertEquals(0, help.exit());
+    assertTrue(help.out().contains("--include-self"), help.out());
+  }
+
+  private void assertFailsCleanly(Run r, String mentions, Set<String> filesLeft) throws Exception {
+    assertEquals(2, r.exit(), r.toString());
+    assertEquals("", r.out());
+    List<String> lines = r.err().lines().collect(Collectors.toList());
+    assertEquals(1, lines.size(), "expected exactly one line on stderr:\n" + r.err());
+    assertTrue(lines.get(0).startsWith("error: "), r.err());
+    assertTrue(lines.get(0).contains(mentions), "'" + mentions + "' not in: " + lines.get(0));
+    try (Stream<Path> s = Files.list(dir)) {
+      assertEquals(filesLeft, s.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
+    }
+  }
+
+  /** Minimal independent .npy reader: checks the header, returns the C-order payload. */
+  private static ByteBuffer npyPayload(Path file, String dtype, int rows, int cols) throws Exception {
+    byte[] bytes = Files.readAllBytes(file);
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    assertEquals((byte) 0x93, b.get(0));
+    int headerLength = b.getShort(8) & 0xffff;
+    String header = new String(bytes, 10, headerLength, StandardCharsets.US_ASCII);
+    assertTrue(header.contains("'descr': '" + dtype + "'"), header);
+    assertTrue(header.contains("'fortran_order': False"), header);
+    assertTrue(header.contains("'shape': (" + rows + ", " + cols + ")"), header);
+    assertEquals(0, (10 + headerLength) % 64, "header not padded to 64 bytes");
+    return b.position(10 + headerLength).slice().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  private static int[] readNpyInts(Path file, int rows, int cols) throws Exception {
+    int[] v = new int[rows * cols];
+    npyPayload(file, "<i4", rows, cols).asIntBuffer().get(v);
+    return v;
+  }
+
+  private static float[] readNpyFloats(Path file, int rows, int cols) throws Exception {
+    float[] v = new float[rows * cols];
+    npyPayload(file, "<f4", rows, cols).asFloatBuffer().get(v);
+    return v;
+  }
+}

@@ -1,0 +1,79 @@
+package org.knng.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code ./knng} launcher as a user runs it: from another directory, on the shipped example. */
+class LauncherIT {
+  @TempDir Path dir;
+
+  @Test
+  void readmeExampleRunsFromAnotherDirectoryAndScipyLoadsTheGraph() throws Exception {
+    Path example = Launcher.ROOT.resolve("examples/iris/iris.csv");
+    Launcher.Result r = Launcher.knng(dir, "build", "--input", example.toString(), "--k", "10",
+        "--output", "iris-knn.npz", "--mode", "distance");
+    assertEquals(0, r.exit, r.toString());
+    assertFalse(r.stderr.contains("WARNING: Using incubator modules"), r.stderr);
+    assertTrue(Files.isRegularFile(dir.resolve("iris-knn.npz")));
+    Launcher.Result py = Launcher.pythonInline(dir, String.join("\n",
+        "import scipy.sparse as sp, numpy as np",
+        "g = sp.load_npz('iris-knn.npz')",
+        "print(g.format, g.shape[0], g.shape[1], g.nnz, int(g.diagonal().astype(bool).sum()),",
+        "      int((g.getnnz(axis=1) == 10).all()), repr(float(g[101, 142])), repr(float(g[142, 101])))"));
+    assertEquals(0, py.exit, py.toString());
+    // 150 x 150, 10 per row, no self-loops; rows 101 and 142 are duplicates: an explicit 0 edge.
+    assertEquals("csr 150 150 1500 0 1 0.0 0.0", py.stdout.trim());
+  }
+
+  @Test
+  void helpListsTheBuildOptions() throws Exception {
+    Launcher.Result top = Launcher.knng(dir, "--help");
+    assertEquals(0, top.exit, top.toString());
+    assertTrue(top.stdout.contains("build"), top.stdout);
+    Launcher.Result build = Launcher.knng(dir, "build", "--help");
+    assertEquals(0, build.exit, build.toString());
+    for (String option : List.of("--input", "--k", "--output", "--metric", "--mode", "--include-self", "--threads")) {
+      assertTrue(build.stdout.contains(option), option + " missing from:\n" + build.stdout);
+    }
+  }
+
+  @Test
+  void badInputGivesOneErrorLineExitTwoAndNoOutput() throws Exception {
+    Files.writeString(dir.resolve("bad.csv"), "a,b\n1,2\n3,oops\n");
+    Launcher.Result r = Launcher.knng(dir, "build", "--input", "bad.csv", "--k", "1", "--output", "out.npz");
+    assertEquals(2, r.exit, r.toString());
+    assertEquals(1, r.stderr.strip().lines().count(), r.stderr);
+    assertTrue(r.stderr.startsWith("error: "), r.stderr);
+    assertTrue(r.stderr.contains("bad.csv") && r.stderr.contains("oops"), r.stderr);
+    assertEquals(Set.of("bad.csv"), listing(dir));
+  }
+
+  @Test
+  void honoursJavaHomeAndPassesTheVectorModule() throws Exception {
+    Path fakeJdk = dir.resolve("fake-jdk");
+    Files.createDirectories(fakeJdk.resolve("bin"));
+    Path java = fakeJdk.resolve("bin/java");
+    Files.writeString(java, "#!/bin/sh\necho \"fake java: $*\"\n");
+    java.toFile().setExecutable(true);
+    Launcher.Result r = Launcher.run(dir, Map.of("JAVA_HOME", fakeJdk.toString()),
+        List.of(Launcher.ROOT.resolve("knng").toString(), "--version"));
+    assertEquals(0, r.exit, r.toString());
+    assertTrue(r.stdout.startsWith("fake java: --add-modules jdk.incubator.vector"), r.stdout);
+    assertTrue(r.stdout.trim().endsWith("--version"), r.stdout);
+  }
+
+  private static Set<String> listing(Path dir) throws Exception {
+    try (var s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
+    }
+  }
+}
