@@ -10,7 +10,7 @@ public interface ProgressListener {
   ProgressListener NONE = (done, total) -> { };
 
   /**
-   * @param done units finished so far (rows, for the engines)
+   * @param done units finished so far (blocks of work, for the engines)
    * @param total units in all
    */
   void update(long done, long total);

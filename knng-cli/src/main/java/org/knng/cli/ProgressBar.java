@@ -45,7 +45,7 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
     double left = fraction > 0 ? seconds * (1 - fraction) / fraction : Double.NaN;
     int width = 30;
     int filled = (int) Math.round(fraction * width);
-    String line = String.format(Locale.ROOT, "%s [%s%s] %5.1f%% %d/%d rows, %.1fs, ~%.0fs left",
+    String line = String.format(Locale.ROOT, "%s [%s%s] %5.1f%% (%d/%d), %.1fs, ~%.0fs left",
         task, "#".repeat(filled), ".".repeat(width - filled), 100 * fraction, done, total, seconds, left);
     if (terminal) {
       err.print("\r" + line);

@@ -1,7 +1,6 @@
 package org.knng.exact;
 
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.knng.ProgressListener;
 import org.knng.graph.KnnResult;
 import org.knng.metric.Metric;
@@ -14,10 +13,14 @@ import org.knng.vectors.Vectors;
  * Exact k-nearest-neighbour search by comparing every pair, tiled so that memory stays at the input
  * plus the {@code N x k} result (never an {@code N x N} matrix), on several threads.
  *
+ * <p>The work is done by {@link TiledSearch}: register-blocked SIMD distance tiles screened against
+ * each row's current k-th distance, each pair of a self-join computed once for both points.
+ *
  * <p>Guarantees: a point is excluded from its own neighbours by index (so duplicates of it are
  * found, not skipped); among equal distances the smaller index wins; the output is identical for
- * every thread count. Candidates are ranked with float32 SIMD kernels, then the kept neighbours are
- * re-scored in double precision from the metric's definition and reported in its units.
+ * every thread count. Candidates are ranked with float32 SIMD kernels (euclidean through the
+ * {@code |x|^2 + |y|^2 - 2 x.y} expansion), then the kept neighbours are re-scored in double
+ * precision from the metric's definition (direct differences) and reported in its units.
  *
  * <pre>{@code
  * BruteForceEngine engine = BruteForceEngine.builder().metric(Metric.COSINE).k(10).build();
@@ -26,11 +29,6 @@ import org.knng.vectors.Vectors;
  * }</pre>
  */
 public final class BruteForceEngine {
-  /** Rows handed to a worker at a time: small enough to balance two threads on small inputs. */
-  private static final int ROW_BLOCK = 32;
-  /** Bytes of base vectors visited per pass over a row block, sized to stay in a core's L2. */
-  private static final int COLUMN_BLOCK_BYTES = 256 * 1024;
-
   private final Metric metric;
   private final int k;
   private final int threads;
@@ -78,9 +76,9 @@ public final class BruteForceEngine {
           + (includeSelf ? "at most N=" + n + " with include-self" : "less than N=" + n
               + " (a point is not its own neighbour; use include-self to count it)"));
     }
-    float[] norms = inverseNorms(points, "row");
+    checkNorms(points, "row");
     int others = includeSelf ? k - 1 : k;
-    NeighborHeaps heaps = others > 0 ? search(points, norms, points, norms, others, true) : null;
+    NeighborHeaps heaps = others > 0 ? tiles().selfJoin(points, others) : null;
     return finish(points, points, heaps, others, true);
   }
 
@@ -102,95 +100,33 @@ public final class BruteForceEngine {
     if (k > base.size()) {
       throw new IllegalArgumentException("k=" + k + " is more than the " + base.size() + " base points");
     }
-    float[] baseNorms = inverseNorms(base, "base row");
-    float[] queryNorms = inverseNorms(queries, "query row");
-    NeighborHeaps heaps = search(queries, queryNorms, base, baseNorms, k, false);
+    checkNorms(base, "base row");
+    checkNorms(queries, "query row");
+    NeighborHeaps heaps = tiles().search(base, queries, k);
     return finish(queries, base, heaps, k, false);
   }
 
-  /** Inverse L2 norms for cosine (null for other metrics); rejects zero vectors. */
-  private float[] inverseNorms(Vectors v, String what) {
+  /** Cosine is undefined for a vector of norm 0: reject it up front, naming the row. */
+  private void checkNorms(Vectors v, String what) {
     if (metric != Metric.COSINE) {
-      return null;
+      return;
     }
     int d = v.dimension();
     float[] data = v.data();
-    float[] inv = new float[v.size()];
-    for (int i = 0; i < inv.length; i++) {
-      double sum = 0;
-      for (int j = 0; j < d; j++) {
-        double x = data[i * d + j];
-        sum += x * x;
+    for (int i = 0; i < v.size(); i++) {
+      boolean zero = true;
+      for (int j = 0; j < d && zero; j++) {
+        zero = data[i * d + j] == 0f;
       }
-      if (sum == 0) {
+      if (zero) {
         throw new IllegalArgumentException(what + " " + i
             + " is all zeros: cosine distance is undefined for a vector of norm 0");
       }
-      inv[i] = (float) (1.0 / Math.sqrt(sum));
     }
-    return inv;
   }
 
-  private NeighborHeaps search(Vectors queries, float[] queryNorms, Vectors base, float[] baseNorms,
-      int kept, boolean selfJoin) {
-    int rows = queries.size();
-    NeighborHeaps heaps = new NeighborHeaps(rows, kept);
-    int blocks = (rows + ROW_BLOCK - 1) / ROW_BLOCK;
-    AtomicInteger next = new AtomicInteger();
-    ProgressCounter counter = new ProgressCounter(progress, rows);
-    int columnBlock = Math.max(16, COLUMN_BLOCK_BYTES / (4 * base.dimension()));
-    Runnable worker = () -> {
-      for (int b; (b = next.getAndIncrement()) < blocks; ) {
-        int from = b * ROW_BLOCK;
-        int to = Math.min(rows, from + ROW_BLOCK);
-        scanRows(queries, queryNorms, base, baseNorms, from, to, columnBlock, heaps, selfJoin);
-        counter.add(to - from);
-      }
-    };
-    Parallel.run(Math.min(threads, blocks), worker);
-    return heaps;
-  }
-
-  /** Offers every base point to the heaps of query rows [from, to), one column block at a time. */
-  private void scanRows(Vectors queries, float[] queryNorms, Vectors base, float[] baseNorms,
-      int from, int to, int columnBlock, NeighborHeaps heaps, boolean selfJoin) {
-    float[] q = queries.data();
-    float[] x = base.data();
-    int d = base.dimension();
-    int n = base.size();
-    for (int c0 = 0; c0 < n; c0 += columnBlock) {
-      int c1 = Math.min(n, c0 + columnBlock);
-      for (int i = from; i < to; i++) {
-        float threshold = heaps.threshold(i);
-        int qi = i * d;
-        for (int j = c0; j < c1; j++) {
-          if (selfJoin && j == i) {
-            continue;
-          }
-          float dist;
-          switch (metric) {
-            case EUCLIDEAN:
-            case SQEUCLIDEAN:
-              dist = ops.squaredDistance(q, qi, x, j * d, d);
-              break;
-            case COSINE:
-              dist = 1f - ops.dot(q, qi, x, j * d, d) * queryNorms[i] * baseNorms[j];
-              break;
-            case INNER_PRODUCT:
-              dist = -ops.dot(q, qi, x, j * d, d);
-              break;
-            case MANHATTAN:
-              dist = ops.manhattan(q, qi, x, j * d, d);
-              break;
-            default:
-              throw new AssertionError(metric);
-          }
-          if (dist <= threshold && heaps.offer(i, dist, j)) {
-            threshold = heaps.threshold(i);
-          }
-        }
-      }
-    }
+  private TiledSearch tiles() {
+    return new TiledSearch(ops, metric, threads, progress);
   }
 
   /**
@@ -240,23 +176,6 @@ public final class BruteForceEngine {
       }
       dist[j + 1] = dv;
       ids[j + 1] = iv;
-    }
-  }
-
-  /** Serializes progress updates from the workers. */
-  private static final class ProgressCounter {
-    private final ProgressListener listener;
-    private final long total;
-    private long done;
-
-    ProgressCounter(ProgressListener listener, long total) {
-      this.listener = listener;
-      this.total = total;
-    }
-
-    synchronized void add(long units) {
-      done += units;
-      listener.update(done, total);
     }
   }
 

@@ -16,6 +16,13 @@ public final class NeighborHeaps {
   private final float[] distances;
   private final int[] ids;
   private final int[] counts;
+  private final float[] thresholds;
+
+  /**
+   * Extra entries at the end of {@link #thresholds()}, so that SIMD code may read a whole tile of
+   * thresholds past the last row (their values are meaningless).
+   */
+  public static final int THRESHOLD_PADDING = 128;
 
   /**
    * @param rows number of rows (heaps)
@@ -34,6 +41,8 @@ public final class NeighborHeaps {
     this.distances = new float[(int) cells];
     this.ids = new int[(int) cells];
     this.counts = new int[rows];
+    this.thresholds = new float[rows + THRESHOLD_PADDING];
+    java.util.Arrays.fill(thresholds, Float.POSITIVE_INFINITY);
   }
 
   /** @return the number of rows */
@@ -54,7 +63,18 @@ public final class NeighborHeaps {
    * @return the admission threshold
    */
   public float threshold(int row) {
-    return counts[row] < k ? Float.POSITIVE_INFINITY : distances[row * k];
+    return thresholds[row];
+  }
+
+  /**
+   * Every row's {@link #threshold(int)} in one dense array, kept up to date by {@link #offer}, for
+   * kernels that screen a whole tile of candidates at once. It is {@link #THRESHOLD_PADDING} longer
+   * than {@link #rows()}. Read-only for callers.
+   *
+   * @return the live threshold array (not a copy)
+   */
+  public float[] thresholds() {
+    return thresholds;
   }
 
   /**
@@ -72,12 +92,16 @@ public final class NeighborHeaps {
     if (n < k) {
       siftUp(base, n, distance, id);
       counts[row] = n + 1;
+      if (n + 1 == k) {
+        thresholds[row] = distances[base];
+      }
       return true;
     }
     if (!before(distance, id, distances[base], ids[base])) {
       return false;
     }
     siftDown(base, k, distance, id);
+    thresholds[row] = distances[base];
     return true;
   }
 
@@ -94,7 +118,7 @@ public final class NeighborHeaps {
    * arrays over. Rows with fewer than {@code k} candidates are padded with id {@code -1} and
    * distance +infinity. The heaps must not be used afterwards.
    *
-   * @return {@code [ids, distances]} as a pair of flat row-major arrays of {@code rows * k}
+   * @return the ids and distances as flat row-major arrays of {@code rows * k}
    */
   public Sorted sortAndRelease() {
     for (int r = 0; r < rows; r++) {

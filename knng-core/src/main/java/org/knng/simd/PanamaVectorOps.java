@@ -1,6 +1,7 @@
 package org.knng.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -12,6 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class PanamaVectorOps implements VectorOps {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   private static final int LANES = SPECIES.length();
+  /** Two vectors per tile row: 6 x 2 accumulators + 2 panel vectors + 1 broadcast fit in 16 registers. */
+  private static final int WIDTH = 2 * LANES;
 
   PanamaVectorOps() {}
 
@@ -89,6 +92,150 @@ final class PanamaVectorOps implements VectorOps {
       sum += Math.abs(a[aOffset + i] - b[bOffset + i]);
     }
     return sum;
+  }
+
+  @Override
+  public int tileWidth() {
+    return WIDTH;
+  }
+
+  @Override
+  public void dotTile(float[] a, int aOffset, int rows, int dimension, float[] panel, int panelOffset,
+      float[] out) {
+    if (rows != TILE_ROWS) {
+      dotRows(a, aOffset, rows, dimension, panel, panelOffset, out);
+      return;
+    }
+    FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+    FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    int a0 = aOffset;
+    int a1 = a0 + dimension;
+    int a2 = a1 + dimension;
+    int a3 = a2 + dimension;
+    int a4 = a3 + dimension;
+    int a5 = a4 + dimension;
+    for (int d = 0, p = panelOffset; d < dimension; d++, p += WIDTH) {
+      FloatVector b0 = FloatVector.fromArray(SPECIES, panel, p);
+      FloatVector b1 = FloatVector.fromArray(SPECIES, panel, p + LANES);
+      FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + d]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(SPECIES, a[a1 + d]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(SPECIES, a[a2 + d]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(SPECIES, a[a3 + d]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(SPECIES, a[a4 + d]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(SPECIES, a[a5 + d]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+    }
+    c00.intoArray(out, 0);
+    c01.intoArray(out, LANES);
+    c10.intoArray(out, WIDTH);
+    c11.intoArray(out, WIDTH + LANES);
+    c20.intoArray(out, 2 * WIDTH);
+    c21.intoArray(out, 2 * WIDTH + LANES);
+    c30.intoArray(out, 3 * WIDTH);
+    c31.intoArray(out, 3 * WIDTH + LANES);
+    c40.intoArray(out, 4 * WIDTH);
+    c41.intoArray(out, 4 * WIDTH + LANES);
+    c50.intoArray(out, 5 * WIDTH);
+    c51.intoArray(out, 5 * WIDTH + LANES);
+  }
+
+  /** The same sums one row at a time, for the last strip of a block. */
+  private static void dotRows(float[] a, int aOffset, int rows, int dimension, float[] panel,
+      int panelOffset, float[] out) {
+    for (int r = 0; r < rows; r++) {
+      int ar = aOffset + r * dimension;
+      FloatVector c0 = FloatVector.zero(SPECIES);
+      FloatVector c1 = c0;
+      for (int d = 0, p = panelOffset; d < dimension; d++, p += WIDTH) {
+        FloatVector x = FloatVector.broadcast(SPECIES, a[ar + d]);
+        c0 = x.fma(FloatVector.fromArray(SPECIES, panel, p), c0);
+        c1 = x.fma(FloatVector.fromArray(SPECIES, panel, p + LANES), c1);
+      }
+      c0.intoArray(out, r * WIDTH);
+      c1.intoArray(out, r * WIDTH + LANES);
+    }
+  }
+
+  @Override
+  public void manhattanTile(float[] a, int aOffset, int rows, int dimension, float[] panel,
+      int panelOffset, float[] out) {
+    // Three rows at a time: each lane needs a subtraction, an absolute value and an add.
+    int r = 0;
+    for (; r + 3 <= rows; r += 3) {
+      int a0 = aOffset + r * dimension;
+      int a1 = a0 + dimension;
+      int a2 = a1 + dimension;
+      FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+      for (int d = 0, p = panelOffset; d < dimension; d++, p += WIDTH) {
+        FloatVector b0 = FloatVector.fromArray(SPECIES, panel, p);
+        FloatVector b1 = FloatVector.fromArray(SPECIES, panel, p + LANES);
+        FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + d]);
+        c00 = c00.add(x.sub(b0).abs());
+        c01 = c01.add(x.sub(b1).abs());
+        x = FloatVector.broadcast(SPECIES, a[a1 + d]);
+        c10 = c10.add(x.sub(b0).abs());
+        c11 = c11.add(x.sub(b1).abs());
+        x = FloatVector.broadcast(SPECIES, a[a2 + d]);
+        c20 = c20.add(x.sub(b0).abs());
+        c21 = c21.add(x.sub(b1).abs());
+      }
+      int o = r * WIDTH;
+      c00.intoArray(out, o);
+      c01.intoArray(out, o + LANES);
+      c10.intoArray(out, o + WIDTH);
+      c11.intoArray(out, o + WIDTH + LANES);
+      c20.intoArray(out, o + 2 * WIDTH);
+      c21.intoArray(out, o + 2 * WIDTH + LANES);
+    }
+    for (; r < rows; r++) {
+      int ar = aOffset + r * dimension;
+      FloatVector c0 = FloatVector.zero(SPECIES);
+      FloatVector c1 = c0;
+      for (int d = 0, p = panelOffset; d < dimension; d++, p += WIDTH) {
+        FloatVector x = FloatVector.broadcast(SPECIES, a[ar + d]);
+        c0 = c0.add(x.sub(FloatVector.fromArray(SPECIES, panel, p)).abs());
+        c1 = c1.add(x.sub(FloatVector.fromArray(SPECIES, panel, p + LANES)).abs());
+      }
+      c0.intoArray(out, r * WIDTH);
+      c1.intoArray(out, r * WIDTH + LANES);
+    }
+  }
+
+  @Override
+  public int screen(float[] tile, int rows, float scale, float[] rowAdd, int row0, float[] colAdd,
+      int col0, float[] rowThreshold, float[] colThreshold, int[] hits) {
+    int n = 0;
+    for (int r = 0; r < rows; r++) {
+      float add = rowAdd[row0 + r];
+      float threshold = rowThreshold[row0 + r];
+      for (int v = 0; v < WIDTH; v += LANES) {
+        int pos = r * WIDTH + v;
+        FloatVector t = FloatVector.fromArray(SPECIES, tile, pos)
+            .fma(FloatVector.broadcast(SPECIES, scale), FloatVector.fromArray(SPECIES, colAdd, col0 + v).add(add));
+        t.intoArray(tile, pos);
+        VectorMask<Float> pass = t.compare(VectorOperators.LE, threshold);
+        if (colThreshold != null) {
+          pass = pass.or(t.compare(VectorOperators.LE, FloatVector.fromArray(SPECIES, colThreshold, col0 + v)));
+        }
+        if (pass.anyTrue()) {
+          for (long bits = pass.toLong(); bits != 0; bits &= bits - 1) {
+            hits[n++] = pos + Long.numberOfTrailingZeros(bits);
+          }
+        }
+      }
+    }
+    return n;
   }
 
   @Override

@@ -63,6 +63,67 @@ public final class ScalarVectorOps implements VectorOps {
     return (s0 + s1) + (s2 + s3);
   }
 
+  /** Panel width of the scalar tiles: wide enough to amortize the loop, small enough for L1. */
+  static final int WIDTH = 16;
+
+  @Override
+  public int tileWidth() {
+    return WIDTH;
+  }
+
+  @Override
+  public void dotTile(float[] a, int aOffset, int rows, int dimension, float[] panel, int panelOffset,
+      float[] out) {
+    java.util.Arrays.fill(out, 0, rows * WIDTH, 0f);
+    for (int r = 0; r < rows; r++) {
+      int ar = aOffset + r * dimension;
+      int o = r * WIDTH;
+      for (int d = 0; d < dimension; d++) {
+        float x = a[ar + d];
+        int p = panelOffset + d * WIDTH;
+        for (int c = 0; c < WIDTH; c++) {
+          out[o + c] = Math.fma(x, panel[p + c], out[o + c]);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void manhattanTile(float[] a, int aOffset, int rows, int dimension, float[] panel,
+      int panelOffset, float[] out) {
+    java.util.Arrays.fill(out, 0, rows * WIDTH, 0f);
+    for (int r = 0; r < rows; r++) {
+      int ar = aOffset + r * dimension;
+      int o = r * WIDTH;
+      for (int d = 0; d < dimension; d++) {
+        float x = a[ar + d];
+        int p = panelOffset + d * WIDTH;
+        for (int c = 0; c < WIDTH; c++) {
+          out[o + c] += Math.abs(x - panel[p + c]);
+        }
+      }
+    }
+  }
+
+  @Override
+  public int screen(float[] tile, int rows, float scale, float[] rowAdd, int row0, float[] colAdd,
+      int col0, float[] rowThreshold, float[] colThreshold, int[] hits) {
+    int n = 0;
+    for (int r = 0; r < rows; r++) {
+      float add = rowAdd[row0 + r];
+      float threshold = rowThreshold[row0 + r];
+      for (int c = 0; c < WIDTH; c++) {
+        int pos = r * WIDTH + c;
+        float t = Math.fma(scale, tile[pos], add + colAdd[col0 + c]);
+        tile[pos] = t;
+        if (t <= threshold || (colThreshold != null && t <= colThreshold[col0 + c])) {
+          hits[n++] = pos;
+        }
+      }
+    }
+    return n;
+  }
+
   @Override
   public String name() {
     return "scalar";

@@ -12,6 +12,74 @@ package org.knng.simd;
 public interface VectorOps {
 
   /**
+   * Rows of the strip that {@link #dotTile} and {@link #manhattanTile} compute at once: six rows by
+   * {@link #tileWidth()} columns of accumulators fit the vector registers of AVX2 and AVX-512.
+   */
+  int TILE_ROWS = 6;
+
+  /**
+   * Columns per tile and per packed panel: a multiple of the vector length (two vectors).
+   *
+   * @return the panel width W
+   */
+  int tileWidth();
+
+  /**
+   * Dot products of up to {@link #TILE_ROWS} row-major vectors with the {@code W} columns of one
+   * packed panel: {@code out[r * W + c] = sum_d a[aOffset + r * dimension + d] * panel[panelOffset
+   * + d * W + c]}. The panel is {@code dimension x W}, column {@code c} holding one vector (see
+   * {@code org.knng.exact.PackedBlock}). Each lane accumulates over {@code d} in order with fused
+   * multiply-adds, so {@code dot(x, y)} and {@code dot(y, x)} are bitwise equal.
+   *
+   * @param a row-major vectors
+   * @param aOffset start of the first row
+   * @param rows rows in the strip, 1 to {@link #TILE_ROWS}
+   * @param dimension values per vector
+   * @param panel packed panel storage
+   * @param panelOffset start of the panel
+   * @param out receives {@code rows x W} values, row-major
+   */
+  void dotTile(float[] a, int aOffset, int rows, int dimension, float[] panel, int panelOffset, float[] out);
+
+  /**
+   * Like {@link #dotTile} with {@code sum_d |a - b|} (Manhattan distance) in place of the dot
+   * product.
+   *
+   * @param a row-major vectors
+   * @param aOffset start of the first row
+   * @param rows rows in the strip, 1 to {@link #TILE_ROWS}
+   * @param dimension values per vector
+   * @param panel packed panel storage
+   * @param panelOffset start of the panel
+   * @param out receives {@code rows x W} values, row-major
+   */
+  void manhattanTile(float[] a, int aOffset, int rows, int dimension, float[] panel, int panelOffset, float[] out);
+
+  /**
+   * Turns a tile of raw values into distances and finds the ones that could enter a neighbour
+   * list. For every {@code r < rows}, {@code c < W}: {@code t = fma(scale, tile[r*W+c], rowAdd[row0
+   * + r] + colAdd[col0 + c])} is stored back into the tile, and its position {@code r * W + c} is
+   * appended to {@code hits} if {@code t <= rowThreshold[row0 + r]} or, when {@code colThreshold}
+   * is not null, {@code t <= colThreshold[col0 + c]}. A NaN in {@code colAdd} marks a padding
+   * column, which never hits. {@code colAdd} and {@code colThreshold} must be readable up to
+   * {@code col0 + W}.
+   *
+   * @param tile {@code rows x W} raw values, overwritten with distances
+   * @param rows rows in the tile
+   * @param scale multiplier of the raw value (e.g. -2 for the euclidean expansion)
+   * @param rowAdd per-row term
+   * @param row0 global index of the tile's first row
+   * @param colAdd per-column term (NaN for padding)
+   * @param col0 global index of the tile's first column
+   * @param rowThreshold admission threshold of each row's neighbour list
+   * @param colThreshold admission threshold of each column's list, or null
+   * @param hits receives the positions that pass
+   * @return the number of hits
+   */
+  int screen(float[] tile, int rows, float scale, float[] rowAdd, int row0, float[] colAdd, int col0,
+      float[] rowThreshold, float[] colThreshold, int[] hits);
+
+  /**
    * @param a first array
    * @param aOffset start of the first vector
    * @param b second array

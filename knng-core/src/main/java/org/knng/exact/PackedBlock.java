@@ -1,0 +1,68 @@
+package org.knng.exact;
+
+/**
+ * A block of consecutive vectors copied into the panel layout the tile kernels read: panel {@code
+ * p} holds vectors {@code p*W .. p*W+W-1} of the block as a {@code dimension x W} matrix (value
+ * {@code d} of the panel's vector {@code c} at {@code p*W*dimension + d*W + c}), so that one
+ * vector load fetches value {@code d} of W vectors. Vectors past the end of the block are zeros.
+ * One instance per worker thread is reused for every block (no allocation per tile).
+ */
+final class PackedBlock {
+  private final int width;
+  private final int dimension;
+  private final float[] panels;
+  private int panelCount;
+
+  /**
+   * @param width panel width W of the kernels
+   * @param dimension values per vector
+   * @param maxVectors the largest block that will be packed
+   */
+  PackedBlock(int width, int dimension, int maxVectors) {
+    this.width = width;
+    this.dimension = dimension;
+    int maxPanels = (maxVectors + width - 1) / width;
+    this.panels = new float[maxPanels * width * dimension];
+  }
+
+  /**
+   * Packs {@code count} vectors starting at row {@code first} of {@code data}, each multiplied by
+   * {@code scale[row]} when {@code scale} is not null (cosine packs unit vectors).
+   */
+  void pack(float[] data, int first, int count, float[] scale) {
+    panelCount = (count + width - 1) / width;
+    int d = dimension;
+    for (int p = 0; p < panelCount; p++) {
+      int base = p * width * d;
+      for (int c = 0; c < width; c++) {
+        int v = p * width + c;
+        if (v < count) {
+          int src = (first + v) * d;
+          float s = scale == null ? 1f : scale[first + v];
+          for (int j = 0; j < d; j++) {
+            panels[base + j * width + c] = scale == null ? data[src + j] : data[src + j] * s;
+          }
+        } else {
+          for (int j = 0; j < d; j++) {
+            panels[base + j * width + c] = 0f;
+          }
+        }
+      }
+    }
+  }
+
+  /** @return the packed storage */
+  float[] panels() {
+    return panels;
+  }
+
+  /** @return panels in the current block */
+  int panelCount() {
+    return panelCount;
+  }
+
+  /** @return where panel {@code p} starts in {@link #panels()} */
+  int offset(int p) {
+    return p * width * dimension;
+  }
+}

@@ -1,0 +1,66 @@
+package org.knng.exact;
+
+/**
+ * The order in which a self-join visits pairs of row blocks: every unordered pair {@code {I, J}}
+ * (including {@code I = J}) exactly once, grouped into rounds in which no block appears twice.
+ * Threads work through one round at a time, so the two blocks of a task belong to that task alone
+ * and each pair's distance can be offered to both rows' neighbour lists without locks.
+ *
+ * <p>Round 0 holds the diagonal pairs {@code (I, I)}; the others come from the circle method of
+ * round-robin tournaments (with a bye when the number of blocks is odd).
+ */
+final class PairSchedule {
+  private final int[][] rounds;
+
+  /** @param blocks number of row blocks, at least 1 */
+  PairSchedule(int blocks) {
+    int even = blocks + (blocks & 1);
+    int roundCount = 1 + (even - 1);
+    rounds = new int[blocks == 1 ? 1 : roundCount][];
+    int[] diagonal = new int[2 * blocks];
+    for (int b = 0; b < blocks; b++) {
+      diagonal[2 * b] = b;
+      diagonal[2 * b + 1] = b;
+    }
+    rounds[0] = diagonal;
+    if (blocks == 1) {
+      return;
+    }
+    int m = even - 1; // positions 0..m-1 rotate; block m (the last one, or the bye) stays fixed
+    for (int r = 0; r < m; r++) {
+      int[] pairs = new int[even];
+      int n = 0;
+      for (int i = 0; i < even / 2; i++) {
+        int a = i == 0 ? m : (r + i) % m;
+        int b = i == 0 ? r : (r - i + m) % m;
+        if (a < blocks && b < blocks) {
+          pairs[n++] = Math.min(a, b);
+          pairs[n++] = Math.max(a, b);
+        }
+      }
+      rounds[1 + r] = java.util.Arrays.copyOf(pairs, n);
+    }
+  }
+
+  /** @return number of rounds */
+  int rounds() {
+    return rounds.length;
+  }
+
+  /**
+   * @param round a round
+   * @return its pairs as {@code [I0, J0, I1, J1, ...]} with {@code I <= J}
+   */
+  int[] pairs(int round) {
+    return rounds[round];
+  }
+
+  /** @return number of pairs over all rounds */
+  int size() {
+    int n = 0;
+    for (int[] r : rounds) {
+      n += r.length / 2;
+    }
+    return n;
+  }
+}

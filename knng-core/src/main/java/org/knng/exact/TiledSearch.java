@@ -1,0 +1,271 @@
+package org.knng.exact;
+
+import java.util.Arrays;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.knng.ProgressListener;
+import org.knng.metric.Metric;
+import org.knng.select.NeighborHeaps;
+import org.knng.simd.VectorOps;
+import org.knng.vectors.Vectors;
+
+/**
+ * The tiled candidate search behind {@link BruteForceEngine}: distance tiles from the register-
+ * blocked kernels of {@link VectorOps}, screened against each neighbour list's current k-th
+ * distance so that a heap is touched only on a hit. Nothing bigger than one block per thread is
+ * ever allocated: memory is the input, the {@code N x k} heaps and a few small buffers.
+ *
+ * <p>Ranking values (float32): euclidean and sqeuclidean use {@code |x|^2 + |y|^2 - 2 x.y}
+ * (squared); cosine uses {@code 1 - x.y} on unit vectors; inner product {@code -x.y}; manhattan
+ * the direct sum. The caller re-scores the neighbours kept, exactly.
+ *
+ * <p>A self-join computes each unordered pair once and offers it to both points' lists; {@link
+ * PairSchedule} keeps threads on disjoint rows. Every pair's value is the same whichever block
+ * or thread computes it (the kernels are symmetric), so the result does not depend on threads.
+ */
+final class TiledSearch {
+  /** Bytes of packed panels per block: half of a typical 2 MB L2, leaving room for the strips. */
+  private static final int BLOCK_BYTES = 1 << 20;
+  private static final int MAX_BLOCK = 512;
+
+  private final VectorOps ops;
+  private final Metric metric;
+  private final int threads;
+  private final ProgressListener progress;
+
+  TiledSearch(VectorOps ops, Metric metric, int threads, ProgressListener progress) {
+    this.ops = ops;
+    this.metric = metric;
+    this.threads = threads;
+    this.progress = progress;
+  }
+
+  /** Candidate lists of the self-join of {@code points}: each point's {@code kept} nearest others. */
+  NeighborHeaps selfJoin(Vectors points, int kept) {
+    int n = points.size();
+    int d = points.dimension();
+    NeighborHeaps heaps = new NeighborHeaps(n, kept);
+    Terms terms = terms(points);
+    int block = blockSize(n, d);
+    int blocks = (n + block - 1) / block;
+    PairSchedule schedule = new PairSchedule(blocks);
+    Progress counter = new Progress(progress, schedule.size());
+    AtomicInteger[] next = new AtomicInteger[schedule.rounds()];
+    Arrays.setAll(next, i -> new AtomicInteger());
+    int workers = Math.max(1, Math.min(threads, blocks));
+    Phaser phaser = new Phaser(workers);
+    Parallel.run(workers, () -> {
+      Worker w = new Worker(d, block);
+      try {
+        for (int round = 0; round < schedule.rounds(); round++) {
+          int[] pairs = schedule.pairs(round);
+          for (int t; (t = next[round].getAndIncrement()) < pairs.length / 2; ) {
+            int bi = pairs[2 * t];
+            int bj = pairs[2 * t + 1];
+            int i0 = bi * block;
+            int j0 = bj * block;
+            w.pairBlocks(points.data(), terms, i0, Math.min(n, i0 + block), points.data(), terms,
+                j0, Math.min(n, j0 + block), heaps, true, bi == bj);
+            counter.add(1);
+          }
+          if (phaser.arriveAndAwaitAdvance() < 0) {
+            return; // another worker failed and terminated the phaser
+          }
+        }
+      } catch (RuntimeException | Error e) {
+        phaser.forceTermination();
+        throw e;
+      }
+    });
+    return heaps;
+  }
+
+  /** Candidate lists of each query: its {@code kept} nearest points of {@code base}. */
+  NeighborHeaps search(Vectors base, Vectors queries, int kept) {
+    int rows = queries.size();
+    int n = base.size();
+    int d = base.dimension();
+    NeighborHeaps heaps = new NeighborHeaps(rows, kept);
+    Terms baseTerms = terms(base);
+    Terms queryTerms = terms(queries);
+    int block = blockSize(Math.max(rows, n), d);
+    int rowBlocks = (rows + block - 1) / block;
+    int colBlocks = (n + block - 1) / block;
+    Progress counter = new Progress(progress, (long) rowBlocks * colBlocks);
+    AtomicInteger next = new AtomicInteger();
+    Parallel.run(Math.max(1, Math.min(threads, rowBlocks)), () -> {
+      Worker w = new Worker(d, block);
+      for (int b; (b = next.getAndIncrement()) < rowBlocks; ) {
+        int i0 = b * block;
+        int i1 = Math.min(rows, i0 + block);
+        for (int j0 = 0; j0 < n; j0 += block) {
+          w.pairBlocks(queries.data(), queryTerms, i0, i1, base.data(), baseTerms, j0,
+              Math.min(n, j0 + block), heaps, false, false);
+          counter.add(1);
+        }
+      }
+    });
+    return heaps;
+  }
+
+  /**
+   * Rows per block: as many as fit {@link #BLOCK_BYTES} of packed panels, at most {@link
+   * #MAX_BLOCK}, and small enough that there are several blocks to share among threads. Depends
+   * only on N and the dimension, never on the thread count.
+   */
+  private int blockSize(int n, int d) {
+    int w = ops.tileWidth();
+    int byCache = Math.max(w, Math.min(MAX_BLOCK, BLOCK_BYTES / (4 * d)) / w * w);
+    int byCount = Math.max(w, ((n + 7) / 8 + w - 1) / w * w);
+    return Math.min(byCache, byCount);
+  }
+
+  /** The per-row and per-column terms that turn a raw kernel value into a ranking distance. */
+  private static final class Terms {
+    final float scale;
+    final float[] add;       // per vector; NaN in the padding marks columns that do not exist
+    final float[] unitScale; // cosine: 1/|x| to pack unit vectors; otherwise null
+
+    Terms(float scale, float[] add, float[] unitScale) {
+      this.scale = scale;
+      this.add = add;
+      this.unitScale = unitScale;
+    }
+  }
+
+  private Terms terms(Vectors v) {
+    int n = v.size();
+    int d = v.dimension();
+    float[] data = v.data();
+    float[] add = new float[n + NeighborHeaps.THRESHOLD_PADDING];
+    Arrays.fill(add, n, add.length, Float.NaN);
+    switch (metric) {
+      case EUCLIDEAN:
+      case SQEUCLIDEAN:
+        for (int i = 0; i < n; i++) {
+          double s = 0;
+          for (int j = 0; j < d; j++) {
+            double x = data[i * d + j];
+            s += x * x;
+          }
+          add[i] = (float) s;
+        }
+        return new Terms(-2f, add, null);
+      case COSINE: {
+        // 1 - x.y on unit vectors: half of the constant goes to each side of the pair.
+        float[] inv = new float[n];
+        for (int i = 0; i < n; i++) {
+          double s = 0;
+          for (int j = 0; j < d; j++) {
+            double x = data[i * d + j];
+            s += x * x;
+          }
+          inv[i] = (float) (1.0 / Math.sqrt(s));
+          add[i] = 0.5f;
+        }
+        return new Terms(-1f, add, inv);
+      }
+      case INNER_PRODUCT:
+        return new Terms(-1f, add, null);
+      case MANHATTAN:
+        return new Terms(1f, add, null);
+      default:
+        throw new AssertionError(metric);
+    }
+  }
+
+  /** One thread's buffers and the tile loop over a pair of blocks. */
+  private final class Worker {
+    private final int d;
+    private final PackedBlock packed;
+    private final float[] rowCopy;   // cosine: the row block as unit vectors
+    private final float[] tile;
+    private final int[] hits;
+    private final int width;
+
+    Worker(int d, int block) {
+      this.d = d;
+      this.width = ops.tileWidth();
+      this.packed = new PackedBlock(width, d, block);
+      this.rowCopy = metric == Metric.COSINE ? new float[block * d] : null;
+      this.tile = new float[VectorOps.TILE_ROWS * width];
+      this.hits = new int[VectorOps.TILE_ROWS * width];
+    }
+
+    /**
+     * Screens every pair of rows {@code [i0, i1)} x columns {@code [j0, j1)}. With {@code
+     * symmetric}, each hit is offered to the column's list too; with {@code diagonal} (the same
+     * block on both sides) only pairs with column > row are used.
+     */
+    void pairBlocks(float[] rowData, Terms rowTerms, int i0, int i1, float[] colData, Terms colTerms,
+        int j0, int j1, NeighborHeaps heaps, boolean symmetric, boolean diagonal) {
+      packed.pack(colData, j0, j1 - j0, colTerms.unitScale);
+      float[] a = rowData;
+      int aBase = i0 * d;
+      if (rowTerms.unitScale != null) {
+        for (int i = i0; i < i1; i++) {
+          float s = rowTerms.unitScale[i];
+          for (int j = 0; j < d; j++) {
+            rowCopy[(i - i0) * d + j] = rowData[i * d + j] * s;
+          }
+        }
+        a = rowCopy;
+        aBase = 0;
+      }
+      float[] thresholds = heaps.thresholds();
+      float[] colThresholds = symmetric ? thresholds : null;
+      float[] panels = packed.panels();
+      boolean manhattan = metric == Metric.MANHATTAN;
+      for (int p = 0; p < packed.panelCount(); p++) {
+        int c0 = j0 + p * width;
+        int panelOffset = packed.offset(p);
+        for (int r0 = i0; r0 < i1; r0 += VectorOps.TILE_ROWS) {
+          int rows = Math.min(VectorOps.TILE_ROWS, i1 - r0);
+          if (diagonal && c0 + width <= r0 + 1) {
+            continue; // every pair of this tile has column <= row: seen from the other side
+          }
+          int aOffset = aBase + (r0 - i0) * d;
+          if (manhattan) {
+            ops.manhattanTile(a, aOffset, rows, d, panels, panelOffset, tile);
+          } else {
+            ops.dotTile(a, aOffset, rows, d, panels, panelOffset, tile);
+          }
+          int count = ops.screen(tile, rows, rowTerms.scale, rowTerms.add, r0, colTerms.add, c0,
+              thresholds, colThresholds, hits);
+          for (int h = 0; h < count; h++) {
+            int pos = hits[h];
+            int i = r0 + pos / width;
+            int j = c0 + pos % width;
+            if (diagonal && j <= i) {
+              continue;
+            }
+            float dist = tile[pos];
+            if (dist <= thresholds[i]) {
+              heaps.offer(i, dist, j);
+            }
+            if (symmetric && dist <= thresholds[j]) {
+              heaps.offer(j, dist, i);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Serializes progress updates from the workers. */
+  private static final class Progress {
+    private final ProgressListener listener;
+    private final long total;
+    private long done;
+
+    Progress(ProgressListener listener, long total) {
+      this.listener = listener;
+      this.total = total;
+    }
+
+    synchronized void add(long units) {
+      done += units;
+      listener.update(done, total);
+    }
+  }
+}
