@@ -39,6 +39,11 @@ interface VectorFormat {
    * @throws InputFormatException naming the file and the sizes
    */
   static void checkCapacity(Path file, long rows, long dimension) throws InputFormatException {
+    if (rows > Integer.MAX_VALUE || dimension > Integer.MAX_VALUE) {
+      // Vectors.checkCapacity multiplies in a long, which a header's sizes could overflow.
+      throw new InputFormatException(file + ": " + rows + " x " + dimension + " values exceed the "
+          + (Integer.MAX_VALUE - 8) + " that one float array can hold");
+    }
     try {
       Vectors.checkCapacity(rows, dimension);
     } catch (IllegalArgumentException e) {

@@ -182,6 +182,11 @@ class NpyFormatTest {
     Path file = Files.write(dir.resolve("huge.npy"), npy(1, "<f4", false, "(100000, 100000)", new byte[0]));
     assertMessage(assertThrows(InputFormatException.class, () -> VectorReader.read(file)), file,
         "100000 x 100000 values exceed");
+    // 2^32 x 2^32 overflows a long product: still refused, not wrapped around to a small size.
+    Path overflow = Files.write(dir.resolve("overflow.npy"),
+        npy(1, "<f4", false, "(4294967296, 4294967296)", new byte[0]));
+    assertMessage(assertThrows(InputFormatException.class, () -> VectorReader.read(overflow)), overflow,
+        "4294967296 x 4294967296 values exceed");
   }
 
   @Test
