@@ -1,0 +1,105 @@
+package org.knng.io;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+import org.knng.vectors.Vectors;
+
+/**
+ * Reads a file of vectors, choosing the format by the file's extension (case-insensitive):
+ *
+ * <ul>
+ *   <li>{@code .fvecs}, {@code .bvecs}: TEXMEX records (int32 dimension, then float32 or unsigned
+ *       byte values), as in the SIFT / GIST / BIGANN benchmark sets;
+ *   <li>{@code .npy}: a 2-D C-order NumPy array of float32, float64, uint8, int32 or int64 in
+ *       either byte order (header versions 1.0, 2.0, 3.0);
+ *   <li>{@code .csv}, {@code .tsv}: one vector per line, comma- or tab-separated numbers, with an
+ *       optional header line (detected: a first line with a non-numeric word in it).
+ * </ul>
+ *
+ * <p>Values are converted to float32, and every one must be finite.
+ *
+ * <p><b>Errors.</b> Every message is one line that starts with the path as it was given, so a
+ * command-line tool can print it as it is. Which exception says what:
+ *
+ * <ul>
+ *   <li>{@link InputFormatException} (an {@link IOException}): the content is wrong: bad header or
+ *       magic, unsupported dtype or shape, ragged or truncated rows, a cell that is not a number, a
+ *       NaN or infinite value, no vectors at all ({@code FILE: empty file, no vectors}), or more
+ *       values than one array can hold. The message names the row, line, column, dtype or shape.
+ *   <li>other {@link IOException}s: the file itself: {@link NoSuchFileException} ({@code FILE: no
+ *       such file}), a {@link FileSystemException} for a directory ({@code FILE: is a directory}),
+ *       {@link AccessDeniedException} or another {@code IOException} for {@code FILE: cannot read
+ *       (...)}.
+ *   <li>{@link IllegalArgumentException}: the caller named a file whose extension is none of the
+ *       above ({@code FILE: unsupported input format '.xyz' (...)}).
+ * </ul>
+ */
+public final class VectorReader {
+  private static final String EXPECTED = "expected .fvecs, .bvecs, .npy, .csv or .tsv";
+
+  private VectorReader() {}
+
+  /**
+   * Reads all vectors of a file.
+   *
+   * @param file a {@code .fvecs}, {@code .bvecs}, {@code .npy}, {@code .csv} or {@code .tsv} file
+   * @return its vectors, one per row
+   * @throws InputFormatException if the content is malformed (see the class description)
+   * @throws IOException if the file is missing, a directory, or cannot be read
+   * @throws IllegalArgumentException if the extension is not one of the supported formats
+   */
+  public static Vectors read(Path file) throws IOException {
+    Objects.requireNonNull(file, "file");
+    if (!Files.exists(file)) {
+      throw new NoSuchFileException(file.toString(), null, "no such file");
+    }
+    if (Files.isDirectory(file)) {
+      throw new FileSystemException(file.toString(), null, "is a directory");
+    }
+    VectorFormat format = formatOf(file);
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(file, StandardOpenOption.READ);
+    } catch (AccessDeniedException e) {
+      throw new AccessDeniedException(file.toString(), null, "cannot read (permission denied)");
+    } catch (IOException e) {
+      throw new IOException(file + ": cannot read (" + FileErrors.reason(e) + ")", e);
+    }
+    try (channel) {
+      long size = channel.size();
+      if (size == 0) {
+        throw new InputFormatException(file + ": empty file, no vectors");
+      }
+      return format.read(file, channel, size);
+    } catch (InputFormatException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IOException(file + ": cannot read (" + FileErrors.reason(e) + ")", e);
+    }
+  }
+
+  private static VectorFormat formatOf(Path file) {
+    switch (Extension.key(file)) {
+      case ".fvecs":
+        return TexmexFormat.FVECS;
+      case ".bvecs":
+        return TexmexFormat.BVECS;
+      case ".npy":
+        return new NpyFormat();
+      case ".csv":
+        return new DelimitedFormat(',');
+      case ".tsv":
+        return new DelimitedFormat('\t');
+      default:
+        throw new IllegalArgumentException(
+            file + ": unsupported input format " + Extension.describe(Extension.of(file)) + " (" + EXPECTED + ")");
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package org.knng.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.knng.io.ErrorMessages.assertMessage;
+import static org.knng.io.GraphWriterTest.names;
+import static org.knng.io.NpyWriterTest.assertEmpty;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** All-or-nothing writes: failures leave neither a partial target nor a temporary file. */
+class AtomicOutputTest {
+  @TempDir Path dir;
+
+  @Test
+  void writesAndLeavesOnlyTheTarget() throws IOException {
+    Path file = dir.resolve("out.bin");
+    AtomicOutput.write(file, out -> out.write(new byte[] {1, 2, 3}));
+    assertEquals(List.of("out.bin"), names(dir));
+    assertEquals(3, Files.size(file));
+  }
+
+  @Test
+  void failureMidwayLeavesNothing() throws IOException {
+    Path file = dir.resolve("out.bin");
+    IOException e = assertThrows(IOException.class, () -> AtomicOutput.write(file, out -> {
+      out.write(new byte[3 * AtomicOutput.BUFFER_BYTES]); // past the buffer: bytes reach the disk
+      throw new IOException("disk on fire");
+    }));
+    assertMessage(e, file, "cannot write (disk on fire)");
+    assertEmpty(dir);
+  }
+
+  @Test
+  void failureKeepsThePreviousFile() throws IOException {
+    Path file = Files.writeString(dir.resolve("out.csv"), "previous\n");
+    RuntimeException bug = new IllegalStateException("bug in a writer");
+    RuntimeException e = assertThrows(RuntimeException.class, () -> AtomicOutput.write(file, out -> {
+      out.write("partial".getBytes());
+      throw bug;
+    }));
+    assertSame(bug, e);
+    assertEquals("previous\n", Files.readString(file));
+    assertEquals(List.of("out.csv"), names(dir));
+  }
+
+  @Test
+  void closingTheStreamOnlyFlushesIt() throws IOException {
+    Path file = dir.resolve("closed.txt");
+    AtomicOutput.write(file, out -> {
+      out.write('a');
+      out.close();
+      out.write('b'); // still open: the file is forced and closed by AtomicOutput
+    });
+    assertEquals("ab", Files.readString(file));
+  }
+
+  @Test
+  void outputDirectoryThatIsAFileIsNamed() throws IOException {
+    Path notDir = Files.writeString(dir.resolve("plain"), "x");
+    Path file = notDir.resolve("out.npz");
+    IOException e = assertThrows(IOException.class, () -> AtomicOutput.write(file, out -> out.write(1)));
+    assertEquals(file + ": output directory " + notDir + " is not a directory", e.getMessage());
+    assertEquals(List.of("plain"), names(dir));
+  }
+
+  @Test
+  void relativeTargetInTheWorkingDirectoryHasADirectory() {
+    // A bare file name has no parent: the check must use the working directory, not fail on null.
+    Path bare = Path.of("knng-atomic-output-test-" + ProcessHandle.current().pid() + ".tmp");
+    try {
+      AtomicOutput.write(bare, out -> out.write('x'));
+      assertEquals(1, bare.toFile().length());
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    } finally {
+      bare.toFile().delete();
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package org.knng.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.knng.io.ErrorMessages.assertMessage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.knng.vectors.Vectors;
+
+/** File-level behaviour shared by every format: dispatch, missing files, empty files, NaN. */
+class VectorReaderTest {
+  @TempDir Path dir;
+
+  @Test
+  void missingFileIsNamed() {
+    Path file = dir.resolve("absent.fvecs");
+    IOException e = assertThrows(NoSuchFileException.class, () -> VectorReader.read(file));
+    assertEquals(file + ": no such file", e.getMessage());
+  }
+
+  @Test
+  void directoryIsRefused() throws IOException {
+    Path file = Files.createDirectory(dir.resolve("vectors.npy"));
+    IOException e = assertThrows(IOException.class, () -> VectorReader.read(file));
+    assertEquals(file + ": is a directory", e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a.fvecs", "a.bvecs", "a.npy", "a.csv", "a.tsv"})
+  void zeroByteFileIsEmpty(String name) throws IOException {
+    Path file = Files.createFile(dir.resolve(name));
+    InputFormatException e = assertThrows(InputFormatException.class, () -> VectorReader.read(file));
+    assertEquals(file + ": empty file, no vectors", e.getMessage());
+  }
+
+  @Test
+  void unknownExtensionIsAnArgumentError() throws IOException {
+    Path file = Files.writeString(dir.resolve("points.xyz"), "1,2\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VectorReader.read(file));
+    assertEquals(file + ": unsupported input format '.xyz' (expected .fvecs, .bvecs, .npy, .csv or .tsv)",
+        e.getMessage());
+  }
+
+  @Test
+  void missingExtensionIsAnArgumentError() throws IOException {
+    Path file = Files.writeString(dir.resolve("points"), "1,2\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VectorReader.read(file));
+    assertMessage(e, file, "unsupported input format (no extension)", ".fvecs");
+  }
+
+  @Test
+  void extensionIsCaseInsensitive() throws IOException {
+    Path csv = Files.writeString(dir.resolve("POINTS.CSV"), "1,2\n3,4\n");
+    assertArrayEquals(new float[] {1, 2, 3, 4}, VectorReader.read(csv).data());
+    Path fvecs = Files.write(dir.resolve("points.FVecs"), fvecs(new float[][] {{5, 6}}));
+    assertArrayEquals(new float[] {5, 6}, VectorReader.read(fvecs).data());
+  }
+
+  @Test
+  void unreadableFileIsNamed() throws IOException {
+    Path file = Files.write(dir.resolve("secret.fvecs"), fvecs(new float[][] {{1}}));
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
+    } catch (UnsupportedOperationException e) {
+      Assumptions.abort("no POSIX permissions on this file system");
+    }
+    Assumptions.assumeFalse(Files.isReadable(file), "running as root: permissions do not stop reading");
+    IOException e = assertThrows(AccessDeniedException.class, () -> VectorReader.read(file));
+    assertEquals(file + ": cannot read (permission denied)", e.getMessage());
+  }
+
+  @Test
+  void nonFiniteValueNamesFileRowAndColumn() throws IOException {
+    Path file = Files.write(dir.resolve("nan.fvecs"), fvecs(new float[][] {{1, 2, 3}, {4, 5, Float.NaN}}));
+    InputFormatException e = assertThrows(InputFormatException.class, () -> VectorReader.read(file));
+    assertMessage(e, file, "row 1, column 2: value is NaN");
+
+    Path inf = Files.write(dir.resolve("inf.bvecs"), new byte[] {1, 0, 0, 0, 7});
+    assertEquals(7f, VectorReader.read(inf).get(0, 0)); // bytes can never be infinite: a sanity check
+    Path npy = dir.resolve("inf.npy");
+    NpyWriter.writeFloat32(npy, 2, 2, new float[] {0, 1, Float.NEGATIVE_INFINITY, 3});
+    assertMessage(assertThrows(InputFormatException.class, () -> VectorReader.read(npy)), npy,
+        "row 1, column 0: value is -Infinity");
+  }
+
+  @Test
+  void sameVectorsFromEveryFormat() throws IOException {
+    float[][] rows = {{0, 1, 2}, {255, 7, 8}};
+    Path fvecs = Files.write(dir.resolve("v.fvecs"), fvecs(rows));
+    Path csv = Files.writeString(dir.resolve("v.csv"), "a,b,c\n0,1,2\n255,7,8\n", StandardCharsets.UTF_8);
+    Path tsv = Files.writeString(dir.resolve("v.tsv"), "0\t1\t2\n255\t7\t8\n", StandardCharsets.UTF_8);
+    Path bvecs = Files.write(dir.resolve("v.bvecs"), new byte[] {3, 0, 0, 0, 0, 1, 2, 3, 0, 0, 0, (byte) 255, 7, 8});
+    Path npy = dir.resolve("v.npy");
+    NpyWriter.writeFloat32(npy, 2, 3, new float[] {0, 1, 2, 255, 7, 8});
+    Vectors expected = Vectors.of(rows);
+    for (Path file : new Path[] {fvecs, csv, tsv, bvecs, npy}) {
+      Vectors v = VectorReader.read(file);
+      assertEquals(2, v.size(), file.toString());
+      assertEquals(3, v.dimension(), file.toString());
+      assertArrayEquals(expected.data(), v.data(), file.toString());
+    }
+  }
+
+  /** TEXMEX .fvecs bytes: per row, int32 dimension then the float32 values, little-endian. */
+  static byte[] fvecs(float[][] rows) {
+    int bytes = 0;
+    for (float[] r : rows) {
+      bytes += 4 + 4 * r.length;
+    }
+    ByteBuffer b = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    for (float[] r : rows) {
+      b.putInt(r.length);
+      for (float v : r) {
+        b.putFloat(v);
+      }
+    }
+    return b.array();
+  }
+}
