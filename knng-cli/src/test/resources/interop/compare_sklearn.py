@@ -29,7 +29,7 @@ def reference_distances(X, metric):
 def reference_graph(X, D, metric, k, mode, include_self):
     if metric != "inner-product":
         return kneighbors_graph(X, k, mode=mode, metric=SKLEARN_METRIC[metric],
-                                include_self=include_self, algorithm="brute", n_jobs=1).tocsr()
+                                include_self=include_self, n_jobs=1).tocsr()
     n = X.shape[0]
     rows, cols, vals = [], [], []
     for i in range(n):

@@ -94,7 +94,8 @@ public final class Vectors {
    * @throws IllegalArgumentException if the product exceeds the largest array length
    */
   public static void checkCapacity(long size, long dimension) {
-    if (size * dimension > Integer.MAX_VALUE - 8) {
+    long limit = Integer.MAX_VALUE - 8;
+    if (size < 0 || dimension < 1 || size > limit / dimension) {
       throw new IllegalArgumentException(
           size + " x " + dimension + " values exceed the " + (Integer.MAX_VALUE - 8)
               + " that one float array can hold");
