@@ -40,6 +40,10 @@ public final class SparseGraph {
       if (indptr[r + 1] < indptr[r]) {
         throw new IllegalArgumentException("indptr decreases at row " + r);
       }
+      // indptr[rows] == indices.length was checked, but an offset in between may overshoot it.
+      if (indptr[r + 1] > indices.length) {
+        throw new IllegalArgumentException("indptr at row " + r + " points past the " + indices.length + " edges");
+      }
       for (int p = indptr[r]; p < indptr[r + 1]; p++) {
         int c = indices[p];
         if (c <= prev || c >= columns) {

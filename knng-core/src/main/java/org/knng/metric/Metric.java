@@ -90,7 +90,9 @@ public enum Metric {
           na += x * x;
           nb += y * y;
         }
-        return Math.max(0.0, 1.0 - dot / (Math.sqrt(na) * Math.sqrt(nb)));
+        // One square root of the product, not a product of square roots: for a copy (or positive
+        // multiple) of a vector, sqrt(na * nb) == dot exactly, so the distance is exactly 0.
+        return Math.max(0.0, 1.0 - dot / Math.sqrt(na * nb));
       }
       case INNER_PRODUCT: {
         double dot = 0;

@@ -1,0 +1,123 @@
+package org.knng.exact;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.knng.metric.Metric;
+import org.knng.vectors.Vectors;
+
+/**
+ * Bad input to {@link BruteForceEngine} is rejected up front with an {@link
+ * IllegalArgumentException} whose message names the offending value, row or option.
+ */
+class BruteForceEngineValidationTest {
+  private static final Vectors FIVE = Vectors.of(new float[][] {{1, 0}, {0, 1}, {1, 1}, {2, 0}, {0, 2}});
+
+  private static void assertMessageContains(Throwable e, String... parts) {
+    for (String part : parts) {
+      assertTrue(e.getMessage() != null && e.getMessage().contains(part),
+          "message '" + e.getMessage() + "' should mention '" + part + "'");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, -1, Integer.MIN_VALUE})
+  void kBelowOneIsRejected(int k) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> BruteForceEngine.builder().k(k));
+    assertMessageContains(e, "k", String.valueOf(k));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, -3})
+  void threadsBelowOneAreRejected(int threads) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> BruteForceEngine.builder().threads(threads));
+    assertMessageContains(e, "threads", String.valueOf(threads));
+  }
+
+  /** Without include-self a point has only N − 1 others: k = N and above are rejected. */
+  @ParameterizedTest
+  @ValueSource(ints = {5, 6, 100})
+  void graphRejectsKOfAtLeastN(int k) {
+    BruteForceEngine engine = BruteForceEngine.builder().k(k).build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> engine.graph(FIVE));
+    assertMessageContains(e, "k=" + k, "5");
+  }
+
+  /** With include-self k = N is the limit; k = N + 1 is rejected. */
+  @Test
+  void graphWithIncludeSelfAllowsKEqualToNOnly() {
+    assertDoesNotThrow(() -> BruteForceEngine.builder().k(5).includeSelf(true).build().graph(FIVE));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> BruteForceEngine.builder().k(6).includeSelf(true).build().graph(FIVE));
+    assertMessageContains(e, "k=6", "5");
+  }
+
+  @Test
+  void singlePointWithoutIncludeSelfHasNoNeighbour() {
+    assertThrows(IllegalArgumentException.class,
+        () -> BruteForceEngine.builder().k(1).build().graph(Vectors.of(new float[][] {{1}})));
+  }
+
+  /** A search may ask for every base point, not more. */
+  @Test
+  void searchRejectsKAboveBaseSize() {
+    Vectors queries = Vectors.of(new float[][] {{1, 1}});
+    assertDoesNotThrow(() -> BruteForceEngine.builder().k(5).build().search(FIVE, queries));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> BruteForceEngine.builder().k(6).build().search(FIVE, queries));
+    assertMessageContains(e, "k=6", "5");
+  }
+
+  @Test
+  void searchRejectsDimensionMismatch() {
+    Vectors queries = Vectors.of(new float[][] {{1, 1, 1}});
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> BruteForceEngine.builder().k(1).build().search(FIVE, queries));
+    assertMessageContains(e, "3", "2");
+  }
+
+  /** Cosine is undefined for a zero vector: the error names the row (graph). */
+  @Test
+  void cosineRejectsAZeroRowInAGraph() {
+    Vectors p = Vectors.of(new float[][] {{1, 0}, {0, 1}, {2, 2}, {0, 0}, {1, 1}});
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> BruteForceEngine.builder().metric(Metric.COSINE).k(2).build().graph(p));
+    assertMessageContains(e, "row 3", "zero");
+  }
+
+  /** Cosine search: the error says whether the zero vector is a base or a query row, and which. */
+  @Test
+  void cosineRejectsZeroRowsInASearch() {
+    BruteForceEngine engine = BruteForceEngine.builder().metric(Metric.COSINE).k(1).build();
+    Vectors good = Vectors.of(new float[][] {{1, 0}, {0, 1}});
+    Vectors zeroSecond = Vectors.of(new float[][] {{1, 0}, {0, 0}});
+    assertMessageContains(assertThrows(IllegalArgumentException.class, () -> engine.search(zeroSecond, good)),
+        "base row 1");
+    assertMessageContains(assertThrows(IllegalArgumentException.class, () -> engine.search(good, zeroSecond)),
+        "query row 1");
+  }
+
+  /** Other metrics accept zero vectors. */
+  @Test
+  void zeroRowsAreFineForOtherMetrics() {
+    Vectors p = Vectors.of(new float[][] {{0, 0}, {0, 0}, {1, 1}});
+    for (Metric m : Metric.values()) {
+      if (m != Metric.COSINE) {
+        assertDoesNotThrow(() -> BruteForceEngine.builder().metric(m).k(2).build().graph(p), m.id());
+      }
+    }
+  }
+
+  @Test
+  void nullArgumentsAreRejected() {
+    assertThrows(NullPointerException.class, () -> BruteForceEngine.builder().metric(null));
+    assertThrows(NullPointerException.class, () -> BruteForceEngine.builder().vectorOps(null));
+    assertThrows(NullPointerException.class, () -> BruteForceEngine.builder().progress(null));
+  }
+}

@@ -1,0 +1,192 @@
+package org.knng.simd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.knng.testing.Kernels;
+import org.knng.testing.Kernels.Kernel;
+
+/**
+ * Both {@link VectorOps} implementations against a double-precision sum, for every dimension 1..70
+ * (below, at and across one and two SIMD widths, so the unrolled loop, the single-vector step and
+ * the scalar tail all run) and some primes up to 1031, at non-zero offsets that differ between the
+ * two arrays. The values around each slice are NaN, so reading one element too many (or at the
+ * wrong offset) poisons the result.
+ */
+class VectorOpsTest {
+  private static final int A_OFFSET = 5;
+  private static final int B_OFFSET = 13;
+
+  static int[] dimensions() {
+    return IntStream.concat(IntStream.rangeClosed(1, 70), IntStream.of(97, 131, 257, 1031)).toArray();
+  }
+
+  static Stream<Arguments> cases() {
+    return Kernels.both().stream().flatMap(k -> Arrays.stream(dimensions()).mapToObj(d -> Arguments.of(k, d)));
+  }
+
+  /** {@code d} values at {@code offset} in an array padded with NaN on both sides. */
+  private static float[] padded(float[] values, int offset) {
+    float[] out = new float[offset + values.length + 7];
+    Arrays.fill(out, Float.NaN);
+    System.arraycopy(values, 0, out, offset, values.length);
+    return out;
+  }
+
+  private static double exactDot(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += (double) a[i] * b[i];
+    }
+    return s;
+  }
+
+  private static double exactSquared(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      double diff = (double) a[i] - b[i];
+      s += diff * diff;
+    }
+    return s;
+  }
+
+  private static double exactManhattan(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += Math.abs((double) a[i] - b[i]);
+    }
+    return s;
+  }
+
+  /**
+   * Worst-case float32 error of summing {@code d} terms whose absolute values sum to {@code
+   * absSum}, plus the rounding of each term: {@code (d + 2) * 2^-24 * absSum}, doubled for margin.
+   */
+  private static double bound(int d, double absSum) {
+    return 2.0 * (d + 2) * Math.ulp(1.0f) / 2 * absSum + Float.MIN_NORMAL;
+  }
+
+  /** Gaussian values: results within the float32 summation error bound of the exact sum. */
+  @ParameterizedTest(name = "{0} d={1}")
+  @MethodSource("cases")
+  void gaussianAgreesWithDoubleWithinFloatTolerance(Kernel kernel, int d) {
+    Random rnd = new Random(1000 + d);
+    for (int trial = 0; trial < 3; trial++) {
+      float[] a = new float[d];
+      float[] b = new float[d];
+      double dotAbs = 0;
+      for (int i = 0; i < d; i++) {
+        a[i] = (float) (rnd.nextGaussian() * (trial + 1));
+        b[i] = (float) (rnd.nextGaussian() + (trial == 2 ? 50 : 0));
+        dotAbs += Math.abs((double) a[i] * b[i]);
+      }
+      float[] pa = padded(a, A_OFFSET);
+      float[] pb = padded(b, B_OFFSET);
+      VectorOps ops = kernel.ops();
+      double sq = exactSquared(a, b);
+      double l1 = exactManhattan(a, b);
+      double dot = exactDot(a, b);
+      assertWithin(dot, ops.dot(pa, A_OFFSET, pb, B_OFFSET, d), bound(d, dotAbs), "dot");
+      assertWithin(sq, ops.squaredDistance(pa, A_OFFSET, pb, B_OFFSET, d), bound(d, sq), "squaredDistance");
+      assertWithin(l1, ops.manhattan(pa, A_OFFSET, pb, B_OFFSET, d), bound(d, l1), "manhattan");
+    }
+  }
+
+  private static void assertWithin(double expected, float actual, double tolerance, String what) {
+    assertTrue(Math.abs(actual - expected) <= tolerance,
+        what + ": " + actual + " vs exact " + expected + " (tolerance " + tolerance + ")");
+  }
+
+  /**
+   * Small integers: every partial sum is an integer below 2^24, so float32 is exact and each kernel
+   * must return exactly the true value — a skipped, doubled or misplaced element shows up.
+   */
+  @ParameterizedTest(name = "{0} d={1}")
+  @MethodSource("cases")
+  void smallIntegersAreExact(Kernel kernel, int d) {
+    Random rnd = new Random(d);
+    float[] a = new float[d];
+    float[] b = new float[d];
+    for (int i = 0; i < d; i++) {
+      a[i] = rnd.nextInt(33) - 16;
+      b[i] = rnd.nextInt(33) - 16;
+    }
+    float[] pa = padded(a, A_OFFSET);
+    float[] pb = padded(b, B_OFFSET);
+    VectorOps ops = kernel.ops();
+    assertEquals((float) exactDot(a, b), ops.dot(pa, A_OFFSET, pb, B_OFFSET, d), "dot");
+    assertEquals((float) exactSquared(a, b), ops.squaredDistance(pa, A_OFFSET, pb, B_OFFSET, d), "squaredDistance");
+    assertEquals((float) exactManhattan(a, b), ops.manhattan(pa, A_OFFSET, pb, B_OFFSET, d), "manhattan");
+  }
+
+  /**
+   * Position-sensitive check: a[i] = 1 only at one index i, b[j] = 2^(j mod 20); the dot product
+   * must be exactly b[i]. Catches an implementation that reads the wrong lane or offset even
+   * where sums would hide it.
+   */
+  @ParameterizedTest(name = "{0} d={1}")
+  @MethodSource("cases")
+  void eachPositionIsReadFromTheRightPlace(Kernel kernel, int d) {
+    float[] b = new float[d];
+    for (int j = 0; j < d; j++) {
+      b[j] = (float) (1 << (j % 20));
+    }
+    float[] pb = padded(b, B_OFFSET);
+    VectorOps ops = kernel.ops();
+    for (int i = 0; i < d; i += Math.max(1, d / 23)) {
+      float[] a = new float[d];
+      a[i] = 1;
+      float[] pa = padded(a, A_OFFSET);
+      assertEquals(b[i], ops.dot(pa, A_OFFSET, pb, B_OFFSET, d), "dot picks element " + i);
+      float[] zero = padded(new float[d], A_OFFSET);
+      float[] onlyI = padded(a, B_OFFSET);
+      assertEquals(1f, ops.squaredDistance(zero, A_OFFSET, onlyI, B_OFFSET, d), "squared at " + i);
+      assertEquals(1f, ops.manhattan(zero, A_OFFSET, onlyI, B_OFFSET, d), "manhattan at " + i);
+    }
+  }
+
+  /** A vector against itself: squared distance and manhattan exactly 0, dot its squared norm. */
+  @ParameterizedTest(name = "{0} d={1}")
+  @MethodSource("cases")
+  void selfComparison(Kernel kernel, int d) {
+    Random rnd = new Random(7 * d);
+    float[] a = new float[d];
+    for (int i = 0; i < d; i++) {
+      a[i] = (float) rnd.nextGaussian();
+    }
+    float[] pa = padded(a, A_OFFSET);
+    float[] pb = padded(a, B_OFFSET);
+    VectorOps ops = kernel.ops();
+    assertEquals(0f, ops.squaredDistance(pa, A_OFFSET, pb, B_OFFSET, d));
+    assertEquals(0f, ops.manhattan(pa, A_OFFSET, pb, B_OFFSET, d));
+    double norm = exactDot(a, a);
+    assertWithin(norm, ops.dot(pa, A_OFFSET, pb, B_OFFSET, d), bound(d, norm), "dot with itself");
+  }
+
+  /** The same call twice gives the same bits (results must not depend on state). */
+  @ParameterizedTest(name = "{0} d={1}")
+  @MethodSource("cases")
+  void deterministic(Kernel kernel, int d) {
+    Random rnd = new Random(3 * d);
+    float[] a = new float[d + A_OFFSET];
+    float[] b = new float[d + B_OFFSET];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = (float) rnd.nextGaussian();
+    }
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (float) rnd.nextGaussian();
+    }
+    VectorOps ops = kernel.ops();
+    assertEquals(Float.floatToIntBits(ops.dot(a, A_OFFSET, b, B_OFFSET, d)),
+        Float.floatToIntBits(ops.dot(a, A_OFFSET, b, B_OFFSET, d)));
+    assertEquals(Float.floatToIntBits(ops.squaredDistance(a, A_OFFSET, b, B_OFFSET, d)),
+        Float.floatToIntBits(ops.squaredDistance(a, A_OFFSET, b, B_OFFSET, d)));
+  }
+}
