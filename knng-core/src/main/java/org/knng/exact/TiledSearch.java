@@ -15,9 +15,14 @@ import org.knng.vectors.Vectors;
  * distance so that a heap is touched only on a hit. Nothing bigger than one block per thread is
  * ever allocated: memory is the input, the {@code N x k} heaps and a few small buffers.
  *
- * <p>Ranking values (float32): euclidean and sqeuclidean use {@code |x|^2 + |y|^2 - 2 x.y}
- * (squared); cosine uses {@code 1 - x.y} on unit vectors; inner product {@code -x.y}; manhattan
- * the direct sum. The caller re-scores the neighbours kept, exactly.
+ * <p>Ranking values (float32): euclidean and sqeuclidean rank by the squared distance, cosine by
+ * {@code 1 - cos}, inner product by {@code -x.y}, manhattan by the direct sum. The kernels compute
+ * the first two through dot products ({@code |x|^2 + |y|^2 - 2 x.y}, {@code 1 - x.y} on unit
+ * vectors), which cancel badly for near-duplicates and data far from the origin. So the screen
+ * uses a lower bound (the dot-product value minus its worst-case rounding error, {@link
+ * #errorFactor}) and every hit is re-computed from the differences before it is offered: the
+ * neighbour lists only ever hold direct-difference values, and no true neighbour is screened out.
+ * The caller re-scores the neighbours kept in double precision.
  *
  * <p>A self-join computes each unordered pair once and offers it to both points' lists; {@link
  * PairSchedule} keeps threads on disjoint rows. Every pair's value is the same whichever block
@@ -120,16 +125,30 @@ final class TiledSearch {
     return Math.min(byCache, byCount);
   }
 
-  /** The per-row and per-column terms that turn a raw kernel value into a ranking distance. */
+  /**
+   * Bound on the relative rounding error of {@code |x|^2 + |y|^2 - 2 x.y} in float32 with D
+   * sequential fused multiply-adds: at most {@code (D + 3) u (|x|^2 + |y|^2)} with {@code u =
+   * 2^-24}, doubled for safety. Subtracting it makes the screen's value a lower bound.
+   */
+  static float errorFactor(int dimension) {
+    return (float) (2.0 * (dimension + 4) * Math.ulp(1.0f) / 2);
+  }
+
+  /**
+   * The per-row and per-column terms that turn a raw kernel value into a screening value, and how
+   * a hit is re-scored.
+   */
   private static final class Terms {
     final float scale;
     final float[] add;       // per vector; NaN in the padding marks columns that do not exist
-    final float[] unitScale; // cosine: 1/|x| to pack unit vectors; otherwise null
+    final float[] unitScale; // cosine: 1/|x|; otherwise null
+    final boolean rescore;   // hits are re-computed from the differences (euclidean, cosine)
 
-    Terms(float scale, float[] add, float[] unitScale) {
+    Terms(float scale, float[] add, float[] unitScale, boolean rescore) {
       this.scale = scale;
       this.add = add;
       this.unitScale = unitScale;
+      this.rescore = rescore;
     }
   }
 
@@ -139,39 +158,40 @@ final class TiledSearch {
     float[] data = v.data();
     float[] add = new float[n + NeighborHeaps.THRESHOLD_PADDING];
     Arrays.fill(add, n, add.length, Float.NaN);
+    double margin = errorFactor(d);
     switch (metric) {
       case EUCLIDEAN:
       case SQEUCLIDEAN:
+        // |x|^2 (1 - e) + |y|^2 (1 - e) - 2 x.y <= the true squared distance.
         for (int i = 0; i < n; i++) {
-          double s = 0;
-          for (int j = 0; j < d; j++) {
-            double x = data[i * d + j];
-            s += x * x;
-          }
-          add[i] = (float) s;
+          add[i] = (float) ((1 - margin) * squaredNorm(data, i * d, d));
         }
-        return new Terms(-2f, add, null);
+        return new Terms(-2f, add, null, true);
       case COSINE: {
-        // 1 - x.y on unit vectors: half of the constant goes to each side of the pair.
+        // 1 - x.y on unit vectors, less the error bound (unit norms), half of it per side.
         float[] inv = new float[n];
         for (int i = 0; i < n; i++) {
-          double s = 0;
-          for (int j = 0; j < d; j++) {
-            double x = data[i * d + j];
-            s += x * x;
-          }
-          inv[i] = (float) (1.0 / Math.sqrt(s));
-          add[i] = 0.5f;
+          inv[i] = (float) (1.0 / Math.sqrt(squaredNorm(data, i * d, d)));
+          add[i] = (float) (0.5 - margin);
         }
-        return new Terms(-1f, add, inv);
+        return new Terms(-1f, add, inv, true);
       }
       case INNER_PRODUCT:
-        return new Terms(-1f, add, null);
+        return new Terms(-1f, add, null, false);
       case MANHATTAN:
-        return new Terms(1f, add, null);
+        return new Terms(1f, add, null, false);
       default:
         throw new AssertionError(metric);
     }
+  }
+
+  private static double squaredNorm(float[] data, int offset, int d) {
+    double s = 0;
+    for (int j = 0; j < d; j++) {
+      double x = data[offset + j];
+      s += x * x;
+    }
+    return s;
   }
 
   /** One thread's buffers and the tile loop over a pair of blocks. */
@@ -240,6 +260,9 @@ final class TiledSearch {
               continue;
             }
             float dist = tile[pos];
+            if (rowTerms.rescore) {
+              dist = rescore(rowData, rowTerms, i, colData, colTerms, j, d);
+            }
             if (dist <= thresholds[i]) {
               heaps.offer(i, dist, j);
             }
@@ -250,6 +273,16 @@ final class TiledSearch {
         }
       }
     }
+  }
+
+  /** The ranking value of one pair from the differences (euclidean: squared; cosine: 1 - cos). */
+  private float rescore(float[] rowData, Terms rowTerms, int i, float[] colData, Terms colTerms, int j,
+      int d) {
+    if (rowTerms.unitScale == null) {
+      return ops.squaredDistance(rowData, i * d, colData, j * d, d);
+    }
+    return 0.5f * ops.squaredDistance(rowData, i * d, rowTerms.unitScale[i], colData, j * d,
+        colTerms.unitScale[j], d);
   }
 
   /** Serializes progress updates from the workers. */

@@ -35,7 +35,7 @@ final class PanamaVectorOps implements VectorOps {
           .fma(FloatVector.fromArray(SPECIES, b, bOffset + i), acc0);
       i += LANES;
     }
-    float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    float sum = sumLanes(acc0.add(acc1));
     for (; i < dimension; i++) {
       sum = Math.fma(a[aOffset + i], b[bOffset + i], sum);
     }
@@ -62,9 +62,27 @@ final class PanamaVectorOps implements VectorOps {
       acc0 = d0.fma(d0, acc0);
       i += LANES;
     }
-    float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    float sum = sumLanes(acc0.add(acc1));
     for (; i < dimension; i++) {
       float d = a[aOffset + i] - b[bOffset + i];
+      sum = Math.fma(d, d, sum);
+    }
+    return sum;
+  }
+
+  @Override
+  public float squaredDistance(float[] a, int aOffset, float aScale, float[] b, int bOffset, float bScale,
+      int dimension) {
+    FloatVector acc = FloatVector.zero(SPECIES);
+    int i = 0;
+    for (; i <= dimension - LANES; i += LANES) {
+      FloatVector d = FloatVector.fromArray(SPECIES, a, aOffset + i).mul(aScale)
+          .sub(FloatVector.fromArray(SPECIES, b, bOffset + i).mul(bScale));
+      acc = d.fma(d, acc);
+    }
+    float sum = sumLanes(acc);
+    for (; i < dimension; i++) {
+      float d = a[aOffset + i] * aScale - b[bOffset + i] * bScale;
       sum = Math.fma(d, d, sum);
     }
     return sum;
@@ -87,9 +105,21 @@ final class PanamaVectorOps implements VectorOps {
           .sub(FloatVector.fromArray(SPECIES, b, bOffset + i)).abs());
       i += LANES;
     }
-    float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    float sum = sumLanes(acc0.add(acc1));
     for (; i < dimension; i++) {
       sum += Math.abs(a[aOffset + i] - b[bOffset + i]);
+    }
+    return sum;
+  }
+
+  /**
+   * Adds the lanes in lane order. {@code reduceLanes(ADD)} may add in another order once the JIT
+   * compiles it than in the interpreter, which would let a result depend on timing; this does not.
+   */
+  private static float sumLanes(FloatVector v) {
+    float sum = 0f;
+    for (int i = 0; i < LANES; i++) {
+      sum += v.lane(i);
     }
     return sum;
   }

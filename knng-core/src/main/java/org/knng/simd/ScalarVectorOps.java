@@ -48,6 +48,24 @@ public final class ScalarVectorOps implements VectorOps {
   }
 
   @Override
+  public float squaredDistance(float[] a, int aOffset, float aScale, float[] b, int bOffset, float bScale,
+      int dimension) {
+    float s0 = 0, s1 = 0;
+    int i = 0;
+    for (; i + 1 < dimension; i += 2) {
+      float d0 = a[aOffset + i] * aScale - b[bOffset + i] * bScale;
+      float d1 = a[aOffset + i + 1] * aScale - b[bOffset + i + 1] * bScale;
+      s0 += d0 * d0;
+      s1 += d1 * d1;
+    }
+    for (; i < dimension; i++) {
+      float d = a[aOffset + i] * aScale - b[bOffset + i] * bScale;
+      s0 += d * d;
+    }
+    return s0 + s1;
+  }
+
+  @Override
   public float manhattan(float[] a, int aOffset, float[] b, int bOffset, int dimension) {
     float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     int i = 0;

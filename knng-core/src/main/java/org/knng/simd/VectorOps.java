@@ -100,6 +100,22 @@ public interface VectorOps {
   float squaredDistance(float[] a, int aOffset, float[] b, int bOffset, int dimension);
 
   /**
+   * The squared distance between two scaled vectors, from the differences: used to re-score
+   * cosine candidates as {@code |x/|x| - y/|y||^2 / 2 = 1 - cos}, which keeps its precision for
+   * nearly parallel vectors where {@code 1 - dot} cancels.
+   *
+   * @param a first array
+   * @param aOffset start of the first vector
+   * @param aScale factor applied to every value of the first vector
+   * @param b second array
+   * @param bOffset start of the second vector
+   * @param bScale factor applied to every value of the second vector
+   * @param dimension values per vector
+   * @return {@code sum((aScale * a[i] - bScale * b[i])^2)}
+   */
+  float squaredDistance(float[] a, int aOffset, float aScale, float[] b, int bOffset, float bScale, int dimension);
+
+  /**
    * @param a first array
    * @param aOffset start of the first vector
    * @param b second array
