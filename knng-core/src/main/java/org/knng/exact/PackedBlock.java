@@ -34,18 +34,23 @@ final class PackedBlock {
     int d = dimension;
     for (int p = 0; p < panelCount; p++) {
       int base = p * width * d;
-      for (int c = 0; c < width; c++) {
-        int v = p * width + c;
-        if (v < count) {
-          int src = (first + v) * d;
-          float s = scale == null ? 1f : scale[first + v];
-          for (int j = 0; j < d; j++) {
-            panels[base + j * width + c] = scale == null ? data[src + j] : data[src + j] * s;
+      int vectors = Math.min(width, count - p * width);
+      // Value-major: each pass writes one contiguous row of W values, reading one value from each
+      // of the panel's vectors (whose cache lines stay in L1 across consecutive values).
+      for (int j = 0; j < d; j++) {
+        int out = base + j * width;
+        int src = (first + p * width) * d + j;
+        if (scale == null) {
+          for (int c = 0; c < vectors; c++) {
+            panels[out + c] = data[src + c * d];
           }
         } else {
-          for (int j = 0; j < d; j++) {
-            panels[base + j * width + c] = 0f;
+          for (int c = 0; c < vectors; c++) {
+            panels[out + c] = data[src + c * d] * scale[first + p * width + c];
           }
+        }
+        for (int c = vectors; c < width; c++) {
+          panels[out + c] = 0f;
         }
       }
     }

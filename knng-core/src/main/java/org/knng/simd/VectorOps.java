@@ -18,7 +18,7 @@ public interface VectorOps {
   int TILE_ROWS = 6;
 
   /**
-   * Columns per tile and per packed panel: a multiple of the vector length (two vectors).
+   * Columns per tile and per packed panel: a multiple of the vector length (two or four vectors).
    *
    * @return the panel width W
    */

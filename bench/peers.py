@@ -1,0 +1,240 @@
+"""Side-by-side timing of ./knng build against FAISS, scikit-learn and PyTorch on the same files.
+
+usage: /usr/bin/python3 bench/peers.py [--datasets random50k,fashion60k,sift5k,cora,scaling]
+                                       [--repeats 3] [--k 10] [--threads 2] [--out bench/results]
+
+Every builder runs as its own process on the same .npy file (whole-process wall time and peak RSS,
+imports and JVM start included), in alternating order, --repeats times; the table reports the
+median. Each peer's neighbours are checked against knng's (tie-tolerant: the sorted exact
+distances of the two neighbour lists must agree within a float32 tolerance). knng runs on JDK 25
+(the recommended runtime) and on JDK 17. Results: a markdown table and an SVG bar chart in --out.
+
+Datasets come from ../shared/data when it is beside the repository (Fashion-MNIST, SIFT, Cora);
+random data is generated with a fixed seed. Missing datasets are reported and skipped.
+Needs Debian's python3-numpy, python3-faiss, python3-sklearn and python3-torch.
+"""
+import argparse
+import gzip
+import os
+import resource
+import statistics
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data"
+JDK25 = "/usr/lib/jvm/temurin-25-jdk-amd64"
+JDK17 = "/usr/lib/jvm/java-17-openjdk-amd64"
+PEERS = ["faiss-flat", "sklearn-brute", "torch-cdist", "torch-mm"]
+
+
+def read_fvecs(path):
+    raw = np.fromfile(path, dtype=np.int32)
+    d = raw[0]
+    return raw.reshape(-1, d + 1)[:, 1:].view(np.float32).copy()
+
+
+def read_idx_images(path):
+    with gzip.open(path, "rb") as f:
+        magic, n, rows, cols = struct.unpack(">IIII", f.read(16))
+        assert magic == 2051, f"{path}: not an IDX image file"
+        return np.frombuffer(f.read(), dtype=np.uint8).reshape(n, rows * cols).astype(np.float32)
+
+
+def dataset(name, cache):
+    """Returns (path to .npy, metric) or None with a reason printed."""
+    out = cache / f"{name}.npy"
+    metric = "cosine" if name == "cora" else "euclidean"
+    if out.exists():
+        return out, metric
+    if name.startswith("random"):
+        n = int(float(name[len("random"):].rstrip("k")) * 1000)
+        X = np.random.default_rng(20261125).standard_normal((n, 128), dtype=np.float32)
+    elif name == "fashion60k":
+        src = SHARED / "fashion-mnist" / "train-images-idx3-ubyte.gz"
+        if not src.exists():
+            print(f"skipped {name}: {src} not found (../shared/data is not beside the repository)")
+            return None
+        X = read_idx_images(src)
+    elif name in ("sift5k", "cora"):
+        src = SHARED / name / f"{name}.fvecs"
+        if not src.exists():
+            print(f"skipped {name}: {src} not found (../shared/data is not beside the repository)")
+            return None
+        X = read_fvecs(src)
+    else:
+        raise SystemExit(f"unknown dataset {name}")
+    np.save(out, X)
+    return out, metric
+
+
+def run(cmd, env=None):
+    """Runs a command; returns (seconds, peak RSS in MB) of that process alone."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{err}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def builder_command(builder, data, k, metric, threads, out):
+    if builder.startswith("knng"):
+        jdk = JDK25 if builder.endswith("jdk25") else JDK17
+        env = dict(os.environ, JAVA_HOME=jdk)
+        return [str(ROOT / "knng"), "build", "--input", str(data), "--k", str(k), "--metric", metric,
+                "--threads", str(threads), "--output", str(out), "--quiet"], env
+    return [sys.executable, str(ROOT / "bench" / "peer_run.py"), builder, str(data), str(k), metric,
+            str(threads), str(out)], None
+
+
+def exact_distances(X, ids, metric):
+    """Float64 distances of each row to its listed neighbours (rows in chunks)."""
+    n, k = ids.shape
+    out = np.empty((n, k))
+    if metric == "cosine":
+        U = X / np.linalg.norm(X.astype(np.float64), axis=1, keepdims=True)
+    for s in range(0, n, 4096):
+        e = min(n, s + 4096)
+        if metric == "cosine":
+            out[s:e] = 1 - np.einsum("id,ikd->ik", U[s:e], U[ids[s:e]])
+        else:
+            diff = X[s:e, None, :].astype(np.float64) - X[ids[s:e]].astype(np.float64)
+            out[s:e] = np.sqrt((diff * diff).sum(axis=2))
+    return out
+
+
+def agreement(X, ours, theirs, metric):
+    """Share of rows whose neighbour lists have the same sorted exact distances (tie-tolerant)."""
+    if theirs.shape != ours.shape:
+        return 0.0
+    n = ours.shape[0]
+    if (theirs == np.arange(n)[:, None]).any():
+        return 0.0
+    a = np.sort(exact_distances(X, ours, metric), axis=1)
+    b = np.sort(exact_distances(X, theirs, metric), axis=1)
+    tol = 1e-4 * np.maximum(1.0, np.abs(a[:, -1:]))
+    return float(np.mean(np.all(np.abs(a - b) <= tol, axis=1)))
+
+
+def bar_chart(results, path):
+    """A grouped horizontal bar chart of median seconds per dataset, as plain SVG."""
+    rows = [(ds, b, r["median"]) for ds, res in results.items() for b, r in res.items()]
+    height = 28 * len(rows) + 40 * len(results) + 40
+    width = 760
+    colors = {"knng-jdk25": "#1b7837", "knng-jdk17": "#5aae61"}
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'font-family="sans-serif" font-size="12">',
+           f'<text x="10" y="20" font-size="14" font-weight="bold">Exact k=10 graph, whole-process '
+           f'seconds (median), lower is better</text>']
+    y = 40
+    for ds, res in results.items():
+        out.append(f'<text x="10" y="{y + 14}" font-weight="bold">{ds}</text>')
+        y += 22
+        top = max(r["median"] for r in res.values())
+        for b, r in res.items():
+            w = 440 * r["median"] / top
+            out.append(f'<text x="20" y="{y + 14}">{b}</text>')
+            out.append(f'<rect x="170" y="{y + 2}" width="{w:.1f}" height="18" '
+                       f'fill="{colors.get(b, "#999999")}"/>')
+            out.append(f'<text x="{175 + w:.1f}" y="{y + 15}">{r["median"]:.2f} s</text>')
+            y += 26
+        y += 14
+    out.append("</svg>")
+    Path(path).write_text("\n".join(out) + "\n")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--datasets", default="random50k,fashion60k,sift5k,cora,scaling")
+    p.add_argument("--peers", default=",".join(PEERS))
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    args = p.parse_args()
+    out_dir = Path(args.out)
+    cache = ROOT / "bench" / "data"
+    work = ROOT / "bench" / "work"
+    for d in (out_dir, cache, work):
+        d.mkdir(parents=True, exist_ok=True)
+
+    names = []
+    for name in args.datasets.split(","):
+        names += ["random12.5k", "random25k", "random50k", "random100k"] if name == "scaling" else [name]
+    builders = ["knng-jdk25", "knng-jdk17"] + [b for b in args.peers.split(",") if b]
+
+    # Build the launcher's jar once, outside the timings.
+    subprocess.run([str(ROOT / "knng"), "--version"], check=True, stdout=subprocess.DEVNULL)
+
+    results = {}
+    scaling = {}
+    for name in dict.fromkeys(names):
+        found = dataset(name, cache)
+        if found is None:
+            continue
+        data, metric = found
+        X = np.load(data)
+        who = builders if not name.startswith("random") or name == "random50k" else ["knng-jdk25", "faiss-flat"]
+        times = {b: [] for b in who}
+        rss = {b: 0.0 for b in who}
+        ids = {}
+        for rep in range(args.repeats):
+            order = who[rep % len(who):] + who[:rep % len(who)]  # alternate who goes first
+            for b in order:
+                out = work / f"{name}-{b}.npy"
+                cmd, env = builder_command(b, data, args.k, metric, args.threads, out)
+                seconds, peak = run(cmd, env)
+                times[b].append(seconds)
+                rss[b] = max(rss[b], peak)
+                ids[b] = np.load(out).astype(np.int64)
+                print(f"{name:12s} {b:14s} run {rep + 1}: {seconds:7.2f} s  {peak:8.0f} MB", flush=True)
+        res = {}
+        for b in who:
+            res[b] = {"median": statistics.median(times[b]), "min": min(times[b]), "rss": rss[b],
+                      "agree": agreement(X, ids["knng-jdk25"], ids[b], metric)}
+        results[f"{name} ({X.shape[0]} x {X.shape[1]}, {metric})"] = res
+        if name.startswith("random") and name != "random50k" or name == "random50k":
+            scaling[X.shape[0]] = (res["knng-jdk25"]["median"], res["knng-jdk25"]["rss"], X.nbytes)
+
+    lines = [f"Exact k={args.k} graphs, {args.threads} threads, whole process, median of {args.repeats} "
+             f"(alternating runs). Ratio = peer time / knng (JDK 25) time. Agreement = rows whose "
+             f"neighbours have the same exact distances as knng's.", ""]
+    for ds, res in results.items():
+        base = res["knng-jdk25"]["median"]
+        lines += [f"### {ds}", "", "| builder | median s | min s | peak RSS MB | ratio | agreement |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        for b, r in sorted(res.items(), key=lambda kv: kv[1]["median"]):
+            lines.append(f"| {b} | {r['median']:.2f} | {r['min']:.2f} | {r['rss']:.0f} | "
+                         f"{r['median'] / base:.2f}x | {100 * r['agree']:.2f}% |")
+        lines.append("")
+    if len(scaling) >= 3:
+        ns = sorted(scaling)
+        slope = np.polyfit(np.log(ns), np.log([scaling[n][0] for n in ns]), 1)[0]
+        lines += ["### Scaling (knng, JDK 25)", "", "| N | median s | peak RSS MB | input + N·k·8 + 256 MB |",
+                  "| ---: | ---: | ---: | ---: |"]
+        for n in ns:
+            t, r, nbytes = scaling[n]
+            bound = (nbytes + n * args.k * 8) / 2**20 + 256
+            lines.append(f"| {n} | {t:.2f} | {r:.0f} | {bound:.0f} |")
+        lines += ["", f"Fitted exponent of time vs N: {slope:.2f} (2.00 = quadratic).", ""]
+    lines += [f"Machine: {os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}; command: "
+              f"`/usr/bin/python3 bench/peers.py {' '.join(sys.argv[1:])}`".rstrip()]
+    table = "\n".join(lines) + "\n"
+    (out_dir / "peers.md").write_text(table)
+    bar_chart(results, out_dir / "peers.svg")
+    print()
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
