@@ -6,8 +6,9 @@ package org.knng.exact;
  * Threads work through one round at a time, so the two blocks of a task belong to that task alone
  * and each pair's distance can be offered to both rows' neighbour lists without locks.
  *
- * <p>Round 0 holds the diagonal pairs {@code (I, I)}; the others come from the circle method of
- * round-robin tournaments (with a bye when the number of blocks is odd).
+ * <p>The rounds come from the circle method of round-robin tournaments (with a bye when the number
+ * of blocks is odd); the diagonal pairs {@code (I, I)} form one more round, placed second so that
+ * the JIT profiles both kinds of task early and does not have to recompile mid-run.
  */
 final class PairSchedule {
   private final int[][] rounds;
@@ -22,8 +23,8 @@ final class PairSchedule {
       diagonal[2 * b] = b;
       diagonal[2 * b + 1] = b;
     }
-    rounds[0] = diagonal;
     if (blocks == 1) {
+      rounds[0] = diagonal;
       return;
     }
     int m = even - 1; // positions 0..m-1 rotate; block m (the last one, or the bye) stays fixed
@@ -38,8 +39,10 @@ final class PairSchedule {
           pairs[n++] = Math.max(a, b);
         }
       }
-      rounds[1 + r] = java.util.Arrays.copyOf(pairs, n);
+      // Round slots: 0 = first off-diagonal round, 1 = the diagonal, then the rest.
+      rounds[r == 0 ? 0 : r + 1] = java.util.Arrays.copyOf(pairs, n);
     }
+    rounds[1] = diagonal;
   }
 
   /** @return number of rounds */
