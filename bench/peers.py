@@ -16,7 +16,6 @@ Needs Debian's python3-numpy, python3-faiss, python3-sklearn and python3-torch.
 import argparse
 import gzip
 import os
-import resource
 import statistics
 import struct
 import subprocess
@@ -74,17 +73,22 @@ def dataset(name, cache):
 
 
 def run(cmd, env=None):
-    """Runs a command; returns (seconds, peak RSS in MB) of that process alone."""
+    """Runs a command; returns (seconds, peak RSS in MB) of that process alone.
+
+    The peak RSS comes from GNU time, whose own process is small: a child forked straight from this
+    (large) Python process would inherit its high-water mark in ru_maxrss.
+    """
+    rss_file = Path(os.environ.get("TMPDIR", "/tmp")) / f"knng-bench-rss-{os.getpid()}"
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", str(rss_file)] + list(map(str, cmd)),
+                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
     if proc.returncode != 0:
-        raise SystemExit(f"failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{err}")
-    return seconds, usage.ru_maxrss / 1024
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(map(str, cmd))}\n"
+                         f"{proc.stderr.decode(errors='replace')}")
+    peak_kb = int(rss_file.read_text().split()[-1])
+    rss_file.unlink()
+    return seconds, peak_kb / 1024
 
 
 def builder_command(builder, data, k, metric, threads, out):

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.knng.testing.PythonRunner;
 
 /** The {@code ./knng} launcher as a user runs it: from another directory, on the shipped example. */
 class LauncherIT {
@@ -19,28 +20,29 @@ class LauncherIT {
   @Test
   void readmeExampleRunsFromAnotherDirectoryAndScipyLoadsTheGraph() throws Exception {
     Path example = Launcher.ROOT.resolve("examples/iris/iris.csv");
-    Launcher.Result r = Launcher.knng(dir, "build", "--input", example.toString(), "--k", "10",
+    PythonRunner.Result r = Launcher.knng(dir, "build", "--input", example.toString(), "--k", "10",
         "--output", "iris-knn.npz", "--mode", "distance");
-    assertEquals(0, r.exit, r.toString());
+    assertEquals(0, r.exitCode, r.toString());
     assertFalse(r.stderr.contains("WARNING: Using incubator modules"), r.stderr);
     assertTrue(Files.isRegularFile(dir.resolve("iris-knn.npz")));
-    Launcher.Result py = Launcher.pythonInline(dir, String.join("\n",
-        "import scipy.sparse as sp, numpy as np",
-        "g = sp.load_npz('iris-knn.npz')",
+    PythonRunner.assumeModules("numpy", "scipy");
+    String printed = PythonRunner.run(String.join("\n",
+        "import sys, scipy.sparse as sp, numpy as np",
+        "g = sp.load_npz(sys.argv[1])",
         "print(g.format, g.shape[0], g.shape[1], g.nnz, int(g.diagonal().astype(bool).sum()),",
-        "      int((g.getnnz(axis=1) == 10).all()), repr(float(g[101, 142])), repr(float(g[142, 101])))"));
-    assertEquals(0, py.exit, py.toString());
+        "      int((g.getnnz(axis=1) == 10).all()), repr(float(g[101, 142])), repr(float(g[142, 101])))"),
+        dir.resolve("iris-knn.npz"));
     // 150 x 150, 10 per row, no self-loops; rows 101 and 142 are duplicates: an explicit 0 edge.
-    assertEquals("csr 150 150 1500 0 1 0.0 0.0", py.stdout.trim());
+    assertEquals("csr 150 150 1500 0 1 0.0 0.0", printed.trim());
   }
 
   @Test
   void helpListsTheBuildOptions() throws Exception {
-    Launcher.Result top = Launcher.knng(dir, "--help");
-    assertEquals(0, top.exit, top.toString());
+    PythonRunner.Result top = Launcher.knng(dir, "--help");
+    assertEquals(0, top.exitCode, top.toString());
     assertTrue(top.stdout.contains("build"), top.stdout);
-    Launcher.Result build = Launcher.knng(dir, "build", "--help");
-    assertEquals(0, build.exit, build.toString());
+    PythonRunner.Result build = Launcher.knng(dir, "build", "--help");
+    assertEquals(0, build.exitCode, build.toString());
     for (String option : List.of("--input", "--k", "--output", "--metric", "--mode", "--include-self", "--threads")) {
       assertTrue(build.stdout.contains(option), option + " missing from:\n" + build.stdout);
     }
@@ -49,8 +51,8 @@ class LauncherIT {
   @Test
   void badInputGivesOneErrorLineExitTwoAndNoOutput() throws Exception {
     Files.writeString(dir.resolve("bad.csv"), "a,b\n1,2\n3,oops\n");
-    Launcher.Result r = Launcher.knng(dir, "build", "--input", "bad.csv", "--k", "1", "--output", "out.npz");
-    assertEquals(2, r.exit, r.toString());
+    PythonRunner.Result r = Launcher.knng(dir, "build", "--input", "bad.csv", "--k", "1", "--output", "out.npz");
+    assertEquals(2, r.exitCode, r.toString());
     assertEquals(1, r.stderr.strip().lines().count(), r.stderr);
     assertTrue(r.stderr.startsWith("error: "), r.stderr);
     assertTrue(r.stderr.contains("bad.csv") && r.stderr.contains("oops"), r.stderr);
@@ -64,9 +66,9 @@ class LauncherIT {
     Path java = fakeJdk.resolve("bin/java");
     Files.writeString(java, "#!/bin/sh\necho \"fake java: $*\"\n");
     java.toFile().setExecutable(true);
-    Launcher.Result r = Launcher.run(dir, Map.of("JAVA_HOME", fakeJdk.toString()),
+    PythonRunner.Result r = PythonRunner.exec(dir, Map.of("JAVA_HOME", fakeJdk.toString()),
         List.of(Launcher.ROOT.resolve("knng").toString(), "--version"));
-    assertEquals(0, r.exit, r.toString());
+    assertEquals(0, r.exitCode, r.toString());
     assertTrue(r.stdout.startsWith("fake java: --add-modules jdk.incubator.vector"), r.stdout);
     assertTrue(r.stdout.trim().endsWith("--version"), r.stdout);
   }

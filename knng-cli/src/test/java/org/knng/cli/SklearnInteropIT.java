@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
+import org.knng.testing.PythonRunner;
 
 /**
  * Our exact graphs against scikit-learn's {@code kneighbors_graph} (Debian {@code python3-sklearn})
@@ -35,8 +36,8 @@ class SklearnInteropIT {
   void exactGraphsAgreeWithScikitLearn(String dataset) throws Exception {
     synchronized (SklearnInteropIT.class) {
       if (!dir.resolve("iris.npy").toFile().exists()) {
-        Launcher.Result made = Launcher.python(dir, "make_datasets.py", dir.toString());
-        assertEquals(0, made.exit, made.toString());
+        PythonRunner.Result made = Launcher.python(dir, "make_datasets.py", dir.toString());
+        assertEquals(0, made.exitCode, made.toString());
       }
     }
     Path data = dir.resolve(dataset + ".npy");
@@ -52,11 +53,11 @@ class SklearnInteropIT {
       if (run[3].equals("1")) {
         args.add("--include-self");
       }
-      Launcher.Result r = Launcher.knng(dir, args.toArray(new String[0]));
-      assertEquals(0, r.exit, r.toString());
+      PythonRunner.Result r = Launcher.knng(dir, args.toArray(new String[0]));
+      assertEquals(0, r.exitCode, r.toString());
       compare.addAll(List.of(out.toString(), run[0], run[1], run[2], run[3]));
     }
-    Launcher.Result check = Launcher.python(dir, "compare_sklearn.py", compare.toArray(new String[0]));
-    assertEquals(0, check.exit, check.toString());
+    PythonRunner.Result check = Launcher.python(dir, "compare_sklearn.py", compare.toArray(new String[0]));
+    assertEquals(0, check.exitCode, check.toString());
   }
 }

@@ -17,31 +17,24 @@ final class Parallel {
       return;
     }
     Throwable[] failure = new Throwable[1];
-    Thread[] workers = new Thread[threads - 1];
-    for (int t = 0; t < workers.length; t++) {
-      workers[t] = new Thread(() -> {
-        try {
-          task.run();
-        } catch (Throwable e) {
-          synchronized (failure) {
-            if (failure[0] == null) {
-              failure[0] = e;
-            }
+    Runnable guarded = () -> {
+      try {
+        task.run();
+      } catch (Throwable e) {
+        synchronized (failure) {
+          if (failure[0] == null) {
+            failure[0] = e;
           }
         }
-      }, "knng-worker-" + (t + 1));
+      }
+    };
+    Thread[] workers = new Thread[threads - 1];
+    for (int t = 0; t < workers.length; t++) {
+      workers[t] = new Thread(guarded, "knng-worker-" + (t + 1));
       workers[t].setDaemon(true);
       workers[t].start();
     }
-    try {
-      task.run();
-    } catch (Throwable e) {
-      synchronized (failure) {
-        if (failure[0] == null) {
-          failure[0] = e;
-        }
-      }
-    }
+    guarded.run();
     boolean interrupted = false;
     for (Thread w : workers) {
       while (true) {

@@ -30,11 +30,13 @@ import org.knng.vectors.Vectors;
  */
 final class TiledSearch {
   /**
-   * Bytes of one block of vectors: the packed column block and the row block together fill half
-   * of a typical 2 MB L2. Larger blocks repack less often: packing a column block costs about 32/B
-   * of the arithmetic it feeds for a block of B rows, so 1024 rows at D = 128 keep it near 3%.
+   * Rows per block. Packing a column block of B vectors costs about 32/B of the arithmetic it feeds,
+   * so blocks have at least {@link #MIN_BLOCK} rows (3% at most) and, up to {@link #MAX_BLOCK}, as
+   * many as fit {@link #BLOCK_BYTES} of packed vectors; only one panel of the block (W vectors)
+   * needs to stay in L2 while the row strips stream past it.
    */
-  private static final int BLOCK_BYTES = 512 * 1024;
+  private static final int BLOCK_BYTES = 2 << 20;
+  private static final int MIN_BLOCK = 512;
   private static final int MAX_BLOCK = 2048;
 
   private final VectorOps ops;
@@ -118,13 +120,13 @@ final class TiledSearch {
   }
 
   /**
-   * Rows per block: as many as fit {@link #BLOCK_BYTES} of packed panels, at most {@link
-   * #MAX_BLOCK}, and small enough that there are several blocks to share among threads. Depends
-   * only on N and the dimension, never on the thread count.
+   * Rows per block (see {@link #BLOCK_BYTES}), and small enough that there are several blocks to
+   * share among threads. Depends only on N and the dimension, never on the thread count.
    */
   private int blockSize(int n, int d) {
     int w = ops.tileWidth();
-    int byCache = Math.max(w, Math.min(MAX_BLOCK, BLOCK_BYTES / (4 * d)) / w * w);
+    int rows = Math.max(MIN_BLOCK, Math.min(MAX_BLOCK, BLOCK_BYTES / (4 * d)));
+    int byCache = Math.max(w, rows / w * w);
     int byCount = Math.max(w, ((n + 7) / 8 + w - 1) / w * w);
     return Math.min(byCache, byCount);
   }

@@ -1,5 +1,6 @@
 package org.knng.io;
 
+import org.knng.testing.PythonRunner;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.knng.io;
+package org.knng.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
