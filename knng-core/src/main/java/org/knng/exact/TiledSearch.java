@@ -124,11 +124,24 @@ final class TiledSearch {
    * share among threads. Depends only on N and the dimension, never on the thread count.
    */
   private int blockSize(int n, int d) {
-    int w = ops.tileWidth();
+    // A multiple of both the panel width and the strip height, so that only the last block of
+    // the data ends in a partial strip (the slower path) or a partial panel.
+    int unit = lcm(ops.tileWidth(), VectorOps.TILE_ROWS);
     int rows = Math.max(MIN_BLOCK, Math.min(MAX_BLOCK, BLOCK_BYTES / (4 * d)));
-    int byCache = Math.max(w, rows / w * w);
-    int byCount = Math.max(w, ((n + 7) / 8 + w - 1) / w * w);
+    int byCache = Math.max(unit, rows / unit * unit);
+    int byCount = Math.max(unit, ((n + 7) / 8 + unit - 1) / unit * unit);
     return Math.min(byCache, byCount);
+  }
+
+  private static int lcm(int a, int b) {
+    int x = a;
+    int y = b;
+    while (y != 0) {
+      int t = x % y;
+      x = y;
+      y = t;
+    }
+    return a / x * b;
   }
 
   /**
