@@ -95,6 +95,7 @@ final class BuildCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
     }
     Vectors points = VectorReader.read(input);
+    long read = System.nanoTime();
     PrintWriter err = spec.commandLine().getErr();
     BruteForceEngine.Builder builder = BruteForceEngine.builder()
         .metric(metric).k(k).includeSelf(includeSelf);
@@ -105,6 +106,7 @@ final class BuildCommand implements Callable<Integer> {
     try (ProgressBar bar = new ProgressBar(err, "exact " + metric.id() + " k=" + k, quiet)) {
       result = builder.progress(bar).build().graph(points);
     }
+    long searched = System.nanoTime();
     if (isNpy(output)) {
       NpyWriter.writeInt32(output, result.rows(), result.k(), result.ids());
     } else {
@@ -114,9 +116,11 @@ final class BuildCommand implements Callable<Integer> {
       NpyWriter.writeFloat32(distances, result.rows(), result.k(), result.distances());
     }
     if (!quiet) {
-      err.printf(Locale.ROOT, "wrote %s: %d points x %d neighbours (%s, dimension %d) in %.2f s%n",
-          output, points.size(), k, metric.id(), points.dimension(),
-          (System.nanoTime() - start) / 1e9);
+      long end = System.nanoTime();
+      err.printf(Locale.ROOT, "wrote %s: %d points x %d neighbours (%s, dimension %d) in %.2f s"
+              + " (read %.2f s, search %.2f s, write %.2f s)%n",
+          output, points.size(), k, metric.id(), points.dimension(), (end - start) / 1e9,
+          (read - start) / 1e9, (searched - read) / 1e9, (end - searched) / 1e9);
     }
     return 0;
   }

@@ -114,11 +114,21 @@ public enum Metric {
   }
 
   private static double squaredEuclidean(float[] a, int aOffset, float[] b, int bOffset, int dimension) {
-    double sum = 0;
-    for (int i = 0; i < dimension; i++) {
-      double d = (double) a[aOffset + i] - b[bOffset + i];
-      sum += d * d;
+    // Two chains of additions instead of one: engines re-score N x k pairs with this, and a
+    // single chain is bound by the latency of the add (about 4x slower at D = 784).
+    double s0 = 0;
+    double s1 = 0;
+    int i = 0;
+    for (; i + 1 < dimension; i += 2) {
+      double d0 = (double) a[aOffset + i] - b[bOffset + i];
+      double d1 = (double) a[aOffset + i + 1] - b[bOffset + i + 1];
+      s0 += d0 * d0;
+      s1 += d1 * d1;
     }
-    return sum;
+    if (i < dimension) {
+      double d = (double) a[aOffset + i] - b[bOffset + i];
+      s0 += d * d;
+    }
+    return s0 + s1;
   }
 }
