@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = {
-      "Builds k-nearest-neighbour graphs: each point's k nearest other points, as a sparse matrix",
-      "that scipy, PyTorch Geometric and Java code load.",
+      "Builds k-nearest-neighbour graphs: each point's k nearest other points,",
+      "as a sparse matrix that scipy, PyTorch Geometric and Java code load.",
       "",
       "Run 'knng build --help' for the options of a build."
     },
