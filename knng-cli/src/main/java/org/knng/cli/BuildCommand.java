@@ -7,8 +7,13 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.knng.exact.BruteForceEngine;
+import org.knng.graph.EdgeIndex;
+import org.knng.graph.EdgeWeights;
+import org.knng.graph.Flow;
 import org.knng.graph.GraphMode;
 import org.knng.graph.KnnResult;
+import org.knng.graph.SparseGraph;
+import org.knng.graph.Symmetrization;
 import org.knng.io.GraphWriter;
 import org.knng.io.NpyWriter;
 import org.knng.io.VectorReader;
@@ -29,10 +34,17 @@ import picocli.CommandLine.Option;
       "Each point gets its k nearest OTHER points (excluded by index, so duplicates are found);",
       "ties go to the smaller index. Output format follows the extension of --output:",
       "  .npz  scipy.sparse CSR matrix, N x N (scipy.sparse.load_npz)",
-      "  .npy  N x k int32 neighbour ids, nearest first (--distances adds N x k float32)",
+      "  .npy  N x k int32 neighbour ids, nearest first (--distances adds float32);",
+      "        --mode and --symmetrize do not apply to these ids",
       "  .mtx  Matrix Market coordinate (scipy.io.mmread)",
       "  .csv  edge list with header source,target,weight (0-based ids)",
       "Inputs: .fvecs, .bvecs, .npy (2-D), .csv/.tsv (numeric; a header line is skipped).",
+      "Weights (d = distance in the metric's units; a kernel gives d = 0 weight 1):",
+      "  gaussian     exp(-d^2 / (2 sigma^2)); --sigma required",
+      "  self-tuning  exp(-d_ij^2 / (sigma_i sigma_j)), sigma_i = distance to the",
+      "               m-th neighbour of i (--scale-neighbor m, default k)",
+      "  umap         exp(-max(0, d_ij - rho_i) / sigma_i), rho_i = nearest d > 0;",
+      "               rows sum to log2(k) (UMAP; README: duplicates)",
       ""
     },
     footer = {
@@ -61,9 +73,35 @@ final class BuildCommand implements Callable<Integer> {
 
   @Option(names = "--mode", paramLabel = "MODE", defaultValue = "connectivity",
       converter = ModeConverter.class,
-      description = "connectivity (weights 1) or distance (weights = distances). "
-          + "Default: ${DEFAULT-VALUE}.")
+      description = "Edge weights: connectivity (1), distance, gaussian, self-tuning or umap "
+          + "(see above). Default: ${DEFAULT-VALUE}.")
   GraphMode mode;
+
+  @Option(names = "--sigma", paramLabel = "S",
+      description = "Width of the gaussian kernel, > 0, in the metric's units (--mode gaussian only).")
+  Double sigma;
+
+  @Option(names = "--scale-neighbor", paramLabel = "M",
+      description = "self-tuning scale: sigma_i = distance to i's M-th neighbour, 1 <= M <= K. "
+          + "Default: K.")
+  Integer scaleNeighbor;
+
+  @Option(names = "--symmetrize", paramLabel = "MODE", defaultValue = "none",
+      converter = SymmetrizationConverter.class,
+      description = "none, union (max), average ((A+A^T)/2), mutual (min, both ways only), "
+          + "fuzzy-union (A+A^T-A*A^T), fuzzy-intersection (A*A^T). Default: ${DEFAULT-VALUE}.")
+  Symmetrization symmetrize;
+
+  @Option(names = "--edge-index", paramLabel = "FILE.npy",
+      description = "Also write the graph's edges (after --symmetrize) as PyTorch Geometric's "
+          + "2 x E int64 edge_index.")
+  Path edgeIndex;
+
+  @Option(names = "--flow", paramLabel = "FLOW", defaultValue = "source-to-target",
+      converter = FlowConverter.class,
+      description = "edge_index rows: source-to-target (row 0 = neighbour, row 1 = centre, as PyG) "
+          + "or target-to-source (row 0 = centre). Default: ${DEFAULT-VALUE}.")
+  Flow flow;
 
   @Option(names = "--include-self",
       description = "Count each point as one of its own k neighbours (distance 0), "
@@ -94,6 +132,7 @@ final class BuildCommand implements Callable<Integer> {
     if (threads != null && threads < 1) {
       throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
     }
+    EdgeWeights weights = edgeWeights();
     Vectors points = VectorReader.read(input);
     long read = System.nanoTime();
     PrintWriter err = spec.commandLine().getErr();
@@ -107,10 +146,17 @@ final class BuildCommand implements Callable<Integer> {
       result = builder.progress(bar).build().graph(points);
     }
     long searched = System.nanoTime();
+    SparseGraph graph = null;
+    if (!isNpy(output) || edgeIndex != null) {
+      graph = symmetrize.apply(weights.apply(result));
+    }
     if (isNpy(output)) {
       NpyWriter.writeInt32(output, result.rows(), result.k(), result.ids());
     } else {
-      GraphWriter.write(result.toGraph(mode), output);
+      GraphWriter.write(graph, output);
+    }
+    if (edgeIndex != null) {
+      NpyWriter.writeInt64(edgeIndex, 2, graph.edgeCount(), EdgeIndex.of(graph, flow));
     }
     if (distances != null) {
       NpyWriter.writeFloat32(distances, result.rows(), result.k(), result.distances());
@@ -123,6 +169,38 @@ final class BuildCommand implements Callable<Integer> {
           (read - start) / 1e9, (searched - read) / 1e9, (end - searched) / 1e9);
     }
     return 0;
+  }
+
+  /** The weighting the options ask for, checked before any work is done. */
+  private EdgeWeights edgeWeights() {
+    if (sigma != null && mode != GraphMode.GAUSSIAN) {
+      throw new IllegalArgumentException("--sigma applies only to --mode gaussian (mode is " + mode.id() + ")");
+    }
+    if (scaleNeighbor != null && mode != GraphMode.SELF_TUNING) {
+      throw new IllegalArgumentException("--scale-neighbor applies only to --mode self-tuning (mode is "
+          + mode.id() + ")");
+    }
+    switch (mode) {
+      case GAUSSIAN:
+        if (sigma == null) {
+          throw new IllegalArgumentException("--mode gaussian needs --sigma S (the kernel width, > 0)");
+        }
+        if (!(sigma > 0) || sigma.isInfinite()) {
+          throw new IllegalArgumentException("--sigma must be a finite number > 0, got " + sigma);
+        }
+        return EdgeWeights.gaussian(sigma);
+      case SELF_TUNING:
+        if (scaleNeighbor == null) {
+          return EdgeWeights.selfTuning();
+        }
+        if (scaleNeighbor < 1 || scaleNeighbor > k) {
+          throw new IllegalArgumentException("--scale-neighbor must be between 1 and --k (" + k + "), got "
+              + scaleNeighbor);
+        }
+        return EdgeWeights.selfTuning(scaleNeighbor);
+      default:
+        return EdgeWeights.of(mode);
+    }
   }
 
   /** Rejects unusable output paths before any work is done, so a failure costs nothing. */
@@ -140,6 +218,18 @@ final class BuildCommand implements Callable<Integer> {
       checkDirectory("--distances", distances);
       if (distances.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
         throw new IllegalArgumentException("--distances and --output name the same file " + output);
+      }
+    }
+    if (edgeIndex != null) {
+      if (!isNpy(edgeIndex)) {
+        throw new IllegalArgumentException("--edge-index " + edgeIndex + ": must end in .npy");
+      }
+      checkDirectory("--edge-index", edgeIndex);
+      Path e = edgeIndex.toAbsolutePath().normalize();
+      if (e.equals(output.toAbsolutePath().normalize())
+          || (distances != null && e.equals(distances.toAbsolutePath().normalize()))
+          || e.equals(input.toAbsolutePath().normalize())) {
+        throw new IllegalArgumentException("--edge-index " + edgeIndex + " names the same file as another option");
       }
     }
     if (output.toAbsolutePath().normalize().equals(input.toAbsolutePath().normalize())) {
@@ -173,6 +263,22 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Metric convert(String value) {
       return Metric.parse(value);
+    }
+  }
+
+  /** Parses --symmetrize with the library's own names and message. */
+  static final class SymmetrizationConverter implements CommandLine.ITypeConverter<Symmetrization> {
+    @Override
+    public Symmetrization convert(String value) {
+      return Symmetrization.parse(value);
+    }
+  }
+
+  /** Parses --flow with the library's own names and message. */
+  static final class FlowConverter implements CommandLine.ITypeConverter<Flow> {
+    @Override
+    public Flow convert(String value) {
+      return Flow.parse(value);
     }
   }
 

@@ -109,7 +109,23 @@ class BuildCommandTest {
         Arguments.of("unknown mode", "0,0\n1,1\n", List.of("--k", "1", "--mode", "weights"), "weights"),
         Arguments.of("unknown option", "0,0\n1,1\n", List.of("--k", "1", "--bogus"), "--bogus"),
         Arguments.of("threads zero", "0,0\n1,1\n", List.of("--k", "1", "--threads", "0"), "threads"),
-        Arguments.of("k not a number", "0,0\n1,1\n", List.of("--k", "ten"), "ten"));
+        Arguments.of("k not a number", "0,0\n1,1\n", List.of("--k", "ten"), "ten"),
+        Arguments.of("gaussian without sigma", "0,0\n1,1\n", List.of("--k", "1", "--mode", "gaussian"), "--sigma"),
+        Arguments.of("sigma zero", "0,0\n1,1\n", List.of("--k", "1", "--mode", "gaussian", "--sigma", "0"), "--sigma"),
+        Arguments.of("sigma negative", "0,0\n1,1\n", List.of("--k", "1", "--mode", "gaussian", "--sigma", "-2"), "--sigma"),
+        Arguments.of("sigma NaN", "0,0\n1,1\n", List.of("--k", "1", "--mode", "gaussian", "--sigma", "NaN"), "--sigma"),
+        Arguments.of("sigma not a number", "0,0\n1,1\n", List.of("--k", "1", "--mode", "gaussian", "--sigma", "wide"), "--sigma"),
+        Arguments.of("sigma without gaussian", "0,0\n1,1\n", List.of("--k", "1", "--sigma", "1"), "--sigma"),
+        Arguments.of("scale-neighbor zero", "0,0\n1,1\n2,2\n",
+            List.of("--k", "2", "--mode", "self-tuning", "--scale-neighbor", "0"), "--scale-neighbor"),
+        Arguments.of("scale-neighbor above k", "0,0\n1,1\n2,2\n",
+            List.of("--k", "2", "--mode", "self-tuning", "--scale-neighbor", "3"), "--scale-neighbor"),
+        Arguments.of("scale-neighbor without self-tuning", "0,0\n1,1\n2,2\n",
+            List.of("--k", "2", "--scale-neighbor", "1"), "--scale-neighbor"),
+        Arguments.of("unknown symmetrize", "0,0\n1,1\n", List.of("--k", "1", "--symmetrize", "both"), "--symmetrize"),
+        Arguments.of("unknown flow", "0,0\n1,1\n", List.of("--k", "1", "--flow", "sideways"), "--flow"),
+        Arguments.of("edge-index not npy", "0,0\n1,1\n", List.of("--k", "1", "--edge-index", "ei.txt"), "--edge-index"),
+        Arguments.of("edge-index same as output", "0,0\n1,1\n", List.of("--k", "1", "--edge-index", "OUT"), "--edge-index"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -121,8 +137,65 @@ class BuildCommandTest {
     }
     List<String> args = new ArrayList<>(List.of("build", "--input", dir.resolve("in.csv").toString(),
         "--output", dir.resolve("out.npz").toString()));
-    args.addAll(extra);
+    extra.forEach(a -> args.add(a.equals("OUT") ? dir.resolve("out.npz").toString()
+        : a.equals("ei.txt") ? dir.resolve(a).toString() : a));
     assertFailsCleanly(knng(args.toArray(new String[0])), mentions, content == null ? Set.of() : Set.of("in.csv"));
+  }
+
+  /**
+   * Points at x = 0, 1, 3, 7 with k=1: edges 0->1, 1->0, 2->1, 3->2. Gaussian weights with sigma
+   * 2, then union: 1->2 and 2->3 are added with the weight of their reverse.
+   */
+  @Test
+  void gaussianUnionAndEdgeIndex() throws Exception {
+    Path in = line();
+    Path out = dir.resolve("g.csv");
+    Path ei = dir.resolve("ei.npy");
+    Run r = knng("build", "--input", in.toString(), "--k", "1", "--mode", "gaussian", "--sigma", "2",
+        "--symmetrize", "union", "--output", out.toString(), "--edge-index", ei.toString(), "--quiet");
+    assertEquals(0, r.exit(), r.err());
+    double w1 = Math.exp(-1.0 / 8);
+    double w2 = Math.exp(-4.0 / 8);
+    double w4 = Math.exp(-16.0 / 8);
+    List<String> lines = Files.readAllLines(out);
+    assertEquals(7, lines.size(), lines.toString());
+    String[][] expected = {{"0", "1", "" + w1}, {"1", "0", "" + w1}, {"1", "2", "" + w2},
+        {"2", "1", "" + w2}, {"2", "3", "" + w4}, {"3", "2", "" + w4}};
+    for (int e = 0; e < expected.length; e++) {
+      String[] f = lines.get(e + 1).split(",");
+      assertEquals(expected[e][0], f[0]);
+      assertEquals(expected[e][1], f[1]);
+      assertEquals(Double.parseDouble(expected[e][2]), Double.parseDouble(f[2]), 1e-6, lines.get(e + 1));
+    }
+    // Default flow source-to-target: row 0 = neighbour (column), row 1 = centre (row).
+    assertArrayEquals(new long[] {1, 0, 2, 1, 3, 2, 0, 1, 1, 2, 2, 3}, readNpyLongs(ei, 2, 6));
+    Run t = knng("build", "--input", in.toString(), "--k", "1", "--output", dir.resolve("ids.npy").toString(),
+        "--edge-index", ei.toString(), "--flow", "target-to-source", "--quiet");
+    assertEquals(0, t.exit(), t.err());
+    assertArrayEquals(new long[] {0, 1, 2, 3, 1, 0, 1, 2}, readNpyLongs(ei, 2, 4));
+    assertArrayEquals(new int[] {1, 0, 1, 2}, readNpyInts(dir.resolve("ids.npy"), 4, 1));
+  }
+
+  /** Mutual k-NN on the line keeps only 0 <-> 1; umap and self-tuning run end to end. */
+  @Test
+  void mutualUmapAndSelfTuning() throws Exception {
+    Path in = line();
+    Path out = dir.resolve("m.csv");
+    Run r = knng("build", "--input", in.toString(), "--k", "1", "--mode", "distance", "--symmetrize", "mutual",
+        "--output", out.toString(), "--quiet");
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(List.of("source,target,weight", "0,1,1.0", "1,0,1.0"), Files.readAllLines(out));
+    Run u = knng("build", "--input", in.toString(), "--k", "2", "--mode", "umap", "--output", out.toString(),
+        "--quiet");
+    assertEquals(0, u.exit(), u.err());
+    // k=2: log2(2) = 1, met by the nearest neighbour alone (weight 1); the other gets ~0.
+    assertEquals("0,1,1.0", Files.readAllLines(out).get(1));
+    Run s = knng("build", "--input", in.toString(), "--k", "2", "--mode", "self-tuning", "--scale-neighbor", "1",
+        "--output", out.toString(), "--quiet");
+    assertEquals(0, s.exit(), s.err());
+    // sigma_0 = 1, sigma_1 = 1: w(0,1) = exp(-1).
+    String[] f = Files.readAllLines(out).get(1).split(",");
+    assertEquals(Math.exp(-1), Double.parseDouble(f[2]), 1e-6);
   }
 
   @Test
@@ -215,6 +288,12 @@ class BuildCommandTest {
   private static int[] readNpyInts(Path file, int rows, int cols) throws Exception {
     int[] v = new int[rows * cols];
     npyPayload(file, "<i4", rows, cols).asIntBuffer().get(v);
+    return v;
+  }
+
+  private static long[] readNpyLongs(Path file, int rows, int cols) throws Exception {
+    long[] v = new long[rows * cols];
+    npyPayload(file, "<i8", rows, cols).asLongBuffer().get(v);
     return v;
   }
 

@@ -4,7 +4,12 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** What the stored value of an edge is, as in scikit-learn's {@code kneighbors_graph(mode=...)}. */
+/**
+ * What the stored value of an edge is: scikit-learn's {@code kneighbors_graph(mode=...)} values
+ * {@code connectivity} and {@code distance}, and three kernels that turn distances into
+ * similarities. {@link EdgeWeights} computes them (and holds the parameters the kernels need);
+ * the formulas and the treatment of zero distances are documented there.
+ */
 public enum GraphMode {
   /** Every edge has weight 1. */
   CONNECTIVITY("connectivity"),
@@ -12,7 +17,16 @@ public enum GraphMode {
    * Every edge has the distance as its weight, in the metric's units. A distance of 0 (duplicate
    * points, or the point itself with include-self) is still an edge, stored as an explicit 0.
    */
-  DISTANCE("distance");
+  DISTANCE("distance"),
+  /** {@code w = exp(-d² / (2σ²))} with a global σ: see {@link EdgeWeights#gaussian(double)}. */
+  GAUSSIAN("gaussian"),
+  /**
+   * Zelnik-Manor and Perona's local scaling, {@code w_ij = exp(-d_ij² / (σ_i σ_j))}: see {@link
+   * EdgeWeights#selfTuning(int)}.
+   */
+  SELF_TUNING("self-tuning"),
+  /** UMAP's {@code smooth_knn_dist} membership strengths: see {@link EdgeWeights#umap()}. */
+  UMAP("umap");
 
   private final String id;
 

@@ -117,43 +117,25 @@ public final class KnnResult {
   /**
    * The directed k-NN graph as a {@code rows() x columns()} CSR matrix: an edge from each row to
    * each of its neighbours (padding skipped), weighted as {@code mode} says. With {@link
-   * #includesSelf()}, the diagonal entry is present (weight 1 or an explicit 0).
+   * #includesSelf()}, the diagonal entry is present (weight 1 or an explicit 0 in distance mode).
+   * The same as {@code EdgeWeights.of(mode).apply(this)}.
    *
-   * @param mode connectivity (weights 1) or distance
+   * @param mode any mode but gaussian, which needs σ: use {@link EdgeWeights#gaussian(double)}
    * @return the graph
+   * @throws IllegalArgumentException for gaussian, or as {@link EdgeWeights#apply} does
    */
   public SparseGraph toGraph(GraphMode mode) {
-    int[] indptr = new int[rows + 1];
-    int nnz = 0;
-    for (int r = 0; r < rows; r++) {
-      for (int j = 0; j < k; j++) {
-        if (ids[r * k + j] >= 0) {
-          nnz++;
-        }
-      }
-      indptr[r + 1] = nnz;
-    }
-    int[] indices = new int[nnz];
-    float[] weights = new float[nnz];
-    long[] keyed = new long[k];
-    for (int r = 0; r < rows; r++) {
-      // Sort the row's entries by column: pack (column, rank) into one long and sort primitives.
-      int n = 0;
-      for (int j = 0; j < k; j++) {
-        int id = ids[r * k + j];
-        if (id >= 0) {
-          keyed[n++] = ((long) id << 32) | j;
-        }
-      }
-      Arrays.sort(keyed, 0, n);
-      int p = indptr[r];
-      for (int e = 0; e < n; e++) {
-        int j = (int) keyed[e];
-        indices[p + e] = (int) (keyed[e] >>> 32);
-        weights[p + e] = mode == GraphMode.CONNECTIVITY ? 1f : distances[r * k + j];
-      }
-    }
-    return new SparseGraph(rows, columns, indptr, indices, weights);
+    return EdgeWeights.of(mode).apply(this);
+  }
+
+  /**
+   * The directed k-NN graph weighted by {@code weights}.
+   *
+   * @param weights the weighting
+   * @return the graph, as {@link EdgeWeights#apply} builds it
+   */
+  public SparseGraph toGraph(EdgeWeights weights) {
+    return weights.apply(this);
   }
 
   @Override

@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * Writes 2-D C-order NumPy {@code .npy} arrays (format version 1.0), little-endian, such as the
  * {@code N x k} neighbour ids ({@code <i4}) and distances ({@code <f4}) of a
- * {@link org.knng.graph.KnnResult}. {@code numpy.load} reads them back as they are.
+ * {@link org.knng.graph.KnnResult}, or an {@code edge_index} ({@code <i8}). {@code numpy.load} reads them back as they are.
  *
  * <p>Files are written atomically: to a temporary file in the same directory, then renamed over
  * the target, so a failure leaves no partial file and keeps any previous one.
@@ -50,6 +50,23 @@ public final class NpyWriter {
   public static void writeFloat32(Path out, int rows, int cols, float[] rowMajor) throws IOException {
     checkShape(out, rows, cols, Objects.requireNonNull(rowMajor, "rowMajor").length);
     AtomicOutput.write(out, stream -> writeFloat32(stream, rowMajor, rows, cols));
+  }
+
+  /**
+   * Writes an int64 ({@code <i8}) array of shape {@code (rows, cols)}, such as a PyTorch Geometric
+   * {@code edge_index} ({@code 2 x E}, see {@link org.knng.graph.EdgeIndex}).
+   *
+   * @param out the file to create or replace (any name; {@code .npy} by convention)
+   * @param rows number of rows
+   * @param cols number of columns
+   * @param rowMajor {@code rows * cols} values, row after row
+   * @throws IllegalArgumentException if the array length is not {@code rows * cols}
+   * @throws IOException {@code FILE: output directory DIR does not exist}, {@code FILE: is a
+   *     directory}, or {@code FILE: cannot write (...)}; nothing is left behind
+   */
+  public static void writeInt64(Path out, int rows, int cols, long[] rowMajor) throws IOException {
+    checkShape(out, rows, cols, Objects.requireNonNull(rowMajor, "rowMajor").length);
+    AtomicOutput.write(out, stream -> writeInt64(stream, rowMajor, rows, cols));
   }
 
   private static void checkShape(Path out, int rows, int cols, int length) {

@@ -42,6 +42,32 @@ class NpyWriterTest {
   }
 
   @Test
+  void writesInt64Array() throws IOException {
+    Path file = dir.resolve("edge_index.npy");
+    long[] v = {0, 1, Long.MAX_VALUE, -1, Long.MIN_VALUE, 1L << 40};
+    NpyWriter.writeInt64(file, 2, 3, v);
+    ParsedNpy npy = new ParsedNpy(Files.readAllBytes(file));
+    assertEquals("(2, 3)", npy.shape);
+    assertFalse(npy.fortranOrder);
+    assertArrayEquals(v, npy.int64());
+    assertThrows(IllegalArgumentException.class, () -> NpyWriter.writeInt64(dir.resolve("bad.npy"), 2, 2, v));
+    assertFalse(Files.exists(dir.resolve("bad.npy")));
+  }
+
+  /** An edge_index written as PyG reads it: 2 x E int64, values those of the CSR. */
+  @Test
+  void edgeIndexFile() throws IOException {
+    org.knng.graph.SparseGraph g = new org.knng.graph.SparseGraph(3, 3, new int[] {0, 2, 2, 3},
+        new int[] {1, 2, 0}, new float[] {1, 1, 0});
+    long[] ei = org.knng.graph.EdgeIndex.of(g, org.knng.graph.Flow.SOURCE_TO_TARGET);
+    Path file = dir.resolve("ei.npy");
+    NpyWriter.writeInt64(file, 2, g.edgeCount(), ei);
+    ParsedNpy npy = new ParsedNpy(Files.readAllBytes(file));
+    assertEquals("(2, 3)", npy.shape);
+    assertArrayEquals(new long[] {1, 2, 0, 0, 0, 2}, npy.int64());
+  }
+
+  @Test
   void headerIsPaddedExactlyAsNumpyPadsIt() throws IOException {
     Path file = dir.resolve("h.npy");
     NpyWriter.writeInt32(file, 1, 1, new int[] {7});
