@@ -86,6 +86,12 @@ final class BuildCommand implements Callable<Integer> {
           + "Default: K.")
   Integer scaleNeighbor;
 
+  @Option(names = "--queries", paramLabel = "FILE",
+      description = "Bipartite graph: for each row of this file (same formats and dimension as "
+          + "--input), its k nearest rows of --input. The graph is Q x N; --include-self, "
+          + "--symmetrize and self-tuning do not apply.")
+  Path queries;
+
   @Option(names = "--symmetrize", paramLabel = "MODE", defaultValue = "none",
       converter = SymmetrizationConverter.class,
       description = "none, union (max), average ((A+A^T)/2), mutual (min, both ways only), "
@@ -133,7 +139,17 @@ final class BuildCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
     }
     EdgeWeights weights = edgeWeights();
+    checkQueries();
     Vectors points = VectorReader.read(input);
+    Vectors queryPoints = queries == null ? null : VectorReader.read(queries);
+    if (queryPoints != null && queryPoints.dimension() != points.dimension()) {
+      throw new IllegalArgumentException("--queries " + queries + " has dimension " + queryPoints.dimension()
+          + " but --input " + input + " has " + points.dimension());
+    }
+    if (queryPoints != null && k > points.size()) {
+      throw new IllegalArgumentException("k=" + k + " is more than the " + points.size()
+          + " points of --input " + input);
+    }
     long read = System.nanoTime();
     PrintWriter err = spec.commandLine().getErr();
     BruteForceEngine.Builder builder = BruteForceEngine.builder()
@@ -143,7 +159,8 @@ final class BuildCommand implements Callable<Integer> {
     }
     KnnResult result;
     try (ProgressBar bar = new ProgressBar(err, "exact " + metric.id() + " k=" + k, quiet)) {
-      result = builder.progress(bar).build().graph(points);
+      BruteForceEngine engine = builder.progress(bar).build();
+      result = queryPoints == null ? engine.graph(points) : engine.search(points, queryPoints);
     }
     long searched = System.nanoTime();
     SparseGraph graph = null;
@@ -163,9 +180,10 @@ final class BuildCommand implements Callable<Integer> {
     }
     if (!quiet) {
       long end = System.nanoTime();
-      err.printf(Locale.ROOT, "wrote %s: %d points x %d neighbours (%s, dimension %d) in %.2f s"
+      err.printf(Locale.ROOT, "wrote %s: %d %s x %d neighbours (%s, dimension %d) in %.2f s"
               + " (read %.2f s, search %.2f s, write %.2f s)%n",
-          output, points.size(), k, metric.id(), points.dimension(), (end - start) / 1e9,
+          output, result.rows(), queryPoints == null ? "points" : "queries", k, metric.id(),
+          points.dimension(), (end - start) / 1e9,
           (read - start) / 1e9, (searched - read) / 1e9, (end - searched) / 1e9);
     }
     return 0;
@@ -204,6 +222,27 @@ final class BuildCommand implements Callable<Integer> {
   }
 
   /** Rejects unusable output paths before any work is done, so a failure costs nothing. */
+  /** A bipartite graph has no diagonal and is not square: reject what needs either. */
+  private void checkQueries() {
+    if (queries == null) {
+      return;
+    }
+    if (includeSelf) {
+      throw new IllegalArgumentException("--include-self does not apply with --queries (a query is not a row of --input)");
+    }
+    if (symmetrize != Symmetrization.NONE) {
+      throw new IllegalArgumentException("--symmetrize " + symmetrize.id()
+          + " needs a square graph; with --queries the graph is queries x points");
+    }
+    if (mode == GraphMode.SELF_TUNING) {
+      throw new IllegalArgumentException("--mode self-tuning needs a square graph; with --queries the graph is"
+          + " queries x points");
+    }
+    if (queries.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
+      throw new IllegalArgumentException("--output " + output + " would overwrite --queries");
+    }
+  }
+
   private void checkOutputs() {
     String ext = extension(output);
     if (!ext.equals(".npz") && !ext.equals(".npy") && !ext.equals(".mtx") && !ext.equals(".csv")) {

@@ -61,6 +61,25 @@ class BuildCommandTest {
   }
 
   @Test
+  void queriesGiveABipartiteGraphOfTheirNearestInputRows() throws Exception {
+    Path in = line(); // x = 0, 1, 3, 7
+    Path q = csv("queries.csv", "x,y\n2,0\n6.5,0\n-1,0\n");
+    Path edges = dir.resolve("edges.csv");
+    Run r = knng("build", "--input", in.toString(), "--queries", q.toString(), "--k", "2",
+        "--mode", "distance", "--output", edges.toString());
+    assertEquals(0, r.exit(), r.err());
+    // x=2 is 1 from both x=1 (row 1) and x=3 (row 2): the tie goes to the smaller index, and a
+    // query is never excluded as "self" (x=-1 keeps row 0 at distance 1).
+    assertEquals(List.of("source,target,weight", "0,1,1.0", "0,2,1.0", "1,2,3.5", "1,3,0.5", "2,0,1.0",
+        "2,1,2.0"), Files.readAllLines(edges));
+    assertTrue(r.err().contains("3 queries x 2 neighbours"), r.err());
+    Run ids = knng("build", "--input", in.toString(), "--queries", q.toString(), "--k", "1",
+        "--output", dir.resolve("ids.npy").toString(), "--quiet");
+    assertEquals(0, ids.exit(), ids.err());
+    assertArrayEquals(new int[] {1, 3, 0}, readNpyInts(dir.resolve("ids.npy"), 3, 1));
+  }
+
+  @Test
   void includeSelfPutsThePointFirst() throws Exception {
     Path in = line();
     Run r = knng("build", "--input", in.toString(), "--k", "4", "--include-self", "--output",
@@ -110,6 +129,12 @@ class BuildCommandTest {
         Arguments.of("unknown option", "0,0\n1,1\n", List.of("--k", "1", "--bogus"), "--bogus"),
         Arguments.of("threads zero", "0,0\n1,1\n", List.of("--k", "1", "--threads", "0"), "threads"),
         Arguments.of("k not a number", "0,0\n1,1\n", List.of("--k", "ten"), "ten"),
+        Arguments.of("queries missing", "0,0\n1,1\n", List.of("--k", "1", "--queries", "/nonexistent/q.csv"),
+            "q.csv"),
+        Arguments.of("queries with include-self", "0,0\n1,1\n",
+            List.of("--k", "1", "--queries", "/nonexistent/q.csv", "--include-self"), "--include-self"),
+        Arguments.of("queries with symmetrize", "0,0\n1,1\n",
+            List.of("--k", "1", "--queries", "/nonexistent/q.csv", "--symmetrize", "union"), "--symmetrize"),
         Arguments.of("gaussian without sigma", "0,0\n1,1\n", List.of("--k", "1", "--mode", "gaussian"), "--sigma"),
         Arguments.of("sigma zero", "0,0\n1,1\n", List.of("--k", "1", "--mode", "gaussian", "--sigma", "0"), "--sigma"),
         Arguments.of("sigma negative", "0,0\n1,1\n", List.of("--k", "1", "--mode", "gaussian", "--sigma", "-2"), "--sigma"),
@@ -196,6 +221,19 @@ class BuildCommandTest {
     // sigma_0 = 1, sigma_1 = 1: w(0,1) = exp(-1).
     String[] f = Files.readAllLines(out).get(1).split(",");
     assertEquals(Math.exp(-1), Double.parseDouble(f[2]), 1e-6);
+  }
+
+  @Test
+  void queriesOfAnotherDimensionOrTooLargeKAreRejected() throws Exception {
+    line();
+    csv("q3.csv", "1,2,3\n");
+    Run r = knng("build", "--input", dir.resolve("line.csv").toString(), "--queries",
+        dir.resolve("q3.csv").toString(), "--k", "1", "--output", dir.resolve("out.npz").toString());
+    assertFailsCleanly(r, "dimension 3", Set.of("line.csv", "q3.csv"));
+    csv("q2.csv", "1,2\n");
+    Run big = knng("build", "--input", dir.resolve("line.csv").toString(), "--queries",
+        dir.resolve("q2.csv").toString(), "--k", "5", "--output", dir.resolve("out.npz").toString());
+    assertFailsCleanly(big, "k=5", Set.of("line.csv", "q3.csv", "q2.csv"));
   }
 
   @Test
