@@ -15,6 +15,7 @@ import org.knng.graph.KnnResult;
 import org.knng.graph.SparseGraph;
 import org.knng.graph.Symmetrization;
 import org.knng.io.GraphWriter;
+import org.knng.io.GroupLabels;
 import org.knng.io.NpyWriter;
 import org.knng.io.VectorReader;
 import org.knng.metric.Metric;
@@ -86,6 +87,12 @@ final class BuildCommand implements Callable<Integer> {
           + "Default: K.")
   Integer scaleNeighbor;
 
+  @Option(names = "--groups", paramLabel = "FILE",
+      description = "Neighbours only within the same group, like PyTorch Geometric's batch: one "
+          + "integer label per row of --input (text, one per line, or a 1-D integer .npy); labels "
+          + "need not be sorted. Members of groups with at most k points get all the others.")
+  Path groups;
+
   @Option(names = "--queries", paramLabel = "FILE",
       description = "Bipartite graph: for each row of this file (same formats and dimension as "
           + "--input), its k nearest rows of --input. The graph is Q x N; --include-self, "
@@ -150,6 +157,7 @@ final class BuildCommand implements Callable<Integer> {
       throw new IllegalArgumentException("k=" + k + " is more than the " + points.size()
           + " points of --input " + input);
     }
+    int[] labels = groups == null ? null : GroupLabels.read(groups, points.size());
     long read = System.nanoTime();
     PrintWriter err = spec.commandLine().getErr();
     BruteForceEngine.Builder builder = BruteForceEngine.builder()
@@ -160,7 +168,13 @@ final class BuildCommand implements Callable<Integer> {
     KnnResult result;
     try (ProgressBar bar = new ProgressBar(err, "exact " + metric.id() + " k=" + k, quiet)) {
       BruteForceEngine engine = builder.progress(bar).build();
-      result = queryPoints == null ? engine.graph(points) : engine.search(points, queryPoints);
+      result = queryPoints != null ? engine.search(points, queryPoints)
+          : labels != null ? engine.graph(points, labels) : engine.graph(points);
+    }
+    int shortRows = result.rowsWithFewerThanK();
+    if (shortRows > 0 && !quiet) {
+      err.printf(Locale.ROOT, "notice: %d of %d rows got fewer than k=%d neighbours (their group has"
+          + " too few points)%n", shortRows, result.rows(), k);
     }
     long searched = System.nanoTime();
     SparseGraph graph = null;
@@ -226,6 +240,9 @@ final class BuildCommand implements Callable<Integer> {
   private void checkQueries() {
     if (queries == null) {
       return;
+    }
+    if (groups != null) {
+      throw new IllegalArgumentException("--groups and --queries cannot be combined");
     }
     if (includeSelf) {
       throw new IllegalArgumentException("--include-self does not apply with --queries (a query is not a row of --input)");

@@ -80,6 +80,26 @@ class BuildCommandTest {
   }
 
   @Test
+  void groupsKeepNeighboursInsideTheirGroupAndSayWhoGotFewer() throws Exception {
+    Path in = csv("five.csv", "0,0\n1,0\n2,0\n10,0\n11,0\n"); // x = 0, 1, 2, 10, 11
+    Path labels = csv("groups.txt", "7\n3\n7\n3\n7\n"); // {0, 2, 4} and {1, 3}, unsorted
+    Run r = knng("build", "--input", in.toString(), "--groups", labels.toString(), "--k", "2",
+        "--output", dir.resolve("ids.npy").toString());
+    assertEquals(0, r.exit(), r.err());
+    // Row 0 (x=0) in {0, 2, 4}: 2 (x=2), then 4 (x=11) even though 1 (x=1) is nearer overall.
+    // Rows 1 and 3 form a group of two: one neighbour each, padded with -1.
+    assertArrayEquals(new int[] {2, 4, 3, -1, 0, 4, 1, -1, 2, 0}, readNpyInts(dir.resolve("ids.npy"), 5, 2));
+    assertTrue(r.err().contains("notice: 2 of 5 rows got fewer than k=2 neighbours"), r.err());
+    Path wrong = csv("wrong.txt", "1\n2\n");
+    Run bad = knng("build", "--input", in.toString(), "--groups", wrong.toString(), "--k", "1",
+        "--output", dir.resolve("out.npz").toString());
+    assertEquals(2, bad.exit(), bad.err());
+    assertTrue(bad.err().startsWith("error: ") && bad.err().contains("wrong.txt")
+        && bad.err().contains("2 group labels"), bad.err());
+    assertTrue(Files.notExists(dir.resolve("out.npz")));
+  }
+
+  @Test
   void includeSelfPutsThePointFirst() throws Exception {
     Path in = line();
     Run r = knng("build", "--input", in.toString(), "--k", "4", "--include-self", "--output",

@@ -83,6 +83,49 @@ public final class BruteForceEngine {
   }
 
   /**
+   * The k-nearest-neighbour graph within groups, like PyTorch Geometric's {@code knn_graph(x, k,
+   * batch)}: a point's neighbours are taken only from the points with the same label (labels need
+   * not be sorted). A group of {@code m <= k} points (or {@code m < k} with include-self) gives each
+   * member all the others, and its rows are padded with id {@code -1}; {@link
+   * KnnResult#rowsWithFewerThanK()} counts them. Large groups use all threads each; small groups are
+   * spread over the threads. Ids are global row indices; ties go to the smaller index.
+   *
+   * @param points the points
+   * @param groups one label per point
+   * @return {@code N x k} neighbours, padded where a group is too small
+   * @throws IllegalArgumentException if there is not one label per point, or a point has norm 0
+   *     under cosine
+   */
+  public KnnResult graph(Vectors points, int[] groups) {
+    int n = points.size();
+    if (groups.length != n) {
+      throw new IllegalArgumentException(groups.length + " group labels for " + n + " points");
+    }
+    checkNorms(points, "row");
+    return new GroupedGraph(this, points, groups).build();
+  }
+
+  /** A copy of this engine's settings with another k and thread count, and no progress. */
+  BruteForceEngine with(int k, int threads) {
+    return builder().metric(metric).k(k).threads(threads).includeSelf(includeSelf).vectorOps(ops).build();
+  }
+
+  /** @return whether the point itself is counted among its neighbours */
+  boolean includeSelf() {
+    return includeSelf;
+  }
+
+  /** @return the configured thread count */
+  int threads() {
+    return threads;
+  }
+
+  /** @return the progress listener */
+  ProgressListener progress() {
+    return progress;
+  }
+
+  /**
    * For each query, its {@code k} nearest points of {@code base} (a query equal to a base point
    * finds it at distance 0; nothing is excluded). Include-self does not apply here.
    *

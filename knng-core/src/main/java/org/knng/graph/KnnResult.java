@@ -104,6 +104,20 @@ public final class KnnResult {
     return Arrays.copyOfRange(ids, from, from + k);
   }
 
+  /**
+   * @return how many rows have fewer than {@code k} neighbours (padded with id {@code -1}), e.g.
+   *     the members of groups with at most k points
+   */
+  public int rowsWithFewerThanK() {
+    int count = 0;
+    for (int r = 0; r < rows; r++) {
+      if (k > 0 && ids[r * k + k - 1] < 0) {
+        count++;
+      }
+    }
+    return count;
+  }
+
   /** @return all ids, row-major {@code rows() x k()} (the backing array; do not modify) */
   public int[] ids() {
     return ids;

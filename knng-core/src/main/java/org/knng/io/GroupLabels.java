@@ -1,0 +1,113 @@
+package org.knng.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Reads one integer group label per row, for graphs built within groups (PyTorch Geometric's
+ * {@code batch}): either a 1-D integer {@code .npy} array ({@code int8/16/32/64} or {@code
+ * uint8/16}, either byte order), or text with one integer per line (blank lines are ignored).
+ * Labels need not be sorted or consecutive. Errors name the file and the line or the reason, in
+ * one line.
+ */
+public final class GroupLabels {
+  private GroupLabels() {}
+
+  /**
+   * @param file a {@code .npy} file or a text file
+   * @param rows how many labels there must be (the number of vectors)
+   * @return the labels, one per row
+   * @throws InputFormatException if a label is not an integer, the array is not 1-D integers, or
+   *     the count differs from {@code rows}
+   * @throws IOException if the file cannot be read
+   */
+  public static int[] read(Path file, int rows) throws IOException {
+    Objects.requireNonNull(file, "file");
+    if (!Files.exists(file)) {
+      throw new NoSuchFileException(file.toString(), null, "no such file");
+    }
+    int[] labels = Extension.key(file).equals(".npy") ? readNpy(file) : readText(file);
+    if (labels.length != rows) {
+      throw new InputFormatException(file + ": " + labels.length + " group labels, but the vectors have "
+          + rows + " rows (one label per row is needed)");
+    }
+    return labels;
+  }
+
+  private static int[] readText(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    int[] labels = new int[lines.size()];
+    int n = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      String cell = lines.get(i).strip();
+      if (cell.isEmpty()) {
+        continue;
+      }
+      try {
+        labels[n++] = Integer.parseInt(cell);
+      } catch (NumberFormatException e) {
+        throw new InputFormatException(file + ": line " + (i + 1) + ": '" + cell
+            + "' is not an integer group label");
+      }
+    }
+    return java.util.Arrays.copyOf(labels, n);
+  }
+
+  private static int[] readNpy(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      NpyHeader header = NpyHeader.read(file, channel, size);
+      if (header.shape.length != 1) {
+        throw new InputFormatException(file + ": shape " + NpyHeader.shapeText(header.shape)
+            + " is not 1-D; group labels are one integer per row");
+      }
+      String descr = header.descr;
+      char mark = descr.isEmpty() ? '?' : descr.charAt(0);
+      String type = "<>=|".indexOf(mark) >= 0 ? descr.substring(1) : descr;
+      int bytes;
+      switch (type) {
+        case "i1": case "u1": bytes = 1; break;
+        case "i2": case "u2": bytes = 2; break;
+        case "i4": bytes = 4; break;
+        case "i8": bytes = 8; break;
+        default:
+          throw new InputFormatException(file + ": dtype '" + descr + "' is not an integer type"
+              + " (expected int8, int16, int32, int64, uint8 or uint16)");
+      }
+      long count = header.shape[0];
+      if (count > Integer.MAX_VALUE - 8 || header.dataOffset + count * bytes > size) {
+        throw new InputFormatException(file + ": truncated: shape (" + count + ",) of '" + descr
+            + "' does not fit in " + size + " bytes");
+      }
+      ByteBuffer data = ByteBuffer.allocate((int) (count * bytes))
+          .order(mark == '>' ? ByteOrder.BIG_ENDIAN : mark == '<' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.nativeOrder());
+      channel.position(header.dataOffset);
+      VectorFormat.readFully(channel, data); // leaves the buffer flipped, ready to read
+      int[] labels = new int[(int) count];
+      boolean unsigned = type.startsWith("u");
+      for (int i = 0; i < labels.length; i++) {
+        long v;
+        switch (bytes) {
+          case 1: v = unsigned ? data.get() & 0xFF : data.get(); break;
+          case 2: v = unsigned ? data.getShort() & 0xFFFF : data.getShort(); break;
+          case 4: v = data.getInt(); break;
+          default: v = data.getLong(); break;
+        }
+        if (v != (int) v) {
+          throw new InputFormatException(file + ": label " + v + " at row " + i + " does not fit in 32 bits");
+        }
+        labels[i] = (int) v;
+      }
+      return labels;
+    }
+  }
+}

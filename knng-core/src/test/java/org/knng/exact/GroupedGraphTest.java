@@ -1,0 +1,110 @@
+package org.knng.exact;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.knng.graph.KnnResult;
+import org.knng.metric.Metric;
+import org.knng.testing.NaiveKnn;
+import org.knng.testing.TestData;
+import org.knng.vectors.Vectors;
+
+/**
+ * Graphs within groups against the naive reference run on each group alone: neighbours never cross
+ * groups, ids are global, small groups give all their other members and pad the rest, and the
+ * output does not depend on threads.
+ */
+class GroupedGraphTest {
+
+  /** Unsorted labels: sizes 1 (a singleton), 3 (smaller than k), and three large-ish groups. */
+  private static int[] labels(int n, long seed) {
+    Random r = new Random(seed);
+    int[] g = new int[n];
+    for (int i = 0; i < n; i++) {
+      g[i] = 10 + r.nextInt(3) * 7; // labels 10, 17, 24, scattered over the rows
+    }
+    g[5] = -4; // a singleton group with a negative label
+    g[40] = 99;
+    g[77] = 99;
+    g[150] = 99; // a group of three
+    return g;
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void matchesTheReferenceRunOnEachGroup(boolean includeSelf) {
+    int n = 240;
+    int k = 5;
+    float[][] rows = TestData.plantDuplicates(TestData.grid(3, n, 4, 2), 9, 6, 3);
+    int[] groups = labels(n, 11);
+    KnnResult result = BruteForceEngine.builder().k(k).threads(2).includeSelf(includeSelf)
+        .metric(Metric.MANHATTAN).build().graph(Vectors.of(rows), groups);
+    int shortRows = 0;
+    for (int label : new int[] {10, 17, 24, -4, 99}) {
+      List<Integer> members = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (groups[i] == label) {
+          members.add(i);
+        }
+      }
+      float[][] sub = new float[members.size()][];
+      for (int a = 0; a < sub.length; a++) {
+        sub[a] = rows[members.get(a)];
+      }
+      NaiveKnn.Ranking ref = NaiveKnn.rank(sub, sub, Metric.MANHATTAN, true);
+      int available = includeSelf ? sub.length : sub.length - 1;
+      int expected = Math.min(k, available);
+      if (expected < k) {
+        shortRows += sub.length;
+      }
+      for (int a = 0; a < sub.length; a++) {
+        int row = members.get(a);
+        int[] want = new int[k];
+        java.util.Arrays.fill(want, -1);
+        int first = 0;
+        if (includeSelf) {
+          want[0] = row;
+          first = 1;
+        }
+        for (int j = first; j < expected; j++) {
+          want[j] = members.get(ref.ids(a)[j - first]);
+        }
+        assertArrayEquals(want, result.neighbors(row), "row " + row + " (group " + label + ")");
+      }
+    }
+    assertEquals(shortRows, result.rowsWithFewerThanK());
+  }
+
+  @Test
+  void threadCountDoesNotChangeTheResult() {
+    float[][] rows = TestData.gaussian(5, 5000, 9, 0f);
+    int[] groups = new int[rows.length];
+    for (int i = 0; i < groups.length; i++) {
+      groups[i] = i % 3 == 0 ? 1 : (i * 7919) % 40; // one group above SMALL_GROUP size, many small ones
+    }
+    KnnResult one = BruteForceEngine.builder().k(7).threads(1).build().graph(Vectors.of(rows), groups);
+    KnnResult two = BruteForceEngine.builder().k(7).threads(2).build().graph(Vectors.of(rows), groups);
+    assertArrayEquals(one.ids(), two.ids());
+    assertArrayEquals(one.distances(), two.distances());
+    for (int i = 0; i < rows.length; i++) {
+      for (int id : one.neighbors(i)) {
+        assertEquals(groups[i], groups[id], "row " + i + " has a neighbour from another group");
+      }
+    }
+  }
+
+  @Test
+  void oneLabelPerPointIsRequired() {
+    Vectors v = Vectors.of(new float[][] {{0}, {1}, {2}});
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> BruteForceEngine.builder().k(1).build().graph(v, new int[] {0, 0}));
+    assertEquals("2 group labels for 3 points", e.getMessage());
+  }
+}

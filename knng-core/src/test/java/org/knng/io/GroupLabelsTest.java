@@ -1,0 +1,58 @@
+package org.knng.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Group labels from text and from 1-D integer .npy files, and every malformed case. */
+class GroupLabelsTest {
+  @TempDir Path dir;
+
+  @Test
+  void textOneIntegerPerLineBlankLinesIgnored() throws Exception {
+    Path f = Files.writeString(dir.resolve("g.txt"), "3\n-1\n\n 3 \n7\n");
+    assertArrayEquals(new int[] {3, -1, 3, 7}, GroupLabels.read(f, 4));
+  }
+
+  @Test
+  void npyIntegersOfEveryWidthAndOrder() throws Exception {
+    ByteBuffer i8 = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).putLong(5).putLong(-2).putLong(5);
+    Path a = Files.write(dir.resolve("a.npy"), NpyFormatTest.npy(1, "<i8", false, "(3,)", i8.array()));
+    assertArrayEquals(new int[] {5, -2, 5}, GroupLabels.read(a, 3));
+    ByteBuffer i4 = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putInt(70000).putInt(1);
+    Path b = Files.write(dir.resolve("b.npy"), NpyFormatTest.npy(1, ">i4", false, "(2,)", i4.array()));
+    assertArrayEquals(new int[] {70000, 1}, GroupLabels.read(b, 2));
+    Path c = Files.write(dir.resolve("c.npy"), NpyFormatTest.npy(1, "|u1", false, "(2,)", new byte[] {(byte) 200, 3}));
+    assertArrayEquals(new int[] {200, 3}, GroupLabels.read(c, 2));
+  }
+
+  @Test
+  void malformedLabelsNameTheFileAndWhere() throws Exception {
+    Path text = Files.writeString(dir.resolve("bad.txt"), "1\n2\nx3\n");
+    assertMessage(assertThrows(InputFormatException.class, () -> GroupLabels.read(text, 3)), "bad.txt", "line 3", "x3");
+    Path count = Files.writeString(dir.resolve("count.txt"), "1\n2\n");
+    assertMessage(assertThrows(InputFormatException.class, () -> GroupLabels.read(count, 3)), "count.txt", "2 group labels", "3 rows");
+    Path floats = Files.write(dir.resolve("f.npy"), NpyFormatTest.npy(1, "<f4", false, "(1,)", new byte[4]));
+    assertMessage(assertThrows(InputFormatException.class, () -> GroupLabels.read(floats, 1)), "f.npy", "<f4");
+    Path twoD = Files.write(dir.resolve("m.npy"), NpyFormatTest.npy(1, "<i4", false, "(1, 1)", new byte[4]));
+    assertMessage(assertThrows(InputFormatException.class, () -> GroupLabels.read(twoD, 1)), "m.npy", "not 1-D");
+    ByteBuffer big = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(1L << 40);
+    Path wide = Files.write(dir.resolve("w.npy"), NpyFormatTest.npy(1, "<i8", false, "(1,)", big.array()));
+    assertMessage(assertThrows(InputFormatException.class, () -> GroupLabels.read(wide, 1)), "w.npy", "32 bits");
+    assertThrows(NoSuchFileException.class, () -> GroupLabels.read(dir.resolve("none.txt"), 1));
+  }
+
+  private static void assertMessage(Exception e, String... parts) {
+    for (String p : parts) {
+      assertTrue(e.getMessage().contains(p), "'" + p + "' not in: " + e.getMessage());
+    }
+  }
+}
