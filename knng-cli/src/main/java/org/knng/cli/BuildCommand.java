@@ -58,9 +58,15 @@ final class BuildCommand implements Callable<Integer> {
       description = "Vectors: .fvecs, .bvecs, .npy, .csv or .tsv.")
   Path input;
 
-  @Option(names = "--k", required = true, paramLabel = "K",
-      description = "Neighbours per point: 1 <= K < N (K <= N with --include-self).")
-  int k;
+  @Option(names = "--k", paramLabel = "K",
+      description = "Neighbours per point: 1 <= K < N (K <= N with --include-self). Required unless "
+          + "--radius is given; with --radius it is an upper bound.")
+  Integer k;
+
+  @Option(names = "--radius", paramLabel = "R",
+      description = "Radius graph: every other point within distance <= R (metric units). With --k,"
+          + " the nearest K of those (ties by the smaller index); without, all of them.")
+  Double radius;
 
   @Option(names = "--output", required = true, paramLabel = "FILE",
       description = "Graph file: .npz, .npy, .mtx or .csv.")
@@ -139,13 +145,18 @@ final class BuildCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     long start = System.nanoTime();
     checkOutputs();
-    if (k < 1) {
+    if (k == null && radius == null) {
+      throw new IllegalArgumentException("--k K is required (or --radius R for a radius graph)");
+    }
+    if (k != null && k < 1) {
       throw new IllegalArgumentException("--k must be at least 1, got " + k);
     }
     if (threads != null && threads < 1) {
       throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
     }
-    EdgeWeights weights = edgeWeights();
+    boolean radiusOnly = radius != null && k == null;
+    checkRadius(radiusOnly);
+    EdgeWeights weights = radiusOnly ? null : edgeWeights();
     checkQueries();
     Vectors points = VectorReader.read(input);
     Vectors queryPoints = queries == null ? null : VectorReader.read(queries);
@@ -153,32 +164,46 @@ final class BuildCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--queries " + queries + " has dimension " + queryPoints.dimension()
           + " but --input " + input + " has " + points.dimension());
     }
-    if (queryPoints != null && k > points.size()) {
-      throw new IllegalArgumentException("k=" + k + " is more than the " + points.size()
+    int kk = radiusOnly ? 1 : k;
+    if (radius != null && queryPoints == null && groups == null) {
+      kk = Math.min(kk, includeSelf ? points.size() : Math.max(1, points.size() - 1)); // --k is a bound here
+    }
+    if (queryPoints != null && kk > points.size()) {
+      throw new IllegalArgumentException("k=" + kk + " is more than the " + points.size()
           + " points of --input " + input);
     }
     int[] labels = groups == null ? null : GroupLabels.read(groups, points.size());
     long read = System.nanoTime();
     PrintWriter err = spec.commandLine().getErr();
     BruteForceEngine.Builder builder = BruteForceEngine.builder()
-        .metric(metric).k(k).includeSelf(includeSelf);
+        .metric(metric).k(kk).includeSelf(includeSelf);
     if (threads != null) {
       builder.threads(threads);
     }
-    KnnResult result;
-    try (ProgressBar bar = new ProgressBar(err, "exact " + metric.id() + " k=" + k, quiet)) {
+    KnnResult result = null;
+    SparseGraph graph = null;
+    String task = radiusOnly ? "exact " + metric.id() + " radius=" + radius : "exact " + metric.id() + " k=" + kk;
+    try (ProgressBar bar = new ProgressBar(err, task, quiet)) {
       BruteForceEngine engine = builder.progress(bar).build();
-      result = queryPoints != null ? engine.search(points, queryPoints)
-          : labels != null ? engine.graph(points, labels) : engine.graph(points);
+      if (radiusOnly) {
+        graph = engine.radiusGraph(points, radius);
+      } else {
+        result = queryPoints != null ? engine.search(points, queryPoints)
+            : labels != null ? engine.graph(points, labels) : engine.graph(points);
+      }
     }
-    int shortRows = result.rowsWithFewerThanK();
+    if (result != null && radius != null) {
+      result = result.withinRadius(radius);
+    }
+    int shortRows = result == null || radius != null ? 0 : result.rowsWithFewerThanK();
     if (shortRows > 0 && !quiet) {
       err.printf(Locale.ROOT, "notice: %d of %d rows got fewer than k=%d neighbours (their group has"
-          + " too few points)%n", shortRows, result.rows(), k);
+          + " too few points)%n", shortRows, result.rows(), kk);
     }
     long searched = System.nanoTime();
-    SparseGraph graph = null;
-    if (!isNpy(output) || edgeIndex != null) {
+    if (radiusOnly) {
+      graph = symmetrize.apply(mode == GraphMode.CONNECTIVITY ? graph.unweighted() : graph);
+    } else if (!isNpy(output) || edgeIndex != null) {
       graph = symmetrize.apply(weights.apply(result));
     }
     if (isNpy(output)) {
@@ -194,13 +219,44 @@ final class BuildCommand implements Callable<Integer> {
     }
     if (!quiet) {
       long end = System.nanoTime();
-      err.printf(Locale.ROOT, "wrote %s: %d %s x %d neighbours (%s, dimension %d) in %.2f s"
+      String shape = radiusOnly
+          ? String.format(Locale.ROOT, "%d points, %d edges within radius %s", graph.rows(), graph.edgeCount(), radius)
+          : String.format(Locale.ROOT, "%d %s x %d neighbours", result.rows(),
+              queryPoints == null ? "points" : "queries", kk);
+      err.printf(Locale.ROOT, "wrote %s: %s (%s, dimension %d) in %.2f s"
               + " (read %.2f s, search %.2f s, write %.2f s)%n",
-          output, result.rows(), queryPoints == null ? "points" : "queries", k, metric.id(),
-          points.dimension(), (end - start) / 1e9,
+          output, shape, metric.id(), points.dimension(), (end - start) / 1e9,
           (read - start) / 1e9, (searched - read) / 1e9, (end - searched) / 1e9);
     }
     return 0;
+  }
+
+  /** What a radius graph without --k (no fixed number of neighbours per row) cannot do. */
+  private void checkRadius(boolean radiusOnly) {
+    if (radius == null) {
+      return;
+    }
+    if (!(radius > 0) || radius.isInfinite()) {
+      throw new IllegalArgumentException("--radius must be a finite number > 0, got " + radius);
+    }
+    if (!radiusOnly) {
+      return;
+    }
+    if (mode != GraphMode.CONNECTIVITY && mode != GraphMode.DISTANCE) {
+      throw new IllegalArgumentException("--mode " + mode.id() + " needs k neighbours per point: give --k"
+          + " with --radius, or use --mode connectivity or distance");
+    }
+    if (isNpy(output)) {
+      throw new IllegalArgumentException("--output " + output + ": .npy holds N x k neighbour ids; a radius"
+          + " graph without --k has no fixed k (use .npz, .mtx or .csv, or give --k)");
+    }
+    if (distances != null) {
+      throw new IllegalArgumentException("--distances needs --k (a radius graph without --k has no N x k layout)");
+    }
+    if (groups != null || queries != null) {
+      throw new IllegalArgumentException("--radius without --k cannot be combined with --groups or --queries yet;"
+          + " give --k as an upper bound");
+    }
   }
 
   /** The weighting the options ask for, checked before any work is done. */
@@ -235,7 +291,6 @@ final class BuildCommand implements Callable<Integer> {
     }
   }
 
-  /** Rejects unusable output paths before any work is done, so a failure costs nothing. */
   /** A bipartite graph has no diagonal and is not square: reject what needs either. */
   private void checkQueries() {
     if (queries == null) {

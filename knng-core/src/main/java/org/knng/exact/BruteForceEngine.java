@@ -1,8 +1,11 @@
 package org.knng.exact;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import org.knng.ProgressListener;
 import org.knng.graph.KnnResult;
+import org.knng.graph.SparseGraph;
 import org.knng.metric.Metric;
 import org.knng.select.NeighborHeaps;
 import org.knng.simd.VectorOps;
@@ -103,6 +106,81 @@ public final class BruteForceEngine {
     }
     checkNorms(points, "row");
     return new GroupedGraph(this, points, groups).build();
+  }
+
+  /**
+   * The radius graph of one set, like scikit-learn's {@code radius_neighbors_graph(X, r,
+   * mode='distance')}: an edge from each point to every OTHER point at distance at most {@code
+   * radius} (with include-self, also to itself at distance 0), weighted by the distance in the
+   * metric's units. There is no bound on a point's degree, so memory follows the output: about 12
+   * bytes per edge while collecting, plus the CSR result. {@code k} is not used; for "the nearest k
+   * within the radius", build the k-NN graph and use {@link KnnResult#withinRadius(double)}.
+   * Candidates are found in float32 with a small margin and then kept if their double-precision
+   * distance is at most {@code radius}.
+   *
+   * @param points the points
+   * @param radius the largest distance kept, finite and {@code > 0}
+   * @return the N x N graph, columns sorted within each row
+   * @throws IllegalArgumentException if the radius is not finite and positive, or a point has
+   *     norm 0 under cosine
+   */
+  public SparseGraph radiusGraph(Vectors points, double radius) {
+    if (!(radius > 0) || Double.isInfinite(radius)) {
+      throw new IllegalArgumentException("radius must be a finite number > 0, got " + radius);
+    }
+    checkNorms(points, "row");
+    double rank = metric == Metric.EUCLIDEAN ? radius * radius : radius;
+    // The collected values are float32: a relative margin keeps every pair that is within the
+    // radius in double precision; the exact test below removes the few extra.
+    float collect = (float) (rank + Math.abs(rank) * 1e-4 + 1e-6);
+    List<EdgeBuffer> buffers = tiles().radiusJoin(points, collect);
+    int n = points.size();
+    int d = points.dimension();
+    float[] x = points.data();
+    int[] counts = new int[n + 1];
+    for (EdgeBuffer b : buffers) {
+      for (int e = 0; e < b.size(); e++) {
+        counts[b.row(e) + 1]++;
+      }
+    }
+    if (includeSelf) {
+      for (int i = 0; i < n; i++) {
+        counts[i + 1]++;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      counts[i + 1] += counts[i];
+    }
+    long[] keyed = new long[counts[n]];
+    int[] fill = Arrays.copyOf(counts, n);
+    for (EdgeBuffer b : buffers) {
+      for (int e = 0; e < b.size(); e++) {
+        keyed[fill[b.row(e)]++] = b.column(e);
+      }
+    }
+    if (includeSelf) {
+      for (int i = 0; i < n; i++) {
+        keyed[fill[i]++] = i;
+      }
+    }
+    int[] indptr = new int[n + 1];
+    int[] indices = new int[keyed.length];
+    float[] weights = new float[keyed.length];
+    int out = 0;
+    for (int i = 0; i < n; i++) {
+      Arrays.sort(keyed, counts[i], counts[i + 1]);
+      for (int p = counts[i]; p < counts[i + 1]; p++) {
+        int j = (int) keyed[p];
+        double dist = j == i ? 0 : metric.distance(x, i * d, x, j * d, d);
+        if (dist <= radius) {
+          indices[out] = j;
+          weights[out] = (float) dist;
+          out++;
+        }
+      }
+      indptr[i + 1] = out;
+    }
+    return new SparseGraph(n, n, indptr, Arrays.copyOf(indices, out), Arrays.copyOf(weights, out));
   }
 
   /** A copy of this engine's settings with another k and thread count, and no progress. */

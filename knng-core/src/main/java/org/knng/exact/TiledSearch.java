@@ -1,6 +1,9 @@
 package org.knng.exact;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntFunction;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.knng.ProgressListener;
@@ -53,9 +56,32 @@ final class TiledSearch {
 
   /** Candidate lists of the self-join of {@code points}: each point's {@code kept} nearest others. */
   NeighborHeaps selfJoin(Vectors points, int kept) {
+    NeighborHeaps heaps = new NeighborHeaps(points.size(), kept);
+    CandidateSink shared = heaps::offer; // safe: PairSchedule keeps threads on disjoint rows
+    runSelfJoin(points, heaps.thresholds(), worker -> shared);
+    return heaps;
+  }
+
+  /**
+   * Every pair of {@code points} whose ranking value is at most {@code rankRadius}, in both
+   * directions (i to j and j to i), collected by each worker into its own buffer.
+   */
+  List<EdgeBuffer> radiusJoin(Vectors points, float rankRadius) {
+    float[] thresholds = new float[points.size() + NeighborHeaps.THRESHOLD_PADDING];
+    Arrays.fill(thresholds, rankRadius);
+    List<EdgeBuffer> buffers = java.util.Collections.synchronizedList(new ArrayList<>());
+    runSelfJoin(points, thresholds, worker -> {
+      EdgeBuffer b = new EdgeBuffer();
+      buffers.add(b);
+      return b;
+    });
+    return buffers;
+  }
+
+  /** The self-join tile loop: each unordered pair once, offered to both rows' sinks. */
+  private void runSelfJoin(Vectors points, float[] thresholds, IntFunction<CandidateSink> sinks) {
     int n = points.size();
     int d = points.dimension();
-    NeighborHeaps heaps = new NeighborHeaps(n, kept);
     Terms terms = terms(points);
     int block = blockSize(n, d);
     int blocks = (n + block - 1) / block;
@@ -65,8 +91,10 @@ final class TiledSearch {
     Arrays.setAll(next, i -> new AtomicInteger());
     int workers = Math.max(1, Math.min(threads, blocks));
     Phaser phaser = new Phaser(workers);
+    AtomicInteger workerIds = new AtomicInteger();
     Parallel.run(workers, () -> {
       Worker w = new Worker(d, block);
+      CandidateSink sink = sinks.apply(workerIds.getAndIncrement());
       try {
         for (int round = 0; round < schedule.rounds(); round++) {
           int[] pairs = schedule.pairs(round);
@@ -76,7 +104,7 @@ final class TiledSearch {
             int i0 = bi * block;
             int j0 = bj * block;
             w.pairBlocks(points.data(), terms, i0, Math.min(n, i0 + block), points.data(), terms,
-                j0, Math.min(n, j0 + block), heaps, true, bi == bj);
+                j0, Math.min(n, j0 + block), thresholds, sink, true, bi == bj);
             counter.add(1);
           }
           if (phaser.arriveAndAwaitAdvance() < 0) {
@@ -88,7 +116,6 @@ final class TiledSearch {
         throw e;
       }
     });
-    return heaps;
   }
 
   /** Candidate lists of each query: its {@code kept} nearest points of {@code base}. */
@@ -97,6 +124,7 @@ final class TiledSearch {
     int n = base.size();
     int d = base.dimension();
     NeighborHeaps heaps = new NeighborHeaps(rows, kept);
+    CandidateSink sink = heaps::offer;
     Terms baseTerms = terms(base);
     Terms queryTerms = terms(queries);
     int block = blockSize(Math.max(rows, n), d);
@@ -111,7 +139,7 @@ final class TiledSearch {
         int i1 = Math.min(rows, i0 + block);
         for (int j0 = 0; j0 < n; j0 += block) {
           w.pairBlocks(queries.data(), queryTerms, i0, i1, base.data(), baseTerms, j0,
-              Math.min(n, j0 + block), heaps, false, false);
+              Math.min(n, j0 + block), heaps.thresholds(), sink, false, false);
           counter.add(1);
         }
       }
@@ -237,7 +265,7 @@ final class TiledSearch {
      * block on both sides) only pairs with column > row are used.
      */
     void pairBlocks(float[] rowData, Terms rowTerms, int i0, int i1, float[] colData, Terms colTerms,
-        int j0, int j1, NeighborHeaps heaps, boolean symmetric, boolean diagonal) {
+        int j0, int j1, float[] thresholds, CandidateSink sink, boolean symmetric, boolean diagonal) {
       packed.pack(colData, j0, j1 - j0, colTerms.unitScale);
       float[] a = rowData;
       int aBase = i0 * d;
@@ -251,7 +279,6 @@ final class TiledSearch {
         a = rowCopy;
         aBase = 0;
       }
-      float[] thresholds = heaps.thresholds();
       float[] colThresholds = symmetric ? thresholds : null;
       float[] panels = packed.panels();
       boolean manhattan = metric == Metric.MANHATTAN;
@@ -283,10 +310,10 @@ final class TiledSearch {
               dist = rescore(rowData, rowTerms, i, colData, colTerms, j, d);
             }
             if (dist <= thresholds[i]) {
-              heaps.offer(i, dist, j);
+              sink.offer(i, dist, j);
             }
             if (symmetric && dist <= thresholds[j]) {
-              heaps.offer(j, dist, i);
+              sink.offer(j, dist, i);
             }
           }
         }

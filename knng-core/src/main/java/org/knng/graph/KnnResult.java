@@ -105,6 +105,30 @@ public final class KnnResult {
   }
 
   /**
+   * The nearest neighbours that are also within a radius: every entry farther than {@code radius}
+   * becomes padding (id {@code -1}). Since rows are sorted, what remains of a row is its nearest
+   * {@code k} points within the radius, ties by the smaller index (never a random subset).
+   *
+   * @param radius the largest distance kept, in the metric's units, finite and {@code > 0}
+   * @return a new result
+   * @throws IllegalArgumentException if the radius is not finite and positive
+   */
+  public KnnResult withinRadius(double radius) {
+    if (!(radius > 0) || Double.isInfinite(radius)) {
+      throw new IllegalArgumentException("radius must be a finite number > 0, got " + radius);
+    }
+    int[] keptIds = ids.clone();
+    float[] keptDistances = distances.clone();
+    for (int e = 0; e < keptIds.length; e++) {
+      if (keptIds[e] >= 0 && !(keptDistances[e] <= radius)) {
+        keptIds[e] = -1;
+        keptDistances[e] = Float.POSITIVE_INFINITY;
+      }
+    }
+    return new KnnResult(rows, columns, k, keptIds, keptDistances, metric, includesSelf);
+  }
+
+  /**
    * @return how many rows have fewer than {@code k} neighbours (padded with id {@code -1}), e.g.
    *     the members of groups with at most k points
    */

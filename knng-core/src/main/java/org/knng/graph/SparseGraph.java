@@ -125,6 +125,15 @@ public final class SparseGraph {
     return !Float.isNaN(weight(row, column));
   }
 
+  /**
+   * @return the same edges with every weight 1 (scikit-learn's {@code mode='connectivity'})
+   */
+  public SparseGraph unweighted() {
+    float[] ones = new float[indices.length];
+    java.util.Arrays.fill(ones, 1f);
+    return new SparseGraph(rows, columns, indptr, indices, ones);
+  }
+
   @Override
   public String toString() {
     return "SparseGraph[" + rows + " x " + columns + ", " + edgeCount() + " edges]";

@@ -1,0 +1,96 @@
+package org.knng.exact;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.knng.graph.KnnResult;
+import org.knng.graph.SparseGraph;
+import org.knng.metric.Metric;
+import org.knng.testing.NaiveKnn;
+import org.knng.testing.TestData;
+import org.knng.vectors.Vectors;
+
+/**
+ * Radius graphs against the naive double-precision reference: exactly the other points within the
+ * radius (duplicates included at distance 0, never the point itself unless include-self), for any
+ * thread count; and the nearest k within a radius from a k-NN result.
+ */
+class RadiusGraphTest {
+
+  @ParameterizedTest
+  @EnumSource(Metric.class)
+  void everyOtherPointWithinTheRadiusAndNoOther(Metric metric) {
+    float[][] rows = TestData.plantDuplicates(TestData.gaussian(21, 700, 11, 0.5f), 4, 10, 2);
+    double radius = radiusFor(metric, rows);
+    for (int threads : new int[] {1, 2}) {
+      SparseGraph g = BruteForceEngine.builder().metric(metric).threads(threads).build()
+          .radiusGraph(Vectors.of(rows), radius);
+      for (int i = 0; i < rows.length; i++) {
+        List<Integer> want = new ArrayList<>();
+        for (int j = 0; j < rows.length; j++) {
+          double d = NaiveKnn.distance(metric, rows[i], rows[j]);
+          // Skip pairs within a hair of the boundary: float32 candidates may fall either side.
+          if (j != i && Math.abs(d - radius) > 1e-4 * Math.max(1, Math.abs(radius)) && d <= radius) {
+            want.add(j);
+          }
+        }
+        List<Integer> got = new ArrayList<>();
+        for (int p = g.indptr()[i]; p < g.indptr()[i + 1]; p++) {
+          int j = g.indices()[p];
+          double d = NaiveKnn.distance(metric, rows[i], rows[j]);
+          assertEquals(d, g.weights()[p], 1e-5 * Math.max(1, Math.abs(d)), "weight of " + i + "->" + j);
+          if (Math.abs(d - radius) > 1e-4 * Math.max(1, Math.abs(radius))) {
+            got.add(j);
+          }
+        }
+        assertEquals(want, got, metric + ", threads " + threads + ", row " + i);
+      }
+    }
+  }
+
+  /** A radius that gives each point a few dozen neighbours: the 3% quantile of row 0's distances. */
+  private static double radiusFor(Metric metric, float[][] rows) {
+    double[] d = new double[rows.length - 1];
+    for (int j = 1; j < rows.length; j++) {
+      d[j - 1] = NaiveKnn.distance(metric, rows[0], rows[j]);
+    }
+    java.util.Arrays.sort(d);
+    double r = d[d.length * 3 / 100];
+    return r > 0 ? r : 1.0; // inner product can be negative: any positive radius is a valid test
+  }
+
+  @Test
+  void includeSelfAddsTheDiagonalAtZero() {
+    Vectors v = Vectors.of(new float[][] {{0, 0}, {1, 0}, {5, 0}, {1, 0}});
+    SparseGraph g = BruteForceEngine.builder().includeSelf(true).build().radiusGraph(v, 1.5);
+    assertArrayEquals(new int[] {0, 3, 6, 7, 10}, g.indptr());
+    assertArrayEquals(new int[] {0, 1, 3, 0, 1, 3, 2, 0, 1, 3}, g.indices());
+    assertEquals(0f, g.weight(1, 3)); // the duplicate pair: an explicit zero edge
+    assertEquals(0f, g.weight(2, 2));
+  }
+
+  @Test
+  void withinRadiusKeepsTheNearestKInsideTheRadius() {
+    Vectors v = Vectors.of(new float[][] {{0}, {1}, {2}, {3}, {10}});
+    KnnResult knn = BruteForceEngine.builder().k(3).build().graph(v).withinRadius(1.5);
+    assertArrayEquals(new int[] {1, -1, -1}, knn.neighbors(0));
+    assertArrayEquals(new int[] {0, 2, -1}, knn.neighbors(1)); // 0 and 2 tie at 1: both inside
+    assertArrayEquals(new int[] {-1, -1, -1}, knn.neighbors(4));
+    assertEquals(5, knn.rowsWithFewerThanK()); // no point has three others within 1.5
+  }
+
+  @Test
+  void radiusMustBeFiniteAndPositive() {
+    BruteForceEngine e = BruteForceEngine.builder().build();
+    Vectors v = Vectors.of(new float[][] {{0}, {1}});
+    for (double bad : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
+      assertThrows(IllegalArgumentException.class, () -> e.radiusGraph(v, bad), "radius " + bad);
+    }
+  }
+}
