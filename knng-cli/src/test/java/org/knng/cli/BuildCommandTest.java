@@ -100,6 +100,25 @@ class BuildCommandTest {
   }
 
   @Test
+  void radiusGraphHasEveryOtherPointWithinTheRadius() throws Exception {
+    Path in = line(); // x = 0, 1, 3, 7
+    Path edges = dir.resolve("edges.csv");
+    Run r = knng("build", "--input", in.toString(), "--radius", "2", "--mode", "distance",
+        "--output", edges.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(List.of("source,target,weight", "0,1,1.0", "1,0,1.0", "1,2,2.0", "2,1,2.0"),
+        Files.readAllLines(edges));
+    Run bounded = knng("build", "--input", in.toString(), "--radius", "2.5", "--k", "1",
+        "--output", dir.resolve("ids.npy").toString(), "--quiet");
+    assertEquals(0, bounded.exit(), bounded.err());
+    assertArrayEquals(new int[] {1, 0, 1, -1}, readNpyInts(dir.resolve("ids.npy"), 4, 1));
+    Run npy = knng("build", "--input", in.toString(), "--radius", "2", "--output",
+        dir.resolve("r.npy").toString());
+    assertEquals(2, npy.exit(), npy.err());
+    assertTrue(npy.err().startsWith("error: ") && npy.err().contains(".npy"), npy.err());
+  }
+
+  @Test
   void includeSelfPutsThePointFirst() throws Exception {
     Path in = line();
     Run r = knng("build", "--input", in.toString(), "--k", "4", "--include-self", "--output",
@@ -149,6 +168,12 @@ class BuildCommandTest {
         Arguments.of("unknown option", "0,0\n1,1\n", List.of("--k", "1", "--bogus"), "--bogus"),
         Arguments.of("threads zero", "0,0\n1,1\n", List.of("--k", "1", "--threads", "0"), "threads"),
         Arguments.of("k not a number", "0,0\n1,1\n", List.of("--k", "ten"), "ten"),
+        Arguments.of("radius zero", "0,0\n1,1\n", List.of("--radius", "0"), "--radius"),
+        Arguments.of("radius NaN", "0,0\n1,1\n", List.of("--radius", "NaN"), "--radius"),
+        Arguments.of("no k and no radius", "0,0\n1,1\n", List.of(), "--k"),
+        Arguments.of("radius alone with umap", "0,0\n1,1\n", List.of("--radius", "1", "--mode", "umap"), "umap"),
+        Arguments.of("radius alone with distances", "0,0\n1,1\n",
+            List.of("--radius", "1", "--distances", "/tmp/never-written.npy"), "--distances"),
         Arguments.of("queries missing", "0,0\n1,1\n", List.of("--k", "1", "--queries", "/nonexistent/q.csv"),
             "q.csv"),
         Arguments.of("queries with include-self", "0,0\n1,1\n",

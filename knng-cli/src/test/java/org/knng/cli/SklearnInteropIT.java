@@ -60,4 +60,31 @@ class SklearnInteropIT {
     PythonRunner.Result check = Launcher.python(dir, "compare_sklearn.py", compare.toArray(new String[0]));
     assertEquals(0, check.exitCode, check.toString());
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"euclidean", "manhattan", "cosine"})
+  void radiusGraphsAgreeWithScikitLearn(String metric) throws Exception {
+    synchronized (SklearnInteropIT.class) {
+      if (!dir.resolve("iris.npy").toFile().exists()) {
+        PythonRunner.Result made = Launcher.python(dir, "make_datasets.py", dir.toString());
+        assertEquals(0, made.exitCode, made.toString());
+      }
+    }
+    Path data = dir.resolve("duplicates.npy"); // 400 x 13 gaussian with planted copies
+    String radius = metric.equals("cosine") ? "0.45" : metric.equals("manhattan") ? "9.0" : "3.2";
+    for (String k : new String[] {"0", "4"}) {
+      Path out = dir.resolve("radius-" + metric + "-" + k + ".npz");
+      List<String> args = new ArrayList<>(List.of("build", "--input", data.toString(), "--metric", metric,
+          "--radius", radius, "--mode", "distance", "--output", out.toString(), "--quiet"));
+      if (!k.equals("0")) {
+        args.addAll(List.of("--k", k));
+      }
+      PythonRunner.Result r = Launcher.knng(dir, args.toArray(new String[0]));
+      assertEquals(0, r.exitCode, r.toString());
+      PythonRunner.Result check = Launcher.python(dir, "compare_radius.py", data.toString(), out.toString(),
+          metric, radius, k);
+      assertEquals(0, check.exitCode, check.toString());
+      org.junit.jupiter.api.Assertions.assertTrue(check.stdout.startsWith("ok "), check.stdout);
+    }
+  }
 }
