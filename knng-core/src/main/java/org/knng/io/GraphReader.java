@@ -135,7 +135,7 @@ public final class GraphReader {
     private SparseGraph fromCompressed(int major, int minor, int[] indptr, int[] indices, float[] data,
         String indptrName, String indicesName, boolean transpose) throws IOException {
       if (indptr[0] != 0 || indptr[major] != indices.length) {
-        throw error(indptrName + ".npy must run from 0 to the " + indices.length + " entries, found " + indptr[0]
+        throw error(indptrName + ".npy must run from 0 to " + indices.length + " (the number of entries), found " + indptr[0]
             + " .. " + indptr[major]);
       }
       for (int r = 0; r < major; r++) {
