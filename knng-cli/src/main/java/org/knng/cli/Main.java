@@ -21,9 +21,10 @@ import picocli.CommandLine.Option;
       "Builds k-nearest-neighbour graphs: each point's k nearest other points,",
       "as a sparse matrix that scipy, PyTorch Geometric and Java code load.",
       "",
-      "Run 'knng build --help' for the options of a build."
+      "Run 'knng build --help' for the options of a build,",
+      "'knng info --help' for graph statistics."
     },
-    subcommands = {BuildCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {BuildCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit code for bad input or usage. */
   public static final int EXIT_USAGE = 2;

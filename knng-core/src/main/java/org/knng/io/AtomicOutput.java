@@ -23,7 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * temporary file is deleted and the target, new or existing, is untouched. Every knng writer goes
  * through here.
  */
-final class AtomicOutput {
+public final class AtomicOutput {
   /** Buffer size of the stream handed to the content writer: outputs run to millions of lines. */
   static final int BUFFER_BYTES = 1 << 20;
 
@@ -31,7 +31,7 @@ final class AtomicOutput {
 
   /** Produces a file's content. */
   @FunctionalInterface
-  interface Content {
+  public interface Content {
     /**
      * @param out a buffered stream to the temporary file; closing it (or a stream wrapped around
      *     it) only flushes it
@@ -50,7 +50,7 @@ final class AtomicOutput {
    * @throws FileSystemException if the target is a directory ({@code FILE: is a directory})
    * @throws IOException {@code FILE: cannot write (...)} if writing or renaming fails
    */
-  static void write(Path target, Content content) throws IOException {
+  public static void write(Path target, Content content) throws IOException {
     Path directory = target.toAbsolutePath().getParent();
     String shownDirectory = target.getParent() != null ? target.getParent().toString() : directory.toString();
     if (!Files.exists(directory)) {

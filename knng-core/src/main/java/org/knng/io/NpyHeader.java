@@ -1,6 +1,8 @@
 package org.knng.io;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -55,12 +57,40 @@ final class NpyHeader {
    *     header is malformed
    */
   static NpyHeader read(Path file, FileChannel channel, long size) throws IOException {
+    return read(file, buffer -> VectorFormat.readFully(channel, buffer), size);
+  }
+
+  /**
+   * Reads and parses the header at the start of a stream, such as an entry of a {@code .npz} zip.
+   *
+   * @param file for messages (for a zip entry, the entry's name)
+   * @param in positioned at 0; left positioned at {@link #dataOffset}
+   * @param size the stream's length in bytes
+   * @return the header
+   * @throws InputFormatException as {@link #read(Path, FileChannel, long)}
+   */
+  static NpyHeader read(Path file, InputStream in, long size) throws IOException {
+    return read(file, buffer -> {
+      int wanted = buffer.remaining();
+      if (in.readNBytes(buffer.array(), buffer.arrayOffset() + buffer.position(), wanted) < wanted) {
+        throw new EOFException("file ended early");
+      }
+      buffer.position(buffer.limit()).flip();
+    }, size);
+  }
+
+  /** Fills a buffer from its position to its limit, then flips it; sequential, never seeks. */
+  @FunctionalInterface
+  private interface Source {
+    void readFully(ByteBuffer buffer) throws IOException;
+  }
+
+  private static NpyHeader read(Path file, Source source, long size) throws IOException {
     if (size < 10) {
       throw new InputFormatException(file + ": not a NumPy .npy file (only " + size + " bytes, too short for a header)");
     }
-    ByteBuffer prelude = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-    prelude.limit(size >= 12 ? 12 : 10);
-    VectorFormat.readFully(channel, prelude);
+    ByteBuffer prelude = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
+    source.readFully(prelude);
     for (int i = 0; i < MAGIC.length; i++) {
       if (prelude.get(i) != MAGIC[i]) {
         throw new InputFormatException(file + ": not a NumPy .npy file (it does not start with \\x93NUMPY)");
@@ -73,8 +103,11 @@ final class NpyHeader {
     if (major == 1) {
       headerLength = prelude.getShort(8) & 0xFFFF;
       preludeLength = 10;
-    } else if ((major == 2 || major == 3) && prelude.limit() == 12) {
-      headerLength = prelude.getInt(8) & 0xFFFFFFFFL;
+    } else if ((major == 2 || major == 3) && size >= 12) {
+      // Versions 2.0 and 3.0 have a uint32 length: its first two bytes are already in the prelude.
+      ByteBuffer rest = ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN);
+      source.readFully(rest);
+      headerLength = ((prelude.getShort(8) & 0xFFFFL) | (rest.getShort(0) & 0xFFFFL) << 16);
       preludeLength = 12;
     } else if (major == 2 || major == 3) {
       throw new InputFormatException(file + ": .npy header is truncated (file of " + size + " bytes)");
@@ -91,8 +124,7 @@ final class NpyHeader {
       throw new InputFormatException(file + ": .npy header length " + headerLength + " is implausibly large");
     }
     ByteBuffer text = ByteBuffer.allocate((int) headerLength);
-    channel.position(preludeLength);
-    VectorFormat.readFully(channel, text);
+    source.readFully(text);
     String dict = new String(text.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     return parse(file, dict, dataOffset);
   }

@@ -1,0 +1,156 @@
+package org.knng.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.knng.graph.GraphStatistics;
+import org.knng.graph.SparseGraph;
+import org.knng.io.AtomicOutput;
+import org.knng.io.GraphReader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code knng info}: statistics of a graph saved as {@code .npz}, as text or JSON, and an optional chart. */
+@Command(
+    name = "info",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Prints statistics of a sparse graph saved as .npz (by knng build or scipy.sparse.save_npz):",
+      "nodes, edges (stored entries, explicit zeros included), self-loops, whether it is symmetric",
+      "(structure and weights), out- and in-degree min/mean/max, weakly connected components and",
+      "the largest one's size, hubness (skewness of the in-degrees; 0 when all are equal) and an",
+      "in-degree histogram.",
+      ""
+    },
+    footer = {
+      "",
+      "Example:",
+      "  knng info iris-knn.npz --json --plot iris-indegree.svg"
+    })
+final class InfoCommand implements Callable<Integer> {
+  /** Text histograms longer than this are binned. */
+  private static final int TEXT_ROWS = 20;
+  private static final int TEXT_BAR = 40;
+
+  @Parameters(index = "0", paramLabel = "GRAPH", description = "A .npz sparse matrix (csr, csc or coo).")
+  Path graph;
+
+  @Option(names = "--json", description = "Print one JSON object instead of the text summary.")
+  boolean json;
+
+  @Option(names = "--plot", paramLabel = "FILE.svg", description = "Also write an SVG bar chart of the in-degree histogram.")
+  Path plot;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    if (plot != null) {
+      checkPlot();
+    }
+    SparseGraph g = GraphReader.read(graph);
+    if (g.rows() != g.columns()) {
+      throw new IllegalArgumentException(graph + ": a " + g.rows() + " x " + g.columns()
+          + " matrix is not a graph (it needs as many rows as columns)");
+    }
+    GraphStatistics s = GraphStatistics.of(g);
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(json ? json(s) : text(s));
+    out.flush();
+    if (plot != null) {
+      byte[] svg = DegreeHistogramChart.svg(s.inDegreeHistogram(), "In-degree histogram of " + graph.getFileName())
+          .getBytes(StandardCharsets.UTF_8);
+      AtomicOutput.write(plot, stream -> stream.write(svg));
+    }
+    return 0;
+  }
+
+  private void checkPlot() {
+    String name = plot.getFileName() == null ? "" : plot.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (!name.endsWith(".svg")) {
+      throw new IllegalArgumentException("--plot " + plot + ": must end in .svg");
+    }
+    Path dir = plot.toAbsolutePath().getParent();
+    if (dir != null && !Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("--plot " + plot + ": output directory " + dir + " does not exist");
+    }
+    if (Files.isDirectory(plot)) {
+      throw new IllegalArgumentException("--plot " + plot + ": is a directory");
+    }
+  }
+
+  /** The JSON object: numbers, booleans and one array, written by hand (no JSON library needed). */
+  static String json(GraphStatistics s) {
+    StringBuilder j = new StringBuilder("{");
+    j.append("\"nodes\": ").append(s.nodes());
+    j.append(", \"edges\": ").append(s.edges());
+    j.append(", \"self_loops\": ").append(s.selfLoops());
+    j.append(", \"symmetric\": ").append(s.symmetric());
+    j.append(", \"components\": ").append(s.components());
+    j.append(", \"largest_component\": ").append(s.largestComponent());
+    j.append(", \"out_degree\": ").append(degrees(s.minOutDegree(), s.meanOutDegree(), s.maxOutDegree()));
+    j.append(", \"in_degree\": ").append(degrees(s.minInDegree(), s.meanInDegree(), s.maxInDegree()));
+    j.append(", \"hubness\": ").append(number(s.hubness()));
+    j.append(", \"in_degree_histogram\": [");
+    long[] h = s.inDegreeHistogram();
+    for (int d = 0; d < h.length; d++) {
+      j.append(d == 0 ? "" : ", ").append(h[d]);
+    }
+    return j.append("]}\n").toString();
+  }
+
+  private static String degrees(int min, double mean, int max) {
+    return "{\"min\": " + min + ", \"mean\": " + number(mean) + ", \"max\": " + max + "}";
+  }
+
+  /** A finite double as JSON (Double.toString is valid JSON for finite values). */
+  private static String number(double v) {
+    return Double.isFinite(v) ? Double.toString(v) : "null";
+  }
+
+  private String text(GraphStatistics s) {
+    StringBuilder t = new StringBuilder();
+    t.append(String.format(Locale.ROOT, "%s%n", graph));
+    t.append(String.format(Locale.ROOT, "  nodes              %d%n", s.nodes()));
+    t.append(String.format(Locale.ROOT, "  edges              %d (stored entries)%n", s.edges()));
+    t.append(String.format(Locale.ROOT, "  self-loops         %d%n", s.selfLoops()));
+    t.append(String.format(Locale.ROOT, "  symmetric          %s%n", s.symmetric() ? "yes" : "no"));
+    t.append(String.format(Locale.ROOT, "  out-degree         min %d, mean %.3f, max %d%n",
+        s.minOutDegree(), s.meanOutDegree(), s.maxOutDegree()));
+    t.append(String.format(Locale.ROOT, "  in-degree          min %d, mean %.3f, max %d%n",
+        s.minInDegree(), s.meanInDegree(), s.maxInDegree()));
+    t.append(String.format(Locale.ROOT, "  components         %d weakly connected, largest %d nodes%n",
+        s.components(), s.largestComponent()));
+    t.append(String.format(Locale.ROOT, "  hubness            %.4f (skewness of in-degrees)%n", s.hubness()));
+    long[] h = s.inDegreeHistogram();
+    if (h.length > 0) {
+      t.append("  in-degree histogram:\n");
+      int bin = Math.max(1, (h.length + TEXT_ROWS - 1) / TEXT_ROWS);
+      long[] counts = new long[(h.length + bin - 1) / bin];
+      for (int d = 0; d < h.length; d++) {
+        counts[d / bin] += h[d];
+      }
+      long max = 1;
+      for (long c : counts) {
+        max = Math.max(max, c);
+      }
+      for (int b = 0; b < counts.length; b++) {
+        int lo = b * bin;
+        int hi = Math.min(h.length, lo + bin) - 1;
+        String label = lo == hi ? Integer.toString(lo) : lo + "-" + hi;
+        int width = (int) Math.round((double) TEXT_BAR * counts[b] / max);
+        t.append(String.format(Locale.ROOT, "  %9s | %-" + TEXT_BAR + "s %d%n", label,
+            "#".repeat(counts[b] > 0 ? Math.max(width, 1) : 0), counts[b]));
+      }
+    }
+    return t.toString();
+  }
+}
