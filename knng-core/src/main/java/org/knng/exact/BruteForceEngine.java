@@ -1,7 +1,5 @@
 package org.knng.exact;
 
-import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import org.knng.ProgressListener;
 import org.knng.graph.KnnResult;
@@ -129,58 +127,7 @@ public final class BruteForceEngine {
       throw new IllegalArgumentException("radius must be a finite number > 0, got " + radius);
     }
     checkNorms(points, "row");
-    double rank = metric == Metric.EUCLIDEAN ? radius * radius : radius;
-    // The collected values are float32: a relative margin keeps every pair that is within the
-    // radius in double precision; the exact test below removes the few extra.
-    float collect = (float) (rank + Math.abs(rank) * 1e-4 + 1e-6);
-    List<EdgeBuffer> buffers = tiles().radiusJoin(points, collect);
-    int n = points.size();
-    int d = points.dimension();
-    float[] x = points.data();
-    int[] counts = new int[n + 1];
-    for (EdgeBuffer b : buffers) {
-      for (int e = 0; e < b.size(); e++) {
-        counts[b.row(e) + 1]++;
-      }
-    }
-    if (includeSelf) {
-      for (int i = 0; i < n; i++) {
-        counts[i + 1]++;
-      }
-    }
-    for (int i = 0; i < n; i++) {
-      counts[i + 1] += counts[i];
-    }
-    long[] keyed = new long[counts[n]];
-    int[] fill = Arrays.copyOf(counts, n);
-    for (EdgeBuffer b : buffers) {
-      for (int e = 0; e < b.size(); e++) {
-        keyed[fill[b.row(e)]++] = b.column(e);
-      }
-    }
-    if (includeSelf) {
-      for (int i = 0; i < n; i++) {
-        keyed[fill[i]++] = i;
-      }
-    }
-    int[] indptr = new int[n + 1];
-    int[] indices = new int[keyed.length];
-    float[] weights = new float[keyed.length];
-    int out = 0;
-    for (int i = 0; i < n; i++) {
-      Arrays.sort(keyed, counts[i], counts[i + 1]);
-      for (int p = counts[i]; p < counts[i + 1]; p++) {
-        int j = (int) keyed[p];
-        double dist = j == i ? 0 : metric.distance(x, i * d, x, j * d, d);
-        if (dist <= radius) {
-          indices[out] = j;
-          weights[out] = (float) dist;
-          out++;
-        }
-      }
-      indptr[i + 1] = out;
-    }
-    return new SparseGraph(n, n, indptr, Arrays.copyOf(indices, out), Arrays.copyOf(weights, out));
+    return new RadiusGraph(tiles(), metric, includeSelf).build(points, radius);
   }
 
   /** A copy of this engine's settings with another k and thread count, and no progress. */
