@@ -73,13 +73,11 @@ final class BuildCommand implements Callable<Integer> {
   Path output;
 
   @Option(names = "--metric", paramLabel = "METRIC", defaultValue = "euclidean",
-      converter = MetricConverter.class,
       description = "euclidean (true distance), sqeuclidean, cosine (1 - cos), "
           + "inner-product (-dot), manhattan. Default: ${DEFAULT-VALUE}.")
   Metric metric;
 
   @Option(names = "--mode", paramLabel = "MODE", defaultValue = "connectivity",
-      converter = ModeConverter.class,
       description = "Edge weights: connectivity (1), distance, gaussian, self-tuning or umap "
           + "(see above). Default: ${DEFAULT-VALUE}.")
   GraphMode mode;
@@ -106,7 +104,6 @@ final class BuildCommand implements Callable<Integer> {
   Path queries;
 
   @Option(names = "--symmetrize", paramLabel = "MODE", defaultValue = "none",
-      converter = SymmetrizationConverter.class,
       description = "none, union (max), average ((A+A^T)/2), mutual (min, both ways only), "
           + "fuzzy-union (A+A^T-A*A^T), fuzzy-intersection (A*A^T). Default: ${DEFAULT-VALUE}.")
   Symmetrization symmetrize;
@@ -117,7 +114,6 @@ final class BuildCommand implements Callable<Integer> {
   Path edgeIndex;
 
   @Option(names = "--flow", paramLabel = "FLOW", defaultValue = "source-to-target",
-      converter = FlowConverter.class,
       description = "edge_index rows: source-to-target (row 0 = neighbour, row 1 = centre, as PyG) "
           + "or target-to-source (row 0 = centre). Default: ${DEFAULT-VALUE}.")
   Flow flow;
@@ -367,37 +363,5 @@ final class BuildCommand implements Callable<Integer> {
     String name = p.getFileName() == null ? "" : p.getFileName().toString();
     int dot = name.lastIndexOf('.');
     return dot < 0 ? "" : name.substring(dot).toLowerCase(Locale.ROOT);
-  }
-
-  /** Parses --metric with the library's own names and message. */
-  static final class MetricConverter implements CommandLine.ITypeConverter<Metric> {
-    @Override
-    public Metric convert(String value) {
-      return Metric.parse(value);
-    }
-  }
-
-  /** Parses --symmetrize with the library's own names and message. */
-  static final class SymmetrizationConverter implements CommandLine.ITypeConverter<Symmetrization> {
-    @Override
-    public Symmetrization convert(String value) {
-      return Symmetrization.parse(value);
-    }
-  }
-
-  /** Parses --flow with the library's own names and message. */
-  static final class FlowConverter implements CommandLine.ITypeConverter<Flow> {
-    @Override
-    public Flow convert(String value) {
-      return Flow.parse(value);
-    }
-  }
-
-  /** Parses --mode with the library's own names and message. */
-  static final class ModeConverter implements CommandLine.ITypeConverter<GraphMode> {
-    @Override
-    public GraphMode convert(String value) {
-      return GraphMode.parse(value);
-    }
   }
 }

@@ -2,6 +2,10 @@ package org.knng.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import org.knng.graph.Flow;
+import org.knng.graph.GraphMode;
+import org.knng.graph.Symmetrization;
+import org.knng.metric.Metric;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,6 +61,11 @@ public final class Main implements Runnable {
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     CommandLine cli = new CommandLine(new Main());
+    // Option values named as in the library, parsed with its own messages ("unknown metric ...").
+    cli.registerConverter(Metric.class, Metric::parse);
+    cli.registerConverter(GraphMode.class, GraphMode::parse);
+    cli.registerConverter(Symmetrization.class, Symmetrization::parse);
+    cli.registerConverter(Flow.class, Flow::parse);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     cli.setParameterExceptionHandler((e, a) -> {

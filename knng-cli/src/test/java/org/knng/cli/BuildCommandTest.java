@@ -26,15 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BuildCommandTest {
   @TempDir Path dir;
 
-  /** Exit code, stdout and stderr of one in-process run. */
-  record Run(int exit, String out, String err) {}
-
-  private Run knng(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CliRun knng(String... args) {
+    return CliRun.of(args);
   }
 
   private Path csv(String name, String content) throws Exception {
@@ -51,7 +44,7 @@ class BuildCommandTest {
   @Test
   void writesNeighbourIdsAndDistancesAsNpy() throws Exception {
     Path in = line();
-    Run r = knng("build", "--input", in.toString(), "--k", "2", "--output", dir.resolve("ids.npy").toString(),
+    CliRun r = knng("build", "--input", in.toString(), "--k", "2", "--output", dir.resolve("ids.npy").toString(),
         "--distances", dir.resolve("dist.npy").toString(), "--quiet");
     assertEquals(0, r.exit(), r.err());
     assertEquals("", r.err());
@@ -65,7 +58,7 @@ class BuildCommandTest {
     Path in = line(); // x = 0, 1, 3, 7
     Path q = csv("queries.csv", "x,y\n2,0\n6.5,0\n-1,0\n");
     Path edges = dir.resolve("edges.csv");
-    Run r = knng("build", "--input", in.toString(), "--queries", q.toString(), "--k", "2",
+    CliRun r = knng("build", "--input", in.toString(), "--queries", q.toString(), "--k", "2",
         "--mode", "distance", "--output", edges.toString());
     assertEquals(0, r.exit(), r.err());
     // x=2 is 1 from both x=1 (row 1) and x=3 (row 2): the tie goes to the smaller index, and a
@@ -73,7 +66,7 @@ class BuildCommandTest {
     assertEquals(List.of("source,target,weight", "0,1,1.0", "0,2,1.0", "1,2,3.5", "1,3,0.5", "2,0,1.0",
         "2,1,2.0"), Files.readAllLines(edges));
     assertTrue(r.err().contains("3 queries x 2 neighbours"), r.err());
-    Run ids = knng("build", "--input", in.toString(), "--queries", q.toString(), "--k", "1",
+    CliRun ids = knng("build", "--input", in.toString(), "--queries", q.toString(), "--k", "1",
         "--output", dir.resolve("ids.npy").toString(), "--quiet");
     assertEquals(0, ids.exit(), ids.err());
     assertArrayEquals(new int[] {1, 3, 0}, readNpyInts(dir.resolve("ids.npy"), 3, 1));
@@ -83,7 +76,7 @@ class BuildCommandTest {
   void groupsKeepNeighboursInsideTheirGroupAndSayWhoGotFewer() throws Exception {
     Path in = csv("five.csv", "0,0\n1,0\n2,0\n10,0\n11,0\n"); // x = 0, 1, 2, 10, 11
     Path labels = csv("groups.txt", "7\n3\n7\n3\n7\n"); // {0, 2, 4} and {1, 3}, unsorted
-    Run r = knng("build", "--input", in.toString(), "--groups", labels.toString(), "--k", "2",
+    CliRun r = knng("build", "--input", in.toString(), "--groups", labels.toString(), "--k", "2",
         "--output", dir.resolve("ids.npy").toString());
     assertEquals(0, r.exit(), r.err());
     // Row 0 (x=0) in {0, 2, 4}: 2 (x=2), then 4 (x=11) even though 1 (x=1) is nearer overall.
@@ -91,7 +84,7 @@ class BuildCommandTest {
     assertArrayEquals(new int[] {2, 4, 3, -1, 0, 4, 1, -1, 2, 0}, readNpyInts(dir.resolve("ids.npy"), 5, 2));
     assertTrue(r.err().contains("notice: 2 of 5 rows got fewer than k=2 neighbours"), r.err());
     Path wrong = csv("wrong.txt", "1\n2\n");
-    Run bad = knng("build", "--input", in.toString(), "--groups", wrong.toString(), "--k", "1",
+    CliRun bad = knng("build", "--input", in.toString(), "--groups", wrong.toString(), "--k", "1",
         "--output", dir.resolve("out.npz").toString());
     assertEquals(2, bad.exit(), bad.err());
     assertTrue(bad.err().startsWith("error: ") && bad.err().contains("wrong.txt")
@@ -103,16 +96,16 @@ class BuildCommandTest {
   void radiusGraphHasEveryOtherPointWithinTheRadius() throws Exception {
     Path in = line(); // x = 0, 1, 3, 7
     Path edges = dir.resolve("edges.csv");
-    Run r = knng("build", "--input", in.toString(), "--radius", "2", "--mode", "distance",
+    CliRun r = knng("build", "--input", in.toString(), "--radius", "2", "--mode", "distance",
         "--output", edges.toString());
     assertEquals(0, r.exit(), r.err());
     assertEquals(List.of("source,target,weight", "0,1,1.0", "1,0,1.0", "1,2,2.0", "2,1,2.0"),
         Files.readAllLines(edges));
-    Run bounded = knng("build", "--input", in.toString(), "--radius", "2.5", "--k", "1",
+    CliRun bounded = knng("build", "--input", in.toString(), "--radius", "2.5", "--k", "1",
         "--output", dir.resolve("ids.npy").toString(), "--quiet");
     assertEquals(0, bounded.exit(), bounded.err());
     assertArrayEquals(new int[] {1, 0, 1, -1}, readNpyInts(dir.resolve("ids.npy"), 4, 1));
-    Run npy = knng("build", "--input", in.toString(), "--radius", "2", "--output",
+    CliRun npy = knng("build", "--input", in.toString(), "--radius", "2", "--output",
         dir.resolve("r.npy").toString());
     assertEquals(2, npy.exit(), npy.err());
     assertTrue(npy.err().startsWith("error: ") && npy.err().contains(".npy"), npy.err());
@@ -121,7 +114,7 @@ class BuildCommandTest {
   @Test
   void includeSelfPutsThePointFirst() throws Exception {
     Path in = line();
-    Run r = knng("build", "--input", in.toString(), "--k", "4", "--include-self", "--output",
+    CliRun r = knng("build", "--input", in.toString(), "--k", "4", "--include-self", "--output",
         dir.resolve("ids.npy").toString(), "--quiet");
     assertEquals(0, r.exit(), r.err());
     assertArrayEquals(new int[] {0, 1, 2, 3, 1, 0, 2, 3, 2, 1, 0, 3, 3, 2, 1, 0},
@@ -132,7 +125,7 @@ class BuildCommandTest {
   void edgeListCsvHasHeaderAndDistanceWeights() throws Exception {
     Path in = line();
     Path out = dir.resolve("edges.csv");
-    Run r = knng("build", "--input", in.toString(), "--k", "1", "--mode", "distance", "--output", out.toString());
+    CliRun r = knng("build", "--input", in.toString(), "--k", "1", "--mode", "distance", "--output", out.toString());
     assertEquals(0, r.exit(), r.err());
     List<String> lines = Files.readAllLines(out);
     assertEquals("source,target,weight", lines.get(0));
@@ -143,7 +136,7 @@ class BuildCommandTest {
   @Test
   void manhattanAndThreadsAreHonoured() throws Exception {
     Path in = csv("square.csv", "0,0\n1,1\n2,0\n0,2\n");
-    Run r = knng("build", "--input", in.toString(), "--k", "1", "--metric", "manhattan", "--threads", "1",
+    CliRun r = knng("build", "--input", in.toString(), "--k", "1", "--metric", "manhattan", "--threads", "1",
         "--output", dir.resolve("ids.npy").toString(), "--distances", dir.resolve("d.npy").toString());
     assertEquals(0, r.exit(), r.err());
     // Manhattan: (0,0)-(1,1) = 2 ties with (2,0) and (0,2) = 2; the smaller index wins.
@@ -221,7 +214,7 @@ class BuildCommandTest {
     Path in = line();
     Path out = dir.resolve("g.csv");
     Path ei = dir.resolve("ei.npy");
-    Run r = knng("build", "--input", in.toString(), "--k", "1", "--mode", "gaussian", "--sigma", "2",
+    CliRun r = knng("build", "--input", in.toString(), "--k", "1", "--mode", "gaussian", "--sigma", "2",
         "--symmetrize", "union", "--output", out.toString(), "--edge-index", ei.toString(), "--quiet");
     assertEquals(0, r.exit(), r.err());
     double w1 = Math.exp(-1.0 / 8);
@@ -239,7 +232,7 @@ class BuildCommandTest {
     }
     // Default flow source-to-target: row 0 = neighbour (column), row 1 = centre (row).
     assertArrayEquals(new long[] {1, 0, 2, 1, 3, 2, 0, 1, 1, 2, 2, 3}, readNpyLongs(ei, 2, 6));
-    Run t = knng("build", "--input", in.toString(), "--k", "1", "--output", dir.resolve("ids.npy").toString(),
+    CliRun t = knng("build", "--input", in.toString(), "--k", "1", "--output", dir.resolve("ids.npy").toString(),
         "--edge-index", ei.toString(), "--flow", "target-to-source", "--quiet");
     assertEquals(0, t.exit(), t.err());
     assertArrayEquals(new long[] {0, 1, 2, 3, 1, 0, 1, 2}, readNpyLongs(ei, 2, 4));
@@ -251,16 +244,16 @@ class BuildCommandTest {
   void mutualUmapAndSelfTuning() throws Exception {
     Path in = line();
     Path out = dir.resolve("m.csv");
-    Run r = knng("build", "--input", in.toString(), "--k", "1", "--mode", "distance", "--symmetrize", "mutual",
+    CliRun r = knng("build", "--input", in.toString(), "--k", "1", "--mode", "distance", "--symmetrize", "mutual",
         "--output", out.toString(), "--quiet");
     assertEquals(0, r.exit(), r.err());
     assertEquals(List.of("source,target,weight", "0,1,1.0", "1,0,1.0"), Files.readAllLines(out));
-    Run u = knng("build", "--input", in.toString(), "--k", "2", "--mode", "umap", "--output", out.toString(),
+    CliRun u = knng("build", "--input", in.toString(), "--k", "2", "--mode", "umap", "--output", out.toString(),
         "--quiet");
     assertEquals(0, u.exit(), u.err());
     // k=2: log2(2) = 1, met by the nearest neighbour alone (weight 1); the other gets ~0.
     assertEquals("0,1,1.0", Files.readAllLines(out).get(1));
-    Run s = knng("build", "--input", in.toString(), "--k", "2", "--mode", "self-tuning", "--scale-neighbor", "1",
+    CliRun s = knng("build", "--input", in.toString(), "--k", "2", "--mode", "self-tuning", "--scale-neighbor", "1",
         "--output", out.toString(), "--quiet");
     assertEquals(0, s.exit(), s.err());
     // sigma_0 = 1, sigma_1 = 1: w(0,1) = exp(-1).
@@ -272,11 +265,11 @@ class BuildCommandTest {
   void queriesOfAnotherDimensionOrTooLargeKAreRejected() throws Exception {
     line();
     csv("q3.csv", "1,2,3\n");
-    Run r = knng("build", "--input", dir.resolve("line.csv").toString(), "--queries",
+    CliRun r = knng("build", "--input", dir.resolve("line.csv").toString(), "--queries",
         dir.resolve("q3.csv").toString(), "--k", "1", "--output", dir.resolve("out.npz").toString());
     assertFailsCleanly(r, "dimension 3", Set.of("line.csv", "q3.csv"));
     csv("q2.csv", "1,2\n");
-    Run big = knng("build", "--input", dir.resolve("line.csv").toString(), "--queries",
+    CliRun big = knng("build", "--input", dir.resolve("line.csv").toString(), "--queries",
         dir.resolve("q2.csv").toString(), "--k", "5", "--output", dir.resolve("out.npz").toString());
     assertFailsCleanly(big, "k=5", Set.of("line.csv", "q3.csv", "q2.csv"));
   }
@@ -284,7 +277,7 @@ class BuildCommandTest {
   @Test
   void unknownOutputExtensionIsRejectedBeforeReading() throws Exception {
     line();
-    Run r = knng("build", "--input", dir.resolve("line.csv").toString(), "--k", "1",
+    CliRun r = knng("build", "--input", dir.resolve("line.csv").toString(), "--k", "1",
         "--output", dir.resolve("out.parquet").toString());
     assertFailsCleanly(r, ".parquet", Set.of("line.csv"));
   }
@@ -292,7 +285,7 @@ class BuildCommandTest {
   @Test
   void missingOutputDirectoryIsRejected() throws Exception {
     line();
-    Run r = knng("build", "--input", dir.resolve("line.csv").toString(), "--k", "1",
+    CliRun r = knng("build", "--input", dir.resolve("line.csv").toString(), "--k", "1",
         "--output", dir.resolve("no/such/dir/out.npz").toString());
     assertFailsCleanly(r, "does not exist", Set.of("line.csv"));
   }
@@ -325,7 +318,7 @@ class BuildCommandTest {
 
   @Test
   void debugPrintsTheStackTrace() throws Exception {
-    Run r = knng("build", "--input", dir.resolve("missing.csv").toString(), "--k", "1",
+    CliRun r = knng("build", "--input", dir.resolve("missing.csv").toString(), "--k", "1",
         "--output", dir.resolve("out.npz").toString(), "--debug");
     assertEquals(2, r.exit());
     assertTrue(r.err().startsWith("error: "), r.err());
@@ -334,15 +327,15 @@ class BuildCommandTest {
 
   @Test
   void helpAndNoArguments() {
-    Run top = knng();
+    CliRun top = knng();
     assertEquals(0, top.exit());
     assertTrue(top.out().contains("build"), top.out());
-    Run help = knng("build", "--help");
+    CliRun help = knng("build", "--help");
     assertEquals(0, help.exit());
     assertTrue(help.out().contains("--include-self"), help.out());
   }
 
-  private void assertFailsCleanly(Run r, String mentions, Set<String> filesLeft) throws Exception {
+  private void assertFailsCleanly(CliRun r, String mentions, Set<String> filesLeft) throws Exception {
     assertEquals(2, r.exit(), r.toString());
     assertEquals("", r.out());
     List<String> lines = r.err().lines().collect(Collectors.toList());

@@ -21,14 +21,8 @@ import org.w3c.dom.Document;
 class InfoCommandTest {
   @TempDir Path dir;
 
-  record Run(int exit, String out, String err) {}
-
-  private Run knng(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CliRun knng(String... args) {
+    return CliRun.of(args);
   }
 
   /** Two clusters far apart (x = 0, 1, 2 and x = 100, 101, 102), k = 2: two components, 6 nodes. */
@@ -38,7 +32,7 @@ class InfoCommandTest {
     Path out = dir.resolve("g.npz");
     String[] args = Stream.concat(Stream.of("build", "--input", in.toString(), "--k", "2", "--output",
         out.toString(), "--quiet"), Stream.of(extra)).toArray(String[]::new);
-    Run r = knng(args);
+    CliRun r = knng(args);
     assertEquals(0, r.exit(), r.err());
     return out;
   }
@@ -52,7 +46,7 @@ class InfoCommandTest {
   @Test
   void jsonHasTheStatistics() throws Exception {
     Path g = twoClusters();
-    Run r = knng("info", g.toString(), "--json");
+    CliRun r = knng("info", g.toString(), "--json");
     assertEquals(0, r.exit(), r.err());
     assertEquals("", r.err());
     String json = r.out().trim();
@@ -77,11 +71,11 @@ class InfoCommandTest {
     Files.writeString(in, "0\n1\n3\n7\n");
     Path g = dir.resolve("line.npz");
     assertEquals(0, knng("build", "--input", in.toString(), "--k", "1", "--output", g.toString(), "--quiet").exit());
-    Run json = knng("info", g.toString(), "--json");
+    CliRun json = knng("info", g.toString(), "--json");
     assertEquals("false", value(json.out(), "symmetric"));
     assertEquals("1", value(json.out(), "components"));
     assertEquals("[1, 2, 1]", value(json.out(), "in_degree_histogram"));
-    Run text = knng("info", g.toString());
+    CliRun text = knng("info", g.toString());
     assertEquals(0, text.exit(), text.err());
     assertTrue(text.out().contains("nodes              4"), text.out());
     assertTrue(text.out().contains("symmetric          no"), text.out());
@@ -93,7 +87,7 @@ class InfoCommandTest {
   void plotWritesWellFormedSvg() throws Exception {
     Path g = twoClusters("--mode", "distance");
     Path svg = dir.resolve("deg.svg");
-    Run r = knng("info", g.toString(), "--plot", svg.toString());
+    CliRun r = knng("info", g.toString(), "--plot", svg.toString());
     assertEquals(0, r.exit(), r.err());
     DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
     f.setNamespaceAware(true);
@@ -104,7 +98,7 @@ class InfoCommandTest {
     assertEquals(4, doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "rect").getLength());
   }
 
-  private static void assertOneErrorLine(Run r, String mentions) {
+  private static void assertOneErrorLine(CliRun r, String mentions) {
     assertEquals(2, r.exit(), r.err());
     String[] lines = r.err().strip().split("\n");
     assertEquals(1, lines.length, r.err());
