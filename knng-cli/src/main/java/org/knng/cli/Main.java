@@ -62,10 +62,10 @@ public final class Main implements Runnable {
   public static int run(String[] args, PrintStream out, PrintStream err) {
     CommandLine cli = new CommandLine(new Main());
     // Option values named as in the library, parsed with its own messages ("unknown metric ...").
-    cli.registerConverter(Metric.class, Metric::parse);
-    cli.registerConverter(GraphMode.class, GraphMode::parse);
-    cli.registerConverter(Symmetrization.class, Symmetrization::parse);
-    cli.registerConverter(Flow.class, Flow::parse);
+    cli.registerConverter(Metric.class, named(Metric::parse));
+    cli.registerConverter(GraphMode.class, named(GraphMode::parse));
+    cli.registerConverter(Symmetrization.class, named(Symmetrization::parse));
+    cli.registerConverter(Flow.class, named(Flow::parse));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     cli.setParameterExceptionHandler((e, a) -> {
@@ -94,6 +94,17 @@ public final class Main implements Runnable {
           + "): give Java more heap, e.g. JAVA_OPTS=-Xmx16g ./knng ...");
       return EXIT_INTERNAL;
     }
+  }
+
+  /** A converter whose error is the library's own message, e.g. "unknown metric 'x' (expected ...)". */
+  private static <T> CommandLine.ITypeConverter<T> named(java.util.function.Function<String, T> parse) {
+    return value -> {
+      try {
+        return parse.apply(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    };
   }
 
   static String oneLine(String message) {

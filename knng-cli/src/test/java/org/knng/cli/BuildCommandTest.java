@@ -342,6 +342,8 @@ class BuildCommandTest {
     assertEquals(1, lines.size(), "expected exactly one line on stderr:\n" + r.err());
     assertTrue(lines.get(0).startsWith("error: "), r.err());
     assertTrue(lines.get(0).contains(mentions), "'" + mentions + "' not in: " + lines.get(0));
+    assertTrue(!lines.get(0).contains("java.") && !lines.get(0).contains("Exception"),
+        "an exception class leaked into the message: " + lines.get(0));
     try (Stream<Path> s = Files.list(dir)) {
       assertEquals(filesLeft, s.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
     }
