@@ -174,13 +174,30 @@ public final class BruteForceEngine {
     return finish(queries, base, heaps, k, false);
   }
 
-  /** Cosine is undefined for a vector of norm 0: reject it up front, naming the row. */
+  /**
+   * Rejects input the float32 kernels cannot rank correctly, naming the row: for cosine a vector of
+   * norm 0 (no direction); for euclidean, sqeuclidean and inner product a value so large that a
+   * squared distance or dot product would overflow float32 (every candidate would then tie at
+   * infinity and the neighbours would be wrong without any sign of it).
+   */
   private void checkNorms(Vectors v, String what) {
-    if (metric != Metric.COSINE) {
-      return;
-    }
     int d = v.dimension();
     float[] data = v.data();
+    if (metric != Metric.COSINE) {
+      if (metric == Metric.MANHATTAN) {
+        return; // sums of |x - y| reach float32's limit only for values near 1e36 / D: not checked
+      }
+      // |x|^2 + |y|^2 + 2|x.y| and sum((x - y)^2) stay below 4 D max^2.
+      double limit = Math.sqrt(Float.MAX_VALUE / (4.0 * d));
+      for (int i = 0; i < data.length; i++) {
+        if (Math.abs(data[i]) >= limit) {
+          throw new IllegalArgumentException(what + " " + (i / d) + ", column " + (i % d) + ": value "
+              + data[i] + " is too large for " + metric.id() + " in float32 (at dimension " + d
+              + ", values must stay below " + (float) limit + "); scale the data down");
+        }
+      }
+      return;
+    }
     for (int i = 0; i < v.size(); i++) {
       boolean zero = true;
       for (int j = 0; j < d && zero; j++) {

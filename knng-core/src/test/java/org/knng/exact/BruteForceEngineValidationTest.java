@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.knng.graph.KnnResult;
 import org.knng.metric.Metric;
 import org.knng.vectors.Vectors;
 
@@ -119,5 +120,25 @@ class BruteForceEngineValidationTest {
     assertThrows(NullPointerException.class, () -> BruteForceEngine.builder().metric(null));
     assertThrows(NullPointerException.class, () -> BruteForceEngine.builder().vectorOps(null));
     assertThrows(NullPointerException.class, () -> BruteForceEngine.builder().progress(null));
+  }
+
+  /** Values whose squares overflow float32 would make every distance infinite: a clear error instead. */
+  @org.junit.jupiter.api.Test
+  void valuesThatWouldOverflowFloat32AreRejectedNamingTheRow() {
+    float[][] rows = {{1, 2}, {3, 4}, {1e19f, 0}, {0, 1}}; // the limit at D = 2 is about 6.5e18
+    for (Metric m : new Metric[] {Metric.EUCLIDEAN, Metric.SQEUCLIDEAN, Metric.INNER_PRODUCT}) {
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> BruteForceEngine.builder().metric(m).k(1).build().graph(Vectors.of(rows)));
+      org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("row 2, column 0: value 1.0E19"),
+          e.getMessage());
+    }
+    // Cosine and manhattan handle the same data: the largest point's nearest is the one most aligned.
+    KnnResult cosine = BruteForceEngine.builder().metric(Metric.COSINE).k(1).build().graph(Vectors.of(rows));
+    org.junit.jupiter.api.Assertions.assertEquals(1, cosine.neighbor(2, 0));
+    // Just below the limit the euclidean ranking is still right.
+    float big = 1e18f;
+    KnnResult ok = BruteForceEngine.builder().k(1).build()
+        .graph(Vectors.of(new float[][] {{big, 0}, {0, 0}, {big, 1}}));
+    org.junit.jupiter.api.Assertions.assertEquals(2, ok.neighbor(0, 0));
   }
 }
