@@ -85,15 +85,8 @@ public final class NpyWriter {
    * @throws IOException if writing fails
    */
   static void writeInt32(OutputStream out, int[] values, long... shape) throws IOException {
-    out.write(NpyHeader.encode("<i4", shape));
-    ByteBuffer chunk = chunk();
-    for (int done = 0; done < values.length; ) {
-      int count = Math.min(CHUNK_BYTES / Integer.BYTES, values.length - done);
-      chunk.clear();
-      chunk.asIntBuffer().put(values, done, count);
-      out.write(chunk.array(), 0, count * Integer.BYTES);
-      done += count;
-    }
+    write(out, "<i4", values.length, Integer.BYTES,
+        (chunk, from, count) -> chunk.asIntBuffer().put(values, from, count), shape);
   }
 
   /**
@@ -105,15 +98,8 @@ public final class NpyWriter {
    * @throws IOException if writing fails
    */
   static void writeInt64(OutputStream out, long[] values, long... shape) throws IOException {
-    out.write(NpyHeader.encode("<i8", shape));
-    ByteBuffer chunk = chunk();
-    for (int done = 0; done < values.length; ) {
-      int count = Math.min(CHUNK_BYTES / Long.BYTES, values.length - done);
-      chunk.clear();
-      chunk.asLongBuffer().put(values, done, count);
-      out.write(chunk.array(), 0, count * Long.BYTES);
-      done += count;
-    }
+    write(out, "<i8", values.length, Long.BYTES,
+        (chunk, from, count) -> chunk.asLongBuffer().put(values, from, count), shape);
   }
 
   /**
@@ -125,13 +111,26 @@ public final class NpyWriter {
    * @throws IOException if writing fails
    */
   static void writeFloat32(OutputStream out, float[] values, long... shape) throws IOException {
-    out.write(NpyHeader.encode("<f4", shape));
+    write(out, "<f4", values.length, Float.BYTES,
+        (chunk, from, count) -> chunk.asFloatBuffer().put(values, from, count), shape);
+  }
+
+  /** Copies elements {@code [from, from + count)} of a typed array into a little-endian chunk. */
+  @FunctionalInterface
+  private interface ChunkFiller {
+    void fill(ByteBuffer chunk, int from, int count);
+  }
+
+  /** The header, then the elements a chunk at a time (never a second copy of the whole array). */
+  private static void write(OutputStream out, String descr, int length, int elementBytes, ChunkFiller filler,
+      long... shape) throws IOException {
+    out.write(NpyHeader.encode(descr, shape));
     ByteBuffer chunk = chunk();
-    for (int done = 0; done < values.length; ) {
-      int count = Math.min(CHUNK_BYTES / Float.BYTES, values.length - done);
+    for (int done = 0; done < length; ) {
+      int count = Math.min(CHUNK_BYTES / elementBytes, length - done);
       chunk.clear();
-      chunk.asFloatBuffer().put(values, done, count);
-      out.write(chunk.array(), 0, count * Float.BYTES);
+      filler.fill(chunk, done, count);
+      out.write(chunk.array(), 0, count * elementBytes);
       done += count;
     }
   }
