@@ -1,8 +1,6 @@
 package org.knng.graph;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import org.knng.Named;
 
 /**
  * The direction of message passing that a PyTorch Geometric {@code edge_index} encodes, named as
@@ -10,7 +8,7 @@ import java.util.stream.Collectors;
  * the centre i): {@link #SOURCE_TO_TARGET} puts j in row 0 and i in row 1, {@link
  * #TARGET_TO_SOURCE} puts i in row 0 and j in row 1.
  */
-public enum Flow {
+public enum Flow implements Named {
   /** Row 0 = neighbour, row 1 = centre: PyG's default ({@code knn_graph(flow="source_to_target")}). */
   SOURCE_TO_TARGET("source-to-target"),
   /** Row 0 = centre, row 1 = neighbour: the CSR's (row, column) order. */
@@ -23,6 +21,7 @@ public enum Flow {
   }
 
   /** @return the name used on the command line */
+  @Override
   public String id() {
     return id;
   }
@@ -33,13 +32,6 @@ public enum Flow {
    * @throws IllegalArgumentException naming the valid choices if there is no such flow
    */
   public static Flow parse(String name) {
-    String key = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-    for (Flow f : values()) {
-      if (f.id.equals(key)) {
-        return f;
-      }
-    }
-    throw new IllegalArgumentException("unknown flow '" + name + "' (expected one of "
-        + Arrays.stream(values()).map(Flow::id).collect(Collectors.joining(", ")) + ")");
+    return Named.parse(values(), name, "flow");
   }
 }

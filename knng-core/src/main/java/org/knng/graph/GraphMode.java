@@ -1,8 +1,6 @@
 package org.knng.graph;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import org.knng.Named;
 
 /**
  * What the stored value of an edge is: scikit-learn's {@code kneighbors_graph(mode=...)} values
@@ -10,7 +8,7 @@ import java.util.stream.Collectors;
  * similarities. {@link EdgeWeights} computes them (and holds the parameters the kernels need);
  * the formulas and the treatment of zero distances are documented there.
  */
-public enum GraphMode {
+public enum GraphMode implements Named {
   /** Every edge has weight 1. */
   CONNECTIVITY("connectivity"),
   /**
@@ -35,6 +33,7 @@ public enum GraphMode {
   }
 
   /** @return the name used on the command line */
+  @Override
   public String id() {
     return id;
   }
@@ -45,13 +44,6 @@ public enum GraphMode {
    * @throws IllegalArgumentException naming the valid choices if there is no such mode
    */
   public static GraphMode parse(String name) {
-    String key = name.trim().toLowerCase(Locale.ROOT);
-    for (GraphMode m : values()) {
-      if (m.id.equals(key)) {
-        return m;
-      }
-    }
-    throw new IllegalArgumentException("unknown mode '" + name + "' (expected one of "
-        + Arrays.stream(values()).map(GraphMode::id).collect(Collectors.joining(", ")) + ")");
+    return Named.parse(values(), name, "mode");
   }
 }

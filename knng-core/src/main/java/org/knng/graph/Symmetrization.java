@@ -1,8 +1,7 @@
 package org.knng.graph;
 
+import org.knng.Named;
 import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * Ways to make a weighted directed graph A undirected, combining each entry {@code a = A[i][j]}
@@ -16,7 +15,7 @@ import java.util.stream.Collectors;
  * of the result is sorted by column. Memory is that of A, its transpose and the result: {@code
  * O(nnz)}, never {@code N x N}.
  */
-public enum Symmetrization {
+public enum Symmetrization implements Named {
   /** A unchanged. */
   NONE("none", false),
   /**
@@ -42,6 +41,7 @@ public enum Symmetrization {
   }
 
   /** @return the name used on the command line */
+  @Override
   public String id() {
     return id;
   }
@@ -52,14 +52,7 @@ public enum Symmetrization {
    * @throws IllegalArgumentException naming the valid choices if there is no such one
    */
   public static Symmetrization parse(String name) {
-    String key = name.trim().toLowerCase(Locale.ROOT);
-    for (Symmetrization s : values()) {
-      if (s.id.equals(key)) {
-        return s;
-      }
-    }
-    throw new IllegalArgumentException("unknown symmetrization '" + name + "' (expected one of "
-        + Arrays.stream(values()).map(Symmetrization::id).collect(Collectors.joining(", ")) + ")");
+    return Named.parse(values(), name, "symmetrization");
   }
 
   /**

@@ -1,8 +1,6 @@
 package org.knng.metric;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import org.knng.Named;
 
 /**
  * The distances knng can rank neighbours by. Every distance is reported in the metric's own units:
@@ -20,7 +18,7 @@ import java.util.stream.Collectors;
  * <p>The {@code distance} methods here are the scalar double-precision definitions: engines use
  * faster float32 kernels for the search and these to re-score the neighbours they keep.
  */
-public enum Metric {
+public enum Metric implements Named {
   /** True Euclidean (L2) distance. */
   EUCLIDEAN("euclidean"),
   /** Squared Euclidean distance. */
@@ -39,6 +37,7 @@ public enum Metric {
   }
 
   /** @return the name used on the command line and in files, e.g. {@code inner-product} */
+  @Override
   public String id() {
     return id;
   }
@@ -51,18 +50,12 @@ public enum Metric {
    * @throws IllegalArgumentException naming the valid choices if there is no such metric
    */
   public static Metric parse(String name) {
-    String key = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-    for (Metric m : values()) {
-      if (m.id.equals(key)) {
-        return m;
-      }
-    }
-    throw new IllegalArgumentException("unknown metric '" + name + "' (expected one of " + choices() + ")");
+    return Named.parse(values(), name, "metric");
   }
 
   /** @return the valid names, comma-separated */
   public static String choices() {
-    return Arrays.stream(values()).map(Metric::id).collect(Collectors.joining(", "));
+    return Named.choices(values());
   }
 
   /**
