@@ -5,7 +5,6 @@ import org.knng.ProgressListener;
 import org.knng.graph.KnnResult;
 import org.knng.graph.SparseGraph;
 import org.knng.metric.Metric;
-import org.knng.select.NeighborHeaps;
 import org.knng.simd.VectorOps;
 import org.knng.simd.VectorOpsProvider;
 import org.knng.vectors.Vectors;
@@ -36,6 +35,7 @@ public final class BruteForceEngine {
   private final boolean includeSelf;
   private final ProgressListener progress;
   private final VectorOps ops;
+  private final TiledSearch.Screening screening;
 
   private BruteForceEngine(Builder b) {
     this.metric = b.metric;
@@ -44,6 +44,7 @@ public final class BruteForceEngine {
     this.includeSelf = b.includeSelf;
     this.progress = b.progress;
     this.ops = b.ops != null ? b.ops : VectorOpsProvider.get();
+    this.screening = b.screening;
   }
 
   /** @return a builder with metric euclidean, k 10, all cores, self excluded */
@@ -79,8 +80,8 @@ public final class BruteForceEngine {
     }
     checkNorms(points, "row");
     int others = includeSelf ? k - 1 : k;
-    NeighborHeaps heaps = others > 0 ? tiles().selfJoin(points, others) : null;
-    return finish(points, points, heaps, others, true);
+    int[] candidates = others > 0 ? tiles().selfJoin(points, others) : null;
+    return finish(points, points, candidates, others, true);
   }
 
   /**
@@ -132,7 +133,8 @@ public final class BruteForceEngine {
 
   /** A copy of this engine's settings with another k and thread count, and no progress. */
   BruteForceEngine with(int k, int threads) {
-    return builder().metric(metric).k(k).threads(threads).includeSelf(includeSelf).vectorOps(ops).build();
+    return builder().metric(metric).k(k).threads(threads).includeSelf(includeSelf).vectorOps(ops)
+        .screening(screening).build();
   }
 
   /** @return whether the point itself is counted among its neighbours */
@@ -170,8 +172,8 @@ public final class BruteForceEngine {
     }
     checkNorms(base, "base row");
     checkNorms(queries, "query row");
-    NeighborHeaps heaps = tiles().search(base, queries, k);
-    return finish(queries, base, heaps, k, false);
+    int[] candidates = tiles().search(base, queries, k);
+    return finish(queries, base, candidates, k, false);
   }
 
   /**
@@ -211,21 +213,17 @@ public final class BruteForceEngine {
   }
 
   private TiledSearch tiles() {
-    return new TiledSearch(ops, metric, threads, progress);
+    return new TiledSearch(ops, metric, threads, progress, screening);
   }
 
   /**
    * Re-scores the kept neighbours in double precision, re-sorts each row by (distance, id), and puts
    * the point itself first when include-self applies.
    */
-  private KnnResult finish(Vectors queries, Vectors base, NeighborHeaps heaps, int kept, boolean selfJoin) {
+  private KnnResult finish(Vectors queries, Vectors base, int[] heapIds, int kept, boolean selfJoin) {
     int rows = queries.size();
     int[] ids = new int[rows * k];
     float[] dist = new float[rows * k];
-    int[] heapIds = null;
-    if (heaps != null) {
-      heapIds = heaps.sortAndRelease().ids;
-    }
     boolean self = selfJoin && includeSelf;
     int first = self ? 1 : 0;
     float[] q = queries.data();
@@ -272,6 +270,7 @@ public final class BruteForceEngine {
     private boolean includeSelf;
     private ProgressListener progress = ProgressListener.NONE;
     private VectorOps ops;
+    private TiledSearch.Screening screening = TiledSearch.Screening.AUTO;
 
     private Builder() {}
 
@@ -336,6 +335,12 @@ public final class BruteForceEngine {
      * @param ops the kernels
      * @return this builder
      */
+    /** Forces a screen (tests run both on any data); the default chooses from the data. */
+    Builder screening(TiledSearch.Screening screening) {
+      this.screening = Objects.requireNonNull(screening, "screening");
+      return this;
+    }
+
     public Builder vectorOps(VectorOps ops) {
       this.ops = Objects.requireNonNull(ops, "ops");
       return this;

@@ -8,13 +8,17 @@ package org.knng.exact;
  *
  * <p>The rounds come from the circle method of round-robin tournaments (with a bye when the number
  * of blocks is odd); the diagonal pairs {@code (I, I)} form one more round, placed second so that
- * the JIT profiles both kinds of task early and does not have to recompile mid-run.
+ * the JIT profiles both kinds of task early and does not have to recompile mid-run, or first when
+ * the caller's block order makes the diagonal blocks the best first candidates.
  */
 final class PairSchedule {
   private final int[][] rounds;
 
-  /** @param blocks number of row blocks, at least 1 */
-  PairSchedule(int blocks) {
+  /**
+   * @param blocks number of row blocks, at least 1
+   * @param diagonalFirst whether the diagonal round comes first (else second)
+   */
+  PairSchedule(int blocks, boolean diagonalFirst) {
     int even = blocks + (blocks & 1);
     int roundCount = 1 + (even - 1);
     rounds = new int[blocks == 1 ? 1 : roundCount][];
@@ -39,10 +43,10 @@ final class PairSchedule {
           pairs[n++] = Math.max(a, b);
         }
       }
-      // Round slots: 0 = first off-diagonal round, 1 = the diagonal, then the rest.
-      rounds[r == 0 ? 0 : r + 1] = java.util.Arrays.copyOf(pairs, n);
+      // Round slots: the diagonal at 0 or 1, the first off-diagonal round at the other, then the rest.
+      rounds[r == 0 ? (diagonalFirst ? 1 : 0) : r + 1] = java.util.Arrays.copyOf(pairs, n);
     }
-    rounds[1] = diagonal;
+    rounds[diagonalFirst ? 0 : 1] = diagonal;
   }
 
   /** @return number of rounds */

@@ -42,24 +42,81 @@ final class TiledSearch {
   private static final int MIN_BLOCK = 512;
   private static final int MAX_BLOCK = 2048;
 
+  /** Which screen a euclidean self-join uses: chosen from the data, or forced (for tests). */
+  enum Screening {
+    /** {@link Projection} when the data has a few dominant directions, else the full width. */
+    AUTO,
+    /** Every pair screened on its full-width dot product. */
+    FULL,
+    /** Always the {@link Projection} screen (euclidean and sqeuclidean self-joins). */
+    PROJECTED
+  }
+
   private final VectorOps ops;
   private final Metric metric;
   private final int threads;
   private final ProgressListener progress;
+  private final Screening screening;
 
-  TiledSearch(VectorOps ops, Metric metric, int threads, ProgressListener progress) {
+  TiledSearch(VectorOps ops, Metric metric, int threads, ProgressListener progress, Screening screening) {
     this.ops = ops;
     this.metric = metric;
     this.threads = threads;
     this.progress = progress;
+    this.screening = screening;
   }
 
-  /** Candidate lists of the self-join of {@code points}: each point's {@code kept} nearest others. */
-  NeighborHeaps selfJoin(Vectors points, int kept) {
-    NeighborHeaps heaps = new NeighborHeaps(points.size(), kept);
+  /**
+   * Candidates of the self-join of {@code points}: each point's {@code kept} nearest others, as
+   * ids sorted by ranking value ({@code n x kept}, -1 where a point has fewer).
+   */
+  int[] selfJoin(Vectors points, int kept) {
+    int n = points.size();
+    Projection projection = null;
+    if ((metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN) && screening != Screening.FULL) {
+      projection = Projection.fit(points, ops, screening == Screening.PROJECTED);
+    }
+    NeighborHeaps heaps = new NeighborHeaps(n, kept);
     CandidateSink shared = heaps::offer; // safe: PairSchedule keeps threads on disjoint rows
-    runSelfJoin(points, heaps.thresholds(), worker -> shared);
-    return heaps;
+    if (projection == null) {
+      runSelfJoin(view(points), heaps.thresholds(), worker -> shared, false);
+      return heaps.sortAndRelease().ids;
+    }
+    int block = blockSize(n, projection.dims());
+    Projection.Screen screen = projection.screen(points, ops, block, threads);
+    Terms terms = new Terms(-2f, screen.add, null, true, points.data(), points.dimension(), screen.order,
+        screen);
+    runSelfJoin(new View(screen.data, projection.dims(), n, terms, block), heaps.thresholds(),
+        worker -> shared, true);
+    // The heaps are in screen order and hold point ids: put the rows back in point order.
+    int[] sorted = heaps.sortAndRelease().ids;
+    int[] ids = new int[sorted.length];
+    for (int r = 0; r < n; r++) {
+      System.arraycopy(sorted, r * kept, ids, screen.order[r] * kept, kept);
+    }
+    return ids;
+  }
+
+  /** The data the kernels read for one side of a join, its screening terms and its block size. */
+  private static final class View {
+    final float[] data;
+    final int dimension;
+    final int size;
+    final Terms terms;
+    final int block;
+
+    View(float[] data, int dimension, int size, Terms terms, int block) {
+      this.data = data;
+      this.dimension = dimension;
+      this.size = size;
+      this.terms = terms;
+      this.block = block;
+    }
+  }
+
+  private View view(Vectors points) {
+    return new View(points.data(), points.dimension(), points.size(), terms(points),
+        blockSize(points.size(), points.dimension()));
   }
 
   /**
@@ -70,22 +127,27 @@ final class TiledSearch {
     float[] thresholds = new float[points.size() + NeighborHeaps.THRESHOLD_PADDING];
     Arrays.fill(thresholds, rankRadius);
     List<EdgeBuffer> buffers = java.util.Collections.synchronizedList(new ArrayList<>());
-    runSelfJoin(points, thresholds, worker -> {
+    runSelfJoin(view(points), thresholds, worker -> {
       EdgeBuffer b = new EdgeBuffer();
       buffers.add(b);
       return b;
-    });
+    }, false);
     return buffers;
   }
 
-  /** The self-join tile loop: each unordered pair once, offered to both rows' sinks. */
-  private void runSelfJoin(Vectors points, float[] thresholds, IntFunction<CandidateSink> sinks) {
-    int n = points.size();
-    int d = points.dimension();
-    Terms terms = terms(points);
-    int block = blockSize(n, d);
+  /**
+   * The self-join tile loop: each unordered pair once, offered to both rows' sinks. With {@code
+   * diagonalFirst}, each block is first joined with itself (where the projected screen's order
+   * puts near neighbours), so that the k-th distances screening the rest are tight early.
+   */
+  private void runSelfJoin(View points, float[] thresholds, IntFunction<CandidateSink> sinks,
+      boolean diagonalFirst) {
+    int n = points.size;
+    int d = points.dimension;
+    Terms terms = points.terms;
+    int block = points.block;
     int blocks = (n + block - 1) / block;
-    PairSchedule schedule = new PairSchedule(blocks);
+    PairSchedule schedule = new PairSchedule(blocks, diagonalFirst);
     Progress counter = new Progress(progress, schedule.size());
     AtomicInteger[] next = new AtomicInteger[schedule.rounds()];
     Arrays.setAll(next, i -> new AtomicInteger());
@@ -103,7 +165,7 @@ final class TiledSearch {
             int bj = pairs[2 * t + 1];
             int i0 = bi * block;
             int j0 = bj * block;
-            w.pairBlocks(points.data(), terms, i0, Math.min(n, i0 + block), points.data(), terms,
+            w.pairBlocks(points.data, terms, i0, Math.min(n, i0 + block), points.data, terms,
                 j0, Math.min(n, j0 + block), thresholds, sink, true, bi == bj);
             counter.add(1);
           }
@@ -118,8 +180,8 @@ final class TiledSearch {
     });
   }
 
-  /** Candidate lists of each query: its {@code kept} nearest points of {@code base}. */
-  NeighborHeaps search(Vectors base, Vectors queries, int kept) {
+  /** Candidates of each query: its {@code kept} nearest points of {@code base}, as in {@link #selfJoin}. */
+  int[] search(Vectors base, Vectors queries, int kept) {
     int rows = queries.size();
     int n = base.size();
     int d = base.dimension();
@@ -144,7 +206,7 @@ final class TiledSearch {
         }
       }
     });
-    return heaps;
+    return heaps.sortAndRelease().ids;
   }
 
   /**
@@ -190,12 +252,25 @@ final class TiledSearch {
     final float[] add;       // per vector; NaN in the padding marks columns that do not exist
     final float[] unitScale; // cosine: 1/|x|; otherwise null
     final boolean rescore;   // hits are re-computed from the differences (euclidean, cosine)
+    final float[] source;    // the vectors hits are re-computed from
+    final int sourceDimension;
+    final int[] ids;         // kernel row -> vector of source (and id offered); null: the same
+    final Projection.Screen projected; // a second look at each hit before re-scoring, or null
 
-    Terms(float scale, float[] add, float[] unitScale, boolean rescore) {
+    Terms(float scale, float[] add, float[] unitScale, boolean rescore, float[] source,
+        int sourceDimension, int[] ids, Projection.Screen projected) {
       this.scale = scale;
       this.add = add;
       this.unitScale = unitScale;
       this.rescore = rescore;
+      this.source = source;
+      this.sourceDimension = sourceDimension;
+      this.ids = ids;
+      this.projected = projected;
+    }
+
+    int id(int row) {
+      return ids == null ? row : ids[row];
     }
   }
 
@@ -213,7 +288,7 @@ final class TiledSearch {
         for (int i = 0; i < n; i++) {
           add[i] = (float) ((1 - margin) * squaredNorm(data, i * d, d));
         }
-        return new Terms(-2f, add, null, true);
+        return new Terms(-2f, add, null, true, data, d, null, null);
       case COSINE: {
         // 1 - x.y on unit vectors, less the error bound (unit norms), half of it per side.
         float[] inv = new float[n];
@@ -221,12 +296,12 @@ final class TiledSearch {
           inv[i] = (float) (1.0 / Math.sqrt(squaredNorm(data, i * d, d)));
           add[i] = (float) (0.5 - margin);
         }
-        return new Terms(-1f, add, inv, true);
+        return new Terms(-1f, add, inv, true, data, d, null, null);
       }
       case INNER_PRODUCT:
-        return new Terms(-1f, add, null, false);
+        return new Terms(-1f, add, null, false, data, d, null, null);
       case MANHATTAN:
-        return new Terms(1f, add, null, false);
+        return new Terms(1f, add, null, false, data, d, null, null);
       default:
         throw new AssertionError(metric);
     }
@@ -306,14 +381,20 @@ final class TiledSearch {
               continue;
             }
             float dist = tile[pos];
+            if (rowTerms.projected != null
+                && rowTerms.projected.rejects(i, j, dist, thresholds, symmetric, ops)) {
+              continue;
+            }
+            int ri = rowTerms.id(i);
+            int cj = colTerms.id(j);
             if (rowTerms.rescore) {
-              dist = rescore(rowData, rowTerms, i, colData, colTerms, j, d);
+              dist = rescore(rowTerms, ri, colTerms, cj);
             }
             if (dist <= thresholds[i]) {
-              sink.offer(i, dist, j);
+              sink.offer(i, dist, cj);
             }
             if (symmetric && dist <= thresholds[j]) {
-              sink.offer(j, dist, i);
+              sink.offer(j, dist, ri);
             }
           }
         }
@@ -321,14 +402,17 @@ final class TiledSearch {
     }
   }
 
-  /** The ranking value of one pair from the differences (euclidean: squared; cosine: 1 - cos). */
-  private float rescore(float[] rowData, Terms rowTerms, int i, float[] colData, Terms colTerms, int j,
-      int d) {
+  /**
+   * The ranking value of vectors {@code i} and {@code j} from the differences (euclidean: squared;
+   * cosine: 1 - cos).
+   */
+  private float rescore(Terms rowTerms, int i, Terms colTerms, int j) {
+    int d = rowTerms.sourceDimension;
     if (rowTerms.unitScale == null) {
-      return ops.squaredDistance(rowData, i * d, colData, j * d, d);
+      return ops.squaredDistance(rowTerms.source, i * d, colTerms.source, j * d, d);
     }
-    return 0.5f * ops.squaredDistance(rowData, i * d, rowTerms.unitScale[i], colData, j * d,
-        colTerms.unitScale[j], d);
+    return 0.5f * ops.squaredDistance(rowTerms.source, i * d, rowTerms.unitScale[i], colTerms.source,
+        j * d, colTerms.unitScale[j], d);
   }
 
   /** Serializes progress updates from the workers. */

@@ -1,0 +1,646 @@
+package org.knng.exact;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.knng.select.NeighborHeaps;
+import org.knng.simd.VectorOps;
+import org.knng.vectors.Vectors;
+
+/**
+ * A few-dimensional screen for euclidean self-joins of data whose variance lies mostly in a few
+ * directions (images, descriptors, most embeddings): the tile loop screens pairs on their
+ * projections onto those directions and re-computes only the hits in full.
+ *
+ * <p>Why it is exact: for an orthonormal basis {@code U} (D x m), {@code |U'(x - y)|^2 <= |x - y|^2},
+ * so the projected squared distance is a lower bound of the true one, and a pair whose bound
+ * exceeds both points' current k-th distance can be dropped unseen. The bound keeps its direction
+ * under rounding: {@link #screen} subtracts, per point, a worst-case bound on the error of the
+ * float32 projection and of {@code U}'s departure from orthonormality (see {@link #margins}). Hits
+ * are re-scored from the original vectors, exactly as in the full-width screen, so the neighbour
+ * lists are the same bit for bit; only the number of pairs computed in full changes.
+ *
+ * <p>How it is fitted: the principal directions of a strided sample of {@value #SAMPLE} points, by
+ * subspace iteration on the sample covariance (float32 products from the tile kernel, double
+ * precision orthonormalization) and a Rayleigh-Ritz step that orders them by variance. It is used
+ * when the first 16, 32 or 64 (at most D/2) of them hold at least {@value #MIN_CAPTURED} of the
+ * sample's variance; the tile kernel screens on those, and a pair that passes is checked on up to
+ * {@value #MAX_DIMS} before it is computed in full. On Fashion-MNIST 64 of 784 directions hold 0.89
+ * of the variance and 1.7% of pairs are computed in full; on uniform random data no few directions
+ * dominate and the full-width screen is kept.
+ *
+ * <p>The screen rows are put in the order of a median-split tree over the projections, with
+ * leaves of one block, so that the diagonal blocks, searched first, hold near neighbours and the
+ * k-th distances that prune the rest are tight from the start.
+ */
+final class Projection {
+  /** Below this many points the search is too short to repay the fit. */
+  static final int MIN_POINTS = 8192;
+  private static final int SAMPLE = 1024;
+  /** Directions fitted: the tile screens on the first 16, 32 or 64, a hit is checked on all. */
+  private static final int MAX_DIMS = 128;
+  private static final int[] DIMS = {16, 32, 64};
+  /** The projections of all points (both levels) take at most this many bytes. */
+  private static final long MAX_BYTES = 64L << 20;
+  private static final double MIN_CAPTURED = 0.85;
+  private static final int ITERATIONS = 6;
+  /** The covariance is D x D floats: 16 MB at this dimension. */
+  private static final int MAX_DIMENSION = 2048;
+
+  private final int dimension;
+  private final int dims;       // screened by the tile kernel
+  private final int allDims;    // checked for each hit (dims <= allDims)
+  private final double[] mean;
+  private final double[] basis; // allDims x dimension, row-major, orthonormal rows
+  private final double orthoError;
+
+  private Projection(int dimension, int dims, int allDims, double[] mean, double[] basis) {
+    this.dimension = dimension;
+    this.dims = dims;
+    this.allDims = allDims;
+    this.mean = mean;
+    this.basis = basis;
+    this.orthoError = orthonormalityError(basis, allDims, dimension);
+  }
+
+  /**
+   * The projected screen's input, rows in screen order: the first {@link #dims()} coordinates for
+   * the tile kernel, the rest for {@link #rejects}, and the lower-bound terms of both.
+   */
+  static final class Screen {
+    /** Screen row r is point {@code order[r]}. */
+    final int[] order;
+    /** The first coordinates of the projections, {@code n x dims}. */
+    final float[] data;
+    /** Per screen row, {@code n + THRESHOLD_PADDING} long: the tile screen's lower-bound term. */
+    final float[] add;
+    private final float[] rest;    // n x restDims: the remaining coordinates, or null
+    private final int restDims;
+    private final double[] adjust; // per row: the first level's margin less the second's
+    private final double restKeep; // 1 - the bound on the relative error of the rest's distance
+
+    Screen(int[] order, float[] data, float[] add, float[] rest, int restDims, double[] adjust) {
+      this.order = order;
+      this.data = data;
+      this.add = add;
+      this.rest = rest;
+      this.restDims = restDims;
+      this.adjust = adjust;
+      this.restKeep = 1 - 2.0 * (restDims + 4) * Math.ulp(1.0f);
+    }
+
+    /**
+     * Whether a pair that passed the tile screen with value {@code value} (a lower bound from the
+     * first coordinates) is still ruled out by all coordinates: its bound exceeds row {@code i}'s
+     * threshold and, with {@code symmetric}, row {@code j}'s too.
+     */
+    boolean rejects(int i, int j, float value, float[] thresholds, boolean symmetric, VectorOps ops) {
+      if (rest == null) {
+        return false;
+      }
+      double bound = value + adjust[i] + adjust[j]
+          + restKeep * ops.squaredDistance(rest, i * restDims, rest, j * restDims, restDims);
+      return bound > thresholds[i] && (!symmetric || bound > thresholds[j]);
+    }
+  }
+
+  /** Number of directions the screen uses. */
+  int dims() {
+    return dims;
+  }
+
+  /**
+   * The principal directions of {@code points} if few of them hold most of the variance, else
+   * null. With {@code force}, always a projection (of {@code clamp(D/2, 1, 64)} directions): for
+   * tests, which must exercise the screen on any data.
+   */
+  static Projection fit(Vectors points, VectorOps ops, boolean force) {
+    int n = points.size();
+    int d = points.dimension();
+    if (!force && (n < MIN_POINTS || d < 2 * DIMS[0] || d > MAX_DIMENSION)) {
+      return null;
+    }
+    int m = (int) Math.max(1, Math.min(Math.min(MAX_DIMS, d / 2), MAX_BYTES / (4L * n)));
+    float[] x = points.data();
+    int stride = Math.max(1, n / SAMPLE);
+    int samples = (n + stride - 1) / stride;
+    double[] mean = new double[d];
+    for (int s = 0; s < samples; s++) {
+      int off = s * stride * d;
+      for (int a = 0; a < d; a++) {
+        mean[a] += x[off + a];
+      }
+    }
+    for (int a = 0; a < d; a++) {
+      mean[a] /= samples;
+    }
+    float[] cov = covariance(x, d, stride, samples, mean, ops);
+    for (float c : cov) {
+      if (!Float.isFinite(c)) {
+        return null; // cannot happen for checked input (values are scaled); never screen on NaN
+      }
+    }
+    double trace = 0;
+    for (int a = 0; a < d; a++) {
+      trace += cov[a * d + a];
+    }
+    double[] v = new double[m * d];
+    Random random = new Random(42);
+    for (int i = 0; i < v.length; i++) {
+      v[i] = random.nextGaussian();
+    }
+    orthonormalize(v, m, d);
+    double[] w = new double[m * d];
+    for (int it = 0; it < ITERATIONS; it++) {
+      multiply(v, cov, w, m, d, ops);
+      System.arraycopy(w, 0, v, 0, w.length);
+      orthonormalize(v, m, d);
+    }
+    double[] variances = rayleighRitz(v, cov, m, d, ops);
+    int dims = force ? Math.max(1, m / 2) : 0;
+    double captured = 0;
+    for (int c = 0, t = 0; c < m && dims == 0; c++) {
+      captured += variances[c];
+      if (t < DIMS.length && c + 1 == DIMS[t]) {
+        if (trace > 0 && captured >= MIN_CAPTURED * trace) {
+          dims = c + 1;
+        }
+        t++;
+      }
+    }
+    if (dims == 0) {
+      return null;
+    }
+    return new Projection(d, dims, m, mean, v);
+  }
+
+  /**
+   * Projects every point (float32 tiles of {@code ops}, on {@code threads} threads), orders the rows
+   * by a median-split tree with leaves of {@code block} rows and computes the screening terms.
+   */
+  Screen screen(Vectors points, VectorOps ops, int block, int threads) {
+    int n = points.size();
+    int d = dimension;
+    int m = allDims;
+    int restDims = m - dims;
+    // Centred projections (smaller rounding error in the expansion): U'x - U'mean. The two levels
+    // are computed one after the other and each put in screen order in place, so that at most
+    // n x m floats exist at once.
+    float[] data = project(points, 0, dims, ops, threads);
+    int[] order = new int[n];
+    Arrays.setAll(order, i -> i);
+    split(data, dims, order, 0, n, block);
+    permuteRows(data, dims, order);
+    float[] rest = null;
+    if (restDims > 0) {
+      rest = project(points, dims, restDims, ops, threads);
+      permuteRows(rest, restDims, order);
+    }
+    float[] x = points.data();
+    // Per-point norms and projection error bounds (see margins).
+    double u = Math.ulp(1.0f) / 2;
+    double meanNorm = 0;
+    for (double v : mean) {
+      meanNorm += v * v;
+    }
+    meanNorm = Math.sqrt(meanNorm);
+    double[] first = new double[n];
+    double[] all = new double[n];
+    double[] xNorm = new double[n];
+    double[] centred = new double[n];
+    for (int r = 0; r < n; r++) {
+      first[r] = squaredNorm(data, r * dims, dims);
+      all[r] = first[r] + (rest == null ? 0 : squaredNorm(rest, r * restDims, restDims));
+      double x2 = 0;
+      double c2 = 0;
+      for (int a = 0, off = order[r] * d; a < d; a++) {
+        double v = x[off + a];
+        x2 += v * v;
+        c2 += (v - mean[a]) * (v - mean[a]);
+      }
+      xNorm[r] = Math.sqrt(x2);
+      centred[r] = c2;
+    }
+    double[] firstMargin = margins(first, xNorm, centred, meanNorm, dims, u);
+    float[] add = new float[n + NeighborHeaps.THRESHOLD_PADDING];
+    Arrays.fill(add, n, add.length, Float.NaN);
+    double keep = 1 - TiledSearch.errorFactor(dims);
+    for (int r = 0; r < n; r++) {
+      add[r] = (float) (keep * first[r] - firstMargin[r]);
+    }
+    double[] adjust = null;
+    if (rest != null) {
+      double[] allMargin = margins(all, xNorm, centred, meanNorm, m, u);
+      adjust = new double[n];
+      for (int r = 0; r < n; r++) {
+        // 4u|p|^2 more: the float rounding of the tile's value and of this sum.
+        adjust[r] = firstMargin[r] - allMargin[r] - 4 * u * all[r];
+      }
+    }
+    return new Screen(order, data, add, rest, restDims, adjust);
+  }
+
+  /**
+   * The centred projections of every point onto basis vectors {@code [from, from + count)}, in
+   * point order ({@code n x count}).
+   */
+  private float[] project(Vectors points, int from, int count, VectorOps ops, int threads) {
+    int d = dimension;
+    float[] basisFloat = new float[count * d];
+    for (int i = 0; i < basisFloat.length; i++) {
+      basisFloat[i] = (float) basis[from * d + i];
+    }
+    float[] p = dots(points.data(), points.size(), basisFloat, count, d, ops, threads);
+    double[] shift = new double[count];
+    for (int c = 0; c < count; c++) {
+      double s = 0;
+      for (int a = 0; a < d; a++) {
+        s += basis[(from + c) * d + a] * mean[a];
+      }
+      shift[c] = s;
+    }
+    for (int i = 0, n = points.size(); i < n; i++) {
+      for (int c = 0; c < count; c++) {
+        p[i * count + c] = (float) (p[i * count + c] - shift[c]);
+      }
+    }
+    return p;
+  }
+
+  /** Puts the rows of {@code a} in screen order in place: row r becomes old row {@code order[r]}. */
+  private static void permuteRows(float[] a, int width, int[] order) {
+    int n = order.length;
+    boolean[] done = new boolean[n];
+    float[] first = new float[width];
+    for (int start = 0; start < n; start++) {
+      if (done[start]) {
+        continue;
+      }
+      System.arraycopy(a, start * width, first, 0, width);
+      int j = start;
+      while (true) {
+        done[j] = true;
+        int from = order[j];
+        if (from == start) {
+          System.arraycopy(first, 0, a, j * width, width);
+          break;
+        }
+        System.arraycopy(a, from * width, a, j * width, width);
+        j = from;
+      }
+    }
+  }
+
+  /**
+   * Per point, what the projection's inexactness can take off a squared distance. Let {@code q_i =
+   * U'(x_i - mean)} exactly (c coordinates) and {@code p_i} the stored float32 value, with {@code
+   * |p_i - q_i| <= e_i}. Each coordinate is a float32 dot product of D terms (error at most {@code
+   * 2(D + 4) u |x_i|} in any summation order, {@code u = 2^-24}) against the basis rounded to
+   * float32 ({@code u |x_i|}), less the shift and rounded ({@code 2u (|x_i| + |mean|)}): so {@code
+   * e_i <= 2 sqrt(c) ((2D + 11) u |x_i| + 2 u |mean|)}, with a factor 2 to spare. With {@code a =
+   * |p_i - p_j|} and {@code eta} the orthonormality error of {@code U}, {@code |x_i - x_j|^2 >= (1 -
+   * eta)(a - e_i - e_j)^2 >= a^2 - (eta + lambda) a^2 - (e_i + e_j)^2 / lambda} (as {@code 2ae <=
+   * lambda a^2 + e^2 / lambda}); {@code a^2 <= 2|p_i|^2 + 2|p_j|^2} then splits the loss into one
+   * term per point, {@code 2(eta + lambda)|p_i|^2 + 2 e_i^2 / lambda}. The expansion's own rounding
+   * is bounded as in the full-width screen ({@link TiledSearch#errorFactor}).
+   *
+   * <p>The bound is compared with neighbour lists that hold float32 values computed from the
+   * differences, which may lie below the truth by {@code 2(D + 4) u |x_i - x_j|^2} at most; with
+   * {@code |x_i - x_j|^2 <= 2|x_i - mean|^2 + 2|x_j - mean|^2}, each point gives up {@code 4(D + 4)
+   * u |x_i - mean|^2} more.
+   */
+  private double[] margins(double[] pNorm2, double[] xNorm, double[] centred, double meanNorm, int c,
+      double u) {
+    int n = pNorm2.length;
+    double[] err = new double[n];
+    double sumP = 0;
+    double sumE = 0;
+    for (int r = 0; r < n; r++) {
+      err[r] = 2 * Math.sqrt(c) * ((2.0 * dimension + 11) * u * xNorm[r] + 2 * u * meanNorm);
+      sumP += Math.sqrt(pNorm2[r]);
+      sumE += err[r];
+    }
+    // lambda balances the two parts of the loss for a typical point.
+    double lambda = sumP > 0 && sumE > 0 ? sumE / sumP : 1e-6;
+    double[] margin = new double[n];
+    for (int r = 0; r < n; r++) {
+      margin[r] = 2 * (orthoError + lambda) * pNorm2[r] + 2 * err[r] * err[r] / lambda
+          + 4.0 * (dimension + 4) * u * centred[r];
+    }
+    return margin;
+  }
+
+  private static double squaredNorm(float[] v, int offset, int len) {
+    double s = 0;
+    for (int i = 0; i < len; i++) {
+      double x = v[offset + i];
+      s += x * x;
+    }
+    return s;
+  }
+
+  /**
+   * All dot products of the rows of {@code a} ({@code aRows x len}) with the rows of {@code b}
+   * ({@code bRows x len}), as an {@code aRows x bRows} float32 matrix, by the tile kernel.
+   */
+  static float[] dots(float[] a, int aRows, float[] b, int bRows, int len, VectorOps ops, int threads) {
+    int width = ops.tileWidth();
+    PackedBlock packed = new PackedBlock(width, len, bRows);
+    packed.pack(b, 0, bRows, null);
+    float[] out = new float[aRows * bRows];
+    int strips = (aRows + VectorOps.TILE_ROWS - 1) / VectorOps.TILE_ROWS;
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    int chunk = 64; // strips per task
+    Parallel.run(Math.max(1, Math.min(threads, strips / chunk)), () -> {
+      float[] tile = new float[VectorOps.TILE_ROWS * width];
+      for (int t; (t = next.getAndAdd(chunk)) < strips; ) {
+        for (int strip = t; strip < Math.min(strips, t + chunk); strip++) {
+          int r0 = strip * VectorOps.TILE_ROWS;
+          int rows = Math.min(VectorOps.TILE_ROWS, aRows - r0);
+          for (int p = 0; p < packed.panelCount(); p++) {
+            ops.dotTile(a, r0 * len, rows, len, packed.panels(), packed.offset(p), tile);
+            int c0 = p * width;
+            int cols = Math.min(width, bRows - c0);
+            for (int r = 0; r < rows; r++) {
+              System.arraycopy(tile, r * width, out, (r0 + r) * bRows + c0, cols);
+            }
+          }
+        }
+      }
+    });
+    return out;
+  }
+
+  /**
+   * Orders {@code order[lo, hi)} so that every aligned run of {@code block} rows is a leaf of a
+   * tree that splits each node at the median of its widest coordinate.
+   */
+  private void split(float[] p, int stride, int[] order, int lo, int hi, int block) {
+    while (hi - lo > block) {
+      int blocks = (hi - lo + block - 1) / block;
+      int mid = lo + (blocks + 1) / 2 * block;
+      int axis = widest(p, stride, order, lo, hi);
+      select(p, stride, order, lo, hi, mid, axis);
+      split(p, stride, order, lo, mid, block);
+      lo = mid;
+    }
+  }
+
+  private int widest(float[] p, int stride, int[] order, int lo, int hi) {
+    int axis = 0;
+    float best = -1;
+    for (int c = 0; c < dims; c++) {
+      float min = Float.POSITIVE_INFINITY;
+      float max = Float.NEGATIVE_INFINITY;
+      for (int i = lo; i < hi; i++) {
+        float v = p[order[i] * stride + c];
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+      if (max - min > best) {
+        best = max - min;
+        axis = c;
+      }
+    }
+    return axis;
+  }
+
+  /** Quickselect: afterwards {@code order[lo, k)} hold values of {@code axis} <= those of {@code [k, hi)}. */
+  private static void select(float[] p, int stride, int[] order, int lo, int hi, int k, int axis) {
+    int left = lo;
+    int right = hi - 1;
+    while (left < right) {
+      float pivot = p[order[(left + right) >>> 1] * stride + axis];
+      int i = left;
+      int j = right;
+      while (i <= j) {
+        while (p[order[i] * stride + axis] < pivot) {
+          i++;
+        }
+        while (p[order[j] * stride + axis] > pivot) {
+          j--;
+        }
+        if (i <= j) {
+          int t = order[i];
+          order[i] = order[j];
+          order[j] = t;
+          i++;
+          j--;
+        }
+      }
+      if (k - 1 <= j) {
+        right = j;
+      } else if (k - 1 >= i) {
+        left = i;
+      } else {
+        return;
+      }
+    }
+  }
+
+  /**
+   * The sample covariance (unnormalized), D x D, from float32 dot products of the centred sample's
+   * columns: the basis only needs to be good, not exact (orthonormality is restored in double).
+   */
+  private static float[] covariance(float[] x, int d, int stride, int samples, double[] mean,
+      VectorOps ops) {
+    // Scaled to at most 1 in magnitude, so that no sum of products can overflow float32: the
+    // principal directions do not depend on the scale.
+    double max = 0;
+    for (int s = 0; s < samples; s++) {
+      int off = s * stride * d;
+      for (int a = 0; a < d; a++) {
+        max = Math.max(max, Math.abs(x[off + a] - mean[a]));
+      }
+    }
+    double scale = max > 0 ? 1 / max : 1;
+    float[] columns = new float[d * samples];
+    for (int s = 0; s < samples; s++) {
+      int off = s * stride * d;
+      for (int a = 0; a < d; a++) {
+        columns[a * samples + s] = (float) ((x[off + a] - mean[a]) * scale);
+      }
+    }
+    float[] gram = dots(columns, d, columns, d, samples, ops, 1);
+    for (int a = 0; a < d; a++) {
+      for (int b = 0; b < a; b++) {
+        float sym = 0.5f * (gram[a * d + b] + gram[b * d + a]);
+        gram[a * d + b] = sym;
+        gram[b * d + a] = sym;
+      }
+    }
+    return gram;
+  }
+
+  /** {@code w = v cov} for row vectors {@code v} (m x d) and the symmetric {@code cov}. */
+  private static void multiply(double[] v, float[] cov, double[] w, int m, int d, VectorOps ops) {
+    float[] vf = new float[m * d];
+    for (int i = 0; i < vf.length; i++) {
+      vf[i] = (float) v[i];
+    }
+    float[] product = dots(cov, d, vf, m, d, ops, 1); // (cov v')[b][c] = (v cov)[c][b]
+    for (int b = 0; b < d; b++) {
+      for (int c = 0; c < m; c++) {
+        w[c * d + b] = product[b * m + c];
+      }
+    }
+  }
+
+  /** Modified Gram-Schmidt, twice, on the rows; a row that vanishes becomes a unit axis. */
+  private static void orthonormalize(double[] v, int m, int d) {
+    int axis = 0; // at most d axes are tried: m <= d, so one of them is independent
+    for (int pass = 0; pass < 2; pass++) {
+      for (int c = 0; c < m; c++) {
+        double before = 0;
+        for (int a = 0; a < d; a++) {
+          before += v[c * d + a] * v[c * d + a];
+        }
+        for (int e = 0; e < c; e++) {
+          double dot = 0;
+          for (int a = 0; a < d; a++) {
+            dot += v[c * d + a] * v[e * d + a];
+          }
+          for (int a = 0; a < d; a++) {
+            v[c * d + a] -= dot * v[e * d + a];
+          }
+        }
+        double norm = 0;
+        for (int a = 0; a < d; a++) {
+          norm += v[c * d + a] * v[c * d + a];
+        }
+        if (!(norm > 1e-24 * before) || before == 0) {
+          // Degenerate (the sample spans fewer directions than m): try the next unit axis.
+          Arrays.fill(v, c * d, c * d + d, 0);
+          v[c * d + (axis++ % d)] = 1;
+          c--;
+          continue;
+        }
+        double inv = 1 / Math.sqrt(norm);
+        for (int a = 0; a < d; a++) {
+          v[c * d + a] *= inv;
+        }
+      }
+    }
+  }
+
+  /**
+   * Rotates the rows of {@code v} (an orthonormal basis of the subspace) to the covariance's
+   * principal directions within it, in decreasing variance, and returns those variances.
+   */
+  private static double[] rayleighRitz(double[] v, float[] cov, int m, int d, VectorOps ops) {
+    double[] w = new double[m * d];
+    multiply(v, cov, w, m, d, ops);
+    double[] h = new double[m * m];
+    for (int c = 0; c < m; c++) {
+      for (int e = 0; e < m; e++) {
+        double s = 0;
+        for (int a = 0; a < d; a++) {
+          s += w[c * d + a] * v[e * d + a];
+        }
+        h[c * m + e] = s;
+      }
+    }
+    for (int c = 0; c < m; c++) {
+      for (int e = 0; e < c; e++) {
+        double s = 0.5 * (h[c * m + e] + h[e * m + c]);
+        h[c * m + e] = s;
+        h[e * m + c] = s;
+      }
+    }
+    double[] z = jacobi(h, m);
+    Integer[] idx = new Integer[m];
+    Arrays.setAll(idx, i -> i);
+    Arrays.sort(idx, (i, j) -> Double.compare(h[j * m + j], h[i * m + i]));
+    double[] rotated = new double[m * d];
+    double[] variances = new double[m];
+    for (int t = 0; t < m; t++) {
+      int c = idx[t];
+      variances[t] = h[c * m + c];
+      for (int e = 0; e < m; e++) {
+        double ze = z[e * m + c];
+        for (int a = 0; a < d; a++) {
+          rotated[t * d + a] += ze * v[e * d + a];
+        }
+      }
+    }
+    System.arraycopy(rotated, 0, v, 0, v.length);
+    orthonormalize(v, m, d);
+    return variances;
+  }
+
+  /**
+   * Cyclic Jacobi eigenvalue iteration on the symmetric {@code h} (m x m), in place: its diagonal
+   * becomes the eigenvalues; returns the eigenvectors as columns.
+   */
+  private static double[] jacobi(double[] h, int m) {
+    double[] z = new double[m * m];
+    for (int i = 0; i < m; i++) {
+      z[i * m + i] = 1;
+    }
+    for (int sweep = 0; sweep < 50; sweep++) {
+      double off = 0;
+      double diag = 0;
+      for (int p = 0; p < m; p++) {
+        diag += h[p * m + p] * h[p * m + p];
+        for (int q = p + 1; q < m; q++) {
+          off += h[p * m + q] * h[p * m + q];
+        }
+      }
+      if (off <= 1e-30 * Math.max(diag, Double.MIN_NORMAL)) {
+        break;
+      }
+      for (int p = 0; p < m; p++) {
+        for (int q = p + 1; q < m; q++) {
+          double apq = h[p * m + q];
+          if (apq == 0) {
+            continue;
+          }
+          double theta = (h[q * m + q] - h[p * m + p]) / (2 * apq);
+          double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+          if (theta == 0) {
+            t = 1;
+          }
+          double c = 1 / Math.sqrt(t * t + 1);
+          double s = t * c;
+          for (int k = 0; k < m; k++) {
+            double hkp = h[k * m + p];
+            double hkq = h[k * m + q];
+            h[k * m + p] = c * hkp - s * hkq;
+            h[k * m + q] = s * hkp + c * hkq;
+          }
+          for (int k = 0; k < m; k++) {
+            double hpk = h[p * m + k];
+            double hqk = h[q * m + k];
+            h[p * m + k] = c * hpk - s * hqk;
+            h[q * m + k] = s * hpk + c * hqk;
+          }
+          for (int k = 0; k < m; k++) {
+            double zkp = z[k * m + p];
+            double zkq = z[k * m + q];
+            z[k * m + p] = c * zkp - s * zkq;
+            z[k * m + q] = s * zkp + c * zkq;
+          }
+        }
+      }
+    }
+    return z;
+  }
+
+  /**
+   * A bound on {@code ||U U' - I||_2} for the rows of {@code basis}: the Frobenius norm of the
+   * computed Gram error plus a bound on the error of computing it.
+   */
+  private static double orthonormalityError(double[] basis, int m, int d) {
+    double f = 0;
+    for (int c = 0; c < m; c++) {
+      for (int e = 0; e < m; e++) {
+        double s = 0;
+        for (int a = 0; a < d; a++) {
+          s += basis[c * d + a] * basis[e * d + a];
+        }
+        double g = s - (c == e ? 1 : 0);
+        f += g * g;
+      }
+    }
+    return Math.sqrt(f) + 4.0 * (d + 2) * m * Math.ulp(1.0);
+  }
+}

@@ -1,0 +1,207 @@
+package org.knng.exact;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.knng.graph.KnnResult;
+import org.knng.metric.Metric;
+import org.knng.select.NeighborHeaps;
+import org.knng.simd.VectorOps;
+import org.knng.testing.Kernels;
+import org.knng.testing.Kernels.Kernel;
+import org.knng.testing.TestData;
+import org.knng.vectors.Vectors;
+
+/**
+ * The projected screen ({@link Projection}) only drops pairs, never changes a value: forced on
+ * every dataset of the property test, it must give the same arrays, bit for bit, as the full-width
+ * screen (which that test checks against the naive reference). Its lower bound must hold for every
+ * pair, on data chosen to make the float32 projection inexact.
+ */
+class ProjectionTest {
+
+  static Stream<Arguments> cases() {
+    List<Arguments> out = new ArrayList<>();
+    for (BruteForceEnginePropertyTest.Dataset data : BruteForceEnginePropertyTest.datasets()) {
+      for (Metric metric : new Metric[] {Metric.EUCLIDEAN, Metric.SQEUCLIDEAN}) {
+        for (Kernel kernel : Kernels.both()) {
+          out.add(Arguments.of(data, metric, kernel));
+        }
+      }
+    }
+    out.add(Arguments.of(new BruteForceEnginePropertyTest.Dataset("lowrank+offset",
+        lowRank(3000, 96, 6, 1e3f, 5), false, 5), Metric.EUCLIDEAN, Kernels.both().get(1)));
+    // Values near float32's limit for the metric: the covariance must not overflow.
+    float[][] huge = lowRank(700, 40, 4, 0f, 6);
+    for (float[] row : huge) {
+      for (int c = 0; c < row.length; c++) {
+        row[c] *= 1e17f;
+      }
+    }
+    out.add(Arguments.of(new BruteForceEnginePropertyTest.Dataset("lowrank*1e17", huge, false, 6),
+        Metric.EUCLIDEAN, Kernels.both().get(1)));
+    return out.stream();
+  }
+
+  private static KnnResult run(Vectors points, Metric metric, int k, int threads, boolean includeSelf,
+      VectorOps ops, TiledSearch.Screening screening) {
+    return BruteForceEngine.builder().metric(metric).k(k).threads(threads).includeSelf(includeSelf)
+        .vectorOps(ops).screening(screening).build().graph(points);
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @MethodSource("cases")
+  void projectedScreenGivesTheFullScreensArrays(BruteForceEnginePropertyTest.Dataset data,
+      Metric metric, Kernel kernel) {
+    Vectors points = Vectors.of(data.points);
+    int n = points.size();
+    for (boolean includeSelf : new boolean[] {false, true}) {
+      for (int k : new int[] {1, 2, 10, n - 1}) {
+        if (k < 1 || k > (includeSelf ? n : n - 1) || (k == n - 1 && n > 300)) {
+          continue;
+        }
+        KnnResult full = run(points, metric, k, 1, includeSelf, kernel.ops(), TiledSearch.Screening.FULL);
+        for (int threads : new int[] {1, 2}) {
+          KnnResult projected = run(points, metric, k, threads, includeSelf, kernel.ops(),
+              TiledSearch.Screening.PROJECTED);
+          String what = "k=" + k + ", include-self=" + includeSelf + ", threads=" + threads;
+          assertArrayEquals(full.ids(), projected.ids(), what + ": ids");
+          assertArrayEquals(full.distances(), projected.distances(), what + ": distances");
+        }
+      }
+    }
+  }
+
+  /**
+   * For every pair, the bound the screen works with (first level as the tile computes it, in
+   * exact arithmetic here; then all coordinates) is at most the true squared distance. The data
+   * sits far from the origin with tiny spread, where the float32 projection loses most digits:
+   * without the margins the bound would exceed the truth.
+   */
+  @Test
+  void lowerBoundHoldsForEveryPair() {
+    for (Kernel kernel : Kernels.both()) {
+      float[][] p = lowRank(400, 40, 3, 3e4f, 11);
+      TestData.plantDuplicates(p, 12, 3, 3);
+      Vectors points = Vectors.of(p);
+      Projection projection = Projection.fit(points, kernel.ops(), true);
+      assertNotNull(projection);
+      Projection.Screen screen = projection.screen(points, kernel.ops(), 96, 2);
+      int n = p.length;
+      int dims = projection.dims();
+      int d = points.dimension();
+      float[] thresholds = new float[n + NeighborHeaps.THRESHOLD_PADDING];
+      int checked = 0;
+      for (int i = 0; i < n; i++) {
+        for (int j = i + 1; j < n; j++) {
+          double dot = 0;
+          for (int c = 0; c < dims; c++) {
+            dot += (double) screen.data[i * dims + c] * screen.data[j * dims + c];
+          }
+          double first = (double) screen.add[i] + screen.add[j] - 2 * dot;
+          // What a neighbour list would hold for this pair: the float32 value from the differences.
+          float value = kernel.ops().squaredDistance(points.data(), screen.order[i] * d,
+              points.data(), screen.order[j] * d, d);
+          assertTrue(first <= value, "first-level bound " + first + " > " + value + " for rows "
+              + screen.order[i] + ", " + screen.order[j]);
+          // rejects() is true only if the full bound exceeds the thresholds: this pair must pass.
+          thresholds[i] = value;
+          thresholds[j] = value;
+          assertFalse(screen.rejects(i, j, (float) first, thresholds, true, kernel.ops()),
+              "rows " + screen.order[i] + ", " + screen.order[j] + " at " + value + " rejected");
+          checked++;
+        }
+      }
+      assertEquals(n * (n - 1) / 2, checked);
+    }
+  }
+
+  /** Values near float32's limit for euclidean: the fit scales its sample and still finds the axes. */
+  @Test
+  void fitsDataNearTheFloatLimit() {
+    float[][] huge = lowRank(Projection.MIN_POINTS, 64, 4, 0f, 9);
+    for (float[] row : huge) {
+      for (int c = 0; c < row.length; c++) {
+        row[c] *= 1e17f;
+      }
+    }
+    Projection projection = Projection.fit(Vectors.of(huge), Kernels.both().get(1).ops(), false);
+    assertNotNull(projection, "4 dominant directions of 64, at 1e17");
+    assertEquals(16, projection.dims());
+  }
+
+  /** A permutation of the points, with every block a contiguous run of screen rows. */
+  @Test
+  void screenOrderIsAPermutation() {
+    Vectors points = Vectors.of(lowRank(1000, 32, 4, 0f, 3));
+    Projection projection = Projection.fit(points, Kernels.both().get(0).ops(), true);
+    Projection.Screen screen = projection.screen(points, Kernels.both().get(0).ops(), 96, 1);
+    int[] sorted = screen.order.clone();
+    Arrays.sort(sorted);
+    for (int i = 0; i < sorted.length; i++) {
+      assertEquals(i, sorted[i]);
+    }
+  }
+
+  /**
+   * Chosen from the data: data whose variance lies in a few directions gets the projected screen
+   * (and the same graph); isotropic data does not; small inputs do not.
+   */
+  @Test
+  void autoChoosesTheScreenFromTheData() {
+    VectorOps ops = Kernels.both().get(1).ops();
+    Vectors lowRank = Vectors.of(lowRank(Projection.MIN_POINTS, 64, 8, 0f, 21));
+    Projection fitted = Projection.fit(lowRank, ops, false);
+    assertNotNull(fitted, "8 dominant directions of 64");
+    assertTrue(fitted.dims() <= 32, "dims " + fitted.dims());
+    KnnResult auto = run(lowRank, Metric.EUCLIDEAN, 10, 2, false, ops, TiledSearch.Screening.AUTO);
+    KnnResult full = run(lowRank, Metric.EUCLIDEAN, 10, 2, false, ops, TiledSearch.Screening.FULL);
+    assertArrayEquals(full.ids(), auto.ids());
+    assertArrayEquals(full.distances(), auto.distances());
+
+    Vectors isotropic = Vectors.of(TestData.gaussian(8, Projection.MIN_POINTS, 64, 0f));
+    assertNull(Projection.fit(isotropic, ops, false), "no few directions dominate");
+    Vectors small = Vectors.of(lowRank(500, 64, 8, 0f, 22));
+    assertNull(Projection.fit(small, ops, false), "too few points to repay the fit");
+  }
+
+  /**
+   * {@code n} points near a {@code rank}-dimensional subspace of {@code R^d} (variance 1 along it,
+   * 0.01 across it), shifted by {@code offset} in every coordinate.
+   */
+  static float[][] lowRank(int n, int d, int rank, float offset, long seed) {
+    Random random = new Random(seed);
+    double[][] axes = new double[rank][d];
+    for (double[] axis : axes) {
+      for (int c = 0; c < d; c++) {
+        axis[c] = random.nextGaussian() / Math.sqrt(d);
+      }
+    }
+    float[][] p = new float[n][d];
+    for (int i = 0; i < n; i++) {
+      for (int r = 0; r < rank; r++) {
+        double w = random.nextGaussian() * Math.sqrt(d);
+        for (int c = 0; c < d; c++) {
+          p[i][c] += (float) (w * axes[r][c]);
+        }
+      }
+      for (int c = 0; c < d; c++) {
+        p[i][c] += (float) (0.1 * random.nextGaussian()) + offset;
+      }
+    }
+    return p;
+  }
+}
