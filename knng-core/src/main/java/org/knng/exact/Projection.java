@@ -208,8 +208,8 @@ final class Projection {
     double[] xNorm = new double[n];
     double[] centred = new double[n];
     for (int r = 0; r < n; r++) {
-      first[r] = squaredNorm(data, r * dims, dims);
-      all[r] = first[r] + (rest == null ? 0 : squaredNorm(rest, r * restDims, restDims));
+      first[r] = TiledSearch.squaredNorm(data, r * dims, dims);
+      all[r] = first[r] + (rest == null ? 0 : TiledSearch.squaredNorm(rest, r * restDims, restDims));
       double x2 = 0;
       double c2 = 0;
       for (int a = 0, off = order[r] * d; a < d; a++) {
@@ -327,15 +327,6 @@ final class Projection {
           + 4.0 * (dimension + 4) * u * centred[r];
     }
     return margin;
-  }
-
-  private static double squaredNorm(float[] v, int offset, int len) {
-    double s = 0;
-    for (int i = 0; i < len; i++) {
-      double x = v[offset + i];
-      s += x * x;
-    }
-    return s;
   }
 
   /**

@@ -307,7 +307,8 @@ final class TiledSearch {
     }
   }
 
-  private static double squaredNorm(float[] data, int offset, int d) {
+  /** {@code sum(v^2)} over {@code d} values from {@code offset}, in double precision. */
+  static double squaredNorm(float[] data, int offset, int d) {
     double s = 0;
     for (int j = 0; j < d; j++) {
       double x = data[offset + j];
