@@ -48,7 +48,7 @@ final class TiledSearch {
     AUTO,
     /** Every pair screened on its full-width dot product. */
     FULL,
-    /** Always the {@link Projection} screen (euclidean and sqeuclidean self-joins). */
+    /** Always the {@link Projection} screen (euclidean, sqeuclidean and cosine self-joins). */
     PROJECTED
   }
 
@@ -73,8 +73,10 @@ final class TiledSearch {
   int[] selfJoin(Vectors points, int kept) {
     int n = points.size();
     Projection projection = null;
-    if ((metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN) && screening != Screening.FULL) {
-      projection = Projection.fit(points, ops, screening == Screening.PROJECTED);
+    boolean cosine = metric == Metric.COSINE;
+    if ((metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN || cosine)
+        && screening != Screening.FULL) {
+      projection = Projection.fit(points, ops, screening == Screening.PROJECTED, cosine);
     }
     NeighborHeaps heaps = new NeighborHeaps(n, kept);
     CandidateSink shared = heaps::offer; // safe: PairSchedule keeps threads on disjoint rows
@@ -84,7 +86,9 @@ final class TiledSearch {
     }
     int block = blockSize(n, projection.dims());
     Projection.Screen screen = projection.screen(points, ops, block, threads);
-    Terms terms = new Terms(-2f, screen.add, null, true, points.data(), points.dimension(), screen.order,
+    // The kernel reads the projections as they are; cosine re-scores hits from x / |x| as usual.
+    Terms terms = new Terms(cosine ? -1f : -2f, screen.add, null,
+        cosine ? terms(points).unitScale : null, true, points.data(), points.dimension(), screen.order,
         screen);
     runSelfJoin(new View(screen.data, projection.dims(), n, terms, block), heaps.thresholds(),
         worker -> shared, true);
@@ -250,17 +254,19 @@ final class TiledSearch {
   private static final class Terms {
     final float scale;
     final float[] add;       // per vector; NaN in the padding marks columns that do not exist
-    final float[] unitScale; // cosine: 1/|x|; otherwise null
+    final float[] kernelScale; // cosine: 1/|x|, applied to the kernel's input; otherwise null
+    final float[] unitScale;   // cosine: 1/|x| of each source vector, for re-scoring
     final boolean rescore;   // hits are re-computed from the differences (euclidean, cosine)
     final float[] source;    // the vectors hits are re-computed from
     final int sourceDimension;
     final int[] ids;         // kernel row -> vector of source (and id offered); null: the same
     final Projection.Screen projected; // a second look at each hit before re-scoring, or null
 
-    Terms(float scale, float[] add, float[] unitScale, boolean rescore, float[] source,
-        int sourceDimension, int[] ids, Projection.Screen projected) {
+    Terms(float scale, float[] add, float[] kernelScale, float[] unitScale, boolean rescore,
+        float[] source, int sourceDimension, int[] ids, Projection.Screen projected) {
       this.scale = scale;
       this.add = add;
+      this.kernelScale = kernelScale;
       this.unitScale = unitScale;
       this.rescore = rescore;
       this.source = source;
@@ -288,7 +294,7 @@ final class TiledSearch {
         for (int i = 0; i < n; i++) {
           add[i] = (float) ((1 - margin) * squaredNorm(data, i * d, d));
         }
-        return new Terms(-2f, add, null, true, data, d, null, null);
+        return new Terms(-2f, add, null, null, true, data, d, null, null);
       case COSINE: {
         // 1 - x.y on unit vectors, less the error bound (unit norms), half of it per side.
         float[] inv = new float[n];
@@ -296,12 +302,12 @@ final class TiledSearch {
           inv[i] = (float) (1.0 / Math.sqrt(squaredNorm(data, i * d, d)));
           add[i] = (float) (0.5 - margin);
         }
-        return new Terms(-1f, add, inv, true, data, d, null, null);
+        return new Terms(-1f, add, inv, inv, true, data, d, null, null);
       }
       case INNER_PRODUCT:
-        return new Terms(-1f, add, null, false, data, d, null, null);
+        return new Terms(-1f, add, null, null, false, data, d, null, null);
       case MANHATTAN:
-        return new Terms(1f, add, null, false, data, d, null, null);
+        return new Terms(1f, add, null, null, false, data, d, null, null);
       default:
         throw new AssertionError(metric);
     }
@@ -342,12 +348,12 @@ final class TiledSearch {
      */
     void pairBlocks(float[] rowData, Terms rowTerms, int i0, int i1, float[] colData, Terms colTerms,
         int j0, int j1, float[] thresholds, CandidateSink sink, boolean symmetric, boolean diagonal) {
-      packed.pack(colData, j0, j1 - j0, colTerms.unitScale);
+      packed.pack(colData, j0, j1 - j0, colTerms.kernelScale);
       float[] a = rowData;
       int aBase = i0 * d;
-      if (rowTerms.unitScale != null) {
+      if (rowTerms.kernelScale != null) {
         for (int i = i0; i < i1; i++) {
-          float s = rowTerms.unitScale[i];
+          float s = rowTerms.kernelScale[i];
           for (int j = 0; j < d; j++) {
             rowCopy[(i - i0) * d + j] = rowData[i * d + j] * s;
           }

@@ -36,7 +36,7 @@ class ProjectionTest {
   static Stream<Arguments> cases() {
     List<Arguments> out = new ArrayList<>();
     for (BruteForceEnginePropertyTest.Dataset data : BruteForceEnginePropertyTest.datasets()) {
-      for (Metric metric : new Metric[] {Metric.EUCLIDEAN, Metric.SQEUCLIDEAN}) {
+      for (Metric metric : new Metric[] {Metric.EUCLIDEAN, Metric.SQEUCLIDEAN, Metric.COSINE}) {
         for (Kernel kernel : Kernels.both()) {
           out.add(Arguments.of(data, metric, kernel));
         }
@@ -44,6 +44,8 @@ class ProjectionTest {
     }
     out.add(Arguments.of(new BruteForceEnginePropertyTest.Dataset("lowrank+offset",
         lowRank(3000, 96, 6, 1e3f, 5), false, 5), Metric.EUCLIDEAN, Kernels.both().get(1)));
+    out.add(Arguments.of(new BruteForceEnginePropertyTest.Dataset("lowrank+offset",
+        lowRank(3000, 96, 6, 1e3f, 5), false, 5), Metric.COSINE, Kernels.both().get(1)));
     // Values near float32's limit for the metric: the covariance must not overflow.
     float[][] huge = lowRank(700, 40, 4, 0f, 6);
     for (float[] row : huge) {
@@ -94,39 +96,55 @@ class ProjectionTest {
   @Test
   void lowerBoundHoldsForEveryPair() {
     for (Kernel kernel : Kernels.both()) {
-      float[][] p = lowRank(400, 40, 3, 3e4f, 11);
-      TestData.plantDuplicates(p, 12, 3, 3);
-      Vectors points = Vectors.of(p);
-      Projection projection = Projection.fit(points, kernel.ops(), true);
-      assertNotNull(projection);
-      Projection.Screen screen = projection.screen(points, kernel.ops(), 96, 2);
-      int n = p.length;
-      int dims = projection.dims();
-      int d = points.dimension();
-      float[] thresholds = new float[n + NeighborHeaps.THRESHOLD_PADDING];
-      int checked = 0;
-      for (int i = 0; i < n; i++) {
-        for (int j = i + 1; j < n; j++) {
-          double dot = 0;
-          for (int c = 0; c < dims; c++) {
-            dot += (double) screen.data[i * dims + c] * screen.data[j * dims + c];
-          }
-          double first = (double) screen.add[i] + screen.add[j] - 2 * dot;
-          // What a neighbour list would hold for this pair: the float32 value from the differences.
-          float value = kernel.ops().squaredDistance(points.data(), screen.order[i] * d,
-              points.data(), screen.order[j] * d, d);
-          assertTrue(first <= value, "first-level bound " + first + " > " + value + " for rows "
-              + screen.order[i] + ", " + screen.order[j]);
-          // rejects() is true only if the full bound exceeds the thresholds: this pair must pass.
-          thresholds[i] = value;
-          thresholds[j] = value;
-          assertFalse(screen.rejects(i, j, (float) first, thresholds, true, kernel.ops()),
-              "rows " + screen.order[i] + ", " + screen.order[j] + " at " + value + " rejected");
-          checked++;
-        }
+      for (boolean unit : new boolean[] {false, true}) {
+        float[][] p = lowRank(400, 40, 3, 3e4f, 11);
+        TestData.plantDuplicates(p, 12, 3, 3);
+        checkBound(Vectors.of(p), kernel.ops(), unit);
       }
-      assertEquals(n * (n - 1) / 2, checked);
     }
+  }
+
+  /**
+   * Every pair: the first-level bound (in exact arithmetic on the stored terms) is at most the
+   * value a neighbour list would hold, and the full check does not reject the pair at that value.
+   */
+  private static void checkBound(Vectors points, VectorOps ops, boolean unit) {
+    Projection projection = Projection.fit(points, ops, true, unit);
+    assertNotNull(projection);
+    Projection.Screen screen = projection.screen(points, ops, 96, 2);
+    int n = points.size();
+    int d = points.dimension();
+    int dims = projection.dims();
+    float[] x = points.data();
+    float[] inv = new float[n];
+    for (int i = 0; i < n; i++) {
+      inv[i] = (float) (1.0 / Math.sqrt(TiledSearch.squaredNorm(x, i * d, d))); // as TiledSearch
+    }
+    float[] thresholds = new float[n + NeighborHeaps.THRESHOLD_PADDING];
+    int checked = 0;
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        double dot = 0;
+        for (int c = 0; c < dims; c++) {
+          dot += (double) screen.data[i * dims + c] * screen.data[j * dims + c];
+        }
+        double first = (double) screen.add[i] + screen.add[j] - (unit ? 1 : 2) * dot;
+        int a = screen.order[i];
+        int b = screen.order[j];
+        // What a neighbour list would hold for this pair: the float32 value from the differences.
+        float value = unit
+            ? 0.5f * ops.squaredDistance(x, a * d, inv[a], x, b * d, inv[b], d)
+            : ops.squaredDistance(x, a * d, x, b * d, d);
+        String what = (unit ? "cosine" : "euclidean") + " rows " + a + ", " + b;
+        assertTrue(first <= value, what + ": first-level bound " + first + " > " + value);
+        // rejects() is true only if the full bound exceeds the thresholds: this pair must pass.
+        thresholds[i] = value;
+        thresholds[j] = value;
+        assertFalse(screen.rejects(i, j, (float) first, thresholds, true, ops), what + " rejected");
+        checked++;
+      }
+    }
+    assertEquals(n * (n - 1) / 2, checked);
   }
 
   /** Values near float32's limit for euclidean: the fit scales its sample and still finds the axes. */
@@ -138,7 +156,7 @@ class ProjectionTest {
         row[c] *= 1e17f;
       }
     }
-    Projection projection = Projection.fit(Vectors.of(huge), Kernels.both().get(1).ops(), false);
+    Projection projection = Projection.fit(Vectors.of(huge), Kernels.both().get(1).ops(), false, false);
     assertNotNull(projection, "4 dominant directions of 64, at 1e17");
     assertEquals(16, projection.dims());
   }
@@ -147,7 +165,7 @@ class ProjectionTest {
   @Test
   void screenOrderIsAPermutation() {
     Vectors points = Vectors.of(lowRank(1000, 32, 4, 0f, 3));
-    Projection projection = Projection.fit(points, Kernels.both().get(0).ops(), true);
+    Projection projection = Projection.fit(points, Kernels.both().get(0).ops(), true, false);
     Projection.Screen screen = projection.screen(points, Kernels.both().get(0).ops(), 96, 1);
     int[] sorted = screen.order.clone();
     Arrays.sort(sorted);
@@ -164,7 +182,7 @@ class ProjectionTest {
   void autoChoosesTheScreenFromTheData() {
     VectorOps ops = Kernels.both().get(1).ops();
     Vectors lowRank = Vectors.of(lowRank(Projection.MIN_POINTS, 64, 8, 0f, 21));
-    Projection fitted = Projection.fit(lowRank, ops, false);
+    Projection fitted = Projection.fit(lowRank, ops, false, false);
     assertNotNull(fitted, "8 dominant directions of 64");
     assertTrue(fitted.dims() <= 32, "dims " + fitted.dims());
     KnnResult auto = run(lowRank, Metric.EUCLIDEAN, 10, 2, false, ops, TiledSearch.Screening.AUTO);
@@ -173,9 +191,9 @@ class ProjectionTest {
     assertArrayEquals(full.distances(), auto.distances());
 
     Vectors isotropic = Vectors.of(TestData.gaussian(8, Projection.MIN_POINTS, 64, 0f));
-    assertNull(Projection.fit(isotropic, ops, false), "no few directions dominate");
+    assertNull(Projection.fit(isotropic, ops, false, false), "no few directions dominate");
     Vectors small = Vectors.of(lowRank(500, 64, 8, 0f, 22));
-    assertNull(Projection.fit(small, ops, false), "too few points to repay the fit");
+    assertNull(Projection.fit(small, ops, false, false), "too few points to repay the fit");
   }
 
   /**
