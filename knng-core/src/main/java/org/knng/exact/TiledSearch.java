@@ -72,33 +72,46 @@ final class TiledSearch {
    */
   int[] selfJoin(Vectors points, int kept) {
     int n = points.size();
-    Projection projection = null;
-    boolean cosine = metric == Metric.COSINE;
-    if ((metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN || cosine)
-        && screening != Screening.FULL) {
-      projection = Projection.fit(points, ops, screening == Screening.PROJECTED, cosine);
-    }
     NeighborHeaps heaps = new NeighborHeaps(n, kept);
     CandidateSink shared = heaps::offer; // safe: PairSchedule keeps threads on disjoint rows
-    if (projection == null) {
+    View projected = projectedView(points);
+    if (projected == null) {
       runSelfJoin(view(points), heaps.thresholds(), worker -> shared, false);
       return heaps.sortAndRelease().ids;
     }
-    int block = blockSize(n, projection.dims());
+    runSelfJoin(projected, heaps.thresholds(), worker -> shared, true);
+    // The heaps are in screen order and hold point ids: put the rows back in point order.
+    int[] order = projected.terms.ids;
+    int[] sorted = heaps.sortAndRelease().ids;
+    int[] ids = new int[sorted.length];
+    for (int r = 0; r < n; r++) {
+      System.arraycopy(sorted, r * kept, ids, order[r] * kept, kept);
+    }
+    return ids;
+  }
+
+  /**
+   * The {@link Projection} screen's view of {@code points}, or null where the full-width screen is
+   * used (other metrics, data without a few dominant directions, or forced). Its rows are in screen
+   * order; {@code terms.ids} maps them to points, and hits are re-scored from the original vectors.
+   */
+  private View projectedView(Vectors points) {
+    boolean cosine = metric == Metric.COSINE;
+    if (!(metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN || cosine)
+        || screening == Screening.FULL) {
+      return null;
+    }
+    Projection projection = Projection.fit(points, ops, screening == Screening.PROJECTED, cosine);
+    if (projection == null) {
+      return null;
+    }
+    int block = blockSize(points.size(), projection.dims());
     Projection.Screen screen = projection.screen(points, ops, block, threads);
     // The kernel reads the projections as they are; cosine re-scores hits from x / |x| as usual.
     Terms terms = new Terms(cosine ? -1f : -2f, screen.add, null,
         cosine ? terms(points).unitScale : null, true, points.data(), points.dimension(), screen.order,
         screen);
-    runSelfJoin(new View(screen.data, projection.dims(), n, terms, block), heaps.thresholds(),
-        worker -> shared, true);
-    // The heaps are in screen order and hold point ids: put the rows back in point order.
-    int[] sorted = heaps.sortAndRelease().ids;
-    int[] ids = new int[sorted.length];
-    for (int r = 0; r < n; r++) {
-      System.arraycopy(sorted, r * kept, ids, screen.order[r] * kept, kept);
-    }
-    return ids;
+    return new View(screen.data, projection.dims(), points.size(), terms, block);
   }
 
   /** The data the kernels read for one side of a join, its screening terms and its block size. */
@@ -131,11 +144,21 @@ final class TiledSearch {
     float[] thresholds = new float[points.size() + NeighborHeaps.THRESHOLD_PADDING];
     Arrays.fill(thresholds, rankRadius);
     List<EdgeBuffer> buffers = java.util.Collections.synchronizedList(new ArrayList<>());
-    runSelfJoin(view(points), thresholds, worker -> {
+    View projected = projectedView(points);
+    if (projected == null) {
+      runSelfJoin(view(points), thresholds, worker -> {
+        EdgeBuffer b = new EdgeBuffer();
+        buffers.add(b);
+        return b;
+      }, false);
+      return buffers;
+    }
+    int[] order = projected.terms.ids; // screen row -> point; ids offered are already points
+    runSelfJoin(projected, thresholds, worker -> {
       EdgeBuffer b = new EdgeBuffer();
       buffers.add(b);
-      return b;
-    }, false);
+      return (row, distance, id) -> b.offer(order[row], distance, id);
+    }, true);
     return buffers;
   }
 

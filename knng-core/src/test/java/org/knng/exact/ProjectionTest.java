@@ -88,6 +88,44 @@ class ProjectionTest {
   }
 
   /**
+   * Radius graphs too: the projected screen gives the full screen's CSR arrays, for a radius that
+   * takes in about five neighbours per point (ties at the radius included, as the data has them).
+   */
+  @ParameterizedTest(name = "radius {0} {1} {2}")
+  @MethodSource("cases")
+  void projectedRadiusGraphIsTheFullOnes(BruteForceEnginePropertyTest.Dataset data, Metric metric,
+      Kernel kernel) {
+    Vectors points = Vectors.of(data.points);
+    int n = points.size();
+    if (n < 3) {
+      return;
+    }
+    int k = Math.min(5, n - 1);
+    KnnResult knn = run(points, metric, k, 1, false, kernel.ops(), TiledSearch.Screening.FULL);
+    float[] kth = new float[n];
+    for (int i = 0; i < n; i++) {
+      kth[i] = knn.distance(i, k - 1);
+    }
+    Arrays.sort(kth);
+    double radius = kth[n / 2];
+    if (!(radius > 0)) {
+      return; // a radius must be positive; grid data with many duplicates can give 0
+    }
+    for (int threads : new int[] {1, 2}) {
+      org.knng.graph.SparseGraph full = BruteForceEngine.builder().metric(metric).threads(threads)
+          .vectorOps(kernel.ops()).screening(TiledSearch.Screening.FULL).build()
+          .radiusGraph(points, radius);
+      org.knng.graph.SparseGraph projected = BruteForceEngine.builder().metric(metric)
+          .threads(threads).vectorOps(kernel.ops()).screening(TiledSearch.Screening.PROJECTED).build()
+          .radiusGraph(points, radius);
+      assertTrue(full.edgeCount() > 0);
+      assertArrayEquals(full.indptr(), projected.indptr(), "threads=" + threads + ": indptr");
+      assertArrayEquals(full.indices(), projected.indices(), "threads=" + threads + ": indices");
+      assertArrayEquals(full.weights(), projected.weights(), "threads=" + threads + ": weights");
+    }
+  }
+
+  /**
    * For every pair, the bound the screen works with (first level as the tile computes it, in
    * exact arithmetic here; then all coordinates) is at most the true squared distance. The data
    * sits far from the origin with tiny spread, where the float32 projection loses most digits:
