@@ -84,10 +84,14 @@ final class Projection {
     private final double restKeep; // 1 - the bound on the relative error of the rest's distance
 
     private final double half;     // cosine ranks by |x - y|^2 / 2 of unit vectors; else 1
+    private final double firstLambda; // the margins' balance (see margins): both sides of a pair
+    private final double allLambda;   // must use the same, so a query set takes its base's
 
     Screen(int[] order, float[] data, float[] add, float[] rest, int restDims, double[] adjust,
-        double half) {
+        double half, double firstLambda, double allLambda) {
       this.half = half;
+      this.firstLambda = firstLambda;
+      this.allLambda = allLambda;
       this.order = order;
       this.data = data;
       this.add = add;
@@ -103,11 +107,17 @@ final class Projection {
      * threshold and, with {@code symmetric}, row {@code j}'s too.
      */
     boolean rejects(int i, int j, float value, float[] thresholds, boolean symmetric, VectorOps ops) {
+      return rejects(i, this, j, value, thresholds, symmetric, ops);
+    }
+
+    /** {@link #rejects(int, int, float, float[], boolean, VectorOps)} with column {@code j} of {@code other}. */
+    boolean rejects(int i, Screen other, int j, float value, float[] thresholds, boolean symmetric,
+        VectorOps ops) {
       if (rest == null) {
         return false;
       }
-      double bound = value + adjust[i] + adjust[j]
-          + half * restKeep * ops.squaredDistance(rest, i * restDims, rest, j * restDims, restDims);
+      double bound = value + adjust[i] + other.adjust[j] + half * restKeep
+          * ops.squaredDistance(rest, i * restDims, other.rest, j * restDims, restDims);
       return bound > thresholds[i] && (!symmetric || bound > thresholds[j]);
     }
   }
@@ -189,6 +199,15 @@ final class Projection {
    * by a median-split tree with leaves of {@code block} rows and computes the screening terms.
    */
   Screen screen(Vectors points, VectorOps ops, int block, int threads) {
+    return screen(points, ops, block, threads, true, null);
+  }
+
+  /**
+   * Like {@link #screen(Vectors, VectorOps, int, int)}; without {@code ordered} the rows keep the
+   * points' order, and with {@code like} (the screen of the other side of a search) the margins
+   * are balanced as in it, so that the two sides' terms add up to a valid bound.
+   */
+  Screen screen(Vectors points, VectorOps ops, int block, int threads, boolean ordered, Screen like) {
     int n = points.size();
     int d = dimension;
     int m = allDims;
@@ -199,12 +218,16 @@ final class Projection {
     float[] data = project(points, 0, dims, ops, threads);
     int[] order = new int[n];
     Arrays.setAll(order, i -> i);
-    split(data, dims, order, 0, n, block);
-    permuteRows(data, dims, order);
+    if (ordered) {
+      split(data, dims, order, 0, n, block);
+      permuteRows(data, dims, order);
+    }
     float[] rest = null;
     if (restDims > 0) {
       rest = project(points, dims, restDims, ops, threads);
-      permuteRows(rest, restDims, order);
+      if (ordered) {
+        permuteRows(rest, restDims, order);
+      }
     }
     float[] x = points.data();
     // Per-point norms and projection error bounds (see margins).
@@ -233,7 +256,9 @@ final class Projection {
       xNorm[r] = Math.sqrt(x2);
       centred[r] = c2;
     }
-    double[] firstMargin = margins(first, xNorm, centred, meanNorm, dims, u);
+    double[] firstErr = errors(xNorm, meanNorm, dims, u);
+    double firstLambda = like != null ? like.firstLambda : balance(first, firstErr);
+    double[] firstMargin = margins(first, firstErr, centred, firstLambda, u);
     float[] add = new float[n + NeighborHeaps.THRESHOLD_PADDING];
     Arrays.fill(add, n, add.length, Float.NaN);
     double keep = 1 - TiledSearch.errorFactor(dims);
@@ -242,15 +267,18 @@ final class Projection {
       add[r] = (float) (half * (keep * first[r] - firstMargin[r]));
     }
     double[] adjust = null;
+    double allLambda = 0;
     if (rest != null) {
-      double[] allMargin = margins(all, xNorm, centred, meanNorm, m, u);
+      double[] allErr = errors(xNorm, meanNorm, m, u);
+      allLambda = like != null ? like.allLambda : balance(all, allErr);
+      double[] allMargin = margins(all, allErr, centred, allLambda, u);
       adjust = new double[n];
       for (int r = 0; r < n; r++) {
         // 4u|p|^2 more: the float rounding of the tile's value and of this sum.
         adjust[r] = half * (firstMargin[r] - allMargin[r] - 4 * u * all[r]);
       }
     }
-    return new Screen(order, data, add, rest, restDims, adjust, half);
+    return new Screen(order, data, add, rest, restDims, adjust, half, firstLambda, allLambda);
   }
 
   /**
@@ -324,30 +352,39 @@ final class Projection {
    * {@code |x_i - x_j|^2 <= 2|x_i - mean|^2 + 2|x_j - mean|^2}, each point gives up {@code 4(D + 4)
    * u |x_i - mean|^2} more.
    */
-  private double[] margins(double[] pNorm2, double[] xNorm, double[] centred, double meanNorm, int c,
-      double u) {
+  private double[] margins(double[] pNorm2, double[] err, double[] centred, double lambda, double u) {
     int n = pNorm2.length;
-    double[] err = new double[n];
-    double sumP = 0;
-    double sumE = 0;
-    for (int r = 0; r < n; r++) {
-      err[r] = 2 * Math.sqrt(c) * ((2.0 * dimension + 11) * u * xNorm[r] + 2 * u * meanNorm);
-      if (unit) {
-        // The lists hold values of x * fl(1/|x|) rounded per coordinate: each unit vector may be
-        // off by 3u, which the bound gives up like a projection error (doubled to spare).
-        err[r] += 6 * u;
-      }
-      sumP += Math.sqrt(pNorm2[r]);
-      sumE += err[r];
-    }
-    // lambda balances the two parts of the loss for a typical point.
-    double lambda = sumP > 0 && sumE > 0 ? sumE / sumP : 1e-6;
     double[] margin = new double[n];
     for (int r = 0; r < n; r++) {
       margin[r] = 2 * (orthoError + lambda) * pNorm2[r] + 2 * err[r] * err[r] / lambda
           + 4.0 * (dimension + 4) * u * centred[r];
     }
     return margin;
+  }
+
+  /** The bound {@code e_i} on each point's projection error over {@code c} coordinates (see margins). */
+  private double[] errors(double[] xNorm, double meanNorm, int c, double u) {
+    double[] err = new double[xNorm.length];
+    for (int r = 0; r < err.length; r++) {
+      err[r] = 2 * Math.sqrt(c) * ((2.0 * dimension + 11) * u * xNorm[r] + 2 * u * meanNorm);
+      if (unit) {
+        // The lists hold values of x * fl(1/|x|) rounded per coordinate: each unit vector may be
+        // off by 3u, which the bound gives up like a projection error (doubled to spare).
+        err[r] += 6 * u;
+      }
+    }
+    return err;
+  }
+
+  /** A lambda that balances the two parts of the margin for a typical point: mean e / mean |p|. */
+  private static double balance(double[] pNorm2, double[] err) {
+    double sumP = 0;
+    double sumE = 0;
+    for (int r = 0; r < err.length; r++) {
+      sumP += Math.sqrt(pNorm2[r]);
+      sumE += err[r];
+    }
+    return sumP > 0 && sumE > 0 ? sumE / sumP : 1e-6;
   }
 
   /**

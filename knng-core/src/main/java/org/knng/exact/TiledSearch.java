@@ -211,23 +211,55 @@ final class TiledSearch {
   int[] search(Vectors base, Vectors queries, int kept) {
     int rows = queries.size();
     int n = base.size();
-    int d = base.dimension();
     NeighborHeaps heaps = new NeighborHeaps(rows, kept);
     CandidateSink sink = heaps::offer;
-    Terms baseTerms = terms(base);
-    Terms queryTerms = terms(queries);
-    int block = blockSize(Math.max(rows, n), d);
+    int d = base.dimension();
+    float[] baseData = base.data();
+    float[] queryData = queries.data();
+    Terms baseTerms;
+    Terms queryTerms;
+    Projection projection = null;
+    boolean cosine = metric == Metric.COSINE;
+    // As many pairs as a self-join of MIN_POINTS, or the fit costs more than it saves.
+    boolean worthIt = (long) rows * n >= (long) Projection.MIN_POINTS * Projection.MIN_POINTS / 2;
+    if ((metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN || cosine)
+        && screening != Screening.FULL && (worthIt || screening == Screening.PROJECTED)) {
+      projection = Projection.fit(base, ops, screening == Screening.PROJECTED, cosine);
+    }
+    int block;
+    if (projection == null) {
+      baseTerms = terms(base);
+      queryTerms = terms(queries);
+      block = blockSize(Math.max(rows, n), d);
+    } else {
+      // Both sides projected onto the base's directions, in their own order (no tree: a query
+      // block meets every base block anyway), with margins balanced alike.
+      int dims = projection.dims();
+      block = blockSize(Math.max(rows, n), dims);
+      Projection.Screen baseScreen = projection.screen(base, ops, block, threads, false, null);
+      Projection.Screen queryScreen = projection.screen(queries, ops, block, threads, false, baseScreen);
+      baseTerms = new Terms(cosine ? -1f : -2f, baseScreen.add, null,
+          cosine ? terms(base).unitScale : null, true, base.data(), d, null, baseScreen);
+      queryTerms = new Terms(cosine ? -1f : -2f, queryScreen.add, null,
+          cosine ? terms(queries).unitScale : null, true, queries.data(), d, null, queryScreen);
+      baseData = baseScreen.data;
+      queryData = queryScreen.data;
+      d = dims;
+    }
+    int kernelDimension = d;
+    float[] rowData = queryData;
+    float[] colData = baseData;
     int rowBlocks = (rows + block - 1) / block;
     int colBlocks = (n + block - 1) / block;
     Progress counter = new Progress(progress, (long) rowBlocks * colBlocks);
     AtomicInteger next = new AtomicInteger();
     Parallel.run(Math.max(1, Math.min(threads, rowBlocks)), () -> {
-      Worker w = new Worker(d, block);
+      Worker w = new Worker(kernelDimension, block);
       for (int b; (b = next.getAndIncrement()) < rowBlocks; ) {
         int i0 = b * block;
         int i1 = Math.min(rows, i0 + block);
         for (int j0 = 0; j0 < n; j0 += block) {
-          w.pairBlocks(queries.data(), queryTerms, i0, i1, base.data(), baseTerms, j0,
+          w.pairBlocks(rowData, queryTerms, i0, i1, colData, baseTerms, j0,
               Math.min(n, j0 + block), heaps.thresholds(), sink, false, false);
           counter.add(1);
         }
@@ -411,8 +443,8 @@ final class TiledSearch {
               continue;
             }
             float dist = tile[pos];
-            if (rowTerms.projected != null
-                && rowTerms.projected.rejects(i, j, dist, thresholds, symmetric, ops)) {
+            if (rowTerms.projected != null && rowTerms.projected.rejects(i, colTerms.projected, j,
+                dist, thresholds, symmetric, ops)) {
               continue;
             }
             int ri = rowTerms.id(i);

@@ -88,6 +88,34 @@ class ProjectionTest {
   }
 
   /**
+   * Searches too (queries against a base, both projected onto the base's directions): the same
+   * arrays as the full screen, with 40 new queries and 10 copies of base points.
+   */
+  @ParameterizedTest(name = "search {0} {1} {2}")
+  @MethodSource("cases")
+  void projectedSearchGivesTheFullScreensArrays(BruteForceEnginePropertyTest.Dataset data,
+      Metric metric, Kernel kernel) {
+    Vectors base = Vectors.of(data.points);
+    Vectors queries = Vectors.of(TestData.queriesWithHits(data.points, data.fresh(40), data.seed + 5, 10));
+    int n = base.size();
+    for (int k : new int[] {1, 2, 10, n}) {
+      if (k > n || (k == n && n > 300)) {
+        continue;
+      }
+      KnnResult full = BruteForceEngine.builder().metric(metric).k(k).threads(1).vectorOps(kernel.ops())
+          .screening(TiledSearch.Screening.FULL).build().search(base, queries);
+      for (int threads : new int[] {1, 2}) {
+        KnnResult projected = BruteForceEngine.builder().metric(metric).k(k).threads(threads)
+            .vectorOps(kernel.ops()).screening(TiledSearch.Screening.PROJECTED).build()
+            .search(base, queries);
+        String what = "k=" + k + ", threads=" + threads;
+        assertArrayEquals(full.ids(), projected.ids(), what + ": ids");
+        assertArrayEquals(full.distances(), projected.distances(), what + ": distances");
+      }
+    }
+  }
+
+  /**
    * Radius graphs too: the projected screen gives the full screen's CSR arrays, for a radius that
    * takes in about five neighbours per point (ties at the radius included, as the data has them).
    */
@@ -150,39 +178,74 @@ class ProjectionTest {
     Projection projection = Projection.fit(points, ops, true, unit);
     assertNotNull(projection);
     Projection.Screen screen = projection.screen(points, ops, 96, 2);
-    int n = points.size();
-    int d = points.dimension();
-    int dims = projection.dims();
-    float[] x = points.data();
-    float[] inv = new float[n];
-    for (int i = 0; i < n; i++) {
-      inv[i] = (float) (1.0 / Math.sqrt(TiledSearch.squaredNorm(x, i * d, d))); // as TiledSearch
+    checkBound(points, screen, points, screen, ops, unit);
+  }
+
+  /**
+   * The same for queries against a base (the query screen balanced like the base's), on fresh
+   * queries drawn like the base.
+   */
+  @Test
+  void lowerBoundHoldsForEveryQueryBasePair() {
+    for (Kernel kernel : Kernels.both()) {
+      for (boolean unit : new boolean[] {false, true}) {
+        Vectors base = Vectors.of(lowRank(300, 40, 3, 3e4f, 11));
+        float[][] q = lowRank(150, 40, 3, 3e4f, 13);
+        System.arraycopy(lowRank(300, 40, 3, 3e4f, 11), 0, q, 0, 5); // exact copies of base rows
+        Vectors queries = Vectors.of(q);
+        Projection projection = Projection.fit(base, kernel.ops(), true, unit);
+        Projection.Screen baseScreen = projection.screen(base, kernel.ops(), 96, 2, false, null);
+        Projection.Screen queryScreen = projection.screen(queries, kernel.ops(), 96, 2, false, baseScreen);
+        checkBound(queries, queryScreen, base, baseScreen, kernel.ops(), unit);
+      }
     }
-    float[] thresholds = new float[n + NeighborHeaps.THRESHOLD_PADDING];
+  }
+
+  /** Every pair of row i of {@code rows} and row j of {@code cols} (j > i when they are the same). */
+  private static void checkBound(Vectors rowPoints, Projection.Screen rows, Vectors colPoints,
+      Projection.Screen cols, VectorOps ops, boolean unit) {
+    boolean self = rows == cols;
+    int n = rowPoints.size();
+    int m = colPoints.size();
+    int d = rowPoints.dimension();
+    int dims = rows.data.length / n;
+    float[] xr = rowPoints.data();
+    float[] xc = colPoints.data();
+    float[] invRows = inverseNorms(rowPoints);
+    float[] invCols = inverseNorms(colPoints);
+    float[] thresholds = new float[Math.max(n, m) + NeighborHeaps.THRESHOLD_PADDING];
     int checked = 0;
     for (int i = 0; i < n; i++) {
-      for (int j = i + 1; j < n; j++) {
+      for (int j = self ? i + 1 : 0; j < m; j++) {
         double dot = 0;
         for (int c = 0; c < dims; c++) {
-          dot += (double) screen.data[i * dims + c] * screen.data[j * dims + c];
+          dot += (double) rows.data[i * dims + c] * cols.data[j * dims + c];
         }
-        double first = (double) screen.add[i] + screen.add[j] - (unit ? 1 : 2) * dot;
-        int a = screen.order[i];
-        int b = screen.order[j];
+        double first = (double) rows.add[i] + cols.add[j] - (unit ? 1 : 2) * dot;
+        int a = rows.order[i];
+        int b = cols.order[j];
         // What a neighbour list would hold for this pair: the float32 value from the differences.
         float value = unit
-            ? 0.5f * ops.squaredDistance(x, a * d, inv[a], x, b * d, inv[b], d)
-            : ops.squaredDistance(x, a * d, x, b * d, d);
+            ? 0.5f * ops.squaredDistance(xr, a * d, invRows[a], xc, b * d, invCols[b], d)
+            : ops.squaredDistance(xr, a * d, xc, b * d, d);
         String what = (unit ? "cosine" : "euclidean") + " rows " + a + ", " + b;
         assertTrue(first <= value, what + ": first-level bound " + first + " > " + value);
-        // rejects() is true only if the full bound exceeds the thresholds: this pair must pass.
+        // rejects() is true only if the full bound exceeds the threshold: this pair must pass.
         thresholds[i] = value;
-        thresholds[j] = value;
-        assertFalse(screen.rejects(i, j, (float) first, thresholds, true, ops), what + " rejected");
+        assertFalse(rows.rejects(i, cols, j, (float) first, thresholds, false, ops), what + " rejected");
         checked++;
       }
     }
-    assertEquals(n * (n - 1) / 2, checked);
+    assertEquals(self ? n * (n - 1) / 2 : n * m, checked);
+  }
+
+  private static float[] inverseNorms(Vectors v) {
+    int d = v.dimension();
+    float[] inv = new float[v.size()];
+    for (int i = 0; i < inv.length; i++) {
+      inv[i] = (float) (1.0 / Math.sqrt(TiledSearch.squaredNorm(v.data(), i * d, d))); // as TiledSearch
+    }
+    return inv;
   }
 
   /** Values near float32's limit for euclidean: the fit scales its sample and still finds the axes. */
