@@ -143,10 +143,11 @@ final class Projection {
     float[] x = points.data();
     int stride = Math.max(1, n / SAMPLE);
     int samples = (n + stride - 1) / stride;
+    double[] scales = rowScales(x, samples, stride, d, unit);
     double[] mean = new double[d];
     for (int s = 0; s < samples; s++) {
       int off = s * stride * d;
-      double scale = rowScale(x, off, d, unit);
+      double scale = scales[s];
       for (int a = 0; a < d; a++) {
         mean[a] += x[off + a] * scale;
       }
@@ -154,7 +155,7 @@ final class Projection {
     for (int a = 0; a < d; a++) {
       mean[a] /= samples;
     }
-    float[] cov = covariance(x, d, stride, samples, mean, ops, unit);
+    float[] cov = covariance(x, d, stride, samples, scales, mean, ops);
     for (float c : cov) {
       if (!Float.isFinite(c)) {
         return null; // cannot happen for checked input (values are scaled); never screen on NaN
@@ -215,7 +216,8 @@ final class Projection {
     // Centred projections (smaller rounding error in the expansion): U'x - U'mean. The two levels
     // are computed one after the other and each put in screen order in place, so that at most
     // n x m floats exist at once.
-    float[] data = project(points, 0, dims, ops, threads);
+    double[] scales = rowScales(points.data(), n, 1, d, unit);
+    float[] data = project(points, 0, dims, scales, ops, threads);
     int[] order = new int[n];
     Arrays.setAll(order, i -> i);
     if (ordered) {
@@ -224,7 +226,7 @@ final class Projection {
     }
     float[] rest = null;
     if (restDims > 0) {
-      rest = project(points, dims, restDims, ops, threads);
+      rest = project(points, dims, restDims, scales, ops, threads);
       if (ordered) {
         permuteRows(rest, restDims, order);
       }
@@ -247,7 +249,7 @@ final class Projection {
       double x2 = 0;
       double c2 = 0;
       int off = order[r] * d;
-      double rs = rowScale(x, off, d, unit);
+      double rs = scales[order[r]];
       for (int a = 0; a < d; a++) {
         double v = x[off + a] * rs;
         x2 += v * v;
@@ -282,10 +284,11 @@ final class Projection {
   }
 
   /**
-   * The centred projections of every point onto basis vectors {@code [from, from + count)}, in
-   * point order ({@code n x count}).
+   * The centred projections of every point (times its {@code scales} factor) onto basis vectors
+   * {@code [from, from + count)}, in point order ({@code n x count}).
    */
-  private float[] project(Vectors points, int from, int count, VectorOps ops, int threads) {
+  private float[] project(Vectors points, int from, int count, double[] scales, VectorOps ops,
+      int threads) {
     int d = dimension;
     float[] basisFloat = new float[count * d];
     for (int i = 0; i < basisFloat.length; i++) {
@@ -300,9 +303,8 @@ final class Projection {
       }
       shift[c] = s;
     }
-    float[] x = points.data();
     for (int i = 0, n = points.size(); i < n; i++) {
-      double rs = rowScale(x, i * d, d, unit);
+      double rs = scales[i];
       for (int c = 0; c < count; c++) {
         p[i * count + c] = (float) (p[i * count + c] * rs - shift[c]);
       }
@@ -490,14 +492,14 @@ final class Projection {
    * The sample covariance (unnormalized), D x D, from float32 dot products of the centred sample's
    * columns: the basis only needs to be good, not exact (orthonormality is restored in double).
    */
-  private static float[] covariance(float[] x, int d, int stride, int samples, double[] mean,
-      VectorOps ops, boolean unit) {
+  private static float[] covariance(float[] x, int d, int stride, int samples, double[] scales,
+      double[] mean, VectorOps ops) {
     // Scaled to at most 1 in magnitude, so that no sum of products can overflow float32: the
     // principal directions do not depend on the scale.
     double max = 0;
     for (int s = 0; s < samples; s++) {
       int off = s * stride * d;
-      double rs = rowScale(x, off, d, unit);
+      double rs = scales[s];
       for (int a = 0; a < d; a++) {
         max = Math.max(max, Math.abs(x[off + a] * rs - mean[a]));
       }
@@ -506,7 +508,7 @@ final class Projection {
     float[] columns = new float[d * samples];
     for (int s = 0; s < samples; s++) {
       int off = s * stride * d;
-      double rs = rowScale(x, off, d, unit);
+      double rs = scales[s];
       for (int a = 0; a < d; a++) {
         columns[a * samples + s] = (float) ((x[off + a] * rs - mean[a]) * scale);
       }
@@ -522,9 +524,16 @@ final class Projection {
     return gram;
   }
 
-  /** With {@code unit}, {@code 1 / |x|} of the row at {@code off} (double precision); else 1. */
-  private static double rowScale(float[] x, int off, int d, boolean unit) {
-    return unit ? 1 / Math.sqrt(TiledSearch.squaredNorm(x, off, d)) : 1;
+  /**
+   * The factor each of {@code rows} rows (every {@code stride}-th vector of {@code x}) is projected
+   * with: {@code 1 / |x|} in double precision with {@code unit}, else 1.
+   */
+  private static double[] rowScales(float[] x, int rows, int stride, int d, boolean unit) {
+    double[] scales = new double[rows];
+    for (int r = 0; r < rows; r++) {
+      scales[r] = unit ? 1 / Math.sqrt(TiledSearch.squaredNorm(x, r * stride * d, d)) : 1;
+    }
+    return scales;
   }
 
   /** {@code w = v cov} for row vectors {@code v} (m x d) and the symmetric {@code cov}. */

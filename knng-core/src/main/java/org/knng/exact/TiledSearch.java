@@ -96,22 +96,44 @@ final class TiledSearch {
    * order; {@code terms.ids} maps them to points, and hits are re-scored from the original vectors.
    */
   private View projectedView(Vectors points) {
-    boolean cosine = metric == Metric.COSINE;
-    if (!(metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN || cosine)
-        || screening == Screening.FULL) {
-      return null;
-    }
-    Projection projection = Projection.fit(points, ops, screening == Screening.PROJECTED, cosine);
+    Projection projection = fitProjection(points);
     if (projection == null) {
       return null;
     }
     int block = blockSize(points.size(), projection.dims());
     Projection.Screen screen = projection.screen(points, ops, block, threads);
-    // The kernel reads the projections as they are; cosine re-scores hits from x / |x| as usual.
-    Terms terms = new Terms(cosine ? -1f : -2f, screen.add, null,
-        cosine ? terms(points).unitScale : null, true, points.data(), points.dimension(), screen.order,
-        screen);
-    return new View(screen.data, projection.dims(), points.size(), terms, block);
+    return new View(screen.data, projection.dims(), points.size(),
+        projectedTerms(points, screen, screen.order), block);
+  }
+
+  /** {@link Projection#fit} for the metrics it serves, unless the full-width screen is forced. */
+  private Projection fitProjection(Vectors base) {
+    boolean cosine = metric == Metric.COSINE;
+    if (!(metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN || cosine)
+        || screening == Screening.FULL) {
+      return null;
+    }
+    return Projection.fit(base, ops, screening == Screening.PROJECTED, cosine);
+  }
+
+  /**
+   * Terms for kernels that read {@code screen}'s projections as they are; hits are re-scored from
+   * {@code points} (cosine from {@code x / |x|}, as in the full-width screen).
+   */
+  private Terms projectedTerms(Vectors points, Projection.Screen screen, int[] ids) {
+    boolean cosine = metric == Metric.COSINE;
+    return new Terms(cosine ? -1f : -2f, screen.add, null, cosine ? inverseNorms(points) : null, true,
+        points.data(), points.dimension(), ids, screen);
+  }
+
+  /** {@code 1 / |x|} of every vector, rounded to float32: the scales cosine re-scores with. */
+  static float[] inverseNorms(Vectors points) {
+    int d = points.dimension();
+    float[] inv = new float[points.size()];
+    for (int i = 0; i < inv.length; i++) {
+      inv[i] = (float) (1.0 / Math.sqrt(squaredNorm(points.data(), i * d, d)));
+    }
+    return inv;
   }
 
   /** The data the kernels read for one side of a join, its screening terms and its block size. */
@@ -213,53 +235,38 @@ final class TiledSearch {
     int n = base.size();
     NeighborHeaps heaps = new NeighborHeaps(rows, kept);
     CandidateSink sink = heaps::offer;
-    int d = base.dimension();
-    float[] baseData = base.data();
-    float[] queryData = queries.data();
-    Terms baseTerms;
-    Terms queryTerms;
-    Projection projection = null;
-    boolean cosine = metric == Metric.COSINE;
     // As many pairs as a self-join of MIN_POINTS, or the fit costs more than it saves.
     boolean worthIt = (long) rows * n >= (long) Projection.MIN_POINTS * Projection.MIN_POINTS / 2;
-    if ((metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN || cosine)
-        && screening != Screening.FULL && (worthIt || screening == Screening.PROJECTED)) {
-      projection = Projection.fit(base, ops, screening == Screening.PROJECTED, cosine);
-    }
-    int block;
+    Projection projection = worthIt || screening == Screening.PROJECTED ? fitProjection(base) : null;
+    View baseView;
+    View queryView;
     if (projection == null) {
-      baseTerms = terms(base);
-      queryTerms = terms(queries);
-      block = blockSize(Math.max(rows, n), d);
+      int block = blockSize(Math.max(rows, n), base.dimension());
+      baseView = new View(base.data(), base.dimension(), n, terms(base), block);
+      queryView = new View(queries.data(), queries.dimension(), rows, terms(queries), block);
     } else {
       // Both sides projected onto the base's directions, in their own order (no tree: a query
       // block meets every base block anyway), with margins balanced alike.
       int dims = projection.dims();
-      block = blockSize(Math.max(rows, n), dims);
+      int block = blockSize(Math.max(rows, n), dims);
       Projection.Screen baseScreen = projection.screen(base, ops, block, threads, false, null);
       Projection.Screen queryScreen = projection.screen(queries, ops, block, threads, false, baseScreen);
-      baseTerms = new Terms(cosine ? -1f : -2f, baseScreen.add, null,
-          cosine ? terms(base).unitScale : null, true, base.data(), d, null, baseScreen);
-      queryTerms = new Terms(cosine ? -1f : -2f, queryScreen.add, null,
-          cosine ? terms(queries).unitScale : null, true, queries.data(), d, null, queryScreen);
-      baseData = baseScreen.data;
-      queryData = queryScreen.data;
-      d = dims;
+      baseView = new View(baseScreen.data, dims, n, projectedTerms(base, baseScreen, null), block);
+      queryView = new View(queryScreen.data, dims, rows, projectedTerms(queries, queryScreen, null),
+          block);
     }
-    int kernelDimension = d;
-    float[] rowData = queryData;
-    float[] colData = baseData;
+    int block = baseView.block;
     int rowBlocks = (rows + block - 1) / block;
     int colBlocks = (n + block - 1) / block;
     Progress counter = new Progress(progress, (long) rowBlocks * colBlocks);
     AtomicInteger next = new AtomicInteger();
     Parallel.run(Math.max(1, Math.min(threads, rowBlocks)), () -> {
-      Worker w = new Worker(kernelDimension, block);
+      Worker w = new Worker(baseView.dimension, block);
       for (int b; (b = next.getAndIncrement()) < rowBlocks; ) {
         int i0 = b * block;
         int i1 = Math.min(rows, i0 + block);
         for (int j0 = 0; j0 < n; j0 += block) {
-          w.pairBlocks(rowData, queryTerms, i0, i1, colData, baseTerms, j0,
+          w.pairBlocks(queryView.data, queryView.terms, i0, i1, baseView.data, baseView.terms, j0,
               Math.min(n, j0 + block), heaps.thresholds(), sink, false, false);
           counter.add(1);
         }
@@ -352,11 +359,8 @@ final class TiledSearch {
         return new Terms(-2f, add, null, null, true, data, d, null, null);
       case COSINE: {
         // 1 - x.y on unit vectors, less the error bound (unit norms), half of it per side.
-        float[] inv = new float[n];
-        for (int i = 0; i < n; i++) {
-          inv[i] = (float) (1.0 / Math.sqrt(squaredNorm(data, i * d, d)));
-          add[i] = (float) (0.5 - margin);
-        }
+        float[] inv = inverseNorms(v);
+        Arrays.fill(add, 0, n, (float) (0.5 - margin));
         return new Terms(-1f, add, inv, inv, true, data, d, null, null);
       }
       case INNER_PRODUCT:

@@ -211,8 +211,8 @@ class ProjectionTest {
     int dims = rows.data.length / n;
     float[] xr = rowPoints.data();
     float[] xc = colPoints.data();
-    float[] invRows = inverseNorms(rowPoints);
-    float[] invCols = inverseNorms(colPoints);
+    float[] invRows = TiledSearch.inverseNorms(rowPoints);
+    float[] invCols = TiledSearch.inverseNorms(colPoints);
     float[] thresholds = new float[Math.max(n, m) + NeighborHeaps.THRESHOLD_PADDING];
     int checked = 0;
     for (int i = 0; i < n; i++) {
@@ -237,15 +237,6 @@ class ProjectionTest {
       }
     }
     assertEquals(self ? n * (n - 1) / 2 : n * m, checked);
-  }
-
-  private static float[] inverseNorms(Vectors v) {
-    int d = v.dimension();
-    float[] inv = new float[v.size()];
-    for (int i = 0; i < inv.length; i++) {
-      inv[i] = (float) (1.0 / Math.sqrt(TiledSearch.squaredNorm(v.data(), i * d, d))); // as TiledSearch
-    }
-    return inv;
   }
 
   /** Values near float32's limit for euclidean: the fit scales its sample and still finds the axes. */
