@@ -19,8 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The distance-tile kernel on one core: a block of 96 rows against 16 packed panels, i.e. what
- * the exact engine runs between two screens. Scores are nanoseconds per invocation; {@link
+ * The distance-tile kernel on one core: a block of 96 rows (16 packed strips) against 16 packed
+ * panels, i.e. what the exact engine runs between two screens. Scores are nanoseconds per invocation; {@link
  * KernelReport} turns them into GFLOP/s ({@link #flops}) beside {@link FmaPeakBenchmark}.
  */
 @State(Scope.Thread)
@@ -86,7 +86,7 @@ public class KernelBenchmark {
     for (int p = 0; p < PANELS; p++) {
       int panelOffset = p * width * dimension;
       for (int r = 0; r < ROWS; r += VectorOps.TILE_ROWS) {
-        ops.dotTile(rows, r * dimension, VectorOps.TILE_ROWS, dimension, panels, panelOffset, tile);
+        ops.dotTile(rows, r * dimension, dimension, panels, panelOffset, tile);
         sink += tile[0];
       }
     }

@@ -1,11 +1,13 @@
 package org.knng.exact;
 
 /**
- * A block of consecutive vectors copied into the panel layout the tile kernels read: panel {@code
- * p} holds vectors {@code p*W .. p*W+W-1} of the block as a {@code dimension x W} matrix (value
- * {@code d} of the panel's vector {@code c} at {@code p*W*dimension + d*W + c}), so that one
- * vector load fetches value {@code d} of W vectors. Vectors past the end of the block are zeros.
- * One instance per worker thread is reused for every block (no allocation per tile).
+ * A block of consecutive vectors copied into the value-major layout the tile kernels read: panel
+ * {@code p} holds vectors {@code p*W .. p*W+W-1} of the block as a {@code dimension x W} matrix
+ * (value {@code d} of the panel's vector {@code c} at {@code p*W*dimension + d*W + c}), so that one
+ * read fetches value {@code d} of W vectors. Vectors past the end of the block are zeros. The
+ * column side of a tile uses panels {@code W = tileWidth()} wide, the row side strips of {@code
+ * VectorOps.TILE_ROWS}. One instance per worker thread is reused for every block (no allocation
+ * per tile).
  */
 final class PackedBlock {
   private final int width;
@@ -14,7 +16,7 @@ final class PackedBlock {
   private int panelCount;
 
   /**
-   * @param width panel width W of the kernels
+   * @param width panel width W: the kernels' tile width, or their strip height
    * @param dimension values per vector
    * @param maxVectors the largest block that will be packed
    */

@@ -402,13 +402,17 @@ final class Projection {
     java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
     int chunk = 64; // strips per task
     Parallel.run(Math.max(1, Math.min(threads, strips / chunk)), () -> {
+      PackedBlock rowStrips = new PackedBlock(VectorOps.TILE_ROWS, len, chunk * VectorOps.TILE_ROWS);
       float[] tile = new float[VectorOps.TILE_ROWS * width];
       for (int t; (t = next.getAndAdd(chunk)) < strips; ) {
-        for (int strip = t; strip < Math.min(strips, t + chunk); strip++) {
-          int r0 = strip * VectorOps.TILE_ROWS;
+        int first = t * VectorOps.TILE_ROWS;
+        rowStrips.pack(a, first, Math.min(aRows, first + chunk * VectorOps.TILE_ROWS) - first, null);
+        for (int s = 0; s < rowStrips.panelCount(); s++) {
+          int r0 = first + s * VectorOps.TILE_ROWS;
           int rows = Math.min(VectorOps.TILE_ROWS, aRows - r0);
           for (int p = 0; p < packed.panelCount(); p++) {
-            ops.dotTile(a, r0 * len, rows, len, packed.panels(), packed.offset(p), tile);
+            ops.dotTile(rowStrips.panels(), rowStrips.offset(s), len, packed.panels(), packed.offset(p),
+                tile);
             int c0 = p * width;
             int cols = Math.min(width, bRows - c0);
             for (int r = 0; r < rows; r++) {

@@ -385,8 +385,8 @@ final class TiledSearch {
   /** One thread's buffers and the tile loop over a pair of blocks. */
   private final class Worker {
     private final int d;
-    private final PackedBlock packed;
-    private final float[] rowCopy;   // cosine: the row block as unit vectors
+    private final PackedBlock strips; // the row block, in strips of TILE_ROWS
+    private final PackedBlock packed; // the column block, in panels of W
     private final float[] tile;
     private final int[] hits;
     private final int width;
@@ -394,8 +394,8 @@ final class TiledSearch {
     Worker(int d, int block) {
       this.d = d;
       this.width = ops.tileWidth();
+      this.strips = new PackedBlock(VectorOps.TILE_ROWS, d, block);
       this.packed = new PackedBlock(width, d, block);
-      this.rowCopy = metric == Metric.COSINE ? new float[block * d] : null;
       this.tile = new float[VectorOps.TILE_ROWS * width];
       this.hits = new int[VectorOps.TILE_ROWS * width];
     }
@@ -407,35 +407,25 @@ final class TiledSearch {
      */
     void pairBlocks(float[] rowData, Terms rowTerms, int i0, int i1, float[] colData, Terms colTerms,
         int j0, int j1, float[] thresholds, CandidateSink sink, boolean symmetric, boolean diagonal) {
+      strips.pack(rowData, i0, i1 - i0, rowTerms.kernelScale);
       packed.pack(colData, j0, j1 - j0, colTerms.kernelScale);
-      float[] a = rowData;
-      int aBase = i0 * d;
-      if (rowTerms.kernelScale != null) {
-        for (int i = i0; i < i1; i++) {
-          float s = rowTerms.kernelScale[i];
-          for (int j = 0; j < d; j++) {
-            rowCopy[(i - i0) * d + j] = rowData[i * d + j] * s;
-          }
-        }
-        a = rowCopy;
-        aBase = 0;
-      }
       float[] colThresholds = symmetric ? thresholds : null;
+      float[] a = strips.panels();
       float[] panels = packed.panels();
       boolean manhattan = metric == Metric.MANHATTAN;
       for (int p = 0; p < packed.panelCount(); p++) {
         int c0 = j0 + p * width;
         int panelOffset = packed.offset(p);
-        for (int r0 = i0; r0 < i1; r0 += VectorOps.TILE_ROWS) {
+        for (int s = 0; s < strips.panelCount(); s++) {
+          int r0 = i0 + s * VectorOps.TILE_ROWS;
           int rows = Math.min(VectorOps.TILE_ROWS, i1 - r0);
           if (diagonal && c0 + width <= r0 + 1) {
             continue; // every pair of this tile has column <= row: seen from the other side
           }
-          int aOffset = aBase + (r0 - i0) * d;
           if (manhattan) {
-            ops.manhattanTile(a, aOffset, rows, d, panels, panelOffset, tile);
+            ops.manhattanTile(a, strips.offset(s), d, panels, panelOffset, tile);
           } else {
-            ops.dotTile(a, aOffset, rows, d, panels, panelOffset, tile);
+            ops.dotTile(a, strips.offset(s), d, panels, panelOffset, tile);
           }
           int count = ops.screen(tile, rows, rowTerms.scale, rowTerms.add, r0, colTerms.add, c0,
               thresholds, colThresholds, hits);

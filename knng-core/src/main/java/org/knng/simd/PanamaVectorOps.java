@@ -157,61 +157,59 @@ final class PanamaVectorOps implements VectorOps {
   }
 
   @Override
-  public void dotTile(float[] a, int aOffset, int rows, int dimension, float[] panel, int panelOffset,
+  public void dotTile(float[] strip, int stripOffset, int dimension, float[] panel, int panelOffset,
       float[] out) {
-    if (rows != TILE_ROWS) {
-      dotRows(a, aOffset, rows, dimension, panel, panelOffset, out);
-    } else if (VECTORS == 4) {
-      dotTile6x4(a, aOffset, dimension, panel, panelOffset, out);
+    if (VECTORS == 4) {
+      dotTile6x4(strip, stripOffset, dimension, panel, panelOffset, out);
     } else {
-      dotTile6x2(a, aOffset, dimension, panel, panelOffset, out);
+      dotTile6x2(strip, stripOffset, dimension, panel, panelOffset, out);
     }
   }
 
-  /** Six rows by four vectors of accumulators. */
-  private static void dotTile6x4(float[] a, int aOffset, int dimension, float[] panel, int panelOffset,
-      float[] out) {
+  /**
+   * Six rows by four vectors of accumulators. The six row values of a step are adjacent in the
+   * packed strip (one cache line feeds several steps), which measured 15-20% faster on JDK 25 than
+   * broadcasting from six row-major vectors (D=128 and D=784).
+   */
+  private static void dotTile6x4(float[] strip, int stripOffset, int dimension, float[] panel,
+      int panelOffset, float[] out) {
     FloatVector z = FloatVector.zero(SPECIES);
     FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
     FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
     FloatVector c40 = z, c41 = z, c42 = z, c43 = z, c50 = z, c51 = z, c52 = z, c53 = z;
-    int a0 = aOffset;
-    int a1 = a0 + dimension;
-    int a2 = a1 + dimension;
-    int a3 = a2 + dimension;
-    int a4 = a3 + dimension;
-    int a5 = a4 + dimension;
-    for (int d = 0, p = panelOffset; d < dimension; d++, p += WIDTH) {
+    // Two induction variables stepping by constants (not d * WIDTH): measured faster on JDK 17.
+    for (int p = panelOffset, q = stripOffset, end = stripOffset + TILE_ROWS * dimension; q < end;
+        p += WIDTH, q += TILE_ROWS) {
       FloatVector b0 = FloatVector.fromArray(SPECIES, panel, p);
       FloatVector b1 = FloatVector.fromArray(SPECIES, panel, p + LANES);
       FloatVector b2 = FloatVector.fromArray(SPECIES, panel, p + 2 * LANES);
       FloatVector b3 = FloatVector.fromArray(SPECIES, panel, p + 3 * LANES);
-      FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + d]);
+      FloatVector x = FloatVector.broadcast(SPECIES, strip[q]);
       c00 = x.fma(b0, c00);
       c01 = x.fma(b1, c01);
       c02 = x.fma(b2, c02);
       c03 = x.fma(b3, c03);
-      x = FloatVector.broadcast(SPECIES, a[a1 + d]);
+      x = FloatVector.broadcast(SPECIES, strip[q + 1]);
       c10 = x.fma(b0, c10);
       c11 = x.fma(b1, c11);
       c12 = x.fma(b2, c12);
       c13 = x.fma(b3, c13);
-      x = FloatVector.broadcast(SPECIES, a[a2 + d]);
+      x = FloatVector.broadcast(SPECIES, strip[q + 2]);
       c20 = x.fma(b0, c20);
       c21 = x.fma(b1, c21);
       c22 = x.fma(b2, c22);
       c23 = x.fma(b3, c23);
-      x = FloatVector.broadcast(SPECIES, a[a3 + d]);
+      x = FloatVector.broadcast(SPECIES, strip[q + 3]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
       c32 = x.fma(b2, c32);
       c33 = x.fma(b3, c33);
-      x = FloatVector.broadcast(SPECIES, a[a4 + d]);
+      x = FloatVector.broadcast(SPECIES, strip[q + 4]);
       c40 = x.fma(b0, c40);
       c41 = x.fma(b1, c41);
       c42 = x.fma(b2, c42);
       c43 = x.fma(b3, c43);
-      x = FloatVector.broadcast(SPECIES, a[a5 + d]);
+      x = FloatVector.broadcast(SPECIES, strip[q + 5]);
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
       c52 = x.fma(b2, c52);
@@ -244,122 +242,85 @@ final class PanamaVectorOps implements VectorOps {
   }
 
   /** Six rows by two vectors of accumulators. */
-  private static void dotTile6x2(float[] a, int aOffset, int dimension, float[] panel, int panelOffset,
-      float[] out) {
-    FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-    FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-    int a0 = aOffset;
-    int a1 = a0 + dimension;
-    int a2 = a1 + dimension;
-    int a3 = a2 + dimension;
-    int a4 = a3 + dimension;
-    int a5 = a4 + dimension;
-    for (int d = 0, p = panelOffset; d < dimension; d++, p += WIDTH) {
+  private static void dotTile6x2(float[] strip, int stripOffset, int dimension, float[] panel,
+      int panelOffset, float[] out) {
+    FloatVector z = FloatVector.zero(SPECIES);
+    FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+    FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+    // Two induction variables stepping by constants (not d * WIDTH): measured faster on JDK 17.
+    for (int p = panelOffset, q = stripOffset, end = stripOffset + TILE_ROWS * dimension; q < end;
+        p += WIDTH, q += TILE_ROWS) {
       FloatVector b0 = FloatVector.fromArray(SPECIES, panel, p);
       FloatVector b1 = FloatVector.fromArray(SPECIES, panel, p + LANES);
-      FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + d]);
+      FloatVector x = FloatVector.broadcast(SPECIES, strip[q]);
       c00 = x.fma(b0, c00);
       c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(SPECIES, a[a1 + d]);
+      x = FloatVector.broadcast(SPECIES, strip[q + 1]);
       c10 = x.fma(b0, c10);
       c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(SPECIES, a[a2 + d]);
+      x = FloatVector.broadcast(SPECIES, strip[q + 2]);
       c20 = x.fma(b0, c20);
       c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(SPECIES, a[a3 + d]);
+      x = FloatVector.broadcast(SPECIES, strip[q + 3]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
-      x = FloatVector.broadcast(SPECIES, a[a4 + d]);
+      x = FloatVector.broadcast(SPECIES, strip[q + 4]);
       c40 = x.fma(b0, c40);
       c41 = x.fma(b1, c41);
-      x = FloatVector.broadcast(SPECIES, a[a5 + d]);
+      x = FloatVector.broadcast(SPECIES, strip[q + 5]);
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
     }
-    c00.intoArray(out, 0);
-    c01.intoArray(out, LANES);
-    c10.intoArray(out, WIDTH);
-    c11.intoArray(out, WIDTH + LANES);
-    c20.intoArray(out, 2 * WIDTH);
-    c21.intoArray(out, 2 * WIDTH + LANES);
-    c30.intoArray(out, 3 * WIDTH);
-    c31.intoArray(out, 3 * WIDTH + LANES);
-    c40.intoArray(out, 4 * WIDTH);
-    c41.intoArray(out, 4 * WIDTH + LANES);
-    c50.intoArray(out, 5 * WIDTH);
-    c51.intoArray(out, 5 * WIDTH + LANES);
-  }
-
-  /** The same sums one row and two vectors at a time, for the last strip of a block. */
-  private static void dotRows(float[] a, int aOffset, int rows, int dimension, float[] panel,
-      int panelOffset, float[] out) {
-    for (int r = 0; r < rows; r++) {
-      int ar = aOffset + r * dimension;
-      for (int v = 0; v < WIDTH; v += 2 * LANES) {
-        FloatVector c0 = FloatVector.zero(SPECIES);
-        FloatVector c1 = c0;
-        for (int d = 0, p = panelOffset + v; d < dimension; d++, p += WIDTH) {
-          FloatVector x = FloatVector.broadcast(SPECIES, a[ar + d]);
-          c0 = x.fma(FloatVector.fromArray(SPECIES, panel, p), c0);
-          c1 = x.fma(FloatVector.fromArray(SPECIES, panel, p + LANES), c1);
-        }
-        c0.intoArray(out, r * WIDTH + v);
-        c1.intoArray(out, r * WIDTH + v + LANES);
-      }
-    }
+    c00.intoArray(out, 0 * WIDTH + 0 * LANES);
+    c01.intoArray(out, 0 * WIDTH + 1 * LANES);
+    c10.intoArray(out, 1 * WIDTH + 0 * LANES);
+    c11.intoArray(out, 1 * WIDTH + 1 * LANES);
+    c20.intoArray(out, 2 * WIDTH + 0 * LANES);
+    c21.intoArray(out, 2 * WIDTH + 1 * LANES);
+    c30.intoArray(out, 3 * WIDTH + 0 * LANES);
+    c31.intoArray(out, 3 * WIDTH + 1 * LANES);
+    c40.intoArray(out, 4 * WIDTH + 0 * LANES);
+    c41.intoArray(out, 4 * WIDTH + 1 * LANES);
+    c50.intoArray(out, 5 * WIDTH + 0 * LANES);
+    c51.intoArray(out, 5 * WIDTH + 1 * LANES);
   }
 
   @Override
-  public void manhattanTile(float[] a, int aOffset, int rows, int dimension, float[] panel,
+  public void manhattanTile(float[] strip, int stripOffset, int dimension, float[] panel,
       int panelOffset, float[] out) {
     // Three rows by two vectors at a time: each lane needs a subtraction, an absolute value and an
     // add, so the block is smaller than the dot product's.
     for (int v = 0; v < WIDTH; v += 2 * LANES) {
-      manhattanColumns(a, aOffset, rows, dimension, panel, panelOffset + v, out, v);
+      for (int r = 0; r < TILE_ROWS; r += 3) {
+        manhattan3x2(strip, stripOffset + r, dimension, panel, panelOffset + v, out, r * WIDTH + v);
+      }
     }
   }
 
-  private static void manhattanColumns(float[] a, int aOffset, int rows, int dimension, float[] panel,
-      int panelOffset, float[] out, int column) {
-    int r = 0;
-    for (; r + 3 <= rows; r += 3) {
-      int a0 = aOffset + r * dimension;
-      int a1 = a0 + dimension;
-      int a2 = a1 + dimension;
-      FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-      for (int d = 0, p = panelOffset; d < dimension; d++, p += WIDTH) {
-        FloatVector b0 = FloatVector.fromArray(SPECIES, panel, p);
-        FloatVector b1 = FloatVector.fromArray(SPECIES, panel, p + LANES);
-        FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + d]);
-        c00 = c00.add(x.sub(b0).abs());
-        c01 = c01.add(x.sub(b1).abs());
-        x = FloatVector.broadcast(SPECIES, a[a1 + d]);
-        c10 = c10.add(x.sub(b0).abs());
-        c11 = c11.add(x.sub(b1).abs());
-        x = FloatVector.broadcast(SPECIES, a[a2 + d]);
-        c20 = c20.add(x.sub(b0).abs());
-        c21 = c21.add(x.sub(b1).abs());
-      }
-      int o = r * WIDTH + column;
-      c00.intoArray(out, o);
-      c01.intoArray(out, o + LANES);
-      c10.intoArray(out, o + WIDTH);
-      c11.intoArray(out, o + WIDTH + LANES);
-      c20.intoArray(out, o + 2 * WIDTH);
-      c21.intoArray(out, o + 2 * WIDTH + LANES);
+  /** Rows {@code 0..2} of the strip from {@code stripOffset} against two vectors of the panel. */
+  private static void manhattan3x2(float[] strip, int stripOffset, int dimension, float[] panel,
+      int panelOffset, float[] out, int o) {
+    FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+    for (int p = panelOffset, q = stripOffset, end = stripOffset + TILE_ROWS * dimension; q < end;
+        p += WIDTH, q += TILE_ROWS) {
+      FloatVector b0 = FloatVector.fromArray(SPECIES, panel, p);
+      FloatVector b1 = FloatVector.fromArray(SPECIES, panel, p + LANES);
+      FloatVector x = FloatVector.broadcast(SPECIES, strip[q]);
+      c00 = c00.add(x.sub(b0).abs());
+      c01 = c01.add(x.sub(b1).abs());
+      x = FloatVector.broadcast(SPECIES, strip[q + 1]);
+      c10 = c10.add(x.sub(b0).abs());
+      c11 = c11.add(x.sub(b1).abs());
+      x = FloatVector.broadcast(SPECIES, strip[q + 2]);
+      c20 = c20.add(x.sub(b0).abs());
+      c21 = c21.add(x.sub(b1).abs());
     }
-    for (; r < rows; r++) {
-      int ar = aOffset + r * dimension;
-      FloatVector c0 = FloatVector.zero(SPECIES);
-      FloatVector c1 = c0;
-      for (int d = 0, p = panelOffset; d < dimension; d++, p += WIDTH) {
-        FloatVector x = FloatVector.broadcast(SPECIES, a[ar + d]);
-        c0 = c0.add(x.sub(FloatVector.fromArray(SPECIES, panel, p)).abs());
-        c1 = c1.add(x.sub(FloatVector.fromArray(SPECIES, panel, p + LANES)).abs());
-      }
-      c0.intoArray(out, r * WIDTH + column);
-      c1.intoArray(out, r * WIDTH + column + LANES);
-    }
+    c00.intoArray(out, o);
+    c01.intoArray(out, o + LANES);
+    c10.intoArray(out, o + WIDTH);
+    c11.intoArray(out, o + WIDTH + LANES);
+    c20.intoArray(out, o + 2 * WIDTH);
+    c21.intoArray(out, o + 2 * WIDTH + LANES);
   }
 
   @Override

@@ -90,15 +90,14 @@ public final class ScalarVectorOps implements VectorOps {
   }
 
   @Override
-  public void dotTile(float[] a, int aOffset, int rows, int dimension, float[] panel, int panelOffset,
+  public void dotTile(float[] strip, int stripOffset, int dimension, float[] panel, int panelOffset,
       float[] out) {
-    java.util.Arrays.fill(out, 0, rows * WIDTH, 0f);
-    for (int r = 0; r < rows; r++) {
-      int ar = aOffset + r * dimension;
-      int o = r * WIDTH;
-      for (int d = 0; d < dimension; d++) {
-        float x = a[ar + d];
-        int p = panelOffset + d * WIDTH;
+    java.util.Arrays.fill(out, 0, TILE_ROWS * WIDTH, 0f);
+    for (int d = 0; d < dimension; d++) {
+      int p = panelOffset + d * WIDTH;
+      for (int r = 0; r < TILE_ROWS; r++) {
+        float x = strip[stripOffset + d * TILE_ROWS + r];
+        int o = r * WIDTH;
         for (int c = 0; c < WIDTH; c++) {
           out[o + c] = Math.fma(x, panel[p + c], out[o + c]);
         }
@@ -107,15 +106,14 @@ public final class ScalarVectorOps implements VectorOps {
   }
 
   @Override
-  public void manhattanTile(float[] a, int aOffset, int rows, int dimension, float[] panel,
+  public void manhattanTile(float[] strip, int stripOffset, int dimension, float[] panel,
       int panelOffset, float[] out) {
-    java.util.Arrays.fill(out, 0, rows * WIDTH, 0f);
-    for (int r = 0; r < rows; r++) {
-      int ar = aOffset + r * dimension;
-      int o = r * WIDTH;
-      for (int d = 0; d < dimension; d++) {
-        float x = a[ar + d];
-        int p = panelOffset + d * WIDTH;
+    java.util.Arrays.fill(out, 0, TILE_ROWS * WIDTH, 0f);
+    for (int d = 0; d < dimension; d++) {
+      int p = panelOffset + d * WIDTH;
+      for (int r = 0; r < TILE_ROWS; r++) {
+        float x = strip[stripOffset + d * TILE_ROWS + r];
+        int o = r * WIDTH;
         for (int c = 0; c < WIDTH; c++) {
           out[o + c] += Math.abs(x - panel[p + c]);
         }

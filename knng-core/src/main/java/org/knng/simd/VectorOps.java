@@ -12,8 +12,8 @@ package org.knng.simd;
 public interface VectorOps {
 
   /**
-   * Rows of the strip that {@link #dotTile} and {@link #manhattanTile} compute at once: six rows by
-   * {@link #tileWidth()} columns of accumulators fit the vector registers of AVX2 and AVX-512.
+   * Vectors per packed strip, the row side of a tile: six rows by {@link #tileWidth()} columns of
+   * accumulators fit the vector registers of AVX2 and AVX-512.
    */
   int TILE_ROWS = 6;
 
@@ -25,35 +25,36 @@ public interface VectorOps {
   int tileWidth();
 
   /**
-   * Dot products of up to {@link #TILE_ROWS} row-major vectors with the {@code W} columns of one
-   * packed panel: {@code out[r * W + c] = sum_d a[aOffset + r * dimension + d] * panel[panelOffset
-   * + d * W + c]}. The panel is {@code dimension x W}, column {@code c} holding one vector (see
-   * {@code org.knng.exact.PackedBlock}). Each lane accumulates over {@code d} in order with fused
-   * multiply-adds, so {@code dot(x, y)} and {@code dot(y, x)} are bitwise equal.
+   * Dot products of the {@link #TILE_ROWS} vectors of one packed strip with the {@code W} vectors
+   * of one packed panel: {@code out[r * W + c] = sum_d strip[stripOffset + d * TILE_ROWS + r] *
+   * panel[panelOffset + d * W + c]}. Both sides are in the value-major layout of {@code
+   * org.knng.exact.PackedBlock} (a strip is a panel {@code TILE_ROWS} wide), so that each step
+   * reads the six row values from one place and the W column values with whole-vector loads. Each
+   * lane accumulates over {@code d} in order with fused multiply-adds, so {@code dot(x, y)} and
+   * {@code dot(y, x)} are bitwise equal whichever side each vector is on.
    *
-   * @param a row-major vectors
-   * @param aOffset start of the first row
-   * @param rows rows in the strip, 1 to {@link #TILE_ROWS}
+   * @param strip packed strip storage ({@code dimension x TILE_ROWS})
+   * @param stripOffset start of the strip
    * @param dimension values per vector
-   * @param panel packed panel storage
+   * @param panel packed panel storage ({@code dimension x W})
    * @param panelOffset start of the panel
-   * @param out receives {@code rows x W} values, row-major
+   * @param out receives {@code TILE_ROWS x W} values, row-major
    */
-  void dotTile(float[] a, int aOffset, int rows, int dimension, float[] panel, int panelOffset, float[] out);
+  void dotTile(float[] strip, int stripOffset, int dimension, float[] panel, int panelOffset, float[] out);
 
   /**
    * Like {@link #dotTile} with {@code sum_d |a - b|} (Manhattan distance) in place of the dot
    * product.
    *
-   * @param a row-major vectors
-   * @param aOffset start of the first row
-   * @param rows rows in the strip, 1 to {@link #TILE_ROWS}
+   * @param strip packed strip storage ({@code dimension x TILE_ROWS})
+   * @param stripOffset start of the strip
    * @param dimension values per vector
-   * @param panel packed panel storage
+   * @param panel packed panel storage ({@code dimension x W})
    * @param panelOffset start of the panel
-   * @param out receives {@code rows x W} values, row-major
+   * @param out receives {@code TILE_ROWS x W} values, row-major
    */
-  void manhattanTile(float[] a, int aOffset, int rows, int dimension, float[] panel, int panelOffset, float[] out);
+  void manhattanTile(float[] strip, int stripOffset, int dimension, float[] panel, int panelOffset,
+      float[] out);
 
   /**
    * Turns a tile of raw values into distances and finds the ones that could enter a neighbour

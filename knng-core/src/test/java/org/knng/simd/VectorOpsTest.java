@@ -189,4 +189,61 @@ class VectorOpsTest {
     assertEquals(Float.floatToIntBits(ops.squaredDistance(a, A_OFFSET, b, B_OFFSET, d)),
         Float.floatToIntBits(ops.squaredDistance(a, A_OFFSET, b, B_OFFSET, d)));
   }
+
+  /**
+   * The tile kernels on packed operands: every entry is the in-order fused multiply-add chain (or
+   * in-order sum of absolute differences) over {@code d} that the contract names, bit for bit, so
+   * both implementations agree exactly. The strip and panel sit at non-zero offsets between NaN, so
+   * a kernel that reads outside its operands, or in the wrong layout, poisons or changes entries.
+   */
+  @ParameterizedTest(name = "{0} d={1}")
+  @MethodSource("cases")
+  void tilesAreInOrderChainsOverPackedOperands(Kernel kernel, int d) {
+    VectorOps ops = kernel.ops();
+    int w = ops.tileWidth();
+    int rows = VectorOps.TILE_ROWS;
+    Random rnd = new Random(7 * d + 1);
+    float[][] x = new float[rows][d];
+    float[][] y = new float[w][d];
+    for (float[] v : x) {
+      for (int i = 0; i < d; i++) {
+        v[i] = (float) rnd.nextGaussian();
+      }
+    }
+    for (float[] v : y) {
+      for (int i = 0; i < d; i++) {
+        v[i] = (float) rnd.nextGaussian();
+      }
+    }
+    float[] strip = new float[A_OFFSET + rows * d + 7];
+    float[] panel = new float[B_OFFSET + w * d + 7];
+    Arrays.fill(strip, Float.NaN);
+    Arrays.fill(panel, Float.NaN);
+    for (int i = 0; i < d; i++) {
+      for (int r = 0; r < rows; r++) {
+        strip[A_OFFSET + i * rows + r] = x[r][i];
+      }
+      for (int c = 0; c < w; c++) {
+        panel[B_OFFSET + i * w + c] = y[c][i];
+      }
+    }
+    float[] dots = new float[rows * w];
+    float[] manhattan = new float[rows * w];
+    ops.dotTile(strip, A_OFFSET, d, panel, B_OFFSET, dots);
+    ops.manhattanTile(strip, A_OFFSET, d, panel, B_OFFSET, manhattan);
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < w; c++) {
+        float dot = 0f;
+        float sum = 0f;
+        for (int i = 0; i < d; i++) {
+          dot = Math.fma(x[r][i], y[c][i], dot);
+          sum += Math.abs(x[r][i] - y[c][i]);
+        }
+        assertEquals(Float.floatToIntBits(dot), Float.floatToIntBits(dots[r * w + c]),
+            "dot, row " + r + ", column " + c);
+        assertEquals(Float.floatToIntBits(sum), Float.floatToIntBits(manhattan[r * w + c]),
+            "manhattan, row " + r + ", column " + c);
+      }
+    }
+  }
 }
