@@ -412,7 +412,7 @@ final class Projection {
           int rows = Math.min(VectorOps.TILE_ROWS, aRows - r0);
           for (int p = 0; p < packed.panelCount(); p++) {
             ops.dotTile(rowStrips.panels(), rowStrips.offset(s), len, packed.panels(), packed.offset(p),
-                tile);
+                tile, 0, false);
             int c0 = p * width;
             int cols = Math.min(width, bRows - c0);
             for (int r = 0; r < rows; r++) {

@@ -41,6 +41,8 @@ final class TiledSearch {
   private static final int BLOCK_BYTES = 2 << 20;
   private static final int MIN_BLOCK = 512;
   private static final int MAX_BLOCK = 2048;
+  /** Strips per {@link VectorOps#stripTiles} call: 16 tiles of 6 x 64 floats (24 KB) stay in L1. */
+  private static final int GROUP = 16;
 
   /** Which screen a euclidean self-join uses: chosen from the data, or forced (for tests). */
   enum Screening {
@@ -387,7 +389,7 @@ final class TiledSearch {
     private final int d;
     private final PackedBlock strips; // the row block, in strips of TILE_ROWS
     private final PackedBlock packed; // the column block, in panels of W
-    private final float[] tile;
+    private final float[] tiles;      // GROUP tiles, screened while still in L1
     private final int[] hits;
     private final int width;
 
@@ -396,7 +398,7 @@ final class TiledSearch {
       this.width = ops.tileWidth();
       this.strips = new PackedBlock(VectorOps.TILE_ROWS, d, block);
       this.packed = new PackedBlock(width, d, block);
-      this.tile = new float[VectorOps.TILE_ROWS * width];
+      this.tiles = new float[GROUP * VectorOps.TILE_ROWS * width];
       this.hits = new int[VectorOps.TILE_ROWS * width];
     }
 
@@ -410,49 +412,57 @@ final class TiledSearch {
       strips.pack(rowData, i0, i1 - i0, rowTerms.kernelScale);
       packed.pack(colData, j0, j1 - j0, colTerms.kernelScale);
       float[] colThresholds = symmetric ? thresholds : null;
-      float[] a = strips.panels();
-      float[] panels = packed.panels();
       boolean manhattan = metric == Metric.MANHATTAN;
+      int tileSize = VectorOps.TILE_ROWS * width;
       for (int p = 0; p < packed.panelCount(); p++) {
         int c0 = j0 + p * width;
         int panelOffset = packed.offset(p);
-        for (int s = 0; s < strips.panelCount(); s++) {
-          int r0 = i0 + s * VectorOps.TILE_ROWS;
-          int rows = Math.min(VectorOps.TILE_ROWS, i1 - r0);
-          if (diagonal && c0 + width <= r0 + 1) {
-            continue; // every pair of this tile has column <= row: seen from the other side
+        // On the diagonal, strips from row c0 + W - 1 on only meet columns <= their rows: seen
+        // from the other side.
+        int needed = diagonal
+            ? Math.min(strips.panelCount(), (c0 + width - 2 - i0) / VectorOps.TILE_ROWS + 1)
+            : strips.panelCount();
+        for (int g = 0; g < needed; g += GROUP) {
+          int group = Math.min(GROUP, needed - g);
+          ops.stripTiles(manhattan, strips.panels(), strips.offset(g), group, d, packed.panels(),
+              panelOffset, tiles);
+          for (int s = 0; s < group; s++) {
+            int r0 = i0 + (g + s) * VectorOps.TILE_ROWS;
+            int rows = Math.min(VectorOps.TILE_ROWS, i1 - r0);
+            int tile = s * tileSize;
+            int count = ops.screen(tiles, tile, rows, rowTerms.scale, rowTerms.add, r0, colTerms.add,
+                c0, thresholds, colThresholds, hits);
+            screened(tile, count, r0, c0, rowTerms, colTerms, thresholds, sink, symmetric, diagonal);
           }
-          if (manhattan) {
-            ops.manhattanTile(a, strips.offset(s), d, panels, panelOffset, tile);
-          } else {
-            ops.dotTile(a, strips.offset(s), d, panels, panelOffset, tile);
-          }
-          int count = ops.screen(tile, rows, rowTerms.scale, rowTerms.add, r0, colTerms.add, c0,
-              thresholds, colThresholds, hits);
-          for (int h = 0; h < count; h++) {
-            int pos = hits[h];
-            int i = r0 + pos / width;
-            int j = c0 + pos % width;
-            if (diagonal && j <= i) {
-              continue;
-            }
-            float dist = tile[pos];
-            if (rowTerms.projected != null && rowTerms.projected.rejects(i, colTerms.projected, j,
-                dist, thresholds, symmetric, ops)) {
-              continue;
-            }
-            int ri = rowTerms.id(i);
-            int cj = colTerms.id(j);
-            if (rowTerms.rescore) {
-              dist = rescore(rowTerms, ri, colTerms, cj);
-            }
-            if (dist <= thresholds[i]) {
-              sink.offer(i, dist, cj);
-            }
-            if (symmetric && dist <= thresholds[j]) {
-              sink.offer(j, dist, ri);
-            }
-          }
+        }
+      }
+    }
+
+    /** Offers the hits of one screened tile, re-scored, to the rows' (and columns') lists. */
+    private void screened(int tile, int count, int r0, int c0, Terms rowTerms, Terms colTerms,
+        float[] thresholds, CandidateSink sink, boolean symmetric, boolean diagonal) {
+      for (int h = 0; h < count; h++) {
+        int pos = hits[h];
+        int i = r0 + pos / width;
+        int j = c0 + pos % width;
+        if (diagonal && j <= i) {
+          continue;
+        }
+        float dist = tiles[tile + pos];
+        if (rowTerms.projected != null && rowTerms.projected.rejects(i, colTerms.projected, j,
+            dist, thresholds, symmetric, ops)) {
+          continue;
+        }
+        int ri = rowTerms.id(i);
+        int cj = colTerms.id(j);
+        if (rowTerms.rescore) {
+          dist = rescore(rowTerms, ri, colTerms, cj);
+        }
+        if (dist <= thresholds[i]) {
+          sink.offer(i, dist, cj);
+        }
+        if (symmetric && dist <= thresholds[j]) {
+          sink.offer(j, dist, ri);
         }
       }
     }

@@ -157,13 +157,18 @@ final class PanamaVectorOps implements VectorOps {
   }
 
   @Override
-  public void dotTile(float[] strip, int stripOffset, int dimension, float[] panel, int panelOffset,
-      float[] out) {
+  public void dotTile(float[] strip, int stripOffset, int length, float[] panel, int panelOffset,
+      float[] out, int outOffset, boolean accumulate) {
     if (VECTORS == 4) {
-      dotTile6x4(strip, stripOffset, dimension, panel, panelOffset, out);
+      dotTile6x4(strip, stripOffset, length, panel, panelOffset, out, outOffset, accumulate);
     } else {
-      dotTile6x2(strip, stripOffset, dimension, panel, panelOffset, out);
+      dotTile6x2(strip, stripOffset, length, panel, panelOffset, out, outOffset, accumulate);
     }
+  }
+
+  /** Zero, or the partial sums of an earlier chunk. */
+  private static FloatVector start(float[] out, int offset, boolean accumulate) {
+    return accumulate ? FloatVector.fromArray(SPECIES, out, offset) : FloatVector.zero(SPECIES);
   }
 
   /**
@@ -171,14 +176,34 @@ final class PanamaVectorOps implements VectorOps {
    * packed strip (one cache line feeds several steps), which measured 15-20% faster on JDK 25 than
    * broadcasting from six row-major vectors (D=128 and D=784).
    */
-  private static void dotTile6x4(float[] strip, int stripOffset, int dimension, float[] panel,
-      int panelOffset, float[] out) {
-    FloatVector z = FloatVector.zero(SPECIES);
-    FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
-    FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
-    FloatVector c40 = z, c41 = z, c42 = z, c43 = z, c50 = z, c51 = z, c52 = z, c53 = z;
+  private static void dotTile6x4(float[] strip, int stripOffset, int length, float[] panel,
+      int panelOffset, float[] out, int o, boolean accumulate) {
+    FloatVector c00 = start(out, o, accumulate);
+    FloatVector c01 = start(out, o + 1 * LANES, accumulate);
+    FloatVector c02 = start(out, o + 2 * LANES, accumulate);
+    FloatVector c03 = start(out, o + 3 * LANES, accumulate);
+    FloatVector c10 = start(out, o + 1 * WIDTH, accumulate);
+    FloatVector c11 = start(out, o + 1 * WIDTH + 1 * LANES, accumulate);
+    FloatVector c12 = start(out, o + 1 * WIDTH + 2 * LANES, accumulate);
+    FloatVector c13 = start(out, o + 1 * WIDTH + 3 * LANES, accumulate);
+    FloatVector c20 = start(out, o + 2 * WIDTH, accumulate);
+    FloatVector c21 = start(out, o + 2 * WIDTH + 1 * LANES, accumulate);
+    FloatVector c22 = start(out, o + 2 * WIDTH + 2 * LANES, accumulate);
+    FloatVector c23 = start(out, o + 2 * WIDTH + 3 * LANES, accumulate);
+    FloatVector c30 = start(out, o + 3 * WIDTH, accumulate);
+    FloatVector c31 = start(out, o + 3 * WIDTH + 1 * LANES, accumulate);
+    FloatVector c32 = start(out, o + 3 * WIDTH + 2 * LANES, accumulate);
+    FloatVector c33 = start(out, o + 3 * WIDTH + 3 * LANES, accumulate);
+    FloatVector c40 = start(out, o + 4 * WIDTH, accumulate);
+    FloatVector c41 = start(out, o + 4 * WIDTH + 1 * LANES, accumulate);
+    FloatVector c42 = start(out, o + 4 * WIDTH + 2 * LANES, accumulate);
+    FloatVector c43 = start(out, o + 4 * WIDTH + 3 * LANES, accumulate);
+    FloatVector c50 = start(out, o + 5 * WIDTH, accumulate);
+    FloatVector c51 = start(out, o + 5 * WIDTH + 1 * LANES, accumulate);
+    FloatVector c52 = start(out, o + 5 * WIDTH + 2 * LANES, accumulate);
+    FloatVector c53 = start(out, o + 5 * WIDTH + 3 * LANES, accumulate);
     // Two induction variables stepping by constants (not d * WIDTH): measured faster on JDK 17.
-    for (int p = panelOffset, q = stripOffset, end = stripOffset + TILE_ROWS * dimension; q < end;
+    for (int p = panelOffset, q = stripOffset, end = stripOffset + TILE_ROWS * length; q < end;
         p += WIDTH, q += TILE_ROWS) {
       FloatVector b0 = FloatVector.fromArray(SPECIES, panel, p);
       FloatVector b1 = FloatVector.fromArray(SPECIES, panel, p + LANES);
@@ -215,40 +240,49 @@ final class PanamaVectorOps implements VectorOps {
       c52 = x.fma(b2, c52);
       c53 = x.fma(b3, c53);
     }
-    c00.intoArray(out, 0 * WIDTH + 0 * LANES);
-    c01.intoArray(out, 0 * WIDTH + 1 * LANES);
-    c02.intoArray(out, 0 * WIDTH + 2 * LANES);
-    c03.intoArray(out, 0 * WIDTH + 3 * LANES);
-    c10.intoArray(out, 1 * WIDTH + 0 * LANES);
-    c11.intoArray(out, 1 * WIDTH + 1 * LANES);
-    c12.intoArray(out, 1 * WIDTH + 2 * LANES);
-    c13.intoArray(out, 1 * WIDTH + 3 * LANES);
-    c20.intoArray(out, 2 * WIDTH + 0 * LANES);
-    c21.intoArray(out, 2 * WIDTH + 1 * LANES);
-    c22.intoArray(out, 2 * WIDTH + 2 * LANES);
-    c23.intoArray(out, 2 * WIDTH + 3 * LANES);
-    c30.intoArray(out, 3 * WIDTH + 0 * LANES);
-    c31.intoArray(out, 3 * WIDTH + 1 * LANES);
-    c32.intoArray(out, 3 * WIDTH + 2 * LANES);
-    c33.intoArray(out, 3 * WIDTH + 3 * LANES);
-    c40.intoArray(out, 4 * WIDTH + 0 * LANES);
-    c41.intoArray(out, 4 * WIDTH + 1 * LANES);
-    c42.intoArray(out, 4 * WIDTH + 2 * LANES);
-    c43.intoArray(out, 4 * WIDTH + 3 * LANES);
-    c50.intoArray(out, 5 * WIDTH + 0 * LANES);
-    c51.intoArray(out, 5 * WIDTH + 1 * LANES);
-    c52.intoArray(out, 5 * WIDTH + 2 * LANES);
-    c53.intoArray(out, 5 * WIDTH + 3 * LANES);
+    c00.intoArray(out, o);
+    c01.intoArray(out, o + 1 * LANES);
+    c02.intoArray(out, o + 2 * LANES);
+    c03.intoArray(out, o + 3 * LANES);
+    c10.intoArray(out, o + 1 * WIDTH);
+    c11.intoArray(out, o + 1 * WIDTH + 1 * LANES);
+    c12.intoArray(out, o + 1 * WIDTH + 2 * LANES);
+    c13.intoArray(out, o + 1 * WIDTH + 3 * LANES);
+    c20.intoArray(out, o + 2 * WIDTH);
+    c21.intoArray(out, o + 2 * WIDTH + 1 * LANES);
+    c22.intoArray(out, o + 2 * WIDTH + 2 * LANES);
+    c23.intoArray(out, o + 2 * WIDTH + 3 * LANES);
+    c30.intoArray(out, o + 3 * WIDTH);
+    c31.intoArray(out, o + 3 * WIDTH + 1 * LANES);
+    c32.intoArray(out, o + 3 * WIDTH + 2 * LANES);
+    c33.intoArray(out, o + 3 * WIDTH + 3 * LANES);
+    c40.intoArray(out, o + 4 * WIDTH);
+    c41.intoArray(out, o + 4 * WIDTH + 1 * LANES);
+    c42.intoArray(out, o + 4 * WIDTH + 2 * LANES);
+    c43.intoArray(out, o + 4 * WIDTH + 3 * LANES);
+    c50.intoArray(out, o + 5 * WIDTH);
+    c51.intoArray(out, o + 5 * WIDTH + 1 * LANES);
+    c52.intoArray(out, o + 5 * WIDTH + 2 * LANES);
+    c53.intoArray(out, o + 5 * WIDTH + 3 * LANES);
   }
 
   /** Six rows by two vectors of accumulators. */
-  private static void dotTile6x2(float[] strip, int stripOffset, int dimension, float[] panel,
-      int panelOffset, float[] out) {
-    FloatVector z = FloatVector.zero(SPECIES);
-    FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
-    FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+  private static void dotTile6x2(float[] strip, int stripOffset, int length, float[] panel,
+      int panelOffset, float[] out, int o, boolean accumulate) {
+    FloatVector c00 = start(out, o, accumulate);
+    FloatVector c01 = start(out, o + 1 * LANES, accumulate);
+    FloatVector c10 = start(out, o + 1 * WIDTH, accumulate);
+    FloatVector c11 = start(out, o + 1 * WIDTH + 1 * LANES, accumulate);
+    FloatVector c20 = start(out, o + 2 * WIDTH, accumulate);
+    FloatVector c21 = start(out, o + 2 * WIDTH + 1 * LANES, accumulate);
+    FloatVector c30 = start(out, o + 3 * WIDTH, accumulate);
+    FloatVector c31 = start(out, o + 3 * WIDTH + 1 * LANES, accumulate);
+    FloatVector c40 = start(out, o + 4 * WIDTH, accumulate);
+    FloatVector c41 = start(out, o + 4 * WIDTH + 1 * LANES, accumulate);
+    FloatVector c50 = start(out, o + 5 * WIDTH, accumulate);
+    FloatVector c51 = start(out, o + 5 * WIDTH + 1 * LANES, accumulate);
     // Two induction variables stepping by constants (not d * WIDTH): measured faster on JDK 17.
-    for (int p = panelOffset, q = stripOffset, end = stripOffset + TILE_ROWS * dimension; q < end;
+    for (int p = panelOffset, q = stripOffset, end = stripOffset + TILE_ROWS * length; q < end;
         p += WIDTH, q += TILE_ROWS) {
       FloatVector b0 = FloatVector.fromArray(SPECIES, panel, p);
       FloatVector b1 = FloatVector.fromArray(SPECIES, panel, p + LANES);
@@ -271,37 +305,43 @@ final class PanamaVectorOps implements VectorOps {
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
     }
-    c00.intoArray(out, 0 * WIDTH + 0 * LANES);
-    c01.intoArray(out, 0 * WIDTH + 1 * LANES);
-    c10.intoArray(out, 1 * WIDTH + 0 * LANES);
-    c11.intoArray(out, 1 * WIDTH + 1 * LANES);
-    c20.intoArray(out, 2 * WIDTH + 0 * LANES);
-    c21.intoArray(out, 2 * WIDTH + 1 * LANES);
-    c30.intoArray(out, 3 * WIDTH + 0 * LANES);
-    c31.intoArray(out, 3 * WIDTH + 1 * LANES);
-    c40.intoArray(out, 4 * WIDTH + 0 * LANES);
-    c41.intoArray(out, 4 * WIDTH + 1 * LANES);
-    c50.intoArray(out, 5 * WIDTH + 0 * LANES);
-    c51.intoArray(out, 5 * WIDTH + 1 * LANES);
+    c00.intoArray(out, o);
+    c01.intoArray(out, o + 1 * LANES);
+    c10.intoArray(out, o + 1 * WIDTH);
+    c11.intoArray(out, o + 1 * WIDTH + 1 * LANES);
+    c20.intoArray(out, o + 2 * WIDTH);
+    c21.intoArray(out, o + 2 * WIDTH + 1 * LANES);
+    c30.intoArray(out, o + 3 * WIDTH);
+    c31.intoArray(out, o + 3 * WIDTH + 1 * LANES);
+    c40.intoArray(out, o + 4 * WIDTH);
+    c41.intoArray(out, o + 4 * WIDTH + 1 * LANES);
+    c50.intoArray(out, o + 5 * WIDTH);
+    c51.intoArray(out, o + 5 * WIDTH + 1 * LANES);
   }
 
   @Override
-  public void manhattanTile(float[] strip, int stripOffset, int dimension, float[] panel,
-      int panelOffset, float[] out) {
+  public void manhattanTile(float[] strip, int stripOffset, int length, float[] panel,
+      int panelOffset, float[] out, int outOffset, boolean accumulate) {
     // Three rows by two vectors at a time: each lane needs a subtraction, an absolute value and an
     // add, so the block is smaller than the dot product's.
     for (int v = 0; v < WIDTH; v += 2 * LANES) {
       for (int r = 0; r < TILE_ROWS; r += 3) {
-        manhattan3x2(strip, stripOffset + r, dimension, panel, panelOffset + v, out, r * WIDTH + v);
+        manhattan3x2(strip, stripOffset + r, length, panel, panelOffset + v, out,
+            outOffset + r * WIDTH + v, accumulate);
       }
     }
   }
 
   /** Rows {@code 0..2} of the strip from {@code stripOffset} against two vectors of the panel. */
-  private static void manhattan3x2(float[] strip, int stripOffset, int dimension, float[] panel,
-      int panelOffset, float[] out, int o) {
-    FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-    for (int p = panelOffset, q = stripOffset, end = stripOffset + TILE_ROWS * dimension; q < end;
+  private static void manhattan3x2(float[] strip, int stripOffset, int length, float[] panel,
+      int panelOffset, float[] out, int o, boolean accumulate) {
+    FloatVector c00 = start(out, o, accumulate);
+    FloatVector c01 = start(out, o + LANES, accumulate);
+    FloatVector c10 = start(out, o + WIDTH, accumulate);
+    FloatVector c11 = start(out, o + WIDTH + LANES, accumulate);
+    FloatVector c20 = start(out, o + 2 * WIDTH, accumulate);
+    FloatVector c21 = start(out, o + 2 * WIDTH + LANES, accumulate);
+    for (int p = panelOffset, q = stripOffset, end = stripOffset + TILE_ROWS * length; q < end;
         p += WIDTH, q += TILE_ROWS) {
       FloatVector b0 = FloatVector.fromArray(SPECIES, panel, p);
       FloatVector b1 = FloatVector.fromArray(SPECIES, panel, p + LANES);
@@ -324,17 +364,17 @@ final class PanamaVectorOps implements VectorOps {
   }
 
   @Override
-  public int screen(float[] tile, int rows, float scale, float[] rowAdd, int row0, float[] colAdd,
-      int col0, float[] rowThreshold, float[] colThreshold, int[] hits) {
+  public int screen(float[] tile, int tileOffset, int rows, float scale, float[] rowAdd, int row0,
+      float[] colAdd, int col0, float[] rowThreshold, float[] colThreshold, int[] hits) {
     int n = 0;
     for (int r = 0; r < rows; r++) {
       float add = rowAdd[row0 + r];
       float threshold = rowThreshold[row0 + r];
       for (int v = 0; v < WIDTH; v += LANES) {
         int pos = r * WIDTH + v;
-        FloatVector t = FloatVector.fromArray(SPECIES, tile, pos)
+        FloatVector t = FloatVector.fromArray(SPECIES, tile, tileOffset + pos)
             .fma(FloatVector.broadcast(SPECIES, scale), FloatVector.fromArray(SPECIES, colAdd, col0 + v).add(add));
-        t.intoArray(tile, pos);
+        t.intoArray(tile, tileOffset + pos);
         VectorMask<Float> pass = t.compare(VectorOperators.LE, threshold);
         if (colThreshold != null) {
           pass = pass.or(t.compare(VectorOperators.LE, FloatVector.fromArray(SPECIES, colThreshold, col0 + v)));

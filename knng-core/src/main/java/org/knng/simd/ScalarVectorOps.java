@@ -90,14 +90,16 @@ public final class ScalarVectorOps implements VectorOps {
   }
 
   @Override
-  public void dotTile(float[] strip, int stripOffset, int dimension, float[] panel, int panelOffset,
-      float[] out) {
-    java.util.Arrays.fill(out, 0, TILE_ROWS * WIDTH, 0f);
-    for (int d = 0; d < dimension; d++) {
+  public void dotTile(float[] strip, int stripOffset, int length, float[] panel, int panelOffset,
+      float[] out, int outOffset, boolean accumulate) {
+    if (!accumulate) {
+      java.util.Arrays.fill(out, outOffset, outOffset + TILE_ROWS * WIDTH, 0f);
+    }
+    for (int d = 0; d < length; d++) {
       int p = panelOffset + d * WIDTH;
       for (int r = 0; r < TILE_ROWS; r++) {
         float x = strip[stripOffset + d * TILE_ROWS + r];
-        int o = r * WIDTH;
+        int o = outOffset + r * WIDTH;
         for (int c = 0; c < WIDTH; c++) {
           out[o + c] = Math.fma(x, panel[p + c], out[o + c]);
         }
@@ -106,14 +108,16 @@ public final class ScalarVectorOps implements VectorOps {
   }
 
   @Override
-  public void manhattanTile(float[] strip, int stripOffset, int dimension, float[] panel,
-      int panelOffset, float[] out) {
-    java.util.Arrays.fill(out, 0, TILE_ROWS * WIDTH, 0f);
-    for (int d = 0; d < dimension; d++) {
+  public void manhattanTile(float[] strip, int stripOffset, int length, float[] panel,
+      int panelOffset, float[] out, int outOffset, boolean accumulate) {
+    if (!accumulate) {
+      java.util.Arrays.fill(out, outOffset, outOffset + TILE_ROWS * WIDTH, 0f);
+    }
+    for (int d = 0; d < length; d++) {
       int p = panelOffset + d * WIDTH;
       for (int r = 0; r < TILE_ROWS; r++) {
         float x = strip[stripOffset + d * TILE_ROWS + r];
-        int o = r * WIDTH;
+        int o = outOffset + r * WIDTH;
         for (int c = 0; c < WIDTH; c++) {
           out[o + c] += Math.abs(x - panel[p + c]);
         }
@@ -122,16 +126,16 @@ public final class ScalarVectorOps implements VectorOps {
   }
 
   @Override
-  public int screen(float[] tile, int rows, float scale, float[] rowAdd, int row0, float[] colAdd,
-      int col0, float[] rowThreshold, float[] colThreshold, int[] hits) {
+  public int screen(float[] tile, int tileOffset, int rows, float scale, float[] rowAdd, int row0,
+      float[] colAdd, int col0, float[] rowThreshold, float[] colThreshold, int[] hits) {
     int n = 0;
     for (int r = 0; r < rows; r++) {
       float add = rowAdd[row0 + r];
       float threshold = rowThreshold[row0 + r];
       for (int c = 0; c < WIDTH; c++) {
         int pos = r * WIDTH + c;
-        float t = Math.fma(scale, tile[pos], add + colAdd[col0 + c]);
-        tile[pos] = t;
+        float t = Math.fma(scale, tile[tileOffset + pos], add + colAdd[col0 + c]);
+        tile[tileOffset + pos] = t;
         if (t <= threshold || (colThreshold != null && t <= colThreshold[col0 + c])) {
           hits[n++] = pos;
         }

@@ -191,17 +191,20 @@ class VectorOpsTest {
   }
 
   /**
-   * The tile kernels on packed operands: every entry is the in-order fused multiply-add chain (or
-   * in-order sum of absolute differences) over {@code d} that the contract names, bit for bit, so
-   * both implementations agree exactly. The strip and panel sit at non-zero offsets between NaN, so
-   * a kernel that reads outside its operands, or in the wrong layout, poisons or changes entries.
+   * The tile kernels on packed operands, through {@link VectorOps#stripTiles} (three strips, so
+   * dimensions above {@link VectorOps#CHUNK} run in chunks that continue each other's sums): every
+   * entry is the in-order fused multiply-add chain (or in-order sum of absolute differences) over
+   * {@code d} that the contract names, bit for bit, so both implementations agree exactly. The
+   * strips and the panel sit at non-zero offsets between NaN, and the output starts as NaN, so a
+   * kernel that reads outside its operands, in the wrong layout, or from stale output, poisons or
+   * changes entries.
    */
   @ParameterizedTest(name = "{0} d={1}")
   @MethodSource("cases")
   void tilesAreInOrderChainsOverPackedOperands(Kernel kernel, int d) {
     VectorOps ops = kernel.ops();
     int w = ops.tileWidth();
-    int rows = VectorOps.TILE_ROWS;
+    int rows = 3 * VectorOps.TILE_ROWS;
     Random rnd = new Random(7 * d + 1);
     float[][] x = new float[rows][d];
     float[][] y = new float[w][d];
@@ -215,22 +218,27 @@ class VectorOpsTest {
         v[i] = (float) rnd.nextGaussian();
       }
     }
-    float[] strip = new float[A_OFFSET + rows * d + 7];
+    float[] strips = new float[A_OFFSET + rows * d + 7];
     float[] panel = new float[B_OFFSET + w * d + 7];
-    Arrays.fill(strip, Float.NaN);
+    Arrays.fill(strips, Float.NaN);
     Arrays.fill(panel, Float.NaN);
-    for (int i = 0; i < d; i++) {
-      for (int r = 0; r < rows; r++) {
-        strip[A_OFFSET + i * rows + r] = x[r][i];
+    for (int r = 0; r < rows; r++) {
+      int strip = A_OFFSET + r / VectorOps.TILE_ROWS * VectorOps.TILE_ROWS * d;
+      for (int i = 0; i < d; i++) {
+        strips[strip + i * VectorOps.TILE_ROWS + r % VectorOps.TILE_ROWS] = x[r][i];
       }
-      for (int c = 0; c < w; c++) {
+    }
+    for (int c = 0; c < w; c++) {
+      for (int i = 0; i < d; i++) {
         panel[B_OFFSET + i * w + c] = y[c][i];
       }
     }
     float[] dots = new float[rows * w];
     float[] manhattan = new float[rows * w];
-    ops.dotTile(strip, A_OFFSET, d, panel, B_OFFSET, dots);
-    ops.manhattanTile(strip, A_OFFSET, d, panel, B_OFFSET, manhattan);
+    Arrays.fill(dots, Float.NaN);
+    Arrays.fill(manhattan, Float.NaN);
+    ops.stripTiles(false, strips, A_OFFSET, 3, d, panel, B_OFFSET, dots);
+    ops.stripTiles(true, strips, A_OFFSET, 3, d, panel, B_OFFSET, manhattan);
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < w; c++) {
         float dot = 0f;
