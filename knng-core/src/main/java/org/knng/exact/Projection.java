@@ -197,7 +197,8 @@ final class Projection {
 
   /**
    * Projects every point (float32 tiles of {@code ops}, on {@code threads} threads), orders the rows
-   * by a median-split tree with leaves of {@code block} rows and computes the screening terms.
+   * by a median-split tree with leaves of {@code block} rows (each split again down to leaves of one
+   * panel) and computes the screening terms.
    */
   Screen screen(Vectors points, VectorOps ops, int block, int threads) {
     return screen(points, ops, block, threads, true, null);
@@ -222,6 +223,11 @@ final class Projection {
     Arrays.setAll(order, i -> i);
     if (ordered) {
       split(data, dims, order, 0, n, block);
+      // Within each block, leaves of one panel: a diagonal block's near-diagonal tiles then pair
+      // near neighbours, which TiledSearch joins first.
+      for (int b0 = 0; b0 < n; b0 += block) {
+        split(data, dims, order, b0, Math.min(n, b0 + block), ops.tileWidth());
+      }
       permuteRows(data, dims, order);
     }
     float[] rest = null;

@@ -411,29 +411,46 @@ final class TiledSearch {
         int j0, int j1, float[] thresholds, CandidateSink sink, boolean symmetric, boolean diagonal) {
       strips.pack(rowData, i0, i1 - i0, rowTerms.kernelScale);
       packed.pack(colData, j0, j1 - j0, colTerms.kernelScale);
+      if (!diagonal) {
+        for (int p = 0; p < packed.panelCount(); p++) {
+          panelTiles(p, 0, strips.panelCount(), i0, i1, j0, rowTerms, colTerms, thresholds, sink,
+              symmetric, false);
+        }
+        return;
+      }
+      // A block with itself: first the strips that overlap each panel's own rows (in the projected
+      // screen's order, near neighbours), so that the k-th distances screening the rest are tight;
+      // then the strips above them. Strips from row c0 + W - 1 on only meet columns <= their rows:
+      // those pairs are seen from the other side.
+      for (int pass = 0; pass < 2; pass++) {
+        for (int p = 0; p < packed.panelCount(); p++) {
+          int c0 = j0 + p * width;
+          int near = (c0 - i0) / VectorOps.TILE_ROWS; // the strip holding row c0
+          int end = Math.min(strips.panelCount(), (c0 + width - 2 - i0) / VectorOps.TILE_ROWS + 1);
+          panelTiles(p, pass == 0 ? near : 0, pass == 0 ? end : near, i0, i1, j0, rowTerms,
+              colTerms, thresholds, sink, symmetric, true);
+        }
+      }
+    }
+
+    /** Computes and screens the tiles of strips {@code [from, to)} against panel {@code p}. */
+    private void panelTiles(int p, int from, int to, int i0, int i1, int j0, Terms rowTerms,
+        Terms colTerms, float[] thresholds, CandidateSink sink, boolean symmetric, boolean diagonal) {
       float[] colThresholds = symmetric ? thresholds : null;
       boolean manhattan = metric == Metric.MANHATTAN;
       int tileSize = VectorOps.TILE_ROWS * width;
-      for (int p = 0; p < packed.panelCount(); p++) {
-        int c0 = j0 + p * width;
-        int panelOffset = packed.offset(p);
-        // On the diagonal, strips from row c0 + W - 1 on only meet columns <= their rows: seen
-        // from the other side.
-        int needed = diagonal
-            ? Math.min(strips.panelCount(), (c0 + width - 2 - i0) / VectorOps.TILE_ROWS + 1)
-            : strips.panelCount();
-        for (int g = 0; g < needed; g += GROUP) {
-          int group = Math.min(GROUP, needed - g);
-          ops.stripTiles(manhattan, strips.panels(), strips.offset(g), group, d, packed.panels(),
-              panelOffset, tiles);
-          for (int s = 0; s < group; s++) {
-            int r0 = i0 + (g + s) * VectorOps.TILE_ROWS;
-            int rows = Math.min(VectorOps.TILE_ROWS, i1 - r0);
-            int tile = s * tileSize;
-            int count = ops.screen(tiles, tile, rows, rowTerms.scale, rowTerms.add, r0, colTerms.add,
-                c0, thresholds, colThresholds, hits);
-            screened(tile, count, r0, c0, rowTerms, colTerms, thresholds, sink, symmetric, diagonal);
-          }
+      int c0 = j0 + p * width;
+      for (int g = from; g < to; g += GROUP) {
+        int group = Math.min(GROUP, to - g);
+        ops.stripTiles(manhattan, strips.panels(), strips.offset(g), group, d, packed.panels(),
+            packed.offset(p), tiles);
+        for (int s = 0; s < group; s++) {
+          int r0 = i0 + (g + s) * VectorOps.TILE_ROWS;
+          int rows = Math.min(VectorOps.TILE_ROWS, i1 - r0);
+          int tile = s * tileSize;
+          int count = ops.screen(tiles, tile, rows, rowTerms.scale, rowTerms.add, r0, colTerms.add,
+              c0, thresholds, colThresholds, hits);
+          screened(tile, count, r0, c0, rowTerms, colTerms, thresholds, sink, symmetric, diagonal);
         }
       }
     }
