@@ -1,6 +1,7 @@
 package org.knng.exact;
 
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.knng.ProgressListener;
 import org.knng.graph.KnnResult;
 import org.knng.graph.SparseGraph;
@@ -229,22 +230,31 @@ public final class BruteForceEngine {
     float[] q = queries.data();
     float[] x = base.data();
     int d = base.dimension();
-    for (int r = 0; r < rows; r++) {
-      int out = r * k;
-      if (self) {
-        ids[out] = r;
-        dist[out] = 0f;
+    // Rows are independent: re-scored in chunks on all threads (N x k double-precision distances,
+    // a tenth of a second per thread for Fashion-MNIST).
+    int chunk = 1024;
+    AtomicInteger next = new AtomicInteger();
+    Parallel.run(Math.max(1, Math.min(threads, (rows + chunk - 1) / chunk)), () -> {
+      for (int r0; (r0 = next.getAndAdd(chunk)) < rows; ) {
+        for (int r = r0; r < Math.min(rows, r0 + chunk); r++) {
+          int out = r * k;
+          if (self) {
+            ids[out] = r;
+            dist[out] = 0f;
+          }
+          for (int j = 0; j < kept; j++) {
+            int id = heapIds[r * kept + j];
+            ids[out + first + j] = id;
+            dist[out + first + j] = id < 0 ? Float.POSITIVE_INFINITY
+                : (float) metric.distance(q, r * d, x, id * d, d);
+          }
+          sortRow(ids, dist, out + first, out + k);
+        }
       }
-      for (int j = 0; j < kept; j++) {
-        int id = heapIds[r * kept + j];
-        ids[out + first + j] = id;
-        dist[out + first + j] = id < 0 ? Float.POSITIVE_INFINITY
-            : (float) metric.distance(q, r * d, x, id * d, d);
-      }
-      sortRow(ids, dist, out + first, out + k);
-    }
+    });
     return new KnnResult(rows, base.size(), k, ids, dist, metric, self);
   }
+
 
   /** Insertion sort of one row segment by (distance, id): k is small and the row nearly sorted. */
   private static void sortRow(int[] ids, float[] dist, int from, int to) {
