@@ -36,6 +36,34 @@ class LauncherIT {
     assertEquals("csr 150 150 1500 0 1 0.0 0.0", printed.trim());
   }
 
+  /**
+   * {@code knng info --json} through the launcher, on a graph it built, against scipy's own
+   * counts of the same file (nodes, stored edges, self-loops, weak components and their largest).
+   */
+  @Test
+  void infoThroughTheLauncherAgreesWithScipy() throws Exception {
+    Path example = Launcher.ROOT.resolve("examples/iris/iris.csv");
+    PythonRunner.Result build = Launcher.knng(dir, "build", "--input", example.toString(), "--k", "3",
+        "--output", "iris-3nn.npz");
+    assertEquals(0, build.exitCode, build.toString());
+    PythonRunner.Result info = Launcher.knng(dir, "info", "iris-3nn.npz", "--json");
+    assertEquals(0, info.exitCode, info.toString());
+    assertFalse(info.stderr.contains("WARNING: Using incubator modules"), info.stderr);
+    PythonRunner.assumeModules("numpy", "scipy");
+    String printed = PythonRunner.run(String.join("\n",
+        "import sys, json, numpy as np, scipy.sparse as sp",
+        "from scipy.sparse.csgraph import connected_components",
+        "g = sp.load_npz(sys.argv[1]).tocsr()",
+        "ours = json.loads(open(sys.argv[2]).read())",
+        "n, labels = connected_components(g, directed=True, connection='weak')",
+        "c = g.tocoo()",
+        "theirs = {'nodes': g.shape[0], 'edges': g.nnz, 'self_loops': int((c.row == c.col).sum()),",
+        "          'components': n, 'largest_component': int(np.bincount(labels).max())}",
+        "print(all(ours[k] == v for k, v in theirs.items()), theirs)"),
+        dir.resolve("iris-3nn.npz"), Files.writeString(dir.resolve("info.json"), info.stdout));
+    assertTrue(printed.startsWith("True"), printed + "\nknng info printed: " + info.stdout);
+  }
+
   @Test
   void helpListsTheBuildOptions() throws Exception {
     PythonRunner.Result top = Launcher.knng(dir, "--help");
