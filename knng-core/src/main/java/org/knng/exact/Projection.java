@@ -409,20 +409,22 @@ final class Projection {
     int chunk = 64; // strips per task
     Parallel.run(Math.max(1, Math.min(threads, strips / chunk)), () -> {
       PackedBlock rowStrips = new PackedBlock(VectorOps.TILE_ROWS, len, chunk * VectorOps.TILE_ROWS);
-      float[] tile = new float[VectorOps.TILE_ROWS * width];
+      int tileSize = VectorOps.TILE_ROWS * width;
+      float[] tiles = new float[chunk * tileSize];
       for (int t; (t = next.getAndAdd(chunk)) < strips; ) {
         int first = t * VectorOps.TILE_ROWS;
         rowStrips.pack(a, first, Math.min(aRows, first + chunk * VectorOps.TILE_ROWS) - first, null);
-        for (int s = 0; s < rowStrips.panelCount(); s++) {
-          int r0 = first + s * VectorOps.TILE_ROWS;
-          int rows = Math.min(VectorOps.TILE_ROWS, aRows - r0);
-          for (int p = 0; p < packed.panelCount(); p++) {
-            ops.dotTile(rowStrips.panels(), rowStrips.offset(s), len, packed.panels(), packed.offset(p),
-                tile, 0, false);
-            int c0 = p * width;
-            int cols = Math.min(width, bRows - c0);
+        for (int p = 0; p < packed.panelCount(); p++) {
+          // The engine's call: long rows (the covariance's samples) go through L1 in chunks.
+          ops.stripTiles(false, rowStrips.panels(), 0, rowStrips.panelCount(), len, packed.panels(),
+              packed.offset(p), tiles);
+          int c0 = p * width;
+          int cols = Math.min(width, bRows - c0);
+          for (int s = 0; s < rowStrips.panelCount(); s++) {
+            int r0 = first + s * VectorOps.TILE_ROWS;
+            int rows = Math.min(VectorOps.TILE_ROWS, aRows - r0);
             for (int r = 0; r < rows; r++) {
-              System.arraycopy(tile, r * width, out, (r0 + r) * bRows + c0, cols);
+              System.arraycopy(tiles, s * tileSize + r * width, out, (r0 + r) * bRows + c0, cols);
             }
           }
         }
