@@ -1,6 +1,7 @@
 package org.knng;
 
-import org.knng.exact.BruteForceEngine;
+import org.knng.engine.KnnEngine;
+import org.knng.engine.KnnOptions;
 import org.knng.graph.GraphMode;
 import org.knng.graph.KnnResult;
 import org.knng.graph.SparseGraph;
@@ -8,16 +9,18 @@ import org.knng.metric.Metric;
 import org.knng.vectors.Vectors;
 
 /**
- * The front door of knng: the few calls most users need. Everything here delegates to the classes
- * it names, which offer more options.
+ * The front door of knng: the few calls most users need. Each one makes an engine of an {@link
+ * Algorithm} from {@link KnnOptions} and calls it through {@link KnnEngine}, which offers more
+ * (threads, include-self, progress, groups, radius graphs).
  *
  * <pre>{@code
  * Vectors points = Vectors.of(rows);                                  // float[][] in
  * KnnResult knn = Knng.exactGraph(points, 10, Metric.EUCLIDEAN);      // 10 nearest other points
  * SparseGraph adjacency = knn.toGraph(GraphMode.DISTANCE);            // N x N CSR
- * }</pre>
  *
- * @see BruteForceEngine for threads, include-self, progress and query-vs-base search
+ * KnnEngine engine = Algorithm.EXACT.engine(KnnOptions.defaults().withK(10).withThreads(2));
+ * KnnResult same = engine.graph(points);
+ * }</pre>
  */
 public final class Knng {
   private Knng() {}
@@ -30,9 +33,10 @@ public final class Knng {
    * @param k neighbours per point, {@code 1 <= k < N}
    * @param metric the distance
    * @return the neighbours, sorted by distance
+   * @throws InvalidInputException if k is out of range or a point cannot be ranked
    */
   public static KnnResult exactGraph(Vectors points, int k, Metric metric) {
-    return BruteForceEngine.builder().k(k).metric(metric).build().graph(points);
+    return exact(k, metric).graph(points);
   }
 
   /**
@@ -44,6 +48,7 @@ public final class Knng {
    * @param metric the distance
    * @param mode connectivity (weights 1) or distance
    * @return the CSR graph
+   * @throws InvalidInputException if k is out of range or a point cannot be ranked
    */
   public static SparseGraph exactAdjacency(Vectors points, int k, Metric metric, GraphMode mode) {
     return exactGraph(points, k, metric).toGraph(mode);
@@ -57,8 +62,14 @@ public final class Knng {
    * @param k neighbours per query, {@code 1 <= k <= base.size()}
    * @param metric the distance
    * @return {@code queries.size() x k} neighbours, ids indexing {@code base}
+   * @throws InvalidInputException if the dimensions differ, k is out of range or a vector cannot
+   *     be ranked
    */
   public static KnnResult exactSearch(Vectors base, Vectors queries, int k, Metric metric) {
-    return BruteForceEngine.builder().k(k).metric(metric).build().search(base, queries);
+    return exact(k, metric).search(base, queries);
+  }
+
+  private static KnnEngine exact(int k, Metric metric) {
+    return Algorithm.EXACT.engine(KnnOptions.defaults().withK(k).withMetric(metric));
   }
 }

@@ -22,7 +22,7 @@ public interface Named {
    * @param what what the values are, for the error message (e.g. {@code "metric"})
    * @param <T> the type of the values
    * @return the value named {@code name}
-   * @throws IllegalArgumentException {@code unknown WHAT 'NAME' (expected one of ...)}
+   * @throws InvalidInputException {@code unknown WHAT 'NAME' (expected one of ...)}
    */
   static <T extends Named> T parse(T[] values, String name, String what) {
     String key = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -31,7 +31,7 @@ public interface Named {
         return value;
       }
     }
-    throw new IllegalArgumentException(
+    throw new InvalidInputException(
         "unknown " + what + " '" + name + "' (expected one of " + choices(values) + ")");
   }
 

@@ -2,7 +2,9 @@ package org.knng;
 
 /**
  * Receives progress of long-running work. Engines call it from their worker threads, one call at a
- * time (calls are serialized), with a monotonically growing {@code done}.
+ * time (calls are serialized), with a monotonically growing {@code done}; and they tell it of the
+ * choices they make (which kernels, which screen), which the command line prints with {@code
+ * --debug}.
  */
 @FunctionalInterface
 public interface ProgressListener {
@@ -14,4 +16,12 @@ public interface ProgressListener {
    * @param total units in all
    */
   void update(long done, long total);
+
+  /**
+   * A choice the engine made, in one line (e.g. {@code "exact engine: kernels panama-512/6x4 ..."}).
+   * Ignored by default.
+   *
+   * @param message the line
+   */
+  default void note(String message) {}
 }

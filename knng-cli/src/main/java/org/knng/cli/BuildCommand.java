@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.knng.exact.BruteForceEngine;
+import org.knng.Algorithm;
+import org.knng.InvalidInputException;
+import org.knng.engine.KnnEngine;
+import org.knng.engine.KnnOptions;
 import org.knng.graph.EdgeIndex;
 import org.knng.graph.EdgeWeights;
 import org.knng.graph.Flow;
@@ -24,7 +27,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code knng build}: vectors file in, exact k-NN graph file out. */
+/**
+ * {@code knng build}: vectors file in, k-NN graph file out. It checks the options, reads the input,
+ * makes the engine the {@code --algorithm} names through {@link Algorithm} and uses it only through
+ * {@link KnnEngine}, then weights, symmetrizes and writes the graph.
+ */
 @Command(
     name = "build",
     mixinStandardHelpOptions = true,
@@ -71,6 +78,10 @@ final class BuildCommand implements Callable<Integer> {
   @Option(names = "--output", required = true, paramLabel = "FILE",
       description = "Graph file: .npz, .npy, .mtx or .csv.")
   Path output;
+
+  @Option(names = "--algorithm", paramLabel = "ALGORITHM", defaultValue = "exact",
+      description = "The engine: exact (every pair compared). Default: ${DEFAULT-VALUE}.")
+  Algorithm algorithm;
 
   @Option(names = "--metric", paramLabel = "METRIC", defaultValue = "euclidean",
       description = "euclidean (true distance), sqeuclidean, cosine (1 - cos), "
@@ -142,13 +153,13 @@ final class BuildCommand implements Callable<Integer> {
     long start = System.nanoTime();
     checkOutputs();
     if (k == null && radius == null) {
-      throw new IllegalArgumentException("--k K is required (or --radius R for a radius graph)");
+      throw new InvalidInputException("--k K is required (or --radius R for a radius graph)");
     }
     if (k != null && k < 1) {
-      throw new IllegalArgumentException("--k must be at least 1, got " + k);
+      throw new InvalidInputException("--k must be at least 1, got " + k);
     }
     if (threads != null && threads < 1) {
-      throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+      throw new InvalidInputException("--threads must be at least 1, got " + threads);
     }
     boolean radiusOnly = radius != null && k == null;
     checkRadius(radiusOnly);
@@ -157,7 +168,7 @@ final class BuildCommand implements Callable<Integer> {
     Vectors points = VectorReader.read(input);
     Vectors queryPoints = queries == null ? null : VectorReader.read(queries);
     if (queryPoints != null && queryPoints.dimension() != points.dimension()) {
-      throw new IllegalArgumentException("--queries " + queries + " has dimension " + queryPoints.dimension()
+      throw new InvalidInputException("--queries " + queries + " has dimension " + queryPoints.dimension()
           + " but --input " + input + " has " + points.dimension());
     }
     int kk = radiusOnly ? 1 : k;
@@ -165,22 +176,22 @@ final class BuildCommand implements Callable<Integer> {
       kk = Math.min(kk, includeSelf ? points.size() : Math.max(1, points.size() - 1)); // --k is a bound here
     }
     if (queryPoints != null && kk > points.size()) {
-      throw new IllegalArgumentException("k=" + kk + " is more than the " + points.size()
+      throw new InvalidInputException("k=" + kk + " is more than the " + points.size()
           + " points of --input " + input);
     }
     int[] labels = groups == null ? null : GroupLabels.read(groups, points.size());
     long read = System.nanoTime();
     PrintWriter err = spec.commandLine().getErr();
-    BruteForceEngine.Builder builder = BruteForceEngine.builder()
-        .metric(metric).k(kk).includeSelf(includeSelf);
+    KnnOptions options = KnnOptions.defaults().withMetric(metric).withK(kk).withIncludeSelf(includeSelf);
     if (threads != null) {
-      builder.threads(threads);
+      options = options.withThreads(threads);
     }
     KnnResult result = null;
     SparseGraph graph = null;
-    String task = radiusOnly ? "exact " + metric.id() + " radius=" + radius : "exact " + metric.id() + " k=" + kk;
-    try (ProgressBar bar = new ProgressBar(err, task, quiet)) {
-      BruteForceEngine engine = builder.progress(bar).build();
+    String task = algorithm.id() + " " + metric.id() + (radiusOnly ? " radius=" + radius : " k=" + kk);
+    boolean debug = spec.commandLine().getParseResult().hasMatchedOption("--debug");
+    try (ProgressBar bar = new ProgressBar(err, task, quiet, debug)) {
+      KnnEngine engine = algorithm.engine(options.withProgress(bar));
       if (radiusOnly) {
         graph = engine.radiusGraph(points, radius);
       } else {
@@ -219,9 +230,9 @@ final class BuildCommand implements Callable<Integer> {
           ? String.format(Locale.ROOT, "%d points, %d edges within radius %s", graph.rows(), graph.edgeCount(), radius)
           : String.format(Locale.ROOT, "%d %s x %d neighbours", result.rows(),
               queryPoints == null ? "points" : "queries", kk);
-      err.printf(Locale.ROOT, "wrote %s: %s (%s, dimension %d) in %.2f s"
+      err.printf(Locale.ROOT, "wrote %s: %s (%s %s, dimension %d) in %.2f s"
               + " (read %.2f s, search %.2f s, write %.2f s)%n",
-          output, shape, metric.id(), points.dimension(), (end - start) / 1e9,
+          output, shape, algorithm.id(), metric.id(), points.dimension(), (end - start) / 1e9,
           (read - start) / 1e9, (searched - read) / 1e9, (end - searched) / 1e9);
     }
     return 0;
@@ -233,24 +244,24 @@ final class BuildCommand implements Callable<Integer> {
       return;
     }
     if (!(radius > 0) || radius.isInfinite()) {
-      throw new IllegalArgumentException("--radius must be a finite number > 0, got " + radius);
+      throw new InvalidInputException("--radius must be a finite number > 0, got " + radius);
     }
     if (!radiusOnly) {
       return;
     }
     if (mode != GraphMode.CONNECTIVITY && mode != GraphMode.DISTANCE) {
-      throw new IllegalArgumentException("--mode " + mode.id() + " needs k neighbours per point: give --k"
+      throw new InvalidInputException("--mode " + mode.id() + " needs k neighbours per point: give --k"
           + " with --radius, or use --mode connectivity or distance");
     }
     if (isNpy(output)) {
-      throw new IllegalArgumentException("--output " + output + ": .npy holds N x k neighbour ids; a radius"
+      throw new InvalidInputException("--output " + output + ": .npy holds N x k neighbour ids; a radius"
           + " graph without --k has no fixed k (use .npz, .mtx or .csv, or give --k)");
     }
     if (distances != null) {
-      throw new IllegalArgumentException("--distances needs --k (a radius graph without --k has no N x k layout)");
+      throw new InvalidInputException("--distances needs --k (a radius graph without --k has no N x k layout)");
     }
     if (groups != null || queries != null) {
-      throw new IllegalArgumentException("--radius without --k cannot be combined with --groups or --queries yet;"
+      throw new InvalidInputException("--radius without --k cannot be combined with --groups or --queries yet;"
           + " give --k as an upper bound");
     }
   }
@@ -258,19 +269,19 @@ final class BuildCommand implements Callable<Integer> {
   /** The weighting the options ask for, checked before any work is done. */
   private EdgeWeights edgeWeights() {
     if (sigma != null && mode != GraphMode.GAUSSIAN) {
-      throw new IllegalArgumentException("--sigma applies only to --mode gaussian (mode is " + mode.id() + ")");
+      throw new InvalidInputException("--sigma applies only to --mode gaussian (mode is " + mode.id() + ")");
     }
     if (scaleNeighbor != null && mode != GraphMode.SELF_TUNING) {
-      throw new IllegalArgumentException("--scale-neighbor applies only to --mode self-tuning (mode is "
+      throw new InvalidInputException("--scale-neighbor applies only to --mode self-tuning (mode is "
           + mode.id() + ")");
     }
     switch (mode) {
       case GAUSSIAN:
         if (sigma == null) {
-          throw new IllegalArgumentException("--mode gaussian needs --sigma S (the kernel width, > 0)");
+          throw new InvalidInputException("--mode gaussian needs --sigma S (the kernel width, > 0)");
         }
         if (!(sigma > 0) || sigma.isInfinite()) {
-          throw new IllegalArgumentException("--sigma must be a finite number > 0, got " + sigma);
+          throw new InvalidInputException("--sigma must be a finite number > 0, got " + sigma);
         }
         return EdgeWeights.gaussian(sigma);
       case SELF_TUNING:
@@ -278,7 +289,7 @@ final class BuildCommand implements Callable<Integer> {
           return EdgeWeights.selfTuning();
         }
         if (scaleNeighbor < 1 || scaleNeighbor > k) {
-          throw new IllegalArgumentException("--scale-neighbor must be between 1 and --k (" + k + "), got "
+          throw new InvalidInputException("--scale-neighbor must be between 1 and --k (" + k + "), got "
               + scaleNeighbor);
         }
         return EdgeWeights.selfTuning(scaleNeighbor);
@@ -293,65 +304,65 @@ final class BuildCommand implements Callable<Integer> {
       return;
     }
     if (groups != null) {
-      throw new IllegalArgumentException("--groups and --queries cannot be combined");
+      throw new InvalidInputException("--groups and --queries cannot be combined");
     }
     if (includeSelf) {
-      throw new IllegalArgumentException("--include-self does not apply with --queries (a query is not a row of --input)");
+      throw new InvalidInputException("--include-self does not apply with --queries (a query is not a row of --input)");
     }
     if (symmetrize != Symmetrization.NONE) {
-      throw new IllegalArgumentException("--symmetrize " + symmetrize.id()
+      throw new InvalidInputException("--symmetrize " + symmetrize.id()
           + " needs a square graph; with --queries the graph is queries x points");
     }
     if (mode == GraphMode.SELF_TUNING) {
-      throw new IllegalArgumentException("--mode self-tuning needs a square graph; with --queries the graph is"
+      throw new InvalidInputException("--mode self-tuning needs a square graph; with --queries the graph is"
           + " queries x points");
     }
     if (queries.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
-      throw new IllegalArgumentException("--output " + output + " would overwrite --queries");
+      throw new InvalidInputException("--output " + output + " would overwrite --queries");
     }
   }
 
   private void checkOutputs() {
     String ext = extension(output);
     if (!ext.equals(".npz") && !ext.equals(".npy") && !ext.equals(".mtx") && !ext.equals(".csv")) {
-      throw new IllegalArgumentException("--output " + output + ": unsupported output format '" + ext
+      throw new InvalidInputException("--output " + output + ": unsupported output format '" + ext
           + "' (expected .npz, .npy, .mtx or .csv)");
     }
     checkDirectory("--output", output);
     if (distances != null) {
       if (!isNpy(distances)) {
-        throw new IllegalArgumentException("--distances " + distances + ": must end in .npy");
+        throw new InvalidInputException("--distances " + distances + ": must end in .npy");
       }
       checkDirectory("--distances", distances);
       if (distances.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
-        throw new IllegalArgumentException("--distances and --output name the same file " + output);
+        throw new InvalidInputException("--distances and --output name the same file " + output);
       }
     }
     if (edgeIndex != null) {
       if (!isNpy(edgeIndex)) {
-        throw new IllegalArgumentException("--edge-index " + edgeIndex + ": must end in .npy");
+        throw new InvalidInputException("--edge-index " + edgeIndex + ": must end in .npy");
       }
       checkDirectory("--edge-index", edgeIndex);
       Path e = edgeIndex.toAbsolutePath().normalize();
       if (e.equals(output.toAbsolutePath().normalize())
           || (distances != null && e.equals(distances.toAbsolutePath().normalize()))
           || e.equals(input.toAbsolutePath().normalize())) {
-        throw new IllegalArgumentException("--edge-index " + edgeIndex + " names the same file as another option");
+        throw new InvalidInputException("--edge-index " + edgeIndex + " names the same file as another option");
       }
     }
     if (output.toAbsolutePath().normalize().equals(input.toAbsolutePath().normalize())) {
-      throw new IllegalArgumentException("--output " + output + " would overwrite the input");
+      throw new InvalidInputException("--output " + output + " would overwrite the input");
     }
   }
 
   private static void checkDirectory(String option, Path file) {
     Path dir = file.toAbsolutePath().getParent();
     if (dir != null && !Files.isDirectory(dir)) {
-      throw new IllegalArgumentException(option + " " + file + ": output directory " + dir
+      throw new InvalidInputException(option + " " + file + ": output directory " + dir
           + " does not exist");
     }
     if (Files.isDirectory(file)) {
-      throw new IllegalArgumentException(option + " " + file + ": is a directory");
+      throw new InvalidInputException(option + " " + file + ": is a directory");
     }
   }
 

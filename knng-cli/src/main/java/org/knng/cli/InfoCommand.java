@@ -3,6 +3,7 @@ package org.knng.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import org.knng.InvalidInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -58,7 +59,7 @@ final class InfoCommand implements Callable<Integer> {
     }
     SparseGraph g = GraphReader.read(graph);
     if (g.rows() != g.columns()) {
-      throw new IllegalArgumentException(graph + ": a " + g.rows() + " x " + g.columns()
+      throw new InvalidInputException(graph + ": a " + g.rows() + " x " + g.columns()
           + " matrix is not a graph (it needs as many rows as columns)");
     }
     GraphStatistics s = GraphStatistics.of(g);
@@ -76,14 +77,14 @@ final class InfoCommand implements Callable<Integer> {
   private void checkPlot() {
     String name = plot.getFileName() == null ? "" : plot.getFileName().toString().toLowerCase(Locale.ROOT);
     if (!name.endsWith(".svg")) {
-      throw new IllegalArgumentException("--plot " + plot + ": must end in .svg");
+      throw new InvalidInputException("--plot " + plot + ": must end in .svg");
     }
     Path dir = plot.toAbsolutePath().getParent();
     if (dir != null && !Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("--plot " + plot + ": output directory " + dir + " does not exist");
+      throw new InvalidInputException("--plot " + plot + ": output directory " + dir + " does not exist");
     }
     if (Files.isDirectory(plot)) {
-      throw new IllegalArgumentException("--plot " + plot + ": is a directory");
+      throw new InvalidInputException("--plot " + plot + ": is a directory");
     }
   }
 

@@ -2,6 +2,7 @@ package org.knng.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import org.knng.Algorithm;
 import org.knng.graph.Flow;
 import org.knng.graph.GraphMode;
 import org.knng.graph.Symmetrization;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Option;
  * ({@code org.knng.io}), engines ({@code org.knng.exact}), graph conversion and writers.
  *
  * <p>Exit codes: 0 on success; 2 on bad input or usage, with one line starting {@code error:} on
- * stderr and no output file written; 1 on an internal error (a bug: the stack trace is printed).
+ * stderr and no output file written; 1 on an internal error (a bug: one {@code error:} line that
+ * says so, and the stack trace with {@code --debug}) or when the JVM runs out of memory.
  */
 @Command(
     name = "knng",
@@ -62,6 +64,7 @@ public final class Main implements Runnable {
   public static int run(String[] args, PrintStream out, PrintStream err) {
     CommandLine cli = new CommandLine(new Main());
     // Option values named as in the library, parsed with its own messages ("unknown metric ...").
+    cli.registerConverter(Algorithm.class, named(Algorithm::parse));
     cli.registerConverter(Metric.class, named(Metric::parse));
     cli.registerConverter(GraphMode.class, named(GraphMode::parse));
     cli.registerConverter(Symmetrization.class, named(Symmetrization::parse));
@@ -83,8 +86,10 @@ public final class Main implements Runnable {
         }
         return EXIT_USAGE;
       }
-      err.println("error: internal error: " + e);
-      e.printStackTrace(err);
+      err.println("error: " + UserErrors.bug(e));
+      if (debug) {
+        e.printStackTrace(err);
+      }
       return EXIT_INTERNAL;
     });
     try {

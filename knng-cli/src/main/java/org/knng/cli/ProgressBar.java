@@ -7,7 +7,8 @@ import org.knng.ProgressListener;
 /**
  * A one-line progress display on stderr for work that takes more than about a second: silent
  * before that, so quick runs print nothing. On a terminal it redraws one line; otherwise (logs,
- * pipes) it prints a plain line every few seconds.
+ * pipes) it prints a plain line every few seconds. With {@code --debug} it also prints the
+ * engine's notes (kernels, tile shape, screen) as {@code debug:} lines.
  */
 final class ProgressBar implements ProgressListener, AutoCloseable {
   private static final long QUIET_NANOS = 1_000_000_000L;
@@ -17,15 +18,30 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
   private final PrintWriter err;
   private final String task;
   private final boolean silent;
+  private final boolean debug;
   private final boolean terminal = System.console() != null;
   private final long start = System.nanoTime();
   private long lastPrint;
   private boolean printed;
 
-  ProgressBar(PrintWriter err, String task, boolean silent) {
+  ProgressBar(PrintWriter err, String task, boolean silent, boolean debug) {
     this.err = err;
     this.task = task;
     this.silent = silent;
+    this.debug = debug;
+  }
+
+  @Override
+  public synchronized void note(String message) {
+    if (!debug) {
+      return;
+    }
+    if (printed && terminal) {
+      err.println();
+      printed = false;
+    }
+    err.println("debug: " + message);
+    err.flush();
   }
 
   @Override

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import org.knng.InvalidInputException;
 
 /**
- * Tells errors caused by the user's input (bad files, values, options: exit 2, one line) from bugs,
- * and turns them into that one line.
+ * Tells errors caused by the user's input (bad files, values, options: exit 2, one line) from bugs
+ * (exit 1, a line that says so), and turns each into its line. The library marks bad input with
+ * {@link InvalidInputException}; files that cannot be read or parsed are {@link IOException}s.
+ * Anything else, an {@link IllegalArgumentException} from an internal check included, is a bug.
  */
 final class UserErrors {
   private UserErrors() {}
@@ -17,7 +20,7 @@ final class UserErrors {
    * @return whether it comes from the input or the options rather than from a bug
    */
   static boolean isUserError(Throwable e) {
-    return e instanceof IllegalArgumentException
+    return e instanceof InvalidInputException
         || e instanceof IOException
         || e instanceof UncheckedIOException;
   }
@@ -38,5 +41,15 @@ final class UserErrors {
     }
     String m = e.getMessage();
     return Main.oneLine(m == null ? e.toString() : m);
+  }
+
+  /**
+   * @param e a failure that is not the user's
+   * @return one line that names it as a bug and says how to report it
+   */
+  static String bug(Throwable e) {
+    return "internal error (a bug in knng, not in your input): " + Main.oneLine(e.toString())
+        + "; please report it with the command you ran and the output of the same command with"
+        + " --debug";
   }
 }

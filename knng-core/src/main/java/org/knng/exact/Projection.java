@@ -2,8 +2,13 @@ package org.knng.exact;
 
 import java.util.Arrays;
 import java.util.Random;
-import org.knng.select.NeighborHeaps;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.knng.engine.Parallel;
+import org.knng.metric.Metric;
 import org.knng.simd.VectorOps;
+import org.knng.tile.FullWidthScreen;
+import org.knng.tile.PackedBlock;
+import org.knng.tree.MedianSplit;
 import org.knng.vectors.Vectors;
 
 /**
@@ -15,7 +20,7 @@ import org.knng.vectors.Vectors;
  * <p>Why it is exact: for an orthonormal basis {@code U} (D x m), {@code |U'(x - y)|^2 <= |x - y|^2},
  * so the projected squared distance is a lower bound of the true one, and a pair whose bound
  * exceeds both points' current k-th distance can be dropped unseen. The bound keeps its direction
- * under rounding: {@link #screen} subtracts, per point, a worst-case bound on the error of the
+ * under rounding: {@link #project} subtracts, per point, a worst-case bound on the error of the
  * float32 projection and of {@code U}'s departure from orthonormality (see {@link #margins}). Hits
  * are re-scored from the original vectors, exactly as in the full-width screen, so the neighbour
  * lists are the same bit for bit; only the number of pairs computed in full changes.
@@ -30,9 +35,10 @@ import org.knng.vectors.Vectors;
  * dominate and the full-width screen is kept. Below {@value #MIN_POINTS} points the fit (about 0.15
  * s at D = 784) costs more than it saves (MNIST, 10,000 points: 0.45 s full, 0.51 s projected).
  *
- * <p>The screen rows are put in the order of a median-split tree over the projections, with
- * leaves of one block, so that the diagonal blocks, searched first, hold near neighbours and the
- * k-th distances that prune the rest are tight from the start.
+ * <p>The screen rows are put in the order of a median-split tree over the projections ({@link
+ * MedianSplit}), with leaves of one block, so that the diagonal blocks, searched first, hold near
+ * neighbours and the k-th distances that prune the rest are tight from the start. {@link
+ * ProjectedScreen} hands the projections to the tile loop.
  */
 final class Projection {
   /** Below this many points the search is too short to repay the fit. */
@@ -55,10 +61,13 @@ final class Projection {
   private final double[] basis; // allDims x dimension, row-major, orthonormal rows
   private final double orthoError;
   private final boolean unit;   // cosine: the projections are of x / |x|
+  private final VectorOps ops;
 
-  private Projection(int dimension, int dims, int allDims, double[] mean, double[] basis,
-      boolean unit) {
+  private Projection(int dims, int allDims, double[] mean, double[] basis, boolean unit,
+      VectorOps ops) {
+    int dimension = mean.length;
     this.unit = unit;
+    this.ops = ops;
     this.dimension = dimension;
     this.dims = dims;
     this.allDims = allDims;
@@ -68,15 +77,15 @@ final class Projection {
   }
 
   /**
-   * The projected screen's input, rows in screen order: the first {@link #dims()} coordinates for
+   * One set of points projected, rows in screen order: the first {@link #dims()} coordinates for
    * the tile kernel, the rest for {@link #rejects}, and the lower-bound terms of both.
    */
-  static final class Screen {
+  static final class Projected {
     /** Screen row r is point {@code order[r]}. */
     final int[] order;
     /** The first coordinates of the projections, {@code n x dims}. */
     final float[] data;
-    /** Per screen row, {@code n + THRESHOLD_PADDING} long: the tile screen's lower-bound term. */
+    /** Per screen row, {@code n + SCREEN_PADDING} long: the tile screen's lower-bound term. */
     final float[] add;
     private final float[] rest;    // n x restDims: the remaining coordinates, or null
     private final int restDims;
@@ -87,11 +96,11 @@ final class Projection {
     private final double firstLambda; // the margins' balance (see margins): both sides of a pair
     private final double allLambda;   // must use the same, so a query set takes its base's
 
-    Screen(int[] order, float[] data, float[] add, float[] rest, int restDims, double[] adjust,
-        double half, double firstLambda, double allLambda) {
-      this.half = half;
-      this.firstLambda = firstLambda;
-      this.allLambda = allLambda;
+    Projected(int[] order, float[] data, float[] add, float[] rest, int restDims, double[] adjust,
+        double[] lambdas) {
+      this.half = lambdas[0];
+      this.firstLambda = lambdas[1];
+      this.allLambda = lambdas[2];
       this.order = order;
       this.data = data;
       this.add = add;
@@ -103,39 +112,45 @@ final class Projection {
 
     /**
      * Whether a pair that passed the tile screen with value {@code value} (a lower bound from the
-     * first coordinates) is still ruled out by all coordinates: its bound exceeds row {@code i}'s
-     * threshold and, with {@code symmetric}, row {@code j}'s too.
+     * first coordinates) is still ruled out by all coordinates: its bound exceeds {@code limit},
+     * the largest threshold of the lists the pair may enter. Row {@code j} is of {@code other}.
      */
-    boolean rejects(int i, int j, float value, float[] thresholds, boolean symmetric, VectorOps ops) {
-      return rejects(i, this, j, value, thresholds, symmetric, ops);
-    }
-
-    /** {@link #rejects(int, int, float, float[], boolean, VectorOps)} with column {@code j} of {@code other}. */
-    boolean rejects(int i, Screen other, int j, float value, float[] thresholds, boolean symmetric,
-        VectorOps ops) {
+    boolean rejects(int i, Projected other, int j, float value, float limit, VectorOps ops) {
       if (rest == null) {
         return false;
       }
       double bound = value + adjust[i] + other.adjust[j] + half * restKeep
           * ops.squaredDistance(rest, i * restDims, other.rest, j * restDims, restDims);
-      return bound > thresholds[i] && (!symmetric || bound > thresholds[j]);
+      return bound > limit;
     }
   }
 
-  /** Number of directions the screen uses. */
+  /** @return the number of directions the tile kernel screens on */
   int dims() {
     return dims;
   }
 
+  /** @return whether the projections are of the unit vectors {@code x / |x|} (cosine) */
+  boolean unit() {
+    return unit;
+  }
+
+  /** @return the number of directions a pair that passes is checked on */
+  int allDims() {
+    return allDims;
+  }
+
   /**
-   * The principal directions of {@code points} (with {@code unit}, of {@code x / |x|}) if few of
-   * them hold most of the variance, else null. With {@code force}, a projection whenever the fit
-   * is finite, on half of {@code clamp(D/2, 1, 128)} directions: for tests, which must exercise
-   * the screen on any data.
+   * The principal directions of {@code points} (cosine: of {@code x / |x|}) if few of them hold
+   * most of the variance and the data is large enough to repay the fit, else null. With {@link
+   * Screening#PROJECTED}, a projection whenever the fit is finite, on half of {@code clamp(D/2, 1,
+   * 128)} directions: for tests, which must exercise the screen on any data.
    */
-  static Projection fit(Vectors points, VectorOps ops, boolean force, boolean unit) {
+  static Projection fit(Vectors points, VectorOps ops, Metric metric, Screening screening) {
     int n = points.size();
     int d = points.dimension();
+    boolean force = screening == Screening.PROJECTED;
+    boolean unit = metric == Metric.COSINE;
     if (!force && (n < MIN_POINTS || d < 2 * DIMS[0] || d > MAX_DIMENSION)) {
       return null;
     }
@@ -192,24 +207,17 @@ final class Projection {
     if (dims == 0) {
       return null;
     }
-    return new Projection(d, dims, m, mean, v, unit);
+    return new Projection(dims, m, mean, v, unit, ops);
   }
 
   /**
-   * Projects every point (float32 tiles of {@code ops}, on {@code threads} threads), orders the rows
-   * by a median-split tree with leaves of {@code block} rows (each split again down to leaves of one
-   * panel) and computes the screening terms.
+   * Projects every point (float32 tiles, on {@code threads} threads) and computes the screening
+   * terms. With {@code leaf > 0} the rows are put in screen order: a median-split tree with leaves
+   * of {@code leaf} rows, each split again down to leaves of one panel; with {@code leaf == 0} they
+   * keep the points' order. With {@code like} (the other side of a search) the margins are
+   * balanced as in it, so that the two sides' terms add up to a valid bound.
    */
-  Screen screen(Vectors points, VectorOps ops, int block, int threads) {
-    return screen(points, ops, block, threads, true, null);
-  }
-
-  /**
-   * Like {@link #screen(Vectors, VectorOps, int, int)}; without {@code ordered} the rows keep the
-   * points' order, and with {@code like} (the screen of the other side of a search) the margins
-   * are balanced as in it, so that the two sides' terms add up to a valid bound.
-   */
-  Screen screen(Vectors points, VectorOps ops, int block, int threads, boolean ordered, Screen like) {
+  Projected project(Vectors points, int leaf, Projected like, int threads) {
     int n = points.size();
     int d = dimension;
     int m = allDims;
@@ -218,22 +226,23 @@ final class Projection {
     // are computed one after the other and each put in screen order in place, so that at most
     // n x m floats exist at once.
     double[] scales = rowScales(points.data(), n, 1, d, unit);
-    float[] data = project(points, 0, dims, scales, ops, threads);
+    float[] data = coordinates(points, 0, dims, scales, threads);
     int[] order = new int[n];
     Arrays.setAll(order, i -> i);
-    if (ordered) {
-      split(data, dims, order, 0, n, block);
+    if (leaf > 0) {
+      MedianSplit tree = new MedianSplit(data, dims, dims);
+      tree.order(order, 0, n, leaf);
       // Within each block, leaves of one panel: a diagonal block's near-diagonal tiles then pair
-      // near neighbours, which TiledSearch joins first.
-      for (int b0 = 0; b0 < n; b0 += block) {
-        split(data, dims, order, b0, Math.min(n, b0 + block), ops.tileWidth());
+      // near neighbours, which the tile loop joins first.
+      for (int b0 = 0; b0 < n; b0 += leaf) {
+        tree.order(order, b0, Math.min(n, b0 + leaf), ops.tileWidth());
       }
       permuteRows(data, dims, order);
     }
     float[] rest = null;
     if (restDims > 0) {
-      rest = project(points, dims, restDims, scales, ops, threads);
-      if (ordered) {
+      rest = coordinates(points, dims, restDims, scales, threads);
+      if (leaf > 0) {
         permuteRows(rest, restDims, order);
       }
     }
@@ -250,8 +259,8 @@ final class Projection {
     double[] xNorm = new double[n];
     double[] centred = new double[n];
     for (int r = 0; r < n; r++) {
-      first[r] = TiledSearch.squaredNorm(data, r * dims, dims);
-      all[r] = first[r] + (rest == null ? 0 : TiledSearch.squaredNorm(rest, r * restDims, restDims));
+      first[r] = Vectors.squaredNorm(data, r * dims, dims);
+      all[r] = first[r] + (rest == null ? 0 : Vectors.squaredNorm(rest, r * restDims, restDims));
       double x2 = 0;
       double c2 = 0;
       int off = order[r] * d;
@@ -267,9 +276,9 @@ final class Projection {
     double[] firstErr = errors(xNorm, meanNorm, dims, u);
     double firstLambda = like != null ? like.firstLambda : balance(first, firstErr);
     double[] firstMargin = margins(first, firstErr, centred, firstLambda, u);
-    float[] add = new float[n + NeighborHeaps.THRESHOLD_PADDING];
+    float[] add = new float[n + VectorOps.SCREEN_PADDING];
     Arrays.fill(add, n, add.length, Float.NaN);
-    double keep = 1 - TiledSearch.errorFactor(dims);
+    double keep = 1 - FullWidthScreen.roundingFactor(dims);
     double half = unit ? 0.5 : 1;
     for (int r = 0; r < n; r++) {
       add[r] = (float) (half * (keep * first[r] - firstMargin[r]));
@@ -286,15 +295,15 @@ final class Projection {
         adjust[r] = half * (firstMargin[r] - allMargin[r] - 4 * u * all[r]);
       }
     }
-    return new Screen(order, data, add, rest, restDims, adjust, half, firstLambda, allLambda);
+    return new Projected(order, data, add, rest, restDims, adjust,
+        new double[] {half, firstLambda, allLambda});
   }
 
   /**
    * The centred projections of every point (times its {@code scales} factor) onto basis vectors
    * {@code [from, from + count)}, in point order ({@code n x count}).
    */
-  private float[] project(Vectors points, int from, int count, double[] scales, VectorOps ops,
-      int threads) {
+  private float[] coordinates(Vectors points, int from, int count, double[] scales, int threads) {
     int d = dimension;
     float[] basisFloat = new float[count * d];
     for (int i = 0; i < basisFloat.length; i++) {
@@ -353,7 +362,7 @@ final class Projection {
    * eta)(a - e_i - e_j)^2 >= a^2 - (eta + lambda) a^2 - (e_i + e_j)^2 / lambda} (as {@code 2ae <=
    * lambda a^2 + e^2 / lambda}); {@code a^2 <= 2|p_i|^2 + 2|p_j|^2} then splits the loss into one
    * term per point, {@code 2(eta + lambda)|p_i|^2 + 2 e_i^2 / lambda}. The expansion's own rounding
-   * is bounded as in the full-width screen ({@link TiledSearch#errorFactor}).
+   * is bounded as in the full-width screen ({@link FullWidthScreen#roundingFactor}).
    *
    * <p>The bound is compared with neighbour lists that hold float32 values computed from the
    * differences, which may lie below the truth by {@code 2(D + 4) u |x_i - x_j|^2} at most; with
@@ -405,7 +414,7 @@ final class Projection {
     packed.pack(b, 0, bRows, null);
     float[] out = new float[aRows * bRows];
     int strips = (aRows + VectorOps.TILE_ROWS - 1) / VectorOps.TILE_ROWS;
-    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger next = new AtomicInteger();
     int chunk = 64; // strips per task
     Parallel.run(Math.max(1, Math.min(threads, strips / chunk)), () -> {
       PackedBlock rowStrips = new PackedBlock(VectorOps.TILE_ROWS, len, chunk * VectorOps.TILE_ROWS);
@@ -431,73 +440,6 @@ final class Projection {
       }
     });
     return out;
-  }
-
-  /**
-   * Orders {@code order[lo, hi)} so that every aligned run of {@code block} rows is a leaf of a
-   * tree that splits each node at the median of its widest coordinate.
-   */
-  private void split(float[] p, int stride, int[] order, int lo, int hi, int block) {
-    while (hi - lo > block) {
-      int blocks = (hi - lo + block - 1) / block;
-      int mid = lo + (blocks + 1) / 2 * block;
-      int axis = widest(p, stride, order, lo, hi);
-      select(p, stride, order, lo, hi, mid, axis);
-      split(p, stride, order, lo, mid, block);
-      lo = mid;
-    }
-  }
-
-  private int widest(float[] p, int stride, int[] order, int lo, int hi) {
-    int axis = 0;
-    float best = -1;
-    for (int c = 0; c < dims; c++) {
-      float min = Float.POSITIVE_INFINITY;
-      float max = Float.NEGATIVE_INFINITY;
-      for (int i = lo; i < hi; i++) {
-        float v = p[order[i] * stride + c];
-        min = Math.min(min, v);
-        max = Math.max(max, v);
-      }
-      if (max - min > best) {
-        best = max - min;
-        axis = c;
-      }
-    }
-    return axis;
-  }
-
-  /** Quickselect: afterwards {@code order[lo, k)} hold values of {@code axis} <= those of {@code [k, hi)}. */
-  private static void select(float[] p, int stride, int[] order, int lo, int hi, int k, int axis) {
-    int left = lo;
-    int right = hi - 1;
-    while (left < right) {
-      float pivot = p[order[(left + right) >>> 1] * stride + axis];
-      int i = left;
-      int j = right;
-      while (i <= j) {
-        while (p[order[i] * stride + axis] < pivot) {
-          i++;
-        }
-        while (p[order[j] * stride + axis] > pivot) {
-          j--;
-        }
-        if (i <= j) {
-          int t = order[i];
-          order[i] = order[j];
-          order[j] = t;
-          i++;
-          j--;
-        }
-      }
-      if (k - 1 <= j) {
-        right = j;
-      } else if (k - 1 >= i) {
-        left = i;
-      } else {
-        return;
-      }
-    }
   }
 
   /**
@@ -543,7 +485,7 @@ final class Projection {
   private static double[] rowScales(float[] x, int rows, int stride, int d, boolean unit) {
     double[] scales = new double[rows];
     for (int r = 0; r < rows; r++) {
-      scales[r] = unit ? 1 / Math.sqrt(TiledSearch.squaredNorm(x, r * stride * d, d)) : 1;
+      scales[r] = unit ? 1 / Math.sqrt(Vectors.squaredNorm(x, r * stride * d, d)) : 1;
     }
     return scales;
   }

@@ -1,5 +1,6 @@
 package org.knng.graph;
 
+import org.knng.InvalidInputException;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -61,12 +62,12 @@ public final class EdgeWeights {
    *
    * @param mode the mode
    * @return its weighting
-   * @throws IllegalArgumentException for gaussian, which needs σ: use {@link #gaussian(double)}
+   * @throws InvalidInputException for gaussian, which needs σ: use {@link #gaussian(double)}
    */
   public static EdgeWeights of(GraphMode mode) {
     Objects.requireNonNull(mode, "mode");
     if (mode == GraphMode.GAUSSIAN) {
-      throw new IllegalArgumentException("mode gaussian needs sigma: use EdgeWeights.gaussian(sigma)");
+      throw new InvalidInputException("mode gaussian needs sigma: use EdgeWeights.gaussian(sigma)");
     }
     return new EdgeWeights(mode, Double.NaN, 0);
   }
@@ -84,11 +85,11 @@ public final class EdgeWeights {
   /**
    * @param sigma the kernel width σ, in the metric's units
    * @return {@code w = exp(-d² / (2σ²))}
-   * @throws IllegalArgumentException if σ is not a finite number &gt; 0
+   * @throws InvalidInputException if σ is not a finite number &gt; 0
    */
   public static EdgeWeights gaussian(double sigma) {
     if (!(sigma > 0) || Double.isInfinite(sigma)) {
-      throw new IllegalArgumentException("sigma must be a finite number > 0, got " + sigma);
+      throw new InvalidInputException("sigma must be a finite number > 0, got " + sigma);
     }
     return new EdgeWeights(GraphMode.GAUSSIAN, sigma, 0);
   }
@@ -102,11 +103,11 @@ public final class EdgeWeights {
    * @param scaleNeighbor m, 1-based: σ_i is the distance to row i's m-th listed neighbour; must
    *     be at most the result's k when applied
    * @return {@code w_ij = exp(-d_ij² / (σ_i σ_j))}
-   * @throws IllegalArgumentException if {@code m < 1}
+   * @throws InvalidInputException if {@code m < 1}
    */
   public static EdgeWeights selfTuning(int scaleNeighbor) {
     if (scaleNeighbor < 1) {
-      throw new IllegalArgumentException("scale neighbour must be at least 1, got " + scaleNeighbor);
+      throw new InvalidInputException("scale neighbour must be at least 1, got " + scaleNeighbor);
     }
     return new EdgeWeights(GraphMode.SELF_TUNING, Double.NaN, scaleNeighbor);
   }
@@ -136,7 +137,7 @@ public final class EdgeWeights {
    *
    * @param knn the neighbours
    * @return a {@code rows x columns} CSR graph, one edge per listed neighbour
-   * @throws IllegalArgumentException for self-tuning on a result that is not a graph of one set,
+   * @throws InvalidInputException for self-tuning on a result that is not a graph of one set,
    *     or with m &gt; k
    */
   public SparseGraph apply(KnnResult knn) {
@@ -190,13 +191,13 @@ public final class EdgeWeights {
 
   private double[] selfTuningScales(KnnResult knn) {
     if (knn.rows() != knn.columns()) {
-      throw new IllegalArgumentException("self-tuning weights need a graph of one set (rows = columns), got "
+      throw new InvalidInputException("self-tuning weights need a graph of one set (rows = columns), got "
           + knn.rows() + " x " + knn.columns());
     }
     int k = knn.k();
     int m = scaleNeighbor == 0 ? k : scaleNeighbor;
     if (m > k) {
-      throw new IllegalArgumentException("scale neighbour m=" + m + " is larger than k=" + k);
+      throw new InvalidInputException("scale neighbour m=" + m + " is larger than k=" + k);
     }
     double[] scale = new double[knn.rows()];
     for (int r = 0; r < knn.rows(); r++) {

@@ -29,7 +29,7 @@ public enum Flow implements Named {
   /**
    * @param name a name, case-insensitive; PyG's spelling with underscores is accepted too
    * @return the flow
-   * @throws IllegalArgumentException naming the valid choices if there is no such flow
+   * @throws org.knng.InvalidInputException naming the valid choices if there is no such flow
    */
   public static Flow parse(String name) {
     return Named.parse(values(), name, "flow");

@@ -41,7 +41,7 @@ public enum GraphMode implements Named {
   /**
    * @param name a mode name, case-insensitive
    * @return the mode
-   * @throws IllegalArgumentException naming the valid choices if there is no such mode
+   * @throws org.knng.InvalidInputException naming the valid choices if there is no such mode
    */
   public static GraphMode parse(String name) {
     return Named.parse(values(), name, "mode");

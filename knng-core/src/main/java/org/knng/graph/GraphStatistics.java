@@ -1,5 +1,6 @@
 package org.knng.graph;
 
+import org.knng.InvalidInputException;
 import java.util.Objects;
 
 /**
@@ -41,7 +42,7 @@ public final class GraphStatistics {
 
   private GraphStatistics(SparseGraph g) {
     if (g.rows() != g.columns()) {
-      throw new IllegalArgumentException("graph statistics need a square matrix (one node per row and column), got "
+      throw new InvalidInputException("graph statistics need a square matrix (one node per row and column), got "
           + g.rows() + " x " + g.columns());
     }
     int n = g.rows();
@@ -114,7 +115,7 @@ public final class GraphStatistics {
    *
    * @param graph a square graph
    * @return its statistics
-   * @throws IllegalArgumentException if the graph is not square
+   * @throws InvalidInputException if the graph is not square
    */
   public static GraphStatistics of(SparseGraph graph) {
     return new GraphStatistics(Objects.requireNonNull(graph, "graph"));

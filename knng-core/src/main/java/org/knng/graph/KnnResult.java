@@ -1,5 +1,6 @@
 package org.knng.graph;
 
+import org.knng.InvalidInputException;
 import java.util.Arrays;
 import java.util.Objects;
 import org.knng.metric.Metric;
@@ -111,11 +112,11 @@ public final class KnnResult {
    *
    * @param radius the largest distance kept, in the metric's units, finite and {@code > 0}
    * @return a new result
-   * @throws IllegalArgumentException if the radius is not finite and positive
+   * @throws InvalidInputException if the radius is not finite and positive
    */
   public KnnResult withinRadius(double radius) {
     if (!(radius > 0) || Double.isInfinite(radius)) {
-      throw new IllegalArgumentException("radius must be a finite number > 0, got " + radius);
+      throw new InvalidInputException("radius must be a finite number > 0, got " + radius);
     }
     int[] keptIds = ids.clone();
     float[] keptDistances = distances.clone();
@@ -160,7 +161,7 @@ public final class KnnResult {
    *
    * @param mode any mode but gaussian, which needs σ: use {@link EdgeWeights#gaussian(double)}
    * @return the graph
-   * @throws IllegalArgumentException for gaussian, or as {@link EdgeWeights#apply} does
+   * @throws InvalidInputException for gaussian, or as {@link EdgeWeights#apply} does
    */
   public SparseGraph toGraph(GraphMode mode) {
     return EdgeWeights.of(mode).apply(this);

@@ -1,5 +1,6 @@
 package org.knng.graph;
 
+import org.knng.InvalidInputException;
 import org.knng.Named;
 import java.util.Arrays;
 
@@ -49,7 +50,7 @@ public enum Symmetrization implements Named {
   /**
    * @param name a name, case-insensitive
    * @return the symmetrization
-   * @throws IllegalArgumentException naming the valid choices if there is no such one
+   * @throws InvalidInputException naming the valid choices if there is no such one
    */
   public static Symmetrization parse(String name) {
     return Named.parse(values(), name, "symmetrization");
@@ -60,14 +61,14 @@ public enum Symmetrization implements Named {
    *
    * @param a a square graph
    * @return the symmetric graph ({@code a} itself for {@link #NONE})
-   * @throws IllegalArgumentException if {@code a} is not square
+   * @throws InvalidInputException if {@code a} is not square
    */
   public SparseGraph apply(SparseGraph a) {
     if (this == NONE) {
       return a;
     }
     if (a.rows() != a.columns()) {
-      throw new IllegalArgumentException("symmetrization needs a square graph, got " + a.rows() + " x " + a.columns());
+      throw new InvalidInputException("symmetrization needs a square graph, got " + a.rows() + " x " + a.columns());
     }
     SparseGraph t = transpose(a);
     int n = a.rows();

@@ -1,5 +1,6 @@
 package org.knng.io;
 
+import org.knng.InvalidInputException;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -49,7 +50,7 @@ public final class GraphWriter {
    *
    * @param g the graph
    * @param out the file to create or replace; its extension picks the format
-   * @throws IllegalArgumentException for any other extension ({@code FILE: unsupported output
+   * @throws InvalidInputException for any other extension ({@code FILE: unsupported output
    *     format '.xyz' (expected .npz, .npy, .mtx or .csv)}), and for {@code .npy}, which is written
    *     with {@link NpyWriter}
    * @throws IOException {@code FILE: output directory DIR does not exist}, {@code FILE: is a
@@ -69,10 +70,10 @@ public final class GraphWriter {
         AtomicOutput.write(out, stream -> writeEdgeList(g, stream));
         break;
       case ".npy":
-        throw new IllegalArgumentException(out + ": a .npy file holds the N x k neighbour arrays, not a graph:"
+        throw new InvalidInputException(out + ": a .npy file holds the N x k neighbour arrays, not a graph:"
             + " write it with NpyWriter, or choose .npz, .mtx or .csv for the graph");
       default:
-        throw new IllegalArgumentException(
+        throw new InvalidInputException(
             out + ": unsupported output format " + Extension.describe(Extension.of(out)) + " (" + EXPECTED + ")");
     }
   }

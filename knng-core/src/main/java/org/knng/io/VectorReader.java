@@ -1,5 +1,6 @@
 package org.knng.io;
 
+import org.knng.InvalidInputException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -37,7 +38,7 @@ import org.knng.vectors.Vectors;
  *       such file}), a {@link FileSystemException} for a directory ({@code FILE: is a directory}),
  *       {@link AccessDeniedException} or another {@code IOException} for {@code FILE: cannot read
  *       (...)}.
- *   <li>{@link IllegalArgumentException}: the caller named a file whose extension is none of the
+ *   <li>{@link InvalidInputException}: the caller named a file whose extension is none of the
  *       above ({@code FILE: unsupported input format '.xyz' (...)}).
  * </ul>
  */
@@ -53,7 +54,7 @@ public final class VectorReader {
    * @return its vectors, one per row
    * @throws InputFormatException if the content is malformed (see the class description)
    * @throws IOException if the file is missing, a directory, or cannot be read
-   * @throws IllegalArgumentException if the extension is not one of the supported formats
+   * @throws InvalidInputException if the extension is not one of the supported formats
    */
   public static Vectors read(Path file) throws IOException {
     Objects.requireNonNull(file, "file");
@@ -98,7 +99,7 @@ public final class VectorReader {
       case ".tsv":
         return new DelimitedFormat('\t');
       default:
-        throw new IllegalArgumentException(
+        throw new InvalidInputException(
             file + ": unsupported input format " + Extension.describe(Extension.of(file)) + " (" + EXPECTED + ")");
     }
   }

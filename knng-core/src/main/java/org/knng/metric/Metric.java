@@ -47,7 +47,7 @@ public enum Metric implements Named {
    *
    * @param name e.g. {@code "cosine"}
    * @return the metric
-   * @throws IllegalArgumentException naming the valid choices if there is no such metric
+   * @throws org.knng.InvalidInputException naming the valid choices if there is no such metric
    */
   public static Metric parse(String name) {
     return Named.parse(values(), name, "metric");

@@ -1,5 +1,7 @@
 package org.knng.select;
 
+import org.knng.simd.VectorOps;
+
 /**
  * One bounded max-heap of {@code (distance, id)} candidates per row, all kept in two flat primitive
  * arrays (no object per candidate).
@@ -10,19 +12,13 @@ package org.knng.select;
  *
  * <p>Not thread-safe: a row must be offered to by one thread at a time.
  */
-public final class NeighborHeaps {
+public final class NeighborHeaps implements CandidateSink {
   private final int rows;
   private final int k;
   private final float[] distances;
   private final int[] ids;
   private final int[] counts;
   private final float[] thresholds;
-
-  /**
-   * Extra entries at the end of {@link #thresholds()}, so that SIMD code may read a whole tile of
-   * thresholds past the last row (their values are meaningless).
-   */
-  public static final int THRESHOLD_PADDING = 128;
 
   /**
    * @param rows number of rows (heaps)
@@ -41,7 +37,7 @@ public final class NeighborHeaps {
     this.distances = new float[(int) cells];
     this.ids = new int[(int) cells];
     this.counts = new int[rows];
-    this.thresholds = new float[rows + THRESHOLD_PADDING];
+    this.thresholds = new float[rows + VectorOps.SCREEN_PADDING];
     java.util.Arrays.fill(thresholds, Float.POSITIVE_INFINITY);
   }
 
@@ -68,8 +64,8 @@ public final class NeighborHeaps {
 
   /**
    * Every row's {@link #threshold(int)} in one dense array, kept up to date by {@link #offer}, for
-   * kernels that screen a whole tile of candidates at once. It is {@link #THRESHOLD_PADDING} longer
-   * than {@link #rows()}. Read-only for callers.
+   * kernels that screen a whole tile of candidates at once. It is {@link VectorOps#SCREEN_PADDING}
+   * longer than {@link #rows()}, as {@link VectorOps#screen} needs. Read-only for callers.
    *
    * @return the live threshold array (not a copy)
    */
@@ -84,9 +80,21 @@ public final class NeighborHeaps {
    * @param row row index
    * @param distance candidate distance
    * @param id candidate id
+   */
+  @Override
+  public void offer(int row, float distance, int id) {
+    keep(row, distance, id);
+  }
+
+  /**
+   * {@link #offer}, telling whether the candidate was kept.
+   *
+   * @param row row index
+   * @param distance candidate distance
+   * @param id candidate id
    * @return whether the candidate was kept
    */
-  public boolean offer(int row, float distance, int id) {
+  public boolean keep(int row, float distance, int id) {
     int base = row * k;
     int n = counts[row];
     if (n < k) {
@@ -124,6 +132,7 @@ public final class NeighborHeaps {
     for (int r = 0; r < rows; r++) {
       int base = r * k;
       int n = counts[r];
+      assert isHeap(base, n) : "row " + r + " lost its heap order";
       // Heap sort in place: repeatedly move the max to the end of the live region.
       for (int end = n - 1; end > 0; end--) {
         float d = distances[base + end];
@@ -151,6 +160,17 @@ public final class NeighborHeaps {
       this.ids = ids;
       this.distances = distances;
     }
+  }
+
+  /** Whether every parent of the first {@code size} entries from {@code base} follows its children. */
+  private boolean isHeap(int base, int size) {
+    for (int c = 1; c < size; c++) {
+      int p = (c - 1) >>> 1;
+      if (before(distances[base + p], ids[base + p], distances[base + c], ids[base + c])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Strict (distance, id) order: true if a precedes b. */

@@ -18,9 +18,10 @@ final class PanamaVectorOps implements VectorOps {
    * Vectors per tile row. With 512-bit vectors (32 registers) a 6 x 4 block of accumulators leaves
    * room for 4 panel vectors and a broadcast, and needs one broadcast per four FMAs (measured: about
    * 84% of the FMA peak on JDK 25, against 62% for 6 x 2). With narrower vectors (16 registers)
-   * 6 x 2 is what fits.
+   * 6 x 2 is what fits. {@value VectorOpsProvider#SHAPE_PROPERTY} forces one shape (tests run both
+   * on any machine); it is read once, so that the width stays a constant the JIT folds.
    */
-  private static final int VECTORS = SPECIES.vectorBitSize() >= 512 ? 4 : 2;
+  private static final int VECTORS = VectorOpsProvider.tileVectors(SPECIES.vectorBitSize());
   private static final int WIDTH = VECTORS * LANES;
 
   PanamaVectorOps() {}
@@ -391,6 +392,6 @@ final class PanamaVectorOps implements VectorOps {
 
   @Override
   public String name() {
-    return "panama-" + SPECIES.vectorBitSize();
+    return "panama-" + SPECIES.vectorBitSize() + "/" + TILE_ROWS + "x" + VECTORS;
   }
 }

@@ -6,10 +6,24 @@ package org.knng.simd;
  * VectorOpsProvider} picks one at run time. Each method reads {@code dimension} values starting at
  * the given offsets.
  *
+ * <p><b>The packed layout</b> the tile kernels read: a panel of {@code W} vectors of {@code D}
+ * values is stored value-major, as a {@code D x W} matrix (value {@code d} of the panel's vector
+ * {@code c} at {@code d * W + c}), so that one step of a kernel reads value {@code d} of all W
+ * vectors with whole-vector loads. The column side of a tile is a panel {@code W = tileWidth()}
+ * wide; the row side is a strip, a panel {@link #TILE_ROWS} wide. Vectors missing from a last,
+ * partial panel are zeros.
+ *
  * <p>Implementations accumulate in float32 in an order of their own, so two implementations may
  * differ in the last bits; one implementation always gives the same result for the same pair.
  */
 public interface VectorOps {
+
+  /**
+   * How far past the last row {@link #screen} may read the per-column terms and thresholds: arrays
+   * passed as {@code colAdd} and {@code colThreshold} are this much longer than their rows (a
+   * whole panel, at least, past any row).
+   */
+  int SCREEN_PADDING = 128;
 
   /**
    * Vectors per packed strip, the row side of a tile: six rows by {@link #tileWidth()} columns of
@@ -36,9 +50,8 @@ public interface VectorOps {
    * Dot products of the {@link #TILE_ROWS} vectors of one packed strip with the {@code W} vectors
    * of one packed panel, over {@code length} values: {@code out[outOffset + r * W + c] (+)= sum_{d
    * < length} strip[stripOffset + d * TILE_ROWS + r] * panel[panelOffset + d * W + c]}. Both sides
-   * are in the value-major layout of {@code org.knng.exact.PackedBlock} (a strip is a panel {@code
-   * TILE_ROWS} wide), so each step reads the six row values from one place and the W column
-   * values with whole-vector loads. Each lane continues a fused multiply-add chain over {@code d}
+   * are in the packed layout (see above), so each step reads the six row values from one place and
+   * the W column values with whole-vector loads. Each lane continues a fused multiply-add chain over {@code d}
    * in order, from zero or (with {@code accumulate}) from the value in {@code out}: a vector split
    * into consecutive chunks gives the same bits as one call, and {@code dot(x, y)} and {@code
    * dot(y, x)} are bitwise equal whichever side each vector is on.
@@ -111,9 +124,10 @@ public interface VectorOps {
    * list. For every {@code r < rows}, {@code c < W}: {@code t = fma(scale, tile[tileOffset + r*W+c],
    * rowAdd[row0 + r] + colAdd[col0 + c])} is stored back into the tile, and its position {@code r *
    * W + c} (relative to {@code tileOffset}) is appended to {@code hits} if {@code t <=
-   * rowThreshold[row0 + r]} or, when {@code colThreshold} is not null, {@code t <= colThreshold[col0 + c]}. A NaN in {@code colAdd} marks a padding
-   * column, which never hits. {@code colAdd} and {@code colThreshold} must be readable up to
-   * {@code col0 + W}.
+   * rowThreshold[row0 + r]} or, when {@code colThreshold} is not null, {@code t <=
+   * colThreshold[col0 + c]}. A NaN in {@code colAdd} marks a padding column, which never hits.
+   * {@code colAdd} and {@code colThreshold} must be readable up to {@code col0 + W} (see {@link
+   * #SCREEN_PADDING}).
    *
    * @param tile holds {@code rows x W} raw values, overwritten with distances
    * @param tileOffset start of the tile in {@code tile}
@@ -177,6 +191,9 @@ public interface VectorOps {
    */
   float manhattan(float[] a, int aOffset, float[] b, int bOffset, int dimension);
 
-  /** @return a short name for logs and benchmarks, e.g. {@code "panama-512"} or {@code "scalar"} */
+  /**
+   * @return a short name for logs and benchmarks, with the tile shape where there is a choice: e.g.
+   *     {@code "panama-512/6x4"} (six rows by four 512-bit vectors) or {@code "scalar"}
+   */
   String name();
 }

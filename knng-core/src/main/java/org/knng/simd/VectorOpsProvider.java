@@ -15,6 +15,15 @@ public final class VectorOpsProvider {
   /** System property that forces an implementation: {@code auto}, {@code scalar} or {@code panama}. */
   public static final String PROPERTY = "knng.simd";
 
+  /**
+   * System property that forces the Vector API kernels' tile shape: {@code 6x4} (six rows by four
+   * vectors) or {@code 6x2}. By default 512-bit vectors get 6x4 and narrower ones 6x2. It is read
+   * once, when the kernels are first loaded (the shape is a constant of the compiled kernels), so it
+   * must be given on the command line ({@code -Dknng.simd.tile=6x2}); the tests run a second pass
+   * with it to cover the shape the machine would not pick.
+   */
+  public static final String SHAPE_PROPERTY = "knng.simd.tile";
+
   private static final String PANAMA_CLASS = "org.knng.simd.PanamaVectorOps";
 
   private VectorOpsProvider() {}
@@ -50,6 +59,29 @@ public final class VectorOpsProvider {
   /** @return whether {@code jdk.incubator.vector} is in the boot layer of this JVM */
   public static boolean vectorApiAvailable() {
     return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+  }
+
+  /**
+   * Vectors per tile row for the Vector API kernels: {@value #SHAPE_PROPERTY} if set, else 4 for
+   * 512-bit vectors and 2 for narrower ones.
+   *
+   * @param vectorBits the width of the preferred float vector
+   * @return 2 or 4
+   * @throws IllegalStateException if the property names another shape
+   */
+  static int tileVectors(int vectorBits) {
+    String shape = System.getProperty(SHAPE_PROPERTY, "").trim();
+    switch (shape) {
+      case "":
+        return vectorBits >= 512 ? 4 : 2;
+      case "6x4":
+        return 4;
+      case "6x2":
+        return 2;
+      default:
+        throw new IllegalStateException(
+            "unknown " + SHAPE_PROPERTY + "=" + shape + " (expected 6x4 or 6x2)");
+    }
   }
 
   private static VectorOps panama() {

@@ -1,5 +1,6 @@
 package org.knng.vectors;
 
+import org.knng.InvalidInputException;
 import java.util.Objects;
 
 /**
@@ -30,24 +31,24 @@ public final class Vectors {
    *
    * @param rows one array per vector, all of the same length (at least 1)
    * @return the vectors
-   * @throws IllegalArgumentException if there are no rows, the rows differ in length, or a value is
+   * @throws InvalidInputException if there are no rows, the rows differ in length, or a value is
    *     NaN or infinite (the message names the row and column)
    */
   public static Vectors of(float[][] rows) {
     Objects.requireNonNull(rows, "rows");
     if (rows.length == 0) {
-      throw new IllegalArgumentException("no vectors: at least one row is needed");
+      throw new InvalidInputException("no vectors: at least one row is needed");
     }
     int dimension = rows[0].length;
     if (dimension == 0) {
-      throw new IllegalArgumentException("row 0 has dimension 0: vectors need at least one value");
+      throw new InvalidInputException("row 0 has dimension 0: vectors need at least one value");
     }
     long total = (long) rows.length * dimension;
     checkCapacity(rows.length, dimension);
     float[] data = new float[(int) total];
     for (int i = 0; i < rows.length; i++) {
       if (rows[i].length != dimension) {
-        throw new IllegalArgumentException(
+        throw new InvalidInputException(
             "row " + i + " has " + rows[i].length + " values, expected " + dimension + " as in row 0");
       }
       System.arraycopy(rows[i], 0, data, i * dimension, dimension);
@@ -62,23 +63,23 @@ public final class Vectors {
    * @param data {@code size * dimension} values, row after row
    * @param dimension values per vector (at least 1); {@code data.length} must be a multiple of it
    * @return the vectors
-   * @throws IllegalArgumentException if the length is not a positive multiple of {@code dimension},
+   * @throws InvalidInputException if the length is not a positive multiple of {@code dimension},
    *     or a value is NaN or infinite (the message names the row and column)
    */
   public static Vectors wrap(float[] data, int dimension) {
     Objects.requireNonNull(data, "data");
     if (dimension < 1) {
-      throw new IllegalArgumentException("dimension must be at least 1, got " + dimension);
+      throw new InvalidInputException("dimension must be at least 1, got " + dimension);
     }
     if (data.length == 0 || data.length % dimension != 0) {
-      throw new IllegalArgumentException(
+      throw new InvalidInputException(
           "array of " + data.length + " values is not a positive multiple of dimension " + dimension);
     }
     int size = data.length / dimension;
     for (int i = 0; i < data.length; i++) {
       float v = data[i];
       if (!Float.isFinite(v)) {
-        throw new IllegalArgumentException(
+        throw new InvalidInputException(
             "row " + (i / dimension) + ", column " + (i % dimension) + ": value is " + v
                 + " (only finite values are allowed)");
       }
@@ -91,12 +92,12 @@ public final class Vectors {
    *
    * @param size number of vectors
    * @param dimension values per vector
-   * @throws IllegalArgumentException if the product exceeds the largest array length
+   * @throws InvalidInputException if the product exceeds the largest array length
    */
   public static void checkCapacity(long size, long dimension) {
     long limit = Integer.MAX_VALUE - 8;
     if (size < 0 || dimension < 1 || size > limit / dimension) {
-      throw new IllegalArgumentException(
+      throw new InvalidInputException(
           size + " x " + dimension + " values exceed the " + (Integer.MAX_VALUE - 8)
               + " that one float array can hold");
     }
@@ -142,6 +143,37 @@ public final class Vectors {
     float[] out = new float[dimension];
     System.arraycopy(data, row * dimension, out, 0, dimension);
     return out;
+  }
+
+  /**
+   * {@code sum(v^2)} over {@code length} values from {@code offset}, in double precision, in order.
+   *
+   * @param values any float array (vectors, projections)
+   * @param offset the first value
+   * @param length how many values
+   * @return the squared norm
+   */
+  public static double squaredNorm(float[] values, int offset, int length) {
+    double s = 0;
+    for (int j = 0; j < length; j++) {
+      double x = values[offset + j];
+      s += x * x;
+    }
+    return s;
+  }
+
+  /**
+   * {@code 1 / |x|} of every vector, rounded to float32: the factors that turn each vector into its
+   * unit vector (cosine).
+   *
+   * @return one factor per row
+   */
+  public float[] inverseNorms() {
+    float[] inv = new float[size];
+    for (int i = 0; i < size; i++) {
+      inv[i] = (float) (1.0 / Math.sqrt(squaredNorm(data, i * dimension, dimension)));
+    }
+    return inv;
   }
 
   @Override

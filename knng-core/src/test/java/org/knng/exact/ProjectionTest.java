@@ -18,7 +18,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.knng.graph.KnnResult;
 import org.knng.metric.Metric;
-import org.knng.select.NeighborHeaps;
 import org.knng.simd.VectorOps;
 import org.knng.testing.Kernels;
 import org.knng.testing.Kernels.Kernel;
@@ -59,7 +58,7 @@ class ProjectionTest {
   }
 
   private static KnnResult run(Vectors points, Metric metric, int k, int threads, boolean includeSelf,
-      VectorOps ops, TiledSearch.Screening screening) {
+      VectorOps ops, Screening screening) {
     return BruteForceEngine.builder().metric(metric).k(k).threads(threads).includeSelf(includeSelf)
         .vectorOps(ops).screening(screening).build().graph(points);
   }
@@ -75,10 +74,10 @@ class ProjectionTest {
         if (k < 1 || k > (includeSelf ? n : n - 1) || (k == n - 1 && n > 300)) {
           continue;
         }
-        KnnResult full = run(points, metric, k, 1, includeSelf, kernel.ops(), TiledSearch.Screening.FULL);
+        KnnResult full = run(points, metric, k, 1, includeSelf, kernel.ops(), Screening.FULL);
         for (int threads : new int[] {1, 2}) {
           KnnResult projected = run(points, metric, k, threads, includeSelf, kernel.ops(),
-              TiledSearch.Screening.PROJECTED);
+              Screening.PROJECTED);
           String what = "k=" + k + ", include-self=" + includeSelf + ", threads=" + threads;
           assertArrayEquals(full.ids(), projected.ids(), what + ": ids");
           assertArrayEquals(full.distances(), projected.distances(), what + ": distances");
@@ -103,10 +102,10 @@ class ProjectionTest {
         continue;
       }
       KnnResult full = BruteForceEngine.builder().metric(metric).k(k).threads(1).vectorOps(kernel.ops())
-          .screening(TiledSearch.Screening.FULL).build().search(base, queries);
+          .screening(Screening.FULL).build().search(base, queries);
       for (int threads : new int[] {1, 2}) {
         KnnResult projected = BruteForceEngine.builder().metric(metric).k(k).threads(threads)
-            .vectorOps(kernel.ops()).screening(TiledSearch.Screening.PROJECTED).build()
+            .vectorOps(kernel.ops()).screening(Screening.PROJECTED).build()
             .search(base, queries);
         String what = "k=" + k + ", threads=" + threads;
         assertArrayEquals(full.ids(), projected.ids(), what + ": ids");
@@ -129,7 +128,7 @@ class ProjectionTest {
       return;
     }
     int k = Math.min(5, n - 1);
-    KnnResult knn = run(points, metric, k, 1, false, kernel.ops(), TiledSearch.Screening.FULL);
+    KnnResult knn = run(points, metric, k, 1, false, kernel.ops(), Screening.FULL);
     float[] kth = new float[n];
     for (int i = 0; i < n; i++) {
       kth[i] = knn.distance(i, k - 1);
@@ -141,10 +140,10 @@ class ProjectionTest {
     }
     for (int threads : new int[] {1, 2}) {
       org.knng.graph.SparseGraph full = BruteForceEngine.builder().metric(metric).threads(threads)
-          .vectorOps(kernel.ops()).screening(TiledSearch.Screening.FULL).build()
+          .vectorOps(kernel.ops()).screening(Screening.FULL).build()
           .radiusGraph(points, radius);
       org.knng.graph.SparseGraph projected = BruteForceEngine.builder().metric(metric)
-          .threads(threads).vectorOps(kernel.ops()).screening(TiledSearch.Screening.PROJECTED).build()
+          .threads(threads).vectorOps(kernel.ops()).screening(Screening.PROJECTED).build()
           .radiusGraph(points, radius);
       assertTrue(full.edgeCount() > 0);
       assertArrayEquals(full.indptr(), projected.indptr(), "threads=" + threads + ": indptr");
@@ -175,9 +174,9 @@ class ProjectionTest {
    * value a neighbour list would hold, and the full check does not reject the pair at that value.
    */
   private static void checkBound(Vectors points, VectorOps ops, boolean unit) {
-    Projection projection = Projection.fit(points, ops, true, unit);
+    Projection projection = Projection.fit(points, ops, unit ? Metric.COSINE : Metric.EUCLIDEAN, Screening.PROJECTED);
     assertNotNull(projection);
-    Projection.Screen screen = projection.screen(points, ops, 96, 2);
+    Projection.Projected screen = projection.project(points, 96, null, 2);
     checkBound(points, screen, points, screen, ops, unit);
   }
 
@@ -193,17 +192,17 @@ class ProjectionTest {
         float[][] q = lowRank(150, 40, 3, 3e4f, 13);
         System.arraycopy(lowRank(300, 40, 3, 3e4f, 11), 0, q, 0, 5); // exact copies of base rows
         Vectors queries = Vectors.of(q);
-        Projection projection = Projection.fit(base, kernel.ops(), true, unit);
-        Projection.Screen baseScreen = projection.screen(base, kernel.ops(), 96, 2, false, null);
-        Projection.Screen queryScreen = projection.screen(queries, kernel.ops(), 96, 2, false, baseScreen);
+        Projection projection = Projection.fit(base, kernel.ops(), unit ? Metric.COSINE : Metric.EUCLIDEAN, Screening.PROJECTED);
+        Projection.Projected baseScreen = projection.project(base, 0, null, 2);
+        Projection.Projected queryScreen = projection.project(queries, 0, baseScreen, 2);
         checkBound(queries, queryScreen, base, baseScreen, kernel.ops(), unit);
       }
     }
   }
 
   /** Every pair of row i of {@code rows} and row j of {@code cols} (j > i when they are the same). */
-  private static void checkBound(Vectors rowPoints, Projection.Screen rows, Vectors colPoints,
-      Projection.Screen cols, VectorOps ops, boolean unit) {
+  private static void checkBound(Vectors rowPoints, Projection.Projected rows, Vectors colPoints,
+      Projection.Projected cols, VectorOps ops, boolean unit) {
     boolean self = rows == cols;
     int n = rowPoints.size();
     int m = colPoints.size();
@@ -211,9 +210,9 @@ class ProjectionTest {
     int dims = rows.data.length / n;
     float[] xr = rowPoints.data();
     float[] xc = colPoints.data();
-    float[] invRows = TiledSearch.inverseNorms(rowPoints);
-    float[] invCols = TiledSearch.inverseNorms(colPoints);
-    float[] thresholds = new float[Math.max(n, m) + NeighborHeaps.THRESHOLD_PADDING];
+    float[] invRows = rowPoints.inverseNorms();
+    float[] invCols = colPoints.inverseNorms();
+    float[] thresholds = new float[Math.max(n, m) + VectorOps.SCREEN_PADDING];
     int checked = 0;
     for (int i = 0; i < n; i++) {
       for (int j = self ? i + 1 : 0; j < m; j++) {
@@ -232,7 +231,7 @@ class ProjectionTest {
         assertTrue(first <= value, what + ": first-level bound " + first + " > " + value);
         // rejects() is true only if the full bound exceeds the threshold: this pair must pass.
         thresholds[i] = value;
-        assertFalse(rows.rejects(i, cols, j, (float) first, thresholds, false, ops), what + " rejected");
+        assertFalse(rows.rejects(i, cols, j, (float) first, thresholds[i], ops), what + " rejected");
         checked++;
       }
     }
@@ -248,7 +247,7 @@ class ProjectionTest {
         row[c] *= 1e17f;
       }
     }
-    Projection projection = Projection.fit(Vectors.of(huge), Kernels.both().get(1).ops(), false, false);
+    Projection projection = Projection.fit(Vectors.of(huge), Kernels.both().get(1).ops(), Metric.EUCLIDEAN, Screening.AUTO);
     assertNotNull(projection, "4 dominant directions of 64, at 1e17");
     assertEquals(16, projection.dims());
   }
@@ -257,8 +256,8 @@ class ProjectionTest {
   @Test
   void screenOrderIsAPermutation() {
     Vectors points = Vectors.of(lowRank(1000, 32, 4, 0f, 3));
-    Projection projection = Projection.fit(points, Kernels.both().get(0).ops(), true, false);
-    Projection.Screen screen = projection.screen(points, Kernels.both().get(0).ops(), 96, 1);
+    Projection projection = Projection.fit(points, Kernels.both().get(0).ops(), Metric.EUCLIDEAN, Screening.PROJECTED);
+    Projection.Projected screen = projection.project(points, 96, null, 1);
     int[] sorted = screen.order.clone();
     Arrays.sort(sorted);
     for (int i = 0; i < sorted.length; i++) {
@@ -274,18 +273,18 @@ class ProjectionTest {
   void autoChoosesTheScreenFromTheData() {
     VectorOps ops = Kernels.both().get(1).ops();
     Vectors lowRank = Vectors.of(lowRank(Projection.MIN_POINTS, 64, 8, 0f, 21));
-    Projection fitted = Projection.fit(lowRank, ops, false, false);
+    Projection fitted = Projection.fit(lowRank, ops, Metric.EUCLIDEAN, Screening.AUTO);
     assertNotNull(fitted, "8 dominant directions of 64");
     assertTrue(fitted.dims() <= 32, "dims " + fitted.dims());
-    KnnResult auto = run(lowRank, Metric.EUCLIDEAN, 10, 2, false, ops, TiledSearch.Screening.AUTO);
-    KnnResult full = run(lowRank, Metric.EUCLIDEAN, 10, 2, false, ops, TiledSearch.Screening.FULL);
+    KnnResult auto = run(lowRank, Metric.EUCLIDEAN, 10, 2, false, ops, Screening.AUTO);
+    KnnResult full = run(lowRank, Metric.EUCLIDEAN, 10, 2, false, ops, Screening.FULL);
     assertArrayEquals(full.ids(), auto.ids());
     assertArrayEquals(full.distances(), auto.distances());
 
     Vectors isotropic = Vectors.of(TestData.gaussian(8, Projection.MIN_POINTS, 64, 0f));
-    assertNull(Projection.fit(isotropic, ops, false, false), "no few directions dominate");
+    assertNull(Projection.fit(isotropic, ops, Metric.EUCLIDEAN, Screening.AUTO), "no few directions dominate");
     Vectors small = Vectors.of(lowRank(500, 64, 8, 0f, 22));
-    assertNull(Projection.fit(small, ops, false, false), "too few points to repay the fit");
+    assertNull(Projection.fit(small, ops, Metric.EUCLIDEAN, Screening.AUTO), "too few points to repay the fit");
   }
 
   /**

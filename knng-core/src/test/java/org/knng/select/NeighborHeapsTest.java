@@ -56,7 +56,7 @@ class NeighborHeapsTest {
       List<Candidate> shuffled = new ArrayList<>(candidates);
       Collections.shuffle(shuffled, new Random(r));
       for (Candidate c : shuffled) {
-        heaps.offer(r, c.distance, c.id);
+        heaps.keep(r, c.distance, c.id);
       }
       assertEquals(k, heaps.count(r));
     }
@@ -84,10 +84,10 @@ class NeighborHeapsTest {
     int[] order0 = {9, 5, 3, 7};
     int[] order1 = {3, 5, 7, 9};
     for (int id : order0) {
-      heaps.offer(0, 1.0f, id);
+      heaps.keep(0, 1.0f, id);
     }
     for (int id : order1) {
-      heaps.offer(1, 1.0f, id);
+      heaps.keep(1, 1.0f, id);
     }
     NeighborHeaps.Sorted out = heaps.sortAndRelease();
     assertArrayEquals(new int[] {3, 5, 3, 5}, out.ids);
@@ -97,11 +97,11 @@ class NeighborHeapsTest {
   @Test
   void offerReportsWhetherTheCandidateWasKept() {
     NeighborHeaps heaps = new NeighborHeaps(1, 2);
-    assertTrue(heaps.offer(0, 2f, 4));
-    assertTrue(heaps.offer(0, 1f, 8));
-    assertFalse(heaps.offer(0, 3f, 0), "farther than the worst");
-    assertFalse(heaps.offer(0, 2f, 6), "tie with the worst, larger id");
-    assertTrue(heaps.offer(0, 2f, 2), "tie with the worst, smaller id");
+    assertTrue(heaps.keep(0, 2f, 4));
+    assertTrue(heaps.keep(0, 1f, 8));
+    assertFalse(heaps.keep(0, 3f, 0), "farther than the worst");
+    assertFalse(heaps.keep(0, 2f, 6), "tie with the worst, larger id");
+    assertTrue(heaps.keep(0, 2f, 2), "tie with the worst, smaller id");
     NeighborHeaps.Sorted out = heaps.sortAndRelease();
     assertArrayEquals(new int[] {8, 2}, out.ids);
     assertArrayEquals(new float[] {1f, 2f}, out.distances);
@@ -112,12 +112,12 @@ class NeighborHeapsTest {
   void thresholdIsInfiniteUntilFullThenTheWorstKept() {
     NeighborHeaps heaps = new NeighborHeaps(2, 3);
     assertEquals(Float.POSITIVE_INFINITY, heaps.threshold(0));
-    heaps.offer(0, 5f, 1);
-    heaps.offer(0, 2f, 2);
+    heaps.keep(0, 5f, 1);
+    heaps.keep(0, 2f, 2);
     assertEquals(Float.POSITIVE_INFINITY, heaps.threshold(0));
-    heaps.offer(0, 7f, 3);
+    heaps.keep(0, 7f, 3);
     assertEquals(7f, heaps.threshold(0));
-    heaps.offer(0, 1f, 4);
+    heaps.keep(0, 1f, 4);
     assertEquals(5f, heaps.threshold(0));
     assertEquals(Float.POSITIVE_INFINITY, heaps.threshold(1), "rows are independent");
     assertEquals(0, heaps.count(1));
@@ -127,9 +127,9 @@ class NeighborHeapsTest {
   @Test
   void shortRowsArePadded() {
     NeighborHeaps heaps = new NeighborHeaps(3, 4);
-    heaps.offer(0, 3f, 10);
-    heaps.offer(0, 1f, 20);
-    heaps.offer(2, 0.5f, 7);
+    heaps.keep(0, 3f, 10);
+    heaps.keep(0, 1f, 20);
+    heaps.keep(2, 0.5f, 7);
     assertEquals(2, heaps.count(0));
     NeighborHeaps.Sorted out = heaps.sortAndRelease();
     float inf = Float.POSITIVE_INFINITY;
@@ -142,10 +142,10 @@ class NeighborHeapsTest {
   @Test
   void negativeDistancesSortFirst() {
     NeighborHeaps heaps = new NeighborHeaps(1, 3);
-    heaps.offer(0, 0f, 1);
-    heaps.offer(0, -4f, 2);
-    heaps.offer(0, 3f, 3);
-    heaps.offer(0, -1f, 4);
+    heaps.keep(0, 0f, 1);
+    heaps.keep(0, -4f, 2);
+    heaps.keep(0, 3f, 3);
+    heaps.keep(0, -1f, 4);
     NeighborHeaps.Sorted out = heaps.sortAndRelease();
     assertArrayEquals(new int[] {2, 4, 1}, out.ids);
   }

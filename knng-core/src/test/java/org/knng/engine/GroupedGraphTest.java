@@ -1,4 +1,4 @@
-package org.knng.exact;
+package org.knng.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.knng.exact.BruteForceEngine;
 import org.knng.graph.KnnResult;
 import org.knng.metric.Metric;
 import org.knng.testing.NaiveKnn;

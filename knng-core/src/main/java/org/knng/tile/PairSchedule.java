@@ -1,4 +1,4 @@
-package org.knng.exact;
+package org.knng.tile;
 
 /**
  * The order in which a self-join visits pairs of row blocks: every unordered pair {@code {I, J}}
@@ -11,14 +11,14 @@ package org.knng.exact;
  * the JIT profiles both kinds of task early and does not have to recompile mid-run, or first when
  * the caller's block order makes the diagonal blocks the best first candidates.
  */
-final class PairSchedule {
+public final class PairSchedule {
   private final int[][] rounds;
 
   /**
    * @param blocks number of row blocks, at least 1
    * @param diagonalFirst whether the diagonal round comes first (else second)
    */
-  PairSchedule(int blocks, boolean diagonalFirst) {
+  public PairSchedule(int blocks, boolean diagonalFirst) {
     int even = blocks + (blocks & 1);
     int roundCount = 1 + (even - 1);
     rounds = new int[blocks == 1 ? 1 : roundCount][];
@@ -47,10 +47,28 @@ final class PairSchedule {
       rounds[r == 0 ? (diagonalFirst ? 1 : 0) : r + 1] = java.util.Arrays.copyOf(pairs, n);
     }
     rounds[diagonalFirst ? 0 : 1] = diagonal;
+    assert disjoint(rounds, blocks) : "a block appears twice in one round";
+  }
+
+  /** Whether no block appears in two pairs of one round (a diagonal pair names its block once). */
+  private static boolean disjoint(int[][] rounds, int blocks) {
+    for (int[] round : rounds) {
+      boolean[] seen = new boolean[blocks];
+      for (int t = 0; t < round.length; t += 2) {
+        int a = round[t];
+        int b = round[t + 1];
+        if (seen[a] || (a != b && seen[b])) {
+          return false;
+        }
+        seen[a] = true;
+        seen[b] = true;
+      }
+    }
+    return true;
   }
 
   /** @return number of rounds */
-  int rounds() {
+  public int rounds() {
     return rounds.length;
   }
 
@@ -58,12 +76,12 @@ final class PairSchedule {
    * @param round a round
    * @return its pairs as {@code [I0, J0, I1, J1, ...]} with {@code I <= J}
    */
-  int[] pairs(int round) {
+  public int[] pairs(int round) {
     return rounds[round];
   }
 
   /** @return number of pairs over all rounds */
-  int size() {
+  public int size() {
     int n = 0;
     for (int[] r : rounds) {
       n += r.length / 2;

@@ -1,4 +1,4 @@
-package org.knng.exact;
+package org.knng.select;
 
 import java.util.Arrays;
 
@@ -6,11 +6,14 @@ import java.util.Arrays;
  * A growable list of directed edges (row, column, ranking value) in three primitive arrays: one
  * worker's share of a radius graph, whose size is known only at the end.
  */
-final class EdgeBuffer implements CandidateSink {
+public final class EdgeBuffer implements CandidateSink {
   private int[] rows = new int[1024];
   private int[] columns = new int[1024];
   private float[] values = new float[1024];
   private int size;
+
+  /** Creates an empty buffer. */
+  public EdgeBuffer() {}
 
   @Override
   public void offer(int row, float distance, int id) {
@@ -26,15 +29,24 @@ final class EdgeBuffer implements CandidateSink {
     size++;
   }
 
-  int size() {
+  /** @return the number of edges offered */
+  public int size() {
     return size;
   }
 
-  int row(int e) {
+  /**
+   * @param e an edge, {@code 0 <= e < size()}
+   * @return its row
+   */
+  public int row(int e) {
     return rows[e];
   }
 
-  int column(int e) {
+  /**
+   * @param e an edge, {@code 0 <= e < size()}
+   * @return its column (the candidate id)
+   */
+  public int column(int e) {
     return columns[e];
   }
 }

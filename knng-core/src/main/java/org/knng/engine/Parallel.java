@@ -1,7 +1,7 @@
-package org.knng.exact;
+package org.knng.engine;
 
 /** Runs one task on several platform threads and rethrows the first failure in the caller. */
-final class Parallel {
+public final class Parallel {
   private Parallel() {}
 
   /**
@@ -11,7 +11,7 @@ final class Parallel {
    * @param threads number of threads, at least 1
    * @param task the work loop
    */
-  static void run(int threads, Runnable task) {
+  public static void run(int threads, Runnable task) {
     if (threads <= 1) {
       task.run();
       return;

@@ -1,0 +1,128 @@
+package org.knng.engine;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.knng.InvalidInputException;
+import org.knng.ProgressListener;
+import org.knng.graph.KnnResult;
+import org.knng.vectors.Vectors;
+
+/**
+ * A k-NN graph within groups ({@link KnnEngine#graph(Vectors, int[])}) from any engine: the rows of
+ * each label are copied into their own contiguous set (one group at a time per thread, so memory
+ * stays near the input plus the largest groups in flight), given to the engine, and their
+ * neighbour ids mapped back to global rows. Rows are ordered by (label, index), so within a group
+ * the smaller local index is the smaller global index and ties still go to the smaller index.
+ * Large groups use all threads each; small groups are spread over the threads.
+ */
+public final class GroupedGraph {
+  /** Groups up to this size run single-threaded side by side; larger ones use all threads each. */
+  private static final int SMALL_GROUP = 4096;
+
+  private final KnnEngine engine;
+  private final KnnOptions options;
+  private final Vectors points;
+  private final int[] ids;
+  private final float[] distances;
+  private long done;
+
+  private GroupedGraph(KnnEngine engine, Vectors points) {
+    this.engine = engine;
+    this.options = engine.options();
+    this.points = points;
+    int cells = points.size() * options.k();
+    this.ids = new int[cells];
+    this.distances = new float[cells];
+    Arrays.fill(ids, -1);
+    Arrays.fill(distances, Float.POSITIVE_INFINITY);
+  }
+
+  /**
+   * The graph of {@code points} within the groups {@code groups}, built by {@code engine}.
+   *
+   * @param engine the engine each group is given to
+   * @param points the points
+   * @param groups one label per point
+   * @return {@code N x k} neighbours, padded with -1 where a group is too small
+   * @throws InvalidInputException if there is not one label per point, or a point cannot be ranked
+   */
+  public static KnnResult build(KnnEngine engine, Vectors points, int[] groups) {
+    if (groups.length != points.size()) {
+      throw new InvalidInputException(groups.length + " group labels for " + points.size() + " points");
+    }
+    InputChecks.rankable(points, engine.options().metric(), "row");
+    if ((long) points.size() * engine.options().k() > Integer.MAX_VALUE - 8) {
+      throw new InvalidInputException(points.size() + " rows x k=" + engine.options().k()
+          + " neighbours exceed the " + (Integer.MAX_VALUE - 8) + " entries one result array can hold");
+    }
+    return new GroupedGraph(engine, points).build(groups);
+  }
+
+  private KnnResult build(int[] groups) {
+    int n = points.size();
+    int k = options.k();
+    long[] keyed = new long[n];
+    for (int i = 0; i < n; i++) {
+      keyed[i] = ((long) groups[i] << 32) | i;
+    }
+    Arrays.sort(keyed);
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = (int) keyed[i];
+    }
+    List<int[]> small = new ArrayList<>();
+    List<int[]> large = new ArrayList<>();
+    for (int start = 0; start < n; ) {
+      int end = start + 1;
+      while (end < n && groups[order[end]] == groups[order[start]]) {
+        end++;
+      }
+      (end - start <= SMALL_GROUP ? small : large).add(new int[] {start, end});
+      start = end;
+    }
+    for (int[] g : large) {
+      search(order, g, options.threads());
+    }
+    AtomicInteger next = new AtomicInteger();
+    Parallel.run(Math.max(1, Math.min(options.threads(), small.size())), () -> {
+      for (int t; (t = next.getAndIncrement()) < small.size(); ) {
+        search(order, small.get(t), 1);
+      }
+    });
+    return new KnnResult(n, n, k, ids, distances, options.metric(), options.includeSelf());
+  }
+
+  /** Searches the group {@code order[range[0], range[1])} and writes its rows of the result. */
+  private void search(int[] order, int[] range, int threads) {
+    int from = range[0];
+    int m = range[1] - from;
+    int k = options.k();
+    int kk = Math.min(k, options.includeSelf() ? m : m - 1);
+    if (kk > 0) {
+      int d = points.dimension();
+      float[] data = points.data();
+      float[] copy = new float[m * d];
+      for (int a = 0; a < m; a++) {
+        System.arraycopy(data, order[from + a] * d, copy, a * d, d);
+      }
+      KnnEngine groupEngine = engine.with(
+          options.withK(kk).withThreads(threads).withProgress(ProgressListener.NONE));
+      KnnResult local = groupEngine.graph(Vectors.wrap(copy, d));
+      for (int a = 0; a < m; a++) {
+        int row = order[from + a];
+        for (int j = 0; j < kk; j++) {
+          ids[row * k + j] = order[from + local.neighbor(a, j)];
+          distances[row * k + j] = local.distance(a, j);
+        }
+      }
+    }
+    reportProgress(m);
+  }
+
+  private synchronized void reportProgress(int rows) {
+    done += rows;
+    options.progress().update(done, points.size());
+  }
+}

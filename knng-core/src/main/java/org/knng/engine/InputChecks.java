@@ -1,0 +1,111 @@
+package org.knng.engine;
+
+import org.knng.InvalidInputException;
+import org.knng.metric.Metric;
+import org.knng.vectors.Vectors;
+
+/**
+ * The checks every engine makes before any work, with one wording for all of them: k against the
+ * number of points, dimensions of queries against the base, the radius, and vectors the float32
+ * kernels cannot rank. Each failure is an {@link InvalidInputException} naming the value or row.
+ */
+public final class InputChecks {
+  private InputChecks() {}
+
+  /**
+   * Checks k for a graph of {@code n} points.
+   *
+   * @param options the options (k, include-self)
+   * @param n the number of points
+   * @throws InvalidInputException if {@code k >= n} ({@code k > n} with include-self) or the
+   *     {@code n x k} result cannot be held in one array
+   */
+  public static void graphK(KnnOptions options, int n) {
+    int k = options.k();
+    boolean self = options.includeSelf();
+    if (self ? k > n : k >= n) {
+      throw new InvalidInputException("k=" + k + " is too large for " + n + " points: k must be "
+          + (self ? "at most N=" + n + " with include-self" : "less than N=" + n
+              + " (a point is not its own neighbour; use include-self to count it)"));
+    }
+    checkResultSize(n, k);
+  }
+
+  /**
+   * Checks a search of {@code queries} against {@code base}.
+   *
+   * @param options the options (k)
+   * @param base the points searched
+   * @param queries the queries
+   * @throws InvalidInputException if the dimensions differ or {@code k > base.size()}
+   */
+  public static void search(KnnOptions options, Vectors base, Vectors queries) {
+    if (base.dimension() != queries.dimension()) {
+      throw new InvalidInputException("queries have dimension " + queries.dimension()
+          + " but the base vectors have " + base.dimension());
+    }
+    int k = options.k();
+    if (k > base.size()) {
+      throw new InvalidInputException("k=" + k + " is more than the " + base.size() + " base points");
+    }
+    checkResultSize(queries.size(), k);
+  }
+
+  private static void checkResultSize(int rows, int k) {
+    if ((long) rows * k > Integer.MAX_VALUE - 8) {
+      throw new InvalidInputException(rows + " rows x k=" + k + " neighbours exceed the "
+          + (Integer.MAX_VALUE - 8) + " entries one result array can hold: use a smaller k");
+    }
+  }
+
+  /**
+   * @param radius a radius
+   * @throws InvalidInputException if it is not a finite number {@code > 0}
+   */
+  public static void radius(double radius) {
+    if (!(radius > 0) || Double.isInfinite(radius)) {
+      throw new InvalidInputException("radius must be a finite number > 0, got " + radius);
+    }
+  }
+
+  /**
+   * Rejects vectors the float32 kernels cannot rank correctly, naming the row: for cosine a vector
+   * of norm 0 (no direction); for euclidean, sqeuclidean and inner product a value so large that a
+   * squared distance or dot product would overflow float32 (every candidate would then tie at
+   * infinity and the neighbours would be wrong without any sign of it).
+   *
+   * @param v the vectors
+   * @param metric the metric
+   * @param what how a row is named in the message, e.g. {@code "row"} or {@code "query row"}
+   * @throws InvalidInputException naming the first row (and column) at fault
+   */
+  public static void rankable(Vectors v, Metric metric, String what) {
+    int d = v.dimension();
+    float[] data = v.data();
+    if (metric == Metric.MANHATTAN) {
+      return; // sums of |x - y| reach float32's limit only for values near 1e36 / D: not checked
+    }
+    if (metric != Metric.COSINE) {
+      // |x|^2 + |y|^2 + 2|x.y| and sum((x - y)^2) stay below 4 D max^2.
+      double limit = Math.sqrt(Float.MAX_VALUE / (4.0 * d));
+      for (int i = 0; i < data.length; i++) {
+        if (Math.abs(data[i]) >= limit) {
+          throw new InvalidInputException(what + " " + (i / d) + ", column " + (i % d) + ": value "
+              + data[i] + " is too large for " + metric.id() + " in float32 (at dimension " + d
+              + ", values must stay below " + (float) limit + "); scale the data down");
+        }
+      }
+      return;
+    }
+    for (int i = 0; i < v.size(); i++) {
+      boolean zero = true;
+      for (int j = 0; j < d && zero; j++) {
+        zero = data[i * d + j] == 0f;
+      }
+      if (zero) {
+        throw new InvalidInputException(what + " " + i
+            + " is all zeros: cosine distance is undefined for a vector of norm 0");
+      }
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package org.knng.exact;
+
+import java.util.Locale;
+import org.knng.simd.VectorOps;
+import org.knng.tile.Screen;
+import org.knng.tile.Side;
+import org.knng.tile.TileJoin;
+import org.knng.vectors.Vectors;
+
+/**
+ * The {@link Projection} screen as the tile loop sees it: the kernels read the first few principal
+ * coordinates of each point (rows in the projection's order), a pair that passes is checked on all
+ * fitted coordinates, and one that passes that too is re-computed in full from the original
+ * vectors, exactly as in the full-width screen ({@code FullWidthScreen}): the candidate lists see
+ * the same values, so the result is the same bit for bit.
+ */
+final class ProjectedScreen implements Screen {
+  private final VectorOps ops;
+  private final Projection projection;
+  private final Projection.Projected rowProjection;
+  private final Projection.Projected columnProjection;
+  private final Side rows;
+  private final Side columns;
+  private final Vectors rowPoints;
+  private final Vectors columnPoints;
+  private final float[] rowUnit;     // cosine: 1/|x| of each point, for re-computing; else null
+  private final float[] columnUnit;
+  private final int block;
+  private final boolean nearFirst;
+
+  private ProjectedScreen(Projection projection, Projection.Projected rowProjection,
+      Projection.Projected columnProjection, Vectors rowPoints, Vectors columnPoints, int block,
+      VectorOps ops) {
+    this.ops = ops;
+    this.projection = projection;
+    this.rowProjection = rowProjection;
+    this.columnProjection = columnProjection;
+    this.rowPoints = rowPoints;
+    this.columnPoints = columnPoints;
+    this.block = block;
+    this.nearFirst = rowProjection == columnProjection;
+    boolean cosine = projection.unit();
+    this.rowUnit = cosine ? rowPoints.inverseNorms() : null;
+    this.columnUnit = !cosine ? null : nearFirst ? rowUnit : columnPoints.inverseNorms();
+    // A self-join's rows are in the projection's order (ids map them back to points).
+    this.rows = side(rowProjection, rowPoints.size(), nearFirst);
+    this.columns = nearFirst ? rows : side(columnProjection, columnPoints.size(), false);
+  }
+
+  private Side side(Projection.Projected p, int n, boolean reordered) {
+    return new Side(p.data, projection.dims(), n, p.add, null, reordered ? p.order : null);
+  }
+
+  /**
+   * The screen of a self-join: rows ordered by a median-split tree with leaves of one block, so
+   * that each block holds near points and is joined with itself first.
+   */
+  static ProjectedScreen selfJoin(Projection projection, Vectors points, VectorOps ops, int threads) {
+    int block = TileJoin.blockSize(ops, points.size(), projection.dims());
+    Projection.Projected p = projection.project(points, block, null, threads);
+    return new ProjectedScreen(projection, p, p, points, points, block, ops);
+  }
+
+  /**
+   * The screen of queries against a base: both projected onto the base's directions in their own
+   * order (no tree: a query block meets every base block anyway), with margins balanced alike.
+   */
+  static ProjectedScreen search(Projection projection, Vectors base, Vectors queries, VectorOps ops,
+      int threads) {
+    int block = TileJoin.blockSize(ops, Math.max(queries.size(), base.size()), projection.dims());
+    Projection.Projected b = projection.project(base, 0, null, threads);
+    Projection.Projected q = projection.project(queries, 0, b, threads);
+    return new ProjectedScreen(projection, q, b, queries, base, block, ops);
+  }
+
+  @Override
+  public Side rows() {
+    return rows;
+  }
+
+  @Override
+  public Side columns() {
+    return columns;
+  }
+
+  @Override
+  public float scale() {
+    return projection.unit() ? -1f : -2f;
+  }
+
+  @Override
+  public boolean manhattan() {
+    return false;
+  }
+
+  @Override
+  public int block() {
+    return block;
+  }
+
+  @Override
+  public boolean nearFirst() {
+    return nearFirst;
+  }
+
+  @Override
+  public float value(int row, int column, float screened, float limit) {
+    if (rowProjection.rejects(row, columnProjection, column, screened, limit, ops)) {
+      return Float.NaN;
+    }
+    int i = rows.id(row);
+    int j = columns.id(column);
+    int d = rowPoints.dimension();
+    if (rowUnit == null) {
+      return ops.squaredDistance(rowPoints.data(), i * d, columnPoints.data(), j * d, d);
+    }
+    return 0.5f * ops.squaredDistance(rowPoints.data(), i * d, rowUnit[i], columnPoints.data(),
+        j * d, columnUnit[j], d);
+  }
+
+  @Override
+  public String describe() {
+    return String.format(Locale.ROOT, "projected, %d of %d directions (a pair that passes is checked"
+        + " on %d)", projection.dims(), rowPoints.dimension(), projection.allDims());
+  }
+}

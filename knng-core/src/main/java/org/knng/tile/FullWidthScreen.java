@@ -1,0 +1,164 @@
+package org.knng.tile;
+
+import java.util.Arrays;
+import java.util.Locale;
+import org.knng.metric.Metric;
+import org.knng.simd.VectorOps;
+import org.knng.vectors.Vectors;
+
+/**
+ * The screen on the vectors themselves, for every metric. The kernels compute euclidean and cosine
+ * values through dot products ({@code |x|^2 + |y|^2 - 2 x.y}, and {@code 1 - x.y} on unit vectors),
+ * which cancel badly for near-duplicates and data far from the origin. So the screening value is a
+ * lower bound (the dot-product value less its worst-case rounding error, {@link #roundingFactor})
+ * and every pair that passes is re-computed from the differences before it is offered: candidate
+ * lists only ever hold direct-difference values, and no true neighbour is screened out. Inner
+ * product ({@code -x.y}) and manhattan (the direct sum) are offered as the kernels compute them.
+ */
+public final class FullWidthScreen implements Screen {
+  private final VectorOps ops;
+  private final Metric metric;
+  private final Side rows;
+  private final Side columns;
+  private final float[] rowUnit;    // cosine: 1/|x| of each row, for re-computing; else null
+  private final float[] columnUnit;
+  private final int block;
+
+  private FullWidthScreen(VectorOps ops, Metric metric, Side rows, Side columns, int block) {
+    this.ops = ops;
+    this.metric = metric;
+    this.rows = rows;
+    this.columns = columns;
+    this.rowUnit = rows.packScale();
+    this.columnUnit = columns.packScale();
+    this.block = block;
+  }
+
+  /**
+   * The screen of a self-join: rows and columns are the same side.
+   *
+   * @param metric the metric
+   * @param ops the kernels
+   * @param points the points
+   * @return the screen
+   */
+  public static FullWidthScreen selfJoin(Metric metric, VectorOps ops, Vectors points) {
+    Side side = side(metric, points);
+    return new FullWidthScreen(ops, metric, side, side,
+        TileJoin.blockSize(ops, points.size(), points.dimension()));
+  }
+
+  /**
+   * The screen of queries (rows) against a base (columns).
+   *
+   * @param metric the metric
+   * @param ops the kernels
+   * @param base the points searched
+   * @param queries the queries, of the same dimension
+   * @return the screen
+   */
+  public static FullWidthScreen search(Metric metric, VectorOps ops, Vectors base, Vectors queries) {
+    int block = TileJoin.blockSize(ops, Math.max(queries.size(), base.size()), base.dimension());
+    return new FullWidthScreen(ops, metric, side(metric, queries), side(metric, base), block);
+  }
+
+  /** The vectors as they are, with the metric's screening terms. */
+  private static Side side(Metric metric, Vectors v) {
+    int n = v.size();
+    int d = v.dimension();
+    float[] data = v.data();
+    float[] add = new float[n + VectorOps.SCREEN_PADDING];
+    Arrays.fill(add, n, add.length, Float.NaN);
+    double margin = roundingFactor(d);
+    float[] unit = null;
+    switch (metric) {
+      case EUCLIDEAN:
+      case SQEUCLIDEAN:
+        // |x|^2 (1 - e) + |y|^2 (1 - e) - 2 x.y <= the true squared distance.
+        for (int i = 0; i < n; i++) {
+          add[i] = (float) ((1 - margin) * Vectors.squaredNorm(data, i * d, d));
+        }
+        break;
+      case COSINE:
+        // 1 - x.y on unit vectors, less the error bound (unit norms), half of it per side.
+        unit = v.inverseNorms();
+        Arrays.fill(add, 0, n, (float) (0.5 - margin));
+        break;
+      case INNER_PRODUCT:
+      case MANHATTAN:
+        break;
+      default:
+        throw new AssertionError(metric);
+    }
+    return new Side(data, d, n, add, unit, null);
+  }
+
+  /**
+   * Bound on the relative rounding error of {@code |x|^2 + |y|^2 - 2 x.y} in float32 with D
+   * sequential fused multiply-adds: at most {@code (D + 3) u (|x|^2 + |y|^2)} with {@code u =
+   * 2^-24}, doubled for safety. Subtracting it makes the screen's value a lower bound.
+   *
+   * @param dimension values per vector
+   * @return the relative bound
+   */
+  public static float roundingFactor(int dimension) {
+    return (float) (2.0 * (dimension + 4) * Math.ulp(1.0f) / 2);
+  }
+
+  @Override
+  public Side rows() {
+    return rows;
+  }
+
+  @Override
+  public Side columns() {
+    return columns;
+  }
+
+  @Override
+  public float scale() {
+    switch (metric) {
+      case EUCLIDEAN:
+      case SQEUCLIDEAN:
+        return -2f;
+      case COSINE:
+      case INNER_PRODUCT:
+        return -1f;
+      default:
+        return 1f;
+    }
+  }
+
+  @Override
+  public boolean manhattan() {
+    return metric == Metric.MANHATTAN;
+  }
+
+  @Override
+  public int block() {
+    return block;
+  }
+
+  @Override
+  public boolean nearFirst() {
+    return false;
+  }
+
+  @Override
+  public float value(int row, int column, float screened, float limit) {
+    int d = rows.dimension();
+    if (rowUnit != null) {
+      return 0.5f * ops.squaredDistance(rows.data(), row * d, rowUnit[row], columns.data(),
+          column * d, columnUnit[column], d);
+    }
+    if (metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN) {
+      return ops.squaredDistance(rows.data(), row * d, columns.data(), column * d, d);
+    }
+    return screened;
+  }
+
+  @Override
+  public String describe() {
+    return String.format(Locale.ROOT, "full width, %d values", rows.dimension());
+  }
+}

@@ -1,0 +1,57 @@
+package org.knng.tile;
+
+/**
+ * What the tile loop needs to know about a join, and nothing more: the two {@link Side}s the
+ * kernels read, how a raw kernel value becomes a screening value, and the exact value of a pair
+ * that passed. The loop ({@link BlockJoin}) computes a tile of raw values, turns it into screening
+ * values {@code scale() * raw + rowAdd + colAdd} that are never larger than the pair's ranking value
+ * (so no neighbour is screened out), and asks {@link #value} only for the few pairs whose screening
+ * value is within a row's current k-th distance.
+ *
+ * <p>Ranking values (float32, smaller is nearer): euclidean and sqeuclidean rank by the squared
+ * distance, cosine by {@code 1 - cos}, inner product by {@code -x.y}, manhattan by the direct sum.
+ * Two implementations exist: {@link FullWidthScreen} (the kernels read the vectors themselves) and
+ * the exact engine's projected screen (they read a few principal coordinates).
+ */
+public interface Screen {
+  /** @return the side whose rows are offered candidates */
+  Side rows();
+
+  /** @return the side the candidates come from (the same object as {@link #rows()} in a self-join) */
+  Side columns();
+
+  /** @return the multiplier of the raw kernel value (e.g. -2 for {@code |x|^2 + |y|^2 - 2 x.y}) */
+  float scale();
+
+  /** @return whether the kernels sum {@code |x - y|} (manhattan) instead of dot products */
+  boolean manhattan();
+
+  /**
+   * @return rows per block of the join; the screen's row order may have been built on it (the
+   *     projected screen puts near points in the same block)
+   */
+  int block();
+
+  /**
+   * @return whether a self-join should join each block with itself first: true when the row order
+   *     puts near neighbours in the same block, so that the k-th distances that prune the rest are
+   *     tight early
+   */
+  boolean nearFirst();
+
+  /**
+   * The ranking value to offer for a pair that passed the tile screen: re-computed from the original
+   * vectors where the kernel's value is only a bound. A screen with a finer second check returns
+   * NaN (which no candidate list takes) when that check puts the pair above {@code limit}.
+   *
+   * @param row a row of {@link #rows()}
+   * @param column a row of {@link #columns()}
+   * @param screened the pair's screening value
+   * @param limit the largest threshold of the lists the pair may enter
+   * @return the value to offer, or NaN to drop the pair
+   */
+  float value(int row, int column, float screened, float limit);
+
+  /** @return one line for logs, e.g. {@code "full width, 128 values"} */
+  String describe();
+}

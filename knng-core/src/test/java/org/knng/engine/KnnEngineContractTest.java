@@ -1,0 +1,120 @@
+package org.knng.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.knng.Algorithm;
+import org.knng.InvalidInputException;
+import org.knng.graph.KnnResult;
+import org.knng.metric.Metric;
+import org.knng.testing.EngineChecks;
+import org.knng.testing.TestData;
+import org.knng.vectors.Vectors;
+
+/**
+ * What every engine named by {@link Algorithm} must do through {@link KnnEngine}, checked with the
+ * shared {@link EngineChecks}: exact graphs and searches in every metric, with duplicates and
+ * include-self, the same output on 1 and 2 threads, and bad input refused with {@link
+ * InvalidInputException}. A new engine is covered by adding it to {@link Algorithm}.
+ */
+class KnnEngineContractTest {
+
+  static Stream<Arguments> engines() {
+    List<Arguments> out = new ArrayList<>();
+    for (Algorithm a : Algorithm.values()) {
+      for (Metric m : Metric.values()) {
+        for (boolean self : new boolean[] {false, true}) {
+          out.add(Arguments.of(a, m, self));
+        }
+      }
+    }
+    return out.stream();
+  }
+
+  private static KnnEngine engine(Algorithm a, Metric m, int k, boolean includeSelf) {
+    return a.engine(KnnOptions.defaults().withMetric(m).withK(k).withIncludeSelf(includeSelf));
+  }
+
+  @ParameterizedTest(name = "{0} {1} include-self={2}")
+  @MethodSource("engines")
+  void graphsAreExactAndThreadIndependent(Algorithm a, Metric m, boolean includeSelf) {
+    // Grid points with planted duplicates: many equal distances, so ties are exercised.
+    float[][] rows = TestData.plantDuplicates(TestData.grid(5, 400, 6, 3), 7, 10, 3);
+    KnnEngine engine = engine(a, m, 7, includeSelf);
+    assertEquals(a.id(), engine.name());
+    EngineChecks.assertExactGraph(engine, rows);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("engines")
+  void searchesAreExact(Algorithm a, Metric m, boolean ignored) {
+    float[][] base = TestData.gaussian(3, 500, 9, 0.5f);
+    float[][] queries = TestData.queriesWithHits(base, TestData.gaussian(4, 60, 9, 0.5f), 5, 6);
+    EngineChecks.assertExactSearch(engine(a, m, 5, false), base, queries);
+  }
+
+  @Test
+  void recallOfTheExactEngineIsOneAndCountsReplacedNeighbours() {
+    float[][] rows = TestData.gaussian(11, 300, 12, 0f);
+    KnnEngine engine = engine(Algorithm.EXACT, Metric.EUCLIDEAN, 10, false);
+    assertEquals(1.0, EngineChecks.assertRecallAtLeast(engine, rows, 1.0));
+    // Replace the last neighbour of 30 rows with the farthest point: recall 1 - 30 / 3000.
+    KnnResult exact = engine.graph(Vectors.of(rows));
+    int[] ids = exact.ids().clone();
+    for (int row = 0; row < 30; row++) {
+      int far = farthest(rows, row);
+      ids[row * 10 + 9] = far;
+    }
+    KnnResult worse = new KnnResult(300, 300, 10, ids, exact.distances(), Metric.EUCLIDEAN, false);
+    assertEquals(0.99, EngineChecks.recall(worse, exact, rows, rows), 1e-12);
+    // A repeated id and a -1 count for nothing.
+    ids[40 * 10 + 1] = ids[40 * 10];
+    ids[41 * 10 + 2] = -1;
+    assertEquals(0.99 - 2.0 / 3000, EngineChecks.recall(worse, exact, rows, rows), 1e-12);
+  }
+
+  private static int farthest(float[][] rows, int row) {
+    int best = -1;
+    double far = -1;
+    for (int j = 0; j < rows.length; j++) {
+      double d = org.knng.testing.NaiveKnn.distance(Metric.EUCLIDEAN, rows[row], rows[j]);
+      if (d > far) {
+        far = d;
+        best = j;
+      }
+    }
+    return best;
+  }
+
+  @Test
+  void badInputIsInvalidInputNamingTheValue() {
+    for (Algorithm a : Algorithm.values()) {
+      Vectors points = Vectors.of(new float[][] {{0, 0}, {1, 0}, {0, 1}});
+      InvalidInputException e = assertThrows(InvalidInputException.class,
+          () -> engine(a, Metric.EUCLIDEAN, 3, false).graph(points));
+      assertTrue(e.getMessage().startsWith("k=3 is too large for 3 points"), e.getMessage());
+      Vectors zero = Vectors.of(new float[][] {{0, 0}, {1, 0}, {0, 1}});
+      e = assertThrows(InvalidInputException.class,
+          () -> engine(a, Metric.COSINE, 1, false).graph(zero));
+      assertTrue(e.getMessage().startsWith("row 0 is all zeros"), e.getMessage());
+      e = assertThrows(InvalidInputException.class, () -> engine(a, Metric.EUCLIDEAN, 1, false)
+          .search(points, Vectors.of(new float[][] {{1, 2, 3}})));
+      assertTrue(e.getMessage().contains("dimension 3"), e.getMessage());
+      e = assertThrows(InvalidInputException.class,
+          () -> engine(a, Metric.EUCLIDEAN, 1, false).radiusGraph(points, Double.NaN));
+      assertTrue(e.getMessage().startsWith("radius must be a finite number"), e.getMessage());
+    }
+    assertThrows(InvalidInputException.class, () -> KnnOptions.defaults().withK(0));
+    assertThrows(InvalidInputException.class, () -> KnnOptions.defaults().withThreads(0));
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> Algorithm.parse("hnsw"));
+    assertEquals("unknown algorithm 'hnsw' (expected one of exact)", e.getMessage());
+  }
+}
