@@ -79,18 +79,7 @@ public final class Main implements Runnable {
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       boolean debug = parseResult.hasMatchedOption("--debug")
           || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
-      if (UserErrors.isUserError(e)) {
-        err.println("error: " + UserErrors.message(e));
-        if (debug) {
-          e.printStackTrace(err);
-        }
-        return EXIT_USAGE;
-      }
-      err.println("error: " + UserErrors.bug(e));
-      if (debug) {
-        e.printStackTrace(err);
-      }
-      return EXIT_INTERNAL;
+      return report(e, debug, err);
     });
     try {
       return cli.execute(args);
@@ -99,6 +88,24 @@ public final class Main implements Runnable {
           + "): give Java more heap, e.g. JAVA_OPTS=-Xmx16g ./knng ...");
       return EXIT_INTERNAL;
     }
+  }
+
+  /**
+   * Prints the one {@code error:} line for a failure of a command (and its stack trace with {@code
+   * --debug}) and returns the exit code: 2 for bad input, 1 for a bug.
+   *
+   * @param e the failure
+   * @param debug whether {@code --debug} was given
+   * @param err standard error
+   * @return {@link #EXIT_USAGE} or {@link #EXIT_INTERNAL}
+   */
+  static int report(Throwable e, boolean debug, PrintStream err) {
+    boolean user = UserErrors.isUserError(e);
+    err.println("error: " + (user ? UserErrors.message(e) : UserErrors.bug(e)));
+    if (debug) {
+      e.printStackTrace(err);
+    }
+    return user ? EXIT_USAGE : EXIT_INTERNAL;
   }
 
   /** A converter whose error is the library's own message, e.g. "unknown metric 'x' (expected ...)". */

@@ -325,6 +325,34 @@ class BuildCommandTest {
     assertTrue(r.err().contains("\tat "), "expected a stack trace with --debug:\n" + r.err());
   }
 
+  /** --debug names the engine's kernels (provider and tile shape) and screen; the summary the algorithm. */
+  @Test
+  void debugNamesTheKernelsAndTheScreen() throws Exception {
+    Path in = csv("debug.csv", "0,0\n1,0\n0,2\n5,5\n1,0\n");
+    CliRun r = knng("build", "--input", in.toString(), "--k", "2", "--output",
+        dir.resolve("debug.npy").toString(), "--debug");
+    assertEquals(0, r.exit(), r.err());
+    org.knng.simd.VectorOps ops = org.knng.simd.VectorOpsProvider.get();
+    String expected = "debug: exact engine: kernels " + ops.name() + " (tiles 6 x " + ops.tileWidth()
+        + "), screen full width, 2 values";
+    assertTrue(r.err().lines().anyMatch(expected::equals), "expected '" + expected + "' in:\n" + r.err());
+    assertTrue(r.err().contains("(exact euclidean, dimension 2)"), r.err());
+    CliRun plain = knng("build", "--input", in.toString(), "--k", "2", "--output",
+        dir.resolve("plain.npy").toString());
+    assertTrue(plain.err().lines().noneMatch(l -> l.startsWith("debug:")), plain.err());
+  }
+
+  @Test
+  void unknownAlgorithmIsAUsageError() throws Exception {
+    Path in = csv("algo.csv", "0,0\n1,0\n0,2\n");
+    CliRun r = knng("build", "--input", in.toString(), "--k", "1", "--algorithm", "hnsw",
+        "--output", dir.resolve("algo.npy").toString());
+    assertEquals(2, r.exit());
+    assertTrue(r.err().startsWith("error: Invalid value for option '--algorithm': unknown algorithm"
+        + " 'hnsw' (expected one of exact)"), r.err());
+    assertTrue(!Files.exists(dir.resolve("algo.npy")));
+  }
+
   @Test
   void helpAndNoArguments() {
     CliRun top = knng();

@@ -1,7 +1,9 @@
 package org.knng.exact;
 
 import java.util.Locale;
+import org.knng.metric.Metric;
 import org.knng.simd.VectorOps;
+import org.knng.tile.Differences;
 import org.knng.tile.Screen;
 import org.knng.tile.Side;
 import org.knng.tile.TileJoin;
@@ -21,10 +23,8 @@ final class ProjectedScreen implements Screen {
   private final Projection.Projected columnProjection;
   private final Side rows;
   private final Side columns;
-  private final Vectors rowPoints;
-  private final Vectors columnPoints;
-  private final float[] rowUnit;     // cosine: 1/|x| of each point, for re-computing; else null
-  private final float[] columnUnit;
+  private final int dimension;
+  private final Differences differences;
   private final int block;
   private final boolean nearFirst;
 
@@ -35,13 +35,13 @@ final class ProjectedScreen implements Screen {
     this.projection = projection;
     this.rowProjection = rowProjection;
     this.columnProjection = columnProjection;
-    this.rowPoints = rowPoints;
-    this.columnPoints = columnPoints;
+    this.dimension = rowPoints.dimension();
     this.block = block;
     this.nearFirst = rowProjection == columnProjection;
     boolean cosine = projection.unit();
-    this.rowUnit = cosine ? rowPoints.inverseNorms() : null;
-    this.columnUnit = !cosine ? null : nearFirst ? rowUnit : columnPoints.inverseNorms();
+    float[] rowUnit = cosine ? rowPoints.inverseNorms() : null;
+    float[] columnUnit = !cosine ? null : nearFirst ? rowUnit : columnPoints.inverseNorms();
+    this.differences = new Differences(ops, rowPoints, rowUnit, columnPoints, columnUnit);
     // A self-join's rows are in the projection's order (ids map them back to points).
     this.rows = side(rowProjection, rowPoints.size(), nearFirst);
     this.columns = nearFirst ? rows : side(columnProjection, columnPoints.size(), false);
@@ -53,9 +53,15 @@ final class ProjectedScreen implements Screen {
 
   /**
    * The screen of a self-join: rows ordered by a median-split tree with leaves of one block, so
-   * that each block holds near points and is joined with itself first.
+   * that each block holds near points and is joined with itself first. Null where {@link
+   * Projection#fit} finds no few dominant directions.
    */
-  static ProjectedScreen selfJoin(Projection projection, Vectors points, VectorOps ops, int threads) {
+  static ProjectedScreen selfJoin(Vectors points, Metric metric, Screening screening, VectorOps ops,
+      int threads) {
+    Projection projection = Projection.fit(points, ops, metric, screening);
+    if (projection == null) {
+      return null;
+    }
     int block = TileJoin.blockSize(ops, points.size(), projection.dims());
     Projection.Projected p = projection.project(points, block, null, threads);
     return new ProjectedScreen(projection, p, p, points, points, block, ops);
@@ -64,9 +70,14 @@ final class ProjectedScreen implements Screen {
   /**
    * The screen of queries against a base: both projected onto the base's directions in their own
    * order (no tree: a query block meets every base block anyway), with margins balanced alike.
+   * Null where the base has no few dominant directions.
    */
-  static ProjectedScreen search(Projection projection, Vectors base, Vectors queries, VectorOps ops,
-      int threads) {
+  static ProjectedScreen search(Vectors base, Vectors queries, Metric metric, Screening screening,
+      VectorOps ops, int threads) {
+    Projection projection = Projection.fit(base, ops, metric, screening);
+    if (projection == null) {
+      return null;
+    }
     int block = TileJoin.blockSize(ops, Math.max(queries.size(), base.size()), projection.dims());
     Projection.Projected b = projection.project(base, 0, null, threads);
     Projection.Projected q = projection.project(queries, 0, b, threads);
@@ -108,19 +119,12 @@ final class ProjectedScreen implements Screen {
     if (rowProjection.rejects(row, columnProjection, column, screened, limit, ops)) {
       return Float.NaN;
     }
-    int i = rows.id(row);
-    int j = columns.id(column);
-    int d = rowPoints.dimension();
-    if (rowUnit == null) {
-      return ops.squaredDistance(rowPoints.data(), i * d, columnPoints.data(), j * d, d);
-    }
-    return 0.5f * ops.squaredDistance(rowPoints.data(), i * d, rowUnit[i], columnPoints.data(),
-        j * d, columnUnit[j], d);
+    return differences.value(rows.id(row), columns.id(column));
   }
 
   @Override
   public String describe() {
     return String.format(Locale.ROOT, "projected, %d of %d directions (a pair that passes is checked"
-        + " on %d)", projection.dims(), rowPoints.dimension(), projection.allDims());
+        + " on %d)", projection.dims(), dimension, projection.allDims());
   }
 }

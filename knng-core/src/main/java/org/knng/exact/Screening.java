@@ -22,30 +22,27 @@ enum Screening {
   /** The screen of a self-join of {@code points}. */
   Screen selfJoin(Vectors points, Metric metric, VectorOps ops, int threads) {
     long n = points.size();
-    Projection projection = fit(points, metric, ops, n * n / 2);
-    return projection == null ? FullWidthScreen.selfJoin(metric, ops, points)
-        : ProjectedScreen.selfJoin(projection, points, ops, threads);
+    Screen projected = tries(metric, n * n / 2)
+        ? ProjectedScreen.selfJoin(points, metric, this, ops, threads) : null;
+    return projected != null ? projected : FullWidthScreen.selfJoin(metric, ops, points);
   }
 
   /** The screen of {@code queries} against {@code base}. */
   Screen search(Vectors base, Vectors queries, Metric metric, VectorOps ops, int threads) {
-    Projection projection = fit(base, metric, ops, (long) queries.size() * base.size());
-    return projection == null ? FullWidthScreen.search(metric, ops, base, queries)
-        : ProjectedScreen.search(projection, base, queries, ops, threads);
+    Screen projected = tries(metric, (long) queries.size() * base.size())
+        ? ProjectedScreen.search(base, queries, metric, this, ops, threads) : null;
+    return projected != null ? projected : FullWidthScreen.search(metric, ops, base, queries);
   }
 
   /**
-   * The projection of {@code base}, or null for the full width: other metrics; forced; fewer pairs
-   * than a self-join of {@link Projection#MIN_POINTS} points (the fit costs more than it saves);
-   * or data without a few dominant directions ({@link Projection#fit}).
+   * Whether to try the projected screen: not for other metrics, nor when the full width is forced,
+   * nor for fewer pairs than a self-join of {@link Projection#MIN_POINTS} points (the fit costs
+   * more than it saves). {@link Projection#fit} then decides from the data.
    */
-  private Projection fit(Vectors base, Metric metric, VectorOps ops, long pairs) {
+  private boolean tries(Metric metric, long pairs) {
     boolean served = metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN
         || metric == Metric.COSINE;
     long worthIt = (long) Projection.MIN_POINTS * Projection.MIN_POINTS / 2;
-    if (!served || this == FULL || (this == AUTO && pairs < worthIt)) {
-      return null;
-    }
-    return Projection.fit(base, ops, metric, this);
+    return served && this != FULL && (this == PROJECTED || pairs >= worthIt);
   }
 }

@@ -113,11 +113,9 @@ public final class GraphReader {
       int nnz = data.length;
       switch (format) {
         case "csr":
-          return fromCompressed(rows, columns, ints("indptr", rows + 1), ints("indices", nnz), data, "indptr",
-              "indices", false);
+          return fromCompressed(rows, columns, ints("indptr", rows + 1), ints("indices", nnz), data, false);
         case "csc":
-          return fromCompressed(columns, rows, ints("indptr", columns + 1), ints("indices", nnz), data, "indptr",
-              "indices", true);
+          return fromCompressed(columns, rows, ints("indptr", columns + 1), ints("indices", nnz), data, true);
         case "coo": {
           int[] row = ints("row", nnz);
           int[] col = ints("col", nnz);
@@ -133,17 +131,17 @@ public final class GraphReader {
 
     /** CSR, or CSC read as the CSR of the transpose ({@code transpose} then turns it round). */
     private SparseGraph fromCompressed(int major, int minor, int[] indptr, int[] indices, float[] data,
-        String indptrName, String indicesName, boolean transpose) throws IOException {
+        boolean transpose) throws IOException {
       if (indptr[0] != 0 || indptr[major] != indices.length) {
-        throw error(indptrName + ".npy must run from 0 to " + indices.length + " (the number of entries), found " + indptr[0]
+        throw error("indptr.npy must run from 0 to " + indices.length + " (the number of entries), found " + indptr[0]
             + " .. " + indptr[major]);
       }
       for (int r = 0; r < major; r++) {
         if (indptr[r + 1] < indptr[r]) {
-          throw error(indptrName + ".npy decreases at position " + (r + 1));
+          throw error("indptr.npy decreases at position " + (r + 1));
         }
       }
-      checkRange(indicesName, indices, minor);
+      checkRange("indices", indices, minor);
       int[] majorOf = new int[indices.length];
       for (int r = 0; r < major; r++) {
         Arrays.fill(majorOf, indptr[r], indptr[r + 1], r);

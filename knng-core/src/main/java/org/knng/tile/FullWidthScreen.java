@@ -20,17 +20,20 @@ public final class FullWidthScreen implements Screen {
   private final Metric metric;
   private final Side rows;
   private final Side columns;
-  private final float[] rowUnit;    // cosine: 1/|x| of each row, for re-computing; else null
-  private final float[] columnUnit;
+  private final Differences differences; // null where the kernel's value is exact enough
   private final int block;
 
-  private FullWidthScreen(VectorOps ops, Metric metric, Side rows, Side columns, int block) {
+  private FullWidthScreen(VectorOps ops, Metric metric, Vectors rowPoints, Vectors columnPoints,
+      int block) {
     this.ops = ops;
     this.metric = metric;
-    this.rows = rows;
-    this.columns = columns;
-    this.rowUnit = rows.packScale();
-    this.columnUnit = columns.packScale();
+    this.rows = side(metric, rowPoints);
+    this.columns = rowPoints == columnPoints ? rows : side(metric, columnPoints);
+    boolean rescored = metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN
+        || metric == Metric.COSINE;
+    // Cosine packs the unit vectors: the same factors re-score from the differences.
+    this.differences = !rescored ? null
+        : new Differences(ops, rowPoints, rows.packScale(), columnPoints, columns.packScale());
     this.block = block;
   }
 
@@ -43,8 +46,7 @@ public final class FullWidthScreen implements Screen {
    * @return the screen
    */
   public static FullWidthScreen selfJoin(Metric metric, VectorOps ops, Vectors points) {
-    Side side = side(metric, points);
-    return new FullWidthScreen(ops, metric, side, side,
+    return new FullWidthScreen(ops, metric, points, points,
         TileJoin.blockSize(ops, points.size(), points.dimension()));
   }
 
@@ -59,7 +61,7 @@ public final class FullWidthScreen implements Screen {
    */
   public static FullWidthScreen search(Metric metric, VectorOps ops, Vectors base, Vectors queries) {
     int block = TileJoin.blockSize(ops, Math.max(queries.size(), base.size()), base.dimension());
-    return new FullWidthScreen(ops, metric, side(metric, queries), side(metric, base), block);
+    return new FullWidthScreen(ops, metric, queries, base, block);
   }
 
   /** The vectors as they are, with the metric's screening terms. */
@@ -146,15 +148,7 @@ public final class FullWidthScreen implements Screen {
 
   @Override
   public float value(int row, int column, float screened, float limit) {
-    int d = rows.dimension();
-    if (rowUnit != null) {
-      return 0.5f * ops.squaredDistance(rows.data(), row * d, rowUnit[row], columns.data(),
-          column * d, columnUnit[column], d);
-    }
-    if (metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN) {
-      return ops.squaredDistance(rows.data(), row * d, columns.data(), column * d, d);
-    }
-    return screened;
+    return differences == null ? screened : differences.value(row, column);
   }
 
   @Override

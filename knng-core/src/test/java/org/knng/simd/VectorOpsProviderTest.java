@@ -86,4 +86,28 @@ class VectorOpsProviderTest {
     assertTrue(e.getMessage().contains(VectorOpsProvider.PROPERTY), e.getMessage());
     assertTrue(e.getMessage().contains("scalar") && e.getMessage().contains("panama"), e.getMessage());
   }
+
+  @Test
+  void tileShapeFollowsTheVectorWidthUnlessForced() {
+    String shape = System.getProperty(VectorOpsProvider.SHAPE_PROPERTY);
+    try {
+      System.clearProperty(VectorOpsProvider.SHAPE_PROPERTY);
+      assertEquals(4, VectorOpsProvider.tileVectors(512));
+      assertEquals(2, VectorOpsProvider.tileVectors(256));
+      System.setProperty(VectorOpsProvider.SHAPE_PROPERTY, "6x2");
+      assertEquals(2, VectorOpsProvider.tileVectors(512));
+      System.setProperty(VectorOpsProvider.SHAPE_PROPERTY, "6x4");
+      assertEquals(4, VectorOpsProvider.tileVectors(256));
+      System.setProperty(VectorOpsProvider.SHAPE_PROPERTY, "8x8");
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> VectorOpsProvider.tileVectors(512));
+      assertEquals("unknown knng.simd.tile=8x8 (expected 6x4 or 6x2)", e.getMessage());
+    } finally {
+      if (shape == null) {
+        System.clearProperty(VectorOpsProvider.SHAPE_PROPERTY);
+      } else {
+        System.setProperty(VectorOpsProvider.SHAPE_PROPERTY, shape);
+      }
+    }
+  }
 }

@@ -1,0 +1,48 @@
+package org.knng.tile;
+
+import org.knng.simd.VectorOps;
+import org.knng.vectors.Vectors;
+
+/**
+ * The ranking value of a pair re-computed from the differences of the original vectors, in
+ * float32: {@code |x - y|^2} (euclidean and sqeuclidean), or {@code |x/|x| - y/|y||^2 / 2 = 1 - cos}
+ * (cosine, with the rows' {@code 1 / |x|} factors). The kernels' dot-product values cancel badly
+ * for near-duplicates; these do not, so every screen offers these values to the candidate lists
+ * and the lists are the same whichever screen found the pair.
+ */
+public final class Differences {
+  private final VectorOps ops;
+  private final float[] rows;
+  private final float[] columns;
+  private final float[] rowUnit;
+  private final float[] columnUnit;
+  private final int d;
+
+  /**
+   * @param ops the kernels
+   * @param rows the row vectors
+   * @param rowUnit {@code 1 / |x|} of each row for cosine, or null for euclidean
+   * @param columns the column vectors, of the same dimension
+   * @param columnUnit {@code 1 / |y|} of each column for cosine, or null for euclidean
+   */
+  public Differences(VectorOps ops, Vectors rows, float[] rowUnit, Vectors columns, float[] columnUnit) {
+    this.ops = ops;
+    this.rows = rows.data();
+    this.columns = columns.data();
+    this.rowUnit = rowUnit;
+    this.columnUnit = columnUnit;
+    this.d = rows.dimension();
+  }
+
+  /**
+   * @param i a row
+   * @param j a column
+   * @return their ranking value from the differences
+   */
+  public float value(int i, int j) {
+    if (rowUnit == null) {
+      return ops.squaredDistance(rows, i * d, columns, j * d, d);
+    }
+    return 0.5f * ops.squaredDistance(rows, i * d, rowUnit[i], columns, j * d, columnUnit[j], d);
+  }
+}
