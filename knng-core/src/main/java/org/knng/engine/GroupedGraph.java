@@ -53,10 +53,7 @@ public final class GroupedGraph {
       throw new InvalidInputException(groups.length + " group labels for " + points.size() + " points");
     }
     InputChecks.rankable(points, engine.options().metric(), "row");
-    if ((long) points.size() * engine.options().k() > Integer.MAX_VALUE - 8) {
-      throw new InvalidInputException(points.size() + " rows x k=" + engine.options().k()
-          + " neighbours exceed the " + (Integer.MAX_VALUE - 8) + " entries one result array can hold");
-    }
+    InputChecks.resultSize(points.size(), engine.options().k());
     return new GroupedGraph(engine, points).build(groups);
   }
 

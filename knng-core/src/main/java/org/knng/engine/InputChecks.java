@@ -28,7 +28,7 @@ public final class InputChecks {
           + (self ? "at most N=" + n + " with include-self" : "less than N=" + n
               + " (a point is not its own neighbour; use include-self to count it)"));
     }
-    checkResultSize(n, k);
+    resultSize(n, k);
   }
 
   /**
@@ -48,10 +48,15 @@ public final class InputChecks {
     if (k > base.size()) {
       throw new InvalidInputException("k=" + k + " is more than the " + base.size() + " base points");
     }
-    checkResultSize(queries.size(), k);
+    resultSize(queries.size(), k);
   }
 
-  private static void checkResultSize(int rows, int k) {
+  /**
+   * @param rows rows of a result
+   * @param k neighbours per row
+   * @throws InvalidInputException if the {@code rows x k} result cannot be held in one array
+   */
+  public static void resultSize(int rows, int k) {
     if ((long) rows * k > Integer.MAX_VALUE - 8) {
       throw new InvalidInputException(rows + " rows x k=" + k + " neighbours exceed the "
           + (Integer.MAX_VALUE - 8) + " entries one result array can hold: use a smaller k");

@@ -1,5 +1,6 @@
 package org.knng.tile;
 
+import java.util.Arrays;
 import org.knng.select.CandidateSink;
 import org.knng.simd.VectorOps;
 
@@ -43,6 +44,8 @@ public final class BlockJoin {
   private final Side columns;
   private final float[] thresholds;
   private final CandidateSink sink;
+  private final float scale;         // the screen's, read once: they do not change during a join
+  private final boolean manhattan;
   private final int width;
   private final int capacity;
   private final PackedBlock strips;  // the row block, in strips of TILE_ROWS
@@ -84,6 +87,8 @@ public final class BlockJoin {
     this.columns = screen.columns();
     this.thresholds = thresholds;
     this.sink = sink;
+    this.scale = screen.scale();
+    this.manhattan = screen.manhattan();
     this.width = ops.tileWidth();
     this.capacity = screen.block();
     int d = rows.dimension();
@@ -140,7 +145,7 @@ public final class BlockJoin {
     setBlocks(rowList, 0, rowCount, columnList, 0, columnCount);
     gather(rows.add(), rowList, rowCount, listRowAdd);
     gather(columns.add(), columnList, columnCount, listColumnAdd);
-    java.util.Arrays.fill(listColumnAdd, columnCount, columnCount + width, Float.NaN); // padding
+    Arrays.fill(listColumnAdd, columnCount, columnCount + width, Float.NaN); // padding
     rowAdd = listRowAdd;
     rowThresholds = listRowThresholds;
     rowBase = 0;
@@ -204,7 +209,7 @@ public final class BlockJoin {
     int d = rows.dimension();
     for (int g = from; g < to; g += GROUP) {
       int group = Math.min(GROUP, to - g);
-      ops.stripTiles(screen.manhattan(), strips.panels(), strips.offset(g), group, d,
+      ops.stripTiles(manhattan, strips.panels(), strips.offset(g), group, d,
           packed.panels(), packed.offset(p), tiles);
       for (int s = 0; s < group; s++) {
         int r0 = (g + s) * VectorOps.TILE_ROWS;
@@ -213,7 +218,7 @@ public final class BlockJoin {
         if (rowIds != null) {
           refreshThresholds(r0, count, c0);
         }
-        int found = ops.screen(tiles, tile, count, screen.scale(), rowAdd, rowBase + r0,
+        int found = ops.screen(tiles, tile, count, scale, rowAdd, rowBase + r0,
             columnAdd, columnBase + c0, rowThresholds, colThresholds, hits);
         screened(tile, found, r0, c0, pairs);
       }
