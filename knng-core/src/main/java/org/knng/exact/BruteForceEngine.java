@@ -9,6 +9,7 @@ import org.knng.ProgressListener;
 import org.knng.engine.InputChecks;
 import org.knng.engine.KnnEngine;
 import org.knng.engine.KnnOptions;
+import org.knng.engine.Rescoring;
 import org.knng.graph.KnnResult;
 import org.knng.graph.SparseGraph;
 import org.knng.metric.Metric;

@@ -1,10 +1,8 @@
-package org.knng.exact;
+package org.knng.engine;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.knng.engine.KnnOptions;
-import org.knng.engine.Parallel;
 import org.knng.graph.KnnResult;
 import org.knng.graph.SparseGraph;
 import org.knng.metric.Metric;
@@ -12,20 +10,21 @@ import org.knng.select.EdgeBuffer;
 import org.knng.vectors.Vectors;
 
 /**
- * The last step of every exact result: the candidates the float32 tile loop kept are re-computed
- * in double precision from the metric's definition ({@link Metric#distance}) and reported in its
- * units. For k-NN rows the neighbours are re-sorted by (distance, id) and, with include-self, the
+ * The last step of every engine's result: the candidates it kept (from float32 kernels, or from
+ * an approximate search) are re-computed in double precision from the metric's definition ({@link
+ * Metric#distance}) and reported in its units. For k-NN rows the neighbours are re-sorted by (distance, id) and, with include-self, the
  * point itself is put first; for a radius graph the collected pairs are gathered row by row into
  * CSR and kept if their distance is at most the radius.
  */
-final class Rescoring {
+public final class Rescoring {
   /** Rows per task: N x k double-precision distances are a tenth of a second per thread for 60k x 784. */
   private static final int CHUNK = 1024;
 
   private final KnnOptions options;
   private final Metric metric;
 
-  Rescoring(KnnOptions options) {
+  /** @param options the metric, k, include-self and threads of the result */
+  public Rescoring(KnnOptions options) {
     this.options = options;
     this.metric = options.metric();
   }
@@ -34,13 +33,24 @@ final class Rescoring {
    * The k-NN graph of {@code points} from the candidates of its self-join ({@code n x kept} ids,
    * {@code kept = k} or {@code k - 1} with include-self, -1 where a row has fewer; null when kept
    * is 0).
+   *
+   * @param points the points
+   * @param candidates each row's kept neighbours, any order, {@code -1} for none
+   * @return the sorted, re-scored graph
    */
-  KnnResult graph(Vectors points, int[] candidates) {
+  public KnnResult graph(Vectors points, int[] candidates) {
     return knn(points, points, candidates, options.includeSelf());
   }
 
-  /** The k nearest base points of each query, from the search's {@code queries x k} candidates. */
-  KnnResult search(Vectors base, Vectors queries, int[] candidates) {
+  /**
+   * The k nearest base points of each query, from the search's {@code queries x k} candidates.
+   *
+   * @param base the set searched
+   * @param queries the queries
+   * @param candidates each query's kept base ids, any order, {@code -1} for none
+   * @return the sorted, re-scored result
+   */
+  public KnnResult search(Vectors base, Vectors queries, int[] candidates) {
     return knn(queries, base, candidates, false);
   }
 
@@ -96,8 +106,13 @@ final class Rescoring {
    * The radius graph of {@code points} from the pairs its self-join collected (each within the
    * radius plus a float32 margin, in both directions): gathered into rows, sorted by column,
    * re-computed, and kept if at most {@code radius}; with include-self each point also gets itself.
+   *
+   * @param points the points
+   * @param buffers the collected pairs
+   * @param radius the largest distance kept
+   * @return the radius graph
    */
-  SparseGraph radius(Vectors points, List<EdgeBuffer> buffers, double radius) {
+  public SparseGraph radius(Vectors points, List<EdgeBuffer> buffers, double radius) {
     boolean includeSelf = options.includeSelf();
     int n = points.size();
     int d = points.dimension();
