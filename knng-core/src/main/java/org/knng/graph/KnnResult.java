@@ -3,6 +3,7 @@ package org.knng.graph;
 import org.knng.InvalidInputException;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 import org.knng.metric.Metric;
 
 /**
@@ -16,6 +17,9 @@ import org.knng.metric.Metric;
  * its nearest other points; otherwise the point itself never appears, even when other points are
  * duplicates of it. A row with fewer than {@code k} neighbours is padded with id {@code -1} and
  * distance +infinity.
+ *
+ * <p>A result may carry an estimate of its own recall ({@link #recall()}), e.g. from an
+ * approximate engine that measured itself against exact neighbours of a sample of rows.
  */
 public final class KnnResult {
   private final int rows;
@@ -25,6 +29,7 @@ public final class KnnResult {
   private final float[] distances;
   private final Metric metric;
   private final boolean includesSelf;
+  private final RecallEstimate recall;
 
   /**
    * Wraps neighbour arrays (not copied).
@@ -39,6 +44,11 @@ public final class KnnResult {
    */
   public KnnResult(int rows, int columns, int k, int[] ids, float[] distances, Metric metric,
       boolean includesSelf) {
+    this(rows, columns, k, ids, distances, metric, includesSelf, null);
+  }
+
+  private KnnResult(int rows, int columns, int k, int[] ids, float[] distances, Metric metric,
+      boolean includesSelf, RecallEstimate recall) {
     if ((long) rows * k != ids.length || ids.length != distances.length) {
       throw new IllegalArgumentException("arrays do not hold " + rows + " x " + k + " neighbours");
     }
@@ -49,6 +59,7 @@ public final class KnnResult {
     this.distances = distances;
     this.metric = Objects.requireNonNull(metric, "metric");
     this.includesSelf = includesSelf;
+    this.recall = recall;
   }
 
   /** @return number of rows */
@@ -74,6 +85,29 @@ public final class KnnResult {
   /** @return whether column 0 of each row is the row itself at distance 0 */
   public boolean includesSelf() {
     return includesSelf;
+  }
+
+  /**
+   * @return the estimate of this result's recall@k that came with it, if any (an exact result
+   *     has none: its recall is 1 by construction)
+   */
+  public Optional<RecallEstimate> recall() {
+    return Optional.ofNullable(recall);
+  }
+
+  /**
+   * The same result carrying a recall estimate. The copy shares this result's arrays.
+   *
+   * @param estimate the estimate, of this result's k
+   * @return a result with the same neighbours and {@link #recall()} = {@code estimate}
+   * @throws IllegalArgumentException if the estimate is of another k
+   */
+  public KnnResult withRecall(RecallEstimate estimate) {
+    Objects.requireNonNull(estimate, "estimate");
+    if (estimate.k() != k) {
+      throw new IllegalArgumentException("a recall@" + estimate.k() + " estimate for a result of k=" + k);
+    }
+    return new KnnResult(rows, columns, k, ids, distances, metric, includesSelf, estimate);
   }
 
   /**
@@ -108,7 +142,8 @@ public final class KnnResult {
   /**
    * The nearest neighbours that are also within a radius: every entry farther than {@code radius}
    * becomes padding (id {@code -1}). Since rows are sorted, what remains of a row is its nearest
-   * {@code k} points within the radius, ties by the smaller index (never a random subset).
+   * {@code k} points within the radius, ties by the smaller index (never a random subset). A
+   * recall estimate is not carried over: it was of the unpruned rows.
    *
    * @param radius the largest distance kept, in the metric's units, finite and {@code > 0}
    * @return a new result
@@ -179,6 +214,7 @@ public final class KnnResult {
 
   @Override
   public String toString() {
-    return "KnnResult[" + rows + " rows, k=" + k + ", " + metric.id() + (includesSelf ? ", with self" : "") + "]";
+    return "KnnResult[" + rows + " rows, k=" + k + ", " + metric.id() + (includesSelf ? ", with self" : "")
+        + (recall == null ? "" : ", " + recall.describe()) + "]";
   }
 }
