@@ -1,0 +1,506 @@
+package org.knng.eval;
+
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.knng.InvalidInputException;
+import org.knng.ProgressListener;
+import org.knng.engine.InputChecks;
+import org.knng.engine.KnnOptions;
+import org.knng.engine.Parallel;
+import org.knng.exact.BruteForceEngine;
+import org.knng.graph.KnnResult;
+import org.knng.graph.RecallEstimate;
+import org.knng.metric.Metric;
+import org.knng.vectors.Vectors;
+
+/**
+ * The exact neighbours of some rows of a point set, found once, against which any k-NN graph of
+ * the same points can then be measured as often as needed: an approximate engine can {@link
+ * #measure} its graph after every round of work, at a cost of {@code rows x k} distances.
+ *
+ * <pre>{@code
+ * KnnOptions options = KnnOptions.defaults().withK(10);
+ * RecallSample sample = RecallSample.draw(points, options, 1000, 42);   // 1000 rows, exactly
+ * RecallEstimate e = sample.measure(graph.ids(), 10);                   // recall@10 of the graph
+ * System.out.println(e.describe());   // recall@10 0.9931 (95% interval 0.9915-0.9946, 1000 rows)
+ * }</pre>
+ *
+ * <p><b>What counts.</b> For a measured row i, let t be the distance (in double precision, {@link
+ * Metric#distance}) from i to its true k-th neighbour. An entry j of the graph's row i is a hit if
+ * it is a valid id, is not i, was not already counted in this row, and its distance from i
+ * (again in double) is at most t. Ties therefore count: any point as near as the true k-th
+ * neighbour is as good a k-th neighbour. With include-self, i is its own first neighbour: the
+ * entry i is a hit, and t is the distance to its (k-1)-th nearest other point (for k = 1, the
+ * distance of i to itself, 0 in every metric but inner product, so that copies of i count too).
+ * A row's recall is {@code min(k, hits) / k}. Rows that list themselves (without include-self),
+ * list an id twice, or have fewer than k valid entries ({@code -1} padding) are counted; such
+ * entries are never hits beyond the first occurrence of an id.
+ *
+ * <p><b>The interval.</b> With per-row recalls {@code r_1..r_n} and their mean m, two 95%
+ * intervals are computed: the normal one, {@code m +- 1.96 s / sqrt(n)} with s the sample standard
+ * deviation of the r_i (clipped to [0, 1]; [0, 1] itself for a single row), and the Wilson score
+ * interval of {@code hits} successes in {@code n k} entries. The wider of the two is reported. The
+ * normal interval follows how recall actually varies from row to row (the entries of one row are
+ * not independent); the Wilson interval keeps a sample in which every row was perfect (s = 0) from
+ * claiming a lower bound of 1. When every row is measured the recall is the graph's own, not an
+ * estimate; the interval is then what a random sample of that size would give.
+ *
+ * <p>Instances are immutable and may be shared between threads. Memory: the sampled row ids and k
+ * doubles per row.
+ */
+public final class RecallSample {
+  /** Rows of the first sample of {@link #evaluate}. */
+  public static final int DEFAULT_ROWS = 1000;
+  /** The half-width {@link #evaluate} grows its sample for. */
+  public static final double TARGET_HALF_WIDTH = 0.005;
+
+  /** The normal quantile of a two-sided 95% interval. */
+  private static final double Z = 1.959963984540054;
+  /** Measured rows per task: a task does {@code CHUNK x k} distances. */
+  private static final int CHUNK = 256;
+  /** Defects of a measured row, as bits. */
+  private static final byte SELF_LOOP = 1;
+  private static final byte DUPLICATE = 2;
+  private static final byte MISSING = 4;
+
+  private final Vectors points;
+  private final KnnOptions options;
+  private final Metric metric;
+  private final boolean includeSelf;
+  private final int threads;
+  private final int k;
+  /** True neighbours other than the row itself kept per row: k, or k - 1 with include-self. */
+  private final int others;
+  /** The measured rows, ascending. */
+  private final int[] rows;
+  /** {@code rows.length x others}: each measured row's distances to its nearest other points, ascending. */
+  private final double[] nearest;
+
+  private RecallSample(Vectors points, KnnOptions options, int[] rows, double[] nearest) {
+    this.points = points;
+    this.options = options.withProgress(ProgressListener.NONE);
+    this.metric = options.metric();
+    this.includeSelf = options.includeSelf();
+    this.threads = options.threads();
+    this.k = options.k();
+    this.others = k - (includeSelf ? 1 : 0);
+    this.rows = rows;
+    this.nearest = nearest;
+  }
+
+  /**
+   * Draws {@code rows} distinct rows uniformly at random (all rows if {@code rows >= N}) and finds
+   * their exact neighbours with the exact engine, on {@code options.threads()} threads. Samples are
+   * nested: for the same points, options and seed, the rows of a smaller sample are among those
+   * of a larger one.
+   *
+   * @param points the points the graphs to measure are of
+   * @param options metric, k (the largest k that can be measured), include-self and threads; the
+   *     progress listener is not used
+   * @param rows how many rows to measure, at least 1
+   * @param seed seed of the random choice: the same seed gives the same rows
+   * @return the sample
+   * @throws InvalidInputException if {@code rows < 1}, k is too large for the points ({@link
+   *     InputChecks#graphK}), or a point cannot be ranked under the metric
+   */
+  public static RecallSample draw(Vectors points, KnnOptions options, int rows, long seed) {
+    Objects.requireNonNull(points, "points");
+    Objects.requireNonNull(options, "options");
+    if (rows < 1) {
+      throw new InvalidInputException("a recall sample needs at least 1 row, got " + rows);
+    }
+    InputChecks.graphK(options, points.size());
+    RowOrder order = new RowOrder(points.size(), seed);
+    return exact(points, options, order.next(Math.min(rows, points.size())));
+  }
+
+  /**
+   * A sample of every row, from known true neighbours (such as {@code knng build --output
+   * truth.npy} of the exact graph, or ann-benchmarks' {@code neighbors}). Each row of the truth
+   * lists that row's nearest points, nearest first; the first k distinct ones that are not the row
+   * itself (k - 1 with include-self) are taken as its true neighbours, so a truth that lists the
+   * point itself first (as scikit-learn's {@code kneighbors(X)} does) needs one column more.
+   * Their distances are computed here, in double precision.
+   *
+   * @param points the points
+   * @param truthIds {@code N x truthK} ids, row-major
+   * @param truthK columns of the truth, at least k
+   * @param options metric, k (the largest k that can be measured), include-self and threads
+   * @return the sample of all N rows
+   * @throws InvalidInputException if the shape is not {@code N x truthK}, {@code truthK < k}, k is
+   *     too large for the points, an id is {@code -1} or out of range, or a row lists fewer true
+   *     neighbours than k needs (each message names the row)
+   */
+  public static RecallSample truth(Vectors points, int[] truthIds, int truthK, KnnOptions options) {
+    Objects.requireNonNull(points, "points");
+    Objects.requireNonNull(truthIds, "truthIds");
+    Objects.requireNonNull(options, "options");
+    int n = points.size();
+    int k = options.k();
+    if (truthK < 1 || (long) n * truthK != truthIds.length) {
+      throw new InvalidInputException("the true neighbours hold " + truthIds.length + " ids, not " + n
+          + " rows x " + truthK + " (one row per point)");
+    }
+    if (truthK < k) {
+      throw new InvalidInputException("the true neighbours have " + truthK + " per row, fewer than k=" + k);
+    }
+    InputChecks.graphK(options, n);
+    int others = k - (options.includeSelf() ? 1 : 0);
+    int[] chosen = new int[n * others];
+    int[] seenIn = new int[n];
+    Arrays.fill(seenIn, -1);
+    for (int r = 0; r < n; r++) {
+      int found = 0;
+      for (int c = 0; c < truthK; c++) {
+        int id = truthIds[r * truthK + c];
+        if (id < 0 || id >= n) {
+          throw new InvalidInputException("row " + r + ", column " + c + " of the true neighbours: "
+              + (id == -1 ? "-1 (a missing entry): the truth must list " + truthK + " neighbours in every row"
+                  : "id " + id + " is out of range [0, " + n + ")"));
+        }
+        if (found < others && id != r && seenIn[id] != r) {
+          seenIn[id] = r;
+          chosen[r * others + found++] = id;
+        }
+      }
+      if (found < others) {
+        throw new InvalidInputException("row " + r + " of the true neighbours lists only " + found
+            + " distinct points other than the row itself; k=" + k + " needs " + others
+            + (options.includeSelf() ? " (with include-self the row itself is one of the k)" : ""));
+      }
+    }
+    int[] all = new int[n];
+    Arrays.setAll(all, r -> r);
+    return new RecallSample(points, options, all, distances(points, options, all, chosen, others));
+  }
+
+  /**
+   * The recall@k of the graph of {@code points} given as {@code ids}, estimated the way {@code knng
+   * eval} does by default: {@link #DEFAULT_ROWS} rows (all rows if there are fewer) are drawn and
+   * measured; if the 95% interval is wider than {@code +-}{@link #TARGET_HALF_WIDTH}, the sample
+   * is grown once to the size the observed row-to-row variance needs for that width, {@code
+   * (1.96 s / 0.005)^2} rows (at most N), keeping the rows already measured, and measured again.
+   * The final sample is the one {@link #draw} gives for that size and seed. Every id of the graph
+   * is checked, not only the sampled rows'.
+   *
+   * @param points the points
+   * @param ids the graph, {@code N x k} ids row-major, {@code -1} for a missing entry
+   * @param k neighbours per row of the graph
+   * @param options metric, include-self and threads ({@code options.k()} is replaced by {@code k})
+   * @param seed seed of the row sample
+   * @return the estimate
+   * @throws InvalidInputException if the graph is not {@code N x k} or an id is out of range (the
+   *     message names the row), or as {@link #draw}
+   */
+  public static RecallEstimate evaluate(Vectors points, int[] ids, int k, KnnOptions options, long seed) {
+    Objects.requireNonNull(points, "points");
+    KnnOptions o = Objects.requireNonNull(options, "options").withK(k);
+    checkIds(ids, points.size(), k);
+    InputChecks.graphK(o, points.size());
+    int n = points.size();
+    RowOrder order = new RowOrder(n, seed);
+    RecallSample sample = exact(points, o, order.next(Math.min(n, DEFAULT_ROWS)));
+    Tally first = sample.tally(ids, k);
+    RecallEstimate estimate = first.estimate();
+    if ((estimate.high() - estimate.low()) / 2 <= TARGET_HALF_WIDTH || sample.rows.length == n) {
+      return estimate;
+    }
+    double needed = Math.ceil(Math.pow(Z * first.standardDeviation() / TARGET_HALF_WIDTH, 2));
+    int grown = (int) Math.min(n, needed);
+    if (grown <= sample.rows.length) {
+      return estimate;
+    }
+    RecallSample more = exact(points, o, order.next(grown - sample.rows.length));
+    return sample.merge(more).measure(ids, k);
+  }
+
+  /**
+   * Checks that a graph is {@code rows x k} and every id is in {@code [0, rows)} or {@code -1}:
+   * {@link #measure} checks only the rows it measures.
+   *
+   * @param ids the graph, row-major
+   * @param rows rows of the graph (the number of points)
+   * @param k ids per row
+   * @throws InvalidInputException if the length is not {@code rows x k}, or naming the first row
+   *     and column whose id is out of range
+   */
+  public static void checkIds(int[] ids, int rows, int k) {
+    Objects.requireNonNull(ids, "ids");
+    if (k < 1 || (long) rows * k != ids.length) {
+      throw new InvalidInputException("the graph holds " + ids.length + " ids, not " + rows + " rows x k=" + k);
+    }
+    for (int e = 0; e < ids.length; e++) {
+      if (ids[e] < -1 || ids[e] >= rows) {
+        throw outOfRange(e / k, e % k, ids[e], rows);
+      }
+    }
+  }
+
+  /**
+   * Measures a graph of the same points on this sample's rows. The cost is {@code rows() x k}
+   * distances, whatever N.
+   *
+   * @param ids the graph, {@code N x k} ids row-major (nearest first or in any order), {@code -1}
+   *     for a missing entry; only the sampled rows are read
+   * @param k neighbours per row of the graph, at most {@link #k()}
+   * @return recall@k of the sampled rows, its 95% interval and the defect counts
+   * @throws InvalidInputException if k is out of range, the graph is not {@code N x k}, or an id of
+   *     a sampled row is out of range (naming the row and column)
+   */
+  public RecallEstimate measure(int[] ids, int k) {
+    return tally(ids, k).estimate();
+  }
+
+  /** @return the largest k this sample can measure (the k it was drawn for) */
+  public int k() {
+    return k;
+  }
+
+  /** @return the measured rows, ascending (a copy) */
+  public int[] rows() {
+    return rows.clone();
+  }
+
+  private Tally tally(int[] ids, int k) {
+    Objects.requireNonNull(ids, "ids");
+    int n = points.size();
+    if (k < 1 || k > this.k) {
+      throw new InvalidInputException("recall@" + k + " cannot be measured: the exact neighbours were found"
+          + " for k from 1 to " + this.k);
+    }
+    if ((long) n * k != ids.length) {
+      throw new InvalidInputException("the graph holds " + ids.length + " ids, not " + n + " rows x k=" + k);
+    }
+    for (int row : rows) {
+      for (int c = 0; c < k; c++) {
+        int id = ids[row * k + c];
+        if (id < -1 || id >= n) {
+          throw outOfRange(row, c, id, n);
+        }
+      }
+    }
+    int m = rows.length;
+    int[] hits = new int[m];
+    byte[] defects = new byte[m];
+    AtomicInteger next = new AtomicInteger();
+    Parallel.run(Math.max(1, Math.min(threads, (m + CHUNK - 1) / CHUNK)), () -> {
+      int[] row = new int[k];
+      for (int s0; (s0 = next.getAndAdd(CHUNK)) < m; ) {
+        for (int s = s0; s < Math.min(m, s0 + CHUNK); s++) {
+          measureRow(s, ids, k, row, hits, defects);
+        }
+      }
+    });
+    Tally t = new Tally(m, k);
+    for (int s = 0; s < m; s++) {
+      t.add(hits[s], defects[s]);
+    }
+    return t;
+  }
+
+  /** Counts the hits of sampled row {@code s} and notes its defects; {@code row} is scratch. */
+  private void measureRow(int s, int[] ids, int k, int[] row, int[] hits, byte[] defects) {
+    int i = rows[s];
+    int d = points.dimension();
+    float[] x = points.data();
+    double t = includeSelf
+        ? (k == 1 ? metric.distance(x, i * d, x, i * d, d) : nearest[s * others + k - 2])
+        : nearest[s * others + k - 1];
+    System.arraycopy(ids, i * k, row, 0, k);
+    Arrays.sort(row);
+    int count = 0;
+    byte flags = 0;
+    for (int c = 0; c < k; c++) {
+      int j = row[c];
+      if (j < 0) {
+        flags |= MISSING;
+      } else if (c > 0 && row[c - 1] == j) {
+        flags |= DUPLICATE;
+      } else if (j == i) {
+        if (includeSelf) {
+          count++;
+        } else {
+          flags |= SELF_LOOP;
+        }
+      } else if (metric.distance(x, i * d, x, j * d, d) <= t) {
+        count++;
+      }
+    }
+    hits[s] = Math.min(k, count);
+    defects[s] = flags;
+  }
+
+  private static InvalidInputException outOfRange(int row, int column, int id, int n) {
+    return new InvalidInputException("graph row " + row + ", column " + column + ": id " + id
+        + " is out of range [0, " + n + ") (-1 marks a missing entry)");
+  }
+
+  /** The exact neighbours of the given rows (any order, distinct), by a search of the points. */
+  private static RecallSample exact(Vectors points, KnnOptions options, int[] chosen) {
+    int[] sorted = chosen.clone();
+    Arrays.sort(sorted);
+    int others = options.k() - (options.includeSelf() ? 1 : 0);
+    if (others == 0) {
+      return new RecallSample(points, options, sorted, new double[0]);
+    }
+    int n = points.size();
+    int d = points.dimension();
+    Vectors queries = points;
+    if (sorted.length < n) {
+      float[] q = new float[sorted.length * d];
+      for (int s = 0; s < sorted.length; s++) {
+        System.arraycopy(points.data(), sorted[s] * d, q, s * d, d);
+      }
+      queries = Vectors.wrap(q, d);
+    }
+    // One more than needed: the row itself is normally among its nearest points, at distance 0.
+    int wanted = others + 1;
+    KnnResult found = BruteForceEngine.create(options.withIncludeSelf(false).withK(wanted)
+        .withProgress(ProgressListener.NONE)).search(points, queries);
+    int[] ids = found.ids();
+    int[] kept = new int[sorted.length * others];
+    for (int s = 0; s < sorted.length; s++) {
+      int at = 0;
+      for (int c = 0; c < wanted && at < others; c++) {
+        int id = ids[s * wanted + c];
+        if (id != sorted[s]) {
+          kept[s * others + at++] = id; // the row itself dropped by index, else the last entry
+        }
+      }
+    }
+    return new RecallSample(points, options, sorted, distances(points, options, sorted, kept, others));
+  }
+
+  /** Double-precision distances from each row to its {@code others} chosen neighbours, ascending per row. */
+  private static double[] distances(Vectors points, KnnOptions options, int[] rows, int[] chosen, int others) {
+    Metric metric = options.metric();
+    int d = points.dimension();
+    float[] x = points.data();
+    double[] out = new double[rows.length * others];
+    AtomicInteger next = new AtomicInteger();
+    int m = rows.length;
+    Parallel.run(Math.max(1, Math.min(options.threads(), (m + CHUNK - 1) / CHUNK)), () -> {
+      for (int s0; (s0 = next.getAndAdd(CHUNK)) < m; ) {
+        for (int s = s0; s < Math.min(m, s0 + CHUNK); s++) {
+          for (int c = 0; c < others; c++) {
+            out[s * others + c] = metric.distance(x, rows[s] * d, x, chosen[s * others + c] * d, d);
+          }
+          Arrays.sort(out, s * others, (s + 1) * others);
+        }
+      }
+    });
+    return out;
+  }
+
+  /** This sample and another of disjoint rows of the same points and options, as one. */
+  private RecallSample merge(RecallSample more) {
+    int m = rows.length + more.rows.length;
+    int[] merged = new int[m];
+    double[] dist = new double[m * others];
+    for (int a = 0, b = 0, o = 0; o < m; o++) {
+      boolean fromThis = b >= more.rows.length || (a < rows.length && rows[a] < more.rows[b]);
+      RecallSample src = fromThis ? this : more;
+      int s = fromThis ? a++ : b++;
+      merged[o] = src.rows[s];
+      System.arraycopy(src.nearest, s * others, dist, o * others, others);
+    }
+    return new RecallSample(points, options, merged, dist);
+  }
+
+  /** Hits and defects of the measured rows, summed exactly (so the estimate is thread-independent). */
+  private static final class Tally {
+    private final int n;
+    private final int k;
+    private long hits;
+    private long hitsSquared;
+    private int selfLoops;
+    private int duplicates;
+    private int missing;
+
+    Tally(int n, int k) {
+      this.n = n;
+      this.k = k;
+    }
+
+    void add(int h, byte defects) {
+      hits += h;
+      hitsSquared += (long) h * h;
+      selfLoops += (defects & SELF_LOOP) != 0 ? 1 : 0;
+      duplicates += (defects & DUPLICATE) != 0 ? 1 : 0;
+      missing += (defects & MISSING) != 0 ? 1 : 0;
+    }
+
+    /** @return the sample standard deviation of the per-row recalls (0 for one row) */
+    double standardDeviation() {
+      if (n < 2) {
+        return 0;
+      }
+      double squares = hitsSquared - (double) hits * hits / n;
+      return Math.sqrt(Math.max(0, squares) / (n - 1)) / k;
+    }
+
+    RecallEstimate estimate() {
+      long entries = (long) n * k;
+      double recall = (double) hits / entries;
+      double normalLow = 0;
+      double normalHigh = 1;
+      if (n >= 2) {
+        double half = Z * standardDeviation() / Math.sqrt(n);
+        normalLow = Math.max(0, recall - half);
+        normalHigh = Math.min(1, recall + half);
+      }
+      double z2 = Z * Z / entries;
+      double centre = (recall + z2 / 2) / (1 + z2);
+      double spread = Z * Math.sqrt(recall * (1 - recall) / entries + z2 / (4.0 * entries)) / (1 + z2);
+      double wilsonLow = Math.max(0, centre - spread);
+      double wilsonHigh = Math.min(1, centre + spread);
+      boolean normal = normalHigh - normalLow >= wilsonHigh - wilsonLow;
+      double low = Math.min(recall, normal ? normalLow : wilsonLow);
+      double high = Math.max(recall, normal ? normalHigh : wilsonHigh);
+      return new RecallEstimate(recall, low, high, n, k, selfLoops, duplicates, missing);
+    }
+  }
+
+  /**
+   * Distinct rows in a random order fixed by the seed, handed out a batch at a time, so that a
+   * larger sample of the same seed extends a smaller one.
+   */
+  private static final class RowOrder {
+    private final int n;
+    private final SplittableRandom random;
+    private final BitSet taken;
+    private int count;
+
+    RowOrder(int n, long seed) {
+      this.n = n;
+      this.random = new SplittableRandom(seed);
+      this.taken = new BitSet(n);
+    }
+
+    /** @return {@code m} rows not handed out before ({@code m <= n - count}) */
+    int[] next(int m) {
+      int[] out = new int[m];
+      if (count + m == n) {
+        // The rest, in order: no need to find the last free rows by chance.
+        int o = 0;
+        for (int r = taken.nextClearBit(0); r < n; r = taken.nextClearBit(r + 1)) {
+          out[o++] = r;
+        }
+        taken.set(0, n);
+      } else {
+        for (int o = 0; o < m; ) {
+          int r = random.nextInt(n);
+          if (!taken.get(r)) {
+            taken.set(r);
+            out[o++] = r;
+          }
+        }
+      }
+      count += m;
+      return out;
+    }
+  }
+}
