@@ -1,0 +1,160 @@
+package org.knng.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+
+/**
+ * An {@code N x k} array of neighbour ids read from a NumPy {@code .npy} file, such as the one
+ * {@code knng build --output ids.npy} writes or ann-benchmarks' {@code neighbors}: a 2-D C-order
+ * array of int32 or int64 (int8, int16, uint8, uint16 and uint32 are read too), either byte order.
+ * Row {@code i} lists the neighbours of point {@code i}; {@code -1} marks a missing entry. Values
+ * are not checked against a range here (the reader does not know N); a value that does not fit in
+ * 32 bits is an error. Memory: the ids, plus a buffer of 8 MB.
+ */
+public final class NeighborIds {
+  private final Path file;
+  private final int rows;
+  private final int columns;
+  private final int[] ids;
+
+  private NeighborIds(Path file, int rows, int columns, int[] ids) {
+    this.file = file;
+    this.rows = rows;
+    this.columns = columns;
+    this.ids = ids;
+  }
+
+  /**
+   * Reads a whole file.
+   *
+   * @param file a 2-D integer {@code .npy} file
+   * @return its ids
+   * @throws InputFormatException if it is not a 2-D C-order integer array, is empty or truncated,
+   *     or holds a value outside the int32 range (naming the row and column)
+   * @throws IOException {@code FILE: no such file}, {@code FILE: is a directory} or {@code FILE:
+   *     cannot read (...)}
+   */
+  public static NeighborIds read(Path file) throws IOException {
+    Objects.requireNonNull(file, "file");
+    if (!Files.exists(file)) {
+      throw new NoSuchFileException(file.toString(), null, "no such file");
+    }
+    if (Files.isDirectory(file)) {
+      throw new FileSystemException(file.toString(), null, "is a directory");
+    }
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(file, StandardOpenOption.READ);
+    } catch (AccessDeniedException e) {
+      throw new AccessDeniedException(file.toString(), null, "cannot read (permission denied)");
+    } catch (IOException e) {
+      throw new IOException(file + ": cannot read (" + FileErrors.reason(e) + ")", e);
+    }
+    try (channel) {
+      return read(file, channel, channel.size());
+    } catch (InputFormatException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IOException(file + ": cannot read (" + FileErrors.reason(e) + ")", e);
+    }
+  }
+
+  private static NeighborIds read(Path file, FileChannel channel, long size) throws IOException {
+    NpyHeader header = NpyHeader.read(file, channel, size);
+    String descr = header.descr;
+    char mark = descr.isEmpty() ? '?' : descr.charAt(0);
+    String type = "<>=|".indexOf(mark) >= 0 ? descr.substring(1) : descr;
+    int bytes;
+    boolean unsigned = type.startsWith("u");
+    switch (header.simpleDescr ? type : "") {
+      case "i1": case "u1": bytes = 1; break;
+      case "i2": case "u2": bytes = 2; break;
+      case "i4": case "u4": bytes = 4; break;
+      case "i8": bytes = 8; break;
+      default:
+        throw new InputFormatException(file + ": dtype " + descr + " is not an integer type; neighbour ids"
+            + " are int32 or int64 (e.g. <i4, <i8)");
+    }
+    if (header.fortranOrder) {
+      throw new InputFormatException(file + ": fortran_order is True: only C-order (row-major) arrays are"
+          + " supported (save np.ascontiguousarray(a) instead)");
+    }
+    String shape = NpyHeader.shapeText(header.shape);
+    if (header.shape.length != 2) {
+      throw new InputFormatException(file + ": shape " + shape + " is " + header.shape.length
+          + "-D; neighbour ids are a 2-D array (points, neighbours)");
+    }
+    long rows = header.shape[0];
+    long columns = header.shape[1];
+    if (rows == 0 || columns == 0) {
+      throw new InputFormatException(file + ": shape " + shape + " holds no neighbour ids");
+    }
+    if (rows * columns > Integer.MAX_VALUE - 8 || rows > Integer.MAX_VALUE || columns > Integer.MAX_VALUE) {
+      throw new InputFormatException(file + ": " + rows + " x " + columns + " ids exceed the "
+          + (Integer.MAX_VALUE - 8) + " one int array can hold");
+    }
+    long needed = rows * columns * bytes;
+    long present = size - header.dataOffset;
+    if (present < needed) {
+      throw new InputFormatException(file + ": truncated: shape " + shape + " of '" + descr + "' needs "
+          + needed + " data bytes, the file has " + present);
+    }
+    int[] ids = new int[(int) (rows * columns)];
+    ByteOrder order = mark == '>' ? ByteOrder.BIG_ENDIAN : mark == '<' ? ByteOrder.LITTLE_ENDIAN
+        : ByteOrder.nativeOrder();
+    int chunkValues = VectorFormat.CHUNK_BYTES / Long.BYTES;
+    ByteBuffer chunk = ByteBuffer.allocate(chunkValues * bytes).order(order);
+    channel.position(header.dataOffset);
+    for (int done = 0; done < ids.length; ) {
+      int count = Math.min(chunkValues, ids.length - done);
+      chunk.clear().limit(count * bytes);
+      VectorFormat.readFully(channel, chunk);
+      for (int i = 0; i < count; i++) {
+        long v;
+        switch (bytes) {
+          case 1: v = unsigned ? chunk.get() & 0xFF : chunk.get(); break;
+          case 2: v = unsigned ? chunk.getShort() & 0xFFFF : chunk.getShort(); break;
+          case 4: v = unsigned ? chunk.getInt() & 0xFFFFFFFFL : chunk.getInt(); break;
+          default: v = chunk.getLong(); break;
+        }
+        if (v != (int) v) {
+          int at = done + i;
+          throw new InputFormatException(file + ": row " + at / columns + ", column " + at % columns + ": id "
+              + v + " does not fit in 32 bits");
+        }
+        ids[done + i] = (int) v;
+      }
+      done += count;
+    }
+    return new NeighborIds(file, (int) rows, (int) columns, ids);
+  }
+
+  /** @return the file read, as it was named */
+  public Path file() {
+    return file;
+  }
+
+  /** @return rows (points) */
+  public int rows() {
+    return rows;
+  }
+
+  /** @return columns (neighbours per point) */
+  public int columns() {
+    return columns;
+  }
+
+  /** @return the ids, row-major {@code rows() x columns()} (the backing array; do not modify) */
+  public int[] ids() {
+    return ids;
+  }
+}
