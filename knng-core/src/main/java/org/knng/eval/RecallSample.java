@@ -30,14 +30,17 @@ import org.knng.vectors.Vectors;
  *
  * <p><b>What counts.</b> For a measured row i, let t be the distance (in double precision, {@link
  * Metric#distance}) from i to its true k-th neighbour. An entry j of the graph's row i is a hit if
- * it is a valid id, is not i, was not already counted in this row, and its distance from i
- * (again in double) is at most t. Ties therefore count: any point as near as the true k-th
- * neighbour is as good a k-th neighbour. With include-self, i is its own first neighbour: the
- * entry i is a hit, and t is the distance to its (k-1)-th nearest other point (for k = 1, the
- * distance of i to itself, 0 in every metric but inner product, so that copies of i count too).
- * A row's recall is {@code min(k, hits) / k}. Rows that list themselves (without include-self),
- * list an id twice, or have fewer than k valid entries ({@code -1} padding) are counted; such
- * entries are never hits beyond the first occurrence of an id.
+ * it is a valid id, is not i, was not already counted in this row, and its distance from i (again
+ * in double) is at most t plus one float32 unit in the last place of t. Ties therefore count: any
+ * point as near as the true k-th neighbour is as good a k-th neighbour, and so is one that differs
+ * from it only below float32 resolution, the precision engines rank and report in (the exact
+ * engine itself may exchange its k-th neighbour with such a point, e.g. under inner product, which
+ * it ranks by float32 dot products). With include-self, i is its own first neighbour: the entry i
+ * is a hit, and t is the distance to its (k-1)-th nearest other point (for k = 1, the distance of
+ * i to itself, 0 in every metric but inner product, so that copies of i count too). A row's recall
+ * is {@code min(k, hits) / k}. Rows that list themselves (without include-self), list an id twice,
+ * or have fewer than k valid entries ({@code -1} padding) are counted; such entries are never hits
+ * beyond the first occurrence of an id.
  *
  * <p><b>The interval.</b> With per-row recalls {@code r_1..r_n} and their mean m, two 95%
  * intervals are computed: the normal one, {@code m +- 1.96 s / sqrt(n)} with s the sample standard
@@ -306,9 +309,11 @@ public final class RecallSample {
     int i = rows[s];
     int d = points.dimension();
     float[] x = points.data();
-    double t = includeSelf
+    double kth = includeSelf
         ? (k == 1 ? metric.distance(x, i * d, x, i * d, d) : nearest[s * others + k - 2])
         : nearest[s * others + k - 1];
+    double t = kth + Math.ulp((float) kth); // what float32 cannot tell from the k-th distance
+
     System.arraycopy(ids, i * k, row, 0, k);
     Arrays.sort(row);
     int count = 0;

@@ -125,6 +125,26 @@ class RecallSampleTest {
     assertEquals((double) (n * k - 1) / (n * k), sample.measure(other, k).recall(), 1e-15);
   }
 
+  /**
+   * Point 0's nearest other point is at distance 1; a point one float32 step farther is as good
+   * (float32 cannot tell the two distances apart), one two steps farther is not.
+   */
+  @Test
+  void aNeighbourWithinFloat32ResolutionOfTheKthCounts() {
+    float one = 1f;
+    float next = Math.nextUp(one);
+    float nextNext = Math.nextUp(next);
+    Vectors points = Vectors.wrap(new float[] {0, one, -next, -nextNext, 10, 20}, 1);
+    RecallSample sample = RecallSample.draw(points, options(1), 6, 1);
+    int[] ids = exactIds(points, options(1));
+    assertEquals(1, ids[0]);
+    assertEquals(1.0, sample.measure(ids, 1).recall());
+    ids[0] = 2;
+    assertEquals(1.0, sample.measure(ids, 1).recall());
+    ids[0] = 3;
+    assertEquals(5.0 / 6, sample.measure(ids, 1).recall(), 1e-15);
+  }
+
   private static double sq(float[] a, float[] b) {
     double s = 0;
     for (int i = 0; i < a.length; i++) {
