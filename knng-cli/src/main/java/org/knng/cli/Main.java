@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code knng} command. It only parses options and wires the library's pieces together: readers
- * ({@code org.knng.io}), engines ({@code org.knng.exact}), graph conversion and writers.
+ * ({@code org.knng.io}), engines ({@code org.knng.exact}), graph conversion and writers, and the
+ * recall measurement ({@code org.knng.eval}).
  *
  * <p>Exit codes: 0 on success; 2 on bad input or usage, with one line starting {@code error:} on
  * stderr and no output file written; 1 on an internal error (a bug: one {@code error:} line that
@@ -28,9 +29,10 @@ import picocli.CommandLine.Option;
       "as a sparse matrix that scipy, PyTorch Geometric and Java code load.",
       "",
       "Run 'knng build --help' for the options of a build,",
-      "'knng info --help' for graph statistics."
+      "'knng info --help' for graph statistics,",
+      "'knng eval --help' for the recall of a graph against the exact neighbours."
     },
-    subcommands = {BuildCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {BuildCommand.class, InfoCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit code for bad input or usage. */
   public static final int EXIT_USAGE = 2;

@@ -1,0 +1,317 @@
+package org.knng.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.knng.InvalidInputException;
+import org.knng.engine.KnnOptions;
+import org.knng.eval.RecallSample;
+import org.knng.graph.RecallEstimate;
+import org.knng.graph.SparseGraph;
+import org.knng.io.AtomicOutput;
+import org.knng.io.GraphReader;
+import org.knng.io.NeighborIds;
+import org.knng.io.VectorReader;
+import org.knng.metric.Metric;
+import org.knng.vectors.Vectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code knng eval}: the recall@k of a k-NN graph file against the exact neighbours of its points,
+ * on a random sample of rows ({@link RecallSample#evaluate} or {@link RecallSample#draw}) or on
+ * every row from given ground truth ({@link RecallSample#truth}). Reads the vectors and the graph,
+ * measures, prints two lines (and writes a JSON report if asked).
+ */
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Measures the recall@k of a k-nearest-neighbour graph against the exact neighbours.",
+      "",
+      "A row's recall is the share of its k true nearest neighbours that the graph lists; ties"
+          + " count (any point as near as the true k-th neighbour is a hit). The true neighbours of"
+          + " a random sample of rows are found exactly (by default 1000 rows, grown once until the"
+          + " 95%% interval is about +-0.005), or those of every row are read from --truth.",
+      "Graphs: .npy N x k int32/int64 neighbour ids, nearest first (-1 = missing; with --k the"
+          + " first K columns), or a .npz scipy.sparse matrix (each row's stored entries are its"
+          + " neighbours). Also counted: rows that list themselves, list an id twice, or have"
+          + " fewer than k entries.",
+      ""
+    },
+    footer = {
+      "",
+      "Example:",
+      "  knng eval --input examples/iris/iris.csv --graph iris-knn.npz"
+    })
+final class EvalCommand implements Callable<Integer> {
+  @Option(names = "--input", required = true, paramLabel = "FILE",
+      description = "The vectors the graph is of: .fvecs, .bvecs, .npy, .csv or .tsv.")
+  Path input;
+
+  @Option(names = "--graph", required = true, paramLabel = "FILE",
+      description = "The graph: .npy N x k neighbour ids, or a .npz sparse N x N matrix.")
+  Path graph;
+
+  @Option(names = "--k", paramLabel = "K",
+      description = "The k of recall@k. Default: the graph's k (.npy columns, or the largest row degree of a .npz).")
+  Integer k;
+
+  @Option(names = "--metric", paramLabel = "METRIC", defaultValue = "euclidean",
+      description = "euclidean, sqeuclidean, cosine, inner-product, manhattan. Default: ${DEFAULT-VALUE}.")
+  Metric metric;
+
+  @Option(names = "--include-self",
+      description = "Each point is one of its own k neighbours (as built with --include-self).")
+  boolean includeSelf;
+
+  @Option(names = "--sample", paramLabel = "ROWS",
+      description = "Measure this many random rows (all rows if ROWS >= N). Default: 1000, grown once"
+          + " to what a 95%% interval of +-0.005 needs.")
+  Integer sample;
+
+  @Option(names = "--truth", paramLabel = "FILE.npy",
+      description = "True neighbour ids, N x K with K >= k, nearest first (e.g. 'knng build ... --output"
+          + " truth.npy' or ann-benchmarks' neighbors): every row is measured against them.")
+  Path truth;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+      description = "Seed of the row sample: the same seed measures the same rows. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Worker threads. Default: all cores.")
+  Integer threads;
+
+  @Option(names = "--report", paramLabel = "FILE.json",
+      description = "Also write the result as one JSON object.")
+  Path report;
+
+  @Option(names = {"-q", "--quiet"}, description = "No summary on stderr.")
+  boolean quiet;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    long start = System.nanoTime();
+    checkOptions();
+    boolean sparse = graphFormat().equals(".npz");
+    Vectors points = VectorReader.read(input);
+    int n = points.size();
+    int[] ids = sparse ? fromSparse(GraphReader.read(graph), n) : fromNpy(NeighborIds.read(graph), n);
+    KnnOptions options = KnnOptions.defaults().withMetric(metric).withK(k).withIncludeSelf(includeSelf);
+    if (threads != null) {
+      options = options.withThreads(threads);
+    }
+    onGraph(() -> RecallSample.checkIds(ids, n, k));
+    RecallEstimate estimate;
+    if (truth != null) {
+      NeighborIds t = NeighborIds.read(truth);
+      if (t.rows() != n) {
+        throw new InvalidInputException("--truth " + truth + " has " + t.rows() + " rows but --input " + input
+            + " has " + n + " points");
+      }
+      if (t.columns() < k) {
+        throw new InvalidInputException("--truth " + truth + " has " + t.columns() + " columns, fewer than k=" + k);
+      }
+      RecallSample all;
+      try {
+        all = RecallSample.truth(points, t.ids(), t.columns(), options);
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException("--truth " + truth + ": " + e.getMessage());
+      }
+      estimate = all.measure(ids, k);
+    } else if (sample != null) {
+      estimate = RecallSample.draw(points, options, sample, seed).measure(ids, k);
+    } else {
+      estimate = RecallSample.evaluate(points, ids, k, options, seed);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (report != null) {
+      byte[] json = json(estimate, n, seconds).getBytes(StandardCharsets.UTF_8);
+      AtomicOutput.write(report, stream -> stream.write(json));
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(estimate.describe(estimate.rows() == n ? "all " + n + " rows" : estimate.rows() + " sampled rows"));
+    out.printf(Locale.ROOT, "rows with self-loops: %d, duplicate entries: %d, fewer than %d entries: %d%n",
+        estimate.rowsWithSelfLoops(), estimate.rowsWithDuplicates(), k, estimate.rowsWithMissing());
+    out.flush();
+    if (!quiet) {
+      spec.commandLine().getErr().printf(Locale.ROOT, "evaluated %s (%d points, %s%s) against %s in %.2f s%n",
+          graph, n, metric.id(), includeSelf ? ", include-self" : "",
+          truth != null ? "--truth " + truth : "the exact neighbours of " + estimate.rows() + " rows", seconds);
+    }
+    return 0;
+  }
+
+  /** What can be checked before reading anything. */
+  private void checkOptions() {
+    if (k != null && k < 1) {
+      throw new InvalidInputException("--k must be at least 1, got " + k);
+    }
+    if (sample != null && truth != null) {
+      throw new InvalidInputException("--sample and --truth cannot be combined (--truth measures every row)");
+    }
+    if (sample != null && sample < 1) {
+      throw new InvalidInputException("--sample must be at least 1 row, got " + sample);
+    }
+    if (threads != null && threads < 1) {
+      throw new InvalidInputException("--threads must be at least 1, got " + threads);
+    }
+    graphFormat();
+    if (report == null) {
+      return;
+    }
+    String name = report.getFileName() == null ? "" : report.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (!name.endsWith(".json")) {
+      throw new InvalidInputException("--report " + report + ": must end in .json");
+    }
+    Path dir = report.toAbsolutePath().getParent();
+    if (dir != null && !Files.isDirectory(dir)) {
+      throw new InvalidInputException("--report " + report + ": output directory " + dir + " does not exist");
+    }
+    if (Files.isDirectory(report)) {
+      throw new InvalidInputException("--report " + report + ": is a directory");
+    }
+    for (Path in : new Path[] {input, graph, truth}) {
+      if (in != null && in.toAbsolutePath().normalize().equals(report.toAbsolutePath().normalize())) {
+        throw new InvalidInputException("--report " + report + " would overwrite an input");
+      }
+    }
+  }
+
+  private String graphFormat() {
+    String name = graph.getFileName() == null ? "" : graph.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String ext = dot < 0 ? "" : name.substring(dot).toLowerCase(Locale.ROOT);
+    if (!ext.equals(".npy") && !ext.equals(".npz")) {
+      throw new InvalidInputException("--graph " + graph + ": unsupported graph format "
+          + (ext.isEmpty() ? "(no extension)" : "'" + name.substring(dot) + "'")
+          + " (expected .npy neighbour ids or a .npz sparse matrix)");
+    }
+    return ext;
+  }
+
+  /** N x k ids from N x c ids: the first k columns (nearest first, as knng writes them). */
+  private int[] fromNpy(NeighborIds g, int n) {
+    sameRows(g.rows(), n);
+    int c = g.columns();
+    if (k == null) {
+      k = c;
+    }
+    if (k > c) {
+      throw new InvalidInputException("--k " + k + " is more than the " + c + " columns of --graph " + graph);
+    }
+    if (k == c) {
+      return g.ids();
+    }
+    int[] ids = new int[n * k];
+    for (int r = 0; r < n; r++) {
+      System.arraycopy(g.ids(), r * c, ids, r * k, k);
+    }
+    return ids;
+  }
+
+  /**
+   * N x k ids from a sparse N x N graph: each row's stored entries in stored order, padded with
+   * -1. A row cannot be cut to fewer entries: a sparse row is in column order, not nearest first.
+   */
+  private int[] fromSparse(SparseGraph g, int n) {
+    sameRows(g.rows(), n);
+    if (g.columns() != n) {
+      throw new InvalidInputException("--graph " + graph + " is a " + g.rows() + " x " + g.columns()
+          + " matrix; a graph of the " + n + " points of --input is " + n + " x " + n);
+    }
+    int widest = 0;
+    for (int r = 0; r < n; r++) {
+      widest = Math.max(widest, g.degree(r));
+    }
+    if (k == null) {
+      if (widest == 0) {
+        throw new InvalidInputException("--graph " + graph + " has no entries: give --k to measure it");
+      }
+      k = widest;
+    }
+    int[] ids = new int[n * k];
+    Arrays.fill(ids, -1);
+    int[] indptr = g.indptr();
+    for (int r = 0; r < n; r++) {
+      int degree = indptr[r + 1] - indptr[r];
+      if (degree > k) {
+        throw new InvalidInputException("--graph " + graph + ": row " + r + " has " + degree + " entries, more"
+            + " than --k " + k + " (a sparse row has no nearest-first order to cut it at)");
+      }
+      System.arraycopy(g.indices(), indptr[r], ids, r * k, degree);
+    }
+    return ids;
+  }
+
+  private void sameRows(int rows, int n) {
+    if (rows != n) {
+      throw new InvalidInputException("--graph " + graph + " has " + rows + " rows but --input " + input + " has "
+          + n + " points");
+    }
+  }
+
+  /** Runs a check of the graph's ids, naming the graph file in its message. */
+  private void onGraph(Runnable check) {
+    try {
+      check.run();
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException("--graph " + graph + ": " + e.getMessage());
+    }
+  }
+
+  /** The report: one JSON object, written by hand as {@code knng info --json} does. */
+  private String json(RecallEstimate e, int n, double seconds) {
+    StringBuilder j = new StringBuilder("{");
+    j.append("\"recall\": ").append(e.recall());
+    j.append(", \"low\": ").append(e.low());
+    j.append(", \"high\": ").append(e.high());
+    j.append(", \"k\": ").append(e.k());
+    j.append(", \"rows\": ").append(e.rows());
+    j.append(", \"points\": ").append(n);
+    j.append(", \"rows_with_self_loops\": ").append(e.rowsWithSelfLoops());
+    j.append(", \"rows_with_duplicates\": ").append(e.rowsWithDuplicates());
+    j.append(", \"rows_with_missing\": ").append(e.rowsWithMissing());
+    j.append(", \"metric\": ").append(string(metric.id()));
+    j.append(", \"include_self\": ").append(includeSelf);
+    j.append(", \"input\": ").append(string(input.toString()));
+    j.append(", \"graph\": ").append(string(graph.toString()));
+    j.append(", \"truth\": ").append(truth == null ? "null" : string(truth.toString()));
+    j.append(", \"seed\": ").append(truth == null ? Long.toString(seed) : "null");
+    j.append(", \"seconds\": ").append(String.format(Locale.ROOT, "%.3f", seconds));
+    return j.append("}\n").toString();
+  }
+
+  /** A JSON string literal. */
+  static String string(String s) {
+    StringBuilder q = new StringBuilder("\"");
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"': q.append("\\\""); break;
+        case '\\': q.append("\\\\"); break;
+        case '\n': q.append("\\n"); break;
+        case '\r': q.append("\\r"); break;
+        case '\t': q.append("\\t"); break;
+        default:
+          if (c < 0x20) {
+            q.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+          } else {
+            q.append(c);
+          }
+      }
+    }
+    return q.append('"').toString();
+  }
+}
