@@ -1,8 +1,12 @@
 package org.knng;
 
+import org.knng.descent.NnDescentEngine;
 import org.knng.engine.KnnEngine;
 import org.knng.engine.KnnOptions;
 import org.knng.exact.BruteForceEngine;
+import org.knng.graph.KnnResult;
+import org.knng.graph.SparseGraph;
+import org.knng.vectors.Vectors;
 
 /**
  * The engines knng has, by the name the command line uses ({@code --algorithm}), each able to make
@@ -10,13 +14,39 @@ import org.knng.exact.BruteForceEngine;
  * Spark module choose engines here and use them only through {@link KnnEngine}.
  */
 public enum Algorithm implements Named {
+  /**
+   * The engine that fits the data ({@link #choose}): exact below {@link #APPROXIMATE_FROM} points
+   * or when the target recall is 1, NN-Descent with a target recall of {@link #AUTO_RECALL}
+   * (unless another is given) above.
+   */
+  AUTO("auto") {
+    @Override
+    public KnnEngine engine(KnnOptions options) {
+      return new Auto(options);
+    }
+  },
   /** Every pair compared ({@link BruteForceEngine}): exact, and the reference for the others. */
   EXACT("exact") {
     @Override
     public KnnEngine engine(KnnOptions options) {
       return BruteForceEngine.create(options);
     }
+  },
+  /** NN-Descent over a random-projection forest ({@link NnDescentEngine}): approximate, for large N. */
+  NNDESCENT("nndescent") {
+    @Override
+    public KnnEngine engine(KnnOptions options) {
+      return NnDescentEngine.create(options);
+    }
   };
+
+  /**
+   * From this many points on, {@link #AUTO} builds graphs with NN-Descent: below, the exact engine
+   * is about as fast (measured on Fashion-MNIST and random data with 2 threads).
+   */
+  public static final int APPROXIMATE_FROM = 150_000;
+  /** The recall {@link #AUTO} asks of an approximate engine when the options name none. */
+  public static final double AUTO_RECALL = 0.99;
 
   private final String id;
 
@@ -36,11 +66,70 @@ public enum Algorithm implements Named {
   public abstract KnnEngine engine(KnnOptions options);
 
   /**
+   * The engine {@link #AUTO} uses for a graph of {@code n} points: {@link #EXACT} below {@link
+   * #APPROXIMATE_FROM} points or for a target recall of 1, else {@link #NNDESCENT}; any other
+   * algorithm is itself.
+   *
+   * @param options the options (the target recall counts)
+   * @param n the number of points
+   * @return a concrete algorithm
+   */
+  public Algorithm choose(KnnOptions options, int n) {
+    if (this != AUTO) {
+      return this;
+    }
+    return n < APPROXIMATE_FROM || options.targetRecall() == 1 ? EXACT : NNDESCENT;
+  }
+
+  /**
    * @param name an algorithm name, e.g. {@code exact} (case-insensitive)
    * @return the algorithm
    * @throws InvalidInputException naming the valid choices if there is no such algorithm
    */
   public static Algorithm parse(String name) {
     return Named.parse(values(), name, "algorithm");
+  }
+
+  /** {@link #AUTO}'s engine: chooses per graph; queries and radius graphs are exact. */
+  private static final class Auto implements KnnEngine {
+    private final KnnOptions options;
+
+    Auto(KnnOptions options) {
+      this.options = options;
+    }
+
+    @Override
+    public KnnOptions options() {
+      return options;
+    }
+
+    @Override
+    public KnnEngine with(KnnOptions options) {
+      return new Auto(options);
+    }
+
+    @Override
+    public String name() {
+      return AUTO.id;
+    }
+
+    @Override
+    public KnnResult graph(Vectors points) {
+      Algorithm chosen = AUTO.choose(options, points.size());
+      options.progress().note("auto: " + chosen.id + " for " + points.size() + " points");
+      KnnOptions target = chosen != EXACT && Double.isNaN(options.targetRecall())
+          ? options.withTargetRecall(AUTO_RECALL) : options;
+      return chosen.engine(target).graph(points);
+    }
+
+    @Override
+    public KnnResult search(Vectors base, Vectors queries) {
+      return EXACT.engine(options).search(base, queries);
+    }
+
+    @Override
+    public SparseGraph radiusGraph(Vectors points, double radius) {
+      return EXACT.engine(options).radiusGraph(points, radius);
+    }
   }
 }

@@ -2,6 +2,7 @@ package org.knng.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -17,6 +18,7 @@ import org.knng.graph.GraphMode;
 import org.knng.graph.KnnResult;
 import org.knng.graph.SparseGraph;
 import org.knng.graph.Symmetrization;
+import org.knng.io.AtomicOutput;
 import org.knng.io.GraphWriter;
 import org.knng.io.GroupLabels;
 import org.knng.io.NpyWriter;
@@ -79,9 +81,26 @@ final class BuildCommand implements Callable<Integer> {
       description = "Graph file: .npz, .npy, .mtx or .csv.")
   Path output;
 
-  @Option(names = "--algorithm", paramLabel = "ALGORITHM", defaultValue = "exact",
-      description = "The engine: exact (every pair compared). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--algorithm", paramLabel = "ALGORITHM", defaultValue = "auto",
+      description = "The engine: exact (every pair compared), nndescent (approximate, for large N:"
+          + " prints its estimated recall), or auto (exact below 150,000 points, else nndescent with"
+          + " --target-recall 0.99 unless given). Default: ${DEFAULT-VALUE}.")
   Algorithm algorithm;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+      description = "Seed of the approximate engines: the same seed gives the same graph, whatever"
+          + " the thread count. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--target-recall", paramLabel = "R",
+      description = "The recall@k an approximate engine must reach (the lower end of its estimate's"
+          + " 95% interval), 0 < R <= 1: it raises its effort, or uses the exact engine, until it"
+          + " does. 1 means exact.")
+  Double targetRecall;
+
+  @Option(names = "--report", paramLabel = "FILE.json",
+      description = "Also write the settings, timings and recall estimate as JSON.")
+  Path report;
 
   @Option(names = "--metric", paramLabel = "METRIC", defaultValue = "euclidean",
       description = "euclidean (true distance), sqeuclidean, cosine (1 - cos), "
@@ -161,6 +180,9 @@ final class BuildCommand implements Callable<Integer> {
     if (threads != null && threads < 1) {
       throw new InvalidInputException("--threads must be at least 1, got " + threads);
     }
+    if (targetRecall != null && !(targetRecall > 0 && targetRecall <= 1)) {
+      throw new InvalidInputException("--target-recall must be in (0, 1], got " + targetRecall);
+    }
     boolean radiusOnly = radius != null && k == null;
     checkRadius(radiusOnly);
     EdgeWeights weights = radiusOnly ? null : edgeWeights();
@@ -182,13 +204,21 @@ final class BuildCommand implements Callable<Integer> {
     int[] labels = groups == null ? null : GroupLabels.read(groups, points.size());
     long read = System.nanoTime();
     PrintWriter err = spec.commandLine().getErr();
-    KnnOptions options = KnnOptions.defaults().withMetric(metric).withK(kk).withIncludeSelf(includeSelf);
+    KnnOptions options = KnnOptions.defaults().withMetric(metric).withK(kk).withIncludeSelf(includeSelf)
+        .withSeed(seed);
+    if (targetRecall != null) {
+      options = options.withTargetRecall(targetRecall);
+    }
     if (threads != null) {
       options = options.withThreads(threads);
     }
     KnnResult result = null;
     SparseGraph graph = null;
-    String task = algorithm.id() + " " + metric.id() + (radiusOnly ? " radius=" + radius : " k=" + kk);
+    // The engine that runs: auto names its choice (queries and radius graphs are always exact).
+    Algorithm used = radiusOnly || queryPoints != null ? Algorithm.EXACT
+        : algorithm.choose(options, labels == null ? points.size() : largestGroup(labels));
+    String engineName = algorithm == used ? used.id() : algorithm.id() + ": " + used.id();
+    String task = engineName + " " + metric.id() + (radiusOnly ? " radius=" + radius : " k=" + kk);
     boolean debug = spec.commandLine().getParseResult().hasMatchedOption("--debug");
     try (ProgressBar bar = new ProgressBar(err, task, quiet, debug)) {
       KnnEngine engine = algorithm.engine(options.withProgress(bar));
@@ -232,10 +262,29 @@ final class BuildCommand implements Callable<Integer> {
               queryPoints == null ? "points" : "queries", kk);
       err.printf(Locale.ROOT, "wrote %s: %s (%s %s, dimension %d) in %.2f s"
               + " (read %.2f s, search %.2f s, write %.2f s)%n",
-          output, shape, algorithm.id(), metric.id(), points.dimension(), (end - start) / 1e9,
+          output, shape, engineName, metric.id(), points.dimension(), (end - start) / 1e9,
           (read - start) / 1e9, (searched - read) / 1e9, (end - searched) / 1e9);
+      if (result != null && result.recall().isPresent()) {
+        err.println("estimated " + result.recall().get().describe());
+      }
+    }
+    if (report != null) {
+      long end = System.nanoTime();
+      String json = BuildReport.json(this, engineName, points, result, graph, new double[] {
+          (read - start) / 1e9, (searched - read) / 1e9, (end - searched) / 1e9, (end - start) / 1e9});
+      AtomicOutput.write(report, stream -> stream.write(json.getBytes(StandardCharsets.UTF_8)));
     }
     return 0;
+  }
+
+  /** The size of the largest group: the engine auto chooses works on one group at a time. */
+  private static int largestGroup(int[] labels) {
+    java.util.Map<Integer, Integer> sizes = new java.util.HashMap<>();
+    int largest = 0;
+    for (int label : labels) {
+      largest = Math.max(largest, sizes.merge(label, 1, Integer::sum));
+    }
+    return largest;
   }
 
   /** What a radius graph without --k (no fixed number of neighbours per row) cannot do. */
@@ -352,6 +401,19 @@ final class BuildCommand implements Callable<Integer> {
     }
     if (output.toAbsolutePath().normalize().equals(input.toAbsolutePath().normalize())) {
       throw new InvalidInputException("--output " + output + " would overwrite the input");
+    }
+    if (report != null) {
+      String name = report.getFileName() == null ? "" : report.getFileName().toString();
+      if (!name.toLowerCase(Locale.ROOT).endsWith(".json")) {
+        throw new InvalidInputException("--report " + report + ": must end in .json");
+      }
+      checkDirectory("--report", report);
+      Path r = report.toAbsolutePath().normalize();
+      for (Path other : new Path[] {input, output, queries, groups, distances, edgeIndex}) {
+        if (other != null && r.equals(other.toAbsolutePath().normalize())) {
+          throw new InvalidInputException("--report " + report + " names the same file as another option");
+        }
+      }
     }
   }
 

@@ -336,7 +336,7 @@ class BuildCommandTest {
     String expected = "debug: exact engine: kernels " + ops.name() + " (tiles 6 x " + ops.tileWidth()
         + "), screen full width, 2 values";
     assertTrue(r.err().lines().anyMatch(expected::equals), "expected '" + expected + "' in:\n" + r.err());
-    assertTrue(r.err().contains("(exact euclidean, dimension 2)"), r.err());
+    assertTrue(r.err().contains("(auto: exact euclidean, dimension 2)"), r.err());
     CliRun plain = knng("build", "--input", in.toString(), "--k", "2", "--output",
         dir.resolve("plain.npy").toString());
     assertTrue(plain.err().lines().noneMatch(l -> l.startsWith("debug:")), plain.err());
@@ -349,8 +349,102 @@ class BuildCommandTest {
         "--output", dir.resolve("algo.npy").toString());
     assertEquals(2, r.exit());
     assertTrue(r.err().startsWith("error: Invalid value for option '--algorithm': unknown algorithm"
-        + " 'hnsw' (expected one of exact)"), r.err());
+        + " 'hnsw' (expected one of auto, exact, nndescent)"), r.err());
     assertTrue(!Files.exists(dir.resolve("algo.npy")));
+  }
+
+  /** Clustered points, enough of them for NN-Descent to run rather than hand them to the exact engine. */
+  private Path clusters(int n) throws Exception {
+    StringBuilder b = new StringBuilder();
+    java.util.Random rnd = new java.util.Random(4);
+    for (int i = 0; i < n; i++) {
+      int c = i % 5;
+      b.append(10 * c + rnd.nextGaussian()).append(',').append(rnd.nextGaussian()).append(',')
+          .append(0.1 * rnd.nextGaussian()).append('\n');
+    }
+    return csv("clusters.csv", b.toString());
+  }
+
+  @Test
+  void nnDescentPrintsItsRecallAndTheReportHasIt() throws Exception {
+    Path in = clusters(3000);
+    Path out = dir.resolve("nnd.npy");
+    Path report = dir.resolve("nnd.json");
+    CliRun r = knng("build", "--input", in.toString(), "--k", "10", "--output", out.toString(),
+        "--algorithm", "nndescent", "--seed", "3", "--threads", "2", "--report", report.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.err().contains("(nndescent euclidean, dimension 3)"), r.err());
+    assertTrue(r.err().lines().anyMatch(l -> l.startsWith("estimated recall@10 ")), r.err());
+    String json = Files.readString(report);
+    assertTrue(json.contains("\"engine\": \"nndescent\"") && json.contains("\"seed\": 3")
+        && json.contains("\"recall\": {\"recall\": "), json);
+    // The same seed on one thread: the same file, byte for byte.
+    Path one = dir.resolve("one.npy");
+    CliRun again = knng("build", "--input", in.toString(), "--k", "10", "--output", one.toString(),
+        "--algorithm", "nndescent", "--seed", "3", "--threads", "1", "-q");
+    assertEquals(0, again.exit(), again.err());
+    assertArrayEquals(Files.readAllBytes(out), Files.readAllBytes(one));
+    // eval of it against the exact graph agrees that the recall is high.
+    Path truth = dir.resolve("truth.npy");
+    assertEquals(0, knng("build", "--input", in.toString(), "--k", "10", "--output", truth.toString(),
+        "--algorithm", "exact", "-q").exit());
+    CliRun eval = knng("eval", "--input", in.toString(), "--graph", out.toString(), "--truth",
+        truth.toString());
+    assertEquals(0, eval.exit(), eval.err());
+    assertTrue(eval.out().startsWith("recall@10 "), eval.out());
+    double recall = Double.parseDouble(eval.out().substring("recall@10 ".length()).split(" ")[0]);
+    assertTrue(recall >= 0.95, eval.out());
+  }
+
+  @Test
+  void targetRecallOneIsTheExactGraph() throws Exception {
+    Path in = clusters(2500);
+    Path exact = dir.resolve("exact.npy");
+    Path one = dir.resolve("one.npy");
+    assertEquals(0, knng("build", "--input", in.toString(), "--k", "5", "--output", exact.toString(),
+        "--algorithm", "exact", "-q").exit());
+    CliRun r = knng("build", "--input", in.toString(), "--k", "5", "--output", one.toString(),
+        "--algorithm", "nndescent", "--target-recall", "1", "-q");
+    assertEquals(0, r.exit(), r.err());
+    assertArrayEquals(Files.readAllBytes(exact), Files.readAllBytes(one));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badApproximateOptions")
+  void badApproximateOptionsAreUsageErrors(String option, String value, String message) throws Exception {
+    Path in = csv("few.csv", "0,0\n1,0\n0,2\n");
+    Path out = dir.resolve("bad.npy");
+    Path report = dir.resolve("bad.json");
+    CliRun r = knng("build", "--input", in.toString(), "--k", "1", "--output", out.toString(),
+        "--report", report.toString(), option, value);
+    assertEquals(2, r.exit(), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().startsWith("error: ") && r.err().contains(message), r.err());
+    assertTrue(Files.notExists(out) && Files.notExists(report));
+  }
+
+  static java.util.stream.Stream<Arguments> badApproximateOptions() {
+    return java.util.stream.Stream.of(
+        Arguments.of("--target-recall", "0", "--target-recall must be in (0, 1], got 0.0"),
+        Arguments.of("--target-recall", "1.5", "--target-recall must be in (0, 1], got 1.5"),
+        Arguments.of("--target-recall", "high", "'high' is not a double"),
+        Arguments.of("--seed", "1.5", "--seed"),
+        Arguments.of("--algorithm", "lsh2", "unknown algorithm 'lsh2'"));
+  }
+
+  @Test
+  void aReportMustBeJsonInAnExistingDirectory() throws Exception {
+    Path in = line();
+    CliRun r = knng("build", "--input", in.toString(), "--k", "1", "--output",
+        dir.resolve("r.npy").toString(), "--report", dir.resolve("r.txt").toString());
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("--report") && r.err().contains(".json"), r.err());
+    assertTrue(Files.notExists(dir.resolve("r.npy")));
+    CliRun ok = knng("build", "--input", in.toString(), "--k", "1", "--output",
+        dir.resolve("r.npy").toString(), "--report", dir.resolve("r.json").toString(), "-q");
+    assertEquals(0, ok.exit(), ok.err());
+    String json = Files.readString(dir.resolve("r.json"));
+    assertTrue(json.contains("\"engine\": \"auto: exact\"") && json.contains("\"recall\": null"), json);
   }
 
   @Test

@@ -7,8 +7,8 @@ import org.knng.metric.Metric;
 
 /**
  * The options every engine takes: the metric, k, whether a point counts as its own neighbour, the
- * number of worker threads and who hears of progress. Immutable: each {@code with...} returns a
- * copy.
+ * number of worker threads, who hears of progress, and for the approximate engines the seed and
+ * the recall to reach. Immutable: each {@code with...} returns a copy.
  *
  * <pre>{@code
  * KnnOptions options = KnnOptions.defaults().withMetric(Metric.COSINE).withK(15).withThreads(2);
@@ -20,19 +20,27 @@ public final class KnnOptions {
   private final boolean includeSelf;
   private final int threads;
   private final ProgressListener progress;
+  private final long seed;
+  private final double targetRecall;
 
-  private KnnOptions(Metric metric, int k, boolean includeSelf, int threads, ProgressListener progress) {
+  private KnnOptions(Metric metric, int k, boolean includeSelf, int threads, ProgressListener progress,
+      long seed, double targetRecall) {
     this.metric = metric;
     this.k = k;
     this.includeSelf = includeSelf;
     this.threads = threads;
     this.progress = progress;
+    this.seed = seed;
+    this.targetRecall = targetRecall;
   }
 
-  /** @return euclidean, k = 10, self excluded, all available processors, no progress listener */
+  /**
+   * @return euclidean, k = 10, self excluded, all available processors, no progress listener, seed
+   *     0, no target recall
+   */
   public static KnnOptions defaults() {
     return new KnnOptions(Metric.EUCLIDEAN, 10, false, Runtime.getRuntime().availableProcessors(),
-        ProgressListener.NONE);
+        ProgressListener.NONE, 0, Double.NaN);
   }
 
   /** @return the metric */
@@ -60,12 +68,26 @@ public final class KnnOptions {
     return progress;
   }
 
+  /** @return the seed of the approximate engines' random choices (the exact engine has none) */
+  public long seed() {
+    return seed;
+  }
+
+  /**
+   * @return the recall@k an approximate engine must reach (the lower end of its estimate's 95%
+   *     interval), in {@code (0, 1]}; NaN when none is asked for (the engine's default effort)
+   */
+  public double targetRecall() {
+    return targetRecall;
+  }
+
   /**
    * @param metric the distance
    * @return a copy with this metric
    */
   public KnnOptions withMetric(Metric metric) {
-    return new KnnOptions(Objects.requireNonNull(metric, "metric"), k, includeSelf, threads, progress);
+    return new KnnOptions(Objects.requireNonNull(metric, "metric"), k, includeSelf, threads, progress,
+        seed, targetRecall);
   }
 
   /**
@@ -77,7 +99,7 @@ public final class KnnOptions {
     if (k < 1) {
       throw new InvalidInputException("k must be at least 1, got " + k);
     }
-    return new KnnOptions(metric, k, includeSelf, threads, progress);
+    return new KnnOptions(metric, k, includeSelf, threads, progress, seed, targetRecall);
   }
 
   /**
@@ -85,7 +107,7 @@ public final class KnnOptions {
    * @return a copy with this setting
    */
   public KnnOptions withIncludeSelf(boolean includeSelf) {
-    return new KnnOptions(metric, k, includeSelf, threads, progress);
+    return new KnnOptions(metric, k, includeSelf, threads, progress, seed, targetRecall);
   }
 
   /**
@@ -97,7 +119,7 @@ public final class KnnOptions {
     if (threads < 1) {
       throw new InvalidInputException("threads must be at least 1, got " + threads);
     }
-    return new KnnOptions(metric, k, includeSelf, threads, progress);
+    return new KnnOptions(metric, k, includeSelf, threads, progress, seed, targetRecall);
   }
 
   /**
@@ -105,11 +127,35 @@ public final class KnnOptions {
    * @return a copy with this listener
    */
   public KnnOptions withProgress(ProgressListener progress) {
-    return new KnnOptions(metric, k, includeSelf, threads, Objects.requireNonNull(progress, "progress"));
+    return new KnnOptions(metric, k, includeSelf, threads, Objects.requireNonNull(progress, "progress"),
+        seed, targetRecall);
+  }
+
+  /**
+   * @param seed the seed of the approximate engines: the same seed gives the same graph, whatever
+   *     the thread count
+   * @return a copy with this seed
+   */
+  public KnnOptions withSeed(long seed) {
+    return new KnnOptions(metric, k, includeSelf, threads, progress, seed, targetRecall);
+  }
+
+  /**
+   * @param targetRecall the recall@k to reach, in {@code (0, 1]} (1 means exact), or NaN for the
+   *     engine's default effort
+   * @return a copy with this target
+   * @throws InvalidInputException if the target is not NaN and outside {@code (0, 1]}
+   */
+  public KnnOptions withTargetRecall(double targetRecall) {
+    if (!Double.isNaN(targetRecall) && !(targetRecall > 0 && targetRecall <= 1)) {
+      throw new InvalidInputException("target recall must be in (0, 1], got " + targetRecall);
+    }
+    return new KnnOptions(metric, k, includeSelf, threads, progress, seed, targetRecall);
   }
 
   @Override
   public String toString() {
-    return metric.id() + " k=" + k + (includeSelf ? " include-self" : "") + " threads=" + threads;
+    return metric.id() + " k=" + k + (includeSelf ? " include-self" : "") + " threads=" + threads
+        + " seed=" + seed + (Double.isNaN(targetRecall) ? "" : " target-recall=" + targetRecall);
   }
 }

@@ -7,11 +7,12 @@ import org.knng.tile.Screen;
 import org.knng.vectors.Vectors;
 
 /**
- * Which screen the exact engine hands the tile loop, decided here and only here: the projected
- * screen ({@link Projection}) for euclidean, sqeuclidean and cosine joins large enough to repay its
- * fit, on data with a few dominant directions; the full-width screen otherwise. Tests force either.
+ * Which screen the tile loop gets, decided here and only here: the projected screen ({@link
+ * Projection}) for euclidean, sqeuclidean and cosine joins large enough to repay its fit, on data
+ * with a few dominant directions; the full-width screen otherwise. Tests force either. The
+ * approximate engines join their lists through the same screens ({@link #AUTO}).
  */
-enum Screening {
+public enum Screening {
   /** The projected screen where the metric, the size and the data allow; else the full width. */
   AUTO,
   /** Every pair screened on its full-width kernel value. */
@@ -19,8 +20,17 @@ enum Screening {
   /** Always the projected screen for the metrics it serves (tests: any data exercises it). */
   PROJECTED;
 
-  /** The screen of a self-join of {@code points}. */
-  Screen selfJoin(Vectors points, Metric metric, VectorOps ops, int threads) {
+  /**
+   * The screen of a self-join of {@code points}; its rows may be in another order than the points
+   * ({@link org.knng.tile.Side#ids()}), with near points near each other.
+   *
+   * @param points the points
+   * @param metric the metric
+   * @param ops the kernels
+   * @param threads threads for the projection
+   * @return the screen
+   */
+  public Screen selfJoin(Vectors points, Metric metric, VectorOps ops, int threads) {
     long n = points.size();
     Screen projected = tries(metric, n * n / 2)
         ? ProjectedScreen.selfJoin(points, metric, this, ops, threads) : null;

@@ -136,15 +136,34 @@ public final class BlockJoin {
    * @param pairs which pairs, offered to whom
    */
   public void join(int[] rowList, int rowCount, int[] columnList, int columnCount, Pairs pairs) {
+    join(rowList, 0, rowCount, columnList, 0, columnCount, pairs);
+  }
+
+  /**
+   * Joins the rows {@code rowList[rowFrom, rowFrom + rowCount)} with the columns {@code
+   * columnList[columnFrom, columnFrom + columnCount)} (with {@link Pairs#WITHIN}, the same run of
+   * the same list on both sides: every pair of it once). The ids of a list must be distinct.
+   *
+   * @param rowList rows of {@link Screen#rows()}
+   * @param rowFrom where the block's rows start in {@code rowList}
+   * @param rowCount how many rows, at most {@link Screen#block()}
+   * @param columnList rows of {@link Screen#columns()}
+   * @param columnFrom where the block's columns start in {@code columnList}
+   * @param columnCount how many columns, at most {@link Screen#block()}
+   * @param pairs which pairs, offered to whom
+   */
+  public void join(int[] rowList, int rowFrom, int rowCount, int[] columnList, int columnFrom,
+      int columnCount, Pairs pairs) {
     if (rowCount > capacity || columnCount > capacity) {
       throw new IllegalArgumentException("blocks of " + rowCount + " and " + columnCount
           + " rows exceed this join's block of " + capacity);
     }
-    assert pairs != Pairs.WITHIN || (rowList == columnList && rowCount == columnCount)
+    assert pairs != Pairs.WITHIN
+        || (rowList == columnList && rowFrom == columnFrom && rowCount == columnCount)
         : "WITHIN joins a list with itself";
-    setBlocks(rowList, 0, rowCount, columnList, 0, columnCount);
-    gather(rows.add(), rowList, rowCount, listRowAdd);
-    gather(columns.add(), columnList, columnCount, listColumnAdd);
+    setBlocks(rowList, rowFrom, rowCount, columnList, columnFrom, columnCount);
+    gather(rows.add(), rowList, rowFrom, rowCount, listRowAdd);
+    gather(columns.add(), columnList, columnFrom, columnCount, listColumnAdd);
     Arrays.fill(listColumnAdd, columnCount, columnCount + width, Float.NaN); // padding
     rowAdd = listRowAdd;
     rowThresholds = listRowThresholds;
@@ -164,9 +183,9 @@ public final class BlockJoin {
     columnCount = cCount;
   }
 
-  private static void gather(float[] from, int[] ids, int count, float[] to) {
+  private static void gather(float[] from, int[] ids, int start, int count, float[] to) {
     for (int p = 0; p < count; p++) {
-      to[p] = from[ids[p]];
+      to[p] = from[ids[start + p]];
     }
   }
 

@@ -51,6 +51,20 @@ public final class FullWidthScreen implements Screen {
   }
 
   /**
+   * The screen of a self-join in small blocks of listed rows (forest leaves, candidate lists), as
+   * the approximate engines join them.
+   *
+   * @param metric the metric
+   * @param ops the kernels
+   * @param points the points
+   * @param block the most rows of a list
+   * @return the screen
+   */
+  public static FullWidthScreen lists(Metric metric, VectorOps ops, Vectors points, int block) {
+    return new FullWidthScreen(ops, metric, points, points, block);
+  }
+
+  /**
    * The screen of queries (rows) against a base (columns).
    *
    * @param metric the metric

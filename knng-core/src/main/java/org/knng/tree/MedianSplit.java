@@ -9,11 +9,13 @@ package org.knng.tree;
  * <p>Splits fall on multiples of {@code leaf} (the lower half of a node gets the larger half of its
  * leaves), so only the last leaf may be partial. The order within a leaf is arbitrary but
  * deterministic. Duplicates are no problem: the quickselect splits a run of equal values anywhere.
+ * Not thread-safe (one instance per thread).
  */
 public final class MedianSplit {
   private final float[] points;
   private final int stride;
   private final int dims;
+  private float[] keys = new float[0]; // the split coordinate of the entries, for select
 
   /**
    * @param points row-major coordinates
@@ -67,28 +69,52 @@ public final class MedianSplit {
   }
 
   /**
-   * Quickselect: afterwards {@code order[lo, k)} hold values of {@code axis} at most those of
-   * {@code order[k, hi)}.
+   * Quickselect of the coordinate {@code axis}: afterwards {@code order[lo, k)} hold values at most
+   * those of {@code order[k, hi)}.
    */
   private void select(int[] order, int lo, int hi, int k, int axis) {
-    float[] p = points;
+    if (keys.length < hi) {
+      keys = new float[Math.max(hi, Math.min(2 * keys.length, Integer.MAX_VALUE - 8))];
+    }
+    for (int i = lo; i < hi; i++) {
+      keys[i] = points[order[i] * stride + axis];
+    }
+    select(order, keys, lo, hi, k);
+  }
+
+  /**
+   * Quickselect by key: permutes {@code order[lo, hi)} together with {@code keys[lo, hi)} (the key
+   * of each entry) so that afterwards the keys of {@code [lo, k)} are at most those of {@code [k,
+   * hi)}. Runs of equal keys are split anywhere (Hoare's partition moves both ways on equality), so
+   * duplicates cost no more than distinct values.
+   *
+   * @param order entries, permuted in place
+   * @param keys the entries' keys at the same positions, permuted alongside
+   * @param lo first entry
+   * @param hi end of the entries
+   * @param k the split position
+   */
+  static void select(int[] order, float[] keys, int lo, int hi, int k) {
     int left = lo;
     int right = hi - 1;
     while (left < right) {
-      float pivot = p[order[(left + right) >>> 1] * stride + axis];
+      float pivot = keys[(left + right) >>> 1];
       int i = left;
       int j = right;
       while (i <= j) {
-        while (p[order[i] * stride + axis] < pivot) {
+        while (keys[i] < pivot) {
           i++;
         }
-        while (p[order[j] * stride + axis] > pivot) {
+        while (keys[j] > pivot) {
           j--;
         }
         if (i <= j) {
           int t = order[i];
           order[i] = order[j];
           order[j] = t;
+          float tk = keys[i];
+          keys[i] = keys[j];
+          keys[j] = tk;
           i++;
           j--;
         }

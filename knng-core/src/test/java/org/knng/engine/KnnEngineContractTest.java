@@ -23,7 +23,9 @@ import org.knng.vectors.Vectors;
  * What every engine named by {@link Algorithm} must do through {@link KnnEngine}, checked with the
  * shared {@link EngineChecks}: exact graphs and searches in every metric, with duplicates and
  * include-self, the same output on 1 and 2 threads, and bad input refused with {@link
- * InvalidInputException}. A new engine is covered by adding it to {@link Algorithm}.
+ * InvalidInputException}. A new engine is covered by adding it to {@link Algorithm}. The
+ * approximate engines are exact on inputs this small (they hand them to the exact engine); their
+ * recall on larger data is tested with each engine.
  */
 class KnnEngineContractTest {
 
@@ -125,6 +127,9 @@ class KnnEngineContractTest {
     assertThrows(InvalidInputException.class, () -> KnnOptions.defaults().withK(0));
     assertThrows(InvalidInputException.class, () -> KnnOptions.defaults().withThreads(0));
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> Algorithm.parse("hnsw"));
-    assertEquals("unknown algorithm 'hnsw' (expected one of exact)", e.getMessage());
+    assertEquals("unknown algorithm 'hnsw' (expected one of auto, exact, nndescent)", e.getMessage());
+    assertThrows(InvalidInputException.class, () -> KnnOptions.defaults().withTargetRecall(0));
+    assertThrows(InvalidInputException.class, () -> KnnOptions.defaults().withTargetRecall(1.01));
+    assertEquals(1.0, KnnOptions.defaults().withTargetRecall(1).targetRecall());
   }
 }

@@ -1,0 +1,279 @@
+package org.knng.descent;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.knng.ProgressListener;
+import org.knng.engine.Parallel;
+import org.knng.simd.VectorOps;
+import org.knng.tile.BlockJoin;
+import org.knng.tile.BlockJoin.Pairs;
+import org.knng.tile.Screen;
+import org.knng.tile.Side;
+import org.knng.tree.RandomProjectionSplit;
+
+/**
+ * One NN-Descent build (Dong, Charikar and Li, 2011, with PyNNDescent's refinements): a forest of
+ * random-projection trees gives every point first neighbours, then rounds of local joins improve
+ * them until few lists change.
+ *
+ * <p>The steps, each on all threads, each independent of the thread count:
+ *
+ * <ol>
+ *   <li><b>Forest.</b> Each tree ({@link RandomProjectionSplit}, seeded by the build's seed and the
+ *       tree's number) orders the points into leaves of {@code leaf} points; every leaf is joined
+ *       with itself as one dense block of SIMD tiles ({@link BlockJoin}), not pair by pair.
+ *   <li><b>Candidates.</b> For each point, up to {@code candidates} new and as many old neighbours,
+ *       forward and reverse, sampled by a pseudo-random priority that depends only on the seed, the
+ *       round and the pair (so the sample does not depend on who computes it). Sampled new
+ *       neighbours become old.
+ *   <li><b>Local join.</b> Each point's new candidates are joined with each other and with its old
+ *       ones, again as small dense blocks; pairs that beat a list's k-th value are offered to it
+ *       ({@link Updates}: per-chunk buffers applied row by row in a fixed order).
+ *   <li><b>Stop</b> when a round changes fewer than {@code delta x N x k} entries, or after {@code
+ *       rounds} rounds.
+ * </ol>
+ *
+ * <p>Memory: the lists, {@code N x k x 9} bytes; the candidate lists, {@code 2 x N x candidates x 9}
+ * bytes; the forest, {@code N x 4} bytes per tree being built ({@code threads} at a time); the
+ * update buffers, at most {@link #BUDGET} offers of 12 bytes per phase. Nothing grows as {@code N x
+ * k x trees}.
+ */
+final class NnDescent {
+  /** Offers buffered per phase at most: 4M x 12 bytes = 48 MB. */
+  static final long BUDGET = 1L << 22;
+
+  private final VectorOps ops;
+  private final Settings settings;
+  private final int threads;
+  private final ProgressListener progress;
+  private final int n;
+  private final Screen screen;
+  private final Updates updates;
+  private NeighborLists lists;
+  private long progressDone;
+  private long progressTotal;
+  /** Rounds of local joins run so far, and the offers that changed a list. */
+  private int rounds;
+  private long lastChanges;
+
+  /**
+   * @param screen the self-join's screen, in whose row order the build works (its blocks must hold
+   *     a leaf and two candidate lists)
+   */
+  NnDescent(VectorOps ops, Screen screen, Settings settings, int threads,
+      ProgressListener progress) {
+    this.ops = ops;
+    this.settings = settings;
+    this.threads = threads;
+    this.progress = progress;
+    this.n = screen.rows().size();
+    this.screen = screen;
+    this.updates = new Updates(ops, screen, threads, BUDGET);
+    this.progressTotal = settings.trees() + settings.rounds();
+  }
+
+  /** Builds the graph: the forest, then rounds of local joins until they converge. */
+  NeighborLists build() {
+    lists = new NeighborLists(n, settings.listSize());
+    forest();
+    descend(settings.rounds(), settings.candidates());
+    return lists;
+  }
+
+  /**
+   * Widens the lists to the list size of {@code more} and runs up to its rounds again, with its
+   * candidates (the target-recall loop raises the effort this way).
+   */
+  NeighborLists refine(Settings more) {
+    if (more.listSize() > lists.k()) {
+      lists = lists.widen(more.listSize());
+    } else {
+      lists.markAllFresh();
+    }
+    progressTotal += more.rounds();
+    descend(more.rounds(), more.candidates());
+    return lists;
+  }
+
+  int rounds() {
+    return rounds;
+  }
+
+  long lastChanges() {
+    return lastChanges;
+  }
+
+  private void forest() {
+    long began = System.nanoTime();
+    int leaf = settings.leaf();
+    // The trees split the vectors the kernels read (the points, or their projections), in the
+    // screen's row order, as the kernels see them (cosine: unit vectors).
+    Side side = screen.rows();
+    int trees = settings.trees();
+    // Trees are ordered a few at a time (each on one thread), then their leaves are joined on all.
+    for (int t0 = 0; t0 < trees; t0 += threads) {
+      int count = Math.min(threads, trees - t0);
+      int[][] orders = new int[count][];
+      int[][] starts = new int[count][];
+      int[] leafCounts = new int[count];
+      AtomicInteger next = new AtomicInteger();
+      int first = t0;
+      Parallel.run(count, () -> {
+        RandomProjectionSplit split = new RandomProjectionSplit(ops, side.data(), side.dimension(), side.packScale());
+        for (int t; (t = next.getAndIncrement()) < count; ) {
+          int[] order = new int[n];
+          for (int i = 0; i < n; i++) {
+            order[i] = i;
+          }
+          starts[t] = new int[RandomProjectionSplit.startsLength(n, leaf)];
+          leafCounts[t] = split.order(order, n, leaf, mix(settings.seed(), first + t, 0x7ee5L), starts[t]);
+          orders[t] = order;
+        }
+      });
+      long grown = System.nanoTime();
+      progress.note(String.format(java.util.Locale.ROOT, "nndescent: %d trees grown in %.2f s", count, (grown - began) / 1e9));
+      for (int t = 0; t < count; t++) {
+        int[] order = orders[t];
+        int[] start = starts[t];
+        updates.run(lists, leafCounts[t], (long) leaf * (leaf - 1), (u, join) -> {
+          int size = start[u + 1] - start[u];
+          join.join(order, start[u], size, order, start[u], size, Pairs.WITHIN);
+        });
+        tick();
+      }
+    }
+    progress.note(String.format(java.util.Locale.ROOT, "nndescent: forest of %d trees in %.2f s",
+        trees, (System.nanoTime() - began) / 1e9));
+  }
+
+
+  /** Rounds of candidate sampling and local joins, until few lists change. */
+  private void descend(int maxRounds, int c) {
+    long stop = (long) Math.ceil(settings.delta() * n * lists.k());
+    for (int round = 0; round < maxRounds; round++) {
+      long start = System.nanoTime();
+      NeighborLists fresh = new NeighborLists(n, c);
+      NeighborLists old = new NeighborLists(n, c);
+      sample(fresh, old, rounds);
+      markSampled(fresh);
+      long sampled = System.nanoTime();
+      int[] freshIds = fresh.ids();
+      int[] oldIds = old.ids();
+      long maxOffers = 2L * c * (c - 1) / 2 + 2L * c * c;
+      lastChanges = updates.run(lists, n, maxOffers, (v, join) -> {
+        int base = v * c;
+        int nf = valid(freshIds, base, c);
+        if (nf == 0) {
+          return;
+        }
+        join.join(freshIds, base, nf, freshIds, base, nf, Pairs.WITHIN);
+        int no = valid(oldIds, base, c);
+        if (no > 0) {
+          join.join(freshIds, base, nf, oldIds, base, no, Pairs.BOTH_WAYS);
+        }
+      });
+      rounds++;
+      tick();
+      progress.note(String.format(java.util.Locale.ROOT,
+          "nndescent: round %d changed %d entries in %.2f s (sampling %.2f s)", rounds, lastChanges,
+          (System.nanoTime() - start) / 1e9, (sampled - start) / 1e9));
+      if (lastChanges <= stop) {
+        progressDone += maxRounds - round - 1;
+        progress.update(Math.min(progressDone, progressTotal), progressTotal);
+        return;
+      }
+    }
+  }
+
+  /** Entries before the first empty slot of a sorted list. */
+  private static int valid(int[] ids, int base, int c) {
+    int count = 0;
+    while (count < c && ids[base + count] >= 0) {
+      count++;
+    }
+    return count;
+  }
+
+  /**
+   * Each point's candidates: its neighbours and the points that have it as a neighbour, new ones
+   * and old ones apart, at most {@code c} of each, those with the smallest priorities. The priority
+   * of a pair depends only on the seed, the round and the pair, so each list is the same whichever
+   * thread fills it; each thread fills the lists of its own range of rows, reading the whole graph.
+   */
+  private void sample(NeighborLists fresh, NeighborLists old, int round) {
+    int k = lists.k();
+    int parts = Math.max(1, Math.min(threads, n / 1024));
+    AtomicInteger next = new AtomicInteger();
+    long seed = mix(settings.seed(), round, 0xca9dL);
+    Parallel.run(parts, () -> {
+      for (int part; (part = next.getAndIncrement()) < parts; ) {
+        int lo = (int) ((long) n * part / parts);
+        int hi = (int) ((long) n * (part + 1) / parts);
+        for (int v = 0; v < n; v++) {
+          for (int r = 0; r < k; r++) {
+            int u = lists.id(v, r);
+            if (u < 0) {
+              break;
+            }
+            NeighborLists to = lists.isFresh(v, r) ? fresh : old;
+            float priority = priority(seed, v, u);
+            if (v >= lo && v < hi) {
+              to.insert(v, priority, u);
+            }
+            if (u >= lo && u < hi) {
+              to.insert(u, priority, v);
+            }
+          }
+        }
+      }
+    });
+  }
+
+  /** A list's new entries that were sampled are old from now on. */
+  private void markSampled(NeighborLists fresh) {
+    int k = lists.k();
+    int c = fresh.k();
+    int[] sampled = fresh.ids();
+    AtomicInteger next = new AtomicInteger();
+    int chunk = 4096;
+    Parallel.run(Math.max(1, Math.min(threads, n / chunk)), () -> {
+      for (int v0; (v0 = next.getAndAdd(chunk)) < n; ) {
+        for (int v = v0; v < Math.min(n, v0 + chunk); v++) {
+          for (int r = 0; r < k && lists.id(v, r) >= 0; r++) {
+            if (lists.isFresh(v, r) && contains(sampled, v * c, c, lists.id(v, r))) {
+              lists.markOld(v, r);
+            }
+          }
+        }
+      }
+    });
+  }
+
+  private static boolean contains(int[] ids, int base, int c, int id) {
+    for (int p = base; p < base + c && ids[p] >= 0; p++) {
+      if (ids[p] == id) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A pseudo-random priority in [0, 1) of the unordered pair {a, b}. */
+  private static float priority(long seed, int a, int b) {
+    long lo = Math.min(a, b);
+    long hi = Math.max(a, b);
+    return (mix(seed, lo, hi) >>> 40) * 0x1.0p-24f;
+  }
+
+  /** A 64-bit hash of three values (SplitMix64's finaliser over their combination). */
+  static long mix(long a, long b, long c) {
+    long z = a * 0x9E3779B97F4A7C15L + b * 0xC2B2AE3D27D4EB4FL + c * 0x165667B19E3779F9L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  private void tick() {
+    progressDone++;
+    progress.update(Math.min(progressDone, progressTotal), progressTotal);
+  }
+}

@@ -1,0 +1,186 @@
+package org.knng.descent;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.knng.engine.Parallel;
+import org.knng.select.CandidateSink;
+import org.knng.simd.VectorOps;
+import org.knng.tile.BlockJoin;
+import org.knng.tile.Screen;
+
+/**
+ * Runs units of join work (forest leaves, or the local joins of NN-Descent) on all threads without
+ * a lock and without making the result depend on the thread count.
+ *
+ * <p>Units are taken in fixed chunks of {@link #CHUNK}; each chunk's pairs go to the chunk's own
+ * buffer, screened against the thresholds as they were when the phase began (nothing is applied
+ * while a phase runs). Then each buffer is sorted by row bin, and the bins are applied, each by one
+ * thread, visiting the buffers in chunk order: every row sees its offers in the same order whatever
+ * the thread count, so the lists and the count of changes are the same. A phase holds at most
+ * {@code budget} offers' worth of units, so the buffers stay bounded (12 bytes an offer) however
+ * large N is.
+ */
+final class Updates {
+  /** Units per chunk: small enough to balance two threads, large enough to amortise a buffer. */
+  static final int CHUNK = 32;
+  /** Row bins of the apply step (a fixed number: the order of application must not follow T). */
+  private static final int BINS = 256;
+
+  private final VectorOps ops;
+  private final Screen screen;
+  private final int threads;
+  private final long budget;
+  private final int[] rowOf; // the screen's row of each point, null when rows are points
+
+  /**
+   * @param ops the kernels
+   * @param screen the join's screen (blocks of lists)
+   * @param threads worker threads
+   * @param budget the most offers a phase may buffer
+   */
+  Updates(VectorOps ops, Screen screen, int threads, long budget) {
+    this.ops = ops;
+    this.screen = screen;
+    this.threads = threads;
+    this.budget = budget;
+    int[] ids = screen.columns().ids();
+    if (ids == null) {
+      rowOf = null;
+    } else {
+      rowOf = new int[ids.length];
+      for (int r = 0; r < ids.length; r++) {
+        rowOf[ids[r]] = r;
+      }
+    }
+  }
+
+  /** One unit of work: joins some lists with the worker's {@link BlockJoin}. */
+  interface Unit {
+    void run(int unit, BlockJoin join);
+  }
+
+  /**
+   * Runs units {@code [0, count)} and applies what they offer.
+   *
+   * @param lists the graph the offers go to
+   * @param count units
+   * @param maxOffers the most offers one unit can make (bounds a phase)
+   * @param unit the work
+   * @return how many offers changed a list
+   */
+  long run(NeighborLists lists, int count, long maxOffers, Unit unit) {
+    int perPhase = (int) Math.max(CHUNK, Math.min(count, budget / Math.max(1, maxOffers)) / CHUNK * CHUNK);
+    long changes = 0;
+    for (int from = 0; from < count; from += perPhase) {
+      int to = Math.min(count, from + perPhase);
+      changes += phase(lists, from, to, unit);
+    }
+    return changes;
+  }
+
+  private long phase(NeighborLists lists, int from, int to, Unit unit) {
+    int chunks = (to - from + CHUNK - 1) / CHUNK;
+    Buffer[] buffers = new Buffer[chunks];
+    AtomicInteger next = new AtomicInteger();
+    float[] thresholds = lists.thresholds();
+    Parallel.run(Math.min(threads, chunks), () -> {
+      Forward sink = new Forward(rowOf);
+      BlockJoin join = new BlockJoin(ops, screen, thresholds, sink);
+      for (int c; (c = next.getAndIncrement()) < chunks; ) {
+        Buffer b = new Buffer();
+        sink.to = b;
+        for (int u = from + c * CHUNK, end = Math.min(to, u + CHUNK); u < end; u++) {
+          unit.run(u, join);
+        }
+        b.sortByBin(lists.rows());
+        buffers[c] = b;
+      }
+    });
+    AtomicInteger nextBin = new AtomicInteger();
+    AtomicLong changes = new AtomicLong();
+    Parallel.run(Math.min(threads, BINS), () -> {
+      long changed = 0;
+      for (int bin; (bin = nextBin.getAndIncrement()) < BINS; ) {
+        for (Buffer b : buffers) {
+          for (int e = b.binStart[bin]; e < b.binStart[bin + 1]; e++) {
+            if (lists.insert(b.rows[e], b.values[e], b.ids[e])) {
+              changed++;
+            }
+          }
+        }
+      }
+      changes.addAndGet(changed);
+    });
+    return changes.get();
+  }
+
+  /**
+   * The worker's sink, pointed at the current chunk's buffer. The join offers point ids; the lists
+   * hold rows of the screen, so a reordered screen's ids are mapped back to its rows.
+   */
+  private static final class Forward implements CandidateSink {
+    private final int[] rowOf;
+    Buffer to;
+
+    Forward(int[] rowOf) {
+      this.rowOf = rowOf;
+    }
+
+    @Override
+    public void offer(int row, float distance, int id) {
+      int column = rowOf == null ? id : rowOf[id];
+      if (row != column) { // a point met as both a new and an old candidate of the same list
+        to.offer(row, distance, column);
+      }
+    }
+  }
+
+  /** One chunk's offers, then sorted (stably) by row bin. */
+  private static final class Buffer implements CandidateSink {
+    int[] rows = new int[256];
+    float[] values = new float[256];
+    int[] ids = new int[256];
+    int size;
+    int[] binStart;
+
+    @Override
+    public void offer(int row, float value, int id) {
+      if (size == rows.length) {
+        int grown = size * 2;
+        rows = Arrays.copyOf(rows, grown);
+        values = Arrays.copyOf(values, grown);
+        ids = Arrays.copyOf(ids, grown);
+      }
+      rows[size] = row;
+      values[size] = value;
+      ids[size] = id;
+      size++;
+    }
+
+    void sortByBin(int n) {
+      binStart = new int[BINS + 1];
+      int[] bin = new int[size];
+      for (int e = 0; e < size; e++) {
+        bin[e] = (int) ((long) rows[e] * BINS / n);
+        binStart[bin[e] + 1]++;
+      }
+      for (int b = 0; b < BINS; b++) {
+        binStart[b + 1] += binStart[b];
+      }
+      int[] fill = Arrays.copyOf(binStart, BINS);
+      int[] r = new int[size];
+      float[] v = new float[size];
+      int[] i = new int[size];
+      for (int e = 0; e < size; e++) {
+        int p = fill[bin[e]]++;
+        r[p] = rows[e];
+        v[p] = values[e];
+        i[p] = ids[e];
+      }
+      rows = r;
+      values = v;
+      ids = i;
+    }
+  }
+}

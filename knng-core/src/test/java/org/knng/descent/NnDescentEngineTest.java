@@ -1,0 +1,161 @@
+package org.knng.descent;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+import org.knng.InvalidInputException;
+import org.knng.engine.KnnOptions;
+import org.knng.exact.BruteForceEngine;
+import org.knng.graph.KnnResult;
+import org.knng.graph.RecallEstimate;
+import org.knng.metric.Metric;
+import org.knng.testing.EngineChecks;
+import org.knng.testing.KnnAssertions;
+import org.knng.testing.TestData;
+import org.knng.vectors.Vectors;
+
+/**
+ * NN-Descent on small seeded data, run as on large data (the exact shortcut for small inputs is
+ * lowered): recall floors in every metric, the same graph for any thread count, well-formed rows
+ * (no self, no repeated id, no padding) on duplicate-heavy data, the recall estimate, and the
+ * target-recall loop.
+ */
+class NnDescentEngineTest {
+  private static final float[][] CLUSTERS = TestData.clusters(3, 3000, 24, 12, 4);
+
+  private static NnDescentEngine engine(Metric metric, int k, int threads) {
+    return NnDescentEngine.builder().metric(metric).k(k).threads(threads).seed(5).exactBelow(0).build();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Metric.class)
+  void reachesARecallFloorInEveryMetric(Metric metric) {
+    // Inner product ranks by the largest dot product, which NN-Descent's neighbour-of-neighbour
+    // premise serves less well: a lower floor.
+    double floor = metric == Metric.INNER_PRODUCT ? 0.7 : 0.95;
+    EngineChecks.assertRecallAtLeast(engine(metric, 10, 2), CLUSTERS, floor);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Metric.class, names = {"EUCLIDEAN", "COSINE"})
+  void theSameSeedGivesTheSameGraphOnOneAndTwoThreads(Metric metric) {
+    // Noise of 32 dimensions: far from every neighbour found, so any difference in the order of
+    // work would show.
+    Vectors points = Vectors.of(TestData.gaussian(4, 4000, 32, 0f));
+    KnnResult one = engine(metric, 10, 1).graph(points);
+    KnnResult two = engine(metric, 10, 2).graph(points);
+    assertArrayEquals(one.ids(), two.ids());
+    assertArrayEquals(one.distances(), two.distances());
+    assertEquals(one.recall().orElseThrow(), two.recall().orElseThrow());
+    assertTrue(one.recall().orElseThrow().recall() < 0.999, "not the exact graph");
+    KnnResult other = NnDescentEngine.builder().metric(metric).k(10).threads(2).seed(6).exactBelow(0)
+        .build().graph(points);
+    assertFalse(Arrays.equals(one.ids(), other.ids()), "another seed, another graph");
+  }
+
+  @Test
+  void rowsAreWellFormedOnDuplicateHeavyData() {
+    // Half of the rows are copies of the other half (some copied several times).
+    float[][] base = TestData.clusters(8, 1500, 16, 6, 3);
+    float[][] rows = new float[3000][];
+    for (int i = 0; i < 1500; i++) {
+      rows[i] = base[i];
+      rows[1500 + i] = base[(i * 7) % 500].clone();
+    }
+    KnnResult graph = engine(Metric.EUCLIDEAN, 10, 2).graph(Vectors.of(rows));
+    KnnAssertions.assertWellFormed(graph, rows.length, rows.length, 10, true, false);
+    for (int r = 0; r < rows.length; r++) {
+      int row = r;
+      int[] ids = graph.neighbors(r);
+      assertEquals(10, Arrays.stream(ids).filter(id -> id >= 0 && id != row).distinct().count(),
+          "row " + r + ": " + Arrays.toString(ids));
+    }
+    double recall = EngineChecks.recall(graph,
+        BruteForceEngine.create(graph(10)).graph(Vectors.of(rows)), rows, rows);
+    assertTrue(recall >= 0.95, "recall " + recall);
+  }
+
+  private static KnnOptions graph(int k) {
+    return KnnOptions.defaults().withK(k);
+  }
+
+  @Test
+  void includeSelfPutsThePointFirst() {
+    KnnResult graph = NnDescentEngine.builder().k(8).includeSelf(true).threads(2).exactBelow(0).build()
+        .graph(Vectors.of(CLUSTERS));
+    for (int r = 0; r < CLUSTERS.length; r++) {
+      assertEquals(r, graph.neighbor(r, 0));
+      assertEquals(0f, graph.distance(r, 0));
+    }
+    assertTrue(graph.recall().orElseThrow().recall() >= 0.95);
+  }
+
+  @Test
+  void tinyInputsAreExact() {
+    for (int n : new int[] {2, 5, 11, 12}) {
+      float[][] rows = Arrays.copyOf(CLUSTERS, n);
+      int k = Math.min(10, n - 1);
+      KnnResult graph = engine(Metric.EUCLIDEAN, k, 2).graph(Vectors.of(rows));
+      KnnResult exact = BruteForceEngine.create(graph(k)).graph(Vectors.of(rows));
+      assertArrayEquals(exact.ids(), graph.ids(), "n = " + n);
+    }
+    assertThrows(InvalidInputException.class,
+        () -> engine(Metric.EUCLIDEAN, 5, 1).graph(Vectors.of(Arrays.copyOf(CLUSTERS, 5))));
+  }
+
+  @Test
+  void theEstimateIsCloseToTheMeasuredRecall() {
+    Vectors points = Vectors.of(CLUSTERS);
+    KnnResult graph = NnDescentEngine.builder().k(10).threads(2).effort(1).exactBelow(0).build().graph(points);
+    RecallEstimate estimate = graph.recall().orElseThrow();
+    double measured = EngineChecks.recall(graph, BruteForceEngine.create(graph(10)).graph(points),
+        CLUSTERS, CLUSTERS);
+    assertTrue(estimate.low() <= measured + 0.01 && measured - 0.01 <= estimate.high(),
+        estimate.describe() + " vs measured " + measured);
+    assertEquals(NnDescentEngine.SAMPLE_ROWS, estimate.rows());
+  }
+
+  @Test
+  void aTargetRecallIsReachedAndOneMeansExact() {
+    Vectors points = Vectors.of(CLUSTERS);
+    KnnResult graph = NnDescentEngine.builder().k(10).threads(2).effort(1).targetRecall(0.995)
+        .exactBelow(0).build().graph(points);
+    KnnResult exact = BruteForceEngine.create(graph(10)).graph(points);
+    assertTrue(graph.recall().orElseThrow().low() >= 0.995, graph.recall().orElseThrow().describe());
+    assertTrue(EngineChecks.recall(graph, exact, CLUSTERS, CLUSTERS) >= 0.99);
+    KnnResult one = NnDescentEngine.builder().k(10).threads(2).targetRecall(1).exactBelow(0).build()
+        .graph(points);
+    assertArrayEquals(exact.ids(), one.ids());
+  }
+
+  @Test
+  void aTargetIsReachedOnNoiseToo() {
+    // 64-dimensional noise: neighbours of neighbours are rarely neighbours, so the effort rises
+    // (or the exact engine takes over) until the estimate's lower end reaches the target.
+    float[][] noise = TestData.gaussian(9, 3000, 64, 0f);
+    KnnResult graph = NnDescentEngine.builder().k(10).threads(2).effort(1).targetRecall(0.99)
+        .exactBelow(0).build().graph(Vectors.of(noise));
+    KnnResult exact = BruteForceEngine.create(graph(10)).graph(Vectors.of(noise));
+    assertTrue(graph.recall().orElseThrow().low() >= 0.99);
+    double measured = EngineChecks.recall(graph, exact, noise, noise);
+    assertTrue(measured >= 0.985, "measured " + measured);
+  }
+
+  @Test
+  void badSettingsAreRefused() {
+    assertThrows(InvalidInputException.class, () -> NnDescentEngine.builder().effort(0.5));
+    assertThrows(InvalidInputException.class, () -> NnDescentEngine.builder().effort(5));
+    assertThrows(InvalidInputException.class, () -> NnDescentEngine.builder().targetRecall(0));
+    assertThrows(InvalidInputException.class, () -> NnDescentEngine.builder().targetRecall(1.5));
+    assertThrows(InvalidInputException.class, () -> NnDescentEngine.builder().sampleRows(-1));
+    assertNotEquals(null, NnDescentEngine.builder().targetRecall(Double.NaN).build());
+  }
+}
