@@ -1,6 +1,7 @@
 package org.knng;
 
-import org.knng.descent.NnDescentEngine;
+import org.knng.approx.LshEngine;
+import org.knng.approx.NnDescentEngine;
 import org.knng.engine.KnnEngine;
 import org.knng.engine.KnnOptions;
 import org.knng.exact.BruteForceEngine;
@@ -37,6 +38,16 @@ public enum Algorithm implements Named {
     @Override
     public KnnEngine engine(KnnOptions options) {
       return NnDescentEngine.create(options);
+    }
+  },
+  /**
+   * Locality-sensitive hashing ({@link LshEngine}): approximate; usually slower than NN-Descent for
+   * the same recall, offered for comparison and for data where it wins.
+   */
+  LSH("lsh") {
+    @Override
+    public KnnEngine engine(KnnOptions options) {
+      return LshEngine.create(options);
     }
   };
 

@@ -83,8 +83,9 @@ final class BuildCommand implements Callable<Integer> {
 
   @Option(names = "--algorithm", paramLabel = "ALGORITHM", defaultValue = "auto",
       description = "The engine: exact (every pair compared), nndescent (approximate, for large N:"
-          + " prints its estimated recall), or auto (exact below 150,000 points, else nndescent with"
-          + " --target-recall 0.99 unless given). Default: ${DEFAULT-VALUE}.")
+          + " prints its estimated recall), lsh (approximate: hash tables), or auto (exact below"
+          + " 150,000 points, else nndescent with --target-recall 0.99 unless given)."
+          + " Default: ${DEFAULT-VALUE}.")
   Algorithm algorithm;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
@@ -94,7 +95,7 @@ final class BuildCommand implements Callable<Integer> {
 
   @Option(names = "--target-recall", paramLabel = "R",
       description = "The recall@k an approximate engine must reach (the lower end of its estimate's"
-          + " 95% interval), 0 < R <= 1: it raises its effort, or uses the exact engine, until it"
+          + " 95%% interval), 0 < R <= 1: it raises its effort, or uses the exact engine, until it"
           + " does. 1 means exact.")
   Double targetRecall;
 

@@ -349,7 +349,7 @@ class BuildCommandTest {
         "--output", dir.resolve("algo.npy").toString());
     assertEquals(2, r.exit());
     assertTrue(r.err().startsWith("error: Invalid value for option '--algorithm': unknown algorithm"
-        + " 'hnsw' (expected one of auto, exact, nndescent)"), r.err());
+        + " 'hnsw' (expected one of auto, exact, nndescent, lsh)"), r.err());
     assertTrue(!Files.exists(dir.resolve("algo.npy")));
   }
 

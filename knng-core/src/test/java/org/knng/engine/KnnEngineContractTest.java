@@ -127,7 +127,7 @@ class KnnEngineContractTest {
     assertThrows(InvalidInputException.class, () -> KnnOptions.defaults().withK(0));
     assertThrows(InvalidInputException.class, () -> KnnOptions.defaults().withThreads(0));
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> Algorithm.parse("hnsw"));
-    assertEquals("unknown algorithm 'hnsw' (expected one of auto, exact, nndescent)", e.getMessage());
+    assertEquals("unknown algorithm 'hnsw' (expected one of auto, exact, nndescent, lsh)", e.getMessage());
     assertThrows(InvalidInputException.class, () -> KnnOptions.defaults().withTargetRecall(0));
     assertThrows(InvalidInputException.class, () -> KnnOptions.defaults().withTargetRecall(1.01));
     assertEquals(1.0, KnnOptions.defaults().withTargetRecall(1).targetRecall());

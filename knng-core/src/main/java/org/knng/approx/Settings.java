@@ -1,4 +1,4 @@
-package org.knng.descent;
+package org.knng.approx;
 
 /**
  * The effort of one NN-Descent build, resolved for a data size: the list size kept while

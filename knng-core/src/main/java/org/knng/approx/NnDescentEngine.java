@@ -1,24 +1,18 @@
-package org.knng.descent;
+package org.knng.approx;
 
 import java.util.Objects;
-import org.knng.Algorithm;
 import org.knng.InvalidInputException;
 import org.knng.ProgressListener;
 import org.knng.engine.InputChecks;
 import org.knng.engine.KnnEngine;
 import org.knng.engine.KnnOptions;
-import org.knng.engine.Rescoring;
-import org.knng.eval.RecallSample;
-import org.knng.exact.Screening;
+import org.knng.exact.BruteForceEngine;
 import org.knng.graph.KnnResult;
-import org.knng.graph.RecallEstimate;
 import org.knng.graph.SparseGraph;
 import org.knng.metric.Metric;
 import org.knng.simd.VectorOps;
 import org.knng.simd.VectorOpsProvider;
-import org.knng.tile.FullWidthScreen;
 import org.knng.tile.Screen;
-import org.knng.tile.Side;
 import org.knng.vectors.Vectors;
 
 /**
@@ -47,8 +41,6 @@ public final class NnDescentEngine implements KnnEngine {
   public static final double DEFAULT_EFFORT = 1.5;
   /** Each step of the target-recall loop multiplies the effort by this. */
   private static final double RAISE = 1.5;
-  /** A first estimate this far below the target goes to the exact engine at once. */
-  private static final double HOPELESS = 0.25;
   /** Above this effort the exact engine is cheaper. */
   private static final double MAX_EFFORT = 4;
 
@@ -107,136 +99,28 @@ public final class NnDescentEngine implements KnnEngine {
   public KnnResult graph(Vectors points) {
     InputChecks.graphK(options, points.size());
     InputChecks.rankable(points, options.metric(), "row");
+    Approximation approximation = new Approximation(name(), options, ops, points);
     int n = points.size();
-    int kept = options.includeSelf() ? options.k() - 1 : options.k();
-    double target = options.targetRecall();
-    if (kept == 0) {
-      return new Rescoring(options).graph(points, null);
-    }
+    int kept = approximation.kept();
     // NN-Descent needs leaves of more than 2 k points, and small inputs are as fast exactly.
-    if (n < Math.max(exactBelow, 4 * kept + 4) || target == 1) {
-      options.progress().note("nndescent: " + (target == 1 ? "target recall 1" : n + " points, below "
-          + Math.max(exactBelow, 4 * kept + 4)) + ": the exact engine");
-      return exact().graph(points);
+    if (approximation.exactIsBetter(Math.max(exactBelow, 4 * kept + 4))) {
+      return approximation.exact().graph(points);
     }
     Settings settings = Settings.auto(n, kept, effort, options.seed());
     options.progress().note("nndescent: " + settings);
-    Screen screen = screen(points, Settings.auto(n, kept, MAX_EFFORT, 0));
+    Settings most = Settings.auto(n, kept, MAX_EFFORT, options.seed());
+    Screen screen = approximation.screen(Math.max(most.leaf(), 2 * most.candidates()));
     NnDescent descent = new NnDescent(ops, screen, settings, options.threads(), options.progress());
-    NeighborLists lists = descent.build();
-    KnnResult result = result(points, screen, lists, kept, descent);
-    if (sampleRows == 0) {
-      return result;
-    }
-    RecallSample sample = RecallSample.draw(points, options.withProgress(ProgressListener.NONE),
-        sampleRows, options.seed());
-    RecallEstimate estimate = sample.measure(result.ids(), options.k());
-    // Raise the effort (longer lists, more rounds) until the estimate's lower end reaches the
-    // target; where even the most effort does not, the exact engine does the work.
-    double reached = effort;
-    while (!Double.isNaN(target) && estimate.low() < target) {
-      options.progress().note("nndescent: effort " + reached + ": " + estimate.describe()
-          + ", below the target " + target);
-      reached *= RAISE;
-      // Far below the target (data of high intrinsic dimension, such as uniform noise), more
-      // effort would cost more than the exact engine: go there at once.
-      if (reached > MAX_EFFORT || estimate.recall() < target - HOPELESS) {
-        options.progress().note("nndescent: target recall " + target + " needs the exact engine");
-        result = exact().graph(points);
-        return result.withRecall(sample.measure(result.ids(), options.k()));
-      }
-      Settings more = Settings.auto(n, kept, reached, options.seed());
-      lists = descent.refine(more);
-      result = result(points, screen, lists, kept, descent);
-      estimate = sample.measure(result.ids(), options.k());
-    }
-    options.progress().note("nndescent: " + estimate.describe());
-    return result.withRecall(estimate);
-  }
-
-  /** The nearest {@code kept} of each list, in point order, completed and re-scored. */
-  private KnnResult result(Vectors points, Screen screen, NeighborLists lists, int kept,
-      NnDescent descent) {
-    options.progress().note("nndescent: " + descent.rounds() + " rounds, last changed "
-        + descent.lastChanges() + " entries");
-    int[] ids = inPointOrder(screen.rows(), lists.firstIds(kept), kept);
-    completeRows(points, ids, kept);
-    return new Rescoring(options).graph(points, ids);
-  }
-
-  /**
-   * The exact engine's screen where its blocks hold the lists (the projected screen on data with a
-   * few dominant directions: fewer values per pair, and near points stored near each other), else
-   * the full width.
-   */
-  private Screen screen(Vectors points, Settings most) {
-    int block = Math.max(most.leaf(), 2 * most.candidates());
-    Screen screen = Screening.AUTO.selfJoin(points, options.metric(), ops, options.threads());
-    if (screen.block() < block) {
-      screen = FullWidthScreen.lists(options.metric(), ops, points, block);
-    }
-    options.progress().note("nndescent: kernels " + ops.name() + ", screen " + screen.describe());
-    return screen;
-  }
-
-  /** Rows and ids in the screen's order, put back in point order. */
-  private static int[] inPointOrder(Side rows, int[] ids, int kept) {
-    if (rows.ids() == null) {
-      return ids;
-    }
-    int[] out = new int[ids.length];
-    for (int r = 0; r < rows.size(); r++) {
-      int to = rows.id(r) * kept;
-      for (int j = 0; j < kept; j++) {
-        int id = ids[r * kept + j];
-        out[to + j] = id < 0 ? -1 : rows.id(id);
-      }
-    }
-    return out;
-  }
-
-  /**
-   * Rows that NN-Descent left short (it cannot happen with leaves of more than {@code 2 k}
-   * points, but a row must never be short when the data has enough points) get their exact
-   * neighbours.
-   */
-  private void completeRows(Vectors points, int[] ids, int kept) {
-    int n = points.size();
-    int d = points.dimension();
-    int shortRows = 0;
-    for (int r = 0; r < n; r++) {
-      if (ids[r * kept + kept - 1] < 0) {
-        shortRows++;
-      }
-    }
-    if (shortRows == 0) {
-      return;
-    }
-    int[] rows = new int[shortRows];
-    float[] queries = new float[shortRows * d];
-    for (int r = 0, s = 0; r < n; r++) {
-      if (ids[r * kept + kept - 1] < 0) {
-        rows[s] = r;
-        System.arraycopy(points.data(), r * d, queries, s * d, d);
-        s++;
-      }
-    }
-    KnnResult found = exact().with(options.withK(kept + 1).withProgress(ProgressListener.NONE))
-        .search(points, Vectors.wrap(queries, d));
-    for (int s = 0; s < shortRows; s++) {
-      int out = rows[s] * kept;
-      int filled = 0;
-      for (int rank = 0; rank <= kept && filled < kept; rank++) {
-        int id = found.neighbor(s, rank);
-        if (id != rows[s]) {
-          ids[out + filled++] = id;
-        }
-      }
-    }
+    KnnResult first = approximation.result(descent.build());
+    // Each raise: longer lists and more candidates (effort x 1.5), and rounds until they settle.
+    return approximation.measured(first, sampleRows, (step, estimate) -> {
+      double more = effort * Math.pow(RAISE, step);
+      return more > MAX_EFFORT ? null : descent.refine(Settings.auto(n, kept, more, options.seed()));
+    });
   }
 
   private KnnEngine exact() {
-    return Algorithm.EXACT.engine(options);
+    return BruteForceEngine.create(options);
   }
 
   /** {@inheritDoc} The exact engine's: NN-Descent builds graphs of one set. */

@@ -1,5 +1,6 @@
-package org.knng.descent;
+package org.knng.approx;
 
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.knng.ProgressListener;
 import org.knng.engine.Parallel;
@@ -108,43 +109,18 @@ final class NnDescent {
     // The trees split the vectors the kernels read (the points, or their projections), in the
     // screen's row order, as the kernels see them (cosine: unit vectors).
     Side side = screen.rows();
-    int trees = settings.trees();
-    // Trees are ordered a few at a time (each on one thread), then their leaves are joined on all.
-    for (int t0 = 0; t0 < trees; t0 += threads) {
-      int count = Math.min(threads, trees - t0);
-      int[][] orders = new int[count][];
-      int[][] starts = new int[count][];
-      int[] leafCounts = new int[count];
-      AtomicInteger next = new AtomicInteger();
-      int first = t0;
-      Parallel.run(count, () -> {
-        RandomProjectionSplit split = new RandomProjectionSplit(ops, side.data(), side.dimension(), side.packScale());
-        for (int t; (t = next.getAndIncrement()) < count; ) {
-          int[] order = new int[n];
+    ThreadLocal<RandomProjectionSplit> splits = ThreadLocal.withInitial(
+        () -> new RandomProjectionSplit(ops, side.data(), side.dimension(), side.packScale()));
+    Partitions.join(lists, updates, n, settings.trees(), leaf,
+        RandomProjectionSplit.startsLength(n, leaf), threads, (t, order, starts) -> {
           for (int i = 0; i < n; i++) {
             order[i] = i;
           }
-          starts[t] = new int[RandomProjectionSplit.startsLength(n, leaf)];
-          leafCounts[t] = split.order(order, n, leaf, mix(settings.seed(), first + t, 0x7ee5L), starts[t]);
-          orders[t] = order;
-        }
-      });
-      long grown = System.nanoTime();
-      progress.note(String.format(java.util.Locale.ROOT, "nndescent: %d trees grown in %.2f s", count, (grown - began) / 1e9));
-      for (int t = 0; t < count; t++) {
-        int[] order = orders[t];
-        int[] start = starts[t];
-        updates.run(lists, leafCounts[t], (long) leaf * (leaf - 1), (u, join) -> {
-          int size = start[u + 1] - start[u];
-          join.join(order, start[u], size, order, start[u], size, Pairs.WITHIN);
-        });
-        tick();
-      }
-    }
-    progress.note(String.format(java.util.Locale.ROOT, "nndescent: forest of %d trees in %.2f s",
-        trees, (System.nanoTime() - began) / 1e9));
+          return splits.get().order(order, n, leaf, mix(settings.seed(), t, 0x7ee5L), starts);
+        }, this::tick);
+    progress.note(String.format(Locale.ROOT, "nndescent: forest of %d trees in %.2f s",
+        settings.trees(), (System.nanoTime() - began) / 1e9));
   }
-
 
   /** Rounds of candidate sampling and local joins, until few lists change. */
   private void descend(int maxRounds, int c) {
@@ -173,7 +149,7 @@ final class NnDescent {
       });
       rounds++;
       tick();
-      progress.note(String.format(java.util.Locale.ROOT,
+      progress.note(String.format(Locale.ROOT,
           "nndescent: round %d changed %d entries in %.2f s (sampling %.2f s)", rounds, lastChanges,
           (System.nanoTime() - start) / 1e9, (sampled - start) / 1e9));
       if (lastChanges <= stop) {

@@ -1,4 +1,4 @@
-package org.knng.descent;
+package org.knng.approx;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,4 +1,4 @@
-package org.knng.descent;
+package org.knng.approx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,0 +1,187 @@
+package org.knng.approx;
+
+import org.knng.ProgressListener;
+import org.knng.engine.KnnEngine;
+import org.knng.engine.KnnOptions;
+import org.knng.engine.Rescoring;
+import org.knng.eval.RecallSample;
+import org.knng.exact.BruteForceEngine;
+import org.knng.exact.Screening;
+import org.knng.graph.KnnResult;
+import org.knng.graph.RecallEstimate;
+import org.knng.simd.VectorOps;
+import org.knng.tile.FullWidthScreen;
+import org.knng.tile.Screen;
+import org.knng.tile.Side;
+import org.knng.vectors.Vectors;
+
+/**
+ * What the approximate engines share around their own search: the screen their lists are joined
+ * through, the result (lists put back in point order, completed, re-scored exactly), and the
+ * recall: estimated on a sample of rows against the exact engine ({@link RecallSample}) and, for a
+ * target recall, raised step by step until the estimate's lower end reaches it, or handed to the
+ * exact engine where more effort would cost more.
+ */
+final class Approximation {
+  /** A first estimate this far below the target goes to the exact engine at once. */
+  static final double HOPELESS = 0.25;
+
+  /** One more step of effort: the better lists, or null when the exact engine should take over. */
+  interface Raise {
+    /**
+     * @param step 1 for the first raise
+     * @param estimate the recall reached so far
+     * @return the lists after more work, or null
+     */
+    NeighborLists next(int step, RecallEstimate estimate);
+  }
+
+  private final String name;
+  private final KnnOptions options;
+  private final VectorOps ops;
+  private final Vectors points;
+  private final int kept;
+  private Screen screen;
+
+  Approximation(String name, KnnOptions options, VectorOps ops, Vectors points) {
+    this.name = name;
+    this.options = options;
+    this.ops = ops;
+    this.points = points;
+    this.kept = options.includeSelf() ? options.k() - 1 : options.k();
+  }
+
+  /** Neighbours to find per row, besides the point itself. */
+  int kept() {
+    return kept;
+  }
+
+  /**
+   * Whether the exact engine should build this graph: no neighbour to find but the point itself,
+   * fewer points than {@code below}, or a target recall of 1.
+   */
+  boolean exactIsBetter(int below) {
+    if (kept == 0 || points.size() < below || options.targetRecall() == 1) {
+      options.progress().note(name + ": " + points.size() + " points, k " + options.k()
+          + ", target recall " + options.targetRecall() + ": the exact engine");
+      return true;
+    }
+    return false;
+  }
+
+  KnnEngine exact() {
+    return BruteForceEngine.create(options);
+  }
+
+  /**
+   * The exact engine's screen where its blocks hold {@code block} rows (the projected screen on
+   * data with a few dominant directions: fewer values per pair, and near points stored near each
+   * other), else the full width.
+   */
+  Screen screen(int block) {
+    Screen chosen = Screening.AUTO.selfJoin(points, options.metric(), ops, options.threads());
+    if (chosen.block() < block) {
+      chosen = FullWidthScreen.lists(options.metric(), ops, points, block);
+    }
+    options.progress().note(name + ": kernels " + ops.name() + ", screen " + chosen.describe());
+    screen = chosen;
+    return chosen;
+  }
+
+  /** The nearest {@code kept} of each list (rows of the screen), in point order, completed and re-scored. */
+  KnnResult result(NeighborLists lists) {
+    int[] ids = inPointOrder(screen.rows(), lists.firstIds(kept), kept);
+    completeRows(ids);
+    return new Rescoring(options).graph(points, ids);
+  }
+
+  /**
+   * The result with its recall estimate ({@code sampleRows} rows; none for 0), raised until it
+   * reaches the options' target recall (if any).
+   */
+  KnnResult measured(KnnResult first, int sampleRows, Raise raise) {
+    if (sampleRows == 0) {
+      return first;
+    }
+    double target = options.targetRecall();
+    RecallSample sample = RecallSample.draw(points, options.withProgress(ProgressListener.NONE),
+        sampleRows, options.seed());
+    KnnResult result = first;
+    RecallEstimate estimate = sample.measure(result.ids(), options.k());
+    for (int step = 1; !Double.isNaN(target) && estimate.low() < target; step++) {
+      options.progress().note(name + ": " + estimate.describe() + ", below the target " + target);
+      // Far below the target (data of high intrinsic dimension, such as uniform noise), more
+      // effort would cost more than the exact engine: go there at once.
+      NeighborLists lists = estimate.recall() < target - HOPELESS ? null : raise.next(step, estimate);
+      if (lists == null) {
+        options.progress().note(name + ": target recall " + target + " needs the exact engine");
+        result = exact().graph(points);
+      } else {
+        result = result(lists);
+      }
+      estimate = sample.measure(result.ids(), options.k());
+      if (lists == null) {
+        break;
+      }
+    }
+    options.progress().note(name + ": " + estimate.describe());
+    return result.withRecall(estimate);
+  }
+
+  /** Rows and ids in the screen's order, put back in point order. */
+  private static int[] inPointOrder(Side rows, int[] ids, int kept) {
+    if (rows.ids() == null) {
+      return ids;
+    }
+    int[] out = new int[ids.length];
+    for (int r = 0; r < rows.size(); r++) {
+      int to = rows.id(r) * kept;
+      for (int j = 0; j < kept; j++) {
+        int id = ids[r * kept + j];
+        out[to + j] = id < 0 ? -1 : rows.id(id);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Rows the search left short (NN-Descent's leaves of more than {@code 2 k} points prevent it;
+   * an LSH point can be alone in all its buckets) get their exact neighbours: a row is never short
+   * when the data has enough points.
+   */
+  private void completeRows(int[] ids) {
+    int n = points.size();
+    int d = points.dimension();
+    int shortRows = 0;
+    for (int r = 0; r < n; r++) {
+      if (ids[r * kept + kept - 1] < 0) {
+        shortRows++;
+      }
+    }
+    if (shortRows == 0) {
+      return;
+    }
+    options.progress().note(name + ": " + shortRows + " rows completed by the exact engine");
+    int[] rows = new int[shortRows];
+    float[] queries = new float[shortRows * d];
+    for (int r = 0, s = 0; r < n; r++) {
+      if (ids[r * kept + kept - 1] < 0) {
+        rows[s] = r;
+        System.arraycopy(points.data(), r * d, queries, s * d, d);
+        s++;
+      }
+    }
+    KnnResult found = exact().with(options.withK(kept + 1).withProgress(ProgressListener.NONE))
+        .search(points, Vectors.wrap(queries, d));
+    for (int s = 0; s < shortRows; s++) {
+      int out = rows[s] * kept;
+      int filled = 0;
+      for (int rank = 0; rank <= kept && filled < kept; rank++) {
+        int id = found.neighbor(s, rank);
+        if (id != rows[s]) {
+          ids[out + filled++] = id;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package org.knng.approx;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.knng.ProgressListener;
+import org.knng.engine.Parallel;
+import org.knng.tile.BlockJoin.Pairs;
+
+/**
+ * Joins the cells of several partitions of the points into the neighbour lists: the leaves of
+ * random-projection trees (NN-Descent's first graph) or the buckets of hash tables (LSH). Each cell
+ * is joined with itself as one dense block of SIMD tiles. Partitions are made a few at a time, one
+ * per thread, then their cells are joined on all threads through {@link Updates}, in partition
+ * order, so the lists do not depend on the thread count. Memory: {@code threads} partitions at a
+ * time, {@code 8 N} bytes each.
+ */
+final class Partitions {
+  /** Makes partition {@code p}: fills the points' order, cell by cell, and where each cell starts. */
+  interface Maker {
+    /**
+     * @param p the partition's number (with the seed, it decides the partition)
+     * @param order filled with the points, cell by cell
+     * @param starts filled with where each cell starts, then N
+     * @return the number of cells
+     */
+    int make(int p, int[] order, int[] starts);
+  }
+
+  private Partitions() {}
+
+  /**
+   * @param lists the lists offers go to
+   * @param updates the join of the cells
+   * @param n points
+   * @param count partitions
+   * @param maxCell the most points in a cell
+   * @param startsLength room for the cell starts of one partition
+   * @param threads partitions made at once
+   * @param maker makes one partition (called on several threads at once: each call its own)
+   * @param done called after each partition is joined
+   */
+  static void join(NeighborLists lists, Updates updates, int n, int count, int maxCell,
+      int startsLength, int threads, Maker maker, Runnable done) {
+    for (int p0 = 0; p0 < count; p0 += threads) {
+      int batch = Math.min(threads, count - p0);
+      int[][] orders = new int[batch][];
+      int[][] starts = new int[batch][];
+      int[] cells = new int[batch];
+      AtomicInteger next = new AtomicInteger();
+      int first = p0;
+      Parallel.run(batch, () -> {
+        for (int t; (t = next.getAndIncrement()) < batch; ) {
+          orders[t] = new int[n];
+          starts[t] = new int[startsLength];
+          cells[t] = maker.make(first + t, orders[t], starts[t]);
+        }
+      });
+      for (int t = 0; t < batch; t++) {
+        int[] order = orders[t];
+        int[] start = starts[t];
+        updates.run(lists, cells[t], (long) maxCell * (maxCell - 1), (u, join) -> {
+          int size = start[u + 1] - start[u];
+          if (size > 1) {
+            join.join(order, start[u], size, order, start[u], size, Pairs.WITHIN);
+          }
+        });
+        done.run();
+      }
+    }
+  }
+}
