@@ -64,6 +64,16 @@ final class NeighborLists {
     return ids[row * k + rank];
   }
 
+  /** Whether a row holds an id. */
+  boolean holds(int row, int id) {
+    for (int p = row * k, end = p + k; p < end; p++) {
+      if (ids[p] == id) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether the entry at a rank is new since the row's candidates were last sampled. */
   boolean isFresh(int row, int rank) {
     return fresh[row * k + rank];

@@ -19,7 +19,8 @@ import org.knng.tile.Screen;
  * thread, visiting the buffers in chunk order: every row sees its offers in the same order whatever
  * the thread count, so the lists and the count of changes are the same. A phase holds at most
  * {@code budget} offers' worth of units, so the buffers stay bounded (12 bytes an offer) however
- * large N is.
+ * large N is. Pairs that both lists already hold are dropped before their value is computed
+ * ({@link KnownPairs}).
  */
 final class Updates {
   /** Units per chunk: small enough to balance two threads, large enough to amortise a buffer. */
@@ -28,7 +29,7 @@ final class Updates {
   private static final int BINS = 256;
 
   private final VectorOps ops;
-  private final Screen screen;
+  private final KnownPairs screen;
   private final int threads;
   private final long budget;
   private final int[] rowOf; // the screen's row of each point, null when rows are points
@@ -41,7 +42,7 @@ final class Updates {
    */
   Updates(VectorOps ops, Screen screen, int threads, long budget) {
     this.ops = ops;
-    this.screen = screen;
+    this.screen = new KnownPairs(screen);
     this.threads = threads;
     this.budget = budget;
     int[] ids = screen.columns().ids();
@@ -70,6 +71,7 @@ final class Updates {
    * @return how many offers changed a list
    */
   long run(NeighborLists lists, int count, long maxOffers, Unit unit) {
+    screen.lists(lists);
     int perPhase = (int) Math.max(CHUNK, Math.min(count, budget / Math.max(1, maxOffers)) / CHUNK * CHUNK);
     long changes = 0;
     for (int from = 0; from < count; from += perPhase) {

@@ -1,0 +1,68 @@
+package org.knng.approx;
+
+import org.knng.tile.Screen;
+import org.knng.tile.Side;
+
+/**
+ * A screen that drops the pairs both of whose lists already hold each other before their value is
+ * computed: later trees of the forest and later rounds meet many pairs already found, and
+ * re-computing one from the full vectors costs more than looking it up in two short lists. The
+ * lists only change between phases of {@link Updates}, so what is dropped does not depend on the
+ * thread count.
+ */
+final class KnownPairs implements Screen {
+  private final Screen screen;
+  private NeighborLists lists;
+
+  KnownPairs(Screen screen) {
+    this.screen = screen;
+  }
+
+  /** The lists whose pairs are known (they change when the lists are widened). */
+  void lists(NeighborLists lists) {
+    this.lists = lists;
+  }
+
+  @Override
+  public float value(int row, int column, float screened, float limit) {
+    if (lists != null && lists.holds(row, column) && lists.holds(column, row)) {
+      return Float.NaN;
+    }
+    return screen.value(row, column, screened, limit);
+  }
+
+  @Override
+  public Side rows() {
+    return screen.rows();
+  }
+
+  @Override
+  public Side columns() {
+    return screen.columns();
+  }
+
+  @Override
+  public float scale() {
+    return screen.scale();
+  }
+
+  @Override
+  public boolean manhattan() {
+    return screen.manhattan();
+  }
+
+  @Override
+  public int block() {
+    return screen.block();
+  }
+
+  @Override
+  public boolean nearFirst() {
+    return screen.nearFirst();
+  }
+
+  @Override
+  public String describe() {
+    return screen.describe();
+  }
+}
