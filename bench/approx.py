@@ -314,7 +314,8 @@ def tool_command(tool, data, metric, args, work, help_text):
     safe = re.sub(r"[^A-Za-z0-9.=-]+", "_", tool)
     out = work / f"{safe}.npy"
     side = work / f"{safe}.json"
-    side.unlink(missing_ok=True)
+    for stale in (out, side, work / f"{safe}.warm.npy"):  # nothing of an earlier run is read
+        stale.unlink(missing_ok=True)
     if tool.startswith("knng "):
         words = shlex.split(tool[len("knng "):])
         extra = words[1:]
