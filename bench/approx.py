@@ -12,7 +12,8 @@ Full run (hours on 2 cores; results in bench/results/approx/):
         --knng-configs "exact;nndescent;nndescent --target-recall 0.99;lsh"
 
 Install (Debian): apt-get install -y python3-numpy python3-scipy python3-faiss python3-pynndescent
-python3-hnswlib dataset-fashion-mnist time; knng itself needs JDK 25 (JAVA_HOME below) and Maven.
+python3-hnswlib dataset-fashion-mnist time. knng runs on JDK 25 (/usr/lib/jvm/temurin-25-jdk-amd64,
+benchlib.JDK25) and ./knng builds itself with Maven on first use.
 
 Datasets (float32 .npy, cached in bench/data/, which git ignores; delete bench/data/NAME.* to
 re-read a source or recompute a ground truth):
@@ -52,14 +53,15 @@ its peak RSS, in alternating order, --repeats times (the table gives medians):
                 and --report FILE.json is kept, its recall estimate shown next to the measured one.
                 `exact` always runs: the speed ratios use it.
   peers         --peers, named as in bench/approx_run.py: pynndescent-NN (n_neighbors NN; its
-                graph includes the point itself, so pynndescent-11 is the one with 10 others),
-                hnswlib-M{M}-ef{EF}, faiss-hnsw-M{M}-ef{EF} (ef_construction 200 for both, or
-                -efc{C} appended), faiss-nndescent-K{G}. PyNNDescent's
-                process calls it twice: the row "pynndescent-NN warm" is the second call's
-                in-process time (numba already compiled), without the process's other costs.
+                graph includes the point itself, so pynndescent-11 is the one with 10 others and
+                pynndescent-10 can reach at most 0.9), hnswlib-M{M}-ef{EF}, faiss-hnsw-M{M}-ef{EF}
+                (ef_construction 200 for both, or -efc{C} appended), faiss-nndescent-K{G}.
+                PyNNDescent's process calls it twice: the row "pynndescent-NN warm" is the second
+                call's in-process time (numba already compiled), without the process's other costs.
+                Seeded tools get --seed (default 42).
 All get --threads threads (OMP_NUM_THREADS, NUMBA_NUM_THREADS and the tools' own settings). A tool
 that runs longer than --timeout seconds is stopped, noted and not run again on that dataset;
-faiss-nndescent and faiss-hnsw are left out above 200,000 rows (about an hour per run at 1M;
+faiss-nndescent and faiss-hnsw are left out above 200,000 rows (most of an hour per run at 1M;
 --slow runs them).
 
 Output in --out: approx.md (table per dataset; ratio = the row's seconds / the reference's, so
@@ -96,9 +98,10 @@ PEERS = ("pynndescent-11,pynndescent-30,hnswlib-M16-ef50,hnswlib-M16-ef100,hnswl
 KNNG_CONFIGS = "exact;nndescent;nndescent --target-recall 0.99;lsh"
 RANDOM_SEED = 20261125  # peers.py's
 MIXTURE_SEED = 20261201
-# Peers left out above this many rows unless --slow is given. Measured on 2 busy cores, 20k x 96:
-# faiss-nndescent-K32 57 s and faiss-hnsw-M32 (efConstruction 200) 38 s, against 8 s for hnswlib
-# with the same M; at 1M both FAISS builds would take most of an hour or more per run.
+# Peers left out above this many rows unless --slow is given. Measured in-process on 2 busy cores,
+# mixture 100k x 96: faiss-nndescent-K32 133 s and faiss-hnsw-M32-ef100 125 s, against 62 s for
+# hnswlib-M32-ef100 (20k: 15 s, 8.5 s and 3.3 s); growing faster than N, both FAISS builds would take
+# most of an hour per run at 1M, i.e. hours over the repeats.
 SLOW = {"faiss-nndescent": 200_000, "faiss-hnsw": 200_000}
 REFERENCE_PEER = "pynndescent-30 warm"
 
@@ -625,7 +628,7 @@ def main():
         for peer in peers:
             limit = next((v for key, v in SLOW.items() if peer.startswith(key)), None)
             if limit is not None and X.shape[0] > limit and not args.slow:
-                notes.append(f"{peer}: left out above {limit} rows (an hour or more per run at this size; --slow runs it)")
+                notes.append(f"{peer}: left out above {limit} rows (most of an hour per run at 1M; --slow runs it)")
             else:
                 tools.append(peer)
         res = measure(name, data, metric, X, truth, tools, args, work, help_text)
