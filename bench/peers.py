@@ -14,11 +14,9 @@ random data is generated with a fixed seed. Missing datasets are reported and sk
 Needs Debian's python3-numpy, python3-faiss, python3-sklearn and python3-torch.
 """
 import argparse
-import gzip
 import os
 import re
 import statistics
-import struct
 import subprocess
 import sys
 import time
@@ -26,24 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+# Shared with approx.py; same_output.py reaches read_fvecs through this module.
+from benchlib import JDK17, JDK25, ROOT, exact_distances, read_fvecs, read_idx_images, run  # noqa: E402
+
 SHARED = ROOT.parent / "shared" / "data"
-JDK25 = "/usr/lib/jvm/temurin-25-jdk-amd64"
-JDK17 = "/usr/lib/jvm/java-17-openjdk-amd64"
 PEERS = ["faiss-flat", "sklearn-brute", "torch-cdist", "torch-mm"]
-
-
-def read_fvecs(path):
-    raw = np.fromfile(path, dtype=np.int32)
-    d = raw[0]
-    return raw.reshape(-1, d + 1)[:, 1:].view(np.float32).copy()
-
-
-def read_idx_images(path):
-    with gzip.open(path, "rb") as f:
-        magic, n, rows, cols = struct.unpack(">IIII", f.read(16))
-        assert magic == 2051, f"{path}: not an IDX image file"
-        return np.frombuffer(f.read(), dtype=np.uint8).reshape(n, rows * cols).astype(np.float32)
 
 
 def dataset(name, cache):
@@ -73,25 +59,6 @@ def dataset(name, cache):
     return out, metric
 
 
-def run(cmd, env=None):
-    """Runs a command; returns (seconds, peak RSS in MB, its stderr) of that process alone.
-
-    The peak RSS comes from GNU time, whose own process is small: a child forked straight from this
-    (large) Python process would inherit its high-water mark in ru_maxrss.
-    """
-    rss_file = Path(os.environ.get("TMPDIR", "/tmp")) / f"knng-bench-rss-{os.getpid()}"
-    start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", str(rss_file)] + list(map(str, cmd)),
-                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    seconds = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"failed ({proc.returncode}): {' '.join(map(str, cmd))}\n"
-                         f"{proc.stderr.decode(errors='replace')}")
-    peak_kb = int(rss_file.read_text().split()[-1])
-    rss_file.unlink()
-    return seconds, peak_kb / 1024, proc.stderr.decode(errors="replace")
-
-
 def builder_command(builder, data, k, metric, threads, out):
     if builder.startswith("knng"):
         jdk = JDK25 if builder.endswith("jdk25") else JDK17
@@ -102,22 +69,6 @@ def builder_command(builder, data, k, metric, threads, out):
                 "--threads", str(threads), "--output", str(out)], env
     return [sys.executable, str(ROOT / "bench" / "peer_run.py"), builder, str(data), str(k), metric,
             str(threads), str(out)], None
-
-
-def exact_distances(X, ids, metric):
-    """Float64 distances of each row to its listed neighbours (rows in chunks)."""
-    n, k = ids.shape
-    out = np.empty((n, k))
-    if metric == "cosine":
-        U = X / np.linalg.norm(X.astype(np.float64), axis=1, keepdims=True)
-    for s in range(0, n, 4096):
-        e = min(n, s + 4096)
-        if metric == "cosine":
-            out[s:e] = 1 - np.einsum("id,ikd->ik", U[s:e], U[ids[s:e]])
-        else:
-            diff = X[s:e, None, :].astype(np.float64) - X[ids[s:e]].astype(np.float64)
-            out[s:e] = np.sqrt((diff * diff).sum(axis=2))
-    return out
 
 
 def agreement(X, ours, theirs, metric):
