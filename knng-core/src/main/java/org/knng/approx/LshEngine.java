@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Objects;
 import org.knng.InvalidInputException;
 import org.knng.ProgressListener;
+import org.knng.engine.EngineBuilder;
 import org.knng.engine.InputChecks;
 import org.knng.engine.KnnEngine;
 import org.knng.engine.KnnOptions;
@@ -12,7 +13,6 @@ import org.knng.graph.KnnResult;
 import org.knng.graph.SparseGraph;
 import org.knng.metric.Metric;
 import org.knng.simd.VectorOps;
-import org.knng.simd.VectorOpsProvider;
 import org.knng.tile.Screen;
 import org.knng.vectors.Vectors;
 
@@ -152,68 +152,12 @@ public final class LshEngine implements KnnEngine {
   }
 
   /** Configures an {@link LshEngine}. */
-  public static final class Builder {
-    private KnnOptions options = KnnOptions.defaults();
-    private VectorOps ops;
+  public static final class Builder extends EngineBuilder<Builder> {
     private int tables = DEFAULT_TABLES;
     private int sampleRows = NnDescentEngine.SAMPLE_ROWS;
     private int exactBelow = NnDescentEngine.EXACT_BELOW;
 
     private Builder() {}
-
-    /**
-     * @param options the shared options (metric, k, include-self, threads, progress, seed, target)
-     * @return this builder
-     */
-    public Builder options(KnnOptions options) {
-      this.options = Objects.requireNonNull(options, "options");
-      return this;
-    }
-
-    /**
-     * @param metric the distance (default euclidean)
-     * @return this builder
-     */
-    public Builder metric(Metric metric) {
-      options = options.withMetric(metric);
-      return this;
-    }
-
-    /**
-     * @param k neighbours per point (default 10)
-     * @return this builder
-     */
-    public Builder k(int k) {
-      options = options.withK(k);
-      return this;
-    }
-
-    /**
-     * @param threads worker threads; the graph does not depend on it
-     * @return this builder
-     */
-    public Builder threads(int threads) {
-      options = options.withThreads(threads);
-      return this;
-    }
-
-    /**
-     * @param seed the seed of the hash functions (default 0)
-     * @return this builder
-     */
-    public Builder seed(long seed) {
-      options = options.withSeed(seed);
-      return this;
-    }
-
-    /**
-     * @param targetRecall the recall@k to reach, in {@code (0, 1]}, or NaN for none
-     * @return this builder
-     */
-    public Builder targetRecall(double targetRecall) {
-      options = options.withTargetRecall(targetRecall);
-      return this;
-    }
 
     /**
      * @param tables hash tables, 1 to {@value #MAX_TABLES} (default {@value #DEFAULT_TABLES})
@@ -247,20 +191,9 @@ public final class LshEngine implements KnnEngine {
       return this;
     }
 
-    /**
-     * Forces a kernel implementation (tests and benchmarks).
-     *
-     * @param ops the kernels
-     * @return this builder
-     */
-    public Builder vectorOps(VectorOps ops) {
-      this.ops = Objects.requireNonNull(ops, "ops");
-      return this;
-    }
-
     /** @return the engine */
     public LshEngine build() {
-      return new LshEngine(options, ops != null ? ops : VectorOpsProvider.get(), tables, sampleRows,
+      return new LshEngine(options, kernels(), tables, sampleRows,
           exactBelow);
     }
   }

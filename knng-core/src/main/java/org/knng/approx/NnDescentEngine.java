@@ -2,16 +2,14 @@ package org.knng.approx;
 
 import java.util.Objects;
 import org.knng.InvalidInputException;
-import org.knng.ProgressListener;
+import org.knng.engine.EngineBuilder;
 import org.knng.engine.InputChecks;
 import org.knng.engine.KnnEngine;
 import org.knng.engine.KnnOptions;
 import org.knng.exact.BruteForceEngine;
 import org.knng.graph.KnnResult;
 import org.knng.graph.SparseGraph;
-import org.knng.metric.Metric;
 import org.knng.simd.VectorOps;
-import org.knng.simd.VectorOpsProvider;
 import org.knng.tile.Screen;
 import org.knng.vectors.Vectors;
 
@@ -136,89 +134,12 @@ public final class NnDescentEngine implements KnnEngine {
   }
 
   /** Configures an {@link NnDescentEngine}. */
-  public static final class Builder {
-    private KnnOptions options = KnnOptions.defaults();
-    private VectorOps ops;
+  public static final class Builder extends EngineBuilder<Builder> {
     private double effort = DEFAULT_EFFORT;
     private int sampleRows = SAMPLE_ROWS;
     private int exactBelow = EXACT_BELOW;
 
     private Builder() {}
-
-    /**
-     * @param options the shared options (metric, k, include-self, threads, progress)
-     * @return this builder
-     */
-    public Builder options(KnnOptions options) {
-      this.options = Objects.requireNonNull(options, "options");
-      return this;
-    }
-
-    /**
-     * @param metric the distance (default euclidean)
-     * @return this builder
-     */
-    public Builder metric(Metric metric) {
-      options = options.withMetric(metric);
-      return this;
-    }
-
-    /**
-     * @param k neighbours per point, at least 1 (default 10)
-     * @return this builder
-     */
-    public Builder k(int k) {
-      options = options.withK(k);
-      return this;
-    }
-
-    /**
-     * @param threads worker threads, at least 1; the graph does not depend on it
-     * @return this builder
-     */
-    public Builder threads(int threads) {
-      options = options.withThreads(threads);
-      return this;
-    }
-
-    /**
-     * @param includeSelf whether a point counts as one of its own k neighbours (default false)
-     * @return this builder
-     */
-    public Builder includeSelf(boolean includeSelf) {
-      options = options.withIncludeSelf(includeSelf);
-      return this;
-    }
-
-    /**
-     * @param progress told of the rounds done and of the engine's choices (default: nobody)
-     * @return this builder
-     */
-    public Builder progress(ProgressListener progress) {
-      options = options.withProgress(progress);
-      return this;
-    }
-
-    /**
-     * @param seed the seed of the trees and the sampling (default 0): the same seed gives the same
-     *     graph
-     * @return this builder
-     */
-    public Builder seed(long seed) {
-      options = options.withSeed(seed);
-      return this;
-    }
-
-    /**
-     * @param targetRecall the recall@k to reach (the lower end of the estimate's 95% interval), in
-     *     {@code (0, 1]}; 1 means exact; NaN (the default) for the default effort
-     * @return this builder
-     * @throws InvalidInputException if the target is outside {@code (0, 1]}
-     */
-    public Builder targetRecall(double targetRecall) {
-      options = options.withTargetRecall(targetRecall);
-      return this;
-    }
 
     /**
      * @param rows rows of the recall estimate (default {@value #SAMPLE_ROWS}); 0 for no estimate
@@ -248,17 +169,6 @@ public final class NnDescentEngine implements KnnEngine {
       return this;
     }
 
-    /**
-     * Forces a kernel implementation (tests and benchmarks).
-     *
-     * @param ops the kernels
-     * @return this builder
-     */
-    public Builder vectorOps(VectorOps ops) {
-      this.ops = Objects.requireNonNull(ops, "ops");
-      return this;
-    }
-
     /** Lowers the size below which the exact engine is used, so that tests run NN-Descent on small data. */
     Builder exactBelow(int points) {
       this.exactBelow = points;
@@ -267,7 +177,7 @@ public final class NnDescentEngine implements KnnEngine {
 
     /** @return the engine */
     public NnDescentEngine build() {
-      return new NnDescentEngine(options, ops != null ? ops : VectorOpsProvider.get(), effort, sampleRows,
+      return new NnDescentEngine(options, kernels(), effort, sampleRows,
           exactBelow);
     }
   }

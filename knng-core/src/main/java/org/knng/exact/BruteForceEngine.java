@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import org.knng.ProgressListener;
+import org.knng.engine.EngineBuilder;
 import org.knng.engine.InputChecks;
 import org.knng.engine.KnnEngine;
 import org.knng.engine.KnnOptions;
@@ -189,82 +189,10 @@ public final class BruteForceEngine implements KnnEngine {
   }
 
   /** Configures a {@link BruteForceEngine}. */
-  public static final class Builder {
-    private KnnOptions options = KnnOptions.defaults();
-    private VectorOps ops;
+  public static final class Builder extends EngineBuilder<Builder> {
     private Screening screening = Screening.AUTO;
 
     private Builder() {}
-
-    /**
-     * @param metric the distance (default euclidean)
-     * @return this builder
-     */
-    public Builder metric(Metric metric) {
-      options = options.withMetric(metric);
-      return this;
-    }
-
-    /**
-     * @param k neighbours per point, at least 1 (default 10)
-     * @return this builder
-     * @throws org.knng.InvalidInputException if {@code k < 1}
-     */
-    public Builder k(int k) {
-      options = options.withK(k);
-      return this;
-    }
-
-    /**
-     * @param threads worker threads, at least 1 (default: all available processors)
-     * @return this builder
-     * @throws org.knng.InvalidInputException if {@code threads < 1}
-     */
-    public Builder threads(int threads) {
-      options = options.withThreads(threads);
-      return this;
-    }
-
-    /**
-     * @param includeSelf whether a point counts as one of its own k neighbours (scikit-learn's
-     *     {@code include_self}); applies to graphs of one set only (default false)
-     * @return this builder
-     */
-    public Builder includeSelf(boolean includeSelf) {
-      options = options.withIncludeSelf(includeSelf);
-      return this;
-    }
-
-    /**
-     * @param progress told how many blocks are done, and which kernels and screen run (default:
-     *     nobody)
-     * @return this builder
-     */
-    public Builder progress(ProgressListener progress) {
-      options = options.withProgress(progress);
-      return this;
-    }
-
-    /**
-     * @param options all shared options at once
-     * @return this builder
-     */
-    public Builder options(KnnOptions options) {
-      this.options = Objects.requireNonNull(options, "options");
-      return this;
-    }
-
-    /**
-     * Forces a kernel implementation (tests and benchmarks); by default {@link
-     * VectorOpsProvider#get()} decides.
-     *
-     * @param ops the kernels
-     * @return this builder
-     */
-    public Builder vectorOps(VectorOps ops) {
-      this.ops = Objects.requireNonNull(ops, "ops");
-      return this;
-    }
 
     /** Forces a screen (tests run both on any data); the default chooses from the data. */
     Builder screening(Screening screening) {
@@ -274,7 +202,7 @@ public final class BruteForceEngine implements KnnEngine {
 
     /** @return the engine */
     public BruteForceEngine build() {
-      return new BruteForceEngine(options, ops != null ? ops : VectorOpsProvider.get(), screening);
+      return new BruteForceEngine(options, kernels(), screening);
     }
   }
 }
