@@ -2,7 +2,6 @@ package org.knng.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -18,7 +17,6 @@ import org.knng.graph.GraphMode;
 import org.knng.graph.KnnResult;
 import org.knng.graph.SparseGraph;
 import org.knng.graph.Symmetrization;
-import org.knng.io.AtomicOutput;
 import org.knng.io.GraphWriter;
 import org.knng.io.GroupLabels;
 import org.knng.io.NpyWriter;
@@ -271,9 +269,8 @@ final class BuildCommand implements Callable<Integer> {
     }
     if (report != null) {
       long end = System.nanoTime();
-      String json = BuildReport.json(this, engineName, points, result, graph, new double[] {
-          (read - start) / 1e9, (searched - read) / 1e9, (end - searched) / 1e9, (end - start) / 1e9});
-      AtomicOutput.write(report, stream -> stream.write(json.getBytes(StandardCharsets.UTF_8)));
+      ReportFile.write(report, BuildReport.json(this, engineName, points, result, graph, new double[] {
+          (read - start) / 1e9, (searched - read) / 1e9, (end - searched) / 1e9, (end - start) / 1e9}));
     }
     return 0;
   }
@@ -403,19 +400,7 @@ final class BuildCommand implements Callable<Integer> {
     if (output.toAbsolutePath().normalize().equals(input.toAbsolutePath().normalize())) {
       throw new InvalidInputException("--output " + output + " would overwrite the input");
     }
-    if (report != null) {
-      String name = report.getFileName() == null ? "" : report.getFileName().toString();
-      if (!name.toLowerCase(Locale.ROOT).endsWith(".json")) {
-        throw new InvalidInputException("--report " + report + ": must end in .json");
-      }
-      checkDirectory("--report", report);
-      Path r = report.toAbsolutePath().normalize();
-      for (Path other : new Path[] {input, output, queries, groups, distances, edgeIndex}) {
-        if (other != null && r.equals(other.toAbsolutePath().normalize())) {
-          throw new InvalidInputException("--report " + report + " names the same file as another option");
-        }
-      }
-    }
+    ReportFile.check(report, input, output, queries, groups, distances, edgeIndex);
   }
 
   private static void checkDirectory(String option, Path file) {

@@ -12,7 +12,7 @@ final class BuildReport {
   /**
    * @param seconds read, search, write and total seconds
    */
-  static String json(BuildCommand build, String engine, Vectors points, KnnResult result,
+  static Json json(BuildCommand build, String engine, Vectors points, KnnResult result,
       SparseGraph graph, double[] seconds) {
     Json settings = new Json()
         .put("input", build.input.toString())
@@ -47,7 +47,6 @@ final class BuildReport {
         .put("edges", graph != null ? graph.edgeCount() : (long) result.rows() * result.k())
         .put("settings", settings)
         .put("seconds", timings)
-        .put("recall", recall)
-        + "\n";
+        .put("recall", recall);
   }
 }

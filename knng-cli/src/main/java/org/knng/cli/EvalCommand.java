@@ -2,8 +2,6 @@ package org.knng.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -13,7 +11,6 @@ import org.knng.engine.KnnOptions;
 import org.knng.eval.RecallSample;
 import org.knng.graph.RecallEstimate;
 import org.knng.graph.SparseGraph;
-import org.knng.io.AtomicOutput;
 import org.knng.io.GraphReader;
 import org.knng.io.NeighborIds;
 import org.knng.io.VectorReader;
@@ -137,8 +134,7 @@ final class EvalCommand implements Callable<Integer> {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     if (report != null) {
-      byte[] json = json(estimate, n, seconds).getBytes(StandardCharsets.UTF_8);
-      AtomicOutput.write(report, stream -> stream.write(json));
+      ReportFile.write(report, json(estimate, n, seconds));
     }
     PrintWriter out = spec.commandLine().getOut();
     out.println(estimate.describe(estimate.rows() == n ? "all " + n + " rows" : estimate.rows() + " sampled rows"));
@@ -168,25 +164,7 @@ final class EvalCommand implements Callable<Integer> {
       throw new InvalidInputException("--threads must be at least 1, got " + threads);
     }
     graphFormat();
-    if (report == null) {
-      return;
-    }
-    String name = report.getFileName() == null ? "" : report.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (!name.endsWith(".json")) {
-      throw new InvalidInputException("--report " + report + ": must end in .json");
-    }
-    Path dir = report.toAbsolutePath().getParent();
-    if (dir != null && !Files.isDirectory(dir)) {
-      throw new InvalidInputException("--report " + report + ": output directory " + dir + " does not exist");
-    }
-    if (Files.isDirectory(report)) {
-      throw new InvalidInputException("--report " + report + ": is a directory");
-    }
-    for (Path in : new Path[] {input, graph, truth}) {
-      if (in != null && in.toAbsolutePath().normalize().equals(report.toAbsolutePath().normalize())) {
-        throw new InvalidInputException("--report " + report + " would overwrite an input");
-      }
-    }
+    ReportFile.check(report, input, graph, truth);
   }
 
   private String graphFormat() {
@@ -271,47 +249,24 @@ final class EvalCommand implements Callable<Integer> {
     }
   }
 
-  /** The report: one JSON object, written by hand as {@code knng info --json} does. */
-  private String json(RecallEstimate e, int n, double seconds) {
-    StringBuilder j = new StringBuilder("{");
-    j.append("\"recall\": ").append(e.recall());
-    j.append(", \"low\": ").append(e.low());
-    j.append(", \"high\": ").append(e.high());
-    j.append(", \"k\": ").append(e.k());
-    j.append(", \"rows\": ").append(e.rows());
-    j.append(", \"points\": ").append(n);
-    j.append(", \"rows_with_self_loops\": ").append(e.rowsWithSelfLoops());
-    j.append(", \"rows_with_duplicates\": ").append(e.rowsWithDuplicates());
-    j.append(", \"rows_with_missing\": ").append(e.rowsWithMissing());
-    j.append(", \"metric\": ").append(string(metric.id()));
-    j.append(", \"include_self\": ").append(includeSelf);
-    j.append(", \"input\": ").append(string(input.toString()));
-    j.append(", \"graph\": ").append(string(graph.toString()));
-    j.append(", \"truth\": ").append(truth == null ? "null" : string(truth.toString()));
-    j.append(", \"seed\": ").append(truth == null ? Long.toString(seed) : "null");
-    j.append(", \"seconds\": ").append(String.format(Locale.ROOT, "%.3f", seconds));
-    return j.append("}\n").toString();
-  }
-
-  /** A JSON string literal. */
-  static String string(String s) {
-    StringBuilder q = new StringBuilder("\"");
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"': q.append("\\\""); break;
-        case '\\': q.append("\\\\"); break;
-        case '\n': q.append("\\n"); break;
-        case '\r': q.append("\\r"); break;
-        case '\t': q.append("\\t"); break;
-        default:
-          if (c < 0x20) {
-            q.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            q.append(c);
-          }
-      }
-    }
-    return q.append('"').toString();
+  /** The report: the estimate, its row counts, the inputs and the time. */
+  private Json json(RecallEstimate e, int n, double seconds) {
+    return new Json()
+        .put("recall", e.recall())
+        .put("low", e.low())
+        .put("high", e.high())
+        .put("k", e.k())
+        .put("rows", e.rows())
+        .put("points", n)
+        .put("rows_with_self_loops", e.rowsWithSelfLoops())
+        .put("rows_with_duplicates", e.rowsWithDuplicates())
+        .put("rows_with_missing", e.rowsWithMissing())
+        .put("metric", metric.id())
+        .put("include_self", includeSelf)
+        .put("input", input.toString())
+        .put("graph", graph.toString())
+        .put("truth", truth == null ? null : truth.toString())
+        .put("seed", truth == null ? Long.valueOf(seed) : null)
+        .put("seconds", Math.round(seconds * 1000) / 1000.0);
   }
 }

@@ -34,6 +34,12 @@ final class Json {
     return this;
   }
 
+  /** An integer field, or null. */
+  Json put(String name, Long value) {
+    key(name).out.append(value == null ? "null" : value.toString());
+    return this;
+  }
+
   /** A boolean field. */
   Json put(String name, boolean value) {
     key(name).out.append(value);
