@@ -1,5 +1,6 @@
 package org.knng.approx;
 
+import java.util.Locale;
 import org.knng.ProgressListener;
 import org.knng.engine.KnnEngine;
 import org.knng.engine.KnnOptions;
@@ -79,11 +80,13 @@ final class Approximation {
    * other), else the full width.
    */
   Screen screen(int block) {
+    long start = System.nanoTime();
     Screen chosen = Screening.AUTO.selfJoin(points, options.metric(), ops, options.threads());
     if (chosen.block() < block) {
       chosen = FullWidthScreen.lists(options.metric(), ops, points, block);
     }
-    options.progress().note(name + ": kernels " + ops.name() + ", screen " + chosen.describe());
+    options.progress().note(String.format(Locale.ROOT, "%s: kernels %s, screen %s (%.2f s)", name,
+        ops.name(), chosen.describe(), (System.nanoTime() - start) / 1e9));
     screen = chosen;
     return chosen;
   }
@@ -104,8 +107,11 @@ final class Approximation {
       return first;
     }
     double target = options.targetRecall();
+    long start = System.nanoTime();
     RecallSample sample = RecallSample.draw(points, options.withProgress(ProgressListener.NONE),
         sampleRows, options.seed());
+    options.progress().note(String.format(Locale.ROOT, "%s: exact neighbours of %d sampled rows in %.2f s",
+        name, sampleRows, (System.nanoTime() - start) / 1e9));
     KnnResult result = first;
     RecallEstimate estimate = sample.measure(result.ids(), options.k());
     for (int step = 1; !Double.isNaN(target) && estimate.low() < target; step++) {

@@ -39,7 +39,10 @@ public enum Screening {
 
   /** The screen of {@code queries} against {@code base}. */
   Screen search(Vectors base, Vectors queries, Metric metric, VectorOps ops, int threads) {
-    Screen projected = tries(metric, (long) queries.size() * base.size())
+    // A search screens every pair (a self-join's second half is pruned by its first), so the fit
+    // pays off from an eighth of a self-join's pairs: measured on 1,000 Fashion-MNIST rows
+    // against the 60,000 (a recall sample), 1.5 s full width, about 1 s projected.
+    Screen projected = tries(metric, 8L * queries.size() * base.size())
         ? ProjectedScreen.search(base, queries, metric, this, ops, threads) : null;
     return projected != null ? projected : FullWidthScreen.search(metric, ops, base, queries);
   }
