@@ -367,7 +367,7 @@ class BuildCommandTest {
 
   @Test
   void nnDescentPrintsItsRecallAndTheReportHasIt() throws Exception {
-    Path in = clusters(3000);
+    Path in = clusters(20_000);
     Path out = dir.resolve("nnd.npy");
     Path report = dir.resolve("nnd.json");
     CliRun r = knng("build", "--input", in.toString(), "--k", "10", "--output", out.toString(),
@@ -398,7 +398,7 @@ class BuildCommandTest {
 
   @Test
   void targetRecallOneIsTheExactGraph() throws Exception {
-    Path in = clusters(2500);
+    Path in = clusters(20_000);
     Path exact = dir.resolve("exact.npy");
     Path one = dir.resolve("one.npy");
     assertEquals(0, knng("build", "--input", in.toString(), "--k", "5", "--output", exact.toString(),

@@ -97,6 +97,9 @@ public final class LshEngine implements KnnEngine {
     if (approximation.exactIsBetter(Math.max(exactBelow, 4 * kept + 4))) {
       return approximation.exact().graph(points);
     }
+    if (approximation.sampleSaysExact(sampleRows)) {
+      return approximation.exactMeasured();
+    }
     int cap = bucketCap(kept);
     Screen screen = approximation.screen(cap);
     Metric metric = options.metric();
@@ -115,7 +118,7 @@ public final class LshEngine implements KnnEngine {
         (System.nanoTime() - began) / 1e9));
     KnnResult first = approximation.result(lists);
     // Each raise doubles the tables.
-    return approximation.measured(first, sampleRows, (step, estimate) -> {
+    return approximation.measured(first, (step, estimate) -> {
       int more = Math.min(MAX_TABLES + 1, built[0] * 2);
       if (more > MAX_TABLES) {
         return null;

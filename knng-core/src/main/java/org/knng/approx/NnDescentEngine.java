@@ -31,8 +31,11 @@ import org.knng.vectors.Vectors;
  * }</pre>
  */
 public final class NnDescentEngine implements KnnEngine {
-  /** Below this many points the exact engine is as fast: it is used instead. */
-  public static final int EXACT_BELOW = 2048;
+  /**
+   * Below this many points the exact engine is faster (MNIST's 10,000 test images: exact 2.6 s,
+   * NN-Descent 3.9 s, whole process): it is used instead.
+   */
+  public static final int EXACT_BELOW = 20_000;
   /** Rows of the recall estimate: about +-0.003 at a recall of 0.99. */
   public static final int SAMPLE_ROWS = 1000;
   /** The effort when none is given: recall@10 about 0.99 on Fashion-MNIST. */
@@ -104,6 +107,9 @@ public final class NnDescentEngine implements KnnEngine {
     if (approximation.exactIsBetter(Math.max(exactBelow, 4 * kept + 4))) {
       return approximation.exact().graph(points);
     }
+    if (approximation.sampleSaysExact(sampleRows)) {
+      return approximation.exactMeasured();
+    }
     Settings settings = Settings.auto(n, kept, effort, options.seed());
     options.progress().note("nndescent: " + settings);
     Settings most = Settings.auto(n, kept, MAX_EFFORT, options.seed());
@@ -111,7 +117,7 @@ public final class NnDescentEngine implements KnnEngine {
     NnDescent descent = new NnDescent(ops, screen, settings, options.threads(), options.progress());
     KnnResult first = approximation.result(descent.build());
     // Each raise: longer lists and more candidates (effort x 1.5), and rounds until they settle.
-    return approximation.measured(first, sampleRows, (step, estimate) -> {
+    return approximation.measured(first, (step, estimate) -> {
       double more = effort * Math.pow(RAISE, step);
       return more > MAX_EFFORT ? null : descent.refine(Settings.auto(n, kept, more, options.seed()));
     });

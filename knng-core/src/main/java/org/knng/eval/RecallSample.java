@@ -262,6 +262,44 @@ public final class RecallSample {
     return k;
   }
 
+  /**
+   * The local intrinsic dimension of the data around the sampled rows: the maximum-likelihood
+   * estimate of Levina and Bickel from each row's distances to its true neighbours, {@code
+   * 1 / mean(log(d_k / d_j))}, taken over the rows (rows whose neighbours are all at one distance,
+   * such as duplicates, are left out), on the scale of euclidean distances (squared euclidean and
+   * cosine distances grow as a distance squared, and are counted so). It tells how far
+   * neighbours of neighbours are from being neighbours: about 14 to 26 on MNIST, Fashion-MNIST,
+   * SIFT, Cora and word embeddings, about 70 on uniform Gaussian noise in 128 dimensions.
+   *
+   * @return the mean estimate, or NaN where it cannot be computed (inner product, which is no
+   *     distance; fewer than 3 neighbours; no usable row)
+   */
+  public double intrinsicDimension() {
+    if (metric == Metric.INNER_PRODUCT || others < 3) {
+      return Double.NaN;
+    }
+    double scale = metric == Metric.SQEUCLIDEAN || metric == Metric.COSINE ? 2 : 1;
+    double sum = 0;
+    int used = 0;
+    for (int r = 0; r < rows.length; r++) {
+      double last = nearest[r * others + others - 1];
+      double logs = 0;
+      int terms = 0;
+      for (int j = 0; j < others - 1; j++) {
+        double dj = nearest[r * others + j];
+        if (dj > 0 && last > 0) {
+          logs += Math.log(last / dj);
+          terms++;
+        }
+      }
+      if (terms > 0 && logs > 0) {
+        sum += terms / logs;
+        used++;
+      }
+    }
+    return used == 0 ? Double.NaN : scale * sum / used;
+  }
+
   /** @return the measured rows, ascending (a copy) */
   public int[] rows() {
     return rows.clone();

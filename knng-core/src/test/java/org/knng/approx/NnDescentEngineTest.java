@@ -150,6 +150,23 @@ class NnDescentEngineTest {
   }
 
   @Test
+  void theIntrinsicDimensionTellsNoiseFromStructure() {
+    KnnOptions options = graph(10).withThreads(2);
+    double clustered = org.knng.eval.RecallSample.draw(Vectors.of(CLUSTERS), options, 500, 1)
+        .intrinsicDimension();
+    float[][] noise = TestData.gaussian(5, 4000, 128, 0f);
+    double uniform = org.knng.eval.RecallSample.draw(Vectors.of(noise), options, 500, 1)
+        .intrinsicDimension();
+    assertTrue(clustered < 12, "clusters of dimension 4: " + clustered);
+    assertTrue(uniform > Approximation.HIGH_DIMENSION, "noise of dimension 128: " + uniform);
+    // With a target recall such data goes to the exact engine before any descent.
+    KnnResult graph = NnDescentEngine.builder().k(10).threads(2).targetRecall(0.95).exactBelow(0)
+        .build().graph(Vectors.of(noise));
+    assertArrayEquals(BruteForceEngine.create(graph(10)).graph(Vectors.of(noise)).ids(), graph.ids());
+    assertEquals(1.0, graph.recall().orElseThrow().recall());
+  }
+
+  @Test
   void badSettingsAreRefused() {
     assertThrows(InvalidInputException.class, () -> NnDescentEngine.builder().effort(0.5));
     assertThrows(InvalidInputException.class, () -> NnDescentEngine.builder().effort(5));
