@@ -84,6 +84,13 @@ final class NeighborLists {
     fresh[row * k + rank] = false;
   }
 
+  /** Empties every row (the candidate lists are refilled each round). */
+  void clear() {
+    Arrays.fill(values, Float.POSITIVE_INFINITY);
+    Arrays.fill(ids, -1);
+    Arrays.fill(thresholds, 0, rows, Float.POSITIVE_INFINITY);
+  }
+
   /** Marks every entry new (the first round after a change of effort samples them all again). */
   void markAllFresh() {
     Arrays.fill(fresh, true);

@@ -50,6 +50,9 @@ final class NnDescent {
   private final Screen screen;
   private final Updates updates;
   private NeighborLists lists;
+  /** The sampled candidates, refilled each round. */
+  private NeighborLists fresh;
+  private NeighborLists old;
   private long progressDone;
   private long progressTotal;
   /** Rounds of local joins run so far, and the offers that changed a list. */
@@ -127,8 +130,13 @@ final class NnDescent {
     long stop = (long) Math.ceil(settings.delta() * n * lists.k());
     for (int round = 0; round < maxRounds; round++) {
       long start = System.nanoTime();
-      NeighborLists fresh = new NeighborLists(n, c);
-      NeighborLists old = new NeighborLists(n, c);
+      if (fresh == null || fresh.k() != c) {
+        fresh = new NeighborLists(n, c);
+        old = new NeighborLists(n, c);
+      } else {
+        fresh.clear();
+        old.clear();
+      }
       sample(fresh, old, rounds);
       markSampled(fresh);
       long sampled = System.nanoTime();

@@ -11,7 +11,7 @@ import org.knng.tile.BlockJoin.Pairs;
  * is joined with itself as one dense block of SIMD tiles. Partitions are made a few at a time, one
  * per thread, then their cells are joined on all threads through {@link Updates}, in partition
  * order, so the lists do not depend on the thread count. Memory: {@code threads} partitions at a
- * time, {@code 8 N} bytes each.
+ * time, about {@code 8 N} bytes each, reused.
  */
 final class Partitions {
   /** Makes partition {@code p}: fills the points' order, cell by cell, and where each cell starts. */
@@ -40,17 +40,19 @@ final class Partitions {
    */
   static void join(NeighborLists lists, Updates updates, int n, int count, int maxCell,
       int startsLength, int threads, Maker maker, Runnable done) {
+    int[][] orders = new int[threads][];
+    int[][] starts = new int[threads][];
     for (int p0 = 0; p0 < count; p0 += threads) {
       int batch = Math.min(threads, count - p0);
-      int[][] orders = new int[batch][];
-      int[][] starts = new int[batch][];
       int[] cells = new int[batch];
       AtomicInteger next = new AtomicInteger();
       int first = p0;
       Parallel.run(batch, () -> {
         for (int t; (t = next.getAndIncrement()) < batch; ) {
-          orders[t] = new int[n];
-          starts[t] = new int[startsLength];
+          if (orders[t] == null) {
+            orders[t] = new int[n];
+            starts[t] = new int[startsLength];
+          }
           cells[t] = maker.make(first + t, orders[t], starts[t]);
         }
       });

@@ -33,6 +33,12 @@ final class Updates {
   private final int threads;
   private final long budget;
   private final int[] rowOf; // the screen's row of each point, null when rows are points
+  // Kept from phase to phase, so that a build makes no garbage per phase: the chunks' buffers,
+  // and each thread's join (its packed blocks) for the lists it was made for.
+  private Buffer[] buffers = new Buffer[0];
+  private final Forward[] sinks;
+  private final BlockJoin[] joins;
+  private NeighborLists joinedLists;
 
   /**
    * @param ops the kernels
@@ -45,6 +51,8 @@ final class Updates {
     this.screen = new KnownPairs(screen);
     this.threads = threads;
     this.budget = budget;
+    this.sinks = new Forward[threads];
+    this.joins = new BlockJoin[threads];
     int[] ids = screen.columns().ids();
     if (ids == null) {
       rowOf = null;
@@ -83,20 +91,36 @@ final class Updates {
 
   private long phase(NeighborLists lists, int from, int to, Unit unit) {
     int chunks = (to - from + CHUNK - 1) / CHUNK;
-    Buffer[] buffers = new Buffer[chunks];
+    if (buffers.length < chunks) {
+      buffers = Arrays.copyOf(buffers, chunks);
+    }
+    if (joinedLists != lists) { // the joins read the lists' thresholds: new lists, new joins
+      joinedLists = lists;
+      Arrays.fill(sinks, null);
+    }
     AtomicInteger next = new AtomicInteger();
+    AtomicInteger slots = new AtomicInteger();
     float[] thresholds = lists.thresholds();
     Parallel.run(Math.min(threads, chunks), () -> {
-      Forward sink = new Forward(rowOf);
-      BlockJoin join = new BlockJoin(ops, screen, thresholds, sink);
+      // Each thread takes a slot of its own, and the join (and its packing buffers) kept there.
+      int slot = slots.getAndIncrement();
+      if (sinks[slot] == null) {
+        sinks[slot] = new Forward(rowOf);
+        joins[slot] = new BlockJoin(ops, screen, thresholds, sinks[slot]);
+      }
+      Forward sink = sinks[slot];
+      BlockJoin join = joins[slot];
       for (int c; (c = next.getAndIncrement()) < chunks; ) {
-        Buffer b = new Buffer();
+        if (buffers[c] == null) {
+          buffers[c] = new Buffer();
+        }
+        Buffer b = buffers[c];
+        b.size = 0;
         sink.to = b;
         for (int u = from + c * CHUNK, end = Math.min(to, u + CHUNK); u < end; u++) {
           unit.run(u, join);
         }
         b.sortByBin(lists.rows());
-        buffers[c] = b;
       }
     });
     AtomicInteger nextBin = new AtomicInteger();
@@ -104,7 +128,8 @@ final class Updates {
     Parallel.run(Math.min(threads, BINS), () -> {
       long changed = 0;
       for (int bin; (bin = nextBin.getAndIncrement()) < BINS; ) {
-        for (Buffer b : buffers) {
+        for (int c = 0; c < chunks; c++) {
+          Buffer b = buffers[c];
           for (int e = b.binStart[bin]; e < b.binStart[bin + 1]; e++) {
             if (lists.insert(b.rows[e], b.values[e], b.ids[e])) {
               changed++;
@@ -145,6 +170,11 @@ final class Updates {
     int[] ids = new int[256];
     int size;
     int[] binStart;
+    private int[] fill;
+    private int[] bins = new int[0];
+    private int[] sortedRows = new int[0];
+    private float[] sortedValues = new float[0];
+    private int[] sortedIds = new int[0];
 
     @Override
     public void offer(int row, float value, int id) {
@@ -161,28 +191,43 @@ final class Updates {
     }
 
     void sortByBin(int n) {
-      binStart = new int[BINS + 1];
-      int[] bin = new int[size];
+      if (binStart == null) {
+        binStart = new int[BINS + 1];
+      }
+      Arrays.fill(binStart, 0);
+      if (bins.length < size) {
+        bins = new int[rows.length];
+        sortedRows = new int[rows.length];
+        sortedValues = new float[rows.length];
+        sortedIds = new int[rows.length];
+      }
       for (int e = 0; e < size; e++) {
-        bin[e] = (int) ((long) rows[e] * BINS / n);
-        binStart[bin[e] + 1]++;
+        bins[e] = (int) ((long) rows[e] * BINS / n);
+        binStart[bins[e] + 1]++;
       }
       for (int b = 0; b < BINS; b++) {
         binStart[b + 1] += binStart[b];
       }
-      int[] fill = Arrays.copyOf(binStart, BINS);
-      int[] r = new int[size];
-      float[] v = new float[size];
-      int[] i = new int[size];
-      for (int e = 0; e < size; e++) {
-        int p = fill[bin[e]]++;
-        r[p] = rows[e];
-        v[p] = values[e];
-        i[p] = ids[e];
+      if (fill == null) {
+        fill = new int[BINS];
       }
-      rows = r;
-      values = v;
-      ids = i;
+      System.arraycopy(binStart, 0, fill, 0, BINS);
+      for (int e = 0; e < size; e++) {
+        int p = fill[bins[e]]++;
+        sortedRows[p] = rows[e];
+        sortedValues[p] = values[e];
+        sortedIds[p] = ids[e];
+      }
+      // Swap: the sorted arrays are read by the apply step, the others filled next phase.
+      int[] r = rows;
+      rows = sortedRows;
+      sortedRows = r;
+      float[] v = values;
+      values = sortedValues;
+      sortedValues = v;
+      int[] i = ids;
+      ids = sortedIds;
+      sortedIds = i;
     }
   }
 }
