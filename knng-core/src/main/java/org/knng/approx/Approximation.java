@@ -51,6 +51,8 @@ final class Approximation {
   private final int kept;
   private Screen screen;
   private RecallSample sample;
+  private double exactSeconds;  // the exact graph's time, predicted from the sample's
+  private long searchStart;     // when the approximate search began
 
   Approximation(String name, KnnOptions options, VectorOps ops, Vectors points) {
     this.name = name;
@@ -120,10 +122,14 @@ final class Approximation {
     long start = System.nanoTime();
     sample = RecallSample.draw(points, options.withProgress(ProgressListener.NONE), sampleRows,
         options.seed());
+    double seconds = (System.nanoTime() - start) / 1e9;
+    // The sample is a search of sampleRows rows against all N; the self-join does each pair once.
+    exactSeconds = seconds * points.size() / Math.min(sampleRows, points.size()) / 2;
     double dimension = sample.intrinsicDimension();
     options.progress().note(String.format(Locale.ROOT, "%s: exact neighbours of %d sampled rows in"
-        + " %.2f s; local intrinsic dimension %.1f", name, sampleRows,
-        (System.nanoTime() - start) / 1e9, dimension));
+        + " %.2f s (the exact graph would take about %.0f s); local intrinsic dimension %.1f", name,
+        sampleRows, seconds, exactSeconds, dimension));
+    searchStart = System.nanoTime();
     if (!Double.isNaN(options.targetRecall()) && dimension > HIGH_DIMENSION) {
       options.progress().note(name + ": intrinsic dimension above " + HIGH_DIMENSION
           + ": the exact engine reaches the target recall sooner");
@@ -149,11 +155,18 @@ final class Approximation {
     double target = options.targetRecall();
     KnnResult result = first;
     RecallEstimate estimate = sample.measure(result.ids(), options.k());
+    long stepStart = searchStart;
     for (int step = 1; !Double.isNaN(target) && estimate.low() < target; step++) {
       options.progress().note(name + ": " + estimate.describe() + ", below the target " + target);
-      // Far below the target (data of high intrinsic dimension, such as uniform noise), more
-      // effort would cost more than the exact engine: go there at once.
-      NeighborLists lists = estimate.recall() < target - HOPELESS ? null : raise.next(step, estimate);
+      // Far below the target (data of high intrinsic dimension, such as uniform noise), or when
+      // one more step (at 1.5 times the last one's time) would take the search past the exact
+      // engine's predicted time, the exact engine does the work.
+      long now = System.nanoTime();
+      double spent = (now - searchStart) / 1e9;
+      double next = 1.5 * (now - stepStart) / 1e9;
+      stepStart = now;
+      boolean exactSooner = estimate.recall() < target - HOPELESS || spent + next > exactSeconds;
+      NeighborLists lists = exactSooner ? null : raise.next(step, estimate);
       if (lists == null) {
         options.progress().note(name + ": target recall " + target + " needs the exact engine");
         result = exact().graph(points);

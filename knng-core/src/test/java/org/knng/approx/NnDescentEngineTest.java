@@ -167,6 +167,25 @@ class NnDescentEngineTest {
   }
 
   @Test
+  void refiningWithMoreEffortRaisesTheRecall() {
+    // The target-recall loop's step, run directly: the same build, then longer lists.
+    float[][] noise = TestData.gaussian(12, 4000, 24, 0f);
+    Vectors points = Vectors.of(noise);
+    KnnOptions options = graph(10).withThreads(2);
+    Approximation approximation = new Approximation("test", options,
+        org.knng.simd.VectorOpsProvider.get(), points);
+    Settings low = Settings.auto(4000, 10, 1, 3);
+    Settings high = Settings.auto(4000, 10, 3, 3);
+    org.knng.tile.Screen screen = approximation.screen(Math.max(high.leaf(), 2 * high.candidates()));
+    NnDescent descent = new NnDescent(org.knng.simd.VectorOpsProvider.get(), screen, low, 2,
+        org.knng.ProgressListener.NONE);
+    KnnResult exact = BruteForceEngine.create(options).graph(points);
+    double before = EngineChecks.recall(approximation.result(descent.build()), exact, noise, noise);
+    double after = EngineChecks.recall(approximation.result(descent.refine(high)), exact, noise, noise);
+    assertTrue(after > before + 0.02 && after > 0.9, before + " -> " + after);
+  }
+
+  @Test
   void badSettingsAreRefused() {
     assertThrows(InvalidInputException.class, () -> NnDescentEngine.builder().effort(0.5));
     assertThrows(InvalidInputException.class, () -> NnDescentEngine.builder().effort(5));
