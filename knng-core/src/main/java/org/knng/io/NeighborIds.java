@@ -84,15 +84,8 @@ public final class NeighborIds {
         throw new InputFormatException(file + ": dtype " + descr + " is not an integer type; neighbour ids"
             + " are int32 or int64 (e.g. <i4, <i8)");
     }
-    if (header.fortranOrder) {
-      throw new InputFormatException(file + ": fortran_order is True: only C-order (row-major) arrays are"
-          + " supported (save np.ascontiguousarray(a) instead)");
-    }
+    header.requireRowMajor2d(file, "neighbour ids are a 2-D array", "(points, neighbours)");
     String shape = NpyHeader.shapeText(header.shape);
-    if (header.shape.length != 2) {
-      throw new InputFormatException(file + ": shape " + shape + " is " + header.shape.length
-          + "-D; neighbour ids are a 2-D array (points, neighbours)");
-    }
     long rows = header.shape[0];
     long columns = header.shape[1];
     if (rows == 0 || columns == 0) {

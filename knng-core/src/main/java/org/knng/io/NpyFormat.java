@@ -35,15 +35,8 @@ final class NpyFormat implements VectorFormat {
     }
     Kind kind = kind(file, header.descr);
     ByteOrder order = order(file, header.descr, kind);
-    if (header.fortranOrder) {
-      throw new InputFormatException(file + ": fortran_order is True: only C-order (row-major) arrays are"
-          + " supported (save np.ascontiguousarray(a) instead)");
-    }
+    header.requireRowMajor2d(file, "expected a 2-D array", "(rows, columns)");
     String shape = NpyHeader.shapeText(header.shape);
-    if (header.shape.length != 2) {
-      throw new InputFormatException(file + ": shape " + shape + " is " + header.shape.length
-          + "-D; expected a 2-D array (rows, columns)");
-    }
     long rows = header.shape[0];
     long columns = header.shape[1];
     if (rows == 0) {

@@ -166,6 +166,25 @@ final class NpyHeader {
   }
 
   /**
+   * Refuses what no reader here takes: a column-major array, or one that is not 2-D.
+   *
+   * @param file the file, for the message
+   * @param what what the two dimensions are, e.g. {@code "(rows, columns)"}
+   * @param kind what the file should hold, e.g. {@code "expected a 2-D array"}
+   * @throws InputFormatException naming the file and the shape
+   */
+  void requireRowMajor2d(Path file, String kind, String what) throws InputFormatException {
+    if (fortranOrder) {
+      throw new InputFormatException(file + ": fortran_order is True: only C-order (row-major) arrays are"
+          + " supported (save np.ascontiguousarray(a) instead)");
+    }
+    if (shape.length != 2) {
+      throw new InputFormatException(file + ": shape " + shapeText(shape) + " is " + shape.length
+          + "-D; " + kind + " " + what);
+    }
+  }
+
+  /**
    * @param shape sizes
    * @return the shape as Python writes a tuple: {@code ()}, {@code (5,)}, {@code (3, 4)}
    */
