@@ -2,6 +2,7 @@ package org.knng.approx;
 
 import java.util.Locale;
 import org.knng.ProgressListener;
+import org.knng.engine.InputChecks;
 import org.knng.engine.KnnEngine;
 import org.knng.engine.KnnOptions;
 import org.knng.engine.Rescoring;
@@ -71,10 +72,28 @@ final class Approximation {
   }
 
   /**
+   * The checks every engine makes, then the exact engine's graph where it is the better choice
+   * ({@link #exactIsBetter}, {@link #sampleSaysExact}), or null when the approximate search should
+   * run.
+   *
+   * @param below fewer points go to the exact engine
+   * @param sampleRows rows of the recall sample (0 for none)
+   * @return the exact graph, or null
+   */
+  KnnResult exactInstead(int below, int sampleRows) {
+    InputChecks.graphK(options, points.size());
+    InputChecks.rankable(points, options.metric(), "row");
+    if (exactIsBetter(below)) {
+      return exact().graph(points);
+    }
+    return sampleSaysExact(sampleRows) ? exactMeasured() : null;
+  }
+
+  /**
    * Whether the exact engine should build this graph: no neighbour to find but the point itself,
    * fewer points than {@code below}, or a target recall of 1.
    */
-  boolean exactIsBetter(int below) {
+  private boolean exactIsBetter(int below) {
     if (kept == 0 || points.size() < below || options.targetRecall() == 1) {
       options.progress().note(name + ": " + points.size() + " points, k " + options.k()
           + ", target recall " + options.targetRecall() + ": the exact engine");
@@ -118,7 +137,7 @@ final class Approximation {
    *
    * @return whether the exact engine should build the graph
    */
-  boolean sampleSaysExact(int sampleRows) {
+  private boolean sampleSaysExact(int sampleRows) {
     if (sampleRows == 0) {
       return false;
     }
@@ -138,7 +157,7 @@ final class Approximation {
   }
 
   /** The exact graph, with its recall measured on the sample (1 unless a bug). */
-  KnnResult exactMeasured() {
+  private KnnResult exactMeasured() {
     KnnResult result = exact().graph(points);
     return sample == null ? result : result.withRecall(sample.measure(result.ids(), options.k()));
   }

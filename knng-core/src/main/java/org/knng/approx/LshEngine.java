@@ -5,7 +5,6 @@ import java.util.Objects;
 import org.knng.InvalidInputException;
 import org.knng.ProgressListener;
 import org.knng.engine.EngineBuilder;
-import org.knng.engine.InputChecks;
 import org.knng.engine.KnnEngine;
 import org.knng.engine.KnnOptions;
 import org.knng.exact.BruteForceEngine;
@@ -89,16 +88,13 @@ public final class LshEngine implements KnnEngine {
 
   @Override
   public KnnResult graph(Vectors points) {
-    InputChecks.graphK(options, points.size());
-    InputChecks.rankable(points, options.metric(), "row");
     Approximation approximation = new Approximation(name(), options, ops, points);
     int n = points.size();
     int kept = approximation.kept();
-    if (approximation.exactIsBetter(Math.max(exactBelow, 4 * kept + 4))) {
-      return approximation.exact().graph(points);
-    }
-    if (approximation.sampleSaysExact(sampleRows)) {
-      return approximation.exactMeasured();
+    // Leaves (buckets) of more than 2 k points; small inputs are faster exactly.
+    KnnResult exact = approximation.exactInstead(Math.max(exactBelow, 4 * kept + 4), sampleRows);
+    if (exact != null) {
+      return exact;
     }
     int cap = bucketCap(kept);
     Screen screen = approximation.screen(cap);

@@ -1,5 +1,11 @@
 package org.knng.io;
 
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 
@@ -9,6 +15,30 @@ import java.nio.file.FileSystemException;
  */
 final class FileErrors {
   private FileErrors() {}
+
+  /**
+   * Opens a file for reading, with the messages every reader gives: no such file, a directory,
+   * permission denied, or another failure with its reason.
+   *
+   * @param file the file
+   * @return the open channel (the caller closes it)
+   * @throws IOException naming the file and what is wrong
+   */
+  static FileChannel openForReading(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      throw new NoSuchFileException(file.toString(), null, "no such file");
+    }
+    if (Files.isDirectory(file)) {
+      throw new FileSystemException(file.toString(), null, "is a directory");
+    }
+    try {
+      return FileChannel.open(file, StandardOpenOption.READ);
+    } catch (AccessDeniedException e) {
+      throw new AccessDeniedException(file.toString(), null, "cannot read (permission denied)");
+    } catch (IOException e) {
+      throw new IOException(file + ": cannot read (" + reason(e) + ")", e);
+    }
+  }
 
   /**
    * @param e a failure

@@ -4,12 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 /**
@@ -45,20 +40,7 @@ public final class NeighborIds {
    */
   public static NeighborIds read(Path file) throws IOException {
     Objects.requireNonNull(file, "file");
-    if (!Files.exists(file)) {
-      throw new NoSuchFileException(file.toString(), null, "no such file");
-    }
-    if (Files.isDirectory(file)) {
-      throw new FileSystemException(file.toString(), null, "is a directory");
-    }
-    FileChannel channel;
-    try {
-      channel = FileChannel.open(file, StandardOpenOption.READ);
-    } catch (AccessDeniedException e) {
-      throw new AccessDeniedException(file.toString(), null, "cannot read (permission denied)");
-    } catch (IOException e) {
-      throw new IOException(file + ": cannot read (" + FileErrors.reason(e) + ")", e);
-    }
+    FileChannel channel = FileErrors.openForReading(file);
     try (channel) {
       return read(file, channel, channel.size());
     } catch (InputFormatException e) {

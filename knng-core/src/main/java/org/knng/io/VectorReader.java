@@ -8,7 +8,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import org.knng.vectors.Vectors;
 
@@ -58,6 +57,7 @@ public final class VectorReader {
    */
   public static Vectors read(Path file) throws IOException {
     Objects.requireNonNull(file, "file");
+    // A missing file or a directory is named before an unknown format; opening checks both again.
     if (!Files.exists(file)) {
       throw new NoSuchFileException(file.toString(), null, "no such file");
     }
@@ -65,14 +65,8 @@ public final class VectorReader {
       throw new FileSystemException(file.toString(), null, "is a directory");
     }
     VectorFormat format = formatOf(file);
-    FileChannel channel;
-    try {
-      channel = FileChannel.open(file, StandardOpenOption.READ);
-    } catch (AccessDeniedException e) {
-      throw new AccessDeniedException(file.toString(), null, "cannot read (permission denied)");
-    } catch (IOException e) {
-      throw new IOException(file + ": cannot read (" + FileErrors.reason(e) + ")", e);
-    }
+
+    FileChannel channel = FileErrors.openForReading(file);
     try (channel) {
       long size = channel.size();
       if (size == 0) {
