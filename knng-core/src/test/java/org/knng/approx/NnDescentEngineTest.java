@@ -3,7 +3,6 @@ package org.knng.approx;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -192,6 +191,7 @@ class NnDescentEngineTest {
     assertThrows(InvalidInputException.class, () -> NnDescentEngine.builder().targetRecall(0));
     assertThrows(InvalidInputException.class, () -> NnDescentEngine.builder().targetRecall(1.5));
     assertThrows(InvalidInputException.class, () -> NnDescentEngine.builder().sampleRows(-1));
-    assertNotEquals(null, NnDescentEngine.builder().targetRecall(Double.NaN).build());
+    assertTrue(Double.isNaN(NnDescentEngine.builder().targetRecall(0.9).targetRecall(Double.NaN).build()
+        .options().targetRecall()), "NaN clears the target");
   }
 }
