@@ -17,8 +17,10 @@ import org.knng.vectors.Vectors;
  * CSR and kept if their distance is at most the radius.
  */
 public final class Rescoring {
-  /** Rows per task: N x k double-precision distances are a tenth of a second per thread for 60k x 784. */
-  private static final int CHUNK = 1024;
+  /** Rows per chunk: as many as fit 128 KB of vectors (they stay in cache while re-scored)... */
+  private static final int CHUNK_BYTES = 128 << 10;
+  /** ... and at most this many (row, neighbour) pairs, the size of each worker's scratch. */
+  private static final int MAX_PAIRS = 1 << 20;
 
   private final KnnOptions options;
   private final Metric metric;
@@ -32,58 +34,110 @@ public final class Rescoring {
   /**
    * The k-NN graph of {@code points} from the candidates of its self-join ({@code n x kept} ids,
    * {@code kept = k} or {@code k - 1} with include-self, -1 where a row has fewer; null when kept
-   * is 0).
+   * is 0). Without include-self the result takes {@code candidates} over as its id array.
    *
    * @param points the points
    * @param candidates each row's kept neighbours, any order, {@code -1} for none
    * @return the sorted, re-scored graph
    */
   public KnnResult graph(Vectors points, int[] candidates) {
-    return knn(points, points, candidates, options.includeSelf());
+    return graph(points, candidates, null);
   }
 
   /**
-   * The k nearest base points of each query, from the search's {@code queries x k} candidates.
+   * {@link #graph(Vectors, int[])}, writing the distances into {@code spare} when it has room for
+   * {@code n x k} (an engine's candidate values it no longer needs), so that a large k costs no
+   * second copy of the result.
+   *
+   * @param points the points
+   * @param candidates each row's kept neighbours, any order, {@code -1} for none
+   * @param spare an array the result may take over for its distances, or null
+   * @return the sorted, re-scored graph
+   */
+  public KnnResult graph(Vectors points, int[] candidates, float[] spare) {
+    return knn(points, points, candidates, spare, options.includeSelf());
+  }
+
+  /**
+   * The k nearest base points of each query, from the search's {@code queries x k} candidates,
+   * which the result takes over as its id array.
    *
    * @param base the set searched
    * @param queries the queries
    * @param candidates each query's kept base ids, any order, {@code -1} for none
+   * @param spare an array the result may take over for its distances, or null
    * @return the sorted, re-scored result
    */
-  public KnnResult search(Vectors base, Vectors queries, int[] candidates) {
-    return knn(queries, base, candidates, false);
+  public KnnResult search(Vectors base, Vectors queries, int[] candidates, float[] spare) {
+    return knn(queries, base, candidates, spare, false);
   }
 
-  private KnnResult knn(Vectors queries, Vectors base, int[] candidates, boolean selfFirst) {
+  /**
+   * Re-scores chunk by chunk of rows. A chunk's rows stay in cache while its (row, neighbour)
+   * pairs are taken in the order of the neighbours' ids, so the base is read in one ascending
+   * sweep instead of at N x k scattered addresses (at k = 1000 that is 2.5x faster).
+   */
+  private KnnResult knn(Vectors queries, Vectors base, int[] candidates, float[] spare,
+      boolean selfFirst) {
     int k = options.k();
     int rows = queries.size();
     int first = selfFirst ? 1 : 0;
     int kept = k - first;
-    int[] ids = new int[rows * k];
-    float[] dist = new float[rows * k];
+    int[] ids = selfFirst ? new int[rows * k] : candidates;
+    float[] dist = spare != null && spare.length == rows * k ? spare : new float[rows * k];
     float[] q = queries.data();
     float[] x = base.data();
     int d = base.dimension();
+    int chunk = Math.max(1, Math.min(CHUNK_BYTES / (4 * Math.max(1, d)), MAX_PAIRS / k));
+    int pairs = chunk * k;
+    // Buckets of 2^shift consecutive neighbour ids, no more buckets than a chunk has pairs.
+    int shift = Math.max(0, bits(base.size()) - bits(pairs));
+    int buckets = (base.size() >> shift) + 1;
     AtomicInteger next = new AtomicInteger();
-    Parallel.run(Math.max(1, Math.min(options.threads(), (rows + CHUNK - 1) / CHUNK)), () -> {
-      for (int r0; (r0 = next.getAndAdd(CHUNK)) < rows; ) {
-        for (int r = r0; r < Math.min(rows, r0 + CHUNK); r++) {
-          int out = r * k;
-          if (selfFirst) {
-            ids[out] = r;
-            dist[out] = 0f;
+    Parallel.run(Math.max(1, Math.min(options.threads(), (rows + chunk - 1) / chunk)), () -> {
+      int[] order = new int[pairs];
+      int[] starts = new int[buckets + 1];
+      for (int r0; (r0 = next.getAndAdd(chunk)) < rows; ) {
+        int r1 = Math.min(rows, r0 + chunk);
+        if (selfFirst) {
+          for (int r = r0; r < r1; r++) {
+            ids[r * k] = r;
+            if (kept > 0) {
+              System.arraycopy(candidates, r * kept, ids, r * k + 1, kept);
+            }
           }
-          for (int j = 0; j < kept; j++) {
-            int id = candidates[r * kept + j];
-            ids[out + first + j] = id;
-            dist[out + first + j] = id < 0 ? Float.POSITIVE_INFINITY
-                : (float) metric.distance(q, r * d, x, id * d, d);
-          }
-          sortRow(ids, dist, out + first, out + k);
+        }
+        int from = r0 * k;
+        int to = r1 * k;
+        Arrays.fill(starts, 0);
+        for (int p = from; p < to; p++) {
+          starts[(Math.max(0, ids[p]) >> shift) + 1]++;
+        }
+        for (int b = 0; b < buckets; b++) {
+          starts[b + 1] += starts[b];
+        }
+        for (int p = from; p < to; p++) {
+          order[starts[Math.max(0, ids[p]) >> shift]++] = p;
+        }
+        for (int o = 0, end = to - from; o < end; o++) {
+          int p = order[o];
+          int id = ids[p];
+          int r = p / k;
+          dist[p] = id < 0 ? Float.POSITIVE_INFINITY
+              : selfFirst && p == r * k ? 0f
+              : (float) metric.distance(q, r * d, x, id * d, d);
+        }
+        for (int r = r0; r < r1; r++) {
+          sortRow(ids, dist, r * k + first, r * k + k);
         }
       }
     });
     return new KnnResult(rows, base.size(), k, ids, dist, metric, selfFirst);
+  }
+
+  /** Bits needed to write {@code n - 1}: {@code 2^bits(n) >= n}. */
+  private static int bits(int n) {
+    return 32 - Integer.numberOfLeadingZeros(Math.max(1, n - 1));
   }
 
   /** Insertion sort of one row segment by (distance, id): k is small and the row nearly sorted. */

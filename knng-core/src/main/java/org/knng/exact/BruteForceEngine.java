@@ -2,8 +2,10 @@ package org.knng.exact;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import org.knng.engine.EngineBuilder;
 import org.knng.engine.InputChecks;
@@ -15,7 +17,7 @@ import org.knng.graph.SparseGraph;
 import org.knng.metric.Metric;
 import org.knng.select.CandidateSink;
 import org.knng.select.EdgeBuffer;
-import org.knng.select.NeighborHeaps;
+import org.knng.select.NeighborReservoirs;
 import org.knng.simd.VectorOps;
 import org.knng.simd.VectorOpsProvider;
 import org.knng.tile.Screen;
@@ -32,9 +34,9 @@ import org.knng.vectors.Vectors;
  * Screening} chooses the screen once (full width, or the {@link Projection} of data with a few
  * dominant directions); {@link TileJoin} runs the register-blocked SIMD tiles over every pair of
  * blocks, each pair once for both of its points, and offers the pairs that pass to the {@link
- * NeighborHeaps}; {@link Rescoring} re-computes the kept neighbours in double precision and sorts
+ * NeighborReservoirs}; {@link Rescoring} re-computes the kept neighbours in double precision and sorts
  * them into the {@link KnnResult}. A radius graph takes the same path with edge buffers in place
- * of the heaps.
+ * of the lists.
  *
  * <p>Guarantees: a point is excluded from its own neighbours by index (so duplicates of it are
  * found, not skipped); among equal distances the smaller index wins; the output is identical for
@@ -106,17 +108,36 @@ public final class BruteForceEngine implements KnnEngine {
     InputChecks.graphK(options, points.size());
     InputChecks.rankable(points, options.metric(), "row");
     int kept = options.includeSelf() ? options.k() - 1 : options.k();
-    int[] candidates = kept > 0 ? nearest(points, kept) : null;
-    return new Rescoring(options).graph(points, candidates);
+    NeighborReservoirs.Sorted nearest = kept > 0 ? nearest(points, kept) : null;
+    long start = System.nanoTime();
+    KnnResult graph = nearest == null ? new Rescoring(options).graph(points, null)
+        : new Rescoring(options).graph(points, nearest.ids, nearest.distances);
+    timed("re-scoring", start);
+    return graph;
   }
 
-  /** Each point's {@code kept} nearest others by ranking value, in point order ({@code n x kept}). */
-  private int[] nearest(Vectors points, int kept) {
+  /** Tells the listener how long a phase took (from {@code start}, a {@link System#nanoTime()}). */
+  private void timed(String phase, long start) {
+    options.progress().note(String.format(Locale.ROOT, "exact engine: %s %.2f s", phase,
+        (System.nanoTime() - start) / 1e9));
+  }
+
+  /**
+   * Each point's {@code kept} nearest others by ranking value, in point order ({@code n x kept}
+   * ids; the values, in the screen's row order, are only there to be reused).
+   */
+  private NeighborReservoirs.Sorted nearest(Vectors points, int kept) {
     Screen screen = screen(points);
-    NeighborHeaps heaps = new NeighborHeaps(points.size(), kept);
-    // One sink for all workers: the pair schedule keeps them on disjoint rows.
-    tiles().selfJoin(screen, heaps.thresholds(), worker -> heaps);
-    return inPointOrder(screen.rows(), heaps.sortAndRelease().ids, kept);
+    NeighborReservoirs lists = new NeighborReservoirs(points.size(), kept);
+    long start = System.nanoTime();
+    // One sink per worker on shared lists: the pair schedule keeps them on disjoint rows.
+    tiles().selfJoin(screen, lists.thresholds(), worker -> lists.worker());
+    timed("join", start);
+    start = System.nanoTime();
+    NeighborReservoirs.Sorted sorted = lists.sortAndRelease(options.threads());
+    inPointOrder(screen.rows(), sorted.ids, kept);
+    timed("selection", start);
+    return sorted;
   }
 
   /** The screen of a self-join, chosen once, and told to whoever listens. */
@@ -131,16 +152,39 @@ public final class BruteForceEngine implements KnnEngine {
         + VectorOps.TILE_ROWS + " x " + ops.tileWidth() + "), screen " + screen.describe());
   }
 
-  /** The heaps' rows follow the screen's order: put them back in point order. */
-  private static int[] inPointOrder(Side rows, int[] sorted, int kept) {
+  /**
+   * The lists' rows follow the screen's order: puts them back in point order, in place (row
+   * {@code r} goes to row {@code rows.id(r)}), one cycle of the permutation at a time.
+   */
+  static void inPointOrder(Side rows, int[] ids, int kept) {
     if (rows.ids() == null) {
-      return sorted;
+      return;
     }
-    int[] ids = new int[sorted.length];
-    for (int r = 0; r < rows.size(); r++) {
-      System.arraycopy(sorted, r * kept, ids, rows.id(r) * kept, kept);
+    int n = rows.size();
+    BitSet placed = new BitSet(n);
+    int[] carried = new int[kept];
+    int[] swap = new int[kept];
+    for (int start = 0; start < n; start++) {
+      if (placed.get(start)) {
+        continue;
+      }
+      // Carry row `start` to its place, the row found there to its own, until the cycle closes.
+      System.arraycopy(ids, start * kept, carried, 0, kept);
+      int at = rows.id(start);
+      while (true) {
+        placed.set(at);
+        if (at == start) {
+          System.arraycopy(carried, 0, ids, at * kept, kept);
+          break;
+        }
+        System.arraycopy(ids, at * kept, swap, 0, kept);
+        System.arraycopy(carried, 0, ids, at * kept, kept);
+        int[] t = carried;
+        carried = swap;
+        swap = t;
+        at = rows.id(at);
+      }
     }
-    return ids;
   }
 
   @Override
@@ -150,9 +194,10 @@ public final class BruteForceEngine implements KnnEngine {
     InputChecks.rankable(queries, options.metric(), "query row");
     Screen screen = screening.search(base, queries, options.metric(), ops, options.threads());
     describe(screen);
-    NeighborHeaps heaps = new NeighborHeaps(queries.size(), options.k());
-    tiles().search(screen, heaps.thresholds(), heaps);
-    return new Rescoring(options).search(base, queries, heaps.sortAndRelease().ids);
+    NeighborReservoirs lists = new NeighborReservoirs(queries.size(), options.k());
+    tiles().search(screen, lists.thresholds(), worker -> lists.worker());
+    NeighborReservoirs.Sorted sorted = lists.sortAndRelease(options.threads());
+    return new Rescoring(options).search(base, queries, sorted.ids, sorted.distances);
   }
 
   /**

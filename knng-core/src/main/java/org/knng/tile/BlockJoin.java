@@ -14,7 +14,7 @@ import org.knng.simd.VectorOps;
  * at a time ({@link VectorOps#stripTiles}, all still in L1), screen each tile against every row's
  * (and, both ways, every column's) current threshold ({@link VectorOps#screen}), and ask the screen
  * for the exact value of the few hits ({@link Screen#value}) before offering them. Thresholds are
- * indexed by the sides' rows and must be kept current by the sink (as {@code NeighborHeaps} does):
+ * indexed by the sides' rows and must be kept current by the sink (as {@code NeighborReservoirs} does):
  * the screen reads them live, so it tightens as the lists fill. A block of a list is screened with
  * copies of its rows' terms and thresholds, refreshed before each tile.
  *

@@ -126,9 +126,10 @@ public final class TileJoin {
    *
    * @param screen a search screen
    * @param thresholds each query's admission threshold, kept current by the sink
-   * @param sink where candidates go (workers own whole query blocks, so one sink serves all)
+   * @param sinks the sink of each worker (by worker number); they may share lists, since workers
+   *     own whole query blocks
    */
-  public void search(Screen screen, float[] thresholds, CandidateSink sink) {
+  public void search(Screen screen, float[] thresholds, IntFunction<CandidateSink> sinks) {
     int rows = screen.rows().size();
     int n = screen.columns().size();
     int block = screen.block();
@@ -136,8 +137,9 @@ public final class TileJoin {
     int colBlocks = (n + block - 1) / block;
     Progress counter = new Progress(progress, (long) rowBlocks * colBlocks);
     AtomicInteger next = new AtomicInteger();
+    AtomicInteger workerIds = new AtomicInteger();
     Parallel.run(Math.max(1, Math.min(threads, rowBlocks)), () -> {
-      BlockJoin join = new BlockJoin(ops, screen, thresholds, sink);
+      BlockJoin join = new BlockJoin(ops, screen, thresholds, sinks.apply(workerIds.getAndIncrement()));
       for (int b; (b = next.getAndIncrement()) < rowBlocks; ) {
         int i0 = b * block;
         int i1 = Math.min(rows, i0 + block);

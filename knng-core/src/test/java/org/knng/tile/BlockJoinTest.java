@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.knng.metric.Metric;
-import org.knng.select.NeighborHeaps;
+import org.knng.select.NeighborReservoirs;
 import org.knng.simd.VectorOps;
 import org.knng.testing.Kernels;
 import org.knng.testing.Kernels.Kernel;
@@ -71,31 +71,32 @@ class BlockJoinTest {
     return ops.squaredDistance(v.data(), i * d, v.data(), j * d, d);
   }
 
-  /** Offers every (row, column) pair by hand to fresh heaps, both ways if asked. */
-  private static NeighborHeaps reference(VectorOps ops, Metric metric, Vectors v, int[][] pairs,
+  /** Offers every (row, column) pair by hand to fresh lists, both ways if asked. */
+  private static NeighborReservoirs reference(VectorOps ops, Metric metric, Vectors v, int[][] pairs,
       boolean both) {
-    NeighborHeaps heaps = new NeighborHeaps(N, K);
+    NeighborReservoirs heaps = new NeighborReservoirs(N, K);
+    NeighborReservoirs.Worker worker = heaps.worker();
     for (int[] p : pairs) {
       float d = value(ops, metric, v, p[0], p[1]);
-      heaps.offer(p[0], d, p[1]);
+      worker.offer(p[0], d, p[1]);
       if (both) {
-        heaps.offer(p[1], d, p[0]);
+        worker.offer(p[1], d, p[0]);
       }
     }
     return heaps;
   }
 
-  private static NeighborHeaps joined(Screen screen, VectorOps ops, int[] rows, int[] cols,
+  private static NeighborReservoirs joined(Screen screen, VectorOps ops, int[] rows, int[] cols,
       BlockJoin.Pairs pairs) {
-    NeighborHeaps heaps = new NeighborHeaps(N, K);
-    new BlockJoin(ops, screen, heaps.thresholds(), heaps).join(rows, rows.length, cols, cols.length,
+    NeighborReservoirs heaps = new NeighborReservoirs(N, K);
+    new BlockJoin(ops, screen, heaps.thresholds(), heaps.worker()).join(rows, rows.length, cols, cols.length,
         pairs);
     return heaps;
   }
 
-  private static void assertSameHeaps(NeighborHeaps expected, NeighborHeaps actual) {
-    NeighborHeaps.Sorted e = expected.sortAndRelease();
-    NeighborHeaps.Sorted a = actual.sortAndRelease();
+  private static void assertSameHeaps(NeighborReservoirs expected, NeighborReservoirs actual) {
+    NeighborReservoirs.Sorted e = expected.sortAndRelease(1);
+    NeighborReservoirs.Sorted a = actual.sortAndRelease(1);
     assertArrayEquals(e.ids, a.ids, "ids");
     assertArrayEquals(e.distances, a.distances, "values");
   }
@@ -146,8 +147,8 @@ class BlockJoinTest {
     int[] list = new int[size];
     Arrays.setAll(list, i -> i);
     Screen screen = FullWidthScreen.selfJoin(metric, ops, v);
-    NeighborHeaps byRange = new NeighborHeaps(N, K);
-    new BlockJoin(ops, screen, byRange.thresholds(), byRange).join(0, size, 0, size,
+    NeighborReservoirs byRange = new NeighborReservoirs(N, K);
+    new BlockJoin(ops, screen, byRange.thresholds(), byRange.worker()).join(0, size, 0, size,
         BlockJoin.Pairs.WITHIN);
     assertSameHeaps(byRange, joined(screen, ops, list, list, BlockJoin.Pairs.WITHIN));
   }
@@ -158,8 +159,8 @@ class BlockJoinTest {
     VectorOps ops = Kernels.scalar();
     Screen screen = FullWidthScreen.selfJoin(Metric.EUCLIDEAN, ops, v);
     int[] big = new int[screen.block() + 1];
-    NeighborHeaps heaps = new NeighborHeaps(N, K);
-    BlockJoin join = new BlockJoin(ops, screen, heaps.thresholds(), heaps);
+    NeighborReservoirs heaps = new NeighborReservoirs(N, K);
+    BlockJoin join = new BlockJoin(ops, screen, heaps.thresholds(), heaps.worker());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> join.join(big, big.length, big, 1, BlockJoin.Pairs.BOTH_WAYS));
     assertEquals("blocks of " + big.length + " and 1 rows exceed this join's block of "

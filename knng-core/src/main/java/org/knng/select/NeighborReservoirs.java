@@ -1,0 +1,369 @@
+package org.knng.select;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.knng.engine.Parallel;
+import org.knng.simd.VectorOps;
+
+/**
+ * The k nearest candidates of every row, kept as FAISS keeps them for large k: each row has its
+ * {@code k} slots and a small spill area; a candidate that beats the row's admission threshold is
+ * appended (no heap to sift), and when the spill area is full the row's {@code k + spill}
+ * candidates are partitioned around the k-th one, which becomes the new threshold. The cost of a
+ * kept candidate is then a few sequential moves whatever k is, where a heap pays {@code log2 k}
+ * scattered sifts (at k = 1000 they were two thirds of the exact engine's time). The spill area is
+ * chosen by k ({@link #spill(int)}), so this one mechanism serves k = 1 to k = N - 1.
+ *
+ * <p>Candidates are ordered by distance, then by id: a strict total order, so the {@code k} kept
+ * per row are the same whatever order candidates are offered in. That is what makes results
+ * identical for any thread count, and what breaks ties in favour of the smaller index.
+ *
+ * <p>Memory: {@code rows * (k + spill(k)) * 8} bytes, plus one scratch of {@code (k + spill) * 8}
+ * bytes per {@link #worker()}. Workers may share the lists as long as no two offer to the same row
+ * at once.
+ */
+public final class NeighborReservoirs {
+  private final int rows;
+  private final int k;
+  private final int spill;
+  private final int[] ids;          // rows x k: each row's first candidates, then its kept ones
+  private final float[] distances;
+  private int[] spillIds;           // rows x spill: candidates since the row's last partition
+  private float[] spillDistances;
+  private final int[] counts;       // candidates a row holds, in its slots and its spill area
+  private final long[] worst;       // the key of a full row's k-th candidate (Long.MAX_VALUE before)
+  private final float[] thresholds; // its distance, +infinity before: what the screens read
+
+  /**
+   * @param rows number of rows
+   * @param k candidates kept per row, at least 1
+   */
+  public NeighborReservoirs(int rows, int k) {
+    this(rows, k, spill(k));
+  }
+
+  /**
+   * @param rows number of rows
+   * @param k candidates kept per row, at least 1
+   * @param spill candidates a row takes between two partitions, at least 1
+   */
+  NeighborReservoirs(int rows, int k, int spill) {
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be at least 1, got " + k);
+    }
+    if ((long) rows * k > Integer.MAX_VALUE - 8 || (long) rows * spill > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(rows + " rows x k=" + k + " neighbours do not fit in one array");
+    }
+    this.rows = rows;
+    this.k = k;
+    this.spill = spill;
+    this.ids = new int[rows * k];
+    this.distances = new float[rows * k];
+    this.spillIds = new int[rows * spill];
+    this.spillDistances = new float[rows * spill];
+    this.counts = new int[rows];
+    this.worst = new long[rows];
+    Arrays.fill(worst, Long.MAX_VALUE);
+    this.thresholds = new float[rows + VectorOps.SCREEN_PADDING];
+    Arrays.fill(thresholds, Float.POSITIVE_INFINITY);
+  }
+
+  /**
+   * The spill area for k: a quarter of k (a partition of {@code 1.25 k} candidates then costs
+   * about 15 moves per candidate kept, and the spill adds a quarter to the memory of the result),
+   * and at least 8 so that small k partitions rarely.
+   *
+   * @param k candidates kept per row
+   * @return candidates a row takes between two partitions
+   */
+  static int spill(int k) {
+    return Math.max(8, k / 4);
+  }
+
+  /** @return the number of rows */
+  public int rows() {
+    return rows;
+  }
+
+  /** @return the candidates kept per row */
+  public int k() {
+    return k;
+  }
+
+  /**
+   * The distance a new candidate must not exceed to enter this row: the k-th kept distance of the
+   * row's last partition, +infinity until the row has k candidates.
+   *
+   * @param row row index
+   * @return the admission threshold
+   */
+  public float threshold(int row) {
+    return thresholds[row];
+  }
+
+  /**
+   * Every row's {@link #threshold(int)} in one dense array, kept up to date by the workers, for
+   * kernels that screen a whole tile of candidates at once. It is {@link VectorOps#SCREEN_PADDING}
+   * longer than {@link #rows()}, as {@link VectorOps#screen} needs. Read-only for callers.
+   *
+   * @return the live threshold array (not a copy)
+   */
+  public float[] thresholds() {
+    return thresholds;
+  }
+
+  /**
+   * A sink for one worker thread, with its own scratch for partitions.
+   *
+   * @return a new worker
+   */
+  public Worker worker() {
+    return new Worker();
+  }
+
+  /** Offers candidates to the lists from one thread; see {@link NeighborReservoirs}. */
+  public final class Worker implements CandidateSink {
+    private final float[] values = new float[k + spill];
+    private int[] tieIds = new int[16];
+
+    private Worker() {}
+
+    @Override
+    public void offer(int row, float distance, int id) {
+      keep(row, distance, id);
+    }
+
+    /**
+     * {@link #offer}, telling whether the candidate entered the row (it may still be dropped by a
+     * later partition).
+     *
+     * @param row row index
+     * @param distance candidate distance (NaN is never kept)
+     * @param id candidate id, at least 0
+     * @return whether the candidate was taken
+     */
+    public boolean keep(int row, float distance, int id) {
+      int n = counts[row];
+      if (n < k) {
+        if (distance != distance) {
+          return false;
+        }
+        int at = row * k + n;
+        ids[at] = id;
+        distances[at] = distance;
+        counts[row] = n + 1;
+        if (n + 1 == k) {
+          partition(row);
+        }
+        return true;
+      }
+      if (key(distance, id) >= worst[row] || distance != distance) {
+        return false;
+      }
+      int at = row * spill + n - k;
+      spillIds[at] = id;
+      spillDistances[at] = distance;
+      counts[row] = n + 1;
+      if (n + 1 - k == spill) {
+        partition(row);
+      }
+      return true;
+    }
+
+    /**
+     * Keeps the row's k smallest candidates in its slots; the k-th becomes the threshold. Only the
+     * distances are copied and partitioned; then each slot whose candidate lost takes the next
+     * spilled candidate that won, so a partition moves about {@code k + 2 spill} floats.
+     */
+    private void partition(int row) {
+      int n = counts[row];
+      int base = row * k;
+      int spillBase = row * spill;
+      System.arraycopy(distances, base, values, 0, k);
+      System.arraycopy(spillDistances, spillBase, values, k, n - k);
+      float kth = select(values, n, k - 1);
+      int below = 0;
+      for (int p = 0; p < n; p++) {
+        below += values[p] < kth ? 1 : 0;
+      }
+      int lastTie = lastTie(row, n, kth, k - below);
+      int s = spillBase;
+      for (int p = base; p < base + k; p++) {
+        float d = distances[p];
+        if (d < kth || (d == kth && ids[p] <= lastTie)) {
+          continue;
+        }
+        // The slot's candidate lost: the next spilled winner takes it (there is one per such slot).
+        while (!(spillDistances[s] < kth || (spillDistances[s] == kth && spillIds[s] <= lastTie))) {
+          s++;
+        }
+        distances[p] = spillDistances[s];
+        ids[p] = spillIds[s];
+        s++;
+      }
+      counts[row] = k;
+      worst[row] = key(kth, lastTie);
+      thresholds[row] = kth;
+    }
+
+    /**
+     * Among the row's candidates at distance {@code kth}, the largest id of the {@code keep}
+     * smallest: those are kept, the others lose to the candidates nearer than {@code kth}.
+     */
+    private int lastTie(int row, int n, float kth, int keep) {
+      int tied = 0;
+      for (int p = row * k, end = p + Math.min(n, k); p < end; p++) {
+        if (distances[p] == kth) {
+          tieIds = tieIds.length > tied ? tieIds : Arrays.copyOf(tieIds, 2 * tieIds.length);
+          tieIds[tied++] = ids[p];
+        }
+      }
+      for (int p = row * spill, end = p + n - k; p < end; p++) {
+        if (spillDistances[p] == kth) {
+          tieIds = tieIds.length > tied ? tieIds : Arrays.copyOf(tieIds, 2 * tieIds.length);
+          tieIds[tied++] = spillIds[p];
+        }
+      }
+      if (tied > keep) {
+        Arrays.sort(tieIds, 0, tied);
+        return tieIds[keep - 1];
+      }
+      int last = Integer.MIN_VALUE;
+      for (int t = 0; t < tied; t++) {
+        last = Math.max(last, tieIds[t]);
+      }
+      return last;
+    }
+  }
+
+  /** Copies the row's candidates, slots then spill area, into {@code to} as keys; returns how many. */
+  private int gather(int row, long[] to) {
+    int n = counts[row];
+    int inSlots = Math.min(n, k);
+    int base = row * k;
+    for (int p = 0; p < inSlots; p++) {
+      to[p] = key(distances[base + p], ids[base + p]);
+    }
+    int spillBase = row * spill;
+    for (int p = inSlots; p < n; p++) {
+      to[p] = key(spillDistances[spillBase + p - k], spillIds[spillBase + p - k]);
+    }
+    return n;
+  }
+
+  /**
+   * @param row row index
+   * @return how many candidates the row would keep now (at most {@code k})
+   */
+  public int count(int row) {
+    return Math.min(k, counts[row]);
+  }
+
+  /**
+   * Sorts every row's k best ascending by (distance, id) into flat arrays, on {@code threads}
+   * threads, and hands them over. Rows with fewer than {@code k} candidates are padded with id
+   * {@code -1} and distance +infinity. The lists must not be used afterwards.
+   *
+   * @param threads threads to sort on, at least 1
+   * @return the ids and distances as flat row-major arrays of {@code rows * k}
+   */
+  public Sorted sortAndRelease(int threads) {
+    int chunk = 1024;
+    AtomicInteger next = new AtomicInteger();
+    Parallel.run(Math.max(1, Math.min(threads, (rows + chunk - 1) / chunk)), () -> {
+      long[] keys = new long[k + spill];
+      for (int r0; (r0 = next.getAndAdd(chunk)) < rows; ) {
+        for (int r = r0; r < Math.min(rows, r0 + chunk); r++) {
+          int n = gather(r, keys);
+          Arrays.sort(keys, 0, n);
+          int base = r * k;
+          for (int p = 0; p < k; p++) {
+            ids[base + p] = p < n ? id(keys[p]) : -1;
+            distances[base + p] = p < n ? distance(keys[p]) : Float.POSITIVE_INFINITY;
+          }
+        }
+      }
+    });
+    spillIds = null;
+    spillDistances = null;
+    return new Sorted(ids, distances);
+  }
+
+  /** Row-major sorted neighbour ids and distances, {@code rows * k} each. */
+  public static final class Sorted {
+    /** Neighbour ids, {@code -1} where a row had fewer than {@code k}. */
+    public final int[] ids;
+    /** Neighbour distances, ascending within a row. */
+    public final float[] distances;
+
+    Sorted(int[] ids, float[] distances) {
+      this.ids = ids;
+      this.distances = distances;
+    }
+  }
+
+  /**
+   * A candidate as one long whose signed order is the (distance, id) order: the distance's bits
+   * mapped to an int that orders as the float does (-0 read as +0, as {@code ==} does), then the id.
+   */
+  static long key(float distance, int id) {
+    int bits = Float.floatToRawIntBits(distance + 0.0f);
+    int ordered = bits ^ ((bits >> 31) & 0x7fffffff);
+    return ((long) ordered << 32) | (id & 0xffffffffL);
+  }
+
+  static int id(long key) {
+    return (int) key;
+  }
+
+  static float distance(long key) {
+    int ordered = (int) (key >> 32);
+    return Float.intBitsToFloat(ordered ^ ((ordered >> 31) & 0x7fffffff));
+  }
+
+  /**
+   * The value at position {@code nth} of {@code a[0, n)} if it were sorted; {@code a} is reordered.
+   * Quickselect with a median-of-three pivot and a partition without data-dependent branches (the
+   * candidates arrive in random order, so a branch on each comparison would be mispredicted half
+   * the time); a range that stops shrinking is sorted instead, so it is never quadratic.
+   */
+  static float select(float[] a, int n, int nth) {
+    int lo = 0;
+    int hi = n; // exclusive
+    int budget = 2 * (32 - Integer.numberOfLeadingZeros(n)) + 8;
+    while (hi - lo > 24 && --budget >= 0) {
+      int mid = (lo + hi) >>> 1;
+      float x = a[lo];
+      float y = a[mid];
+      float z = a[hi - 1];
+      float pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+      // Lomuto: a[lo, below) < pivot <= a[below, i); each element is swapped unconditionally.
+      int below = lo;
+      for (int i = lo; i < hi; i++) {
+        float v = a[i];
+        a[i] = a[below];
+        a[below] = v;
+        below += v < pivot ? 1 : 0;
+      }
+      if (nth < below) {
+        hi = below;
+        continue;
+      }
+      // Then a[below, equal) == pivot < a[equal, hi).
+      int equal = below;
+      for (int i = below; i < hi; i++) {
+        float v = a[i];
+        a[i] = a[equal];
+        a[equal] = v;
+        equal += v == pivot ? 1 : 0;
+      }
+      if (nth < equal) {
+        return pivot;
+      }
+      lo = equal;
+    }
+    Arrays.sort(a, lo, hi);
+    return a[nth];
+  }
+
+}
