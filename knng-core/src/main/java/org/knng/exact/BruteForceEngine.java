@@ -55,11 +55,13 @@ public final class BruteForceEngine implements KnnEngine {
   private final KnnOptions options;
   private final VectorOps ops;
   private final Screening screening;
+  private final double sigmas;
 
-  private BruteForceEngine(KnnOptions options, VectorOps ops, Screening screening) {
+  private BruteForceEngine(KnnOptions options, VectorOps ops, Screening screening, double sigmas) {
     this.options = options;
     this.ops = ops;
     this.screening = screening;
+    this.sigmas = sigmas;
   }
 
   /** @return a builder with metric euclidean, k 10, all cores, self excluded */
@@ -75,7 +77,7 @@ public final class BruteForceEngine implements KnnEngine {
    */
   public static BruteForceEngine create(KnnOptions options) {
     return new BruteForceEngine(Objects.requireNonNull(options, "options"), VectorOpsProvider.get(),
-        Screening.AUTO);
+        Screening.AUTO, StartingThresholds.SIGMAS);
   }
 
   @Override
@@ -85,7 +87,7 @@ public final class BruteForceEngine implements KnnEngine {
 
   @Override
   public BruteForceEngine with(KnnOptions options) {
-    return new BruteForceEngine(Objects.requireNonNull(options, "options"), ops, screening);
+    return new BruteForceEngine(Objects.requireNonNull(options, "options"), ops, screening, sigmas);
   }
 
   @Override
@@ -130,14 +132,32 @@ public final class BruteForceEngine implements KnnEngine {
     Screen screen = screen(points);
     NeighborReservoirs lists = new NeighborReservoirs(points.size(), kept);
     long start = System.nanoTime();
+    boolean limited = StartingThresholds.pays(kept, points.size());
+    if (limited) {
+      StartingThresholds.set(lists, screen, points, points, options.metric(), ops, screening,
+          options.threads(), true, sigmas);
+      timed("starting thresholds", start);
+      start = System.nanoTime();
+    }
     // One sink per worker on shared lists: the pair schedule keeps them on disjoint rows.
     tiles().selfJoin(screen, lists.thresholds(), worker -> lists.worker());
     timed("join", start);
     start = System.nanoTime();
+    int[] failed = limited ? shortRows(lists, screen.rows()) : new int[0];
     NeighborReservoirs.Sorted sorted = lists.sortAndRelease(options.threads());
     inPointOrder(screen.rows(), sorted.ids, kept);
-    timed("selection", start);
+    if (failed.length > 0) {
+      StartingThresholds.redo(sorted.ids, kept, failed, points, points, true, options.metric(), ops,
+          screening, options.threads());
+    }
+    timed("selection" + (limited ? " (" + failed.length + " rows searched again)" : ""), start);
     return sorted;
+  }
+
+  /** The points (in point order) whose lists hold fewer than k: their starting threshold was too low. */
+  private static int[] shortRows(NeighborReservoirs lists, Side rows) {
+    return java.util.stream.IntStream.range(0, lists.rows())
+        .filter(r -> lists.count(r) < lists.k()).map(rows::id).sorted().toArray();
   }
 
   /** The screen of a self-join, chosen once, and told to whoever listens. */
@@ -195,8 +215,18 @@ public final class BruteForceEngine implements KnnEngine {
     Screen screen = screening.search(base, queries, options.metric(), ops, options.threads());
     describe(screen);
     NeighborReservoirs lists = new NeighborReservoirs(queries.size(), options.k());
+    boolean limited = StartingThresholds.pays(options.k(), base.size());
+    if (limited) {
+      StartingThresholds.set(lists, screen, base, queries, options.metric(), ops, screening,
+          options.threads(), false, sigmas);
+    }
     tiles().search(screen, lists.thresholds(), worker -> lists.worker());
+    int[] failed = limited ? shortRows(lists, screen.rows()) : new int[0];
     NeighborReservoirs.Sorted sorted = lists.sortAndRelease(options.threads());
+    if (failed.length > 0) {
+      StartingThresholds.redo(sorted.ids, options.k(), failed, queries, base, false,
+          options.metric(), ops, screening, options.threads());
+    }
     return new Rescoring(options).search(base, queries, sorted.ids, sorted.distances);
   }
 
@@ -236,6 +266,7 @@ public final class BruteForceEngine implements KnnEngine {
   /** Configures a {@link BruteForceEngine}. */
   public static final class Builder extends EngineBuilder<Builder> {
     private Screening screening = Screening.AUTO;
+    private double sigmas = StartingThresholds.SIGMAS;
 
     private Builder() {}
 
@@ -245,9 +276,18 @@ public final class BruteForceEngine implements KnnEngine {
       return this;
     }
 
+    /**
+     * Sets how far above their expected place the starting thresholds of a large-k join are taken
+     * ({@link StartingThresholds}); tests go below 0, so that rows fail and are searched again.
+     */
+    Builder startingSigmas(double sigmas) {
+      this.sigmas = sigmas;
+      return this;
+    }
+
     /** @return the engine */
     public BruteForceEngine build() {
-      return new BruteForceEngine(options, kernels(), screening);
+      return new BruteForceEngine(options, kernels(), screening, sigmas);
     }
   }
 }

@@ -28,10 +28,9 @@ public final class NeighborReservoirs {
   private final int spill;
   private final int[] ids;          // rows x k: each row's first candidates, then its kept ones
   private final float[] distances;
-  private int[] spillIds;           // rows x spill: candidates since the row's last partition
-  private float[] spillDistances;
+  private long[] spilled;           // rows x spill: keys of the candidates since the last partition
   private final int[] counts;       // candidates a row holds, in its slots and its spill area
-  private final long[] worst;       // the key of a full row's k-th candidate (Long.MAX_VALUE before)
+  private final long[] worst;       // the key of a full row's k-th candidate, or of its limit
   private final float[] thresholds; // its distance, +infinity before: what the screens read
 
   /**
@@ -59,8 +58,7 @@ public final class NeighborReservoirs {
     this.spill = spill;
     this.ids = new int[rows * k];
     this.distances = new float[rows * k];
-    this.spillIds = new int[rows * spill];
-    this.spillDistances = new float[rows * spill];
+    this.spilled = new long[rows * spill];
     this.counts = new int[rows];
     this.worst = new long[rows];
     Arrays.fill(worst, Long.MAX_VALUE);
@@ -113,6 +111,19 @@ public final class NeighborReservoirs {
   }
 
   /**
+   * Starts a row's threshold at {@code limit} instead of +infinity: candidates farther than it
+   * are never taken, so the row may end with fewer than k ({@link #count(int)} tells). For an
+   * engine that knows an upper bound of each row's k-th distance before it starts.
+   *
+   * @param row row index, not yet offered anything
+   * @param limit the largest distance the row takes (ties with it are taken)
+   */
+  public void limit(int row, float limit) {
+    thresholds[row] = limit;
+    worst[row] = key(limit, Integer.MAX_VALUE);
+  }
+
+  /**
    * A sink for one worker thread, with its own scratch for partitions.
    *
    * @return a new worker
@@ -143,11 +154,11 @@ public final class NeighborReservoirs {
      * @return whether the candidate was taken
      */
     public boolean keep(int row, float distance, int id) {
+      if (key(distance, id) >= worst[row] || distance != distance) {
+        return false;
+      }
       int n = counts[row];
       if (n < k) {
-        if (distance != distance) {
-          return false;
-        }
         int at = row * k + n;
         ids[at] = id;
         distances[at] = distance;
@@ -157,12 +168,8 @@ public final class NeighborReservoirs {
         }
         return true;
       }
-      if (key(distance, id) >= worst[row] || distance != distance) {
-        return false;
-      }
       int at = row * spill + n - k;
-      spillIds[at] = id;
-      spillDistances[at] = distance;
+      spilled[at] = key(distance, id); // one cache line touched, not two
       counts[row] = n + 1;
       if (n + 1 - k == spill) {
         partition(row);
@@ -180,13 +187,16 @@ public final class NeighborReservoirs {
       int base = row * k;
       int spillBase = row * spill;
       System.arraycopy(distances, base, values, 0, k);
-      System.arraycopy(spillDistances, spillBase, values, k, n - k);
+      for (int p = k; p < n; p++) {
+        values[p] = distance(spilled[spillBase + p - k]);
+      }
       float kth = select(values, n, k - 1);
       int below = 0;
       for (int p = 0; p < n; p++) {
         below += values[p] < kth ? 1 : 0;
       }
       int lastTie = lastTie(row, n, kth, k - below);
+      long last = key(kth, lastTie); // the k-th candidate: the ones after it lose
       int s = spillBase;
       for (int p = base; p < base + k; p++) {
         float d = distances[p];
@@ -194,15 +204,15 @@ public final class NeighborReservoirs {
           continue;
         }
         // The slot's candidate lost: the next spilled winner takes it (there is one per such slot).
-        while (!(spillDistances[s] < kth || (spillDistances[s] == kth && spillIds[s] <= lastTie))) {
+        while (spilled[s] > last) {
           s++;
         }
-        distances[p] = spillDistances[s];
-        ids[p] = spillIds[s];
+        distances[p] = distance(spilled[s]);
+        ids[p] = id(spilled[s]);
         s++;
       }
       counts[row] = k;
-      worst[row] = key(kth, lastTie);
+      worst[row] = last;
       thresholds[row] = kth;
     }
 
@@ -219,9 +229,9 @@ public final class NeighborReservoirs {
         }
       }
       for (int p = row * spill, end = p + n - k; p < end; p++) {
-        if (spillDistances[p] == kth) {
+        if (distance(spilled[p]) == kth) {
           tieIds = tieIds.length > tied ? tieIds : Arrays.copyOf(tieIds, 2 * tieIds.length);
-          tieIds[tied++] = spillIds[p];
+          tieIds[tied++] = id(spilled[p]);
         }
       }
       if (tied > keep) {
@@ -246,7 +256,7 @@ public final class NeighborReservoirs {
     }
     int spillBase = row * spill;
     for (int p = inSlots; p < n; p++) {
-      to[p] = key(spillDistances[spillBase + p - k], spillIds[spillBase + p - k]);
+      to[p] = spilled[spillBase + p - k];
     }
     return n;
   }
@@ -284,8 +294,7 @@ public final class NeighborReservoirs {
         }
       }
     });
-    spillIds = null;
-    spillDistances = null;
+    spilled = null;
     return new Sorted(ids, distances);
   }
 

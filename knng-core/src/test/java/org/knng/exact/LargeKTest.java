@@ -1,6 +1,7 @@
 package org.knng.exact;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.knng.ProgressListener;
 import org.knng.graph.KnnResult;
 import org.knng.metric.Metric;
 import org.knng.testing.Kernels;
@@ -52,7 +54,7 @@ class LargeKTest {
     float[][] p = data.equals("grid") ? GRID : GAUSS;
     int n = p.length;
     NaiveKnn.Ranking ref = NaiveKnn.rank(p, p, metric, true);
-    int[][] runs = {{150, 0}, {n / 2, 0}, {n - 2, 0}, {n - 1, 0}, {n / 2, 1}, {n, 1}};
+    int[][] runs = {{n / 2, 0}, {n - 1, 0}, {n, 1}};
     for (int[] run : runs) {
       int k = run[0];
       boolean includeSelf = run[1] == 1;
@@ -93,5 +95,96 @@ class LargeKTest {
       }
       KnnAssertions.assertTieTolerant(one, ref, false, queries, base, metric, false);
     }
+  }
+
+  private static final float[][] WIDE_GRID =
+      TestData.plantDuplicates(TestData.grid(77, 1600, 4, 2), 78, 5, 4);
+  private static final float[][] WIDE_GAUSS =
+      TestData.plantDuplicates(TestData.gaussian(79, 1600, 8, 0f), 80, 5, 4);
+
+  static Stream<Arguments> thresholdCases() {
+    List<Arguments> out = new ArrayList<>();
+    // Every metric with the default thresholds; rows made to fail on the three screened kinds
+    // of value (a squared distance, an inner product, a direct sum).
+    for (Metric metric : Metric.values()) {
+      out.add(Arguments.of("grid", metric, StartingThresholds.SIGMAS));
+    }
+    for (Metric metric : new Metric[] {Metric.EUCLIDEAN, Metric.INNER_PRODUCT, Metric.MANHATTAN}) {
+      out.add(Arguments.of("grid", metric, -2.0));
+      out.add(Arguments.of("gauss", metric, -2.0));
+    }
+    return out.stream();
+  }
+
+  /**
+   * k of 512 and more on 1,600 points: the join starts from sampled thresholds. With thresholds
+   * taken below their expected place (sigmas -2) most rows end short and are searched again; the
+   * graph is exact either way, the same on one and two threads.
+   */
+  @ParameterizedTest(name = "{0} {1} sigmas {2}")
+  @MethodSource("thresholdCases")
+  void sampledThresholdsKeepTheGraphExact(String data, Metric metric, double sigmas) {
+    float[][] p = data.equals("grid") ? WIDE_GRID : WIDE_GAUSS;
+    int n = p.length;
+    assertTrue(StartingThresholds.pays(520, n), "the sample is drawn for these k");
+    NaiveKnn.Ranking ref = NaiveKnn.rank(p, p, metric, true);
+    int[][] runs = {{520, 0}, {900, 0}, {700, 1}};
+    for (int[] run : runs) {
+      int k = run[0];
+      boolean includeSelf = run[1] == 1;
+      List<String> notes = new ArrayList<>();
+      KnnResult one = BruteForceEngine.builder().metric(metric).k(k).includeSelf(includeSelf)
+          .threads(1).startingSigmas(sigmas).vectorOps(Kernels.panama())
+          .progress(new ProgressListener() {
+            @Override
+            public void update(long done, long total) {}
+
+            @Override
+            public void note(String message) {
+              notes.add(message);
+            }
+          }).build().graph(Vectors.of(p));
+      KnnResult two = BruteForceEngine.builder().metric(metric).k(k).includeSelf(includeSelf)
+          .threads(2).startingSigmas(sigmas).vectorOps(Kernels.panama()).build()
+          .graph(Vectors.of(p));
+      String what = "k=" + k + ", include-self=" + includeSelf;
+      assertArrayEquals(one.ids(), two.ids(), what + ": ids differ between 1 and 2 threads");
+      assertArrayEquals(one.distances(), two.distances(), what + ": distances differ");
+      KnnAssertions.assertWellFormed(one, n, n, k, true, includeSelf);
+      if (data.equals("grid") && metric != Metric.COSINE) {
+        KnnAssertions.assertExact(one, ref, includeSelf);
+      }
+      KnnAssertions.assertTieTolerant(one, ref, includeSelf, p, p, metric, true);
+      int again = notes.stream().filter(m -> m.contains("rows searched again"))
+          .mapToInt(m -> Integer.parseInt(m.replaceAll(".*\\((\\d+) rows searched again.*", "$1")))
+          .findFirst().orElseThrow(() -> new AssertionError("no sampled thresholds: " + notes));
+      if (sigmas < 0) {
+        assertTrue(again > n / 10, what + ": thresholds below the mean leave rows short, got " + again);
+      }
+    }
+  }
+
+  /** A search at large k starts from sampled thresholds too, and stays exact when they fail. */
+  @ParameterizedTest(name = "{0} {1} sigmas {2}")
+  @MethodSource("thresholdCases")
+  void sampledThresholdsKeepTheSearchExact(String data, Metric metric, double sigmas) {
+    float[][] base = data.equals("grid") ? WIDE_GRID : WIDE_GAUSS;
+    float[][] fresh = data.equals("grid") ? TestData.grid(81, 60, 4, 2)
+        : TestData.gaussian(81, 60, 8, 0f);
+    float[][] queries = TestData.queriesWithHits(base, fresh, 82, 10);
+    NaiveKnn.Ranking ref = NaiveKnn.rank(queries, base, metric, false);
+    int k = 600;
+    KnnResult one = BruteForceEngine.builder().metric(metric).k(k).threads(1)
+        .startingSigmas(sigmas).vectorOps(Kernels.panama()).build()
+        .search(Vectors.of(base), Vectors.of(queries));
+    KnnResult two = BruteForceEngine.builder().metric(metric).k(k).threads(2)
+        .startingSigmas(sigmas).vectorOps(Kernels.panama()).build()
+        .search(Vectors.of(base), Vectors.of(queries));
+    assertArrayEquals(one.ids(), two.ids(), "ids differ between 1 and 2 threads");
+    KnnAssertions.assertWellFormed(one, queries.length, base.length, k, false, false);
+    if (data.equals("grid") && metric != Metric.COSINE) {
+      KnnAssertions.assertExact(one, ref, false);
+    }
+    KnnAssertions.assertTieTolerant(one, ref, false, queries, base, metric, false);
   }
 }
