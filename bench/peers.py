@@ -1,13 +1,16 @@
 """Side-by-side timing of ./knng build against FAISS, scikit-learn and PyTorch on the same files.
 
 usage: /usr/bin/python3 bench/peers.py [--datasets random50k,fashion60k,sift5k,cora,scaling]
-                                       [--repeats 3] [--k 10] [--threads 2] [--out bench/results]
+                                       [--repeats 3] [--k 10[,100,1000]] [--threads 2]
+                                       [--jdks 25,17] [--name peers] [--out bench/results]
 
 Every builder runs as its own process on the same .npy file (whole-process wall time and peak RSS,
 imports and JVM start included), in alternating order, --repeats times; the table reports the
 median. Each peer's neighbours are checked against knng's (tie-tolerant: the sorted exact
-distances of the two neighbour lists must agree within a float32 tolerance). knng runs on JDK 25
-(the recommended runtime) and on JDK 17. Results: a markdown table and an SVG bar chart in --out.
+distances of the two neighbour lists must agree within a float32 tolerance; on 5,000 sampled rows
+when the graph has more than 5 million edges). knng runs on JDK 25 (the recommended runtime) and
+on JDK 17 (--jdks). Several k (--k 10,100,1000) give one table row group per k. Results: a
+markdown table and an SVG bar chart in --out, named after --name.
 
 Datasets come from ../shared/data when it is beside the repository (Fashion-MNIST, SIFT, Cora);
 random data is generated with a fixed seed. Missing datasets are reported and skipped.
@@ -71,15 +74,19 @@ def builder_command(builder, data, k, metric, threads, out):
             str(threads), str(out)], None
 
 
-def agreement(X, ours, theirs, metric):
-    """Share of rows whose neighbour lists have the same sorted exact distances (tie-tolerant)."""
+def agreement(X, ours, theirs, metric, max_edges=5_000_000, sample=5000):
+    """Share of rows whose neighbour lists have the same sorted exact distances (tie-tolerant),
+    over every row, or over `sample` seeded rows when the graph has more than `max_edges` edges."""
     if theirs.shape != ours.shape:
         return 0.0
     n = ours.shape[0]
     if (theirs == np.arange(n)[:, None]).any():
         return 0.0
-    a = np.sort(exact_distances(X, ours, metric), axis=1)
-    b = np.sort(exact_distances(X, theirs, metric), axis=1)
+    rows = np.arange(n)
+    if ours.size > max_edges:
+        rows = np.sort(np.random.default_rng(7).choice(n, size=min(n, sample), replace=False))
+    a = np.sort(exact_distances(X, ours[rows], metric, rows), axis=1)
+    b = np.sort(exact_distances(X, theirs[rows], metric, rows), axis=1)
     tol = 1e-4 * np.maximum(1.0, np.abs(a[:, -1:]))
     return float(np.mean(np.all(np.abs(a - b) <= tol, axis=1)))
 
@@ -97,7 +104,7 @@ def fit_power_with_offset(ns, ts):
     return best[1], best[2]
 
 
-def bar_chart(results, path):
+def bar_chart(results, path, k):
     """A grouped horizontal bar chart of median seconds per dataset, as plain SVG."""
     rows = [(ds, b, r["median"]) for ds, res in results.items() for b, r in res.items()]
     height = 28 * len(rows) + 40 * len(results) + 40
@@ -105,7 +112,7 @@ def bar_chart(results, path):
     colors = {"knng-jdk25": "#1b7837", "knng-jdk17": "#5aae61"}
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'font-family="sans-serif" font-size="12">',
-           f'<text x="10" y="20" font-size="14" font-weight="bold">Exact k=10 graph, whole-process '
+           f'<text x="10" y="20" font-size="14" font-weight="bold">Exact k={k} graph, whole-process '
            f'seconds (median), lower is better</text>']
     y = 40
     for ds, res in results.items():
@@ -129,8 +136,10 @@ def main():
     p.add_argument("--datasets", default="random50k,fashion60k,sift5k,cora,scaling")
     p.add_argument("--peers", default=",".join(PEERS))
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--k", default="10", help="neighbours per point, or several: 10,100,1000")
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--jdks", default="25,17", help="JDKs knng runs on: 25, 17 or both")
+    p.add_argument("--name", default="peers", help="basename of the table and chart")
     p.add_argument("--out", default=str(ROOT / "bench" / "results"))
     args = p.parse_args()
     out_dir = Path(args.out)
@@ -142,7 +151,8 @@ def main():
     names = []
     for name in args.datasets.split(","):
         names += ["random12.5k", "random25k", "random50k", "random100k"] if name == "scaling" else [name]
-    builders = ["knng-jdk25", "knng-jdk17"] + [b for b in args.peers.split(",") if b]
+    ks = [int(k) for k in args.k.split(",")]
+    builders = [f"knng-jdk{j}" for j in args.jdks.split(",")] + [b for b in args.peers.split(",") if b]
 
     # Build the launcher's jar once, outside the timings.
     subprocess.run([str(ROOT / "knng"), "--version"], check=True, stdout=subprocess.DEVNULL)
@@ -155,32 +165,35 @@ def main():
             continue
         data, metric = found
         X = np.load(data)
-        who = builders if not name.startswith("random") or name == "random50k" else ["knng-jdk25", "faiss-flat"]
-        times = {b: [] for b in who}
-        search = []
-        rss = {b: 0.0 for b in who}
-        ids = {}
-        for rep in range(args.repeats):
-            order = who[rep % len(who):] + who[:rep % len(who)]  # alternate who goes first
-            for b in order:
-                out = work / f"{name}-{b}.npy"
-                cmd, env = builder_command(b, data, args.k, metric, args.threads, out)
-                seconds, peak, err = run(cmd, env)
-                found = re.search(r"search ([0-9.]+) s", err)
-                if b == "knng-jdk25" and found:
-                    search.append(float(found.group(1)))
-                times[b].append(seconds)
-                rss[b] = max(rss[b], peak)
-                ids[b] = np.load(out).astype(np.int64)
-                print(f"{name:12s} {b:14s} run {rep + 1}: {seconds:7.2f} s  {peak:8.0f} MB", flush=True)
-        res = {}
-        for b in who:
-            res[b] = {"median": statistics.median(times[b]), "min": min(times[b]), "rss": rss[b],
-                      "agree": agreement(X, ids["knng-jdk25"], ids[b], metric)}
-        results[f"{name} ({X.shape[0]} x {X.shape[1]}, {metric})"] = res
-        if name.startswith("random") and name != "random50k" or name == "random50k":
-            scaling[X.shape[0]] = (res["knng-jdk25"]["median"], res["knng-jdk25"]["rss"], X.nbytes,
-                                   statistics.median(search))
+        for k in ks:
+            who = builders if not name.startswith("random") or name == "random50k" else ["knng-jdk25", "faiss-flat"]
+            times = {b: [] for b in who}
+            search = []
+            rss = {b: 0.0 for b in who}
+            ids = {}
+            for rep in range(args.repeats):
+                order = who[rep % len(who):] + who[:rep % len(who)]  # alternate who goes first
+                for b in order:
+                    out = work / f"{name}-{b}.npy"
+                    cmd, env = builder_command(b, data, k, metric, args.threads, out)
+                    seconds, peak, err = run(cmd, env)
+                    found = re.search(r"search ([0-9.]+) s", err)
+                    if b == "knng-jdk25" and found:
+                        search.append(float(found.group(1)))
+                    times[b].append(seconds)
+                    rss[b] = max(rss[b], peak)
+                    ids[b] = np.load(out).astype(np.int64)
+                    print(f"{name:12s} k={k:<5d} {b:14s} run {rep + 1}: {seconds:7.2f} s  {peak:8.0f} MB",
+                          flush=True)
+            res = {}
+            for b in who:
+                res[b] = {"median": statistics.median(times[b]), "min": min(times[b]), "rss": rss[b],
+                          "agree": agreement(X, ids["knng-jdk25"], ids[b], metric)}
+            label = f"{name} ({X.shape[0]} x {X.shape[1]}, {metric})"
+            results[label + (f", k={k}" if len(ks) > 1 else "")] = res
+            if len(ks) == 1 and (name.startswith("random") and name != "random50k" or name == "random50k"):
+                scaling[X.shape[0]] = (res["knng-jdk25"]["median"], res["knng-jdk25"]["rss"], X.nbytes,
+                                       statistics.median(search))
 
     lines = [f"Exact k={args.k} graphs, {args.threads} threads, whole process, median of {args.repeats} "
              f"(alternating runs). Ratio = peer time / knng (JDK 25) time. Agreement = rows whose "
@@ -203,7 +216,7 @@ def main():
                   "| ---: | ---: | ---: | ---: | ---: |"]
         for n in ns:
             t, r, nbytes, s = scaling[n]
-            bound = (nbytes + n * args.k * 8) / 2**20 + 256
+            bound = (nbytes + n * ks[0] * 8) / 2**20 + 256
             lines.append(f"| {n} | {t:.2f} | {s:.2f} | {r:.0f} | {bound:.0f} |")
         lines += ["", f"Fitted exponent of time vs N: search {search_slope:.2f}, whole process {slope:.2f} "
                   f"(2.00 = quadratic). Both include a fixed cost (JVM start, JIT warm-up): fitting "
@@ -211,8 +224,8 @@ def main():
     lines += [f"Machine: {os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}; command: "
               f"`/usr/bin/python3 bench/peers.py {' '.join(sys.argv[1:])}`".rstrip()]
     table = "\n".join(lines) + "\n"
-    (out_dir / "peers.md").write_text(table)
-    bar_chart(results, out_dir / "peers.svg")
+    (out_dir / f"{args.name}.md").write_text(table)
+    bar_chart(results, out_dir / f"{args.name}.svg", args.k)
     print()
     print(table)
 

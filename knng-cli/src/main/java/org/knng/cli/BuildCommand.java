@@ -160,6 +160,11 @@ final class BuildCommand implements Callable<Integer> {
       description = "Also write the N x k float32 neighbour distances to this .npy file.")
   Path distances;
 
+  @Option(names = "--uncompressed",
+      description = "Store the .npz arrays without compression (scipy's save_npz(compressed=False)):"
+          + " several times faster to write and to load, about 1.5x larger.")
+  boolean uncompressed;
+
   @Option(names = {"-q", "--quiet"}, description = "No progress and no summary on stderr.")
   boolean quiet;
 
@@ -245,7 +250,7 @@ final class BuildCommand implements Callable<Integer> {
     if (isNpy(output)) {
       NpyWriter.writeInt32(output, result.rows(), result.k(), result.ids());
     } else {
-      GraphWriter.write(graph, output);
+      GraphWriter.write(graph, output, !uncompressed);
     }
     if (edgeIndex != null) {
       NpyWriter.writeInt64(edgeIndex, 2, graph.edgeCount(), EdgeIndex.of(graph, flow));
@@ -376,6 +381,10 @@ final class BuildCommand implements Callable<Integer> {
           + "' (expected .npz, .npy, .mtx or .csv)");
     }
     checkDirectory("--output", output);
+    if (uncompressed && !ext.equals(".npz")) {
+      throw new InvalidInputException("--uncompressed applies to .npz output only (--output is " + ext
+          + ", which is never compressed)");
+    }
     if (distances != null) {
       if (!isNpy(distances)) {
         throw new InvalidInputException("--distances " + distances + ": must end in .npy");

@@ -41,6 +41,38 @@ class BuildCommandTest {
     return csv("line.csv", "x,y\n0,0\n1,0\n3,0\n7,0\n");
   }
 
+  /**
+   * --uncompressed stores the .npz arrays (zip entries STORED) with the same bytes as the deflated
+   * file holds; with any other output it is refused before anything is read or written.
+   */
+  @Test
+  void uncompressedNpzStoresTheSameArraysAndOnlyNpzTakesIt() throws Exception {
+    Path in = line();
+    Path deflated = dir.resolve("deflated.npz");
+    Path stored = dir.resolve("stored.npz");
+    assertEquals(0, knng("build", "--input", in.toString(), "--k", "2", "--mode", "distance",
+        "--output", deflated.toString(), "--quiet").exit());
+    CliRun r = knng("build", "--input", in.toString(), "--k", "2", "--mode", "distance",
+        "--output", stored.toString(), "--uncompressed", "--quiet");
+    assertEquals(0, r.exit(), r.err());
+    try (java.util.zip.ZipFile a = new java.util.zip.ZipFile(deflated.toFile());
+        java.util.zip.ZipFile b = new java.util.zip.ZipFile(stored.toFile())) {
+      List<String> names = a.stream().map(java.util.zip.ZipEntry::getName).collect(Collectors.toList());
+      assertEquals(names, b.stream().map(java.util.zip.ZipEntry::getName).collect(Collectors.toList()));
+      for (String name : names) {
+        assertEquals(java.util.zip.ZipEntry.STORED, b.getEntry(name).getMethod(), name);
+        assertEquals(java.util.zip.ZipEntry.DEFLATED, a.getEntry(name).getMethod(), name);
+        assertArrayEquals(a.getInputStream(a.getEntry(name)).readAllBytes(),
+            b.getInputStream(b.getEntry(name)).readAllBytes(), name);
+      }
+    }
+    for (String ext : new String[] {".npy", ".csv", ".mtx"}) {
+      CliRun refused = knng("build", "--input", in.toString(), "--k", "2", "--output",
+          dir.resolve("out" + ext).toString(), "--uncompressed");
+      assertFailsCleanly(refused, "--uncompressed", Set.of("line.csv", "deflated.npz", "stored.npz"));
+    }
+  }
+
   @Test
   void writesNeighbourIdsAndDistancesAsNpy() throws Exception {
     Path in = line();

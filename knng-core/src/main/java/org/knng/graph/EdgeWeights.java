@@ -141,52 +141,45 @@ public final class EdgeWeights {
    *     or with m &gt; k
    */
   public SparseGraph apply(KnnResult knn) {
-    return build(knn, weigh(knn));
+    double[] scales = mode == GraphMode.SELF_TUNING ? selfTuningScales(knn) : null;
+    return build(knn, (r, w) -> weighRow(knn, r, scales, w));
   }
 
-  /** Weights aligned with {@code knn.ids()} (padding entries are left unused). */
-  private float[] weigh(KnnResult knn) {
-    int rows = knn.rows();
+  /** Row {@code r}'s weights, aligned with its ids, into {@code w[0, k)} (padding left unused). */
+  private void weighRow(KnnResult knn, int r, double[] scales, float[] w) {
     int k = knn.k();
     int[] ids = knn.ids();
     float[] dist = knn.distances();
-    float[] w = new float[rows * k];
+    int base = r * k;
     switch (mode) {
       case CONNECTIVITY:
-        Arrays.fill(w, 1f);
+        Arrays.fill(w, 0, k, 1f);
         break;
       case DISTANCE:
-        System.arraycopy(dist, 0, w, 0, w.length);
+        System.arraycopy(dist, base, w, 0, k);
         break;
       case GAUSSIAN: {
         double twoSigmaSquared = 2 * sigma * sigma;
-        for (int e = 0; e < w.length; e++) {
-          double d = dist[e];
-          w[e] = (float) Math.exp(-d * d / twoSigmaSquared);
+        for (int j = 0; j < k; j++) {
+          double d = dist[base + j];
+          w[j] = (float) Math.exp(-d * d / twoSigmaSquared);
         }
         break;
       }
-      case SELF_TUNING: {
-        double[] scale = selfTuningScales(knn);
-        for (int r = 0; r < rows; r++) {
-          for (int j = 0; j < k; j++) {
-            int e = r * k + j;
-            if (ids[e] >= 0) {
-              w[e] = (float) selfTuningKernel(dist[e], scale[r] * scale[ids[e]]);
-            }
+      case SELF_TUNING:
+        for (int j = 0; j < k; j++) {
+          int id = ids[base + j];
+          if (id >= 0) {
+            w[j] = (float) selfTuningKernel(dist[base + j], scales[r] * scales[id]);
           }
         }
         break;
-      }
       case UMAP:
-        for (int r = 0; r < rows; r++) {
-          umapRow(knn, r, w);
-        }
+        umapRow(knn, r, w);
         break;
       default:
         throw new AssertionError(mode);
     }
-    return w;
   }
 
   private double[] selfTuningScales(KnnResult knn) {
@@ -219,7 +212,7 @@ public final class EdgeWeights {
     return scaleProduct == 0 ? 0 : Math.exp(-d2 / scaleProduct);
   }
 
-  /** One row of UMAP weights into {@code w}; see the class comment for the special rows. */
+  /** One row of UMAP weights into {@code w[0, k)}; see the class comment for the special rows. */
   private static void umapRow(KnnResult knn, int r, float[] w) {
     int k = knn.k();
     int[] ids = knn.ids();
@@ -257,7 +250,7 @@ public final class EdgeWeights {
       int e = r * k + j;
       if (ids[e] >= 0) {
         double x = isDiagonal(knn, r, ids[e]) ? 0 : Math.max(0, dist[e] - rho);
-        w[e] = (float) (x == 0 ? 1 : sigma == 0 ? 0 : Math.exp(-x / sigma));
+        w[j] = (float) (x == 0 ? 1 : sigma == 0 ? 0 : Math.exp(-x / sigma));
       }
     }
   }
@@ -306,7 +299,17 @@ public final class EdgeWeights {
   }
 
   /** CSR with each row's entries sorted by column, weights following their entries. */
-  private static SparseGraph build(KnnResult knn, float[] w) {
+  /** Weighs one row into a buffer of k. */
+  @FunctionalInterface
+  private interface RowWeights {
+    void weigh(int row, float[] w);
+  }
+
+  /**
+   * The CSR graph, each row's entries sorted by column: weighed row by row into one buffer of k,
+   * so that no N x k array is made besides the graph's own.
+   */
+  private static SparseGraph build(KnnResult knn, RowWeights rowWeights) {
     int rows = knn.rows();
     int k = knn.k();
     int[] ids = knn.ids();
@@ -323,7 +326,9 @@ public final class EdgeWeights {
     int[] indices = new int[nnz];
     float[] weights = new float[nnz];
     long[] keyed = new long[k];
+    float[] w = new float[k];
     for (int r = 0; r < rows; r++) {
+      rowWeights.weigh(r, w);
       // Sort the row's entries by column: pack (column, rank) into one long and sort primitives.
       int n = 0;
       for (int j = 0; j < k; j++) {
@@ -337,7 +342,7 @@ public final class EdgeWeights {
       for (int e = 0; e < n; e++) {
         int j = (int) keyed[e];
         indices[p + e] = (int) (keyed[e] >>> 32);
-        weights[p + e] = w[r * k + j];
+        weights[p + e] = w[j];
       }
     }
     return new SparseGraph(rows, knn.columns(), indptr, indices, weights);

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.Objects;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedOutputStream;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -21,7 +23,7 @@ import org.knng.graph.SparseGraph;
  *
  * <ul>
  *   <li>{@code .npz}: what {@code scipy.sparse.save_npz} writes for a CSR matrix, so that {@code
- *       scipy.sparse.load_npz} returns the graph: a deflated zip of {@code indices.npy}, {@code
+ *       scipy.sparse.load_npz} returns the graph: a zip (deflated, or stored on request) of {@code indices.npy}, {@code
  *       indptr.npy} ({@code <i4}; the graph's int arrays always fit), {@code format.npy} (0-d
  *       {@code |S3} {@code b'csr'}), {@code shape.npy} ({@code <i8}, 2 values) and {@code data.npy}
  *       ({@code <f4} weights). Each array is streamed into its entry.
@@ -57,11 +59,27 @@ public final class GraphWriter {
    *     directory}, or {@code FILE: cannot write (...)}; nothing is left behind
    */
   public static void write(SparseGraph g, Path out) throws IOException {
+    write(g, out, true);
+  }
+
+  /**
+   * Writes a graph as {@link #write(SparseGraph, Path)} does, choosing for {@code .npz} whether its
+   * arrays are deflated (scipy's {@code save_npz(compressed=True)}, its default) or stored as they
+   * are ({@code compressed=False}): a stored file is written and loaded several times faster and
+   * is larger (measured in the README, "Large k").
+   *
+   * @param g the graph
+   * @param out the file to create or replace; its extension picks the format
+   * @param compressed for {@code .npz}: deflate the arrays; ignored by the text formats
+   * @throws InvalidInputException for an extension {@link #write(SparseGraph, Path)} refuses
+   * @throws IOException as {@link #write(SparseGraph, Path)}
+   */
+  public static void write(SparseGraph g, Path out, boolean compressed) throws IOException {
     Objects.requireNonNull(g, "g");
     Objects.requireNonNull(out, "out");
     switch (Extension.key(out)) {
       case ".npz":
-        AtomicOutput.write(out, stream -> writeNpz(g, stream));
+        AtomicOutput.write(out, stream -> writeNpz(g, stream, compressed));
         break;
       case ".mtx":
         AtomicOutput.write(out, stream -> writeMatrixMarket(g, stream));
@@ -78,33 +96,69 @@ public final class GraphWriter {
     }
   }
 
-  private static void writeNpz(SparseGraph g, OutputStream out) throws IOException {
+  private static void writeNpz(SparseGraph g, OutputStream out, boolean compressed)
+      throws IOException {
     // Entry order and contents as scipy.sparse.save_npz writes them for a CSR matrix.
     try (ZipOutputStream zip = new ZipOutputStream(out)) {
-      writeNpzEntries(g, zip);
+      zip.setLevel(Deflater.BEST_SPEED);
+      entry(zip, "indices.npy", compressed,
+          s -> NpyWriter.writeInt32(s, g.indices(), g.indices().length));
+      entry(zip, "indptr.npy", compressed, s -> NpyWriter.writeInt32(s, g.indptr(), g.indptr().length));
+      entry(zip, "format.npy", compressed, s -> {
+        s.write(NpyHeader.encode("|S3"));
+        s.write("csr".getBytes(StandardCharsets.US_ASCII));
+      });
+      entry(zip, "shape.npy", compressed,
+          s -> NpyWriter.writeInt64(s, new long[] {g.rows(), g.columns()}, 2));
+      entry(zip, "data.npy", compressed, s -> NpyWriter.writeFloat32(s, g.weights(), g.weights().length));
+      zip.closeEntry();
     }
   }
 
-  private static void writeNpzEntries(SparseGraph g, ZipOutputStream zip) throws IOException {
-    zip.setLevel(Deflater.BEST_SPEED);
-    entry(zip, "indices.npy");
-    NpyWriter.writeInt32(zip, g.indices(), g.indices().length);
-    entry(zip, "indptr.npy");
-    NpyWriter.writeInt32(zip, g.indptr(), g.indptr().length);
-    entry(zip, "format.npy");
-    zip.write(NpyHeader.encode("|S3"));
-    zip.write("csr".getBytes(StandardCharsets.US_ASCII));
-    entry(zip, "shape.npy");
-    NpyWriter.writeInt64(zip, new long[] {g.rows(), g.columns()}, 2);
-    entry(zip, "data.npy");
-    NpyWriter.writeFloat32(zip, g.weights(), g.weights().length);
-    zip.closeEntry();
+  /** Writes one array's bytes to a stream; run twice for a stored entry (its CRC, then the bytes). */
+  @FunctionalInterface
+  private interface Payload {
+    void writeTo(OutputStream out) throws IOException;
   }
 
-  private static void entry(ZipOutputStream zip, String name) throws IOException {
+  private static void entry(ZipOutputStream zip, String name, boolean compressed, Payload payload)
+      throws IOException {
     ZipEntry entry = new ZipEntry(name);
     entry.setTimeLocal(ZIP_ENTRY_TIME);
+    if (!compressed) {
+      // A stored entry's size and CRC come before its bytes: one pass to count them (CRC-32 runs
+      // at memory speed), one to write.
+      CheckedOutputStream counted = new CheckedOutputStream(OutputStream.nullOutputStream(), new CRC32());
+      CountingStream size = new CountingStream(counted);
+      payload.writeTo(size);
+      entry.setMethod(ZipEntry.STORED);
+      entry.setSize(size.count);
+      entry.setCompressedSize(size.count);
+      entry.setCrc(counted.getChecksum().getValue());
+    }
     zip.putNextEntry(entry); // closes the previous entry
+    payload.writeTo(zip);
+  }
+
+  /** Counts the bytes that pass through. */
+  private static final class CountingStream extends java.io.FilterOutputStream {
+    long count;
+
+    CountingStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
   }
 
   private static void writeMatrixMarket(SparseGraph g, OutputStream out) throws IOException {

@@ -65,6 +65,37 @@ class GraphWriterTest {
     assertArrayEquals(new float[] {0.1f, 2.5f, 1e-7f, 3.4028235e38f, 0f}, data.float32());
   }
 
+  /**
+   * Stored (uncompressed) and deflated .npz files hold the same arrays, entry by entry; the stored
+   * one is a zip of STORED entries, as scipy's save_npz(compressed=False) writes.
+   */
+  @Test
+  void storedNpzHoldsTheSameArraysUncompressed() throws IOException {
+    SparseGraph g = largeKnnGraph();
+    Path deflated = dir.resolve("deflated.npz");
+    Path stored = dir.resolve("stored.npz");
+    GraphWriter.write(g, deflated, true);
+    GraphWriter.write(g, stored, false);
+    Map<String, ParsedNpy> a = readNpz(deflated);
+    Map<String, ParsedNpy> b = readNpz(stored);
+    assertEquals(new ArrayList<>(a.keySet()), new ArrayList<>(b.keySet()));
+    for (String name : a.keySet()) {
+      assertArrayEquals(a.get(name).data, b.get(name).data, name);
+      assertEquals(a.get(name).descr + a.get(name).shape, b.get(name).descr + b.get(name).shape, name);
+    }
+    try (ZipFile zip = new ZipFile(stored.toFile())) {
+      zip.stream().forEach(e -> {
+        assertEquals(ZipEntry.STORED, e.getMethod(), e.getName());
+        assertEquals(e.getSize(), e.getCompressedSize(), e.getName());
+      });
+    }
+    try (ZipFile zip = new ZipFile(deflated.toFile())) {
+      zip.stream().forEach(e -> assertEquals(ZipEntry.DEFLATED, e.getMethod()));
+    }
+    assertTrue(Files.size(stored) > Files.size(deflated),
+        "the stored file is the larger one");
+  }
+
   @Test
   void npzOfAGraphWithoutEdges() throws IOException {
     Path file = dir.resolve("empty.npz");
@@ -78,6 +109,18 @@ class GraphWriterTest {
 
   @Test
   void npzOfAKnnGraphLargerThanOneChunk() throws IOException {
+    SparseGraph g = largeKnnGraph();
+    int n = g.rows();
+    Path file = dir.resolve("knn.NPZ");
+    GraphWriter.write(g, file);
+    Map<String, ParsedNpy> entries = readNpz(file);
+    assertArrayEquals(g.indices(), entries.get("indices.npy").int32());
+    assertArrayEquals(g.indptr(), entries.get("indptr.npy").int32());
+    assertArrayEquals(g.weights(), entries.get("data.npy").float32());
+    assertArrayEquals(new long[] {n, n}, entries.get("shape.npy").int64());
+  }
+
+  private static SparseGraph largeKnnGraph() {
     int n = 60_000;
     int k = 5; // 300 000 edges: indices and data span two 1 MiB chunks
     int[] ids = new int[n * k];
@@ -88,14 +131,7 @@ class GraphWriterTest {
         dist[i * k + j] = j + i * 1e-3f;
       }
     }
-    SparseGraph g = new KnnResult(n, n, k, ids, dist, Metric.EUCLIDEAN, false).toGraph(GraphMode.DISTANCE);
-    Path file = dir.resolve("knn.NPZ");
-    GraphWriter.write(g, file);
-    Map<String, ParsedNpy> entries = readNpz(file);
-    assertArrayEquals(g.indices(), entries.get("indices.npy").int32());
-    assertArrayEquals(g.indptr(), entries.get("indptr.npy").int32());
-    assertArrayEquals(g.weights(), entries.get("data.npy").float32());
-    assertArrayEquals(new long[] {n, n}, entries.get("shape.npy").int64());
+    return new KnnResult(n, n, k, ids, dist, Metric.EUCLIDEAN, false).toGraph(GraphMode.DISTANCE);
   }
 
   @Test

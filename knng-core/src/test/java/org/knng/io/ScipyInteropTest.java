@@ -9,6 +9,8 @@ import static org.knng.io.ErrorMessages.assertMessage;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.knng.graph.GraphMode;
 import org.knng.graph.KnnResult;
@@ -44,8 +46,9 @@ class ScipyInteropTest {
         ""), out);
   }
 
-  @Test
-  void scipyLoadsALargerKnnGraph() throws IOException {
+  @ParameterizedTest(name = "compressed {0}")
+  @ValueSource(booleans = {true, false})
+  void scipyLoadsALargerKnnGraph(boolean compressed) throws IOException {
     PythonRunner.assumeModules("numpy", "scipy.sparse");
     int n = 1000;
     int k = 7;
@@ -61,7 +64,7 @@ class ScipyInteropTest {
     }
     SparseGraph g = new KnnResult(n, n, k, ids, dist, Metric.EUCLIDEAN, false).toGraph(GraphMode.DISTANCE);
     Path file = dir.resolve("knn.npz");
-    GraphWriter.write(g, file);
+    GraphWriter.write(g, file, compressed);
     String out = PythonRunner.run(String.join("\n",
         "import sys, scipy.sparse as sp",
         "m = sp.load_npz(sys.argv[1])",
