@@ -215,7 +215,6 @@ final class Approximation {
    */
   private void completeRows(int[] ids) {
     int n = points.size();
-    int d = points.dimension();
     int shortRows = 0;
     for (int r = 0; r < n; r++) {
       if (ids[r * kept + kept - 1] < 0) {
@@ -227,16 +226,13 @@ final class Approximation {
     }
     options.progress().note(name + ": " + shortRows + " rows completed by the exact engine");
     int[] rows = new int[shortRows];
-    float[] queries = new float[shortRows * d];
     for (int r = 0, s = 0; r < n; r++) {
       if (ids[r * kept + kept - 1] < 0) {
-        rows[s] = r;
-        System.arraycopy(points.data(), r * d, queries, s * d, d);
-        s++;
+        rows[s++] = r;
       }
     }
     KnnResult found = exact().with(options.withK(kept + 1).withProgress(ProgressListener.NONE))
-        .search(points, Vectors.wrap(queries, d));
+        .search(points, points.rows(rows, 0, shortRows));
     for (int s = 0; s < shortRows; s++) {
       int out = rows[s] * kept;
       int filled = 0;

@@ -98,15 +98,9 @@ public final class GroupedGraph {
     int k = options.k();
     int kk = Math.min(k, options.includeSelf() ? m : m - 1);
     if (kk > 0) {
-      int d = points.dimension();
-      float[] data = points.data();
-      float[] copy = new float[m * d];
-      for (int a = 0; a < m; a++) {
-        System.arraycopy(data, order[from + a] * d, copy, a * d, d);
-      }
       KnnEngine groupEngine = engine.with(
           options.withK(kk).withThreads(threads).withProgress(ProgressListener.NONE));
-      KnnResult local = groupEngine.graph(Vectors.wrap(copy, d));
+      KnnResult local = groupEngine.graph(points.rows(order, from, m));
       for (int a = 0; a < m; a++) {
         int row = order[from + a];
         for (int j = 0; j < kk; j++) {

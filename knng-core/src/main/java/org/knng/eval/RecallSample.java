@@ -393,11 +393,7 @@ public final class RecallSample {
     int d = points.dimension();
     Vectors queries = points;
     if (sorted.length < n) {
-      float[] q = new float[sorted.length * d];
-      for (int s = 0; s < sorted.length; s++) {
-        System.arraycopy(points.data(), sorted[s] * d, q, s * d, d);
-      }
-      queries = Vectors.wrap(q, d);
+      queries = points.rows(sorted, 0, sorted.length);
     }
     // One more than needed: the row itself is normally among its nearest points, at distance 0.
     int wanted = others + 1;

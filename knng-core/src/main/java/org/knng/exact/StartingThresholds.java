@@ -110,14 +110,10 @@ final class StartingThresholds {
    */
   static void redo(int[] ids, int kept, int[] failed, Vectors rowPoints, Vectors columnPoints,
       boolean selfJoin, Metric metric, VectorOps ops, Screening screening, int threads) {
-    int d = rowPoints.dimension();
-    float[] data = new float[failed.length * d];
-    for (int q = 0; q < failed.length; q++) {
-      System.arraycopy(rowPoints.data(), failed[q] * d, data, q * d, d);
-    }
     // One more for a self-join: the row itself is among the nearest, by index, and left out.
     int wanted = selfJoin ? kept + 1 : kept;
-    Screen screen = screening.search(columnPoints, Vectors.wrap(data, d), metric, ops, threads);
+    Screen screen = screening.search(columnPoints, rowPoints.rows(failed, 0, failed.length), metric,
+        ops, threads);
     NeighborReservoirs lists = new NeighborReservoirs(failed.length, wanted);
     new TileJoin(ops, threads, ProgressListener.NONE)
         .search(screen, lists.thresholds(), worker -> lists.worker());
@@ -143,13 +139,6 @@ final class StartingThresholds {
       int t = random.nextInt(j + 1);
       chosen.set(chosen.get(t) ? j : t);
     }
-    int d = points.dimension();
-    float[] data = new float[m * d];
-    float[] from = points.data();
-    int row = 0;
-    for (int i = chosen.nextSetBit(0); i >= 0; i = chosen.nextSetBit(i + 1)) {
-      System.arraycopy(from, i * d, data, row++ * d, d);
-    }
-    return Vectors.wrap(data, d);
+    return points.rows(chosen.stream().toArray(), 0, m);
   }
 }

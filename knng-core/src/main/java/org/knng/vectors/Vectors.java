@@ -88,6 +88,26 @@ public final class Vectors {
   }
 
   /**
+   * A copy of some of these vectors: row {@code i} of the copy is row {@code which[from + i]} of
+   * this set (a sample, a group, the rows to search again).
+   *
+   * @param which row indices of this set
+   * @param from where the listed rows start in {@code which}
+   * @param count how many, at least 1
+   * @return the copied vectors, {@code count x dimension()}
+   */
+  public Vectors rows(int[] which, int from, int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("a copy needs at least one row, got " + count);
+    }
+    float[] copy = new float[count * dimension];
+    for (int r = 0; r < count; r++) {
+      System.arraycopy(data, which[from + r] * dimension, copy, r * dimension, dimension);
+    }
+    return new Vectors(copy, count, dimension); // the values were checked when this set was made
+  }
+
+  /**
    * Throws if {@code size x dimension} values do not fit in one Java array.
    *
    * @param size number of vectors
