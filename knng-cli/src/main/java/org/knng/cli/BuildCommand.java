@@ -80,10 +80,11 @@ final class BuildCommand implements Callable<Integer> {
   Path output;
 
   @Option(names = "--algorithm", paramLabel = "ALGORITHM", defaultValue = "auto",
-      description = "The engine: exact (every pair compared), nndescent (approximate, for large N:"
-          + " prints its estimated recall), lsh (approximate: hash tables), or auto (exact below"
-          + " 150,000 points, else nndescent with --target-recall 0.99 unless given)."
-          + " Default: ${DEFAULT-VALUE}.")
+      description = "The engine: exact (every pair compared), kdtree (exact, the same output, for"
+          + " point clouds and other low-dimensional data; every metric but inner-product),"
+          + " nndescent (approximate, for large N: prints its estimated recall), lsh (approximate:"
+          + " hash tables), or auto (kdtree up to 8 dimensions, else exact below 150,000 points,"
+          + " else nndescent with --target-recall 0.99 unless given). Default: ${DEFAULT-VALUE}.")
   Algorithm algorithm;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
@@ -218,9 +219,11 @@ final class BuildCommand implements Callable<Integer> {
     }
     KnnResult result = null;
     SparseGraph graph = null;
-    // The engine that runs: auto names its choice (queries and radius graphs are always exact).
-    Algorithm used = radiusOnly || queryPoints != null ? Algorithm.EXACT
-        : algorithm.choose(options, labels == null ? points.size() : largestGroup(labels));
+    // The engine that runs: auto names its choice (queries and radius graphs are exact: the tree or
+    // the exact engine).
+    Algorithm used = radiusOnly || queryPoints != null ? algorithm.chooseExact(options, points.dimension())
+        : algorithm.choose(options, labels == null ? points.size() : largestGroup(labels),
+            points.dimension());
     String engineName = algorithm == used ? used.id() : algorithm.id() + ": " + used.id();
     String task = engineName + " " + metric.id() + (radiusOnly ? " radius=" + radius : " k=" + kk);
     boolean debug = spec.commandLine().getParseResult().hasMatchedOption("--debug");

@@ -362,16 +362,18 @@ class BuildCommandTest {
   void debugNamesTheKernelsAndTheScreen() throws Exception {
     Path in = csv("debug.csv", "0,0\n1,0\n0,2\n5,5\n1,0\n");
     CliRun r = knng("build", "--input", in.toString(), "--k", "2", "--output",
-        dir.resolve("debug.npy").toString(), "--debug");
+        dir.resolve("debug.npy").toString(), "--debug", "--algorithm", "exact");
     assertEquals(0, r.exit(), r.err());
     org.knng.simd.VectorOps ops = org.knng.simd.VectorOpsProvider.get();
     String expected = "debug: exact engine: kernels " + ops.name() + " (tiles 6 x " + ops.tileWidth()
         + "), screen full width, 2 values";
     assertTrue(r.err().lines().anyMatch(expected::equals), "expected '" + expected + "' in:\n" + r.err());
-    assertTrue(r.err().contains("(auto: exact euclidean, dimension 2)"), r.err());
+    assertTrue(r.err().contains("(exact euclidean, dimension 2)"), r.err());
     CliRun plain = knng("build", "--input", in.toString(), "--k", "2", "--output",
         dir.resolve("plain.npy").toString());
     assertTrue(plain.err().lines().noneMatch(l -> l.startsWith("debug:")), plain.err());
+    // In two dimensions auto takes the tree, and says so.
+    assertTrue(plain.err().contains("(auto: kdtree euclidean, dimension 2)"), plain.err());
   }
 
   @Test
@@ -381,7 +383,7 @@ class BuildCommandTest {
         "--output", dir.resolve("algo.npy").toString());
     assertEquals(2, r.exit());
     assertTrue(r.err().startsWith("error: Invalid value for option '--algorithm': unknown algorithm"
-        + " 'hnsw' (expected one of auto, exact, nndescent, lsh)"), r.err());
+        + " 'hnsw' (expected one of auto, exact, kdtree, nndescent, lsh)"), r.err());
     assertTrue(!Files.exists(dir.resolve("algo.npy")));
   }
 
@@ -476,7 +478,7 @@ class BuildCommandTest {
         dir.resolve("r.npy").toString(), "--report", dir.resolve("r.json").toString(), "-q");
     assertEquals(0, ok.exit(), ok.err());
     String json = Files.readString(dir.resolve("r.json"));
-    assertTrue(json.contains("\"engine\": \"auto: exact\"") && json.contains("\"recall\": null"), json);
+    assertTrue(json.contains("\"engine\": \"auto: kdtree\"") && json.contains("\"recall\": null"), json);
   }
 
   @Test

@@ -2,7 +2,6 @@ package org.knng.exact;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -146,7 +145,7 @@ public final class BruteForceEngine implements KnnEngine {
     start = System.nanoTime();
     int[] failed = limited ? shortRows(lists, screen.rows()) : new int[0];
     NeighborReservoirs.Sorted sorted = lists.sortAndRelease(options.threads());
-    inPointOrder(screen.rows(), sorted.ids, kept);
+    sorted.toPointOrder(screen.rows().ids());
     if (failed.length > 0) {
       StartingThresholds.redo(sorted.ids, kept, failed, points, points, true, options.metric(), ops,
           screening, options.threads());
@@ -171,41 +170,6 @@ public final class BruteForceEngine implements KnnEngine {
   private void describe(Screen screen) {
     options.progress().note("exact engine: kernels " + ops.name() + " (tiles "
         + VectorOps.TILE_ROWS + " x " + ops.tileWidth() + "), screen " + screen.describe());
-  }
-
-  /**
-   * The lists' rows follow the screen's order: puts them back in point order, in place (row
-   * {@code r} goes to row {@code rows.id(r)}), one cycle of the permutation at a time.
-   */
-  static void inPointOrder(Side rows, int[] ids, int kept) {
-    if (rows.ids() == null) {
-      return;
-    }
-    int n = rows.size();
-    BitSet placed = new BitSet(n);
-    int[] carried = new int[kept];
-    int[] swap = new int[kept];
-    for (int start = 0; start < n; start++) {
-      if (placed.get(start)) {
-        continue;
-      }
-      // Carry row `start` to its place, the row found there to its own, until the cycle closes.
-      System.arraycopy(ids, start * kept, carried, 0, kept);
-      int at = rows.id(start);
-      while (true) {
-        placed.set(at);
-        if (at == start) {
-          System.arraycopy(carried, 0, ids, at * kept, kept);
-          break;
-        }
-        System.arraycopy(ids, at * kept, swap, 0, kept);
-        System.arraycopy(carried, 0, ids, at * kept, kept);
-        int[] t = carried;
-        carried = swap;
-        swap = t;
-        at = rows.id(at);
-      }
-    }
   }
 
   @Override
@@ -242,10 +206,7 @@ public final class BruteForceEngine implements KnnEngine {
   public SparseGraph radiusGraph(Vectors points, double radius) {
     InputChecks.radius(radius);
     InputChecks.rankable(points, options.metric(), "row");
-    double rank = options.metric() == Metric.EUCLIDEAN ? radius * radius : radius;
-    // The collected values are float32: a relative margin keeps every pair that is within the
-    // radius in double precision; the exact test in Rescoring removes the few extra.
-    float collect = (float) (rank + Math.abs(rank) * 1e-4 + 1e-6);
+    float collect = Rescoring.collectLimit(options.metric(), radius);
     float[] thresholds = new float[points.size() + VectorOps.SCREEN_PADDING];
     Arrays.fill(thresholds, collect);
     Screen screen = screen(points);

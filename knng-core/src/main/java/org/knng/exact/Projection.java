@@ -230,6 +230,7 @@ final class Projection {
     int[] order = new int[n];
     Arrays.setAll(order, i -> i);
     if (leaf > 0) {
+      // The tree moves the rows of data with the order.
       MedianSplit tree = new MedianSplit(data, dims, dims);
       tree.order(order, 0, n, leaf);
       // Within each block, leaves of one panel: a diagonal block's near-diagonal tiles then pair
@@ -237,7 +238,6 @@ final class Projection {
       for (int b0 = 0; b0 < n; b0 += leaf) {
         tree.order(order, b0, Math.min(n, b0 + leaf), ops.tileWidth());
       }
-      permuteRows(data, dims, order);
     }
     float[] rest = null;
     if (restDims > 0) {

@@ -1,6 +1,7 @@
 package org.knng.select;
 
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.knng.engine.Parallel;
 import org.knng.simd.VectorOps;
@@ -298,7 +299,7 @@ public final class NeighborReservoirs {
       }
     });
     spilled = null;
-    return new Sorted(ids, distances);
+    return new Sorted(ids, distances, k);
   }
 
   /** Row-major sorted neighbour ids and distances, {@code rows * k} each. */
@@ -307,10 +308,51 @@ public final class NeighborReservoirs {
     public final int[] ids;
     /** Neighbour distances, ascending within a row. */
     public final float[] distances;
+    private final int k;
 
-    Sorted(int[] ids, float[] distances) {
+    Sorted(int[] ids, float[] distances, int k) {
       this.ids = ids;
       this.distances = distances;
+      this.k = k;
+    }
+
+    /**
+     * Puts the rows of {@link #ids} back in point order, in place, when an engine kept them in its
+     * own order (a screen's or a tree's): row {@code r} moves to row {@code pointOfRow[r]}, one
+     * cycle of the permutation at a time, so no second {@code rows x k} array is made. The
+     * distances are left in the old order (engines only reuse their space).
+     *
+     * @param pointOfRow the point of each row, or null when rows are already points
+     */
+    public void toPointOrder(int[] pointOfRow) {
+      if (pointOfRow == null) {
+        return;
+      }
+      int n = pointOfRow.length;
+      BitSet placed = new BitSet(n);
+      int[] carried = new int[k];
+      int[] swap = new int[k];
+      for (int start = 0; start < n; start++) {
+        if (placed.get(start)) {
+          continue;
+        }
+        // Carry row `start` to its place, the row found there to its own, until the cycle closes.
+        System.arraycopy(ids, start * k, carried, 0, k);
+        int at = pointOfRow[start];
+        while (true) {
+          placed.set(at);
+          if (at == start) {
+            System.arraycopy(carried, 0, ids, at * k, k);
+            break;
+          }
+          System.arraycopy(ids, at * k, swap, 0, k);
+          System.arraycopy(carried, 0, ids, at * k, k);
+          int[] t = carried;
+          carried = swap;
+          swap = t;
+          at = pointOfRow[at];
+        }
+      }
     }
   }
 

@@ -28,6 +28,16 @@ final class PanamaVectorOps implements VectorOps {
 
   @Override
   public float dot(float[] a, int aOffset, float[] b, int bOffset, int dimension) {
+    if (dimension < LANES) {
+      // What the vector code below computes for so few values (its lanes sum to +0, then the tail
+      // loop), without vector operations: the same bits, and fast from the first call on, before
+      // the JIT compiles the Vector API (tree searches in low dimension make millions of calls).
+      float sum = 0;
+      for (int i = 0; i < dimension; i++) {
+        sum = Math.fma(a[aOffset + i], b[bOffset + i], sum);
+      }
+      return sum;
+    }
     FloatVector acc0 = FloatVector.zero(SPECIES);
     FloatVector acc1 = FloatVector.zero(SPECIES);
     int i = 0;
@@ -52,6 +62,15 @@ final class PanamaVectorOps implements VectorOps {
 
   @Override
   public float squaredDistance(float[] a, int aOffset, float[] b, int bOffset, int dimension) {
+    if (dimension < LANES) {
+      // The tail loop alone, as in dot: the same bits.
+      float sum = 0;
+      for (int i = 0; i < dimension; i++) {
+        float d = a[aOffset + i] - b[bOffset + i];
+        sum = Math.fma(d, d, sum);
+      }
+      return sum;
+    }
     FloatVector acc0 = FloatVector.zero(SPECIES);
     FloatVector acc1 = FloatVector.zero(SPECIES);
     int i = 0;
@@ -81,6 +100,15 @@ final class PanamaVectorOps implements VectorOps {
   @Override
   public float squaredDistance(float[] a, int aOffset, float aScale, float[] b, int bOffset, float bScale,
       int dimension) {
+    if (dimension < LANES) {
+      // The tail loop alone, as in dot: the same bits.
+      float sum = 0;
+      for (int i = 0; i < dimension; i++) {
+        float d = a[aOffset + i] * aScale - b[bOffset + i] * bScale;
+        sum = Math.fma(d, d, sum);
+      }
+      return sum;
+    }
     FloatVector acc = FloatVector.zero(SPECIES);
     int i = 0;
     for (; i <= dimension - LANES; i += LANES) {
@@ -98,6 +126,14 @@ final class PanamaVectorOps implements VectorOps {
 
   @Override
   public float manhattan(float[] a, int aOffset, float[] b, int bOffset, int dimension) {
+    if (dimension < LANES) {
+      // The tail loop alone, as in dot: the same bits.
+      float sum = 0;
+      for (int i = 0; i < dimension; i++) {
+        sum += Math.abs(a[aOffset + i] - b[bOffset + i]);
+      }
+      return sum;
+    }
     FloatVector acc0 = FloatVector.zero(SPECIES);
     FloatVector acc1 = FloatVector.zero(SPECIES);
     int i = 0;

@@ -23,9 +23,13 @@ class MedianSplitTest {
     for (int i = 0; i < n; i++) {
       x[i] = r.nextInt(50); // many duplicates
     }
+    float[] moved = x.clone();
     int[] order = new int[n];
     Arrays.setAll(order, i -> i);
-    new MedianSplit(x, 1, 1).order(order, 0, n, leaf);
+    new MedianSplit(moved, 1, 1).order(order, 0, n, leaf);
+    for (int i = 0; i < n; i++) {
+      assertEquals(x[order[i]], moved[i], "row " + i + " moved with its entry");
+    }
     int[] sorted = order.clone();
     Arrays.sort(sorted);
     int[] identity = new int[n];
@@ -53,9 +57,11 @@ class MedianSplitTest {
     }
     int[] order = new int[n];
     Arrays.setAll(order, i -> i);
+    float[] original = p.clone();
     MedianSplit split = new MedianSplit(p, 2, 2);
-    assertEquals(1, split.widest(order, 0, n));
+    assertEquals(1, split.widest(0, n));
     split.order(order, 0, n, n / 2);
+    p = original;
     for (int i = 0; i < n / 2; i++) {
       for (int j = n / 2; j < n; j++) {
         assertTrue(p[2 * order[i] + 1] <= p[2 * order[j] + 1]);

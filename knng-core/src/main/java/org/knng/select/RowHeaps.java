@@ -1,0 +1,162 @@
+package org.knng.select;
+
+import java.util.Arrays;
+
+/**
+ * The k nearest candidates of a small batch of rows that are finished together, as one binary
+ * max-heap per row (the farthest kept candidate on top, so the row's threshold is exact at every
+ * moment). For engines that complete a few rows before moving on, as the tree engine completes
+ * one leaf of query points at a time; {@link NeighborReservoirs} is for rows that receive
+ * candidates throughout a whole join.
+ *
+ * <p>Candidates are ordered by (distance, id), as in {@link NeighborReservoirs}: the k kept per
+ * row do not depend on the order they are offered in, and ties go to the smaller id. Each
+ * candidate carries a second int, its slot (e.g. where its vector is in the engine's own order),
+ * which is what {@link #sortInto} hands back. Not thread-safe: one instance per worker, {@link
+ * #reset} before each batch.
+ */
+public final class RowHeaps implements CandidateSink {
+  private final int k;
+  private final long[] keys;         // capacity x k heaps of keys
+  private final int[] slots;         // each key's slot
+  private final int[] counts;
+  private final float[] thresholds;  // each row's k-th distance, +infinity until it has k
+
+  /**
+   * @param capacity the most rows of a batch
+   * @param k candidates kept per row, at least 1
+   */
+  public RowHeaps(int capacity, int k) {
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be at least 1, got " + k);
+    }
+    this.k = k;
+    this.keys = new long[Math.multiplyExact(capacity, k)];
+    this.slots = new int[keys.length];
+    this.counts = new int[capacity];
+    this.thresholds = new float[capacity];
+  }
+
+  /**
+   * Empties the first {@code rows} rows for a new batch.
+   *
+   * @param rows rows of the batch, at most the capacity
+   */
+  public void reset(int rows) {
+    Arrays.fill(counts, 0, rows, 0);
+    Arrays.fill(thresholds, 0, rows, Float.POSITIVE_INFINITY);
+  }
+
+  /**
+   * @param row a row of the batch
+   * @return the largest distance a new candidate may have to enter it (ties by id decide at that
+   *     distance): the k-th kept distance, or +infinity while the row has fewer than k
+   */
+  public float threshold(int row) {
+    return thresholds[row];
+  }
+
+  /**
+   * {@link #offer(int, float, int, int)} with the id as the slot.
+   *
+   * @param row a row of the batch
+   * @param distance the ranking value (NaN is never kept)
+   * @param id the candidate, at least 0
+   */
+  @Override
+  public void offer(int row, float distance, int id) {
+    offer(row, distance, id, id);
+  }
+
+  /**
+   * Keeps the candidate if it is among the row's k nearest so far by (distance, id).
+   *
+   * @param row a row of the batch
+   * @param distance the ranking value (NaN is never kept)
+   * @param id the candidate, at least 0
+   * @param slot what {@link #sortInto} reports for it
+   */
+  public void offer(int row, float distance, int id, int slot) {
+    if (!(distance <= thresholds[row])) {
+      return;
+    }
+    long key = NeighborReservoirs.key(distance, id);
+    int base = row * k;
+    int n = counts[row];
+    if (n < k) {
+      siftUp(base, n, key, slot);
+      counts[row] = ++n;
+      if (n == k) {
+        thresholds[row] = NeighborReservoirs.distance(keys[base]);
+      }
+      return;
+    }
+    if (key >= keys[base]) {
+      return;
+    }
+    siftDown(base, k, key, slot);
+    thresholds[row] = NeighborReservoirs.distance(keys[base]);
+  }
+
+  /** Puts (key, slot) at position {@code i} of the heap at {@code base} and moves it up. */
+  private void siftUp(int base, int i, long key, int slot) {
+    while (i > 0) {
+      int parent = (i - 1) >>> 1;
+      if (keys[base + parent] >= key) {
+        break;
+      }
+      keys[base + i] = keys[base + parent];
+      slots[base + i] = slots[base + parent];
+      i = parent;
+    }
+    keys[base + i] = key;
+    slots[base + i] = slot;
+  }
+
+  /** Puts (key, slot) at the top of the heap of {@code n} at {@code base} and moves it down. */
+  private void siftDown(int base, int n, long key, int slot) {
+    int i = 0;
+    while (true) {
+      int child = 2 * i + 1;
+      if (child >= n) {
+        break;
+      }
+      long c = keys[base + child];
+      if (child + 1 < n && keys[base + child + 1] > c) {
+        child++;
+        c = keys[base + child];
+      }
+      if (c <= key) {
+        break;
+      }
+      keys[base + i] = c;
+      slots[base + i] = slots[base + child];
+      i = child;
+    }
+    keys[base + i] = key;
+    slots[base + i] = slot;
+  }
+
+  /**
+   * Writes the slots of the row's candidates ascending by (distance, id) into {@code out} from
+   * {@code offset}, padded with {@code -1} up to k, and empties the row (a heap sort: each step
+   * moves the farthest candidate behind the shrinking heap).
+   *
+   * @param row a row of the batch
+   * @param out receives k slots
+   * @param offset where the row starts in {@code out}
+   */
+  public void sortInto(int row, int[] out, int offset) {
+    int base = row * k;
+    int n = counts[row];
+    for (int p = n; p < k; p++) {
+      out[offset + p] = -1;
+    }
+    for (int m = n - 1; m >= 0; m--) {
+      out[offset + m] = slots[base];
+      siftDown(base, m, keys[base + m], slots[base + m]);
+    }
+    counts[row] = 0;
+    thresholds[row] = Float.POSITIVE_INFINITY;
+  }
+}
