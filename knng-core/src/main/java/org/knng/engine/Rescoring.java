@@ -139,21 +139,7 @@ public final class Rescoring {
         int i1 = Math.min(rows, i0 + chunk);
         if (rowPoint != null) {
           for (int r = i0; r < i1; r++) {
-            int at = rowPoint[r] * k; // the row's place in the result
-            if (selfFirst) {
-              ids[at] = r;
-              if (kept > 0) {
-                System.arraycopy(candidates, rowPoint[r] * kept, ids, at + 1, kept);
-              }
-            }
-            for (int p = at, end = at + k; p < end; p++) {
-              int id = ids[p];
-              dist[p] = id < 0 ? Float.POSITIVE_INFINITY
-                  : selfFirst && p == at ? 0f
-                  : (float) metric.distance(q, r * d, x, id * d, d);
-              ids[p] = id < 0 ? -1 : selfFirst && p == at ? rowPoint[r] : idPoint[id];
-            }
-            sortRow(ids, dist, at + first, at + k);
+            rowInOrder(r, selfFirst, candidates, ids, dist, q, x, d, rowPoint, idPoint);
           }
           continue;
         }
@@ -191,6 +177,32 @@ public final class Rescoring {
       }
     });
     return new KnnResult(rows, base.size(), k, ids, dist, metric, selfFirst);
+  }
+
+  /**
+   * Re-scores row {@code r} of an engine's own order (see {@link #knn}); its place in the result
+   * is its point's row. A method of its own: the JIT compiles it early and small.
+   */
+  private void rowInOrder(int r, boolean selfFirst, int[] candidates, int[] ids, float[] dist,
+      float[] q, float[] x, int d, int[] rowPoint, int[] idPoint) {
+    int k = options.k();
+    int first = selfFirst ? 1 : 0;
+    int kept = k - first;
+    int at = rowPoint[r] * k; // the row's place in the result
+    if (selfFirst) {
+      ids[at] = r;
+      if (kept > 0) {
+        System.arraycopy(candidates, rowPoint[r] * kept, ids, at + 1, kept);
+      }
+    }
+    for (int p = at, end = at + k; p < end; p++) {
+      int id = ids[p];
+      dist[p] = id < 0 ? Float.POSITIVE_INFINITY
+          : selfFirst && p == at ? 0f
+          : (float) metric.distance(q, r * d, x, id * d, d);
+      ids[p] = id < 0 ? -1 : selfFirst && p == at ? rowPoint[r] : idPoint[id];
+    }
+    sortRow(ids, dist, at + first, at + k);
   }
 
   /** Bits needed to write {@code n - 1}: {@code 2^bits(n) >= n}. */
