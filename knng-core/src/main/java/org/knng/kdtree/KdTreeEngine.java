@@ -30,8 +30,9 @@ import org.knng.vectors.Vectors;
  * index), and the same {@link Rescoring} re-computes them in double precision.
  *
  * <p>For every metric but the inner product (cosine on the unit vectors); it pays in low
- * dimensions (see {@code org.knng.Algorithm#AUTO}). Memory: the input, a copy of it in tree order, the boxes of
- * about {@code 2 N / leaf} nodes and the {@code N x k} result.
+ * dimensions (see {@code org.knng.Algorithm#AUTO}). Memory: the input, a copy of it in tree
+ * order (two for cosine) and one by coordinate, the boxes of about {@code 2 N / leaf} nodes and
+ * the {@code N x k} result.
  *
  * <pre>{@code
  * KdTreeEngine engine = KdTreeEngine.builder().k(10).build();
@@ -193,7 +194,7 @@ public final class KdTreeEngine implements KnnEngine {
    * writes them in ascending order into the rows of their query points.
    */
   private final class Nearest {
-    /** Each query's {@code kept} base positions, in query order, {@code -1} where a row has fewer. */
+    /** Each query's {@code kept} base positions, in query order, {@code -1} where it has fewer. */
     final int[] positions;
     /** Room for the distances of the result, which {@link Rescoring} takes over. */
     final float[] spare;

@@ -17,10 +17,10 @@ import org.knng.tree.KdTree;
  *
  * <p>Values: the scan computes a float32 distance (squared for euclidean) straight from the
  * coordinates and, for the few pairs that can still enter a row, asks {@link PairValue} for the
- * pair's ranking value, the exact engine's: that value is what the sinks receive, so the kept
- * neighbours are those of the exact engine, bit for bit. The scan's value and the box bounds may
- * differ from the ranking value by rounding, so they are compared with a threshold raised by
- * {@link #slack}: nothing that could enter a row is skipped.
+ * pair's ranking value, the exact engine's: that value is what the {@link Rows} receive, so the
+ * kept neighbours are those of the exact engine, bit for bit. The scan's value and the box
+ * bounds may differ from the ranking value by rounding, so they are compared with a threshold
+ * raised by {@link #slack}: nothing that could enter a row is skipped.
  *
  * <p>Each query row is owned by the task of its leaf, and a row's k nearest by (value, id) do not
  * depend on the order candidates arrive in, so the result is the same for any thread count.
@@ -123,7 +123,7 @@ final class TreeJoin {
     private final float[] bounds = new float[128];
     private final int d = base.dimension();
     private final float[] q = queries.ordered().data();
-    private final float[] columns = base.columns(); private final float[] xx = base.ordered().data();
+    private final float[] columns = base.columns();
     private final float[] sums = new float[Math.max(1, base.largestLeaf())];
     private final float[] qLow = queries.low();
     private final float[] qHigh = queries.high();
@@ -269,7 +269,8 @@ final class TreeJoin {
       int lo = leaf * d;
       int no = node * d;
       for (int c = 0; c < d; c++) {
-        float gap = Math.max(Math.max(low[no + c] - qHigh[lo + c], qLow[lo + c] - high[no + c]), 0f);
+        float gap = Math.max(
+            Math.max(low[no + c] - qHigh[lo + c], qLow[lo + c] - high[no + c]), 0f);
         s += manhattan ? gap : gap * gap;
       }
       return s;

@@ -108,7 +108,7 @@ public final class KdTree {
     return order;
   }
 
-  /** Numbers the node {@code [lo, hi)} and its subtree in pre-order, with boxes; returns its number. */
+  /** Numbers the node {@code [lo, hi)} and its subtree in pre-order, with boxes; returns it. */
   private int build(int lo, int hi, int leaf, int[] leafIndex) {
     int node = nodes++;
     start[node] = lo;
@@ -227,12 +227,12 @@ public final class KdTree {
     return upper[node];
   }
 
-  /** @return the lower corners of the nodes' boxes, {@code dimension} values per node (read-only) */
+  /** @return the lower corners of the nodes' boxes, {@code dimension} values per node */
   public float[] low() {
     return low;
   }
 
-  /** @return the upper corners of the nodes' boxes, {@code dimension} values per node (read-only) */
+  /** @return the upper corners of the nodes' boxes, {@code dimension} values per node */
   public float[] high() {
     return high;
   }
