@@ -37,6 +37,43 @@ class LauncherIT {
   }
 
   /**
+   * The README's point-cloud example: a shuffled batch of clouds with {@code --groups} and {@code
+   * --edge-index}, checked against scipy's cKDTree run on each cloud alone (the distances of each
+   * point's neighbours, sorted, must agree), as PyTorch Geometric's {@code knn_graph(pos, k,
+   * batch)} would build it.
+   */
+  @Test
+  void pointCloudExampleMatchesAPerCloudKdTree() throws Exception {
+    Path clouds = Launcher.ROOT.resolve("examples/clouds/clouds.npy");
+    Path labels = Launcher.ROOT.resolve("examples/clouds/clouds.labels.txt");
+    PythonRunner.Result r = Launcher.knng(dir, "build", "--input", clouds.toString(), "--groups",
+        labels.toString(), "--k", "16", "--output", "clouds-knn.npz", "--edge-index",
+        "clouds-edge-index.npy");
+    assertEquals(0, r.exitCode, r.toString());
+    assertTrue(r.stderr.contains("auto: kdtree"), r.stderr);
+    PythonRunner.assumeModules("numpy", "scipy");
+    String printed = PythonRunner.run(String.join("\n",
+        "import sys, numpy as np, scipy.sparse as sp",
+        "from scipy.spatial import cKDTree",
+        "X = np.load(sys.argv[1]); lab = np.loadtxt(sys.argv[2], dtype=np.int64)",
+        "ei = np.load(sys.argv[3]); g = sp.load_npz(sys.argv[4]).tocsr()",
+        "src, dst = ei  # source_to_target: row 0 the neighbour, row 1 the centre",
+        "ok = ei.dtype == np.int64 and ei.shape == (2, 16 * len(X))",
+        "ok &= bool((lab[src] == lab[dst]).all()) and bool((src != dst).all())",
+        "ok &= bool((np.bincount(dst, minlength=len(X)) == 16).all()) and g.nnz == ei.shape[1]",
+        "worst = 0.0",
+        "for c in np.unique(lab):",
+        "    rows = np.flatnonzero(lab == c)",
+        "    d, _ = cKDTree(X[rows]).query(X[rows], 17)",
+        "    for i, row in enumerate(rows):",
+        "        mine = np.sort(np.linalg.norm(X[src[dst == row]].astype(np.float64) - X[row], axis=1))",
+        "        worst = max(worst, float(np.abs(mine - d[i, 1:]).max()))",
+        "print(bool(ok), worst < 1e-5, len(np.unique(lab)))"),
+        clouds, labels, dir.resolve("clouds-edge-index.npy"), dir.resolve("clouds-knn.npz"));
+    assertEquals("True True 16", printed.trim());
+  }
+
+  /**
    * {@code knng info --json} through the launcher, on a graph it built, against scipy's own
    * counts of the same file (nodes, stored edges, self-loops, weak components and their largest).
    */
