@@ -70,8 +70,10 @@ public enum Algorithm implements Named {
   /**
    * Up to this dimension {@link #AUTO} builds exact graphs with the kd-tree (for the metrics it
    * supports); above, the tree prunes too little and the exact engine's SIMD tiles are faster.
-   * Measured on uniform data, the tree's worst case (2 threads): at 8 dimensions the tree took 2.5
-   * s for 50,000 points where the exact engine took 3.7 s; at 12 dimensions 10 s against 3.1 s.
+   * Measured on uniform data, the tree's worst case (whole process, 2 threads,
+   * {@code bench/lowdim.py --sweep}): at 8 dimensions the exact engine took 0.91x the tree's time
+   * for 50,000 points and 1.70x for 200,000 (the tree gains with N); at 10 dimensions 0.66x and
+   * 0.85x.
    */
   public static final int TREE_DIMENSIONS = 8;
   /** The recall {@link #AUTO} asks of an approximate engine when the options name none. */
