@@ -135,35 +135,35 @@ public final class Rescoring {
     Parallel.run(Math.max(1, Math.min(options.threads(), (rows + chunk - 1) / chunk)), () -> {
       int[] order = rowPoint != null ? null : new int[pairs];
       int[] starts = rowPoint != null ? null : new int[buckets + 1];
-      for (int i0; (i0 = next.getAndAdd(chunk)) < rows; ) {
-        int i1 = Math.min(rows, i0 + chunk);
+      for (int r0; (r0 = next.getAndAdd(chunk)) < rows; ) {
+        int r1 = Math.min(rows, r0 + chunk);
         if (rowPoint != null) {
-          for (int r = i0; r < i1; r++) {
+          for (int r = r0; r < r1; r++) {
             rowInOrder(r, selfFirst, candidates, ids, dist, q, x, d, rowPoint, idPoint);
           }
           continue;
         }
-        Arrays.fill(starts, 0);
-        for (int r = i0; r < i1; r++) {
-          if (selfFirst) {
+        if (selfFirst) {
+          for (int r = r0; r < r1; r++) {
             ids[r * k] = r;
             if (kept > 0) {
               System.arraycopy(candidates, r * kept, ids, r * k + 1, kept);
             }
           }
-          for (int p = r * k, end = p + k; p < end; p++) {
-            starts[(Math.max(0, ids[p]) >> shift) + 1]++;
-          }
+        }
+        int from = r0 * k;
+        int to = r1 * k;
+        Arrays.fill(starts, 0);
+        for (int p = from; p < to; p++) {
+          starts[(Math.max(0, ids[p]) >> shift) + 1]++;
         }
         for (int b = 0; b < buckets; b++) {
           starts[b + 1] += starts[b];
         }
-        for (int r = i0; r < i1; r++) {
-          for (int p = r * k, end = p + k; p < end; p++) {
-            order[starts[Math.max(0, ids[p]) >> shift]++] = p;
-          }
+        for (int p = from; p < to; p++) {
+          order[starts[Math.max(0, ids[p]) >> shift]++] = p;
         }
-        for (int o = 0, end = (i1 - i0) * k; o < end; o++) {
+        for (int o = 0, end = to - from; o < end; o++) {
           int p = order[o];
           int id = ids[p];
           int r = p / k;
@@ -171,7 +171,7 @@ public final class Rescoring {
               : selfFirst && p == r * k ? 0f
               : (float) metric.distance(q, r * d, x, id * d, d);
         }
-        for (int r = i0; r < i1; r++) {
+        for (int r = r0; r < r1; r++) {
           sortRow(ids, dist, r * k + first, r * k + k);
         }
       }
