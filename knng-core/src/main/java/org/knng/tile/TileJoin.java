@@ -121,6 +121,63 @@ public final class TileJoin {
   }
 
   /**
+   * Every pair of one row of {@code left} and one row of {@code right} once, offered to both rows'
+   * sinks: the join between two blocks of a larger set whose pairs within each block are computed
+   * elsewhere ({@code org.knng.exact.SplitJoin}). The lists are cut into runs of {@link
+   * Screen#block()} rows, joined run against run in rounds where no run appears twice, so workers
+   * never touch the same rows.
+   *
+   * @param screen a screen whose rows and columns are the same side
+   * @param thresholds each row's admission threshold, kept current by the sinks
+   * @param sinks the sink of each worker (by worker number)
+   * @param left rows of the screen, distinct, none of them in {@code right}
+   * @param right rows of the screen, distinct
+   */
+  public void between(Screen screen, float[] thresholds, IntFunction<CandidateSink> sinks,
+      int[] left, int[] right) {
+    assert screen.rows() == screen.columns() : "a join between blocks of one set has one side";
+    int block = screen.block();
+    int leftRuns = (left.length + block - 1) / block;
+    int rightRuns = (right.length + block - 1) / block;
+    // Round r pairs left run i with right run (i + r) mod m: over m rounds every pair once, and
+    // within a round each run at most once.
+    int m = Math.max(leftRuns, rightRuns);
+    if (leftRuns == 0 || rightRuns == 0) {
+      return;
+    }
+    Progress counter = new Progress(progress, (long) leftRuns * rightRuns);
+    AtomicInteger[] next = new AtomicInteger[m];
+    Arrays.setAll(next, i -> new AtomicInteger());
+    int workers = Math.max(1, Math.min(threads, Math.min(leftRuns, rightRuns)));
+    Phaser phaser = new Phaser(workers);
+    AtomicInteger workerIds = new AtomicInteger();
+    Parallel.run(workers, () -> {
+      BlockJoin join = new BlockJoin(ops, screen, thresholds, sinks.apply(workerIds.getAndIncrement()));
+      try {
+        for (int round = 0; round < m; round++) {
+          for (int i; (i = next[round].getAndIncrement()) < m; ) {
+            int j = (i + round) % m;
+            if (i >= leftRuns || j >= rightRuns) {
+              continue;
+            }
+            int l0 = i * block;
+            int r0 = j * block;
+            join.join(left, l0, Math.min(block, left.length - l0), right, r0,
+                Math.min(block, right.length - r0), BlockJoin.Pairs.BOTH_WAYS);
+            counter.add(1);
+          }
+          if (phaser.arriveAndAwaitAdvance() < 0) {
+            return; // another worker failed and terminated the phaser
+          }
+        }
+      } catch (RuntimeException | Error e) {
+        phaser.forceTermination();
+        throw e;
+      }
+    });
+  }
+
+  /**
    * Every row of the screen's rows (queries) against every row of its columns (the base), offered
    * to the rows' sink only.
    *

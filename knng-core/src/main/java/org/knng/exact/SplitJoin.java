@@ -1,0 +1,212 @@
+package org.knng.exact;
+
+import java.util.Arrays;
+import java.util.Objects;
+import org.knng.InvalidInputException;
+import org.knng.ProgressListener;
+import org.knng.engine.InputChecks;
+import org.knng.engine.KnnOptions;
+import org.knng.metric.Metric;
+import org.knng.select.NeighborReservoirs;
+import org.knng.simd.VectorOps;
+import org.knng.simd.VectorOpsProvider;
+import org.knng.tile.Screen;
+import org.knng.tile.Side;
+import org.knng.tile.TileJoin;
+import org.knng.vectors.Vectors;
+
+/**
+ * The exact engine's self-join cut into pieces that can run anywhere, in any order: the points
+ * are split into blocks, every block is joined with itself ({@link #within}) and every unordered
+ * pair of blocks once ({@link #between}), and each point's lists from all the pieces are merged
+ * ({@link PartialRow}) into exactly the row the exact engine would have built from all the points
+ * at once, bit for bit. The Spark module runs one piece per task.
+ *
+ * <p>Why it is exact: a piece keeps, for each of its rows, the {@code kept} smallest (ranking
+ * value, id) pairs among the other side's rows, with the same tiles, screens and exact re-computed
+ * values as a whole self-join (a pair's value does not depend on which piece computes it); the
+ * global {@code kept} smallest of a row are among the union of its pieces' lists, and {@link
+ * PartialRow} selects them with the same order, then re-sorts them by (distance, id) as {@link
+ * org.knng.engine.Rescoring} does. Ids inside a piece are positions; the caller makes the position
+ * order its id order (blocks sorted by id), so ties go to the smaller id.
+ *
+ * <p>Memory per piece: the two blocks, one copy of them side by side, and {@code rows x kept}
+ * candidates.
+ */
+public final class SplitJoin {
+  private final KnnOptions options;
+  private final VectorOps ops;
+  private final Screening screening;
+  private final int kept;
+
+  private SplitJoin(KnnOptions options, VectorOps ops, Screening screening) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.ops = ops;
+    this.screening = screening;
+    this.kept = options.includeSelf() ? options.k() - 1 : options.k();
+  }
+
+  /**
+   * The pieces of the exact engine's self-join for these options (metric, k, include-self,
+   * threads per piece).
+   *
+   * @param options the options
+   * @return the split join
+   */
+  public static SplitJoin create(KnnOptions options) {
+    return new SplitJoin(options, VectorOpsProvider.get(), Screening.AUTO);
+  }
+
+  /** A split join with the screen forced (tests run both screens on any data). */
+  static SplitJoin create(KnnOptions options, Screening screening) {
+    return new SplitJoin(options, VectorOpsProvider.get(), screening);
+  }
+
+  /** @return the options */
+  public KnnOptions options() {
+    return options;
+  }
+
+  /** @return candidates kept per row: {@code k}, or {@code k - 1} with include-self */
+  public int kept() {
+    return kept;
+  }
+
+  /**
+   * Each row's {@code kept} nearest other rows of the same block (self excluded by position).
+   *
+   * @param block the rows of one block
+   * @return lists for the block's rows, ids indexing the block
+   * @throws InvalidInputException if a row cannot be ranked under the metric
+   */
+  public Lists within(Vectors block) {
+    InputChecks.rankable(block, options.metric(), "row");
+    int n = block.size();
+    if (kept == 0) {
+      return Lists.empty(n);
+    }
+    Screen screen = screening.selfJoin(block, options.metric(), ops, options.threads());
+    NeighborReservoirs lists = new NeighborReservoirs(n, kept);
+    tiles().selfJoin(screen, lists.thresholds(), worker -> lists.worker());
+    return lists(block, screen.rows(), lists);
+  }
+
+  /**
+   * Each row of {@code a}'s {@code kept} nearest rows of {@code b}, and each row of {@code b}'s
+   * of {@code a}, each pair computed once. Rows and ids index {@code a} and {@code b} side by side:
+   * row (or id) {@code i < a.size()} is row {@code i} of {@code a}, the others row {@code i -
+   * a.size()} of {@code b}.
+   *
+   * @param a one block
+   * @param b another block of the same dimension
+   * @return lists for the rows of {@code a}, then of {@code b}
+   * @throws InvalidInputException if the dimensions differ or a row cannot be ranked
+   */
+  public Lists between(Vectors a, Vectors b) {
+    if (a.dimension() != b.dimension()) {
+      throw new InvalidInputException("blocks of dimension " + a.dimension() + " and "
+          + b.dimension() + " cannot be joined");
+    }
+    Vectors both = concatenate(a, b);
+    InputChecks.rankable(both, options.metric(), "row");
+    int n = both.size();
+    if (kept == 0) {
+      return Lists.empty(n);
+    }
+    // One screen for both blocks (the projected one orders them together); the join takes only
+    // the pairs across, in the screen's order, so near points still meet early.
+    Screen screen = screening.selfJoin(both, options.metric(), ops, options.threads());
+    Side rows = screen.rows();
+    int[] left = new int[a.size()];
+    int[] right = new int[b.size()];
+    int l = 0;
+    int r = 0;
+    for (int row = 0; row < n; row++) {
+      if (rows.id(row) < a.size()) {
+        left[l++] = row;
+      } else {
+        right[r++] = row;
+      }
+    }
+    NeighborReservoirs lists = new NeighborReservoirs(n, kept);
+    tiles().between(screen, lists.thresholds(), worker -> lists.worker(), left, right);
+    return lists(both, rows, lists);
+  }
+
+  private TileJoin tiles() {
+    return new TileJoin(ops, options.threads(), ProgressListener.NONE);
+  }
+
+  private static Vectors concatenate(Vectors a, Vectors b) {
+    float[] data = Arrays.copyOf(a.data(), a.data().length + b.data().length);
+    System.arraycopy(b.data(), 0, data, a.data().length, b.data().length);
+    return Vectors.wrap(data, a.dimension());
+  }
+
+  /**
+   * The sorted lists in point order, each candidate with its ranking value and its distance
+   * re-computed in double precision exactly as {@link org.knng.engine.Rescoring} does.
+   */
+  private Lists lists(Vectors points, Side rows, NeighborReservoirs reservoirs) {
+    int n = points.size();
+    NeighborReservoirs.Sorted sorted = reservoirs.sortAndRelease(options.threads());
+    int[] ids = new int[n * kept];
+    float[] values = new float[n * kept];
+    float[] distances = new float[n * kept];
+    Metric metric = options.metric();
+    float[] x = points.data();
+    int d = points.dimension();
+    for (int row = 0; row < n; row++) {
+      int p = rows.id(row);
+      System.arraycopy(sorted.ids, row * kept, ids, p * kept, kept);
+      System.arraycopy(sorted.distances, row * kept, values, p * kept, kept);
+      for (int s = p * kept, end = s + kept; s < end; s++) {
+        int q = ids[s];
+        distances[s] = q < 0 ? Float.POSITIVE_INFINITY : (float) metric.distance(x, p * d, x, q * d, d);
+      }
+    }
+    return new Lists(n, kept, ids, values, distances);
+  }
+
+  /**
+   * The candidates a piece found: for each row, up to {@code kept} ids sorted by (ranking value,
+   * id), padded with id {@code -1} (value and distance +infinity) where the other side has fewer
+   * rows.
+   */
+  public static final class Lists {
+    /** Rows. */
+    public final int rows;
+    /** Slots per row. */
+    public final int kept;
+    /** {@code rows x kept} ids (positions, see {@link #between}), {@code -1} for none. */
+    public final int[] ids;
+    /** The ranking value of each candidate (the order the engine selects by). */
+    public final float[] values;
+    /** The distance of each candidate in the metric's units (the order the engine reports by). */
+    public final float[] distances;
+
+    Lists(int rows, int kept, int[] ids, float[] values, float[] distances) {
+      this.rows = rows;
+      this.kept = kept;
+      this.ids = ids;
+      this.values = values;
+      this.distances = distances;
+    }
+
+    static Lists empty(int rows) {
+      return new Lists(rows, 0, new int[0], new float[0], new float[0]);
+    }
+
+    /**
+     * @param row a row
+     * @return how many real candidates it has (the rest is padding)
+     */
+    public int count(int row) {
+      int c = 0;
+      while (c < kept && ids[row * kept + c] >= 0) {
+        c++;
+      }
+      return c;
+    }
+  }
+}
