@@ -91,8 +91,7 @@ public final class InputChecks {
       return; // sums of |x - y| reach float32's limit only for values near 1e36 / D: not checked
     }
     if (metric != Metric.COSINE) {
-      // |x|^2 + |y|^2 + 2|x.y| and sum((x - y)^2) stay below 4 D max^2.
-      double limit = Math.sqrt(Float.MAX_VALUE / (4.0 * d));
+      double limit = largestValue(d);
       for (int i = 0; i < data.length; i++) {
         if (Math.abs(data[i]) >= limit) {
           throw new InvalidInputException(what + " " + (i / d) + ", column " + (i % d) + ": value "
@@ -111,6 +110,44 @@ public final class InputChecks {
         throw new InvalidInputException(what + " " + i
             + " is all zeros: cosine distance is undefined for a vector of norm 0");
       }
+    }
+  }
+
+  /** The largest magnitude a value may have for a float32 distance at dimension {@code d}. */
+  private static double largestValue(int d) {
+    // |x|^2 + |y|^2 + 2|x.y| and sum((x - y)^2) stay below 4 D max^2.
+    return Math.sqrt(Float.MAX_VALUE / (4.0 * d));
+  }
+
+  /**
+   * The checks of {@link #rankable} and of {@link org.knng.vectors.Vectors#wrap} (finite values)
+   * for one row, named by the caller (e.g. {@code "id 17"} where rows are known by id).
+   *
+   * @param row the row's values
+   * @param metric the metric
+   * @param name how the row is named in the message
+   * @throws InvalidInputException naming the row (and column) at fault
+   */
+  public static void rankableRow(float[] row, Metric metric, String name) {
+    int d = row.length;
+    double limit = largestValue(d);
+    boolean zero = true;
+    for (int j = 0; j < d; j++) {
+      float v = row[j];
+      if (!Float.isFinite(v)) {
+        throw new InvalidInputException(name + ", column " + j + ": value " + v
+            + " is not a finite number");
+      }
+      if (metric != Metric.MANHATTAN && metric != Metric.COSINE && Math.abs(v) >= limit) {
+        throw new InvalidInputException(name + ", column " + j + ": value " + v
+            + " is too large for " + metric.id() + " in float32 (at dimension " + d
+            + ", values must stay below " + (float) limit + "); scale the data down");
+      }
+      zero &= v == 0f;
+    }
+    if (metric == Metric.COSINE && zero) {
+      throw new InvalidInputException(name
+          + " is all zeros: cosine distance is undefined for a vector of norm 0");
     }
   }
 }

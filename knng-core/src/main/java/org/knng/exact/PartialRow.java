@@ -101,8 +101,9 @@ public final class PartialRow implements Serializable {
    * @param outIds receives {@code k} ids from {@code offset}
    * @param outDistances receives {@code k} distances from {@code offset}
    * @param offset where the row starts in both
+   * @return how many of the {@code k} slots are real neighbours (the rest is padding)
    */
-  public void finish(long self, boolean includeSelf, int k, long[] outIds, float[] outDistances,
+  public int finish(long self, boolean includeSelf, int k, long[] outIds, float[] outDistances,
       int offset) {
     int first = includeSelf ? 1 : 0;
     if (includeSelf) {
@@ -128,5 +129,6 @@ public final class PartialRow implements Serializable {
     }
     Arrays.fill(outIds, from + n, offset + k, -1L);
     Arrays.fill(outDistances, from + n, offset + k, Float.POSITIVE_INFINITY);
+    return first + n;
   }
 }
