@@ -30,9 +30,11 @@ import picocli.CommandLine.Option;
       "",
       "Run 'knng build --help' for the options of a build,",
       "'knng info --help' for graph statistics,",
-      "'knng eval --help' for the recall of a graph against the exact neighbours."
+      "'knng eval --help' for the recall of a graph against the exact neighbours,",
+      "'knng spark --help' for the same graphs as an Apache Spark job."
     },
-    subcommands = {BuildCommand.class, InfoCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {BuildCommand.class, InfoCommand.class, EvalCommand.class, SparkCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit code for bad input or usage. */
   public static final int EXIT_USAGE = 2;

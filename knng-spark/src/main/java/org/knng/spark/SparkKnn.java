@@ -95,7 +95,17 @@ public final class SparkKnn implements Serializable {
    *     infinite vector, a duplicate or null id, or k out of range
    */
   public Dataset<Row> neighbors(Dataset<Row> points) {
-    JavaRDD<Row> rows = rows(InputColumns.read(points, idColumn, vectorColumn)).map(t -> {
+    return neighbors(graph(points));
+  }
+
+  /**
+   * The table of {@link #neighbors(Dataset)} from the job's rows.
+   *
+   * @param graph the graph of {@link #graph}
+   * @return one row per point
+   */
+  public Dataset<Row> neighbors(SparkGraph graph) {
+    JavaRDD<Row> table = graph.rows().map(t -> {
       Neighbors n = t._2();
       int c = n.count();
       Long[] ids = new Long[c];
@@ -110,7 +120,7 @@ public final class SparkKnn implements Serializable {
         .add("id", DataTypes.LongType, false)
         .add("neighbors", DataTypes.createArrayType(DataTypes.LongType, false), false)
         .add("distances", DataTypes.createArrayType(DataTypes.FloatType, false), false);
-    return SparkSession.active().createDataFrame(rows, schema);
+    return SparkSession.active().createDataFrame(table, schema);
   }
 
   /**
@@ -123,14 +133,23 @@ public final class SparkKnn implements Serializable {
    * @throws InvalidInputException as {@link #neighbors}
    */
   public Dataset<Row> edges(Dataset<Row> points) {
-    JavaRDD<Row> rows = rows(InputColumns.read(points, idColumn, vectorColumn))
-        .flatMap(t -> weighted(t._1(), t._2()).iterator());
+    return edges(graph(points));
+  }
+
+  /**
+   * The table of {@link #edges(Dataset)} from the job's rows.
+   *
+   * @param graph the graph of {@link #graph}
+   * @return the edges
+   */
+  public Dataset<Row> edges(SparkGraph graph) {
+    JavaRDD<Row> table = graph.rows().flatMap(t -> weighted(t._1(), t._2()).iterator());
     StructType schema = new StructType()
         .add("src", DataTypes.LongType, false)
         .add("dst", DataTypes.LongType, false)
         .add("distance", DataTypes.FloatType, false)
         .add("weight", DataTypes.FloatType, false);
-    return SparkSession.active().createDataFrame(rows, schema);
+    return SparkSession.active().createDataFrame(table, schema);
   }
 
   /** One point's edges, weighted by the core on a one-row result (column 0 is the point itself). */
@@ -156,14 +175,55 @@ public final class SparkKnn implements Serializable {
   }
 
   /**
-   * The graph of (id, vector) pairs, one finished row per id: the job itself, for callers that
-   * hold their vectors as pairs (the command line reads files into them).
+   * The job for a table: the input is checked and counted now, the graph's rows are computed when
+   * an action needs them (one finished row per id, see {@link Neighbors}).
    *
-   * @param points (id, vector) pairs
-   * @return (id, neighbours) pairs
+   * @param points a table with the id and vector columns
+   * @return the graph
    * @throws InvalidInputException as {@link #neighbors}
    */
-  public JavaPairRDD<Long, Neighbors> rows(JavaPairRDD<Long, float[]> points) {
+  public SparkGraph graph(Dataset<Row> points) {
+    return graph(InputColumns.read(points, idColumn, vectorColumn));
+  }
+
+  /**
+   * Vectors held on the driver as (row number, vector) pairs, in slices of about 4 MB: how the
+   * command line hands a file it has read to the job.
+   *
+   * @param spark the session
+   * @param points the vectors; row {@code i} gets id {@code i}
+   * @return (id, vector) pairs
+   */
+  public static JavaPairRDD<Long, float[]> pairs(SparkSession spark, org.knng.vectors.Vectors points) {
+    int n = points.size();
+    int d = points.dimension();
+    int slice = Math.max(1, (4 << 20) / (4 * d));
+    List<Tuple2<Long, float[]>> slices = new ArrayList<>();
+    for (int from = 0; from < n; from += slice) {
+      int to = Math.min(n, from + slice);
+      slices.add(new Tuple2<>((long) from, Arrays.copyOfRange(points.data(), from * d, to * d)));
+    }
+    int partitions = Math.max(1, Math.min(slices.size(), spark.sparkContext().defaultParallelism() * 4));
+    return new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
+        .parallelize(slices, partitions).flatMapToPair(t -> {
+          int rows = t._2().length / d;
+          List<Tuple2<Long, float[]>> out = new ArrayList<>(rows);
+          for (int r = 0; r < rows; r++) {
+            out.add(new Tuple2<>(t._1() + r, Arrays.copyOfRange(t._2(), r * d, (r + 1) * d)));
+          }
+          return out.iterator();
+        });
+  }
+
+  /**
+   * The job for (id, vector) pairs, for callers that hold their vectors as pairs (the command line
+   * reads files into them); see {@link #graph(Dataset)}.
+   *
+   * @param points (id, vector) pairs
+   * @return the graph
+   * @throws InvalidInputException as {@link #neighbors}
+   */
+  public SparkGraph graph(JavaPairRDD<Long, float[]> points) {
     try {
       return run(points);
     } catch (SparkException e) {
@@ -171,7 +231,7 @@ public final class SparkKnn implements Serializable {
     }
   }
 
-  private JavaPairRDD<Long, Neighbors> run(JavaPairRDD<Long, float[]> points) throws SparkException {
+  private SparkGraph run(JavaPairRDD<Long, float[]> points) throws SparkException {
     Tuple2<Long, float[]> first = guard(points::first);
     int d = first._2().length;
     if (d == 0) {
@@ -202,7 +262,7 @@ public final class SparkKnn implements Serializable {
           + (includeSelf ? "<= N" : "< N") + (includeSelf ? "" : " (a point is not its own neighbour)"));
     }
     int parallelism = points.context().defaultParallelism();
-    int b = blocks > 0 ? blocks : blockCount(n, d, parallelism);
+    int b = blocksFor(n, d, parallelism);
     JavaRDD<Block> blockRdd = checked.partitionBy(new BlockPartitioner(b))
         .mapPartitionsWithIndex((i, it) -> Collections.singletonList(Block.of(i, it, d)).iterator(), true)
         .filter(block -> block.size() > 0);
@@ -216,12 +276,53 @@ public final class SparkKnn implements Serializable {
     }).partitionBy(new PiecePartitioner(pieces));
     JavaPairRDD<Long, PartialRow> partial = routed.mapPartitionsToPair(it -> join(it, b));
     int outPartitions = Math.max(parallelism, b);
-    return partial.reduceByKey((x, y) -> x.merge(y, kept), outPartitions).mapToPair(t -> {
+    JavaPairRDD<Long, Neighbors> rows = partial.reduceByKey((x, y) -> x.merge(y, kept), outPartitions).mapToPair(t -> {
       long[] ids = new long[k];
       float[] dist = new float[k];
       int count = t._2().finish(t._1(), includeSelf, k, ids, dist, 0);
       return new Tuple2<>(t._1(), new Neighbors(ids, dist, count));
     });
+    return new SparkGraph(rows, n, d, b);
+  }
+
+  /** The blocks the job deals {@code n} points into: the builder's count, or the automatic one. */
+  private int blocksFor(long n, int d, int parallelism) {
+    return blocks > 0 ? (int) Math.min(blocks, n) : blockCount(n, d, parallelism);
+  }
+
+  /**
+   * The job's rows gathered on the driver as the core's result, for points whose ids are {@code 0
+   * .. N-1} (as when read from a file): what the file writers take.
+   *
+   * @param graph the graph of {@link #graph}
+   * @return the {@code N x k} result
+   * @throws InvalidInputException if the ids are not {@code 0 .. N-1}
+   */
+  public KnnResult collect(SparkGraph graph) {
+    List<Tuple2<Long, Neighbors>> all;
+    try {
+      all = graph.rows().collect();
+    } catch (RuntimeException e) {
+      throw unwrap(e);
+    }
+    int n = all.size();
+    int[] ids = new int[Math.multiplyExact(n, k)];
+    float[] dist = new float[ids.length];
+    boolean[] seen = new boolean[n];
+    for (Tuple2<Long, Neighbors> t : all) {
+      long id = t._1();
+      if (id < 0 || id >= n || seen[(int) id]) {
+        throw new InvalidInputException("id " + id + ": file outputs need ids 0 .. N-1 (N = " + n
+            + "); write Parquet to keep other ids");
+      }
+      seen[(int) id] = true;
+      Neighbors nb = t._2();
+      for (int s = 0; s < k; s++) {
+        ids[(int) id * k + s] = s < nb.count() ? (int) nb.id(s) : -1;
+        dist[(int) id * k + s] = nb.distance(s);
+      }
+    }
+    return new KnnResult(n, n, k, ids, dist, metric, includeSelf);
   }
 
   /** One task: the piece of the join its blocks make, each of their rows' candidates by id. */
@@ -288,8 +389,11 @@ public final class SparkKnn implements Serializable {
   /**
    * The input error inside a failed job, as the one-line error it is; anything else is a bug or
    * a cluster failure and stays what it is.
+   *
+   * @param e what an action threw
+   * @return the {@link InvalidInputException} it carries, or {@code e} itself
    */
-  static RuntimeException unwrap(Throwable e) {
+  public static RuntimeException unwrap(Throwable e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof InvalidInputException) {
         return new InvalidInputException(c.getMessage());

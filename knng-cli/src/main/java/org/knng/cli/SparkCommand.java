@@ -1,0 +1,217 @@
+package org.knng.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.knng.Algorithm;
+import org.knng.InvalidInputException;
+import org.knng.graph.EdgeIndex;
+import org.knng.graph.EdgeWeights;
+import org.knng.graph.Flow;
+import org.knng.graph.GraphMode;
+import org.knng.graph.KnnResult;
+import org.knng.graph.SparseGraph;
+import org.knng.graph.Symmetrization;
+import org.knng.io.GraphWriter;
+import org.knng.io.NpyWriter;
+import org.knng.io.VectorReader;
+import org.knng.metric.Metric;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code knng spark}: the exact graph as an Apache Spark job ({@code org.knng.spark.SparkKnn}), on a
+ * local master or a cluster. Vectors come from a file (read here and handed to the job) or a Parquet
+ * table; the graph goes to a Parquet directory of edges, or, when it fits here, to the files {@code
+ * knng build} writes, with the same weights and symmetrization. The Spark classes are loaded only
+ * when this command runs (the launcher puts them on the class path).
+ */
+@Command(
+    name = "spark",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Builds the exact k-nearest-neighbour graph as an Apache Spark job: the same graph as",
+      "'knng build --algorithm exact', bit for bit, on a local master or a cluster.",
+      "",
+      "Input: a vectors file (.npy, .fvecs, .bvecs, .csv, .tsv; ids are row numbers) or a Parquet",
+      "table (a directory or .parquet file) with an id column (integers) and a vector column",
+      "(array<float>, array<double> or an ML Vector).",
+      "Output: a directory ending in .parquet gets the edges (src, dst, distance, weight);",
+      ".npz, .npy, .mtx and .csv are written here as 'knng build' writes them (the graph must",
+      "fit in this JVM, and the ids must be 0..N-1).",
+      ""
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  knng spark --input examples/iris/iris.csv --k 10 --output iris-knn.npz",
+      "  knng spark --master spark://host:7077 --input vectors.parquet --k 30 --output graph.parquet"
+    })
+final class SparkCommand implements Callable<Integer> {
+  @Option(names = "--master", paramLabel = "MASTER",
+      description = "Spark master URL: local[N], spark://HOST:PORT, ... Default: the one spark-submit"
+          + " gives, else local[*].")
+  String master;
+
+  @Option(names = "--input", required = true, paramLabel = "FILE_OR_PARQUET",
+      description = "Vectors: a file knng build reads, or a Parquet table.")
+  String input;
+
+  @Option(names = "--id-column", paramLabel = "NAME", defaultValue = "id",
+      description = "Parquet input: the id column. Default: ${DEFAULT-VALUE}.")
+  String idColumn;
+
+  @Option(names = "--vector-column", paramLabel = "NAME", defaultValue = "vector",
+      description = "Parquet input: the vector column. Default: ${DEFAULT-VALUE}.")
+  String vectorColumn;
+
+  @Option(names = "--k", required = true, paramLabel = "K",
+      description = "Neighbours per point: 1 <= K < N (K <= N with --include-self).")
+  int k;
+
+  @Option(names = "--output", required = true, paramLabel = "OUT",
+      description = "DIR.parquet (edges), or FILE.npz, .npy, .mtx, .csv.")
+  String output;
+
+  @Option(names = "--algorithm", paramLabel = "ALGORITHM", defaultValue = "exact",
+      description = "exact (or auto, which is exact here). Default: ${DEFAULT-VALUE}.")
+  Algorithm algorithm;
+
+  @Option(names = "--metric", paramLabel = "METRIC", defaultValue = "euclidean",
+      description = "euclidean, sqeuclidean, cosine, inner-product, manhattan. Default: ${DEFAULT-VALUE}.")
+  Metric metric;
+
+  @Option(names = "--mode", paramLabel = "MODE", defaultValue = "connectivity",
+      description = "Edge weights: connectivity, distance, gaussian, umap; self-tuning with file"
+          + " outputs only. Default: ${DEFAULT-VALUE}.")
+  GraphMode mode;
+
+  @Option(names = "--sigma", paramLabel = "S", description = "Width of the gaussian kernel, > 0.")
+  Double sigma;
+
+  @Option(names = "--include-self", description = "Count each point as its own first neighbour.")
+  boolean includeSelf;
+
+  @Option(names = "--symmetrize", paramLabel = "MODE", defaultValue = "none",
+      description = "As in knng build; with file outputs only. Default: ${DEFAULT-VALUE}.")
+  Symmetrization symmetrize;
+
+  @Option(names = "--edge-index", paramLabel = "FILE.npy",
+      description = "Also write PyTorch Geometric's 2 x E edge_index (file outputs only).")
+  Path edgeIndex;
+
+  @Option(names = "--distances", paramLabel = "FILE.npy",
+      description = "Also write the N x k float32 distances (file outputs only).")
+  Path distances;
+
+  @Option(names = "--blocks", paramLabel = "B", defaultValue = "0",
+      description = "Blocks the points are dealt into (B (B + 1) / 2 tasks). Default: from the data's"
+          + " size and the cluster's cores.")
+  int blocks;
+
+  @Option(names = {"-q", "--quiet"}, description = "No progress and no summary on stderr.")
+  boolean quiet;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    long start = System.nanoTime();
+    if (algorithm != Algorithm.EXACT && algorithm != Algorithm.AUTO) {
+      throw new InvalidInputException("--algorithm " + algorithm.id()
+          + " is not available on Spark yet: use exact");
+    }
+    boolean parquetOut = isParquet(output);
+    if (!parquetOut && !List.of(".npz", ".npy", ".mtx", ".csv").contains(extension(output))) {
+      throw new InvalidInputException("--output " + output + ": expected a directory ending in .parquet,"
+          + " or .npz, .npy, .mtx or .csv");
+    }
+    if (parquetOut && (symmetrize != Symmetrization.NONE || mode == GraphMode.SELF_TUNING
+        || edgeIndex != null || distances != null)) {
+      throw new InvalidInputException("--symmetrize, --mode self-tuning, --edge-index and --distances"
+          + " need a file output (.npz, .npy, .mtx, .csv); Parquet output has the edges as the job"
+          + " weighs them row by row");
+    }
+    EdgeWeights weights = weights();
+    PrintWriter err = spec.commandLine().getErr();
+    Path local = parquetOut ? null : Path.of(output);
+    if (local != null) {
+      Path dir = local.toAbsolutePath().getParent();
+      if (dir != null && !Files.isDirectory(dir)) {
+        throw new InvalidInputException("--output " + output + ": output directory " + dir + " does not exist");
+      }
+    }
+    SparkJob job = new SparkJob(master, quiet);
+    try {
+      SparkJob.Built built = job.run(input, idColumn, vectorColumn, output, parquetOut, k, metric,
+          includeSelf, mode, sigma, blocks);
+      if (!parquetOut) {
+        KnnResult result = built.result;
+        SparseGraph graph = null;
+        if (!extension(output).equals(".npy") || edgeIndex != null) {
+          graph = symmetrize.apply(weights.apply(result));
+        }
+        if (extension(output).equals(".npy")) {
+          NpyWriter.writeInt32(local, result.rows(), result.k(), result.ids());
+        } else {
+          GraphWriter.write(graph, local, true);
+        }
+        if (edgeIndex != null) {
+          NpyWriter.writeInt64(edgeIndex, 2, graph.edgeCount(), EdgeIndex.of(graph, Flow.SOURCE_TO_TARGET));
+        }
+        if (distances != null) {
+          NpyWriter.writeFloat32(distances, result.rows(), result.k(), result.distances());
+        }
+      }
+      if (!quiet) {
+        err.printf(Locale.ROOT, "wrote %s: %d points x %d neighbours (spark exact %s, %d blocks, master"
+                + " %s) in %.2f s%n", output, built.points, k, metric.id(), built.blocks, built.master,
+            (System.nanoTime() - start) / 1e9);
+      }
+    } finally {
+      job.close();
+    }
+    return 0;
+  }
+
+  private EdgeWeights weights() {
+    if (sigma != null && mode != GraphMode.GAUSSIAN) {
+      throw new InvalidInputException("--sigma applies only to --mode gaussian (mode is " + mode.id() + ")");
+    }
+    if (mode == GraphMode.GAUSSIAN) {
+      if (sigma == null) {
+        throw new InvalidInputException("--mode gaussian needs --sigma S (the kernel width, > 0)");
+      }
+      return EdgeWeights.gaussian(sigma);
+    }
+    return EdgeWeights.of(mode);
+  }
+
+  static boolean isParquet(String path) {
+    return extension(path).equals(".parquet");
+  }
+
+  static String extension(String path) {
+    String name = path.replaceAll("/+$", "");
+    name = name.substring(name.lastIndexOf('/') + 1);
+    int dot = name.lastIndexOf('.');
+    return dot < 0 ? "" : name.substring(dot).toLowerCase(Locale.ROOT);
+  }
+
+  /** Whether the input is read by Spark (a Parquet table) rather than by knng's readers. */
+  static boolean parquetInput(String input) {
+    return isParquet(input) || Files.isDirectory(Path.of(input));
+  }
+
+  /** Reads a vectors file with knng's readers (the same errors as knng build). */
+  static org.knng.vectors.Vectors readFile(String input) throws IOException {
+    return VectorReader.read(Path.of(input));
+  }
+}
