@@ -202,7 +202,7 @@ class SparkKnnTest {
     DataType type = element instanceof VectorUDT ? element : DataTypes.createArrayType(element);
     StructType schema = new StructType().add("id", DataTypes.LongType).add("vector", type);
     // Several partitions, so that the input is really spread.
-    return spark.createDataFrame(out, schema).repartition(3);
+    return SparkSession.active().createDataFrame(out, schema).repartition(3);
   }
 
   /** The job's rows equal the core's: same ids, same distances (padding dropped), bit for bit. */
