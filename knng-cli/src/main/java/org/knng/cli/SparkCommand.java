@@ -115,6 +115,11 @@ final class SparkCommand implements Callable<Integer> {
           + " size and the cluster's cores.")
   int blocks;
 
+  @Option(names = "--conf", paramLabel = "KEY=VALUE",
+      description = "A Spark setting, as spark-submit's --conf (repeatable), e.g. spark.task.cpus=2"
+          + " (each task then runs the core on 2 threads).")
+  java.util.Map<String, String> conf = new java.util.LinkedHashMap<>();
+
   @Option(names = {"-q", "--quiet"}, description = "No progress and no summary on stderr.")
   boolean quiet;
 
@@ -148,7 +153,7 @@ final class SparkCommand implements Callable<Integer> {
         throw new InvalidInputException("--output " + output + ": output directory " + dir + " does not exist");
       }
     }
-    SparkJob job = new SparkJob(master, quiet);
+    SparkJob job = new SparkJob(master, conf, quiet);
     try {
       SparkJob.Built built = job.run(input, idColumn, vectorColumn, output, parquetOut, k, metric,
           includeSelf, mode, sigma, blocks);

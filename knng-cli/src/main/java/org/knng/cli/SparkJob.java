@@ -37,7 +37,7 @@ final class SparkJob implements AutoCloseable {
     }
   }
 
-  SparkJob(String master, boolean quiet) {
+  SparkJob(String master, java.util.Map<String, String> conf, boolean quiet) {
     SparkSession.Builder builder = SparkSession.builder().appName("knng");
     String given = master != null ? master : System.getProperty("spark.master", "local[*]");
     builder.master(given);
@@ -45,6 +45,7 @@ final class SparkJob implements AutoCloseable {
       builder.config("spark.ui.enabled", "false");
     }
     builder.config("spark.ui.showConsoleProgress", String.valueOf(!quiet));
+    conf.forEach(builder::config);
     try {
       spark = builder.getOrCreate();
     } catch (RuntimeException e) {
@@ -87,7 +88,7 @@ final class SparkJob implements AutoCloseable {
       }
       graph = job.graph(table);
     } else {
-      graph = job.graph(SparkKnn.pairs(spark, SparkCommand.readFile(input)));
+      graph = job.graph(spark, SparkCommand.readFile(input));
     }
     String used = spark.sparkContext().master();
     if (!parquetOut) {

@@ -151,7 +151,8 @@ final class Projection {
     int d = points.dimension();
     boolean force = screening == Screening.PROJECTED;
     boolean unit = metric == Metric.COSINE;
-    if (!force && (n < MIN_POINTS || d < 2 * DIMS[0] || d > MAX_DIMENSION)) {
+    boolean small = n < MIN_POINTS && screening != Screening.FITTED;
+    if (!force && (small || d < 2 * DIMS[0] || d > MAX_DIMENSION)) {
       return null;
     }
     int m = (int) Math.max(1, Math.min(Math.min(MAX_DIMS, d / 2), MAX_BYTES / (4L * n)));

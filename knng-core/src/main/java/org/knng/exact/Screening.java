@@ -18,7 +18,12 @@ public enum Screening {
   /** Every pair screened on its full-width kernel value. */
   FULL,
   /** Always the projected screen for the metrics it serves (tests: any data exercises it). */
-  PROJECTED;
+  PROJECTED,
+  /**
+   * As {@link #AUTO}, the data deciding, but whatever the size of this join: for the pieces of a
+   * larger join ({@link SplitJoin}), where the size that repays the fit is the whole join's.
+   */
+  FITTED;
 
   /**
    * The screen of a self-join of {@code points}; its rows may be in another order than the points
@@ -56,6 +61,6 @@ public enum Screening {
     boolean served = metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN
         || metric == Metric.COSINE;
     long worthIt = (long) Projection.MIN_POINTS * Projection.MIN_POINTS / 2;
-    return served && this != FULL && (this == PROJECTED || pairs >= worthIt);
+    return served && this != FULL && (this != AUTO || pairs >= worthIt);
   }
 }

@@ -48,13 +48,27 @@ public final class SplitJoin {
 
   /**
    * The pieces of the exact engine's self-join for these options (metric, k, include-self,
-   * threads per piece).
+   * threads per piece), each piece choosing its screen as the engine would for a join of its size.
    *
    * @param options the options
    * @return the split join
    */
   public static SplitJoin create(KnnOptions options) {
     return new SplitJoin(options, VectorOpsProvider.get(), Screening.AUTO);
+  }
+
+  /**
+   * {@link #create(KnnOptions)} for the pieces of a join of {@code points} points in all: the
+   * projected screen (where the data has a few dominant directions) is chosen by the whole join's
+   * size, so that small pieces of a large join screen as the whole join would.
+   *
+   * @param options the options
+   * @param points the number of points of the whole join
+   * @return the split join
+   */
+  public static SplitJoin create(KnnOptions options, long points) {
+    return new SplitJoin(options, VectorOpsProvider.get(),
+        points >= Projection.MIN_POINTS ? Screening.FITTED : Screening.AUTO);
   }
 
   /** A split join with the screen forced (tests run both screens on any data). */
@@ -103,6 +117,25 @@ public final class SplitJoin {
    * @throws InvalidInputException if the dimensions differ or a row cannot be ranked
    */
   public Lists between(Vectors a, Vectors b) {
+    return between(a, b, null, null);
+  }
+
+  /**
+   * {@link #between(Vectors, Vectors)} for rows whose lists from their own block are known: a row
+   * takes from the other block only candidates whose ranking value is at most its limit (ties
+   * included), since the merged row keeps nothing worse than the k-th of any of its lists. With
+   * each row's {@link Lists#limit} from {@link #within} this is the exact engine's "own block
+   * first": most pairs across are screened out, and the merge is unchanged.
+   *
+   * @param a one block
+   * @param b another block of the same dimension
+   * @param limitsA the largest ranking value each row of {@code a} takes, or null for none
+   * @param limitsB the same for the rows of {@code b}, or null
+   * @return lists for the rows of {@code a}, then of {@code b}; a row may hold fewer than
+   *     {@code kept}
+   * @throws InvalidInputException if the dimensions differ or a row cannot be ranked
+   */
+  public Lists between(Vectors a, Vectors b, float[] limitsA, float[] limitsB) {
     if (a.dimension() != b.dimension()) {
       throw new InvalidInputException("blocks of dimension " + a.dimension() + " and "
           + b.dimension() + " cannot be joined");
@@ -129,6 +162,13 @@ public final class SplitJoin {
       }
     }
     NeighborReservoirs lists = new NeighborReservoirs(n, kept);
+    for (int row = 0; row < n; row++) {
+      int p = rows.id(row);
+      float[] limits = p < a.size() ? limitsA : limitsB;
+      if (limits != null) {
+        lists.limit(row, limits[p < a.size() ? p : p - a.size()]);
+      }
+    }
     tiles().between(screen, lists.thresholds(), worker -> lists.worker(), left, right);
     return lists(both, rows, lists);
   }
@@ -195,6 +235,15 @@ public final class SplitJoin {
 
     static Lists empty(int rows) {
       return new Lists(rows, 0, new int[0], new float[0], new float[0]);
+    }
+
+    /**
+     * @param row a row
+     * @return the ranking value of its {@code kept}-th candidate, +infinity if it has fewer: no
+     *     row of the merged graph keeps a candidate worse than this
+     */
+    public float limit(int row) {
+      return kept == 0 ? Float.NEGATIVE_INFINITY : values[row * kept + kept - 1];
     }
 
     /**

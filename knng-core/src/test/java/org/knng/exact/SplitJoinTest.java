@@ -51,7 +51,8 @@ class SplitJoinTest {
             for (int blocks : new int[] {1, 4}) {
               String what = name + ", " + metric + ", k=" + k + ", include-self " + self + ", "
                   + screening + ", " + blocks + " blocks";
-              KnnResult got = split(points, SplitJoin.create(options, screening), blocks, k + blocks);
+              KnnResult got = split(points, SplitJoin.create(options, screening), blocks,
+                  k + blocks + (self ? 1 : 0));
               assertArrayEquals(want.ids(), got.ids(), what + ": ids");
               assertArrayEquals(want.distances(), got.distances(), what + ": distances");
             }
@@ -147,11 +148,22 @@ class SplitJoinTest {
       ids.add(id);
     }
     List<Object[]> pieces = new ArrayList<>(); // {row id, PartialRow}
+    // Each block with itself first; its rows' limits then bound what they take across (odd seeds
+    // join across without them: both must give the same graph).
+    List<float[]> limits = new ArrayList<>();
     for (int a = 0; a < blocks; a++) {
-      for (int b = a; b < blocks; b++) {
-        long[] idOf = a == b ? ids.get(a) : concat(ids.get(a), ids.get(b));
-        SplitJoin.Lists lists = a == b ? join.within(vectors.get(a))
-            : join.between(vectors.get(a), vectors.get(b));
+      SplitJoin.Lists lists = join.within(vectors.get(a));
+      float[] limit = new float[lists.rows];
+      for (int r = 0; r < lists.rows; r++) {
+        pieces.add(new Object[] {ids.get(a)[r], PartialRow.of(lists, r, ids.get(a))});
+        limit[r] = lists.limit(r);
+      }
+      limits.add(seed % 2 == 0 ? limit : null);
+    }
+    for (int a = 0; a < blocks; a++) {
+      for (int b = a + 1; b < blocks; b++) {
+        long[] idOf = concat(ids.get(a), ids.get(b));
+        SplitJoin.Lists lists = join.between(vectors.get(a), vectors.get(b), limits.get(a), limits.get(b));
         for (int r = 0; r < lists.rows; r++) {
           pieces.add(new Object[] {idOf[r], PartialRow.of(lists, r, idOf)});
         }

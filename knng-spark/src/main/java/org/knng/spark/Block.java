@@ -25,12 +25,26 @@ final class Block implements Serializable {
   final float[] data;
   /** Values per vector. */
   final int dimension;
+  /**
+   * Each row's limit once the block has been joined with itself ({@code SplitJoin.Lists#limit}):
+   * what the row takes from other blocks; null before.
+   */
+  final float[] limits;
 
-  private Block(int index, long[] ids, float[] data, int dimension) {
+  private Block(int index, long[] ids, float[] data, int dimension, float[] limits) {
     this.index = index;
     this.ids = ids;
     this.data = data;
     this.dimension = dimension;
+    this.limits = limits;
+  }
+
+  /**
+   * @param limits each row's limit
+   * @return this block carrying them
+   */
+  Block withLimits(float[] limits) {
+    return new Block(index, ids, data, dimension, limits);
   }
 
   /**
@@ -56,7 +70,20 @@ final class Block implements Serializable {
       }
       System.arraycopy(all.get(r)._2(), 0, data, r * dimension, dimension);
     }
-    return new Block(index, ids, data, dimension);
+    return new Block(index, ids, data, dimension, null);
+  }
+
+  /**
+   * A block of points already in id order.
+   *
+   * @param index the block's number
+   * @param ids ascending, distinct ids
+   * @param data their vectors, row-major
+   * @param dimension values per vector
+   * @return the block
+   */
+  static Block sorted(int index, long[] ids, float[] data, int dimension) {
+    return new Block(index, ids, data, dimension, null);
   }
 
   /** @return the block's points as the core reads them */

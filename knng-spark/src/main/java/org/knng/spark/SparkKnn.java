@@ -54,6 +54,9 @@ public final class SparkKnn implements Serializable {
   private static final long serialVersionUID = 1L;
   /** A block's vectors stay under this many bytes (a task holds two, and a copy of both). */
   static final long BLOCK_BYTES = 64L << 20;
+  /** Points sampled to fit the tree that deals points into blocks. */
+  private static final int SAMPLE = 4096;
+  private static final long SEED = 42;
 
   private final int k;
   private final Metric metric;
@@ -187,32 +190,57 @@ public final class SparkKnn implements Serializable {
   }
 
   /**
-   * Vectors held on the driver as (row number, vector) pairs, in slices of about 4 MB: how the
-   * command line hands a file it has read to the job.
+   * The job for vectors held on the driver (the command line reads files into them): row {@code
+   * i} gets id {@code i}; the rows are checked and dealt into blocks here and the blocks handed to
+   * the cluster, so nothing is shuffled before the joins. See {@link #graph(Dataset)}.
    *
    * @param spark the session
-   * @param points the vectors; row {@code i} gets id {@code i}
-   * @return (id, vector) pairs
+   * @param points the vectors
+   * @return the graph
+   * @throws InvalidInputException for a row that cannot be ranked, or k out of range
    */
-  public static JavaPairRDD<Long, float[]> pairs(SparkSession spark, org.knng.vectors.Vectors points) {
+  public SparkGraph graph(SparkSession spark, org.knng.vectors.Vectors points) {
     int n = points.size();
     int d = points.dimension();
-    int slice = Math.max(1, (4 << 20) / (4 * d));
-    List<Tuple2<Long, float[]>> slices = new ArrayList<>();
-    for (int from = 0; from < n; from += slice) {
-      int to = Math.min(n, from + slice);
-      slices.add(new Tuple2<>((long) from, Arrays.copyOfRange(points.data(), from * d, to * d)));
+    float[] x = points.data();
+    float[] row = new float[d];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(x, i * d, row, 0, d);
+      InputChecks.rankableRow(row, metric, "row " + i);
     }
-    int partitions = Math.max(1, Math.min(slices.size(), spark.sparkContext().defaultParallelism() * 4));
-    return new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
-        .parallelize(slices, partitions).flatMapToPair(t -> {
-          int rows = t._2().length / d;
-          List<Tuple2<Long, float[]>> out = new ArrayList<>(rows);
-          for (int r = 0; r < rows; r++) {
-            out.add(new Tuple2<>(t._1() + r, Arrays.copyOfRange(t._2(), r * d, (r + 1) * d)));
-          }
-          return out.iterator();
-        });
+    checkK(n);
+    int threads = threads(spark.sparkContext());
+    int b = blocksFor(n, d, Math.max(1, spark.sparkContext().defaultParallelism() / threads));
+    int stride = Math.max(1, n / SAMPLE);
+    int sampled = (n + stride - 1) / stride;
+    float[] sample = new float[sampled * d];
+    for (int s = 0; s < sampled; s++) {
+      System.arraycopy(x, s * stride * d, sample, s * d, d);
+    }
+    SpatialBlocks tree = SpatialBlocks.fit(sample, sampled, d, b, metric == Metric.COSINE, SEED);
+    int[] blockOf = new int[n];
+    int[] sizes = new int[b];
+    for (int i = 0; i < n; i++) {
+      blockOf[i] = tree.block(i, x, i * d);
+      sizes[blockOf[i]]++;
+    }
+    List<Block> blocks = new ArrayList<>(b);
+    for (int block = 0; block < b; block++) {
+      long[] ids = new long[sizes[block]];
+      float[] data = new float[sizes[block] * d];
+      int r = 0;
+      for (int i = 0; i < n; i++) {
+        if (blockOf[i] == block) {
+          ids[r] = i;
+          System.arraycopy(x, i * d, data, r * d, d);
+          r++;
+        }
+      }
+      blocks.add(Block.sorted(block, ids, data, d));
+    }
+    JavaRDD<Block> rdd = new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
+        .parallelize(blocks, b);
+    return join(rdd, n, d, b, threads);
   }
 
   /**
@@ -247,8 +275,8 @@ public final class SparkKnn implements Serializable {
       return p;
     });
     long n = guard(checked::count);
-    // Ids must be unique: checked now, on the ids alone, so that the error comes from this call
-    // and not from whichever action first runs the lazy join.
+    checkK(n);
+    // Ids must be unique: checked now, on the ids alone, so that the error comes from this call.
     long distinct = guard(() -> checked.keys().distinct().count());
     if (distinct != n) {
       long dup = guard(() -> checked.keys().mapToPair(id -> new Tuple2<>(id, 1))
@@ -256,33 +284,88 @@ public final class SparkKnn implements Serializable {
       throw new InvalidInputException("duplicate id " + dup
           + ": every point needs its own id (the graph is keyed by id)");
     }
+    int threads = threads(points.context());
+    int b = blocksFor(n, d, Math.max(1, points.context().defaultParallelism() / threads));
+    double fraction = Math.min(1.0, (double) SAMPLE / n);
+    List<Tuple2<Long, float[]>> taken = guard(() -> checked.sample(false, fraction, SEED).collect());
+    float[] sample = new float[taken.size() * d];
+    for (int s = 0; s < taken.size(); s++) {
+      System.arraycopy(taken.get(s)._2(), 0, sample, s * d, d);
+    }
+    SpatialBlocks tree = SpatialBlocks.fit(sample, taken.size(), d, b, metric == Metric.COSINE, SEED);
+    JavaRDD<Block> blocks = checked
+        .mapToPair(p -> new Tuple2<>(tree.block(p._1(), p._2(), 0), p))
+        .partitionBy(new BlockPartitioner(b))
+        .mapPartitionsWithIndex((i, it) -> {
+          List<Tuple2<Long, float[]>> rows = new ArrayList<>();
+          it.forEachRemaining(t -> rows.add(t._2()));
+          return Collections.singletonList(Block.of(i, rows.iterator(), d)).iterator();
+        }, true);
+    return join(blocks, n, d, b, threads);
+  }
+
+  private void checkK(long n) {
     int kept = includeSelf ? k - 1 : k;
     if (k < 1 || kept >= n) {
       throw new InvalidInputException("k = " + k + " is out of range for " + n + " points: need 1 <= k "
           + (includeSelf ? "<= N" : "< N") + (includeSelf ? "" : " (a point is not its own neighbour)"));
     }
-    int parallelism = points.context().defaultParallelism();
-    int b = blocksFor(n, d, parallelism);
-    JavaRDD<Block> blockRdd = checked.partitionBy(new BlockPartitioner(b))
-        .mapPartitionsWithIndex((i, it) -> Collections.singletonList(Block.of(i, it, d)).iterator(), true)
-        .filter(block -> block.size() > 0);
-    int pieces = b * (b + 1) / 2;
-    JavaPairRDD<Integer, Block> routed = blockRdd.flatMapToPair(block -> {
-      List<Tuple2<Integer, Block>> out = new ArrayList<>(b);
-      for (int other = 0; other < b; other++) {
-        out.add(new Tuple2<>(piece(Math.min(block.index, other), Math.max(block.index, other), b), block));
+  }
+
+  private int threads(org.apache.spark.SparkContext context) {
+    // A task runs the core on the cores Spark gives it (spark.task.cpus), unless set here.
+    return threadsPerTask > 0 ? threadsPerTask
+        : Integer.parseInt(context.getConf().get("spark.task.cpus", "1"));
+  }
+
+  /**
+   * The joins, from blocks (partition {@code b} holding block {@code b}): each block with itself,
+   * which gives its rows' limits; every pair of blocks once, each row taking from the other
+   * block only what is within its limit; every row's lists merged by id.
+   */
+  private SparkGraph join(JavaRDD<Block> blocks, long n, int d, int b, int threads) {
+    int kept = includeSelf ? k - 1 : k;
+    JavaRDD<Tuple2<Block, List<Tuple2<Long, PartialRow>>>> diagonal = blocks.map(block -> {
+      if (block.size() == 0) {
+        return new Tuple2<Block, List<Tuple2<Long, PartialRow>>>(block.withLimits(new float[0]),
+            new ArrayList<>());
       }
-      return out.iterator();
-    }).partitionBy(new PiecePartitioner(pieces));
-    JavaPairRDD<Long, PartialRow> partial = routed.mapPartitionsToPair(it -> join(it, b));
-    int outPartitions = Math.max(parallelism, b);
-    JavaPairRDD<Long, Neighbors> rows = partial.reduceByKey((x, y) -> x.merge(y, kept), outPartitions).mapToPair(t -> {
-      long[] ids = new long[k];
-      float[] dist = new float[k];
-      int count = t._2().finish(t._1(), includeSelf, k, ids, dist, 0);
-      return new Tuple2<>(t._1(), new Neighbors(ids, dist, count));
-    });
+      failOnFirstAttempt();
+      SplitJoin.Lists lists = split(n, threads).within(block.vectors());
+      float[] limits = new float[lists.rows];
+      List<Tuple2<Long, PartialRow>> out = new ArrayList<>(lists.rows);
+      for (int r = 0; r < lists.rows; r++) {
+        limits[r] = lists.limit(r);
+        out.add(new Tuple2<>(block.ids[r], PartialRow.of(lists, r, block.ids)));
+      }
+      return new Tuple2<Block, List<Tuple2<Long, PartialRow>>>(block.withLimits(limits), out);
+    }).persist(StorageLevel.MEMORY_AND_DISK());
+    JavaPairRDD<Long, PartialRow> partial = diagonal.flatMapToPair(t -> t._2().iterator());
+    if (b > 1) {
+      JavaRDD<Block> limited = diagonal.map(Tuple2::_1);
+      JavaRDD<Tuple2<Block, Block>> pairs = new BlockPairs(limited.rdd(), b).toJavaRDD();
+      partial = partial.union(pairs.flatMapToPair(t -> joinAcross(t._1(), t._2(), n, threads)));
+    }
+    int outPartitions = Math.max(blocks.context().defaultParallelism(), b);
+    JavaPairRDD<Long, Neighbors> rows = partial.reduceByKey((x, y) -> x.merge(y, kept), outPartitions)
+        .mapToPair(t -> {
+          long[] ids = new long[k];
+          float[] dist = new float[k];
+          int count = t._2().finish(t._1(), includeSelf, k, ids, dist, 0);
+          return new Tuple2<>(t._1(), new Neighbors(ids, dist, count));
+        });
     return new SparkGraph(rows, n, d, b);
+  }
+
+  private SplitJoin split(long points, int threads) {
+    return SplitJoin.create(KnnOptions.defaults().withMetric(metric).withK(k)
+        .withIncludeSelf(includeSelf).withThreads(threads), points);
+  }
+
+  private void failOnFirstAttempt() {
+    if (failFirstAttempts && TaskContext.get().attemptNumber() == 0) {
+      throw new IllegalStateException("knng test: the first attempt of every join task fails");
+    }
   }
 
   /** The blocks the job deals {@code n} points into: the builder's count, or the automatic one. */
@@ -325,54 +408,33 @@ public final class SparkKnn implements Serializable {
     return new KnnResult(n, n, k, ids, dist, metric, includeSelf);
   }
 
-  /** One task: the piece of the join its blocks make, each of their rows' candidates by id. */
-  private Iterator<Tuple2<Long, PartialRow>> join(Iterator<Tuple2<Integer, Block>> in, int b) {
-    List<Block> parts = new ArrayList<>(2);
-    int piece = -1;
-    while (in.hasNext()) {
-      Tuple2<Integer, Block> t = in.next();
-      piece = t._1();
-      parts.add(t._2());
-    }
-    if (parts.isEmpty()) {
+  /**
+   * One task across two blocks (both already joined with themselves): each row's candidates from
+   * the other block, up to its limit.
+   */
+  private java.util.Iterator<Tuple2<Long, PartialRow>> joinAcross(Block a, Block c, long n, int threads) {
+    if (a.size() == 0 || c.size() == 0) {
       return Collections.emptyIterator();
     }
-    if (failFirstAttempts && TaskContext.get().attemptNumber() == 0) {
-      throw new IllegalStateException("knng test: the first attempt of every join task fails");
-    }
-    parts.sort((x, y) -> Integer.compare(x.index, y.index));
-    SplitJoin split = SplitJoin.create(KnnOptions.defaults().withMetric(metric).withK(k)
-        .withIncludeSelf(includeSelf).withThreads(threadsPerTask));
-    Block a = parts.get(0);
-    boolean diagonal = parts.size() == 1;
-    if (diagonal && piece != piece(a.index, a.index, b)) {
-      return Collections.emptyIterator(); // the other block of this pair is empty
-    }
-    long[] idOf = diagonal ? a.ids : a.idsWith(parts.get(1));
-    SplitJoin.Lists lists = diagonal ? split.within(a.vectors())
-        : split.between(a.vectors(), parts.get(1).vectors());
+    failOnFirstAttempt();
+    long[] idOf = a.idsWith(c);
+    SplitJoin.Lists lists = split(n, threads).between(a.vectors(), c.vectors(), a.limits, c.limits);
     List<Tuple2<Long, PartialRow>> out = new ArrayList<>(lists.rows);
     for (int r = 0; r < lists.rows; r++) {
-      out.add(new Tuple2<>(idOf[r], PartialRow.of(lists, r, idOf)));
+      if (lists.count(r) > 0) {
+        out.add(new Tuple2<>(idOf[r], PartialRow.of(lists, r, idOf)));
+      }
     }
     return out.iterator();
   }
 
-  /** The number of the piece of blocks {@code a <= b} of {@code n}: row by row of the triangle. */
-  static int piece(int a, int b, int n) {
-    return a * n - a * (a - 1) / 2 + (b - a);
-  }
-
   /**
    * Blocks for {@code n} points of dimension {@code d}: each under {@link #BLOCK_BYTES}, and at
-   * least enough for every slot to have three pieces to choose from.
+   * least two per task slot, so that the joins of blocks with themselves keep every slot busy.
    */
   static int blockCount(long n, int d, int parallelism) {
     long byMemory = (n * d * 4 + BLOCK_BYTES - 1) / BLOCK_BYTES;
-    int byParallelism = 1;
-    while (byParallelism * (byParallelism + 1) / 2 < 3 * parallelism) {
-      byParallelism++;
-    }
+    long byParallelism = 2L * parallelism;
     return (int) Math.max(1, Math.min(n, Math.max(byMemory, byParallelism)));
   }
 
@@ -402,7 +464,7 @@ public final class SparkKnn implements Serializable {
     return e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e);
   }
 
-  /** Deals ids into blocks by a mix of their bits, so that any id pattern spreads evenly. */
+  /** Sends block {@code b}'s rows to partition {@code b}. */
   static final class BlockPartitioner extends Partitioner {
     private static final long serialVersionUID = 1L;
     private final int blocks;
@@ -418,10 +480,7 @@ public final class SparkKnn implements Serializable {
 
     @Override
     public int getPartition(Object key) {
-      long x = (Long) key;
-      x = (x ^ (x >>> 33)) * 0xff51afd7ed558ccdL;
-      x = (x ^ (x >>> 33)) * 0xc4ceb9fe1a85ec53L;
-      return (int) Math.floorMod(x ^ (x >>> 33), (long) blocks);
+      return (Integer) key;
     }
 
     @Override
@@ -435,36 +494,6 @@ public final class SparkKnn implements Serializable {
     }
   }
 
-  /** Sends piece {@code p} to partition {@code p}: one task per piece. */
-  static final class PiecePartitioner extends Partitioner {
-    private static final long serialVersionUID = 1L;
-    private final int pieces;
-
-    PiecePartitioner(int pieces) {
-      this.pieces = pieces;
-    }
-
-    @Override
-    public int numPartitions() {
-      return pieces;
-    }
-
-    @Override
-    public int getPartition(Object key) {
-      return (Integer) key;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof PiecePartitioner && ((PiecePartitioner) o).pieces == pieces;
-    }
-
-    @Override
-    public int hashCode() {
-      return pieces;
-    }
-  }
-
   /** Configures a {@link SparkKnn}. */
   public static final class Builder {
     private int k = 10;
@@ -473,7 +502,7 @@ public final class SparkKnn implements Serializable {
     private String idColumn = "id";
     private String vectorColumn = "vector";
     private int blocks;
-    private int threadsPerTask = 1;
+    private int threadsPerTask;
     private GraphMode mode = GraphMode.DISTANCE;
     private double sigma = Double.NaN;
     private boolean failFirstAttempts;
@@ -524,7 +553,7 @@ public final class SparkKnn implements Serializable {
     }
 
     /**
-     * @param threads threads each task runs the core on (match {@code spark.task.cpus}); default 1
+     * @param threads threads each task runs the core on; default: {@code spark.task.cpus}
      * @return this
      */
     public Builder threadsPerTask(int threads) {

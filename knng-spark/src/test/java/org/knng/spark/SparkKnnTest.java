@@ -71,6 +71,22 @@ class SparkKnnTest {
   }
 
   @Test
+  void vectorsHeldByTheDriverGiveTheSameGraph() {
+    // The command line's path: rows checked and dealt into blocks on the driver.
+    float[][] rows = TestData.plantDuplicates(TestData.clusters(8, 2500, 30, 12, 6), 1, 40, 3);
+    for (Metric metric : new Metric[] {Metric.EUCLIDEAN, Metric.COSINE, Metric.MANHATTAN}) {
+      KnnResult want = BruteForceEngine.create(KnnOptions.defaults().withK(12).withMetric(metric))
+          .graph(org.knng.vectors.Vectors.of(rows));
+      for (int blocks : new int[] {0, 5}) {
+        SparkKnn job = SparkKnn.builder().k(12).metric(metric).blocks(blocks).build();
+        KnnResult got = job.collect(job.graph(spark, org.knng.vectors.Vectors.of(rows)));
+        assertArrayEquals(want.ids(), got.ids(), metric + ", " + blocks + " blocks");
+        assertArrayEquals(want.distances(), got.distances(), metric + ", " + blocks + " blocks");
+      }
+    }
+  }
+
+  @Test
   void automaticBlocksOnALargerSetAndLargeK() {
     float[][] rows = TestData.gaussian(5, 3000, 40, 0.5f);
     KnnResult want = BruteForceEngine.create(KnnOptions.defaults().withK(120))
