@@ -1,0 +1,145 @@
+package org.knng.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.knng.engine.KnnOptions;
+import org.knng.exact.BruteForceEngine;
+import org.knng.graph.KnnResult;
+import org.knng.graph.SparseGraph;
+import org.knng.io.GraphReader;
+import org.knng.metric.Metric;
+import org.knng.testing.PythonRunner;
+import org.knng.testing.TestData;
+import org.knng.vectors.Vectors;
+
+/**
+ * {@code ./knng spark} through the launcher: the same files as {@code ./knng build}, Parquet
+ * tables in and out (written and read back with Spark here), and bad input refused in one line
+ * with exit code 2 and nothing written.
+ */
+class SparkCommandIT {
+  @TempDir Path dir;
+
+  @Test
+  void theReadmeExampleGivesBuildsGraph() throws Exception {
+    Path iris = Launcher.ROOT.resolve("examples/iris/iris.csv");
+    String[] options = {"--k", "10", "--mode", "umap", "--include-self", "--symmetrize", "fuzzy-union"};
+    PythonRunner.Result spark = Launcher.knng(dir, concat(new String[] {"spark", "--master", "local[2]",
+        "--input", iris.toString(), "--output", "spark.npz", "--distances", "spark-d.npy"}, options));
+    assertEquals(0, spark.exitCode, spark.toString());
+    assertTrue(spark.stderr.contains("wrote spark.npz: 150 points x 10 neighbours (spark exact"),
+        spark.stderr);
+    assertFalse(spark.stderr.contains("WARN"), spark.stderr);
+    PythonRunner.Result build = Launcher.knng(dir, concat(new String[] {"build", "--algorithm", "exact",
+        "--input", iris.toString(), "--output", "build.npz", "--distances", "build-d.npy"}, options));
+    assertEquals(0, build.exitCode, build.toString());
+    SparseGraph a = GraphReader.read(dir.resolve("spark.npz"));
+    SparseGraph b = GraphReader.read(dir.resolve("build.npz"));
+    assertArrayEquals(b.indptr(), a.indptr());
+    assertArrayEquals(b.indices(), a.indices());
+    assertArrayEquals(b.weights(), a.weights());
+    assertArrayEquals(Files.readAllBytes(dir.resolve("build-d.npy")),
+        Files.readAllBytes(dir.resolve("spark-d.npy")));
+  }
+
+  @Test
+  void parquetInAndOut() throws Exception {
+    float[][] rows = TestData.plantDuplicates(TestData.gaussian(4, 600, 12, 0.5f), 2, 20, 3);
+    KnnResult want = BruteForceEngine.create(KnnOptions.defaults().withK(5).withMetric(Metric.COSINE))
+        .graph(Vectors.of(rows));
+    Path table = dir.resolve("points.parquet");
+    Path edges = dir.resolve("graph.parquet");
+    SparkSession spark = SparkSession.builder().master("local[2]").appName("knng-cli-test")
+        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
+    try {
+      // Ids 1000 + 3 i (in the rows' order, so ties order alike), vectors as array<double>.
+      List<Row> out = new ArrayList<>();
+      for (int i = 0; i < rows.length; i++) {
+        Double[] v = new Double[rows[i].length];
+        for (int j = 0; j < v.length; j++) {
+          v[j] = (double) rows[i][j];
+        }
+        out.add(RowFactory.create(1000L + 3L * i, v));
+      }
+      spark.createDataFrame(out, new StructType().add("key", DataTypes.LongType)
+              .add("embedding", DataTypes.createArrayType(DataTypes.DoubleType)))
+          .repartition(4).write().parquet(table.toString());
+      PythonRunner.Result r = Launcher.knng(dir, "spark", "--master", "local[2]", "--input",
+          table.toString(), "--id-column", "key", "--vector-column", "embedding", "--k", "5",
+          "--metric", "cosine", "--mode", "distance", "--output", edges.toString());
+      assertEquals(0, r.exitCode, r.toString());
+      List<Row> got = spark.read().parquet(edges.toString()).orderBy("src", "distance", "dst")
+          .collectAsList();
+      assertEquals(rows.length * 5, got.size());
+      for (int e = 0; e < got.size(); e++) {
+        Row row = got.get(e);
+        int i = e / 5;
+        assertEquals(1000L + 3L * i, row.getLong(0));
+        assertEquals(1000L + 3L * want.neighbor(i, e % 5), row.getLong(1), "edge " + e);
+        assertEquals(want.distance(i, e % 5), row.getFloat(2), "edge " + e);
+        assertEquals(row.getFloat(2), row.getFloat(3), "distance mode: the weight is the distance");
+      }
+      // An existing output is never overwritten, and a failed run leaves nothing behind.
+      PythonRunner.Result again = Launcher.knng(dir, "spark", "--master", "local[2]", "--input",
+          table.toString(), "--id-column", "key", "--vector-column", "embedding", "--k", "5",
+          "--output", edges.toString());
+      assertEquals(2, again.exitCode, again.toString());
+      assertTrue(again.stderr.contains("exists: remove it first"), again.stderr);
+      PythonRunner.Result wrongColumn = Launcher.knng(dir, "spark", "--master", "local[2]", "--input",
+          table.toString(), "--k", "5", "--output", dir.resolve("other.parquet").toString());
+      assertEquals(2, wrongColumn.exitCode, wrongColumn.toString());
+      assertEquals("error: no id column 'id' in the input (its columns: key, embedding)",
+          lastLine(wrongColumn.stderr));
+      try (Stream<Path> left = Files.list(dir)) {
+        assertEquals(List.of("graph.parquet", "points.parquet"),
+            left.map(p -> p.getFileName().toString()).sorted().toList());
+      }
+    } finally {
+      spark.stop();
+    }
+  }
+
+  @Test
+  void badInputIsOneLineAndExitTwo() throws Exception {
+    Path csv = dir.resolve("bad.csv");
+    Files.writeString(csv, "1,2\n3,4\n5,nan\n");
+    PythonRunner.Result r = Launcher.knng(dir, "spark", "--master", "local[1]", "--input",
+        csv.toString(), "--k", "1", "--output", "out.npz");
+    assertEquals(2, r.exitCode, r.toString());
+    assertTrue(lastLine(r.stderr).startsWith("error: ") && lastLine(r.stderr).contains("line 3, column 2"),
+        r.stderr);
+    PythonRunner.Result k = Launcher.knng(dir, "spark", "--master", "local[1]", "--input",
+        Launcher.ROOT.resolve("examples/iris/iris.csv").toString(), "--k", "150", "--output", "out.npz");
+    assertEquals(2, k.exitCode, k.toString());
+    assertEquals("error: k = 150 is out of range for 150 points: need 1 <= k < N (a point is not its"
+        + " own neighbour)", lastLine(k.stderr));
+    assertFalse(Files.exists(dir.resolve("out.npz")));
+  }
+
+  private static String lastLine(String text) {
+    // Spark's progress bar ends in carriage returns, not new lines.
+    String[] lines = text.strip().split("[\r\n]+");
+    return lines[lines.length - 1];
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
+  }
+}
