@@ -194,12 +194,13 @@ public final class SparkKnn implements Serializable {
    * i} gets id {@code i}; the rows are checked and dealt into blocks here and the blocks handed to
    * the cluster, so nothing is shuffled before the joins. See {@link #graph(Dataset)}.
    *
-   * @param spark the session
+   * @param spark the Spark context (no SQL session is needed)
    * @param points the vectors
    * @return the graph
    * @throws InvalidInputException for a row that cannot be ranked, or k out of range
    */
-  public SparkGraph graph(SparkSession spark, org.knng.vectors.Vectors points) {
+  public SparkGraph graph(org.apache.spark.api.java.JavaSparkContext spark,
+      org.knng.vectors.Vectors points) {
     int n = points.size();
     int d = points.dimension();
     float[] x = points.data();
@@ -209,8 +210,8 @@ public final class SparkKnn implements Serializable {
       InputChecks.rankableRow(row, metric, "row " + i);
     }
     checkK(n);
-    int threads = threads(spark.sparkContext());
-    int b = blocksFor(n, d, Math.max(1, spark.sparkContext().defaultParallelism() / threads));
+    int threads = threads(spark.sc());
+    int b = blocksFor(n, d, Math.max(1, spark.defaultParallelism() / threads));
     int stride = Math.max(1, n / SAMPLE);
     int sampled = (n + stride - 1) / stride;
     float[] sample = new float[sampled * d];
@@ -238,8 +239,7 @@ public final class SparkKnn implements Serializable {
       }
       blocks.add(Block.sorted(block, ids, data, d));
     }
-    JavaRDD<Block> rdd = new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
-        .parallelize(blocks, b);
+    JavaRDD<Block> rdd = spark.parallelize(blocks, b);
     return join(rdd, n, d, b, threads);
   }
 

@@ -79,7 +79,9 @@ class SparkKnnTest {
           .graph(org.knng.vectors.Vectors.of(rows));
       for (int blocks : new int[] {0, 5}) {
         SparkKnn job = SparkKnn.builder().k(12).metric(metric).blocks(blocks).build();
-        KnnResult got = job.collect(job.graph(spark, org.knng.vectors.Vectors.of(rows)));
+        KnnResult got = job.collect(job.graph(
+            new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext()),
+            org.knng.vectors.Vectors.of(rows)));
         assertArrayEquals(want.ids(), got.ids(), metric + ", " + blocks + " blocks");
         assertArrayEquals(want.distances(), got.distances(), metric + ", " + blocks + " blocks");
       }
