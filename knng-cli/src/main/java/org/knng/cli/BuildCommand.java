@@ -10,16 +10,12 @@ import org.knng.Algorithm;
 import org.knng.InvalidInputException;
 import org.knng.engine.KnnEngine;
 import org.knng.engine.KnnOptions;
-import org.knng.graph.EdgeIndex;
 import org.knng.graph.EdgeWeights;
-import org.knng.graph.Flow;
 import org.knng.graph.GraphMode;
 import org.knng.graph.KnnResult;
 import org.knng.graph.SparseGraph;
 import org.knng.graph.Symmetrization;
-import org.knng.io.GraphWriter;
 import org.knng.io.GroupLabels;
-import org.knng.io.NpyWriter;
 import org.knng.io.VectorReader;
 import org.knng.metric.Metric;
 import org.knng.vectors.Vectors;
@@ -107,20 +103,6 @@ final class BuildCommand implements Callable<Integer> {
           + "inner-product (-dot), manhattan. Default: ${DEFAULT-VALUE}.")
   Metric metric;
 
-  @Option(names = "--mode", paramLabel = "MODE", defaultValue = "connectivity",
-      description = "Edge weights: connectivity (1), distance, gaussian, self-tuning or umap "
-          + "(see above). Default: ${DEFAULT-VALUE}.")
-  GraphMode mode;
-
-  @Option(names = "--sigma", paramLabel = "S",
-      description = "Width of the gaussian kernel, > 0, in the metric's units (--mode gaussian only).")
-  Double sigma;
-
-  @Option(names = "--scale-neighbor", paramLabel = "M",
-      description = "self-tuning scale: sigma_i = distance to i's M-th neighbour, 1 <= M <= K. "
-          + "Default: K.")
-  Integer scaleNeighbor;
-
   @Option(names = "--groups", paramLabel = "FILE",
       description = "Neighbours only within the same group, like PyTorch Geometric's batch: one "
           + "integer label per row of --input (text, one per line, or a 1-D integer .npy); labels "
@@ -133,21 +115,6 @@ final class BuildCommand implements Callable<Integer> {
           + "--symmetrize and self-tuning do not apply.")
   Path queries;
 
-  @Option(names = "--symmetrize", paramLabel = "MODE", defaultValue = "none",
-      description = "none, union (max), average ((A+A^T)/2), mutual (min, both ways only), "
-          + "fuzzy-union (A+A^T-A*A^T), fuzzy-intersection (A*A^T). Default: ${DEFAULT-VALUE}.")
-  Symmetrization symmetrize;
-
-  @Option(names = "--edge-index", paramLabel = "FILE.npy",
-      description = "Also write the graph's edges (after --symmetrize) as PyTorch Geometric's "
-          + "2 x E int64 edge_index.")
-  Path edgeIndex;
-
-  @Option(names = "--flow", paramLabel = "FLOW", defaultValue = "source-to-target",
-      description = "edge_index rows: source-to-target (row 0 = neighbour, row 1 = centre, as PyG) "
-          + "or target-to-source (row 0 = centre). Default: ${DEFAULT-VALUE}.")
-  Flow flow;
-
   @Option(names = "--include-self",
       description = "Count each point as one of its own k neighbours (distance 0), "
           + "as scikit-learn's include_self=True.")
@@ -157,14 +124,8 @@ final class BuildCommand implements Callable<Integer> {
       description = "Worker threads. Default: all cores.")
   Integer threads;
 
-  @Option(names = "--distances", paramLabel = "FILE.npy",
-      description = "Also write the N x k float32 neighbour distances to this .npy file.")
-  Path distances;
-
-  @Option(names = "--uncompressed",
-      description = "Store the .npz arrays without compression (scipy's save_npz(compressed=False)):"
-          + " several times faster to write and to load, about 1.5x larger.")
-  boolean uncompressed;
+  @CommandLine.Mixin
+  GraphOutput out;
 
   @Option(names = {"-q", "--quiet"}, description = "No progress and no summary on stderr.")
   boolean quiet;
@@ -190,7 +151,7 @@ final class BuildCommand implements Callable<Integer> {
     }
     boolean radiusOnly = radius != null && k == null;
     checkRadius(radiusOnly);
-    EdgeWeights weights = radiusOnly ? null : edgeWeights();
+    EdgeWeights weights = radiusOnly ? null : out.weights(k);
     checkQueries();
     Vectors points = VectorReader.read(input);
     Vectors queryPoints = queries == null ? null : VectorReader.read(queries);
@@ -245,22 +206,7 @@ final class BuildCommand implements Callable<Integer> {
           + " too few points)%n", shortRows, result.rows(), kk);
     }
     long searched = System.nanoTime();
-    if (radiusOnly) {
-      graph = symmetrize.apply(mode == GraphMode.CONNECTIVITY ? graph.unweighted() : graph);
-    } else if (!isNpy(output) || edgeIndex != null) {
-      graph = symmetrize.apply(weights.apply(result));
-    }
-    if (isNpy(output)) {
-      NpyWriter.writeInt32(output, result.rows(), result.k(), result.ids());
-    } else {
-      GraphWriter.write(graph, output, !uncompressed);
-    }
-    if (edgeIndex != null) {
-      NpyWriter.writeInt64(edgeIndex, 2, graph.edgeCount(), EdgeIndex.of(graph, flow));
-    }
-    if (distances != null) {
-      NpyWriter.writeFloat32(distances, result.rows(), result.k(), result.distances());
-    }
+    graph = out.write(result, radiusOnly ? graph : null, weights, output);
     if (!quiet) {
       long end = System.nanoTime();
       String shape = radiusOnly
@@ -304,52 +250,20 @@ final class BuildCommand implements Callable<Integer> {
     if (!radiusOnly) {
       return;
     }
-    if (mode != GraphMode.CONNECTIVITY && mode != GraphMode.DISTANCE) {
-      throw new InvalidInputException("--mode " + mode.id() + " needs k neighbours per point: give --k"
+    if (out.mode != GraphMode.CONNECTIVITY && out.mode != GraphMode.DISTANCE) {
+      throw new InvalidInputException("--mode " + out.mode.id() + " needs k neighbours per point: give --k"
           + " with --radius, or use --mode connectivity or distance");
     }
     if (isNpy(output)) {
       throw new InvalidInputException("--output " + output + ": .npy holds N x k neighbour ids; a radius"
           + " graph without --k has no fixed k (use .npz, .mtx or .csv, or give --k)");
     }
-    if (distances != null) {
+    if (out.distances != null) {
       throw new InvalidInputException("--distances needs --k (a radius graph without --k has no N x k layout)");
     }
     if (groups != null || queries != null) {
       throw new InvalidInputException("--radius without --k cannot be combined with --groups or --queries yet;"
           + " give --k as an upper bound");
-    }
-  }
-
-  /** The weighting the options ask for, checked before any work is done. */
-  private EdgeWeights edgeWeights() {
-    if (sigma != null && mode != GraphMode.GAUSSIAN) {
-      throw new InvalidInputException("--sigma applies only to --mode gaussian (mode is " + mode.id() + ")");
-    }
-    if (scaleNeighbor != null && mode != GraphMode.SELF_TUNING) {
-      throw new InvalidInputException("--scale-neighbor applies only to --mode self-tuning (mode is "
-          + mode.id() + ")");
-    }
-    switch (mode) {
-      case GAUSSIAN:
-        if (sigma == null) {
-          throw new InvalidInputException("--mode gaussian needs --sigma S (the kernel width, > 0)");
-        }
-        if (!(sigma > 0) || sigma.isInfinite()) {
-          throw new InvalidInputException("--sigma must be a finite number > 0, got " + sigma);
-        }
-        return EdgeWeights.gaussian(sigma);
-      case SELF_TUNING:
-        if (scaleNeighbor == null) {
-          return EdgeWeights.selfTuning();
-        }
-        if (scaleNeighbor < 1 || scaleNeighbor > k) {
-          throw new InvalidInputException("--scale-neighbor must be between 1 and --k (" + k + "), got "
-              + scaleNeighbor);
-        }
-        return EdgeWeights.selfTuning(scaleNeighbor);
-      default:
-        return EdgeWeights.of(mode);
     }
   }
 
@@ -364,11 +278,11 @@ final class BuildCommand implements Callable<Integer> {
     if (includeSelf) {
       throw new InvalidInputException("--include-self does not apply with --queries (a query is not a row of --input)");
     }
-    if (symmetrize != Symmetrization.NONE) {
-      throw new InvalidInputException("--symmetrize " + symmetrize.id()
+    if (out.symmetrize != Symmetrization.NONE) {
+      throw new InvalidInputException("--symmetrize " + out.symmetrize.id()
           + " needs a square graph; with --queries the graph is queries x points");
     }
-    if (mode == GraphMode.SELF_TUNING) {
+    if (out.mode == GraphMode.SELF_TUNING) {
       throw new InvalidInputException("--mode self-tuning needs a square graph; with --queries the graph is"
           + " queries x points");
     }
@@ -378,61 +292,11 @@ final class BuildCommand implements Callable<Integer> {
   }
 
   private void checkOutputs() {
-    String ext = extension(output);
-    if (!ext.equals(".npz") && !ext.equals(".npy") && !ext.equals(".mtx") && !ext.equals(".csv")) {
-      throw new InvalidInputException("--output " + output + ": unsupported output format '" + ext
-          + "' (expected .npz, .npy, .mtx or .csv)");
-    }
-    checkDirectory("--output", output);
-    if (uncompressed && !ext.equals(".npz")) {
-      throw new InvalidInputException("--uncompressed applies to .npz output only (--output is " + ext
-          + ", which is never compressed)");
-    }
-    if (distances != null) {
-      if (!isNpy(distances)) {
-        throw new InvalidInputException("--distances " + distances + ": must end in .npy");
-      }
-      checkDirectory("--distances", distances);
-      if (distances.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
-        throw new InvalidInputException("--distances and --output name the same file " + output);
-      }
-    }
-    if (edgeIndex != null) {
-      if (!isNpy(edgeIndex)) {
-        throw new InvalidInputException("--edge-index " + edgeIndex + ": must end in .npy");
-      }
-      checkDirectory("--edge-index", edgeIndex);
-      Path e = edgeIndex.toAbsolutePath().normalize();
-      if (e.equals(output.toAbsolutePath().normalize())
-          || (distances != null && e.equals(distances.toAbsolutePath().normalize()))
-          || e.equals(input.toAbsolutePath().normalize())) {
-        throw new InvalidInputException("--edge-index " + edgeIndex + " names the same file as another option");
-      }
-    }
-    if (output.toAbsolutePath().normalize().equals(input.toAbsolutePath().normalize())) {
-      throw new InvalidInputException("--output " + output + " would overwrite the input");
-    }
-    ReportFile.check(report, input, output, queries, groups, distances, edgeIndex);
-  }
-
-  private static void checkDirectory(String option, Path file) {
-    Path dir = file.toAbsolutePath().getParent();
-    if (dir != null && !Files.isDirectory(dir)) {
-      throw new InvalidInputException(option + " " + file + ": output directory " + dir
-          + " does not exist");
-    }
-    if (Files.isDirectory(file)) {
-      throw new InvalidInputException(option + " " + file + ": is a directory");
-    }
+    out.checkFiles(output, input);
+    ReportFile.check(report, input, output, queries, groups, out.distances, out.edgeIndex);
   }
 
   private static boolean isNpy(Path p) {
-    return extension(p).equals(".npy");
-  }
-
-  private static String extension(Path p) {
-    String name = p.getFileName() == null ? "" : p.getFileName().toString();
-    int dot = name.lastIndexOf('.');
-    return dot < 0 ? "" : name.substring(dot).toLowerCase(Locale.ROOT);
+    return GraphOutput.isNpy(p);
   }
 }

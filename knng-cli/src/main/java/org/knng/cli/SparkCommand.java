@@ -4,20 +4,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.knng.Algorithm;
 import org.knng.InvalidInputException;
-import org.knng.graph.EdgeIndex;
 import org.knng.graph.EdgeWeights;
-import org.knng.graph.Flow;
 import org.knng.graph.GraphMode;
-import org.knng.graph.KnnResult;
-import org.knng.graph.SparseGraph;
 import org.knng.graph.Symmetrization;
-import org.knng.io.GraphWriter;
-import org.knng.io.NpyWriter;
 import org.knng.io.VectorReader;
 import org.knng.metric.Metric;
 import picocli.CommandLine;
@@ -87,28 +80,8 @@ final class SparkCommand implements Callable<Integer> {
       description = "euclidean, sqeuclidean, cosine, inner-product, manhattan. Default: ${DEFAULT-VALUE}.")
   Metric metric;
 
-  @Option(names = "--mode", paramLabel = "MODE", defaultValue = "connectivity",
-      description = "Edge weights: connectivity, distance, gaussian, umap; self-tuning with file"
-          + " outputs only. Default: ${DEFAULT-VALUE}.")
-  GraphMode mode;
-
-  @Option(names = "--sigma", paramLabel = "S", description = "Width of the gaussian kernel, > 0.")
-  Double sigma;
-
   @Option(names = "--include-self", description = "Count each point as its own first neighbour.")
   boolean includeSelf;
-
-  @Option(names = "--symmetrize", paramLabel = "MODE", defaultValue = "none",
-      description = "As in knng build; with file outputs only. Default: ${DEFAULT-VALUE}.")
-  Symmetrization symmetrize;
-
-  @Option(names = "--edge-index", paramLabel = "FILE.npy",
-      description = "Also write PyTorch Geometric's 2 x E edge_index (file outputs only).")
-  Path edgeIndex;
-
-  @Option(names = "--distances", paramLabel = "FILE.npy",
-      description = "Also write the N x k float32 distances (file outputs only).")
-  Path distances;
 
   @Option(names = "--blocks", paramLabel = "B", defaultValue = "0",
       description = "Blocks the points are dealt into (B (B + 1) / 2 tasks). Default: from the data's"
@@ -119,6 +92,9 @@ final class SparkCommand implements Callable<Integer> {
       description = "A Spark setting, as spark-submit's --conf (repeatable), e.g. spark.task.cpus=2"
           + " (each task then runs the core on 2 threads).")
   java.util.Map<String, String> conf = new java.util.LinkedHashMap<>();
+
+  @CommandLine.Mixin
+  GraphOutput out;
 
   @Option(names = {"-q", "--quiet"}, description = "No progress and no summary on stderr.")
   boolean quiet;
@@ -134,46 +110,25 @@ final class SparkCommand implements Callable<Integer> {
           + " is not available on Spark yet: use exact");
     }
     boolean parquetOut = isParquet(output);
-    if (!parquetOut && !List.of(".npz", ".npy", ".mtx", ".csv").contains(extension(output))) {
-      throw new InvalidInputException("--output " + output + ": expected a directory ending in .parquet,"
-          + " or .npz, .npy, .mtx or .csv");
-    }
-    if (parquetOut && (symmetrize != Symmetrization.NONE || mode == GraphMode.SELF_TUNING
-        || edgeIndex != null || distances != null)) {
-      throw new InvalidInputException("--symmetrize, --mode self-tuning, --edge-index and --distances"
-          + " need a file output (.npz, .npy, .mtx, .csv); Parquet output has the edges as the job"
-          + " weighs them row by row");
-    }
-    EdgeWeights weights = weights();
-    PrintWriter err = spec.commandLine().getErr();
     Path local = parquetOut ? null : Path.of(output);
-    if (local != null) {
-      Path dir = local.toAbsolutePath().getParent();
-      if (dir != null && !Files.isDirectory(dir)) {
-        throw new InvalidInputException("--output " + output + ": output directory " + dir + " does not exist");
+    if (parquetOut) {
+      if (out.symmetrize != Symmetrization.NONE || out.mode == GraphMode.SELF_TUNING
+          || out.edgeIndex != null || out.distances != null || out.uncompressed) {
+        throw new InvalidInputException("--symmetrize, --mode self-tuning, --edge-index, --distances"
+            + " and --uncompressed need a file output (.npz, .npy, .mtx, .csv); Parquet output has"
+            + " the edges as the job weighs them row by row");
       }
+    } else {
+      out.checkFiles(local, parquetInput(input) ? null : Path.of(input));
     }
+    EdgeWeights weights = out.weights(k);
+    PrintWriter err = spec.commandLine().getErr();
     SparkJob job = new SparkJob(master, conf, quiet);
     try {
       SparkJob.Built built = job.run(input, idColumn, vectorColumn, output, parquetOut, k, metric,
-          includeSelf, mode, sigma, blocks);
+          includeSelf, out.mode, out.sigma, blocks);
       if (!parquetOut) {
-        KnnResult result = built.result;
-        SparseGraph graph = null;
-        if (!extension(output).equals(".npy") || edgeIndex != null) {
-          graph = symmetrize.apply(weights.apply(result));
-        }
-        if (extension(output).equals(".npy")) {
-          NpyWriter.writeInt32(local, result.rows(), result.k(), result.ids());
-        } else {
-          GraphWriter.write(graph, local, true);
-        }
-        if (edgeIndex != null) {
-          NpyWriter.writeInt64(edgeIndex, 2, graph.edgeCount(), EdgeIndex.of(graph, Flow.SOURCE_TO_TARGET));
-        }
-        if (distances != null) {
-          NpyWriter.writeFloat32(distances, result.rows(), result.k(), result.distances());
-        }
+        out.write(built.result, null, weights, local);
       }
       if (!quiet) {
         err.printf(Locale.ROOT, "wrote %s: %d points x %d neighbours (spark exact %s, %d blocks, master"
@@ -184,19 +139,6 @@ final class SparkCommand implements Callable<Integer> {
       job.close();
     }
     return 0;
-  }
-
-  private EdgeWeights weights() {
-    if (sigma != null && mode != GraphMode.GAUSSIAN) {
-      throw new InvalidInputException("--sigma applies only to --mode gaussian (mode is " + mode.id() + ")");
-    }
-    if (mode == GraphMode.GAUSSIAN) {
-      if (sigma == null) {
-        throw new InvalidInputException("--mode gaussian needs --sigma S (the kernel width, > 0)");
-      }
-      return EdgeWeights.gaussian(sigma);
-    }
-    return EdgeWeights.of(mode);
   }
 
   static boolean isParquet(String path) {
