@@ -123,9 +123,18 @@ final class SparkCommand implements Callable<Integer> {
     }
     EdgeWeights weights = out.weights(k);
     PrintWriter err = spec.commandLine().getErr();
+    boolean debug = spec.commandLine().getParseResult().hasMatchedOption("--debug");
+    java.util.function.Consumer<String> note = line -> {
+      if (debug) {
+        err.println("debug: " + line);
+      }
+    };
+    long starting = System.nanoTime();
     SparkJob job = new SparkJob(master, conf, quiet);
+    note.accept(String.format(Locale.ROOT, "spark: context started in %.2f s",
+        (System.nanoTime() - starting) / 1e9));
     try {
-      SparkJob.Built built = job.run(input, idColumn, vectorColumn, output, parquetOut, k, metric,
+      SparkJob.Built built = job.run(note, input, idColumn, vectorColumn, output, parquetOut, k, metric,
           includeSelf, out.mode, out.sigma, blocks);
       if (!parquetOut) {
         out.write(built.result, null, weights, local);

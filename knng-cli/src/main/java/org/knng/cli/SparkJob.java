@@ -11,8 +11,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.knng.InvalidInputException;
 import org.knng.graph.GraphMode;
-import org.knng.graph.KnnResult;
 import org.knng.metric.Metric;
+import org.knng.graph.KnnResult;
 import org.knng.spark.SparkGraph;
 import org.knng.spark.SparkKnn;
 
@@ -78,7 +78,8 @@ final class SparkJob implements AutoCloseable {
     }
   }
 
-  Built run(String input, String idColumn, String vectorColumn, String output, boolean parquetOut,
+  Built run(java.util.function.Consumer<String> note, String input, String idColumn,
+      String vectorColumn, String output, boolean parquetOut,
       int k, Metric metric, boolean includeSelf, GraphMode mode, Double sigma, int blocks)
       throws IOException {
     SparkKnn.Builder b = SparkKnn.builder().k(k).metric(metric).includeSelf(includeSelf)
@@ -112,11 +113,20 @@ final class SparkJob implements AutoCloseable {
       }
       graph = job.graph(table);
     } else {
-      graph = job.graph(context, SparkCommand.readFile(input));
+      long t0 = System.nanoTime();
+      org.knng.vectors.Vectors points = SparkCommand.readFile(input);
+      long t1 = System.nanoTime();
+      graph = job.graph(context, points);
+      note.accept(String.format(java.util.Locale.ROOT, "spark: read %.2f s, checked and dealt into"
+          + " %d blocks %.2f s", (t1 - t0) / 1e9, graph.blocks(), (System.nanoTime() - t1) / 1e9));
     }
     String used = context.master();
     if (!parquetOut) {
-      return new Built(job.collect(graph), graph.points(), graph.blocks(), used);
+      long t0 = System.nanoTime();
+      KnnResult result = job.collect(graph);
+      note.accept(String.format(java.util.Locale.ROOT, "spark: joins and merge %.2f s",
+          (System.nanoTime() - t0) / 1e9));
+      return new Built(result, graph.points(), graph.blocks(), used);
     }
     org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(out.getParent(),
         "." + out.getName() + ".tmp-" + UUID.randomUUID());
