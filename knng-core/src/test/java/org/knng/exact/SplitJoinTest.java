@@ -33,7 +33,7 @@ class SplitJoinTest {
     out.add(Arguments.of("gaussian 24-d", TestData.gaussian(3, 900, 24, 0.5f)));
     out.add(Arguments.of("integer grid 6-d with copies",
         TestData.plantDuplicates(TestData.grid(4, 700, 6, 3), 5, 60, 4)));
-    out.add(Arguments.of("all equal", equal(200, 5)));
+    out.add(Arguments.of("all equal", TestData.constant(200, 5, 0.5f)));
     return out.stream();
   }
 
@@ -197,11 +197,4 @@ class SplitJoinTest {
     return c;
   }
 
-  private static float[][] equal(int n, int d) {
-    float[][] x = new float[n][d];
-    for (float[] row : x) {
-      java.util.Arrays.fill(row, 0.5f);
-    }
-    return x;
-  }
 }

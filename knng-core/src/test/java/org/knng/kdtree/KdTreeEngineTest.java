@@ -41,7 +41,7 @@ class KdTreeEngineTest {
     out.add(Arguments.of("lattice 2-d with copies", TestData.plantDuplicates(lattice(40, 2), 3, 50, 4)));
     out.add(Arguments.of("half the rows copies", halfCopies(2, 1500, 3)));
     out.add(Arguments.of("all on a line", line(800)));
-    out.add(Arguments.of("all equal", equal(300, 3)));
+    out.add(Arguments.of("all equal", TestData.constant(300, 3, 0.25f)));
     out.add(Arguments.of("gaussian 8-d", TestData.gaussian(4, 1200, 8, 0.5f)));
     out.add(Arguments.of("grid 1-d", TestData.grid(5, 500, 1, 20)));
     return out.stream();
@@ -246,13 +246,6 @@ class KdTreeEngineTest {
     return x;
   }
 
-  private static float[][] equal(int n, int d) {
-    float[][] x = new float[n][d];
-    for (float[] row : x) {
-      java.util.Arrays.fill(row, 0.25f);
-    }
-    return x;
-  }
 
   private static boolean hasZeroRow(float[][] rows) {
     for (float[] row : rows) {

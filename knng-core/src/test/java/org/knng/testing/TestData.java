@@ -163,4 +163,18 @@ public final class TestData {
     }
     return out;
   }
+
+  /**
+   * @param n rows
+   * @param d values per row
+   * @param value the value of every coordinate
+   * @return n copies of one point: every distance ties
+   */
+  public static float[][] constant(int n, int d, float value) {
+    float[][] x = new float[n][d];
+    for (float[] row : x) {
+      java.util.Arrays.fill(row, value);
+    }
+    return x;
+  }
 }
