@@ -157,9 +157,12 @@ final class SpatialBlocks implements Serializable {
       return 0;
     }
     int node = 0;
-    while (true) {
+    long hash = mix(id);
+    for (int depth = 0; ; depth++) {
       double p = project(values, offset, node);
-      boolean goLeft = p < splits[node] || (p == splits[node] && (mix(id) & 1) == 0);
+      // A tie goes by one bit of the id's hash, another bit at each depth, so that equal points
+      // spread over every leaf.
+      boolean goLeft = p < splits[node] || (p == splits[node] && ((hash >>> depth) & 1) == 0);
       int next = goLeft ? left[node] : right[node];
       if (next < 0) {
         return -next - 1;
