@@ -10,7 +10,6 @@ import org.knng.Algorithm;
 import org.knng.InvalidInputException;
 import org.knng.graph.EdgeWeights;
 import org.knng.graph.GraphMode;
-import org.knng.graph.Symmetrization;
 import org.knng.io.VectorReader;
 import org.knng.metric.Metric;
 import picocli.CommandLine;
@@ -35,7 +34,8 @@ import picocli.CommandLine.Option;
       "Input: a vectors file (.npy, .fvecs, .bvecs, .csv, .tsv; ids are row numbers) or a Parquet",
       "table (a directory or .parquet file) with an id column (integers) and a vector column",
       "(array<float>, array<double> or an ML Vector).",
-      "Output: a directory ending in .parquet gets the edges (src, dst, distance, weight);",
+      "Output: a directory ending in .parquet gets the edges (src, dst, distance, weight),",
+      "weighted and symmetrized on the cluster;",
       ".npz, .npy, .mtx and .csv are written here as 'knng build' writes them (the graph must",
       "fit in this JVM, and the ids must be 0..N-1).",
       ""
@@ -112,11 +112,10 @@ final class SparkCommand implements Callable<Integer> {
     boolean parquetOut = isParquet(output);
     Path local = parquetOut ? null : Path.of(output);
     if (parquetOut) {
-      if (out.symmetrize != Symmetrization.NONE || out.mode == GraphMode.SELF_TUNING
-          || out.edgeIndex != null || out.distances != null || out.uncompressed) {
-        throw new InvalidInputException("--symmetrize, --mode self-tuning, --edge-index, --distances"
-            + " and --uncompressed need a file output (.npz, .npy, .mtx, .csv); Parquet output has"
-            + " the edges as the job weighs them row by row");
+      if (out.mode == GraphMode.SELF_TUNING || out.edgeIndex != null || out.distances != null
+          || out.uncompressed) {
+        throw new InvalidInputException("--mode self-tuning, --edge-index, --distances and"
+            + " --uncompressed need a file output (.npz, .npy, .mtx, .csv)");
       }
     } else {
       out.checkFiles(local, parquetInput(input) ? null : Path.of(input));
@@ -135,7 +134,7 @@ final class SparkCommand implements Callable<Integer> {
         (System.nanoTime() - starting) / 1e9));
     try {
       SparkJob.Built built = job.run(note, input, idColumn, vectorColumn, output, parquetOut, k, metric,
-          includeSelf, out.mode, out.sigma, blocks);
+          includeSelf, out.mode, out.sigma, out.symmetrize, blocks);
       if (!parquetOut) {
         out.write(built.result, null, weights, local);
       }

@@ -80,11 +80,13 @@ final class SparkJob implements AutoCloseable {
 
   Built run(java.util.function.Consumer<String> note, String input, String idColumn,
       String vectorColumn, String output, boolean parquetOut,
-      int k, Metric metric, boolean includeSelf, GraphMode mode, Double sigma, int blocks)
+      int k, Metric metric, boolean includeSelf, GraphMode mode, Double sigma,
+      org.knng.graph.Symmetrization symmetrize, int blocks)
       throws IOException {
     SparkKnn.Builder b = SparkKnn.builder().k(k).metric(metric).includeSelf(includeSelf)
         .idColumn(idColumn).vectorColumn(vectorColumn).blocks(blocks)
-        .mode(parquetOut ? mode : GraphMode.DISTANCE);
+        .mode(parquetOut ? mode : GraphMode.DISTANCE)
+        .symmetrize(parquetOut ? symmetrize : org.knng.graph.Symmetrization.NONE);
     if (sigma != null) {
       b.sigma(sigma);
     }

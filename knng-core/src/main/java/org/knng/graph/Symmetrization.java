@@ -132,8 +132,15 @@ public enum Symmetrization implements Named {
     return new SparseGraph(n, n, indptr, indices, weights);
   }
 
-  /** The value where both {@code A[i][j] = a} and {@code A[j][i] = t} are stored. */
-  private double both(double a, double t) {
+  /**
+   * The value of an entry where both {@code A[i][j] = a} and {@code A[j][i] = t} are stored (for
+   * code that combines edges elsewhere, e.g. on a cluster; {@link #apply} uses the same).
+   *
+   * @param a the entry
+   * @param t its transpose
+   * @return the combined value, in double precision
+   */
+  public double both(double a, double t) {
     switch (this) {
       case UNION:
         return Math.max(a, t);
@@ -150,8 +157,18 @@ public enum Symmetrization implements Named {
     }
   }
 
-  /** The value where only one of the two is stored, with weight {@code w} (union modes only). */
-  private double oneWay(double w) {
+  /** @return whether an entry stored one way only is kept (the union modes) */
+  public boolean keepsOneWay() {
+    return !intersection && this != NONE;
+  }
+
+  /**
+   * The value of an entry where only one of the two is stored, with weight {@code w}.
+   *
+   * @param w the weight stored
+   * @return the combined value (union modes only: see {@link #keepsOneWay})
+   */
+  public double oneWay(double w) {
     switch (this) {
       case UNION:
       case FUZZY_UNION:

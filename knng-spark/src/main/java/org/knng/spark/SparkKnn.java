@@ -28,6 +28,7 @@ import org.knng.graph.EdgeWeights;
 import org.knng.graph.GraphMode;
 import org.knng.graph.KnnResult;
 import org.knng.graph.SparseGraph;
+import org.knng.graph.Symmetrization;
 import org.knng.metric.Metric;
 import scala.Tuple2;
 
@@ -52,8 +53,11 @@ import scala.Tuple2;
  */
 public final class SparkKnn implements Serializable {
   private static final long serialVersionUID = 1L;
-  /** A block's vectors stay under this many bytes (a task holds two, and a copy of both). */
-  static final long BLOCK_BYTES = 64L << 20;
+  /**
+   * A block's vectors take at most this share of a task's memory: a task holds two blocks, a copy
+   * of both side by side and their candidate lists (about 5 blocks); the rest is Spark's.
+   */
+  private static final int BLOCKS_PER_TASK_MEMORY = 8;
   /** Points sampled to fit the tree that deals points into blocks. */
   private static final int SAMPLE = 4096;
   private static final long SEED = 42;
@@ -68,8 +72,10 @@ public final class SparkKnn implements Serializable {
   private final GraphMode mode;
   private final double sigma;
   private final boolean failFirstAttempts;
+  private final Symmetrization symmetrize;
 
   private SparkKnn(Builder b) {
+    this.symmetrize = b.symmetrize;
     this.k = b.k;
     this.metric = b.metric;
     this.includeSelf = b.includeSelf;
@@ -147,12 +153,43 @@ public final class SparkKnn implements Serializable {
    */
   public Dataset<Row> edges(SparkGraph graph) {
     JavaRDD<Row> table = graph.rows().flatMap(t -> weighted(t._1(), t._2()).iterator());
+    if (symmetrize != Symmetrization.NONE) {
+      table = symmetrized(table);
+    }
     StructType schema = new StructType()
         .add("src", DataTypes.LongType, false)
         .add("dst", DataTypes.LongType, false)
         .add("distance", DataTypes.FloatType, false)
         .add("weight", DataTypes.FloatType, false);
     return SparkSession.active().createDataFrame(table, schema);
+  }
+
+  /**
+   * Each edge combined with its transpose as the core's {@link Symmetrization} does (the same
+   * double-precision formulas), on {@code A ∪ Aᵀ} or {@code A ∩ Aᵀ}: both directions of a pair
+   * meet under one key, {@code A[i][j]} in slot 0 and {@code A[j][i]} in slot 1.
+   */
+  private JavaRDD<Row> symmetrized(JavaRDD<Row> edges) {
+    Symmetrization mode = symmetrize;
+    return edges.flatMapToPair(e -> {
+      long src = e.getLong(0);
+      long dst = e.getLong(1);
+      float d = e.getFloat(2);
+      float w = e.getFloat(3);
+      return List.of(new Tuple2<>(new Tuple2<>(src, dst), new float[] {w, Float.NaN, d}),
+          new Tuple2<>(new Tuple2<>(dst, src), new float[] {Float.NaN, w, d})).iterator();
+    }).reduceByKey((x, y) -> new float[] {Float.isNaN(x[0]) ? y[0] : x[0],
+        Float.isNaN(x[1]) ? y[1] : x[1], x[2]})
+        .flatMap(t -> {
+          float[] v = t._2();
+          boolean a = !Float.isNaN(v[0]);
+          boolean tr = !Float.isNaN(v[1]);
+          if (!(a && tr) && !mode.keepsOneWay()) {
+            return Collections.emptyIterator();
+          }
+          double w = a && tr ? mode.both(v[0], v[1]) : mode.oneWay(a ? v[0] : v[1]);
+          return List.of(RowFactory.create(t._1()._1(), t._1()._2(), v[2], (float) w)).iterator();
+        });
   }
 
   /** One point's edges, weighted by the core on a one-row result (column 0 is the point itself). */
@@ -211,7 +248,7 @@ public final class SparkKnn implements Serializable {
     }
     checkK(n);
     int threads = threads(spark.sc());
-    int b = blocksFor(n, d, Math.max(1, spark.defaultParallelism() / threads));
+    int b = blocksFor(n, d, spark.sc(), threads);
     int stride = Math.max(1, n / SAMPLE);
     int sampled = (n + stride - 1) / stride;
     float[] sample = new float[sampled * d];
@@ -285,7 +322,7 @@ public final class SparkKnn implements Serializable {
           + ": every point needs its own id (the graph is keyed by id)");
     }
     int threads = threads(points.context());
-    int b = blocksFor(n, d, Math.max(1, points.context().defaultParallelism() / threads));
+    int b = blocksFor(n, d, points.context(), threads);
     double fraction = Math.min(1.0, (double) SAMPLE / n);
     List<Tuple2<Long, float[]>> taken = guard(() -> checked.sample(false, fraction, SEED).collect());
     float[] sample = new float[taken.size() * d];
@@ -369,8 +406,24 @@ public final class SparkKnn implements Serializable {
   }
 
   /** The blocks the job deals {@code n} points into: the builder's count, or the automatic one. */
-  private int blocksFor(long n, int d, int parallelism) {
-    return blocks > 0 ? (int) Math.min(blocks, n) : blockCount(n, d, parallelism);
+  private int blocksFor(long n, int d, org.apache.spark.SparkContext context, int threads) {
+    int slots = Math.max(1, context.defaultParallelism() / threads);
+    return blocks > 0 ? (int) Math.min(blocks, n) : blockCount(n, d, slots, taskMemory(context, slots));
+  }
+
+  /**
+   * The memory one task may use: the driver's heap shared by its slots in local mode, else an
+   * executor's memory ({@code spark.executor.memory}) shared by the tasks it runs at once.
+   */
+  private long taskMemory(org.apache.spark.SparkContext context, int slots) {
+    if (context.isLocal()) {
+      return Runtime.getRuntime().maxMemory() / slots;
+    }
+    org.apache.spark.SparkConf conf = context.getConf();
+    long executor = conf.getSizeAsBytes("spark.executor.memory", "1g");
+    int cores = conf.getInt("spark.executor.cores", 1);
+    int cpus = conf.getInt("spark.task.cpus", 1);
+    return executor / Math.max(1, cores / cpus);
   }
 
   /**
@@ -429,11 +482,13 @@ public final class SparkKnn implements Serializable {
   }
 
   /**
-   * Blocks for {@code n} points of dimension {@code d}: each under {@link #BLOCK_BYTES}, and at
-   * least two per task slot, so that the joins of blocks with themselves keep every slot busy.
+   * Blocks for {@code n} points of dimension {@code d}: each within its share of a task's memory
+   * ({@link #BLOCKS_PER_TASK_MEMORY}), and at least two per task slot, so that the joins of blocks
+   * with themselves keep every slot busy.
    */
-  static int blockCount(long n, int d, int parallelism) {
-    long byMemory = (n * d * 4 + BLOCK_BYTES - 1) / BLOCK_BYTES;
+  static int blockCount(long n, int d, int parallelism, long taskMemory) {
+    long blockBytes = Math.max(1 << 20, taskMemory / BLOCKS_PER_TASK_MEMORY);
+    long byMemory = (n * d * 4 + blockBytes - 1) / blockBytes;
     long byParallelism = 2L * parallelism;
     return (int) Math.max(1, Math.min(n, Math.max(byMemory, byParallelism)));
   }
@@ -506,8 +561,19 @@ public final class SparkKnn implements Serializable {
     private GraphMode mode = GraphMode.DISTANCE;
     private double sigma = Double.NaN;
     private boolean failFirstAttempts;
+    private Symmetrization symmetrize = Symmetrization.NONE;
 
     private Builder() {}
+
+    /**
+     * @param symmetrize how {@link #edges} combines each edge with its transpose, as the core's
+     *     {@link Symmetrization} (default none)
+     * @return this
+     */
+    public Builder symmetrize(Symmetrization symmetrize) {
+      this.symmetrize = Objects.requireNonNull(symmetrize, "symmetrize");
+      return this;
+    }
 
     /** @param k neighbours per point, at least 1 @return this */
     public Builder k(int k) {

@@ -140,6 +140,27 @@ class SparkKnnTest {
   }
 
   @Test
+  void symmetrizedEdgesAreTheCoresSymmetrization() {
+    float[][] rows = TestData.plantDuplicates(TestData.gaussian(12, 300, 6, 0.5f), 5, 10, 3);
+    KnnResult knn = BruteForceEngine.create(KnnOptions.defaults().withK(6).withIncludeSelf(true))
+        .graph(org.knng.vectors.Vectors.of(rows));
+    SparseGraph weighted = EdgeWeights.umap().apply(knn);
+    Dataset<Row> table = table(rows, DataTypes.FloatType, null);
+    for (org.knng.graph.Symmetrization mode : org.knng.graph.Symmetrization.values()) {
+      SparseGraph want = mode.apply(weighted);
+      List<Row> edges = SparkKnn.builder().k(6).includeSelf(true).mode(GraphMode.UMAP).symmetrize(mode)
+          .blocks(3).build().edges(table).collectAsList();
+      assertEquals(want.edgeCount(), edges.size(), mode.id());
+      for (Row e : edges) {
+        int src = (int) e.getLong(0);
+        int dst = (int) e.getLong(1);
+        assertTrue(want.hasEdge(src, dst), mode.id() + ": " + src + " -> " + dst);
+        assertEquals(want.weight(src, dst), e.getFloat(3), mode.id() + " edge " + src + " -> " + dst);
+      }
+    }
+  }
+
+  @Test
   void aTaskThatFailsOnceChangesNothing() {
     float[][] rows = TestData.gaussian(11, 500, 12, 0.5f);
     KnnResult want = BruteForceEngine.create(KnnOptions.defaults().withK(6))
