@@ -38,12 +38,13 @@ import scala.Tuple2;
  * to the smaller id, distances in the metric's units re-computed in double precision).
  *
  * <p>The job: the rows are checked (one line naming the id and column at fault) and counted; they
- * are dealt into B blocks by a hash of the id, each block sorted by id; every block is joined with
- * itself and every unordered pair of blocks once, one task per pair running the core's tiles
- * ({@link SplitJoin}); each point's candidate lists from its B tasks are merged by key
- * ({@link PartialRow}, in any order, with the core's (value, id) order) and finished. Tasks are
- * deterministic, so a retried task or a lost executor changes nothing. Data moved: B copies of the
- * vectors to the tasks, and {@code N x B x k} candidates (16 bytes each) to the merge.
+ * are dealt into B blocks of near points ({@link SpatialBlocks}), each block sorted by id; each
+ * block is joined with itself ({@link SplitJoin#within}, which also gives every row its limit),
+ * then every unordered pair of blocks once ({@link BlockPairs}, {@link SplitJoin#between} within
+ * the limits); each point's lists are merged by key ({@link PartialRow}, in any order, with the
+ * core's (value, id) order) and finished. Tasks are deterministic, so a retried task or a lost
+ * executor changes nothing. Data moved: each block to the B tasks that join it (from the cached
+ * blocks, not the shuffle), and at most {@code N x B} candidate lists to the merge.
  *
  * <pre>{@code
  * Dataset<Row> points = spark.read().parquet("vectors.parquet");   // id: long, vector: array<float>
