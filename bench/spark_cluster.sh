@@ -5,7 +5,8 @@
 #
 #   bench/spark_cluster.sh 2 ./knng spark --master '$MASTER' --input bench/data/fashion60k.npy --k 10 --output /tmp/f.npy
 #
-# '$MASTER' (single-quoted) is replaced by the cluster's URL. Logs go to bench/results/spark-cluster/.
+# '$MASTER' (single-quoted) is replaced by the cluster's URL. The daemons' logs go to
+# bench/work/spark-cluster/ (not versioned).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 workers="${1:?usage: spark_cluster.sh WORKERS COMMAND...}"
@@ -13,7 +14,7 @@ shift
 cp_file="$root/knng-cli/target/spark-classpath.txt"
 [ -f "$cp_file" ] || "$root/knng" --version >/dev/null   # builds knng and lists the Spark jars
 home="$(mktemp -d "${TMPDIR:-/tmp}/knng-spark-home.XXXXXX")"
-logs="$root/bench/results/spark-cluster"
+logs="$root/bench/work/spark-cluster"
 mkdir -p "$home/jars" "$logs"
 tr ':' '\n' <"$cp_file" | while read -r jar; do ln -sf "$jar" "$home/jars/"; done
 if [ -n "${JAVA_HOME:-}" ]; then java="$JAVA_HOME/bin/java"; else java="$(readlink -f "$(command -v java)")"; fi
