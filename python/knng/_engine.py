@@ -1,0 +1,331 @@
+"""How Python reaches knng's engines: in-process through JPype, or a `java` subprocess over `.npy` files.
+
+The in-process route (the default when JPype is installed) starts one JVM per Python process on
+first use and keeps it: the engines' JIT-compiled SIMD kernels stay warm across calls, vectors go
+to Java as one bulk copy and results come back as numpy arrays, with no files. The subprocess route
+needs nothing but numpy and a JDK; each call pays the JVM's start (about half a second).
+``KNNG_BACKEND=jpype|process`` forces one.
+
+Every function here takes float32 C-contiguous arrays and returns the engine's raw result
+(neighbour ids and distances, or a CSR radius graph); the public modules shape them for
+scikit-learn, PyTorch Geometric and UMAP. Bad input raises ``ValueError`` with knng's one-line
+message; anything else that fails in the engine is a bug and raises ``RuntimeError`` saying so.
+"""
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import namedtuple
+
+import numpy as np
+
+Neighbors = namedtuple("Neighbors", "ids distances engine recall")
+Neighbors.__doc__ = """A k-NN result: `ids` (rows x k int32, -1 where a row has fewer than k),
+`distances` (rows x k float32), `engine` (the engine that ran, e.g. 'exact'), `recall` (the
+estimated recall@k of an approximate run, else None)."""
+
+RadiusGraph = namedtuple("RadiusGraph", "indptr indices distances")
+
+# The launcher's JVM settings (see ./knng): the Vector API module, and the serial collector with a
+# small young generation (the work is a few large arrays).
+JVM_OPTIONS = ["--add-modules=jdk.incubator.vector", "-XX:+UseSerialGC", "-XX:MaxNewSize=16m"]
+_INCUBATOR_WARNING = b"WARNING: Using incubator modules: jdk.incubator.vector"
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def jar_path():
+    """The knng jar: ``$KNNG_JAR``, else the one installed with the package, else (running from a
+    source checkout) ``knng-cli/target/knng.jar`` of that checkout."""
+    candidates = [os.environ.get("KNNG_JAR"),
+                  os.path.join(_HERE, "lib", "knng.jar"),
+                  os.path.join(_HERE, "..", "..", "knng-cli", "target", "knng.jar")]
+    for candidate in candidates:
+        if candidate and os.path.isfile(candidate):
+            return os.path.abspath(candidate)
+    raise RuntimeError(
+        "knng.jar not found: install the package from a knng checkout (pip install ./python builds "
+        "and bundles it), or set KNNG_JAR to the jar built by ./knng (knng-cli/target/knng.jar)")
+
+
+def _java_home():
+    home = os.environ.get("JAVA_HOME")
+    if home and os.path.isdir(home):
+        return home
+    java = shutil.which("java")
+    if java:
+        return os.path.dirname(os.path.dirname(os.path.realpath(java)))
+    raise RuntimeError("no JDK found: knng needs Java 17 or newer (set JAVA_HOME or put java on the PATH)")
+
+
+def _user_jvm_options():
+    return shlex.split(os.environ.get("JAVA_OPTS", ""))
+
+
+class _InProcess:
+    """JPype: one JVM in this process, started on first use."""
+
+    name = "jpype"
+
+    def __init__(self):
+        import jpype
+        import jpype.imports  # noqa: F401  (enables `from org.knng import ...`)
+        self._jpype = jpype
+        if not jpype.isJVMStarted():
+            self._start()
+        try:
+            from org.knng import Algorithm
+            from org.knng.engine import KnnOptions
+            from org.knng.metric import Metric
+            from org.knng.vectors import Vectors
+        except ImportError:
+            raise RuntimeError(
+                "a JVM was already started in this process without knng.jar on its class path: "
+                "use knng before anything else starts JPype, or add %s to that class path" % jar_path())
+        self._algorithm, self._options, self._metric, self._vectors = Algorithm, KnnOptions, Metric, Vectors
+        self._invalid = jpype.JClass("org.knng.InvalidInputException")
+        self._order = jpype.JClass("java.nio.ByteOrder").nativeOrder()
+
+    def _start(self):
+        jpype = self._jpype
+        home = _java_home()
+        libjvm = None
+        for sub in ("lib/server/libjvm.so", "lib/server/libjvm.dylib", "bin/server/jvm.dll"):
+            if os.path.isfile(os.path.join(home, sub)):
+                libjvm = os.path.join(home, sub)
+                break
+        if libjvm is None:
+            libjvm = jpype.getDefaultJVMPath()
+        classpath = [jar_path()]
+        # Debian's python3-jpype keeps JPype's own support jar in /usr/share/java, where JPype does
+        # not look for it by itself.
+        for support in (os.path.join(os.path.dirname(jpype.__file__), "..", "org.jpype.jar"),
+                        "/usr/share/java/org.jpype.jar"):
+            if os.path.isfile(support):
+                classpath.append(os.path.abspath(support))
+                break
+        options = JVM_OPTIONS + _user_jvm_options()
+        # The JVM prints the incubator notice on stderr at start; keep every other line.
+        with _FilteredStderr():
+            jpype.startJVM(libjvm, *options, classpath=classpath, convertStrings=False)
+
+    def _call(self, work):
+        try:
+            return work()
+        except self._invalid as e:
+            raise ValueError(str(e.getMessage())) from None
+        except self._jpype.JException as e:
+            raise RuntimeError("internal error (a bug in knng, not in your input): %s" % e) from e
+
+    def _floats(self, array):
+        """A Java float[] holding the array's values (one bulk copy through a direct buffer)."""
+        jpype = self._jpype
+        flat = array.reshape(-1)
+        if not flat.flags.writeable:
+            flat = flat.copy()
+        out = jpype.JArray(jpype.JFloat)(flat.size)
+        if flat.size:
+            import jpype.nio
+            jpype.nio.convertToDirectBuffer(flat).order(self._order).asFloatBuffer().get(out)
+        return out
+
+    def _engine(self, k, metric, include_self, algorithm, target_recall, seed, threads):
+        options = (self._options.defaults().withK(int(k)).withMetric(self._metric.parse(metric))
+                   .withIncludeSelf(bool(include_self)).withSeed(int(seed)))
+        if threads is not None:
+            options = options.withThreads(int(threads))
+        if target_recall is not None:
+            options = options.withTargetRecall(float(target_recall))
+        return self._algorithm.parse(algorithm).engine(options)
+
+    def _neighbors(self, result, engine_name):
+        rows, k = int(result.rows()), int(result.k())
+        ids = np.array(result.ids(), dtype=np.int32).reshape(rows, k)
+        distances = np.array(result.distances(), dtype=np.float32).reshape(rows, k)
+        recall = result.recall()
+        return Neighbors(ids, distances, engine_name,
+                         float(recall.get().recall()) if recall.isPresent() else None)
+
+    def graph(self, x, k, metric, include_self, algorithm, target_recall, seed, threads, groups):
+        def work():
+            engine = self._engine(k, metric, include_self, algorithm, target_recall, seed, threads)
+            points = self._vectors.wrap(self._floats(x), x.shape[1])
+            if groups is None:
+                result = engine.graph(points)
+            else:
+                result = engine.graph(points, self._jpype.JArray(self._jpype.JInt)(groups))
+            chosen = self._algorithm.parse(algorithm).choose(engine.options(), x.shape[0], x.shape[1])
+            return self._neighbors(result, str(chosen.id()))
+        return self._call(work)
+
+    def search(self, base, queries, k, metric, algorithm, threads):
+        def work():
+            engine = self._engine(k, metric, False, algorithm, None, 0, threads)
+            result = engine.search(self._vectors.wrap(self._floats(base), base.shape[1]),
+                                   self._vectors.wrap(self._floats(queries), queries.shape[1]))
+            chosen = self._algorithm.parse(algorithm).chooseExact(engine.options(), base.shape[1])
+            return self._neighbors(result, str(chosen.id()))
+        return self._call(work)
+
+    def radius(self, x, radius, metric, include_self, algorithm, threads):
+        def work():
+            engine = self._engine(1, metric, include_self, algorithm, None, 0, threads)
+            g = engine.radiusGraph(self._vectors.wrap(self._floats(x), x.shape[1]), float(radius))
+            return RadiusGraph(np.array(g.indptr(), dtype=np.int64),
+                               np.array(g.indices(), dtype=np.int32),
+                               np.array(g.weights(), dtype=np.float32))
+        return self._call(work)
+
+
+class _FilteredStderr:
+    """Drops the JVM's incubator notice from file descriptor 2 while the JVM starts."""
+
+    def __enter__(self):
+        sys.stderr.flush()
+        self._saved = os.dup(2)
+        self._file = tempfile.TemporaryFile()
+        os.dup2(self._file.fileno(), 2)
+        return self
+
+    def __exit__(self, *exc):
+        os.dup2(self._saved, 2)
+        os.close(self._saved)
+        self._file.seek(0)
+        for line in self._file.read().splitlines(True):
+            if not line.startswith(_INCUBATOR_WARNING):
+                os.write(2, line)
+        self._file.close()
+        return False
+
+
+class _Subprocess:
+    """`java -jar knng.jar build ...` on `.npy` files in a temporary directory, per call."""
+
+    name = "process"
+
+    def _run(self, args, directory):
+        java = os.path.join(_java_home(), "bin", "java")
+        command = [java] + JVM_OPTIONS + _user_jvm_options() + ["-jar", jar_path(), "build"] + args
+        done = subprocess.run(command, cwd=directory, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        errors = [line for line in done.stderr.decode("utf-8", "replace").splitlines()
+                  if line.startswith("error: ")]
+        if done.returncode == 2 and errors:
+            raise ValueError(errors[0][len("error: "):])
+        if done.returncode != 0:
+            detail = errors[0][len("error: "):] if errors else done.stderr.decode("utf-8", "replace").strip()
+            raise RuntimeError(detail if detail.startswith("internal error")
+                               else "internal error (a bug in knng, not in your input): %s" % detail)
+
+    @staticmethod
+    def _common(metric, algorithm, threads):
+        args = ["--metric", metric, "--algorithm", algorithm, "--quiet"]
+        if threads is not None:
+            args += ["--threads", str(int(threads))]
+        return args
+
+    def _knn(self, args, directory):
+        args = args + ["--output", "ids.npy", "--distances", "distances.npy", "--report", "report.json"]
+        self._run(args, directory)
+        with open(os.path.join(directory, "report.json")) as f:
+            report = json.load(f)
+        recall = report.get("recall")
+        return Neighbors(np.load(os.path.join(directory, "ids.npy")).astype(np.int32, copy=False),
+                         np.load(os.path.join(directory, "distances.npy")).astype(np.float32, copy=False),
+                         report.get("engine", ""),
+                         recall.get("recall") if isinstance(recall, dict) else None)
+
+    def graph(self, x, k, metric, include_self, algorithm, target_recall, seed, threads, groups):
+        with tempfile.TemporaryDirectory(prefix="knng-") as d:
+            np.save(os.path.join(d, "x.npy"), x)
+            args = ["--input", "x.npy", "--k", str(int(k)), "--seed", str(int(seed))]
+            args += self._common(metric, algorithm, threads)
+            if include_self:
+                args.append("--include-self")
+            if target_recall is not None:
+                args += ["--target-recall", repr(float(target_recall))]
+            if groups is not None:
+                np.save(os.path.join(d, "groups.npy"), np.asarray(groups, dtype=np.int64))
+                args += ["--groups", "groups.npy"]
+            return self._knn(args, d)
+
+    def search(self, base, queries, k, metric, algorithm, threads):
+        with tempfile.TemporaryDirectory(prefix="knng-") as d:
+            np.save(os.path.join(d, "x.npy"), base)
+            np.save(os.path.join(d, "queries.npy"), queries)
+            args = ["--input", "x.npy", "--queries", "queries.npy", "--k", str(int(k))]
+            return self._knn(args + self._common(metric, algorithm, threads), d)
+
+    def radius(self, x, radius, metric, include_self, algorithm, threads):
+        import scipy.sparse as sp
+        with tempfile.TemporaryDirectory(prefix="knng-") as d:
+            np.save(os.path.join(d, "x.npy"), x)
+            args = ["--input", "x.npy", "--radius", repr(float(radius)), "--mode", "distance",
+                    "--output", "graph.npz"] + self._common(metric, algorithm, threads)
+            if include_self:
+                args.append("--include-self")
+            self._run(args, d)
+            g = sp.load_npz(os.path.join(d, "graph.npz")).tocsr()
+            return RadiusGraph(g.indptr.astype(np.int64), g.indices.astype(np.int32),
+                               g.data.astype(np.float32))
+
+
+_backend = None
+
+
+def backend():
+    """The route in use: the in-process one when JPype is installed, else the subprocess
+    (``KNNG_BACKEND=jpype|process`` forces one)."""
+    global _backend
+    if _backend is None:
+        wanted = os.environ.get("KNNG_BACKEND", "").strip().lower()
+        if wanted not in ("", "jpype", "process"):
+            raise ValueError("KNNG_BACKEND=%s: expected 'jpype' or 'process'" % wanted)
+        if wanted == "process":
+            _backend = _Subprocess()
+        else:
+            try:
+                import jpype  # noqa: F401
+            except ImportError:
+                if wanted == "jpype":
+                    raise RuntimeError("KNNG_BACKEND=jpype but JPype is not installed "
+                                       "(Debian: python3-jpype; pip: JPype1)")
+                _backend = _Subprocess()
+            else:
+                _backend = _InProcess()
+    return _backend
+
+
+def vectors(x, name="X"):
+    """The input as a float32 C-contiguous 2-D array (scipy sparse matrices are densified)."""
+    if hasattr(x, "detach") and hasattr(x, "cpu"):  # a torch tensor
+        x = x.detach().cpu().numpy()
+    if hasattr(x, "toarray") and not isinstance(x, np.ndarray):  # a scipy sparse matrix
+        x = x.toarray()
+    x = np.asarray(x)
+    if x.dtype.kind not in "fiub":
+        raise ValueError("%s: expected numbers, got an array of dtype %s" % (name, x.dtype))
+    if x.ndim == 1:
+        raise ValueError("%s: expected a 2-D array (n_samples, n_features), got a 1-D array of %d "
+                         "values; use X.reshape(-1, 1) for one feature" % (name, x.shape[0]))
+    if x.ndim != 2:
+        raise ValueError("%s: expected a 2-D array (n_samples, n_features), got %d dimensions"
+                         % (name, x.ndim))
+    if x.shape[1] == 0:
+        raise ValueError("%s: 0 features" % name)
+    return np.ascontiguousarray(x, dtype=np.float32)
+
+
+def threads(n_jobs):
+    """scikit-learn's n_jobs as a thread count: None = all cores (the output does not depend on
+    it), -1 = all cores, -2 = all but one, and so on."""
+    if n_jobs is None:
+        return None
+    n_jobs = int(n_jobs)
+    if n_jobs == 0:
+        raise ValueError("n_jobs=0: expected a positive count, or -1 for all cores")
+    if n_jobs < 0:
+        return max(1, (os.cpu_count() or 1) + 1 + n_jobs)
+    return n_jobs

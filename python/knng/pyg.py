@@ -1,0 +1,91 @@
+"""PyTorch Geometric's `knn_graph` and `radius_graph` (``torch_geometric.nn`` / ``torch_cluster``) on
+knng's engines.
+
+    from knng.pyg import knn_graph, radius_graph
+    edge_index = knn_graph(pos, k=16, batch=batch)       # 2 x E, torch.long
+
+The same signatures and conventions: ``batch`` assigns each row to a graph (it need not be
+sorted), ``loop=True`` counts each point as one of its own k neighbours, ``flow='source_to_target'``
+puts the neighbour in row 0 and the centre in row 1. The result is a ``torch.LongTensor`` when x is
+a tensor (on x's device) or, for numpy input, when torch is installed; else a numpy int64 array.
+Edges are grouped by centre, each centre's neighbours nearest first (ties by the smaller index);
+a point is excluded from its own list by index, so duplicate points are found.
+"""
+
+import numpy as np
+
+from . import _engine
+
+__all__ = ["knn_graph", "radius_graph"]
+
+_FLOWS = ("source_to_target", "target_to_source")
+
+
+def _labels(batch, n):
+    if batch is None:
+        return None
+    if hasattr(batch, "detach"):
+        batch = batch.detach().cpu().numpy()
+    labels = np.asarray(batch)
+    if labels.ndim != 1 or labels.shape[0] != n:
+        raise ValueError("batch: expected one label per row of x (%d), got shape %s" % (n, labels.shape))
+    if labels.dtype.kind not in "iub":
+        raise ValueError("batch: expected integer labels, got dtype %s" % labels.dtype)
+    if labels.size and (labels.min() < -2**31 or labels.max() >= 2**31):
+        raise ValueError("batch: labels must fit in 32 bits")
+    return np.ascontiguousarray(labels, dtype=np.int32)
+
+
+def _edge_index(ids, flow, like):
+    if flow not in _FLOWS:
+        raise ValueError("flow=%r: expected 'source_to_target' or 'target_to_source'" % (flow,))
+    rows, k = ids.shape
+    centres = np.repeat(np.arange(rows, dtype=np.int64), k)
+    neighbours = ids.reshape(-1).astype(np.int64)
+    keep = neighbours >= 0
+    centres, neighbours = centres[keep], neighbours[keep]
+    pair = (neighbours, centres) if flow == "source_to_target" else (centres, neighbours)
+    out = np.stack(pair)
+    try:
+        import torch
+    except ImportError:
+        return out
+    tensor = torch.from_numpy(out)
+    return tensor.to(like.device) if isinstance(like, torch.Tensor) else tensor
+
+
+def knn_graph(x, k, batch=None, loop=False, flow="source_to_target", cosine=False, num_workers=None):
+    """Each point's k nearest points (of its own graph in ``batch``) as a 2 x E edge_index.
+
+    Points of a graph with at most k members get all the others. ``cosine=True`` ranks by cosine
+    distance. ``num_workers``: threads (None: all cores; the result does not depend on it)."""
+    points = _engine.vectors(x, "x")
+    k = int(k)
+    groups = _labels(batch, points.shape[0])
+    if groups is None:
+        k = min(k, points.shape[0] if loop else points.shape[0] - 1)
+    if k < 1:
+        raise ValueError("k=%d: expected at least 1 neighbour (x has %d points)" % (k, points.shape[0]))
+    result = _engine.backend().graph(points, k, "cosine" if cosine else "euclidean", bool(loop), "auto",
+                                     None, 0, _engine.threads(num_workers), groups)
+    return _edge_index(result.ids, flow, x)
+
+
+def radius_graph(x, r, batch=None, loop=False, max_num_neighbors=32, flow="source_to_target",
+                 num_workers=None):
+    """Edges to every point within distance ``r`` (of its own graph in ``batch``), at most
+    ``max_num_neighbors`` per point: the nearest ones (ties by the smaller index), where
+    torch_cluster keeps whichever it meets first."""
+    points = _engine.vectors(x, "x")
+    groups = _labels(batch, points.shape[0])
+    n = points.shape[0]
+    k = min(int(max_num_neighbors), n if loop else n - 1)
+    if k < 1:
+        return _edge_index(np.zeros((n, 0), dtype=np.int32), flow, x)
+    r = float(r)
+    if not r > 0:
+        raise ValueError("r=%r: expected a radius > 0" % (r,))
+    result = _engine.backend().graph(points, k, "euclidean", bool(loop), "auto", None, 0,
+                                     _engine.threads(num_workers), groups)
+    ids = np.where(result.distances <= r, result.ids, -1)
+    return _edge_index(ids, flow, x)

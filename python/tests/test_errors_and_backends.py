@@ -1,0 +1,70 @@
+"""Bad input gives ValueError with knng's one-line message; the in-process and subprocess routes
+give the same graphs."""
+
+import numpy as np
+import pytest
+
+import knng
+from knng import _engine
+
+
+@pytest.mark.parametrize("x,k,kwargs,message", [
+    ([[0.0, 1.0], [np.nan, 2.0], [3.0, 1.0]], 1, {}, "row 1"),
+    ([[0.0, 1.0], [np.inf, 2.0], [3.0, 1.0]], 1, {}, "row 1"),
+    ([[0.0], [1.0], [2.0]], 3, {}, "k=3 is too large for 3 points"),
+    ([[0.0], [1.0], [2.0]], 0, {}, "k"),
+    ([[0.0, 0.0], [1.0, 0.0], [2.0, 1.0]], 1, {"metric": "cosine"}, "row 0"),
+    ([[0.0], [1.0]], 1, {"metric": "hamming"}, "hamming"),
+    ([[0.0], [1.0]], 1, {"metric": "minkowski", "p": 3}, "p=3"),
+    ([[0.0], [1.0]], 1, {"mode": "blah"}, "blah"),
+    ([[0.0], [1.0]], 1, {"algorithm": "hnsw"}, "hnsw"),
+    ([0.0, 1.0, 2.0], 1, {}, "2-D"),
+    ([["a"], ["b"]], 1, {}, "dtype"),
+])
+def test_bad_input_is_a_value_error(x, k, kwargs, message):
+    with pytest.raises(ValueError, match=message) as e:
+        knng.kneighbors_graph(np.array(x) if not isinstance(x[0], list) or x[0][0] != "a" else np.array(x), k, **kwargs)
+    assert "\n" not in str(e.value)
+    assert "Exception" not in str(e.value)  # knng's message, not a Java class name
+
+
+def test_sparse_input_is_densified():
+    import scipy.sparse as sp
+    x = np.random.RandomState(2).rand(40, 6)
+    dense = knng.kneighbors_graph(x, 3, mode="distance")
+    sparse = knng.kneighbors_graph(sp.csr_matrix(x), 3, mode="distance")
+    assert (dense != sparse).nnz == 0
+
+
+def cases():
+    rng = np.random.RandomState(5)
+    x = rng.rand(200, 4).astype(np.float32)
+    x[7] = x[3]
+    q = rng.rand(30, 4).astype(np.float32)
+    groups = rng.randint(0, 4, size=200).astype(np.int32)
+    return x, q, groups
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "manhattan", "cosine"])
+def test_subprocess_route_gives_the_same_results(metric):
+    x, q, groups = cases()
+    inproc, sub = _engine.backend(), _engine._Subprocess()
+    for args in [(x, 5, metric, False, "auto", None, 0, None, None),
+                 (x, 5, metric, True, "exact", None, 0, 2, None),
+                 (x, 5, metric, False, "auto", None, 0, None, groups)]:
+        a, b = inproc.graph(*args), sub.graph(*args)
+        np.testing.assert_array_equal(a.ids, b.ids)
+        np.testing.assert_array_equal(a.distances[a.ids >= 0], b.distances[b.ids >= 0])
+    a, b = inproc.search(x, q, 6, metric, "auto", None), sub.search(x, q, 6, metric, "auto", None)
+    np.testing.assert_array_equal(a.ids, b.ids)
+    np.testing.assert_array_equal(a.distances, b.distances)
+    a, b = inproc.radius(x, 0.3, metric, True, "auto", None), sub.radius(x, 0.3, metric, True, "auto", None)
+    np.testing.assert_array_equal(a.indptr, b.indptr)
+    np.testing.assert_array_equal(a.indices, b.indices)
+    np.testing.assert_array_equal(a.distances, b.distances)
+
+
+def test_subprocess_route_reports_bad_input_the_same_way():
+    with pytest.raises(ValueError, match="k=3 is too large for 3 points"):
+        _engine._Subprocess().graph(np.zeros((3, 2), np.float32), 3, "euclidean", False, "auto", None, 0,
+                                    None, None)

@@ -1,0 +1,85 @@
+"""PyTorch Geometric's knn_graph / radius_graph conventions, and UMAP fed by precomputed_knn."""
+
+import numpy as np
+import pytest
+
+import knng
+
+
+def reference_knn(x, k, batch, loop):
+    """Each point's k nearest of its own group by brute force: (distance, index) order."""
+    centres, neighbours = [], []
+    for i in range(len(x)):
+        members = np.flatnonzero(batch == batch[i])
+        if not loop:
+            members = members[members != i]
+        d = np.sqrt(((x[members].astype(np.float64) - x[i]) ** 2).sum(axis=1))
+        order = np.lexsort((members, d))[:k]
+        neighbours += list(members[order])
+        centres += [i] * len(order)
+    return np.array([neighbours, centres])
+
+
+@pytest.mark.parametrize("loop", [False, True])
+def test_knn_graph_with_unsorted_batch(loop):
+    rng = np.random.RandomState(7)
+    x = rng.rand(300, 3).astype(np.float32)
+    x[50] = x[10]  # duplicates: found at distance 0, never confused with the point itself
+    x[51] = x[10]
+    batch = rng.randint(0, 6, size=300)
+    batch[rng.choice(300, 3, replace=False)] = 9  # a group smaller than k
+    edge_index = knng.knn_graph(x, 8, batch=batch, loop=loop)
+    expected = reference_knn(x, 8, batch, loop)
+    np.testing.assert_array_equal(np.asarray(edge_index), expected)
+    if not loop:
+        assert (np.asarray(edge_index)[0] != np.asarray(edge_index)[1]).all()
+
+
+def test_knn_graph_returns_a_long_tensor_on_the_inputs_device():
+    torch = pytest.importorskip("torch")
+    x = torch.rand(100, 3)
+    edge_index = knng.knn_graph(x, 4, flow="target_to_source")
+    assert isinstance(edge_index, torch.Tensor) and edge_index.dtype == torch.long
+    assert edge_index.shape == (2, 400) and edge_index.device == x.device
+    # target_to_source: row 0 the centre
+    assert edge_index[0].tolist() == sorted(list(range(100)) * 4)
+    cosine = knng.knn_graph(x, 4, cosine=True)
+    assert cosine.shape == (2, 400)
+
+
+def test_radius_graph_keeps_the_nearest_within_r():
+    rng = np.random.RandomState(1)
+    x = rng.rand(400, 2).astype(np.float32)
+    batch = rng.randint(0, 3, size=400)
+    edge_index = np.asarray(knng.radius_graph(x, 0.1, batch=batch, max_num_neighbors=5))
+    full = reference_knn(x, 400, batch, False)
+    d = np.sqrt(((x[full[0]].astype(np.float64) - x[full[1]]) ** 2).sum(axis=1))
+    within = full[:, d <= 0.1]
+    # per centre: the first 5 (nearest) of its neighbours within r
+    keep = np.concatenate([np.flatnonzero(within[1] == c)[:5] for c in range(400)])
+    np.testing.assert_array_equal(edge_index, within[:, np.sort(keep)])
+    assert edge_index.shape[1] > 400
+
+
+def test_precomputed_knn_layout():
+    x = np.random.RandomState(0).rand(500, 5)
+    indices, dists, _ = knng.precomputed_knn(x, 10, search_index=False)
+    assert indices.shape == dists.shape == (500, 10)
+    assert (indices[:, 0] == np.arange(500)).all() and (dists[:, 0] == 0).all()
+    assert (np.diff(dists, axis=1) >= 0).all()
+
+
+def test_umap_with_precomputed_knn_builds_umaps_own_graph():
+    umap = pytest.importorskip("umap")
+    from sklearn.datasets import load_digits
+    x = load_digits().data[:1200]
+    # Below 4,096 points UMAP finds exact neighbours itself; with force_approximation_algorithm it
+    # takes the precomputed ones instead: the fuzzy graphs must agree.
+    own = umap.UMAP(n_neighbors=15, random_state=42, n_epochs=50).fit(x)
+    ours = umap.UMAP(n_neighbors=15, random_state=42, n_epochs=50, force_approximation_algorithm=True,
+                     precomputed_knn=knng.precomputed_knn(x, 15)).fit(x)
+    a, b = own.graph_.tocsr(), ours.graph_.tocsr()
+    # Digit images have tied distances, so a few neighbours at a row's 15th distance may differ.
+    diff = abs(a - b)
+    assert diff.sum() / a.sum() < 0.02
+    assert ours.embedding_.shape == (1200, 2)
