@@ -26,13 +26,15 @@ from knng import _engine  # noqa: E402
 
 
 def timed(call, repeats):
-    call()  # the first call starts the JVM and warms the JIT
+    """Medians of calls 2..repeats+1 and of the next `repeats` calls (the JIT keeps compiling the
+    engine's code over the first calls of a process)."""
+    call()  # the first call starts the JVM
     times = []
-    for _ in range(repeats):
+    for _ in range(2 * repeats):
         start = time.perf_counter()
         call()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(times[:repeats]), statistics.median(times[repeats:])
 
 
 def fvecs(path):
@@ -55,10 +57,11 @@ def main():
     ours = timed(lambda: knng.kneighbors_graph(x, a.k, mode="distance"), a.repeats)
     theirs = timed(lambda: sk(x, a.k, mode="distance"), a.repeats)
     sub = _engine._Subprocess()
-    process = timed(lambda: sub.graph(x, a.k, "euclidean", False, "auto", None, 0, None, None), 5)
-    print("1000 x 16, k=%d, median per call: knng in-process %.1f ms, knng subprocess %.1f ms, "
-          "scikit-learn %.1f ms (in-process / scikit-learn = %.2f)"
-          % (a.k, ours * 1e3, process * 1e3, theirs * 1e3, ours / theirs))
+    process = timed(lambda: sub.graph(x, a.k, "euclidean", False, "auto", None, 0, None, None), 3)[0]
+    for i, label in enumerate(("calls 2-%d" % (a.repeats + 1), "calls %d-%d" % (a.repeats + 2, 2 * a.repeats + 1))):
+        print("1000 x 16, k=%d, median of %s: knng in-process %.1f ms, scikit-learn %.1f ms "
+              "(in-process / scikit-learn = %.2f)" % (a.k, label, ours[i] * 1e3, theirs[i] * 1e3, ours[i] / theirs[i]))
+    print("1000 x 16, k=%d: knng through a java subprocess %.0f ms per call" % (a.k, process * 1e3))
     if a.large:
         big = fvecs(a.large)
         np.save("/tmp/knng-overhead-large.npy", big)
