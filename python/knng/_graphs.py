@@ -15,6 +15,7 @@ _METRICS = {
     "euclidean": "euclidean", "l2": "euclidean",
     "sqeuclidean": "sqeuclidean",
     "manhattan": "manhattan", "cityblock": "manhattan", "l1": "manhattan",
+    "chebyshev": "chebyshev", "infinity": "chebyshev",
     "cosine": "cosine",
     "inner-product": "inner-product",
 }
@@ -23,7 +24,7 @@ _MODES = ("connectivity", "distance")
 
 def knng_metric(metric="minkowski", p=2, metric_params=None):
     """The knng metric for scikit-learn's (metric, p, metric_params): minkowski with p=2 is
-    euclidean and p=1 manhattan, as in scikit-learn.
+    euclidean, p=1 manhattan and p=inf chebyshev, as in scikit-learn.
 
     Raises ValueError for a metric knng does not have (callables, chebyshev, other p, ...)."""
     if metric_params:
@@ -43,7 +44,10 @@ def knng_metric(metric="minkowski", p=2, metric_params=None):
             return "euclidean"
         if p == 1:
             return "manhattan"
-        raise ValueError("metric='minkowski' with p=%r: knng has p=1 (manhattan) and p=2 (euclidean)" % (p,))
+        if p == float("inf"):
+            return "chebyshev"
+        raise ValueError("metric='minkowski' with p=%r: knng has p=1 (manhattan), p=2 (euclidean) and "
+                         "p=inf (chebyshev)" % (p,))
     if name in _METRICS:
         return _METRICS[name]
     raise ValueError("metric=%r is not one of knng's metrics: %s"
@@ -101,7 +105,8 @@ def kneighbors_graph(X, n_neighbors, *, mode="connectivity", metric="minkowski",
     Parameters are scikit-learn's: ``X`` (n_samples, n_features) array-like, scipy sparse matrix
     or fitted ``NearestNeighbors``; ``n_neighbors``; ``mode`` ('connectivity': 1 per edge,
     'distance': the distance); ``metric`` ('minkowski' with ``p`` 1 or 2, 'euclidean', 'l2',
-    'manhattan', 'cityblock', 'l1', 'sqeuclidean', 'cosine'); ``include_self`` (a point is its own
+    'manhattan', 'cityblock', 'l1', 'chebyshev', 'infinity', 'sqeuclidean', 'cosine');
+    ``include_self`` (a point is its own
     first neighbour, at distance 0); ``n_jobs`` (threads; None uses all cores - the graph does not
     depend on it). knng's own: ``algorithm`` ('auto', 'exact', 'kdtree', 'nndescent', 'lsh'),
     ``target_recall`` (approximate engines: raise the effort until the estimated recall reaches

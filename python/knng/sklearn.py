@@ -47,7 +47,7 @@ class KNeighborsTransformer(_FeatureNames, TransformerMixin, BaseEstimator):
         NN-Descent at a target recall of 0.99). scikit-learn's names 'brute', 'kd_tree' and
         'ball_tree' are accepted as 'exact', 'kdtree' and 'kdtree'.
     metric : str, default='minkowski'
-        'minkowski' (p=1 or 2), 'euclidean', 'l2', 'manhattan', 'cityblock', 'l1',
+        'minkowski' (p=1, 2 or inf), 'euclidean', 'l2', 'manhattan', 'cityblock', 'l1', 'chebyshev',
         'sqeuclidean', 'cosine'.
     p : int, default=2
     metric_params : dict, default=None

@@ -59,6 +59,6 @@ def _umap_needs_index():
 def _seeded_index(X, indices, dists, metric, seed):
     from pynndescent import NNDescent
     data = np.asarray(_engine.vectors(X))
-    name = {"l2": "euclidean", "cityblock": "manhattan", "l1": "manhattan"}.get(metric, metric)
+    name = {"l2": "euclidean", "cityblock": "manhattan", "l1": "manhattan", "infinity": "chebyshev"}.get(metric, metric)
     return NNDescent(data, metric=name, n_neighbors=indices.shape[1], init_graph=indices.astype(np.int32),
                      init_dist=dists, tree_init=False, n_iters=0, random_state=seed)

@@ -15,6 +15,7 @@ from knng import _engine
     ([[0.0], [1.0], [2.0]], 0, {}, "k"),
     ([[0.0, 0.0], [1.0, 0.0], [2.0, 1.0]], 1, {"metric": "cosine"}, "row 0"),
     ([[0.0], [1.0]], 1, {"metric": "hamming"}, "hamming"),
+    ([[0.0], [2e38], [1.0]], 1, {"metric": "chebyshev"}, "row 1, column 0"),
     ([[0.0], [1.0]], 1, {"metric": "minkowski", "p": 3}, "p=3"),
     ([[0.0], [1.0]], 1, {"mode": "blah"}, "blah"),
     ([[0.0], [1.0]], 1, {"algorithm": "hnsw"}, "hnsw"),
@@ -45,7 +46,7 @@ def cases():
     return x, q, groups
 
 
-@pytest.mark.parametrize("metric", ["euclidean", "manhattan", "cosine"])
+@pytest.mark.parametrize("metric", ["euclidean", "manhattan", "cosine", "chebyshev"])
 def test_subprocess_route_gives_the_same_results(metric):
     x, q, groups = cases()
     inproc, sub = _engine.backend(), _engine._Subprocess()

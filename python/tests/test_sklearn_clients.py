@@ -24,8 +24,9 @@ from knng.sklearn import KNeighborsTransformer  # noqa: E402
 
 
 def cancer():
-    """569 tumours x 30 real-valued measurements (no ties between distances), standardised."""
-    return StandardScaler().fit_transform(load_breast_cancer().data)
+    """569 tumours x 30 real-valued measurements, standardised, rounded to float32 (what knng
+    computes on), so that scikit-learn sees the same values."""
+    return StandardScaler().fit_transform(load_breast_cancer().data).astype(np.float32).astype(np.float64)
 
 
 def same_sets(a, b):
@@ -46,7 +47,7 @@ def test_check_estimator():
 
 
 @pytest.mark.parametrize("metric", ["euclidean", "minkowski", "manhattan", "cityblock", "l1", "l2",
-                                    "sqeuclidean", "cosine"])
+                                    "sqeuclidean", "cosine", "chebyshev", "infinity"])
 @pytest.mark.parametrize("mode", ["connectivity", "distance"])
 @pytest.mark.parametrize("include_self", [False, True])
 def test_kneighbors_graph_equals_scikit_learn(metric, mode, include_self):
@@ -59,10 +60,10 @@ def test_kneighbors_graph_equals_scikit_learn(metric, mode, include_self):
     assert (np.diff(data, axis=1) >= 0).all() or mode == "connectivity"
 
 
-@pytest.mark.parametrize("metric", ["euclidean", "manhattan", "cosine"])
+@pytest.mark.parametrize("metric", ["euclidean", "manhattan", "cosine", "chebyshev"])
 def test_radius_neighbors_graph_equals_scikit_learn(metric):
-    x = load_diabetes().data
-    radius = {"euclidean": 0.08, "manhattan": 0.25, "cosine": 0.4}[metric]
+    x = load_diabetes().data.astype(np.float32).astype(np.float64)
+    radius = {"euclidean": 0.08, "manhattan": 0.25, "cosine": 0.4, "chebyshev": 0.06}[metric]
     for include_self in (False, True):
         ours = knng.radius_neighbors_graph(x, radius, mode="distance", metric=metric, include_self=include_self)
         theirs = sk_radius_neighbors_graph(x, radius, mode="distance", metric=metric, include_self=include_self)

@@ -13,11 +13,9 @@ import sklearn.neighbors  # noqa: E402
 import knng  # noqa: E402
 import knng.sklearn  # noqa: E402
 
-# Each scikit-learn test that calls the graph functions, with its parameters. Left out:
-# test_non_euclidean_kneighbors, which needs the chebyshev metric (knng has euclidean,
-# sqeuclidean, manhattan, cosine and inner product; test_unsupported_metric below checks the error).
+# Each scikit-learn test that calls the graph functions, with its parameters.
 CASES = [("test_kneighbors_graph", {}), ("test_radius_neighbors_graph", {}),
-         ("test_include_self_neighbors_graph", {})]
+         ("test_include_self_neighbors_graph", {}), ("test_non_euclidean_kneighbors", {})]
 CASES += [("test_kneighbors_graph_sparse", {"n_neighbors": n, "mode": m})
           for n in (1, 2, 3) for m in ("connectivity", "distance")]
 CASES += [("test_radius_neighbors_graph_sparse", {"n_neighbors": n, "mode": m})
@@ -56,5 +54,5 @@ def test_scikit_learn_feature_names_out():
 
 
 def test_unsupported_metric():
-    with pytest.raises(ValueError, match="chebyshev"):
-        knng.kneighbors_graph([[0.0], [1.0], [3.0]], 1, metric="chebyshev")
+    with pytest.raises(ValueError, match="hamming"):
+        knng.kneighbors_graph([[0.0], [1.0], [3.0]], 1, metric="hamming")

@@ -85,7 +85,7 @@ public class KernelBenchmark {
     float sink = 0;
     for (int p = 0; p < PANELS; p++) {
       int panelOffset = p * width * dimension;
-      ops.stripTiles(false, rows, 0, ROWS / VectorOps.TILE_ROWS, dimension, panels, panelOffset, tile);
+      ops.stripTiles(VectorOps.Kernel.DOT, rows, 0, ROWS / VectorOps.TILE_ROWS, dimension, panels, panelOffset, tile);
       sink += tile[0];
     }
     bh.consume(tile);

@@ -99,7 +99,7 @@ final class BuildCommand implements Callable<Integer> {
 
   @Option(names = "--metric", paramLabel = "METRIC", defaultValue = "euclidean",
       description = "euclidean (true distance), sqeuclidean, cosine (1 - cos), "
-          + "inner-product (-dot), manhattan. Default: ${DEFAULT-VALUE}.")
+          + "inner-product (-dot), manhattan, chebyshev (max |x - y|). Default: ${DEFAULT-VALUE}.")
   Metric metric;
 
   @Option(names = "--groups", paramLabel = "FILE",

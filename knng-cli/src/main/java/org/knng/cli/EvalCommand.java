@@ -62,7 +62,7 @@ final class EvalCommand implements Callable<Integer> {
   Integer k;
 
   @Option(names = "--metric", paramLabel = "METRIC", defaultValue = "euclidean",
-      description = "euclidean, sqeuclidean, cosine, inner-product, manhattan. Default: ${DEFAULT-VALUE}.")
+      description = "euclidean, sqeuclidean, cosine, inner-product, manhattan, chebyshev. Default: ${DEFAULT-VALUE}.")
   Metric metric;
 
   @Option(names = "--include-self",

@@ -77,7 +77,7 @@ final class SparkCommand implements Callable<Integer> {
   Algorithm algorithm;
 
   @Option(names = "--metric", paramLabel = "METRIC", defaultValue = "euclidean",
-      description = "euclidean, sqeuclidean, cosine, inner-product, manhattan. Default: ${DEFAULT-VALUE}.")
+      description = "euclidean, sqeuclidean, cosine, inner-product, manhattan, chebyshev. Default: ${DEFAULT-VALUE}.")
   Metric metric;
 
   @Option(names = "--include-self", description = "Count each point as its own first neighbour.")

@@ -1,5 +1,6 @@
 package org.knng.approx;
 
+import org.knng.simd.VectorOps;
 import org.knng.tile.Screen;
 import org.knng.tile.Side;
 
@@ -47,8 +48,8 @@ final class KnownPairs implements Screen {
   }
 
   @Override
-  public boolean manhattan() {
-    return screen.manhattan();
+  public VectorOps.Kernel kernel() {
+    return screen.kernel();
   }
 
   @Override

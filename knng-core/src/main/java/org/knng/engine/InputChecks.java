@@ -91,7 +91,7 @@ public final class InputChecks {
       return; // sums of |x - y| reach float32's limit only for values near 1e36 / D: not checked
     }
     if (metric != Metric.COSINE) {
-      double limit = largestValue(d);
+      double limit = largestValue(metric, d);
       for (int i = 0; i < data.length; i++) {
         if (Math.abs(data[i]) >= limit) {
           throw new InvalidInputException(what + " " + (i / d) + ", column " + (i % d) + ": value "
@@ -113,8 +113,17 @@ public final class InputChecks {
     }
   }
 
-  /** The largest magnitude a value may have for a float32 distance at dimension {@code d}. */
-  private static double largestValue(int d) {
+  /**
+   * The largest magnitude a value may have for a float32 distance at dimension {@code d} (no limit
+   * for manhattan, see {@link #rankable}).
+   */
+  private static double largestValue(Metric metric, int d) {
+    if (metric == Metric.MANHATTAN) {
+      return Double.POSITIVE_INFINITY;
+    }
+    if (metric == Metric.CHEBYSHEV) {
+      return Float.MAX_VALUE / 2.0; // |x - y| stays finite
+    }
     // |x|^2 + |y|^2 + 2|x.y| and sum((x - y)^2) stay below 4 D max^2.
     return Math.sqrt(Float.MAX_VALUE / (4.0 * d));
   }
@@ -130,7 +139,7 @@ public final class InputChecks {
    */
   public static void rankableRow(float[] row, Metric metric, String name) {
     int d = row.length;
-    double limit = largestValue(d);
+    double limit = largestValue(metric, d);
     boolean zero = true;
     for (int j = 0; j < d; j++) {
       float v = row[j];
@@ -138,7 +147,7 @@ public final class InputChecks {
         throw new InvalidInputException(name + ", column " + j + ": value " + v
             + " is not a finite number");
       }
-      if (metric != Metric.MANHATTAN && metric != Metric.COSINE && Math.abs(v) >= limit) {
+      if (metric != Metric.COSINE && Math.abs(v) >= limit) {
         throw new InvalidInputException(name + ", column " + j + ": value " + v
             + " is too large for " + metric.id() + " in float32 (at dimension " + d
             + ", values must stay below " + (float) limit + "); scale the data down");

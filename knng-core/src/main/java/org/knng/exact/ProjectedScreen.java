@@ -100,8 +100,8 @@ final class ProjectedScreen implements Screen {
   }
 
   @Override
-  public boolean manhattan() {
-    return false;
+  public VectorOps.Kernel kernel() {
+    return VectorOps.Kernel.DOT;
   }
 
   @Override

@@ -426,7 +426,7 @@ final class Projection {
         rowStrips.pack(a, first, Math.min(aRows, first + chunk * VectorOps.TILE_ROWS) - first, null);
         for (int p = 0; p < packed.panelCount(); p++) {
           // The engine's call: long rows (the covariance's samples) go through L1 in chunks.
-          ops.stripTiles(false, rowStrips.panels(), 0, rowStrips.panelCount(), len, packed.panels(),
+          ops.stripTiles(VectorOps.Kernel.DOT, rowStrips.panels(), 0, rowStrips.panelCount(), len, packed.panels(),
               packed.offset(p), tiles);
           int c0 = p * width;
           int cols = Math.min(width, bRows - c0);

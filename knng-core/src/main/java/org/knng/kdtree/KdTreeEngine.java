@@ -285,17 +285,18 @@ public final class KdTreeEngine implements KnnEngine {
 
   /**
    * The join of two trees, ranking pairs as the exact engine does: from the differences of the
-   * vectors, squared ({@link Differences}, with the unit factors for cosine) or absolute and summed
-   * in order (the manhattan kernels).
+   * vectors, squared ({@link Differences}, with the unit factors for cosine), or absolute and
+   * summed in order (the manhattan kernels) or maximised (the chebyshev kernels).
    */
   private TreeJoin join(Indexed queries, Indexed base) {
     Metric metric = options.metric();
-    boolean manhattan = metric == Metric.MANHATTAN;
+    float[] q = queries.ordered.data();
+    float[] x = base.ordered.data();
+    int d = base.ordered.dimension();
     TreeJoin.PairValue value;
-    if (manhattan) {
-      float[] q = queries.ordered.data();
-      float[] x = base.ordered.data();
-      int d = base.ordered.dimension();
+    TreeJoin.Norm norm;
+    if (metric == Metric.MANHATTAN) {
+      norm = TreeJoin.Norm.SUM;
       value = (r, c) -> {
         float s = 0;
         for (int i = 0; i < d; i++) {
@@ -303,11 +304,20 @@ public final class KdTreeEngine implements KnnEngine {
         }
         return s;
       };
+    } else if (metric == Metric.CHEBYSHEV) {
+      norm = TreeJoin.Norm.MAX;
+      value = (r, c) -> {
+        float s = 0;
+        for (int i = 0; i < d; i++) {
+          s = Math.max(s, Math.abs(q[r * d + i] - x[c * d + i]));
+        }
+        return s;
+      };
     } else {
+      norm = TreeJoin.Norm.SQUARES;
       value = new Differences(ops, queries.ordered, queries.unit, base.ordered, base.unit)::value;
     }
-    return new TreeJoin(queries.tree, base.tree, manhattan, metric == Metric.COSINE ? 2f : 1f,
-        value);
+    return new TreeJoin(queries.tree, base.tree, norm, metric == Metric.COSINE ? 2f : 1f, value);
   }
 
   private int leaf(Vectors points) {

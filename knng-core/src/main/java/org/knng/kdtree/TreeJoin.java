@@ -32,10 +32,20 @@ final class TreeJoin {
   private final KdTree queries;
   private final KdTree base;
   private final boolean self;
-  private final boolean manhattan;
+  private final Norm norm;
   private final PairValue value;
   private final float unitsPerValue;
   private final float relative;
+
+  /** How the differences of a pair's coordinates make its distance. */
+  enum Norm {
+    /** The sum of their squares (euclidean, squared euclidean, cosine on unit vectors). */
+    SQUARES,
+    /** The sum of their absolute values (manhattan). */
+    SUM,
+    /** The largest absolute value (chebyshev). */
+    MAX
+  }
 
   /** The ranking value of a pair, from its positions in the two trees. */
   interface PairValue {
@@ -64,16 +74,16 @@ final class TreeJoin {
   /**
    * @param queries the query tree
    * @param base the base tree (the same object in a self-join: a point is not its own candidate)
-   * @param manhattan whether distances are sums of absolute differences, not of squares
+   * @param norm how the differences of the coordinates make a distance
    * @param unitsPerValue the scan's distance per unit of ranking value (2 for cosine, whose
    *     ranking value {@code 1 - cos} is half the squared distance of the unit vectors; else 1)
    * @param value the ranking value of a pair
    */
-  TreeJoin(KdTree queries, KdTree base, boolean manhattan, float unitsPerValue, PairValue value) {
+  TreeJoin(KdTree queries, KdTree base, Norm norm, float unitsPerValue, PairValue value) {
     this.queries = queries;
     this.base = base;
     this.self = queries == base;
-    this.manhattan = manhattan;
+    this.norm = norm;
     this.unitsPerValue = unitsPerValue;
     this.value = value;
     // A float32 sum of D squares (or absolute values) of differences is within (D + 3) u of the
@@ -237,9 +247,13 @@ final class TreeJoin {
       for (int c = 0; c < d; c++) {
         float v = q[qo + c];
         int o = c * n + from;
-        if (manhattan) {
+        if (norm == Norm.SUM) {
           for (int j = 0; j < count; j++) {
             sums[j] += Math.abs(columns[o + j] - v);
+          }
+        } else if (norm == Norm.MAX) {
+          for (int j = 0; j < count; j++) {
+            sums[j] = Math.max(sums[j], Math.abs(columns[o + j] - v));
           }
         } else {
           for (int j = 0; j < count; j++) {
@@ -258,7 +272,7 @@ final class TreeJoin {
       for (int c = 0; c < d; c++) {
         float v = q[qo + c];
         float gap = Math.max(Math.max(low[no + c] - v, v - high[no + c]), 0f);
-        s += manhattan ? gap : gap * gap;
+        s = combine(s, gap);
       }
       return s;
     }
@@ -271,9 +285,21 @@ final class TreeJoin {
       for (int c = 0; c < d; c++) {
         float gap = Math.max(
             Math.max(low[no + c] - qHigh[lo + c], qLow[lo + c] - high[no + c]), 0f);
-        s += manhattan ? gap : gap * gap;
+        s = combine(s, gap);
       }
       return s;
+    }
+
+    /** A running distance with one more coordinate's gap (at least 0). */
+    private float combine(float s, float gap) {
+      switch (norm) {
+        case SUM:
+          return s + gap;
+        case MAX:
+          return Math.max(s, gap);
+        default:
+          return s + gap * gap;
+      }
     }
   }
 }

@@ -12,7 +12,8 @@ import org.knng.Named;
  *       norm zero has no direction and is rejected;
  *   <li>{@link #INNER_PRODUCT}: {@code -dot(x, y)}, so that the smallest distance is the largest
  *       inner product (maximum inner product search); it can be negative;
- *   <li>{@link #MANHATTAN}: {@code sum(|x - y|)}.
+ *   <li>{@link #MANHATTAN}: {@code sum(|x - y|)};
+ *   <li>{@link #CHEBYSHEV}: {@code max(|x - y|)} (L-infinity).
  * </ul>
  *
  * <p>The {@code distance} methods here are the scalar double-precision definitions: engines use
@@ -28,7 +29,9 @@ public enum Metric implements Named {
   /** Negated inner product, for maximum inner product search. */
   INNER_PRODUCT("inner-product"),
   /** Manhattan (L1) distance. */
-  MANHATTAN("manhattan");
+  MANHATTAN("manhattan"),
+  /** Chebyshev (L-infinity) distance: the largest absolute difference of a coordinate. */
+  CHEBYSHEV("chebyshev");
 
   private final String id;
 
@@ -100,6 +103,13 @@ public enum Metric implements Named {
           sum += Math.abs((double) a[aOffset + i] - b[bOffset + i]);
         }
         return sum;
+      }
+      case CHEBYSHEV: {
+        double max = 0;
+        for (int i = 0; i < dimension; i++) {
+          max = Math.max(max, Math.abs((double) a[aOffset + i] - b[bOffset + i]));
+        }
+        return max;
       }
       default:
         throw new AssertionError(this);

@@ -401,6 +401,48 @@ final class PanamaVectorOps implements VectorOps {
   }
 
   @Override
+  public void chebyshevTile(float[] strip, int stripOffset, int length, float[] panel,
+      int panelOffset, float[] out, int outOffset, boolean accumulate) {
+    for (int v = 0; v < WIDTH; v += 2 * LANES) {
+      for (int r = 0; r < TILE_ROWS; r += 3) {
+        chebyshev3x2(strip, stripOffset + r, length, panel, panelOffset + v, out,
+            outOffset + r * WIDTH + v, accumulate);
+      }
+    }
+  }
+
+  /** {@link #manhattan3x2} with the maximum in place of the sum. */
+  private static void chebyshev3x2(float[] strip, int stripOffset, int length, float[] panel,
+      int panelOffset, float[] out, int o, boolean accumulate) {
+    FloatVector c00 = start(out, o, accumulate);
+    FloatVector c01 = start(out, o + LANES, accumulate);
+    FloatVector c10 = start(out, o + WIDTH, accumulate);
+    FloatVector c11 = start(out, o + WIDTH + LANES, accumulate);
+    FloatVector c20 = start(out, o + 2 * WIDTH, accumulate);
+    FloatVector c21 = start(out, o + 2 * WIDTH + LANES, accumulate);
+    for (int p = panelOffset, q = stripOffset, end = stripOffset + TILE_ROWS * length; q < end;
+        p += WIDTH, q += TILE_ROWS) {
+      FloatVector b0 = FloatVector.fromArray(SPECIES, panel, p);
+      FloatVector b1 = FloatVector.fromArray(SPECIES, panel, p + LANES);
+      FloatVector x = FloatVector.broadcast(SPECIES, strip[q]);
+      c00 = c00.max(x.sub(b0).abs());
+      c01 = c01.max(x.sub(b1).abs());
+      x = FloatVector.broadcast(SPECIES, strip[q + 1]);
+      c10 = c10.max(x.sub(b0).abs());
+      c11 = c11.max(x.sub(b1).abs());
+      x = FloatVector.broadcast(SPECIES, strip[q + 2]);
+      c20 = c20.max(x.sub(b0).abs());
+      c21 = c21.max(x.sub(b1).abs());
+    }
+    c00.intoArray(out, o);
+    c01.intoArray(out, o + LANES);
+    c10.intoArray(out, o + WIDTH);
+    c11.intoArray(out, o + WIDTH + LANES);
+    c20.intoArray(out, o + 2 * WIDTH);
+    c21.intoArray(out, o + 2 * WIDTH + LANES);
+  }
+
+  @Override
   public int screen(float[] tile, int tileOffset, int rows, float scale, float[] rowAdd, int row0,
       float[] colAdd, int col0, float[] rowThreshold, float[] colThreshold, int[] hits) {
     int n = 0;

@@ -126,6 +126,24 @@ public final class ScalarVectorOps implements VectorOps {
   }
 
   @Override
+  public void chebyshevTile(float[] strip, int stripOffset, int length, float[] panel,
+      int panelOffset, float[] out, int outOffset, boolean accumulate) {
+    if (!accumulate) {
+      java.util.Arrays.fill(out, outOffset, outOffset + TILE_ROWS * WIDTH, 0f);
+    }
+    for (int d = 0; d < length; d++) {
+      int p = panelOffset + d * WIDTH;
+      for (int r = 0; r < TILE_ROWS; r++) {
+        float x = strip[stripOffset + d * TILE_ROWS + r];
+        int o = outOffset + r * WIDTH;
+        for (int c = 0; c < WIDTH; c++) {
+          out[o + c] = Math.max(out[o + c], Math.abs(x - panel[p + c]));
+        }
+      }
+    }
+  }
+
+  @Override
   public int screen(float[] tile, int tileOffset, int rows, float scale, float[] rowAdd, int row0,
       float[] colAdd, int col0, float[] rowThreshold, float[] colThreshold, int[] hits) {
     int n = 0;

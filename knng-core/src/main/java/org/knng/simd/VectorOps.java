@@ -85,13 +85,39 @@ public interface VectorOps {
       float[] out, int outOffset, boolean accumulate);
 
   /**
+   * Like {@link #manhattanTile} with {@code max_d |a - b|} (Chebyshev distance) in place of the
+   * sum: each difference is rounded once and the maximum is exact, so any order gives the same bits.
+   *
+   * @param strip packed strip storage ({@code dimension x TILE_ROWS})
+   * @param stripOffset where value 0 of this chunk starts in the strip
+   * @param length values per vector in this chunk
+   * @param panel packed panel storage ({@code dimension x W})
+   * @param panelOffset where value 0 of this chunk starts in the panel
+   * @param out receives {@code TILE_ROWS x W} values, row-major
+   * @param outOffset start of the tile in {@code out}
+   * @param accumulate continue the maxima already in {@code out} instead of starting from zero
+   */
+  void chebyshevTile(float[] strip, int stripOffset, int length, float[] panel, int panelOffset,
+      float[] out, int outOffset, boolean accumulate);
+
+  /** What a tile computes from a strip's row and a panel's column. */
+  enum Kernel {
+    /** The dot product ({@link #dotTile}): euclidean, cosine and inner product expand into it. */
+    DOT,
+    /** The sum of absolute differences ({@link #manhattanTile}). */
+    MANHATTAN,
+    /** The largest absolute difference ({@link #chebyshevTile}). */
+    CHEBYSHEV
+  }
+
+  /**
    * The tiles of {@code count} consecutive packed strips, from {@code stripOffset}, against one
-   * panel, the {@code s}-th into {@code out[s * TILE_ROWS * W ...]}: {@link #dotTile} or, with
-   * {@code manhattan}, {@link #manhattanTile}. Long vectors are split into chunks of about {@link
+   * panel, the {@code s}-th into {@code out[s * TILE_ROWS * W ...]}, with the tile of the
+   * {@code kernel}. Long vectors are split into chunks of about {@link
    * #CHUNK} values, all strips taking one chunk before the next, so that the panel's chunk is read
    * from L1; the sums are the same bits as unchunked tiles.
    *
-   * @param manhattan Manhattan sums instead of dot products
+   * @param kernel what each tile computes
    * @param strips packed strips ({@code dimension x TILE_ROWS} each, one after another)
    * @param stripOffset start of the first strip
    * @param count strips to compute
@@ -100,7 +126,7 @@ public interface VectorOps {
    * @param panelOffset start of the panel
    * @param out receives {@code count} tiles
    */
-  default void stripTiles(boolean manhattan, float[] strips, int stripOffset, int count, int dimension,
+  default void stripTiles(Kernel kernel, float[] strips, int stripOffset, int count, int dimension,
       float[] panel, int panelOffset, float[] out) {
     int chunks = (dimension + CHUNK - 1) / CHUNK;
     int length = (dimension + chunks - 1) / chunks;
@@ -110,10 +136,15 @@ public interface VectorOps {
       for (int s = 0; s < count; s++) {
         int strip = stripOffset + s * TILE_ROWS * dimension + k0 * TILE_ROWS;
         int column = panelOffset + k0 * width;
-        if (manhattan) {
-          manhattanTile(strips, strip, len, panel, column, out, s * TILE_ROWS * width, k0 > 0);
-        } else {
-          dotTile(strips, strip, len, panel, column, out, s * TILE_ROWS * width, k0 > 0);
+        switch (kernel) {
+          case MANHATTAN:
+            manhattanTile(strips, strip, len, panel, column, out, s * TILE_ROWS * width, k0 > 0);
+            break;
+          case CHEBYSHEV:
+            chebyshevTile(strips, strip, len, panel, column, out, s * TILE_ROWS * width, k0 > 0);
+            break;
+          default:
+            dotTile(strips, strip, len, panel, column, out, s * TILE_ROWS * width, k0 > 0);
         }
       }
     }

@@ -45,7 +45,7 @@ public final class BlockJoin {
   private final float[] thresholds;
   private final CandidateSink sink;
   private final float scale;         // the screen's, read once: they do not change during a join
-  private final boolean manhattan;
+  private final VectorOps.Kernel kernel;
   private final int width;
   private final int capacity;
   private final PackedBlock strips;  // the row block, in strips of TILE_ROWS
@@ -88,7 +88,7 @@ public final class BlockJoin {
     this.thresholds = thresholds;
     this.sink = sink;
     this.scale = screen.scale();
-    this.manhattan = screen.manhattan();
+    this.kernel = screen.kernel();
     this.width = ops.tileWidth();
     this.capacity = screen.block();
     int d = rows.dimension();
@@ -228,7 +228,7 @@ public final class BlockJoin {
     int d = rows.dimension();
     for (int g = from; g < to; g += GROUP) {
       int group = Math.min(GROUP, to - g);
-      ops.stripTiles(manhattan, strips.panels(), strips.offset(g), group, d,
+      ops.stripTiles(kernel, strips.panels(), strips.offset(g), group, d,
           packed.panels(), packed.offset(p), tiles);
       for (int s = 0; s < group; s++) {
         int r0 = (g + s) * VectorOps.TILE_ROWS;

@@ -13,7 +13,8 @@ import org.knng.vectors.Vectors;
  * lower bound (the dot-product value less its worst-case rounding error, {@link #roundingFactor})
  * and every pair that passes is re-computed from the differences before it is offered: candidate
  * lists only ever hold direct-difference values, and no true neighbour is screened out. Inner
- * product ({@code -x.y}) and manhattan (the direct sum) are offered as the kernels compute them.
+ * product ({@code -x.y}), manhattan (the direct sum) and chebyshev (the direct maximum) are offered
+ * as the kernels compute them.
  */
 public final class FullWidthScreen implements Screen {
   private final VectorOps ops;
@@ -102,6 +103,7 @@ public final class FullWidthScreen implements Screen {
         break;
       case INNER_PRODUCT:
       case MANHATTAN:
+      case CHEBYSHEV:
         break;
       default:
         throw new AssertionError(metric);
@@ -146,8 +148,15 @@ public final class FullWidthScreen implements Screen {
   }
 
   @Override
-  public boolean manhattan() {
-    return metric == Metric.MANHATTAN;
+  public VectorOps.Kernel kernel() {
+    switch (metric) {
+      case MANHATTAN:
+        return VectorOps.Kernel.MANHATTAN;
+      case CHEBYSHEV:
+        return VectorOps.Kernel.CHEBYSHEV;
+      default:
+        return VectorOps.Kernel.DOT;
+    }
   }
 
   @Override

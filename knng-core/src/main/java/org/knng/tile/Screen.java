@@ -1,5 +1,7 @@
 package org.knng.tile;
 
+import org.knng.simd.VectorOps;
+
 /**
  * What the tile loop needs to know about a join, and nothing more: the two {@link Side}s the
  * kernels read, how a raw kernel value becomes a screening value, and the exact value of a pair
@@ -9,7 +11,7 @@ package org.knng.tile;
  * value is within a row's current k-th distance.
  *
  * <p>Ranking values (float32, smaller is nearer): euclidean and sqeuclidean rank by the squared
- * distance, cosine by {@code 1 - cos}, inner product by {@code -x.y}, manhattan by the direct sum.
+ * distance, cosine by {@code 1 - cos}, inner product by {@code -x.y}, manhattan by the direct sum, chebyshev by the direct maximum.
  * Two implementations exist: {@link FullWidthScreen} (the kernels read the vectors themselves) and
  * the exact engine's projected screen (they read a few principal coordinates).
  */
@@ -23,8 +25,8 @@ public interface Screen {
   /** @return the multiplier of the raw kernel value (e.g. -2 for {@code |x|^2 + |y|^2 - 2 x.y}) */
   float scale();
 
-  /** @return whether the kernels sum {@code |x - y|} (manhattan) instead of dot products */
-  boolean manhattan();
+  /** @return what the tile kernels compute: dot products, or sums or maxima of {@code |x - y|} */
+  VectorOps.Kernel kernel();
 
   /**
    * @return rows per block of the join; the screen's row order may have been built on it (the

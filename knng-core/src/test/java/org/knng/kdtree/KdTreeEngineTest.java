@@ -52,7 +52,7 @@ class KdTreeEngineTest {
   void graphsAreTheExactEnginesBitForBit(String name, float[][] rows) {
     Vectors points = Vectors.of(rows);
     for (Metric metric : new Metric[] {Metric.EUCLIDEAN, Metric.SQEUCLIDEAN, Metric.MANHATTAN,
-        Metric.COSINE}) {
+        Metric.CHEBYSHEV, Metric.COSINE}) {
       if (metric == Metric.COSINE && hasZeroRow(rows)) {
         continue;
       }
@@ -79,7 +79,7 @@ class KdTreeEngineTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(value = Metric.class, names = {"EUCLIDEAN", "MANHATTAN", "COSINE"})
+  @EnumSource(value = Metric.class, names = {"EUCLIDEAN", "MANHATTAN", "CHEBYSHEV", "COSINE"})
   void bothKernelsGiveTheSameGraph(Metric metric) {
     // The scalar kernels rank with other rounding than the SIMD ones; each engine pair must agree.
     float[][] rows = TestData.plantDuplicates(uniform(6, 2000, 4), 2, 30, 3);
@@ -122,7 +122,7 @@ class KdTreeEngineTest {
     for (int i = 0; i < rows.length; i++) {
       labels[i] = i < clouds * 50 ? r.nextInt(clouds) * 7 - 100 : 999;
     }
-    for (Metric metric : new Metric[] {Metric.EUCLIDEAN, Metric.MANHATTAN}) {
+    for (Metric metric : new Metric[] {Metric.EUCLIDEAN, Metric.MANHATTAN, Metric.CHEBYSHEV}) {
       KnnResult want = BruteForceEngine.builder().metric(metric).k(6).build()
           .graph(Vectors.of(rows), labels);
       KnnResult got = KdTreeEngine.builder().metric(metric).k(6).build().graph(Vectors.of(rows), labels);
@@ -133,7 +133,7 @@ class KdTreeEngineTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(value = Metric.class, names = {"EUCLIDEAN", "SQEUCLIDEAN", "MANHATTAN", "COSINE"})
+  @EnumSource(value = Metric.class, names = {"EUCLIDEAN", "SQEUCLIDEAN", "MANHATTAN", "CHEBYSHEV", "COSINE"})
   void searchesAreTheExactEnginesBitForBit(Metric metric) {
     float[][] base = TestData.plantDuplicates(lattice(12, 3), 1, 40, 2);
     // Queries: fresh points, some copies of base points (distance 0), some far outside the box.
@@ -154,7 +154,7 @@ class KdTreeEngineTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(value = Metric.class, names = {"EUCLIDEAN", "SQEUCLIDEAN", "MANHATTAN", "COSINE"})
+  @EnumSource(value = Metric.class, names = {"EUCLIDEAN", "SQEUCLIDEAN", "MANHATTAN", "CHEBYSHEV", "COSINE"})
   void radiusGraphsAreTheExactEngines(Metric metric) {
     float[][] rows = TestData.plantDuplicates(lattice(11, 3), 5, 30, 3);
     if (metric == Metric.COSINE) {

@@ -47,6 +47,8 @@ class MetricTest {
     assertEquals(5.0, Metric.EUCLIDEAN.distance(o, 0, p, 0, 2));
     assertEquals(25.0, Metric.SQEUCLIDEAN.distance(o, 0, p, 0, 2));
     assertEquals(7.0, Metric.MANHATTAN.distance(o, 0, p, 0, 2));
+    assertEquals(4.0, Metric.CHEBYSHEV.distance(o, 0, p, 0, 2));
+    assertEquals(6.0, Metric.CHEBYSHEV.distance(new float[] {1, -5, 2}, 0, new float[] {-1, 1, 2.5f}, 0, 3));
     assertEquals(-25.0, Metric.INNER_PRODUCT.distance(p, 0, p, 0, 2));
     assertEquals(2.0, Metric.COSINE.distance(new float[] {1, 1}, 0, new float[] {-2, -2}, 0, 2));
     assertEquals(1.0, Metric.COSINE.distance(new float[] {1, 0}, 0, new float[] {0, 3}, 0, 2));
@@ -84,6 +86,6 @@ class MetricTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Metric.parse("l2"));
     assertTrue(e.getMessage().contains("l2"), e.getMessage());
     assertTrue(e.getMessage().contains(Metric.choices()), e.getMessage());
-    assertEquals("euclidean, sqeuclidean, cosine, inner-product, manhattan", Metric.choices());
+    assertEquals("euclidean, sqeuclidean, cosine, inner-product, manhattan, chebyshev", Metric.choices());
   }
 }

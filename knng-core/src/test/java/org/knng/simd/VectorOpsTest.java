@@ -193,9 +193,10 @@ class VectorOpsTest {
   /**
    * The tile kernels on packed operands, through {@link VectorOps#stripTiles} (three strips, so
    * dimensions above {@link VectorOps#CHUNK} run in chunks that continue each other's sums): every
-   * entry is the in-order fused multiply-add chain (or in-order sum of absolute differences) over
-   * {@code d} that the contract names, bit for bit, so both implementations agree exactly. The
-   * strips and the panel sit at non-zero offsets between NaN, and the output starts as NaN, so a
+   * entry is the in-order fused multiply-add chain (or in-order sum of absolute differences, or
+   * their maximum) over {@code d} that the contract names, bit for bit, so both implementations
+   * agree exactly. The strips and the panel sit at non-zero offsets between NaN, and the output
+   * starts as NaN, so a
    * kernel that reads outside its operands, in the wrong layout, or from stale output, poisons or
    * changes entries.
    */
@@ -235,22 +236,29 @@ class VectorOpsTest {
     }
     float[] dots = new float[rows * w];
     float[] manhattan = new float[rows * w];
+    float[] chebyshev = new float[rows * w];
     Arrays.fill(dots, Float.NaN);
     Arrays.fill(manhattan, Float.NaN);
-    ops.stripTiles(false, strips, A_OFFSET, 3, d, panel, B_OFFSET, dots);
-    ops.stripTiles(true, strips, A_OFFSET, 3, d, panel, B_OFFSET, manhattan);
+    Arrays.fill(chebyshev, Float.NaN);
+    ops.stripTiles(VectorOps.Kernel.DOT, strips, A_OFFSET, 3, d, panel, B_OFFSET, dots);
+    ops.stripTiles(VectorOps.Kernel.MANHATTAN, strips, A_OFFSET, 3, d, panel, B_OFFSET, manhattan);
+    ops.stripTiles(VectorOps.Kernel.CHEBYSHEV, strips, A_OFFSET, 3, d, panel, B_OFFSET, chebyshev);
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < w; c++) {
         float dot = 0f;
         float sum = 0f;
+        double max = 0;
         for (int i = 0; i < d; i++) {
           dot = Math.fma(x[r][i], y[c][i], dot);
           sum += Math.abs(x[r][i] - y[c][i]);
+          max = Math.max(max, Math.abs((float) (x[r][i] - y[c][i])));
         }
         assertEquals(Float.floatToIntBits(dot), Float.floatToIntBits(dots[r * w + c]),
             "dot, row " + r + ", column " + c);
         assertEquals(Float.floatToIntBits(sum), Float.floatToIntBits(manhattan[r * w + c]),
             "manhattan, row " + r + ", column " + c);
+        assertEquals(Float.floatToIntBits((float) max), Float.floatToIntBits(chebyshev[r * w + c]),
+            "chebyshev, row " + r + ", column " + c);
       }
     }
   }

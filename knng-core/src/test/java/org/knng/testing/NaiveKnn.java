@@ -44,6 +44,16 @@ public final class NaiveKnn {
         }
         return s;
       }
+      case CHEBYSHEV: {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+          double diff = Math.abs((double) a[i] - (double) b[i]);
+          if (diff > m) {
+            m = diff;
+          }
+        }
+        return m;
+      }
       case INNER_PRODUCT:
         return -dot(a, b);
       case COSINE: {
