@@ -3,7 +3,8 @@
 The functions keep the signatures of the libraries they replace:
 
 - scikit-learn: ``knng.kneighbors_graph``, ``knng.radius_neighbors_graph`` (scipy CSR), and
-  ``knng.sklearn.KNeighborsTransformer`` for pipelines (needs scikit-learn);
+  ``knng.sklearn.KNeighborsTransformer`` and ``RadiusNeighborsTransformer`` for pipelines (need
+  scikit-learn);
 - PyTorch Geometric: ``knng.knn_graph``, ``knng.radius_graph`` (2 x E edge_index);
 - UMAP: ``knng.precomputed_knn`` for ``UMAP(precomputed_knn=...)``.
 

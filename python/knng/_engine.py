@@ -173,11 +173,22 @@ class _InProcess:
     def radius(self, x, radius, metric, include_self, algorithm, threads):
         def work():
             engine = self._engine(1, metric, include_self, algorithm, None, 0, threads)
-            g = engine.radiusGraph(self._vectors.wrap(self._floats(x), x.shape[1]), float(radius))
-            return RadiusGraph(np.array(g.indptr(), dtype=np.int64),
-                               np.array(g.indices(), dtype=np.int32),
-                               np.array(g.weights(), dtype=np.float32))
+            return self._csr(engine.radiusGraph(self._vectors.wrap(self._floats(x), x.shape[1]),
+                                                float(radius)))
         return self._call(work)
+
+    def radius_search(self, base, queries, radius, metric, algorithm, threads):
+        def work():
+            engine = self._engine(1, metric, False, algorithm, None, 0, threads)
+            return self._csr(engine.radiusSearch(self._vectors.wrap(self._floats(base), base.shape[1]),
+                                                 self._vectors.wrap(self._floats(queries), queries.shape[1]),
+                                                 float(radius)))
+        return self._call(work)
+
+    @staticmethod
+    def _csr(g):
+        return RadiusGraph(np.array(g.indptr(), dtype=np.int64), np.array(g.indices(), dtype=np.int32),
+                           np.array(g.weights(), dtype=np.float32))
 
 
 class _FilteredStderr:
@@ -259,6 +270,12 @@ class _Subprocess:
             return self._knn(args + self._common(metric, algorithm, threads), d)
 
     def radius(self, x, radius, metric, include_self, algorithm, threads):
+        return self._radius(x, None, radius, metric, include_self, algorithm, threads)
+
+    def radius_search(self, base, queries, radius, metric, algorithm, threads):
+        return self._radius(base, queries, radius, metric, False, algorithm, threads)
+
+    def _radius(self, x, queries, radius, metric, include_self, algorithm, threads):
         import scipy.sparse as sp
         with tempfile.TemporaryDirectory(prefix="knng-") as d:
             np.save(os.path.join(d, "x.npy"), x)
@@ -266,6 +283,9 @@ class _Subprocess:
                     "--output", "graph.npz"] + self._common(metric, algorithm, threads)
             if include_self:
                 args.append("--include-self")
+            if queries is not None:
+                np.save(os.path.join(d, "queries.npy"), queries)
+                args += ["--queries", "queries.npy"]
             self._run(args, d)
             g = sp.load_npz(os.path.join(d, "graph.npz")).tocsr()
             return RadiusGraph(g.indptr.astype(np.int64), g.indices.astype(np.int32),

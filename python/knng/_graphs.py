@@ -97,6 +97,19 @@ def neighbors_csr(neighbors, columns, mode):
     return sp.csr_matrix((data, indices, indptr), shape=(rows, columns))
 
 
+def radius_csr(graph, columns, mode, by_distance=False):
+    """A CSR matrix from a radius graph (rows with their columns in increasing order, or nearest
+    first with ``by_distance``, ties by the smaller index, as scikit-learn's ``sort_results``)."""
+    rows = len(graph.indptr) - 1
+    indices, distances = graph.indices, graph.distances
+    if by_distance and len(indices):
+        row_of = np.repeat(np.arange(rows), np.diff(graph.indptr))
+        order = np.lexsort((indices, distances, row_of))
+        indices, distances = indices[order], distances[order]
+    data = distances.astype(np.float64) if mode == "distance" else np.ones(len(indices), dtype=np.float64)
+    return sp.csr_matrix((data, indices, graph.indptr), shape=(rows, columns))
+
+
 def kneighbors_graph(X, n_neighbors, *, mode="connectivity", metric="minkowski", p=2,
                      metric_params=None, include_self=False, n_jobs=None,
                      algorithm="auto", target_recall=None, seed=0):
@@ -150,5 +163,4 @@ def radius_neighbors_graph(X, radius, *, mode="connectivity", metric="minkowski"
         graph.sort_indices()
         return graph
     g = _engine.backend().radius(x, radius, knng, include_self, algorithm, _engine.threads(n_jobs))
-    data = g.distances.astype(np.float64) if mode == "distance" else np.ones(len(g.indices))
-    return sp.csr_matrix((data, g.indices, g.indptr), shape=(n, n))
+    return radius_csr(g, n, mode)

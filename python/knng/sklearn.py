@@ -1,9 +1,11 @@
 """Drop-in replacements for scikit-learn's neighbour graphs (requires scikit-learn).
 
-    from knng.sklearn import kneighbors_graph, radius_neighbors_graph, KNeighborsTransformer
+    from knng.sklearn import (kneighbors_graph, radius_neighbors_graph, KNeighborsTransformer,
+                              RadiusNeighborsTransformer)
 
-`KNeighborsTransformer` follows ``sklearn.neighbors.KNeighborsTransformer``: put it in front of any
-estimator that takes a precomputed sparse neighbours graph::
+The transformers follow ``sklearn.neighbors.KNeighborsTransformer`` and
+``RadiusNeighborsTransformer``: put one in front of any estimator that takes a precomputed sparse
+neighbours graph::
 
     make_pipeline(KNeighborsTransformer(n_neighbors=10, mode="distance"),
                   Isomap(n_neighbors=10, metric="precomputed"))
@@ -24,9 +26,13 @@ except ImportError:  # pragma: no cover
 
 from . import _engine
 from ._graphs import (check_count, check_mode, kneighbors_graph, knng_metric, neighbors_csr,
-                      radius_neighbors_graph)
+                      radius_csr, radius_neighbors_graph)
 
-__all__ = ["KNeighborsTransformer", "kneighbors_graph", "radius_neighbors_graph"]
+__all__ = ["KNeighborsTransformer", "RadiusNeighborsTransformer", "kneighbors_graph",
+           "radius_neighbors_graph"]
+
+_SKLEARN_ALGORITHMS = {"brute": "exact", "kd_tree": "kdtree", "ball_tree": "kdtree"}
+_ACCEPTED = ("csr", "csc", "coo")
 
 
 class KNeighborsTransformer(_FeatureNames, TransformerMixin, BaseEstimator):
@@ -79,8 +85,7 @@ class KNeighborsTransformer(_FeatureNames, TransformerMixin, BaseEstimator):
         self.seed = seed
 
     def _engine_name(self):
-        names = {"brute": "exact", "kd_tree": "kdtree", "ball_tree": "kdtree"}
-        return names.get(self.algorithm, self.algorithm)
+        return _SKLEARN_ALGORITHMS.get(self.algorithm, self.algorithm)
 
     def fit(self, X, y=None):
         """Keep the points X (n_samples, n_features); y is ignored."""
@@ -116,6 +121,72 @@ class KNeighborsTransformer(_FeatureNames, TransformerMixin, BaseEstimator):
                                          _engine.threads(self.n_jobs), None)
         self.engine_, self.recall_ = result.engine, result.recall
         return neighbors_csr(result, self.n_samples_fit_, self.mode)
+
+    @property
+    def _n_features_out(self):
+        return self.n_samples_fit_
+
+    def _more_tags(self):
+        return {"_xfail_checks": {
+            "check_methods_sample_order_invariance": "a graph's columns follow the fitted rows' order"}}
+
+
+class RadiusNeighborsTransformer(_FeatureNames, TransformerMixin, BaseEstimator):
+    """X -> its radius neighbours graph, as ``sklearn.neighbors.RadiusNeighborsTransformer``.
+
+    ``fit(X)`` keeps the points; ``transform(Y)`` gives each row of Y every fitted point at
+    distance <= ``radius`` (a sparse (n_queries, n_samples_fit) CSR matrix, each row sorted by
+    distance, ties by the smaller index); ``fit_transform(X)`` includes each point itself at
+    distance 0. Memory follows the output: choose a radius that keeps rows short.
+
+    Parameters
+    ----------
+    mode : {'distance', 'connectivity'}, default='distance'
+    radius : float, default=1.0
+    algorithm : {'auto', 'exact', 'kdtree'}, default='auto'
+        scikit-learn's 'brute', 'kd_tree' and 'ball_tree' are accepted as 'exact', 'kdtree' and
+        'kdtree'; the approximate engines search radius graphs exactly.
+    metric, p, metric_params, n_jobs : as :class:`KNeighborsTransformer`.
+    """
+
+    def __init__(self, *, mode="distance", radius=1.0, algorithm="auto", metric="minkowski", p=2,
+                 metric_params=None, n_jobs=None):
+        self.mode = mode
+        self.radius = radius
+        self.algorithm = algorithm
+        self.metric = metric
+        self.p = p
+        self.metric_params = metric_params
+        self.n_jobs = n_jobs
+
+    def fit(self, X, y=None):
+        """Keep the points X (n_samples, n_features); y is ignored."""
+        check_mode(self.mode)
+        if not float(self.radius) > 0:
+            raise ValueError("radius=%r: expected a radius > 0" % (self.radius,))
+        self.effective_metric_ = knng_metric(self.metric, self.p, self.metric_params)
+        X = self._validate_data(X, accept_sparse=_ACCEPTED, dtype=(np.float64, np.float32))
+        self._fit_X = _engine.vectors(X)
+        self.n_samples_fit_ = self._fit_X.shape[0]
+        return self
+
+    def transform(self, X):
+        """Each row of X's fitted points within the radius: (n_queries, n_samples_fit) CSR."""
+        check_is_fitted(self)
+        X = self._validate_data(X, accept_sparse=_ACCEPTED, dtype=(np.float64, np.float32), reset=False)
+        graph = _engine.backend().radius_search(self._fit_X, _engine.vectors(X), float(self.radius),
+                                                self.effective_metric_,
+                                                _SKLEARN_ALGORITHMS.get(self.algorithm, self.algorithm),
+                                                _engine.threads(self.n_jobs))
+        return radius_csr(graph, self.n_samples_fit_, self.mode, by_distance=True)
+
+    def fit_transform(self, X, y=None):
+        """The radius graph of X itself, each point included at distance 0 (one self-join)."""
+        self.fit(X)
+        graph = _engine.backend().radius(self._fit_X, float(self.radius), self.effective_metric_, True,
+                                         _SKLEARN_ALGORITHMS.get(self.algorithm, self.algorithm),
+                                         _engine.threads(self.n_jobs))
+        return radius_csr(graph, self.n_samples_fit_, self.mode, by_distance=True)
 
     @property
     def _n_features_out(self):

@@ -13,6 +13,7 @@ from sklearn.datasets import load_breast_cancer, load_diabetes  # noqa: E402
 from sklearn.manifold import TSNE, Isomap  # noqa: E402
 from sklearn.metrics import adjusted_rand_score  # noqa: E402
 from sklearn.neighbors import KNeighborsTransformer as SkTransformer  # noqa: E402
+from sklearn.neighbors import RadiusNeighborsTransformer as SkRadiusTransformer  # noqa: E402
 from sklearn.neighbors import kneighbors_graph as sk_kneighbors_graph  # noqa: E402
 from sklearn.neighbors import radius_neighbors_graph as sk_radius_neighbors_graph  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
@@ -20,7 +21,7 @@ from sklearn.preprocessing import StandardScaler  # noqa: E402
 from sklearn.utils.estimator_checks import check_estimator  # noqa: E402
 
 import knng  # noqa: E402
-from knng.sklearn import KNeighborsTransformer  # noqa: E402
+from knng.sklearn import KNeighborsTransformer, RadiusNeighborsTransformer  # noqa: E402
 
 
 def cancer():
@@ -44,6 +45,8 @@ def same_sets(a, b):
 def test_check_estimator():
     check_estimator(KNeighborsTransformer())
     check_estimator(KNeighborsTransformer(mode="connectivity", n_neighbors=3, metric="manhattan"))
+    check_estimator(RadiusNeighborsTransformer())
+    check_estimator(RadiusNeighborsTransformer(mode="connectivity", radius=2.5, metric="chebyshev"))
 
 
 @pytest.mark.parametrize("metric", ["euclidean", "minkowski", "manhattan", "cityblock", "l1", "l2",
@@ -79,6 +82,34 @@ def test_transform_new_points_equals_scikit_learn():
         theirs = SkTransformer(n_neighbors=6, mode=mode).fit(fit).transform(queries)
         assert ours.shape == (len(queries), len(fit))
         same_sets(ours, theirs)
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "manhattan", "cosine", "chebyshev"])
+def test_radius_transformer_equals_scikit_learn(metric):
+    x = cancer()
+    fit, queries = x[:400], x[400:]
+    radius = {"euclidean": 3.0, "manhattan": 10.0, "cosine": 0.2, "chebyshev": 1.5}[metric]
+    for mode in ("distance", "connectivity"):
+        ours = RadiusNeighborsTransformer(radius=radius, mode=mode, metric=metric)
+        theirs = SkRadiusTransformer(radius=radius, mode=mode, metric=metric)
+        new_ours, new_theirs = ours.fit(fit).transform(queries), theirs.fit(fit).transform(queries)
+        assert new_ours.shape == (len(queries), len(fit)) and new_ours.nnz > 3 * len(queries)
+        same_sets(new_ours, new_theirs)
+        same_sets(ours.fit_transform(x), theirs.fit_transform(x))
+        if mode == "distance":  # rows sorted by distance, as scikit-learn's sort_results
+            for row in range(len(queries)):
+                d = new_ours.data[new_ours.indptr[row]:new_ours.indptr[row + 1]]
+                assert (np.diff(d) >= 0).all()
+
+
+def test_dbscan_on_the_radius_transformer_gives_scikit_learns_labels():
+    x = cancer()
+    def labels(transformer):
+        return make_pipeline(transformer, DBSCAN(eps=3.0, min_samples=5, metric="precomputed")).fit_predict(x)
+    ours = labels(RadiusNeighborsTransformer(radius=3.0, mode="distance"))
+    theirs = labels(SkRadiusTransformer(radius=3.0, mode="distance"))
+    assert len(set(theirs)) > 1
+    np.testing.assert_array_equal(ours, theirs)
 
 
 def test_fit_transform_equals_scikit_learn():

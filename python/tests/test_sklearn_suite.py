@@ -44,13 +44,20 @@ def test_the_replacement_is_what_runs(knng_graphs, monkeypatch):
     assert len(calls) == 5
 
 
-def test_scikit_learn_explicit_diagonal(monkeypatch):
+@pytest.fixture
+def knng_transformers(monkeypatch):
     monkeypatch.setattr(graph_tests, "KNeighborsTransformer", knng.sklearn.KNeighborsTransformer)
-    graph_tests.test_explicit_diagonal()
+    monkeypatch.setattr(graph_tests, "RadiusNeighborsTransformer", knng.sklearn.RadiusNeighborsTransformer)
 
 
-def test_scikit_learn_feature_names_out():
-    graph_tests.test_graph_feature_names_out(knng.sklearn.KNeighborsTransformer)
+@pytest.mark.parametrize("name", ["test_transformer_result", "test_explicit_diagonal"])
+def test_scikit_learn_transformer_test(knng_transformers, name):
+    getattr(graph_tests, name)()
+
+
+@pytest.mark.parametrize("klass", ["KNeighborsTransformer", "RadiusNeighborsTransformer"])
+def test_scikit_learn_feature_names_out(klass):
+    graph_tests.test_graph_feature_names_out(getattr(knng.sklearn, klass))
 
 
 def test_unsupported_metric():

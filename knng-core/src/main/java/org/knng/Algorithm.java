@@ -188,5 +188,11 @@ public enum Algorithm implements Named {
     public SparseGraph radiusGraph(Vectors points, double radius) {
       return AUTO.chooseExact(options, points.dimension()).engine(options).radiusGraph(points, radius);
     }
+
+    @Override
+    public SparseGraph radiusSearch(Vectors base, Vectors queries, double radius) {
+      return AUTO.chooseExact(options, base.dimension()).engine(options)
+          .radiusSearch(base, queries, radius);
+    }
   }
 }

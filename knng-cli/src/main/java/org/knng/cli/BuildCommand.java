@@ -190,7 +190,8 @@ final class BuildCommand implements Callable<Integer> {
     try (ProgressBar bar = new ProgressBar(err, task, quiet, debug)) {
       KnnEngine engine = algorithm.engine(options.withProgress(bar));
       if (radiusOnly) {
-        graph = engine.radiusGraph(points, radius);
+        graph = queryPoints != null ? engine.radiusSearch(points, queryPoints, radius)
+            : engine.radiusGraph(points, radius);
       } else {
         result = queryPoints != null ? engine.search(points, queryPoints)
             : labels != null ? engine.graph(points, labels) : engine.graph(points);
@@ -260,8 +261,8 @@ final class BuildCommand implements Callable<Integer> {
     if (out.distances != null) {
       throw new InvalidInputException("--distances needs --k (a radius graph without --k has no N x k layout)");
     }
-    if (groups != null || queries != null) {
-      throw new InvalidInputException("--radius without --k cannot be combined with --groups or --queries yet;"
+    if (groups != null) {
+      throw new InvalidInputException("--radius without --k cannot be combined with --groups yet;"
           + " give --k as an upper bound");
     }
   }

@@ -105,6 +105,19 @@ class BuildCommandTest {
   }
 
   @Test
+  void queriesWithARadiusAloneGetEveryInputRowWithinIt() throws Exception {
+    Path in = line(); // x = 0, 1, 3, 7
+    Path q = csv("queries.csv", "x,y\n2,0\n6.5,0\n-1,0\n");
+    Path edges = dir.resolve("radius.csv");
+    CliRun r = knng("build", "--input", in.toString(), "--queries", q.toString(), "--radius", "1",
+        "--mode", "distance", "--output", edges.toString());
+    assertEquals(0, r.exit(), r.err());
+    // x=2: x=1 and x=3 at exactly 1 (kept: at most the radius); x=6.5: x=7; x=-1: x=0.
+    assertEquals(List.of("source,target,weight", "0,1,1.0", "0,2,1.0", "1,3,0.5", "2,0,1.0"),
+        Files.readAllLines(edges));
+  }
+
+  @Test
   void groupsKeepNeighboursInsideTheirGroupAndSayWhoGotFewer() throws Exception {
     Path in = csv("five.csv", "0,0\n1,0\n2,0\n10,0\n11,0\n"); // x = 0, 1, 2, 10, 11
     Path labels = csv("groups.txt", "7\n3\n7\n3\n7\n"); // {0, 2, 4} and {1, 3}, unsorted

@@ -150,6 +150,12 @@ public final class LshEngine implements KnnEngine {
     return BruteForceEngine.create(options).radiusGraph(points, radius);
   }
 
+  /** Searches exactly, with the exact engine. */
+  @Override
+  public SparseGraph radiusSearch(Vectors base, Vectors queries, double radius) {
+    return BruteForceEngine.create(options).radiusSearch(base, queries, radius);
+  }
+
   /** Configures an {@link LshEngine}. */
   public static final class Builder extends EngineBuilder<Builder> {
     private int tables = DEFAULT_TABLES;

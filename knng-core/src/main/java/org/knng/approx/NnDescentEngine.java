@@ -134,6 +134,12 @@ public final class NnDescentEngine implements KnnEngine {
     return exact().radiusGraph(points, radius);
   }
 
+  /** Searches exactly, with the exact engine. */
+  @Override
+  public SparseGraph radiusSearch(Vectors base, Vectors queries, double radius) {
+    return exact().radiusSearch(base, queries, radius);
+  }
+
   /** Configures an {@link NnDescentEngine}. */
   public static final class Builder extends EngineBuilder<Builder> {
     private double effort = DEFAULT_EFFORT;

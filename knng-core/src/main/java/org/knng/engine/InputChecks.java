@@ -40,15 +40,24 @@ public final class InputChecks {
    * @throws InvalidInputException if the dimensions differ or {@code k > base.size()}
    */
   public static void search(KnnOptions options, Vectors base, Vectors queries) {
-    if (base.dimension() != queries.dimension()) {
-      throw new InvalidInputException("queries have dimension " + queries.dimension()
-          + " but the base vectors have " + base.dimension());
-    }
+    sameDimension(base, queries);
     int k = options.k();
     if (k > base.size()) {
       throw new InvalidInputException("k=" + k + " is more than the " + base.size() + " base points");
     }
     resultSize(queries.size(), k);
+  }
+
+  /**
+   * @param base the points searched
+   * @param queries the queries
+   * @throws InvalidInputException if their dimensions differ
+   */
+  public static void sameDimension(Vectors base, Vectors queries) {
+    if (base.dimension() != queries.dimension()) {
+      throw new InvalidInputException("queries have dimension " + queries.dimension()
+          + " but the base vectors have " + base.dimension());
+    }
   }
 
   /**

@@ -88,4 +88,20 @@ public interface KnnEngine {
    *     ranked, or the engine cannot build radius graphs
    */
   SparseGraph radiusGraph(Vectors points, double radius);
+
+  /**
+   * For each query, every base point at distance at most {@code radius}, weighted by the distance,
+   * like scikit-learn's {@code radius_neighbors_graph} of new points against fitted ones ({@code
+   * RadiusNeighborsTransformer.transform}): nothing is excluded (a query equal to a base point
+   * finds it at distance 0), include-self does not apply. Each row's columns are in increasing
+   * order; memory follows the output.
+   *
+   * @param base the set searched
+   * @param queries the query points, of the same dimension
+   * @param radius the largest distance kept, finite and {@code > 0}
+   * @return a {@code queries.size() x base.size()} graph
+   * @throws InvalidInputException if the radius is not finite and positive, the dimensions differ,
+   *     or a vector cannot be ranked
+   */
+  SparseGraph radiusSearch(Vectors base, Vectors queries, double radius);
 }

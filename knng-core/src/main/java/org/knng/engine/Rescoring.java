@@ -252,10 +252,33 @@ public final class Rescoring {
    * @return the radius graph
    */
   public SparseGraph radius(Vectors points, List<EdgeBuffer> buffers, double radius) {
-    boolean includeSelf = options.includeSelf();
-    int n = points.size();
-    int d = points.dimension();
-    float[] x = points.data();
+    return radius(points, points, buffers, radius, options.includeSelf());
+  }
+
+  /**
+   * The radius search of {@code queries} against {@code base} from the pairs its join collected
+   * (each within the radius plus a float32 margin): gathered into rows, sorted by column,
+   * re-computed, and kept if at most {@code radius}. Nothing is excluded as self.
+   *
+   * @param base the points searched (columns)
+   * @param queries the queries (rows)
+   * @param buffers the collected pairs, rows are query indices
+   * @param radius the largest distance kept
+   * @return the {@code queries x base} graph
+   */
+  public SparseGraph radiusSearch(Vectors base, Vectors queries, List<EdgeBuffer> buffers,
+      double radius) {
+    return radius(queries, base, buffers, radius, false);
+  }
+
+  /** Rows of {@code rows} against {@code columns} (the same object in a self-join). */
+  private SparseGraph radius(Vectors rows, Vectors columns, List<EdgeBuffer> buffers, double radius,
+      boolean includeSelf) {
+    boolean self = rows == columns;
+    int n = rows.size();
+    int d = rows.dimension();
+    float[] x = rows.data();
+    float[] y = columns.data();
     int[] counts = new int[n + 1];
     for (EdgeBuffer b : buffers) {
       for (int e = 0; e < b.size(); e++) {
@@ -290,7 +313,7 @@ public final class Rescoring {
       Arrays.sort(keyed, counts[i], counts[i + 1]);
       for (int p = counts[i]; p < counts[i + 1]; p++) {
         int j = (int) keyed[p];
-        double dist = j == i ? 0 : metric.distance(x, i * d, x, j * d, d);
+        double dist = self && j == i ? 0 : metric.distance(x, i * d, y, j * d, d);
         if (dist <= radius) {
           indices[out] = j;
           weights[out] = (float) dist;
@@ -299,6 +322,7 @@ public final class Rescoring {
       }
       indptr[i + 1] = out;
     }
-    return new SparseGraph(n, n, indptr, Arrays.copyOf(indices, out), Arrays.copyOf(weights, out));
+    return new SparseGraph(n, columns.size(), indptr, Arrays.copyOf(indices, out),
+        Arrays.copyOf(weights, out));
   }
 }

@@ -221,6 +221,32 @@ public final class BruteForceEngine implements KnnEngine {
     return new Rescoring(options).radius(points, buffers, radius);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The radius graph's path with the queries as rows: candidates in float32 within a margin,
+   * kept if their double-precision distance is at most {@code radius}.
+   */
+  @Override
+  public SparseGraph radiusSearch(Vectors base, Vectors queries, double radius) {
+    InputChecks.radius(radius);
+    InputChecks.sameDimension(base, queries);
+    InputChecks.rankable(base, options.metric(), "base row");
+    InputChecks.rankable(queries, options.metric(), "query row");
+    float[] thresholds = new float[queries.size() + VectorOps.SCREEN_PADDING];
+    Arrays.fill(thresholds, Rescoring.collectLimit(options.metric(), radius));
+    Screen screen = screening.search(base, queries, options.metric(), ops, options.threads());
+    describe(screen);
+    Side rows = screen.rows();
+    List<EdgeBuffer> buffers = Collections.synchronizedList(new ArrayList<>());
+    tiles().search(screen, thresholds, worker -> {
+      EdgeBuffer b = new EdgeBuffer();
+      buffers.add(b);
+      return rows.ids() == null ? b : (CandidateSink) (row, value, id) -> b.offer(rows.id(row), value, id);
+    });
+    return new Rescoring(options).radiusSearch(base, queries, buffers, radius);
+  }
+
   private TileJoin tiles() {
     return new TileJoin(ops, options.threads(), options.progress());
   }

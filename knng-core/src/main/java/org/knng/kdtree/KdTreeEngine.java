@@ -255,10 +255,35 @@ public final class KdTreeEngine implements KnnEngine {
     checkMetric();
     InputChecks.rankable(points, options.metric(), "row");
     Indexed indexed = index(points);
-    KdTree tree = indexed.tree;
+    return new Rescoring(options).radius(points, withinRadius(indexed, indexed, radius), radius);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The radius graph's walk with a tree of the queries against the base's.
+   */
+  @Override
+  public SparseGraph radiusSearch(Vectors base, Vectors queries, double radius) {
+    InputChecks.radius(radius);
+    checkMetric();
+    InputChecks.sameDimension(base, queries);
+    InputChecks.rankable(base, options.metric(), "base row");
+    InputChecks.rankable(queries, options.metric(), "query row");
+    List<EdgeBuffer> buffers = withinRadius(index(queries), index(base), radius);
+    return new Rescoring(options).radiusSearch(base, queries, buffers, radius);
+  }
+
+  /**
+   * The pairs (query point, base point) whose ranking value is within the radius plus a float32
+   * margin, from the join of the two trees (the same tree in a self-join).
+   */
+  private List<EdgeBuffer> withinRadius(Indexed queries, Indexed base, double radius) {
+    KdTree rowTree = queries.tree;
+    KdTree columnTree = base.tree;
     float collect = Rescoring.collectLimit(options.metric(), radius);
     List<EdgeBuffer> buffers = Collections.synchronizedList(new ArrayList<>());
-    join(indexed, indexed).run(() -> {
+    join(queries, base).run(() -> {
       EdgeBuffer b = new EdgeBuffer();
       buffers.add(b);
       return new TreeJoin.Rows() {
@@ -273,14 +298,14 @@ public final class KdTreeEngine implements KnnEngine {
         @Override
         public void offer(int row, float value, int position) {
           // Rows and candidates are tree positions; the radius graph's are points.
-          b.offer(tree.point(row), value, tree.point(position));
+          b.offer(rowTree.point(row), value, columnTree.point(position));
         }
 
         @Override
         public void end() {}
       };
     }, options.threads(), options.progress());
-    return new Rescoring(options).radius(points, buffers, radius);
+    return buffers;
   }
 
   /**

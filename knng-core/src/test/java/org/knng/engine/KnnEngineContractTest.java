@@ -84,6 +84,56 @@ class KnnEngineContractTest {
     EngineChecks.assertExactSearch(engine(a, m, 5, false), base, queries);
   }
 
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("searches")
+  void radiusSearchesFindEveryBasePointWithinTheRadius(Algorithm a, Metric m) {
+    // Queries that copy base rows (found at distance 0, nothing excluded) among random ones, and
+    // base duplicates: for each query, every base point within the radius, by the definition.
+    float[][] base = TestData.plantDuplicates(TestData.gaussian(5, 400, 5, 0.5f), 9, 20, 2);
+    float[][] queries = TestData.queriesWithHits(base, TestData.gaussian(6, 50, 5, 0.5f), 7, 10);
+    if (!ranks(a, m)) {
+      assertThrows(InvalidInputException.class,
+          () -> engine(a, m, 1, false).radiusSearch(Vectors.of(base), Vectors.of(queries), 1.0));
+      return;
+    }
+    // A radius that keeps about 15 of the 400 points per query.
+    double[] all = new double[base.length];
+    double total = 0;
+    for (float[] q : queries) {
+      for (int j = 0; j < base.length; j++) {
+        all[j] = org.knng.testing.NaiveKnn.distance(m, q, base[j]);
+      }
+      java.util.Arrays.sort(all);
+      total += all[15];
+    }
+    // (The inner product can be negative; any positive radius is a valid test of it.)
+    double radius = total > 0 ? total / queries.length : 0.5;
+    for (int threads : new int[] {1, 2}) {
+      KnnEngine engine = a.engine(KnnOptions.defaults().withMetric(m).withThreads(threads));
+      org.knng.graph.SparseGraph g = engine.radiusSearch(Vectors.of(base), Vectors.of(queries), radius);
+      assertEquals(queries.length, g.rows());
+      assertEquals(base.length, g.columns());
+      int edges = 0;
+      for (int i = 0; i < queries.length; i++) {
+        List<Integer> expected = new ArrayList<>();
+        for (int j = 0; j < base.length; j++) {
+          if (org.knng.testing.NaiveKnn.distance(m, queries[i], base[j]) <= radius) {
+            expected.add(j);
+          }
+        }
+        List<Integer> found = new ArrayList<>();
+        for (int e = g.indptr()[i]; e < g.indptr()[i + 1]; e++) {
+          found.add(g.indices()[e]);
+          assertEquals(org.knng.testing.NaiveKnn.distance(m, queries[i], base[g.indices()[e]]),
+              g.weights()[e], 1e-6 * Math.max(1, radius), a + " " + m + " query " + i);
+        }
+        assertEquals(expected, found, a + " " + m + " query " + i + " (threads " + threads + ")");
+        edges += found.size();
+      }
+      assertTrue(edges > 5 * queries.length, "the radius finds something: " + edges);
+    }
+  }
+
   /** The tree engine needs a distance: it refuses the inner product, every other pair works. */
   private static boolean ranks(Algorithm a, Metric m) {
     return !(a == Algorithm.KDTREE && m == Metric.INNER_PRODUCT);
@@ -139,6 +189,12 @@ class KnnEngineContractTest {
       e = assertThrows(InvalidInputException.class,
           () -> engine(a, Metric.EUCLIDEAN, 1, false).radiusGraph(points, Double.NaN));
       assertTrue(e.getMessage().startsWith("radius must be a finite number"), e.getMessage());
+      e = assertThrows(InvalidInputException.class,
+          () -> engine(a, Metric.EUCLIDEAN, 1, false).radiusSearch(points, points, 0));
+      assertTrue(e.getMessage().startsWith("radius must be a finite number"), e.getMessage());
+      e = assertThrows(InvalidInputException.class, () -> engine(a, Metric.EUCLIDEAN, 1, false)
+          .radiusSearch(points, Vectors.of(new float[][] {{1, 2, 3}}), 1.0));
+      assertTrue(e.getMessage().contains("dimension 3"), e.getMessage());
     }
     assertThrows(InvalidInputException.class, () -> KnnOptions.defaults().withK(0));
     assertThrows(InvalidInputException.class, () -> KnnOptions.defaults().withThreads(0));
