@@ -46,7 +46,7 @@ def cases():
     return x, q, groups
 
 
-@pytest.mark.parametrize("metric", ["euclidean", "manhattan", "cosine", "chebyshev"])
+@pytest.mark.parametrize("metric", ["euclidean", "chebyshev"])
 def test_subprocess_route_gives_the_same_results(metric):
     x, q, groups = cases()
     inproc, sub = _engine.backend(), _engine._Subprocess()

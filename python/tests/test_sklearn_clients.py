@@ -137,9 +137,9 @@ def test_tsne_pipeline_matches_scikit_learns():
     # precision) moves its embedding as much as any other change, so the checks are the graph it
     # is fed and the quality it reaches (final KL divergence, trustworthiness).
     from sklearn.manifold import trustworthiness
-    x = cancer()[:300]
+    x = cancer()[:200]
     def embed(transformer):
-        tsne = TSNE(metric="precomputed", perplexity=10, init="random", random_state=0, n_iter=500,
+        tsne = TSNE(metric="precomputed", perplexity=10, init="random", random_state=0, n_iter=250,
                     learning_rate=200.0, square_distances=True)
         graph = transformer.fit_transform(x)
         return graph, tsne.fit_transform(graph.copy()), tsne.kl_divergence_
