@@ -15,7 +15,6 @@ import org.knng.graph.KnnResult;
 import org.knng.graph.SparseGraph;
 import org.knng.graph.Symmetrization;
 import org.knng.io.GroupLabels;
-import org.knng.io.VectorReader;
 import org.knng.metric.Metric;
 import org.knng.vectors.Vectors;
 import picocli.CommandLine;
@@ -57,8 +56,13 @@ import picocli.CommandLine.Option;
     })
 final class BuildCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, paramLabel = "FILE",
-      description = "Vectors: .fvecs, .bvecs, .npy, .csv or .tsv.")
+      description = "Vectors: .fvecs, .bvecs, .npy, .csv, .tsv, or a dataset of an HDF5 file"
+          + " (.hdf5/.h5, e.g. ann-benchmarks'; see --dataset).")
   Path input;
+
+  @Option(names = "--dataset", paramLabel = "NAME",
+      description = "HDF5 input: the dataset of --input to read (a path in the file). Default: train.")
+  String dataset;
 
   @Option(names = "--k", paramLabel = "K",
       description = "Neighbours per point: 1 <= K < N (K <= N with --include-self). Required unless "
@@ -114,6 +118,11 @@ final class BuildCommand implements Callable<Integer> {
           + "--symmetrize and self-tuning do not apply.")
   Path queries;
 
+  @Option(names = "--queries-dataset", paramLabel = "NAME",
+      description = "HDF5 queries: the dataset of --queries to read. Default: test (ann-benchmarks'"
+          + " queries).")
+  String queriesDataset;
+
   @Option(names = "--include-self",
       description = "Count each point as one of its own k neighbours (distance 0), "
           + "as scikit-learn's include_self=True.")
@@ -152,8 +161,12 @@ final class BuildCommand implements Callable<Integer> {
     checkRadius(radiusOnly);
     EdgeWeights weights = radiusOnly ? null : out.weights(k);
     checkQueries();
-    Vectors points = VectorReader.read(input);
-    Vectors queryPoints = queries == null ? null : VectorReader.read(queries);
+    Vectors points = Hdf5Input.vectors(input, dataset, "train", "--dataset");
+    if (queries == null && queriesDataset != null) {
+      throw new InvalidInputException("--queries-dataset needs --queries");
+    }
+    Vectors queryPoints = queries == null ? null
+        : Hdf5Input.vectors(queries, queriesDataset, "test", "--queries-dataset");
     if (queryPoints != null && queryPoints.dimension() != points.dimension()) {
       throw new InvalidInputException("--queries " + queries + " has dimension " + queryPoints.dimension()
           + " but --input " + input + " has " + points.dimension());

@@ -13,7 +13,6 @@ import org.knng.graph.RecallEstimate;
 import org.knng.graph.SparseGraph;
 import org.knng.io.GraphReader;
 import org.knng.io.NeighborIds;
-import org.knng.io.VectorReader;
 import org.knng.metric.Metric;
 import org.knng.vectors.Vectors;
 import picocli.CommandLine;
@@ -50,8 +49,12 @@ import picocli.CommandLine.Option;
     })
 final class EvalCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, paramLabel = "FILE",
-      description = "The vectors the graph is of: .fvecs, .bvecs, .npy, .csv or .tsv.")
+      description = "The vectors the graph is of: .fvecs, .bvecs, .npy, .csv, .tsv or .hdf5/.h5.")
   Path input;
+
+  @Option(names = "--dataset", paramLabel = "NAME",
+      description = "HDF5 input: the dataset of --input to read. Default: train.")
+  String dataset;
 
   @Option(names = "--graph", required = true, paramLabel = "FILE",
       description = "The graph: .npy N x k neighbour ids, or a .npz sparse N x N matrix.")
@@ -102,7 +105,7 @@ final class EvalCommand implements Callable<Integer> {
     long start = System.nanoTime();
     checkOptions();
     boolean sparse = graphFormat().equals(".npz");
-    Vectors points = VectorReader.read(input);
+    Vectors points = Hdf5Input.vectors(input, dataset, "train", "--dataset");
     int n = points.size();
     int[] ids = sparse ? fromSparse(GraphReader.read(graph), n) : fromNpy(NeighborIds.read(graph), n);
     KnnOptions options = KnnOptions.defaults().withMetric(metric).withK(k).withIncludeSelf(includeSelf);

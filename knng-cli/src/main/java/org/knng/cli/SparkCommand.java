@@ -10,7 +10,6 @@ import org.knng.Algorithm;
 import org.knng.InvalidInputException;
 import org.knng.graph.EdgeWeights;
 import org.knng.graph.GraphMode;
-import org.knng.io.VectorReader;
 import org.knng.metric.Metric;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -165,8 +164,11 @@ final class SparkCommand implements Callable<Integer> {
     return isParquet(input) || Files.isDirectory(Path.of(input));
   }
 
-  /** Reads a vectors file with knng's readers (the same errors as knng build). */
+  /**
+   * Reads a vectors file with knng's readers (the same errors as knng build; an HDF5 file's
+   * {@code train} dataset).
+   */
   static org.knng.vectors.Vectors readFile(String input) throws IOException {
-    return VectorReader.read(Path.of(input));
+    return Hdf5Input.vectors(Path.of(input), null, "train", "--dataset");
   }
 }

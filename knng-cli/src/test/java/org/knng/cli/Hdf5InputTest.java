@@ -1,0 +1,233 @@
+package org.knng.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * HDF5 input: the fixtures in {@code src/test/resources/hdf5} were written by h5py ({@code
+ * make_fixtures.py} there) in ann-benchmarks' layout, each dataset also saved as {@code .npy}; a
+ * graph built from a dataset must be the graph built from the same values read from {@code .npy},
+ * byte for byte, and every malformed input must be refused with one line, exit code 2 and nothing
+ * written.
+ */
+class Hdf5InputTest {
+  @TempDir Path dir;
+
+  @BeforeEach
+  void fixtures() throws IOException {
+    for (String name : new String[] {"ann.hdf5", "malformed.hdf5", "train.npy", "test.npy", "float64.npy",
+        "counts.npy"}) {
+      try (InputStream in = Hdf5InputTest.class.getResourceAsStream("/hdf5/" + name)) {
+        Files.copy(in, dir.resolve(name));
+      }
+    }
+  }
+
+  private CliRun build(String... args) {
+    List<String> all = new ArrayList<>(List.of("build", "--quiet"));
+    all.addAll(Arrays.asList(args));
+    return CliRun.of(all.toArray(new String[0]));
+  }
+
+  private byte[] graph(String name, String... args) throws IOException {
+    Path out = dir.resolve(name);
+    List<String> all = new ArrayList<>(Arrays.asList(args));
+    all.addAll(List.of("--k", "6", "--mode", "distance", "--output", out.toString()));
+    CliRun r = build(all.toArray(new String[0]));
+    assertEquals(0, r.exit(), r.err());
+    return Files.readAllBytes(out);
+  }
+
+  @Test
+  void theTrainDatasetIsReadByDefaultAndGivesTheGraphOfItsValues() throws IOException {
+    // train is chunked and gzip-compressed; the .npy holds the same float32 values.
+    byte[] fromHdf5 = graph("a.npz", "--input", dir.resolve("ann.hdf5").toString());
+    byte[] fromNpy = graph("b.npz", "--input", dir.resolve("train.npy").toString());
+    assertArrayEquals(fromNpy, fromHdf5);
+    byte[] named = graph("c.npz", "--input", dir.resolve("ann.hdf5").toString(), "--dataset", "train");
+    assertArrayEquals(fromNpy, named);
+  }
+
+  @Test
+  void otherTypesAreConvertedToFloat32() throws IOException {
+    assertArrayEquals(graph("a.npz", "--input", dir.resolve("float64.npy").toString()),
+        graph("b.npz", "--input", dir.resolve("ann.hdf5").toString(), "--dataset", "float64"));
+    assertArrayEquals(graph("c.npz", "--input", dir.resolve("counts.npy").toString()),
+        graph("d.npz", "--input", dir.resolve("ann.hdf5").toString(), "--dataset", "counts"));
+  }
+
+  @Test
+  void queriesReadTheTestDatasetByDefaultAndDatasetsInGroupsByPath() throws IOException {
+    Path h5 = dir.resolve("ann.hdf5");
+    assertArrayEquals(
+        graph("a.npz", "--input", dir.resolve("train.npy").toString(), "--queries", dir.resolve("test.npy").toString()),
+        graph("b.npz", "--input", h5.toString(), "--queries", h5.toString()));
+    CliRun r = build("--input", h5.toString(), "--queries", h5.toString(), "--queries-dataset", "extra/inner",
+        "--k", "3", "--output", dir.resolve("inner.npy").toString());
+    assertEquals(0, r.exit(), r.err());
+    CliRun same = build("--input", h5.toString(), "--queries", h5.toString(), "--k", "3",
+        "--output", dir.resolve("test.npy.out.npy").toString());
+    assertEquals(0, same.exit(), same.err());
+    // extra/inner holds the first 5 test rows: the first 5 rows of ids agree.
+    byte[] inner = Files.readAllBytes(dir.resolve("inner.npy"));
+    byte[] test = Files.readAllBytes(dir.resolve("test.npy.out.npy"));
+    int header = inner.length - 5 * 3 * 4;
+    assertArrayEquals(Arrays.copyOfRange(test, header, header + 5 * 3 * 4), Arrays.copyOfRange(inner, header, inner.length));
+  }
+
+  @Test
+  void evalReadsHdf5Input() throws IOException {
+    Path h5 = dir.resolve("ann.hdf5");
+    graph("g.npz", "--input", h5.toString());
+    CliRun r = CliRun.of("eval", "--input", h5.toString(), "--graph", dir.resolve("g.npz").toString(),
+        "--sample", "300");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("recall@6 1.0000"), r.out());
+  }
+
+  static Stream<Arguments> malformed() {
+    return Stream.of(
+        Arguments.of("no such dataset", "ann.hdf5", "nope", "no dataset 'nope' (datasets: counts, distances, float64, neighbors, test, train"),
+        Arguments.of("3-D", "malformed.hdf5", "cube", "dataset 'cube' has shape [4, 3, 2]; expected 2 dimensions"),
+        Arguments.of("1-D", "malformed.hdf5", "line", "dataset 'line' has shape [5]"),
+        Arguments.of("empty", "malformed.hdf5", "empty", "dataset 'empty' is empty"),
+        Arguments.of("strings", "malformed.hdf5", "words", "dataset 'words'"),
+        Arguments.of("NaN", "malformed.hdf5", "nan", "dataset 'nan', row 4, column 1"),
+        Arguments.of("scalar", "malformed.hdf5", "scalar", "dataset 'scalar' is not an array of numbers"),
+        Arguments.of("a group", "ann.hdf5", "extra", "no dataset 'extra'"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("malformed")
+  void malformedDatasetsAreRefusedWithOneLine(String what, String file, String dataset, String message) {
+    assertRefused(build("--input", dir.resolve(file).toString(), "--dataset", dataset, "--k", "1",
+        "--output", dir.resolve("out.npz").toString()), message);
+  }
+
+  @Test
+  void filesThatAreNotHdf5AreRefusedWithOneLine() throws IOException {
+    byte[] real = Files.readAllBytes(dir.resolve("ann.hdf5"));
+    Files.write(dir.resolve("truncated.hdf5"), Arrays.copyOf(real, real.length / 2));
+    byte[] noise = new byte[4096];
+    new Random(3).nextBytes(noise);
+    Files.write(dir.resolve("noise.h5"), noise);
+    Files.write(dir.resolve("empty.hdf5"), new byte[0]);
+    Files.createDirectory(dir.resolve("folder.hdf5"));
+    assertRefused(build("--input", dir.resolve("truncated.hdf5").toString(), "--k", "1", "--output",
+        dir.resolve("out.npz").toString()), "truncated.hdf5");
+    assertRefused(build("--input", dir.resolve("noise.h5").toString(), "--k", "1", "--output",
+        dir.resolve("out.npz").toString()), "noise.h5: not a readable HDF5 file");
+    assertRefused(build("--input", dir.resolve("empty.hdf5").toString(), "--k", "1", "--output",
+        dir.resolve("out.npz").toString()), "empty.hdf5: empty file");
+    assertRefused(build("--input", dir.resolve("folder.hdf5").toString(), "--k", "1", "--output",
+        dir.resolve("out.npz").toString()), "folder.hdf5: is a directory");
+    assertRefused(build("--input", dir.resolve("missing.hdf5").toString(), "--k", "1", "--output",
+        dir.resolve("out.npz").toString()), "missing.hdf5: no such file");
+    assertRefused(build("--input", dir.resolve("train.npy").toString(), "--dataset", "train", "--k", "1",
+        "--output", dir.resolve("out.npz").toString()), "--dataset train: " + dir.resolve("train.npy")
+        + " is not an HDF5 file");
+    assertRefused(build("--input", dir.resolve("ann.hdf5").toString(), "--queries-dataset", "test", "--k", "1",
+        "--output", dir.resolve("out.npz").toString()), "--queries-dataset needs --queries");
+  }
+
+  /**
+   * Files a mutation run found to crash the reader (exceptions inside jHDF, a header claiming
+   * gigabytes): each is now refused as a malformed file.
+   */
+  @ParameterizedTest(name = "mutant-{0}.hdf5")
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3, 4, 5, 6})
+  void mutantsThatOnceCrashedAreRefused(int n) throws IOException {
+    Path file = dir.resolve("mutant.hdf5");
+    try (InputStream in = Hdf5InputTest.class.getResourceAsStream("/hdf5/regressions/mutant-" + n + ".hdf5")) {
+      Files.copy(in, file);
+    }
+    Path out = dir.resolve("out.npz");
+    assertReadOrRefused(build("--input", file.toString(), "--k", "3", "--output", out.toString()), out,
+        "mutant-" + n);
+  }
+
+  /**
+   * A bounded mutation run (the same seeded mutants every time; {@code -Dknng.fuzz.mutants=N}
+   * runs more): random bytes overwritten, bits flipped, the file cut short. Every mutant either
+   * reads (and writes its graph) or is refused with one line and exit code 2: never an internal
+   * error, a stack trace or an out-of-memory failure. A mutant that fails this belongs in
+   * {@code src/test/resources/hdf5/regressions}.
+   */
+  @Test
+  void seededMutantsAreReadOrRefusedNeverCrash() throws IOException {
+    byte[] base = Files.readAllBytes(dir.resolve("ann.hdf5"));
+    int mutants = Integer.getInteger("knng.fuzz.mutants", 150);
+    Random random = new Random(20261201);
+    Path file = dir.resolve("m.hdf5");
+    Path out = dir.resolve("m.npy");
+    int read = 0;
+    for (int i = 0; i < mutants; i++) {
+      byte[] m = base.clone();
+      for (int flips = 1 + random.nextInt(8); flips > 0; flips--) {
+        int p = random.nextInt(m.length);
+        switch (random.nextInt(3)) {
+          case 0:
+            m[p] = (byte) random.nextInt(256);
+            break;
+          case 1:
+            m[p] ^= (byte) (1 << random.nextInt(8));
+            break;
+          default:
+            m[p] = (byte) 0xff;
+        }
+      }
+      if (random.nextInt(10) == 0) {
+        m = Arrays.copyOf(m, random.nextInt(m.length));
+      }
+      Files.write(file, m);
+      Files.deleteIfExists(out);
+      String dataset = i % 2 == 0 ? "train" : "float64";
+      CliRun r = build("--input", file.toString(), "--dataset", dataset, "--k", "3", "--output", out.toString());
+      if (assertReadOrRefused(r, out, "mutant " + i + " (seed 20261201)")) {
+        read++;
+      }
+    }
+    assertTrue(read > 0 && read < mutants, "some mutants still read, most do not: " + read);
+  }
+
+  /** Read (exit 0, the output written) or refused (exit 2, one error line, nothing written). */
+  private static boolean assertReadOrRefused(CliRun r, Path out, String what) {
+    if (r.exit() == 0) {
+      assertTrue(Files.exists(out), what);
+      return true;
+    }
+    assertEquals(2, r.exit(), what + ": " + r.err());
+    assertEquals(1, r.err().strip().split("\n").length, what + ": " + r.err());
+    assertTrue(r.err().startsWith("error: ") && !r.err().contains("internal error"), what + ": " + r.err());
+    assertFalse(r.err().contains("Exception"), what + ": " + r.err());
+    assertFalse(Files.exists(out), what);
+    return false;
+  }
+
+  private void assertRefused(CliRun r, String message) {
+    assertEquals(2, r.exit(), r.err());
+    String[] lines = r.err().strip().split("\n");
+    assertEquals(1, lines.length, r.err());
+    assertTrue(lines[0].startsWith("error: ") && lines[0].contains(message), r.err());
+    assertFalse(r.err().contains("Exception"), r.err());
+    assertFalse(Files.exists(dir.resolve("out.npz")), "nothing written");
+  }
+}

@@ -1,0 +1,34 @@
+"""Writes the HDF5 test fixtures (run with /usr/bin/python3, Debian's python3-h5py):
+ann.hdf5 in ann-benchmarks' layout, with its train and test datasets also as .npy for comparison,
+and malformed.hdf5 with datasets a reader must refuse."""
+import h5py
+import numpy as np
+
+r = np.random.RandomState(7)
+train = r.rand(300, 8).astype(np.float32)
+train[5] = train[2]  # a duplicate
+test = r.rand(20, 8).astype(np.float32)
+wide = r.randn(40, 3)  # float64
+with h5py.File("ann.hdf5", "w") as f:
+    f.attrs["distance"] = "euclidean"
+    f.create_dataset("train", data=train, chunks=(64, 8), compression="gzip")
+    f.create_dataset("test", data=test)
+    f.create_dataset("neighbors", data=np.zeros((20, 10), np.int32))
+    f.create_dataset("distances", data=np.zeros((20, 10), np.float32))
+    f.create_dataset("float64", data=wide, chunks=(16, 3), compression="gzip")
+    f.create_dataset("counts", data=r.randint(0, 9, size=(30, 4)).astype(np.int16))
+    f.create_group("extra").create_dataset("inner", data=test[:5])
+np.save("train.npy", train)
+np.save("test.npy", test)
+np.save("float64.npy", wide.astype(np.float32))
+np.save("counts.npy", h5py.File("ann.hdf5", "r")["counts"][()].astype(np.float32))
+
+with h5py.File("malformed.hdf5", "w") as f:
+    f.create_dataset("cube", data=np.zeros((4, 3, 2), np.float32))
+    f.create_dataset("line", data=np.zeros(5, np.float32))
+    f.create_dataset("empty", data=np.zeros((0, 4), np.float32))
+    f.create_dataset("words", data=np.array([b"a", b"bc"]).reshape(2, 1))
+    nan = np.ones((6, 3), np.float32)
+    nan[4, 1] = np.nan
+    f.create_dataset("nan", data=nan)
+    f.create_dataset("scalar", data=3.0)
