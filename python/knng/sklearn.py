@@ -32,10 +32,39 @@ __all__ = ["KNeighborsTransformer", "RadiusNeighborsTransformer", "kneighbors_gr
            "radius_neighbors_graph"]
 
 _SKLEARN_ALGORITHMS = {"brute": "exact", "kd_tree": "kdtree", "ball_tree": "kdtree"}
-_ACCEPTED = ("csr", "csc", "coo")
 
 
-class KNeighborsTransformer(_FeatureNames, TransformerMixin, BaseEstimator):
+class _FittedPoints(_FeatureNames, TransformerMixin, BaseEstimator):
+    """What both transformers share: checking and keeping the fitted points, checking the points
+    to transform, the engine's name, and scikit-learn's tags for a graph."""
+
+    def _keep(self, X):
+        check_mode(self.mode)
+        self.effective_metric_ = knng_metric(self.metric, self.p, self.metric_params)
+        X = self._validate_data(X, accept_sparse=("csr", "csc", "coo"), dtype=(np.float64, np.float32))
+        self._fit_X = _engine.vectors(X)
+        self.n_samples_fit_ = self._fit_X.shape[0]
+        return self
+
+    def _queries(self, X):
+        check_is_fitted(self)
+        X = self._validate_data(X, accept_sparse=("csr", "csc", "coo"), dtype=(np.float64, np.float32),
+                                reset=False)
+        return _engine.vectors(X)
+
+    def _engine_name(self):
+        return _SKLEARN_ALGORITHMS.get(self.algorithm, self.algorithm)
+
+    @property
+    def _n_features_out(self):
+        return self.n_samples_fit_
+
+    def _more_tags(self):
+        return {"_xfail_checks": {
+            "check_methods_sample_order_invariance": "a graph's columns follow the fitted rows' order"}}
+
+
+class KNeighborsTransformer(_FittedPoints):
     """X -> its k-nearest-neighbour graph, as ``sklearn.neighbors.KNeighborsTransformer``.
 
     ``fit(X)`` keeps the points; ``transform(Y)`` gives each row of Y its nearest fitted points
@@ -84,28 +113,18 @@ class KNeighborsTransformer(_FeatureNames, TransformerMixin, BaseEstimator):
         self.target_recall = target_recall
         self.seed = seed
 
-    def _engine_name(self):
-        return _SKLEARN_ALGORITHMS.get(self.algorithm, self.algorithm)
-
     def fit(self, X, y=None):
         """Keep the points X (n_samples, n_features); y is ignored."""
-        check_mode(self.mode)
         check_count(self.n_neighbors, "n_neighbors")
         if self.n_neighbors < 1:
             raise ValueError("Expected n_neighbors > 0. Got %d" % self.n_neighbors)
-        self.effective_metric_ = knng_metric(self.metric, self.p, self.metric_params)
-        X = self._validate_data(X, accept_sparse=("csr", "csc", "coo"), dtype=(np.float64, np.float32))
-        self._fit_X = _engine.vectors(X)
-        self.n_samples_fit_ = self._fit_X.shape[0]
-        return self
+        return self._keep(X)
 
     def transform(self, X):
         """Each row of X's nearest fitted points: (n_queries, n_samples_fit) CSR, nearest first."""
-        check_is_fitted(self)
-        X = self._validate_data(X, accept_sparse=("csr", "csc", "coo"), dtype=(np.float64, np.float32),
-                                reset=False)
+        queries = self._queries(X)
         k = self.n_neighbors + (self.mode == "distance")
-        result = _engine.backend().search(self._fit_X, _engine.vectors(X), k, self.effective_metric_,
+        result = _engine.backend().search(self._fit_X, queries, k, self.effective_metric_,
                                           self._engine_name(), _engine.threads(self.n_jobs))
         return neighbors_csr(result, self.n_samples_fit_, self.mode)
 
@@ -122,16 +141,8 @@ class KNeighborsTransformer(_FeatureNames, TransformerMixin, BaseEstimator):
         self.engine_, self.recall_ = result.engine, result.recall
         return neighbors_csr(result, self.n_samples_fit_, self.mode)
 
-    @property
-    def _n_features_out(self):
-        return self.n_samples_fit_
 
-    def _more_tags(self):
-        return {"_xfail_checks": {
-            "check_methods_sample_order_invariance": "a graph's columns follow the fitted rows' order"}}
-
-
-class RadiusNeighborsTransformer(_FeatureNames, TransformerMixin, BaseEstimator):
+class RadiusNeighborsTransformer(_FittedPoints):
     """X -> its radius neighbours graph, as ``sklearn.neighbors.RadiusNeighborsTransformer``.
 
     ``fit(X)`` keeps the points; ``transform(Y)`` gives each row of Y every fitted point at
@@ -161,22 +172,15 @@ class RadiusNeighborsTransformer(_FeatureNames, TransformerMixin, BaseEstimator)
 
     def fit(self, X, y=None):
         """Keep the points X (n_samples, n_features); y is ignored."""
-        check_mode(self.mode)
         if not float(self.radius) > 0:
             raise ValueError("radius=%r: expected a radius > 0" % (self.radius,))
-        self.effective_metric_ = knng_metric(self.metric, self.p, self.metric_params)
-        X = self._validate_data(X, accept_sparse=_ACCEPTED, dtype=(np.float64, np.float32))
-        self._fit_X = _engine.vectors(X)
-        self.n_samples_fit_ = self._fit_X.shape[0]
-        return self
+        return self._keep(X)
 
     def transform(self, X):
         """Each row of X's fitted points within the radius: (n_queries, n_samples_fit) CSR."""
-        check_is_fitted(self)
-        X = self._validate_data(X, accept_sparse=_ACCEPTED, dtype=(np.float64, np.float32), reset=False)
-        graph = _engine.backend().radius_search(self._fit_X, _engine.vectors(X), float(self.radius),
-                                                self.effective_metric_,
-                                                _SKLEARN_ALGORITHMS.get(self.algorithm, self.algorithm),
+        queries = self._queries(X)
+        graph = _engine.backend().radius_search(self._fit_X, queries, float(self.radius),
+                                                self.effective_metric_, self._engine_name(),
                                                 _engine.threads(self.n_jobs))
         return radius_csr(graph, self.n_samples_fit_, self.mode, by_distance=True)
 
@@ -184,14 +188,5 @@ class RadiusNeighborsTransformer(_FeatureNames, TransformerMixin, BaseEstimator)
         """The radius graph of X itself, each point included at distance 0 (one self-join)."""
         self.fit(X)
         graph = _engine.backend().radius(self._fit_X, float(self.radius), self.effective_metric_, True,
-                                         _SKLEARN_ALGORITHMS.get(self.algorithm, self.algorithm),
-                                         _engine.threads(self.n_jobs))
+                                         self._engine_name(), _engine.threads(self.n_jobs))
         return radius_csr(graph, self.n_samples_fit_, self.mode, by_distance=True)
-
-    @property
-    def _n_features_out(self):
-        return self.n_samples_fit_
-
-    def _more_tags(self):
-        return {"_xfail_checks": {
-            "check_methods_sample_order_invariance": "a graph's columns follow the fitted rows' order"}}

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.IntFunction;
 import org.knng.engine.EngineBuilder;
 import org.knng.engine.InputChecks;
 import org.knng.engine.KnnEngine;
@@ -206,18 +207,9 @@ public final class BruteForceEngine implements KnnEngine {
   public SparseGraph radiusGraph(Vectors points, double radius) {
     InputChecks.radius(radius);
     InputChecks.rankable(points, options.metric(), "row");
-    float collect = Rescoring.collectLimit(options.metric(), radius);
-    float[] thresholds = new float[points.size() + VectorOps.SCREEN_PADDING];
-    Arrays.fill(thresholds, collect);
     Screen screen = screen(points);
-    Side rows = screen.rows();
     List<EdgeBuffer> buffers = Collections.synchronizedList(new ArrayList<>());
-    tiles().selfJoin(screen, thresholds, worker -> {
-      EdgeBuffer b = new EdgeBuffer();
-      buffers.add(b);
-      // Rows in the screen's order are put back in point order; the ids offered already are.
-      return rows.ids() == null ? b : (CandidateSink) (row, value, id) -> b.offer(rows.id(row), value, id);
-    });
+    tiles().selfJoin(screen, radiusThresholds(points.size(), radius), edges(screen.rows(), buffers));
     return new Rescoring(options).radius(points, buffers, radius);
   }
 
@@ -233,18 +225,30 @@ public final class BruteForceEngine implements KnnEngine {
     InputChecks.sameDimension(base, queries);
     InputChecks.rankable(base, options.metric(), "base row");
     InputChecks.rankable(queries, options.metric(), "query row");
-    float[] thresholds = new float[queries.size() + VectorOps.SCREEN_PADDING];
-    Arrays.fill(thresholds, Rescoring.collectLimit(options.metric(), radius));
     Screen screen = screening.search(base, queries, options.metric(), ops, options.threads());
     describe(screen);
-    Side rows = screen.rows();
     List<EdgeBuffer> buffers = Collections.synchronizedList(new ArrayList<>());
-    tiles().search(screen, thresholds, worker -> {
+    tiles().search(screen, radiusThresholds(queries.size(), radius), edges(screen.rows(), buffers));
+    return new Rescoring(options).radiusSearch(base, queries, buffers, radius);
+  }
+
+  /** Every row's threshold: the radius in ranking units, plus a float32 margin. */
+  private float[] radiusThresholds(int rows, double radius) {
+    float[] thresholds = new float[rows + VectorOps.SCREEN_PADDING];
+    Arrays.fill(thresholds, Rescoring.collectLimit(options.metric(), radius));
+    return thresholds;
+  }
+
+  /**
+   * A new edge buffer per worker, added to {@code buffers}; rows in the screen's order are put back
+   * in point order (the ids offered already are).
+   */
+  private static IntFunction<CandidateSink> edges(Side rows, List<EdgeBuffer> buffers) {
+    return worker -> {
       EdgeBuffer b = new EdgeBuffer();
       buffers.add(b);
       return rows.ids() == null ? b : (CandidateSink) (row, value, id) -> b.offer(rows.id(row), value, id);
-    });
-    return new Rescoring(options).radiusSearch(base, queries, buffers, radius);
+    };
   }
 
   private TileJoin tiles() {

@@ -110,24 +110,18 @@ public final class ScalarVectorOps implements VectorOps {
   @Override
   public void manhattanTile(float[] strip, int stripOffset, int length, float[] panel,
       int panelOffset, float[] out, int outOffset, boolean accumulate) {
-    if (!accumulate) {
-      java.util.Arrays.fill(out, outOffset, outOffset + TILE_ROWS * WIDTH, 0f);
-    }
-    for (int d = 0; d < length; d++) {
-      int p = panelOffset + d * WIDTH;
-      for (int r = 0; r < TILE_ROWS; r++) {
-        float x = strip[stripOffset + d * TILE_ROWS + r];
-        int o = outOffset + r * WIDTH;
-        for (int c = 0; c < WIDTH; c++) {
-          out[o + c] += Math.abs(x - panel[p + c]);
-        }
-      }
-    }
+    absoluteTile(false, strip, stripOffset, length, panel, panelOffset, out, outOffset, accumulate);
   }
 
   @Override
   public void chebyshevTile(float[] strip, int stripOffset, int length, float[] panel,
       int panelOffset, float[] out, int outOffset, boolean accumulate) {
+    absoluteTile(true, strip, stripOffset, length, panel, panelOffset, out, outOffset, accumulate);
+  }
+
+  /** The sums ({@code maximum} false) or maxima of the absolute differences, in order. */
+  private static void absoluteTile(boolean maximum, float[] strip, int stripOffset, int length,
+      float[] panel, int panelOffset, float[] out, int outOffset, boolean accumulate) {
     if (!accumulate) {
       java.util.Arrays.fill(out, outOffset, outOffset + TILE_ROWS * WIDTH, 0f);
     }
@@ -137,7 +131,8 @@ public final class ScalarVectorOps implements VectorOps {
         float x = strip[stripOffset + d * TILE_ROWS + r];
         int o = outOffset + r * WIDTH;
         for (int c = 0; c < WIDTH; c++) {
-          out[o + c] = Math.max(out[o + c], Math.abs(x - panel[p + c]));
+          float a = Math.abs(x - panel[p + c]);
+          out[o + c] = maximum ? Math.max(out[o + c], a) : out[o + c] + a;
         }
       }
     }
