@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
           + " count (any point as near as the true k-th neighbour is a hit). The true neighbours of"
           + " a random sample of rows are found exactly (by default 1000 rows, grown once until the"
           + " 95%% interval is about +-0.005), or those of every row are read from --truth.",
-      "Graphs: .npy N x k int32/int64 neighbour ids, nearest first (-1 = missing; with --k the"
+      "Graphs: .npy N x k int32/int64 (or .ivecs) neighbour ids, nearest first (-1 = missing; with --k the"
           + " first K columns), or a .npz scipy.sparse matrix (each row's stored entries are its"
           + " neighbours). Also counted: rows that list themselves, list an id twice, or have"
           + " fewer than k entries.",
@@ -77,9 +77,9 @@ final class EvalCommand implements Callable<Integer> {
           + " to what a 95%% interval of +-0.005 needs.")
   Integer sample;
 
-  @Option(names = "--truth", paramLabel = "FILE.npy",
-      description = "True neighbour ids, N x K with K >= k, nearest first (e.g. 'knng build ... --output"
-          + " truth.npy' or ann-benchmarks' neighbors): every row is measured against them.")
+  @Option(names = "--truth", paramLabel = "FILE",
+      description = "True neighbour ids, N x K with K >= k, nearest first, as .npy (e.g. 'knng build ..."
+          + " --output truth.npy') or TEXMEX .ivecs: every row is measured against them.")
   Path truth;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
@@ -174,10 +174,10 @@ final class EvalCommand implements Callable<Integer> {
     String name = graph.getFileName() == null ? "" : graph.getFileName().toString();
     int dot = name.lastIndexOf('.');
     String ext = dot < 0 ? "" : name.substring(dot).toLowerCase(Locale.ROOT);
-    if (!ext.equals(".npy") && !ext.equals(".npz")) {
+    if (!ext.equals(".npy") && !ext.equals(".ivecs") && !ext.equals(".npz")) {
       throw new InvalidInputException("--graph " + graph + ": unsupported graph format "
           + (ext.isEmpty() ? "(no extension)" : "'" + name.substring(dot) + "'")
-          + " (expected .npy neighbour ids or a .npz sparse matrix)");
+          + " (expected .npy or .ivecs neighbour ids, or a .npz sparse matrix)");
     }
     return ext;
   }

@@ -137,6 +137,23 @@ class EvalCommandTest {
     Path graph64 = dir.resolve("graph64.npy");
     NpyWriter.writeInt64(graph64, 30, 4, wide);
     assertEquals(out[0], lines(knng("eval", "--input", in.toString(), "--graph", graph64.toString()))[0]);
+    // TEXMEX .ivecs (a count, then the ids, per row) for the graph and the truth: the same result.
+    Path graphIvecs = ivecs("graph.ivecs", ids, 4);
+    Path truthIvecs = ivecs("truth.ivecs", exactIds(truth), 6);
+    assertEquals(out[0], lines(knng("eval", "--input", in.toString(), "--graph", graphIvecs.toString(),
+        "--truth", truthIvecs.toString()))[0]);
+  }
+
+  private Path ivecs(String name, int[] ids, int columns) throws Exception {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * (ids.length + ids.length / columns))
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (int e = 0; e < ids.length; e++) {
+      if (e % columns == 0) {
+        b.putInt(columns);
+      }
+      b.putInt(ids[e]);
+    }
+    return Files.write(dir.resolve(name), b.array());
   }
 
   private static int[] exactIds(Path npy) throws Exception {

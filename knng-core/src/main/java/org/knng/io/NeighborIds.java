@@ -10,7 +10,9 @@ import java.util.Objects;
 /**
  * An {@code N x k} array of neighbour ids read from a NumPy {@code .npy} file, such as the one
  * {@code knng build --output ids.npy} writes or ann-benchmarks' {@code neighbors}: a 2-D C-order
- * array of int32 or int64 (int8, int16, uint8, uint16 and uint32 are read too), either byte order.
+ * array of int32 or int64 (int8, int16, uint8, uint16 and uint32 are read too), either byte order;
+ * or from a TEXMEX {@code .ivecs} file (the ground truth of the SIFT and GIST sets: per row a
+ * little-endian int32 count, then that many int32 ids; every row the same count).
  * Row {@code i} lists the neighbours of point {@code i}; {@code -1} marks a missing entry. Values
  * are not checked against a range here (the reader does not know N); a value that does not fit in
  * 32 bits is an error. Memory: the ids, plus a buffer of 8 MB.
@@ -31,7 +33,7 @@ public final class NeighborIds {
   /**
    * Reads a whole file.
    *
-   * @param file a 2-D integer {@code .npy} file
+   * @param file a 2-D integer {@code .npy} file, or an {@code .ivecs} file
    * @return its ids
    * @throws InputFormatException if it is not a 2-D C-order integer array, is empty or truncated,
    *     or holds a value outside the int32 range (naming the row and column)
@@ -40,14 +42,57 @@ public final class NeighborIds {
    */
   public static NeighborIds read(Path file) throws IOException {
     Objects.requireNonNull(file, "file");
+    boolean ivecs = Extension.key(file).equals(".ivecs");
     FileChannel channel = FileErrors.openForReading(file);
     try (channel) {
-      return read(file, channel, channel.size());
+      return ivecs ? readIvecs(file, channel, channel.size()) : read(file, channel, channel.size());
     } catch (InputFormatException e) {
       throw e;
     } catch (IOException e) {
       throw new IOException(file + ": cannot read (" + FileErrors.reason(e) + ")", e);
     }
+  }
+
+  private static NeighborIds readIvecs(Path file, FileChannel channel, long size) throws IOException {
+    if (size < Integer.BYTES) {
+      throw new InputFormatException(file + ": " + (size == 0 ? "empty file, no neighbour ids"
+          : "truncated: " + size + " bytes, not even one row's count"));
+    }
+    ByteBuffer first = ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    VectorFormat.readFully(channel, first);
+    int columns = first.getInt();
+    if (columns <= 0) {
+      throw new InputFormatException(file + ": row 0 has " + columns + " ids; an .ivecs row holds at least one");
+    }
+    long rowBytes = Integer.BYTES * (1L + columns);
+    if (size % rowBytes != 0) {
+      throw new InputFormatException(file + ": " + size + " bytes is not a whole number of rows of " + columns
+          + " ids (" + rowBytes + " bytes each): truncated, or rows of different lengths");
+    }
+    long rows = size / rowBytes;
+    if (rows * columns > Integer.MAX_VALUE - 8) {
+      throw new InputFormatException(file + ": " + rows + " x " + columns + " ids exceed the "
+          + (Integer.MAX_VALUE - 8) + " one int array can hold");
+    }
+    int[] ids = new int[(int) (rows * columns)];
+    int rowsPerChunk = (int) Math.max(1, VectorFormat.CHUNK_BYTES / rowBytes);
+    ByteBuffer chunk = ByteBuffer.allocate((int) (rowsPerChunk * rowBytes)).order(ByteOrder.LITTLE_ENDIAN);
+    channel.position(0);
+    for (int row = 0; row < rows; ) {
+      int count = (int) Math.min(rowsPerChunk, rows - row);
+      chunk.clear().limit((int) (count * rowBytes));
+      VectorFormat.readFully(channel, chunk);
+      for (int r = 0; r < count; r++, row++) {
+        int n = chunk.getInt();
+        if (n != columns) {
+          throw new InputFormatException(file + ": row " + row + " has " + n + " ids, row 0 has " + columns
+              + " (rows of different lengths)");
+        }
+        chunk.asIntBuffer().get(ids, row * columns, columns);
+        chunk.position(chunk.position() + columns * Integer.BYTES);
+      }
+    }
+    return new NeighborIds(file, (int) rows, columns, ids);
   }
 
   private static NeighborIds read(Path file, FileChannel channel, long size) throws IOException {

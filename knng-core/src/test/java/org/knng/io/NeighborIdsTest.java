@@ -34,6 +34,61 @@ class NeighborIdsTest {
     assertArrayEquals(new int[] {200, 3}, NeighborIds.read(c).ids());
   }
 
+  /** TEXMEX .ivecs rows: a little-endian int32 count, then the ids. */
+  private static byte[] ivecs(int[]... rows) {
+    int bytes = 0;
+    for (int[] row : rows) {
+      bytes += 4 * (1 + row.length);
+    }
+    ByteBuffer b = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    for (int[] row : rows) {
+      b.putInt(row.length);
+      for (int v : row) {
+        b.putInt(v);
+      }
+    }
+    return b.array();
+  }
+
+  @Test
+  void readsIvecsGroundTruth() throws Exception {
+    Path a = Files.write(dir.resolve("gt.ivecs"), ivecs(new int[] {4, 0, 7}, new int[] {1, -1, 70000}));
+    NeighborIds ids = NeighborIds.read(a);
+    assertEquals(2, ids.rows());
+    assertEquals(3, ids.columns());
+    assertArrayEquals(new int[] {4, 0, 7, 1, -1, 70000}, ids.ids());
+    // More rows than one read chunk holds: the values in order.
+    int[][] many = new int[100_000][];
+    for (int r = 0; r < many.length; r++) {
+      many[r] = new int[] {r, r + 1, r + 2, r + 3, r + 4, r + 5, r + 6, r + 7, r + 8, r + 9, r + 10};
+    }
+    int[] big = NeighborIds.read(Files.write(dir.resolve("big.ivecs"), ivecs(many))).ids();
+    assertEquals(1_100_000, big.length);
+    assertEquals(99_999 + 10, big[big.length - 1]);
+    assertEquals(50_000 + 3, big[50_000 * 11 + 3]);
+  }
+
+  @Test
+  void refusesMalformedIvecs() throws Exception {
+    Path ragged = Files.write(dir.resolve("r.ivecs"), ivecs(new int[] {1, 2}, new int[] {3}, new int[] {4}));
+    assertMessage(assertThrows(InputFormatException.class, () -> NeighborIds.read(ragged)), ragged,
+        "not a whole number of rows");
+    Path ragged2 = Files.write(dir.resolve("r2.ivecs"), ivecs(new int[] {1, 2}, new int[] {3, 4, 5}, new int[] {6}));
+    assertMessage(assertThrows(InputFormatException.class, () -> NeighborIds.read(ragged2)), ragged2,
+        "row 1 has 3 ids");
+    byte[] whole = ivecs(new int[] {1, 2}, new int[] {3, 4});
+    Path cut = Files.write(dir.resolve("c.ivecs"), java.util.Arrays.copyOf(whole, whole.length - 2));
+    assertMessage(assertThrows(InputFormatException.class, () -> NeighborIds.read(cut)), cut, "truncated");
+    Path zero = Files.write(dir.resolve("z.ivecs"), ivecs(new int[0]));
+    assertMessage(assertThrows(InputFormatException.class, () -> NeighborIds.read(zero)), zero, "row 0 has 0 ids");
+    Path absurd = Files.write(dir.resolve("a.ivecs"), ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
+        .putInt(Integer.MAX_VALUE).putInt(1).array());
+    assertMessage(assertThrows(InputFormatException.class, () -> NeighborIds.read(absurd)), absurd,
+        "not a whole number of rows");
+    Path empty = Files.write(dir.resolve("e.ivecs"), new byte[0]);
+    assertMessage(assertThrows(InputFormatException.class, () -> NeighborIds.read(empty)), empty, "empty file");
+  }
+
   @Test
   void refusesWhatIsNotA2dIntegerArray() throws Exception {
     Path floats = dir.resolve("f.npy");
