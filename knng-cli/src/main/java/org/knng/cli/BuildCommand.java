@@ -14,6 +14,7 @@ import org.knng.graph.GraphMode;
 import org.knng.graph.KnnResult;
 import org.knng.graph.SparseGraph;
 import org.knng.graph.Symmetrization;
+import org.knng.io.AtomicOutput;
 import org.knng.io.GroupLabels;
 import org.knng.metric.Metric;
 import org.knng.vectors.Vectors;
@@ -219,7 +220,16 @@ final class BuildCommand implements Callable<Integer> {
           + " too few points)%n", shortRows, result.rows(), kk);
     }
     long searched = System.nanoTime();
-    graph = out.write(result, radiusOnly ? graph : null, weights, output);
+    // Every output of the run (graph, edge_index, distances, report) or none of them.
+    try (AtomicOutput.Batch outputs = AtomicOutput.batch()) {
+      graph = out.write(result, radiusOnly ? graph : null, weights, output);
+      if (report != null) {
+        long end = System.nanoTime();
+        ReportFile.write(report, BuildReport.json(this, engineName, points, result, graph, new double[] {
+            (read - start) / 1e9, (searched - read) / 1e9, (end - searched) / 1e9, (end - start) / 1e9}));
+      }
+      outputs.commit();
+    }
     if (!quiet) {
       long end = System.nanoTime();
       String shape = radiusOnly
@@ -233,11 +243,6 @@ final class BuildCommand implements Callable<Integer> {
       if (result != null && result.recall().isPresent()) {
         err.println("estimated " + result.recall().get().describe());
       }
-    }
-    if (report != null) {
-      long end = System.nanoTime();
-      ReportFile.write(report, BuildReport.json(this, engineName, points, result, graph, new double[] {
-          (read - start) / 1e9, (searched - read) / 1e9, (end - searched) / 1e9, (end - start) / 1e9}));
     }
     return 0;
   }

@@ -135,7 +135,10 @@ final class SparkCommand implements Callable<Integer> {
       SparkJob.Built built = job.run(note, input, idColumn, vectorColumn, output, parquetOut, k, metric,
           includeSelf, out.mode, out.sigma, out.symmetrize, blocks);
       if (!parquetOut) {
-        out.write(built.result, null, weights, local);
+        try (org.knng.io.AtomicOutput.Batch outputs = org.knng.io.AtomicOutput.batch()) {
+          out.write(built.result, null, weights, local);
+          outputs.commit();
+        }
       }
       if (!quiet) {
         err.printf(Locale.ROOT, "wrote %s: %d points x %d neighbours (spark exact %s, %d blocks, master"

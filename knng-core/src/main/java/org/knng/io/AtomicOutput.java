@@ -14,6 +14,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -22,10 +26,25 @@ import java.util.concurrent.ThreadLocalRandom;
  * is flushed to disk, and is then renamed over the target atomically. If anything fails the
  * temporary file is deleted and the target, new or existing, is untouched. Every knng writer goes
  * through here.
+ *
+ * <p>Several files, all or none: inside {@link #batch()} every write on the thread only writes its
+ * temporary file, and {@link Batch#commit()} moves them all into place at the end; closing the
+ * batch without committing (an error in between) deletes them, so a run that fails after its
+ * first output leaves none. If the JVM is stopped first (SIGINT, SIGTERM: Ctrl-C or a kill), a
+ * shutdown hook deletes every temporary file not yet moved into place.
  */
 public final class AtomicOutput {
   /** Buffer size of the stream handed to the content writer: outputs run to millions of lines. */
   static final int BUFFER_BYTES = 1 << 20;
+
+  /** Temporary files written and not yet moved into place (or deleted). */
+  private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
+  /** The batch open on each thread, if any. */
+  private static final ThreadLocal<Batch> BATCH = new ThreadLocal<>();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(AtomicOutput::deletePending, "knng-output-cleanup"));
+  }
 
   private AtomicOutput() {}
 
@@ -41,7 +60,57 @@ public final class AtomicOutput {
   }
 
   /**
-   * Writes {@code target} atomically.
+   * Several outputs written all or none: the files written on this thread until {@link
+   * Batch#commit()} are moved into place together; {@link Batch#close()} without a commit deletes
+   * them. Use with try-with-resources.
+   */
+  public static final class Batch implements AutoCloseable {
+    private final List<Path[]> written = new ArrayList<>();
+
+    private Batch() {}
+
+    /**
+     * Moves every file written in this batch into place, in the order written.
+     *
+     * @throws IOException {@code FILE: cannot write (...)} if a rename fails (the files not yet
+     *     moved are deleted)
+     */
+    public void commit() throws IOException {
+      while (!written.isEmpty()) {
+        Path[] pair = written.remove(0);
+        moveIntoPlace(pair[0], pair[1]);
+      }
+    }
+
+    /** Ends the batch; files written and not committed are deleted, their targets untouched. */
+    @Override
+    public void close() {
+      BATCH.remove();
+      for (Path[] pair : written) {
+        deleteQuietly(pair[0]);
+      }
+      written.clear();
+    }
+  }
+
+  /**
+   * Starts a batch on the calling thread.
+   *
+   * @return the batch, to commit and close
+   * @throws IllegalStateException if one is already open on this thread
+   */
+  public static Batch batch() {
+    if (BATCH.get() != null) {
+      throw new IllegalStateException("an output batch is already open on this thread");
+    }
+    Batch batch = new Batch();
+    BATCH.set(batch);
+    return batch;
+  }
+
+  /**
+   * Writes {@code target} atomically (or, inside a {@link #batch()}, writes its temporary file
+   * for the batch's commit).
    *
    * @param target the file to create or replace
    * @param content writes the bytes
@@ -51,6 +120,17 @@ public final class AtomicOutput {
    * @throws IOException {@code FILE: cannot write (...)} if writing or renaming fails
    */
   public static void write(Path target, Content content) throws IOException {
+    Path temporary = writeTemporary(target, content);
+    Batch batch = BATCH.get();
+    if (batch != null) {
+      batch.written.add(new Path[] {temporary, target});
+    } else {
+      moveIntoPlace(temporary, target);
+    }
+  }
+
+  /** The content in a new temporary file next to the target, forced to disk. */
+  private static Path writeTemporary(Path target, Content content) throws IOException {
     Path directory = target.toAbsolutePath().getParent();
     String shownDirectory = target.getParent() != null ? target.getParent().toString() : directory.toString();
     if (!Files.exists(directory)) {
@@ -63,7 +143,7 @@ public final class AtomicOutput {
       throw new FileSystemException(target.toString(), null, "is a directory");
     }
     Path temporary = null;
-    boolean moved = false;
+    boolean written = false;
     try {
       temporary = createTemporary(directory, target.getFileName().toString());
       try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
@@ -77,24 +157,50 @@ public final class AtomicOutput {
         out.flush();
         channel.force(true);
       }
-      try {
-        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      moved = true;
+      written = true;
+      return temporary;
     } catch (AccessDeniedException e) {
       throw new AccessDeniedException(target.toString(), null, "cannot write (permission denied)");
     } catch (IOException e) {
       throw new IOException(target + ": cannot write (" + FileErrors.reason(e) + ")", e);
     } finally {
-      if (temporary != null && !moved) {
-        try {
-          Files.deleteIfExists(temporary);
-        } catch (IOException ignored) {
-          // The original failure is the one to report.
-        }
+      if (temporary != null && !written) {
+        deleteQuietly(temporary);
       }
+    }
+  }
+
+  /** Renames the temporary file over the target (atomically where the file system can). */
+  private static void moveIntoPlace(Path temporary, Path target) throws IOException {
+    try {
+      try {
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      PENDING.remove(temporary);
+    } catch (AccessDeniedException e) {
+      deleteQuietly(temporary);
+      throw new AccessDeniedException(target.toString(), null, "cannot write (permission denied)");
+    } catch (IOException e) {
+      deleteQuietly(temporary);
+      throw new IOException(target + ": cannot write (" + FileErrors.reason(e) + ")", e);
+    }
+  }
+
+  private static void deleteQuietly(Path temporary) {
+    try {
+      Files.deleteIfExists(temporary);
+    } catch (IOException ignored) {
+      // The original failure (or the exit) is what matters; nothing else to do.
+    }
+    PENDING.remove(temporary);
+  }
+
+  /** The shutdown hook: every temporary file not moved into place. */
+  private static void deletePending() {
+    for (Path temporary : PENDING.toArray(new Path[0])) {
+      deleteQuietly(temporary);
     }
   }
 
@@ -104,8 +210,14 @@ public final class AtomicOutput {
       Path candidate = directory.resolve(
           "." + name + ".tmp-" + Integer.toHexString(ThreadLocalRandom.current().nextInt() | 0x10000000));
       try {
+        // Registered before it exists, so that a stop at any moment leaves nothing behind.
+        PENDING.add(candidate);
         return Files.createFile(candidate);
       } catch (FileAlreadyExistsException e) {
+        PENDING.remove(candidate); // another writer's file: left alone
+      } catch (IOException e) {
+        PENDING.remove(candidate);
+        throw e;
         // Another writer's temporary file: pick another name.
       }
     }

@@ -51,6 +51,49 @@ class AtomicOutputTest {
   }
 
   @Test
+  void aBatchMovesEverythingIntoPlaceOnlyOnCommit() throws IOException {
+    Path a = Files.writeString(dir.resolve("a.txt"), "old a\n");
+    Path b = dir.resolve("b.txt");
+    try (AtomicOutput.Batch batch = AtomicOutput.batch()) {
+      AtomicOutput.write(a, out -> out.write("new a\n".getBytes()));
+      AtomicOutput.write(b, out -> out.write("new b\n".getBytes()));
+      // Written, not yet in place: the old a, no b, two temporary files.
+      assertEquals("old a\n", Files.readString(a));
+      assertEquals(3, names(dir).size(), names(dir).toString());
+      batch.commit();
+    }
+    assertEquals(List.of("a.txt", "b.txt"), names(dir));
+    assertEquals("new a\n", Files.readString(a));
+    assertEquals("new b\n", Files.readString(b));
+  }
+
+  @Test
+  void aBatchClosedWithoutCommitLeavesEveryTargetAsItWas() throws IOException {
+    Path a = Files.writeString(dir.resolve("a.txt"), "old a\n");
+    Path b = dir.resolve("b.txt");
+    Path c = dir.resolve("c.txt");
+    IOException e = assertThrows(IOException.class, () -> {
+      try (AtomicOutput.Batch batch = AtomicOutput.batch()) {
+        AtomicOutput.write(a, out -> out.write("new a\n".getBytes()));
+        AtomicOutput.write(b, out -> out.write("new b\n".getBytes()));
+        AtomicOutput.write(c, out -> {
+          throw new IOException("disk full");
+        });
+        batch.commit();
+      }
+    });
+    assertMessage(e, c, "cannot write (disk full)");
+    assertEquals(List.of("a.txt"), names(dir));
+    assertEquals("old a\n", Files.readString(a));
+    // The thread's batch is over: the next write is immediate again; batches do not nest.
+    AtomicOutput.write(b, out -> out.write('x'));
+    assertEquals(List.of("a.txt", "b.txt"), names(dir));
+    try (AtomicOutput.Batch outer = AtomicOutput.batch()) {
+      assertThrows(IllegalStateException.class, AtomicOutput::batch);
+    }
+  }
+
+  @Test
   void closingTheStreamOnlyFlushesIt() throws IOException {
     Path file = dir.resolve("closed.txt");
     AtomicOutput.write(file, out -> {

@@ -1,0 +1,86 @@
+package org.knng.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.knng.io.NpyWriter;
+
+/**
+ * A real signal sent to a running {@code ./knng build} while it writes its outputs (a large CSV
+ * edge list, then edge_index and distances): the JVM stops, and no output and no temporary file
+ * remains, and the output file that existed before the run is untouched.
+ */
+class SignalIT {
+  @TempDir Path dir;
+
+  @ParameterizedTest(name = "SIG{0}")
+  @ValueSource(strings = {"TERM", "INT"})
+  void aSignalWhileWritingLeavesNothingAndTheOldOutputUntouched(String signal) throws Exception {
+    // 20,000 random 8-d points, k = 400: 8 million edges, a CSV of a few hundred MB, written for
+    // seconds after a search of about one.
+    Random random = new Random(11);
+    float[] values = new float[20_000 * 8];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = random.nextFloat();
+    }
+    Path input = dir.resolve("points.npy");
+    NpyWriter.writeFloat32(input, 20_000, 8, values);
+    Path output = Files.writeString(dir.resolve("graph.csv"), "the previous graph\n");
+    byte[] before = Files.readAllBytes(output);
+    Path edgeIndex = dir.resolve("edge-index.npy");
+    Path distances = dir.resolve("distances.npy");
+
+    ProcessBuilder pb = new ProcessBuilder(Launcher.ROOT.resolve("knng").toString(), "build",
+        "--input", input.toString(), "--k", "400", "--mode", "distance", "--output", output.toString(),
+        "--edge-index", edgeIndex.toString(), "--distances", distances.toString(), "--quiet")
+        .directory(dir.toFile()).redirectOutput(new File("/dev/null")).redirectError(new File("/dev/null"));
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    Process p = pb.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    boolean writing = false;
+    while (!writing && p.isAlive() && System.nanoTime() < deadline) {
+      writing = temporaryFiles().stream().anyMatch(f -> size(f) > 1_000_000);
+      Thread.sleep(10);
+    }
+    if (!writing) {
+      p.destroyForcibly();
+      fail("the run ended (exit " + (p.isAlive() ? "none" : p.exitValue()) + ") before it was seen writing");
+    }
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start();
+    assertEquals(0, kill.waitFor(), "kill -" + signal);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the run stops after SIG" + signal);
+    assertTrue(p.exitValue() != 0, "a stopped run does not exit 0");
+    assertEquals(List.of(), temporaryFiles(), "no temporary file remains");
+    assertArrayEquals(before, Files.readAllBytes(output), "the previous output is untouched");
+    assertFalse(Files.exists(edgeIndex), "no other output was written");
+    assertFalse(Files.exists(distances), "no other output was written");
+  }
+
+  private List<Path> temporaryFiles() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().contains(".tmp-")).toList();
+    }
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return 0; // moved or deleted meanwhile
+    }
+  }
+}
