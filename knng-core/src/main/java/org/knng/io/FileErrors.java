@@ -48,6 +48,10 @@ final class FileErrors {
     if (e instanceof FileSystemException && ((FileSystemException) e).getReason() != null) {
       return ((FileSystemException) e).getReason();
     }
-    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    if (e.getMessage() != null) {
+      return e.getMessage();
+    }
+    // No message: say what the failure means rather than naming a Java class.
+    return e instanceof java.io.EOFException ? "the file ends early: truncated?" : "an I/O error";
   }
 }
