@@ -178,7 +178,7 @@ final class GraphOutput {
     return graph;
   }
 
-  private static boolean same(Path a, Path b) {
+  static boolean same(Path a, Path b) {
     return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
   }
 

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
       "'knng eval --help' for the recall of a graph against the exact neighbours,",
       "'knng spark --help' for the same graphs as an Apache Spark job."
     },
-    subcommands = {BuildCommand.class, InfoCommand.class, EvalCommand.class, SparkCommand.class,
+    subcommands = {BuildCommand.class, InfoCommand.class, EvalCommand.class, ConvertCommand.class, SparkCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit code for bad input or usage. */

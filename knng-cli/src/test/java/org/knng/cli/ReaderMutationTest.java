@@ -20,7 +20,8 @@ import org.knng.io.NpyWriter;
 
 /**
  * A bounded, seeded mutation run over every reader: a valid file of each format (vectors: .npy,
- * .fvecs, .bvecs, .csv; graphs and ids for {@code knng eval}: .npz, .npy, .ivecs) has random bytes
+ * .fvecs, .bvecs, .csv; graphs and ids for {@code knng eval}: .npz, .npy, .ivecs; edge lists for
+ * {@code knng convert}: .mtx, .csv, edge_index .npy) has random bytes
  * overwritten, bits flipped, bytes inserted or removed, or is cut short, and each mutant must be
  * read (exit 0, the output written) or refused (exit 2, one {@code error:} line, nothing written):
  * never an internal error, a stack trace or an out-of-memory failure. {@code -Dknng.fuzz.mutants=N}
@@ -34,7 +35,7 @@ class ReaderMutationTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"points.npy", "points.fvecs", "points.bvecs", "points.csv", "graph.npz", "ids.npy",
-      "ids.ivecs"})
+      "ids.ivecs", "edges.mtx", "edges.csv", "edges.npy"})
   void mutantsAreReadOrRefusedNeverCrash(String fixture) throws IOException {
     Random data = new Random(5);
     int n = 60;
@@ -47,6 +48,7 @@ class ReaderMutationTest {
     NpyWriter.writeFloat32(base, n, d, values);
     byte[] valid = fixture(fixture, base, values, n, d);
     boolean vectors = fixture.startsWith("points");
+    boolean edges = fixture.startsWith("edges");
     String extension = fixture.substring(fixture.indexOf('.'));
     int mutants = Integer.getInteger("knng.fuzz.mutants", 100);
     Random random = new Random(SEED ^ fixture.hashCode());
@@ -54,15 +56,16 @@ class ReaderMutationTest {
     for (int i = 0; i < mutants; i++) {
       Path file = dir.resolve("mutant" + extension);
       Files.write(file, mutate(valid, random));
-      Path out = dir.resolve("out.npy");
+      Path out = dir.resolve(edges ? "out.npz" : "out.npy");
       Files.deleteIfExists(out);
       Path report = dir.resolve("report.json");
       Files.deleteIfExists(report);
       CliRun r = vectors
           ? CliRun.of("build", "--quiet", "--input", file.toString(), "--k", "3", "--output", out.toString())
+          : edges ? CliRun.of("convert", "--quiet", file.toString(), out.toString())
           : CliRun.of("eval", "--quiet", "--input", base.toString(), "--graph", file.toString(), "--k", "2",
               "--report", report.toString());
-      Path written = vectors ? out : report;
+      Path written = vectors || edges ? out : report;
       String what = fixture + " mutant " + i + " (seed " + SEED + "): exit " + r.exit() + ": " + r.err();
       if (r.exit() == 0) {
         assertTrue(Files.exists(written), what);
@@ -117,6 +120,11 @@ class ReaderMutationTest {
             ids.toString()).exit());
         assertEquals(0, CliRun.of("build", "--quiet", "--input", base.toString(), "--k", "2", "--mode", "distance",
             "--output", graph.toString()).exit());
+        if (name.startsWith("edges")) {
+          Path converted = dir.resolve("valid-" + name);
+          assertEquals(0, CliRun.of("convert", "--quiet", graph.toString(), converted.toString()).exit());
+          return Files.readAllBytes(converted);
+        }
         if (name.equals("ids.ivecs")) {
           int[] all = org.knng.io.NeighborIds.read(ids).ids();
           ByteBuffer b = ByteBuffer.allocate(4 * (all.length + n)).order(ByteOrder.LITTLE_ENDIAN);

@@ -1,0 +1,149 @@
+package org.knng.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.knng.InvalidInputException;
+import org.knng.graph.EdgeIndex;
+import org.knng.graph.Flow;
+import org.knng.graph.SparseGraph;
+import org.knng.io.EdgeListReader;
+import org.knng.io.GraphReader;
+import org.knng.io.GraphWriter;
+import org.knng.io.NpyWriter;
+import org.knng.io.VectorWriter;
+import org.knng.vectors.Vectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code knng convert}: a graph or a set of vectors from one file format to another. */
+@Command(
+    name = "convert",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Converts a graph between .npz (scipy CSR), .mtx (Matrix Market), .csv (edge list) and a"
+          + " PyTorch Geometric edge_index .npy (2 x E), or vectors between .npy, .fvecs, .csv and"
+          + " .tsv (reading also .bvecs and HDF5).",
+      "",
+      "The input's kind: .npz and .mtx are graphs; a .npy of 2 x E integers is an edge_index, any"
+          + " other .npy vectors; a .csv starting with the header 'source,target,weight' is an edge"
+          + " list, any other .csv vectors; everything else is vectors. An edge_index holds no"
+          + " weights (every edge weighs 1).",
+      ""
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  knng convert iris-knn.npz iris-knn.mtx",
+      "  knng convert ann.hdf5 --dataset test queries.fvecs"
+    })
+final class ConvertCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "IN", description = "The file to read.")
+  Path input;
+
+  @Parameters(index = "1", paramLabel = "OUT", description = "The file to write; its extension names the format.")
+  Path output;
+
+  @Option(names = "--dataset", paramLabel = "NAME",
+      description = "HDF5 input: the dataset to read. Default: train.")
+  String dataset;
+
+  @Option(names = "--nodes", paramLabel = "N",
+      description = "Edge lists and edge_index inputs: the number of nodes (they do not record it)."
+          + " Default: the largest id + 1.")
+  Integer nodes;
+
+  @Option(names = "--flow", paramLabel = "FLOW", defaultValue = "source-to-target",
+      description = "How an edge_index lists edges, read or written: source-to-target (row 0 the"
+          + " neighbour, as PyG) or target-to-source. Default: ${DEFAULT-VALUE}.")
+  Flow flow;
+
+  @Option(names = "--uncompressed", description = "Write .npz entries stored, not deflated.")
+  boolean uncompressed;
+
+  @Option(names = {"-q", "--quiet"}, description = "No summary line on stderr.")
+  boolean quiet;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    if (GraphOutput.same(input, output)) {
+      throw new InvalidInputException("OUT " + output + " is the input file");
+    }
+    if (nodes != null && nodes < 1) {
+      throw new InvalidInputException("--nodes must be at least 1, got " + nodes);
+    }
+    GraphOutput.checkDirectory("OUT", output);
+    long start = System.nanoTime();
+    String what;
+    if (isGraph(input)) {
+      if (dataset != null) {
+        throw new InvalidInputException("--dataset applies to HDF5 vector input, not to the graph " + input);
+      }
+      String out = extension(output);
+      if (!out.equals(".npz") && !out.equals(".mtx") && !out.equals(".csv") && !out.equals(".npy")) {
+        throw new InvalidInputException("OUT " + output + ": " + input + " is a graph; write it as .npz, .mtx,"
+            + " .csv or an edge_index .npy");
+      }
+      String in = extension(input);
+      SparseGraph graph = in.equals(".npz") ? GraphReader.read(input)
+          : EdgeListReader.read(input, nodes == null ? -1 : nodes, flow);
+      if (out.equals(".npy")) {
+        NpyWriter.writeInt64(output, 2, graph.edgeCount(), EdgeIndex.of(graph, flow));
+      } else {
+        GraphWriter.write(graph, output, !uncompressed);
+      }
+      what = String.format(Locale.ROOT, "graph %d x %d, %d edges", graph.rows(), graph.columns(),
+          graph.edgeCount());
+    } else {
+      if (nodes != null) {
+        throw new InvalidInputException("--nodes applies to graphs; " + input + " holds vectors");
+      }
+      Vectors vectors = Hdf5Input.vectors(input, dataset, "train", "--dataset");
+      VectorWriter.write(vectors, output);
+      what = String.format(Locale.ROOT, "%d vectors of dimension %d", vectors.size(), vectors.dimension());
+    }
+    if (!quiet) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.printf(Locale.ROOT, "wrote %s: %s from %s in %.2f s%n", output, what, input,
+          (System.nanoTime() - start) / 1e9);
+    }
+    return 0;
+  }
+
+  /** Whether the input is a graph (see the command's description), not vectors. */
+  private static boolean isGraph(Path file) throws IOException {
+    switch (extension(file)) {
+      case ".npz":
+      case ".mtx":
+        return true;
+      case ".npy":
+        return Files.isRegularFile(file) && EdgeListReader.holdsEdgeIndex(file);
+      case ".csv":
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+          return false; // the vector reader names what is wrong with it
+        }
+        try (var in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+          String first = in.readLine();
+          return first != null && first.trim().equals("source,target,weight");
+        }
+      default:
+        return false;
+    }
+  }
+
+  private static String extension(Path file) {
+    String name = file.getFileName() == null ? "" : file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return dot < 0 ? "" : name.substring(dot).toLowerCase(Locale.ROOT);
+  }
+}
