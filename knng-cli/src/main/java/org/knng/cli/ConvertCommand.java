@@ -89,12 +89,12 @@ final class ConvertCommand implements Callable<Integer> {
       if (dataset != null) {
         throw new InvalidInputException("--dataset applies to HDF5 vector input, not to the graph " + input);
       }
-      String out = extension(output);
+      String out = GraphOutput.extension(output);
       if (!out.equals(".npz") && !out.equals(".mtx") && !out.equals(".csv") && !out.equals(".npy")) {
         throw new InvalidInputException("OUT " + output + ": " + input + " is a graph; write it as .npz, .mtx,"
             + " .csv or an edge_index .npy");
       }
-      String in = extension(input);
+      String in = GraphOutput.extension(input);
       SparseGraph graph = in.equals(".npz") ? GraphReader.read(input)
           : EdgeListReader.read(input, nodes == null ? -1 : nodes, flow);
       if (out.equals(".npy")) {
@@ -122,7 +122,7 @@ final class ConvertCommand implements Callable<Integer> {
 
   /** Whether the input is a graph (see the command's description), not vectors. */
   private static boolean isGraph(Path file) throws IOException {
-    switch (extension(file)) {
+    switch (GraphOutput.extension(file)) {
       case ".npz":
       case ".mtx":
         return true;
@@ -139,11 +139,5 @@ final class ConvertCommand implements Callable<Integer> {
       default:
         return false;
     }
-  }
-
-  private static String extension(Path file) {
-    String name = file.getFileName() == null ? "" : file.getFileName().toString();
-    int dot = name.lastIndexOf('.');
-    return dot < 0 ? "" : name.substring(dot).toLowerCase(Locale.ROOT);
   }
 }
