@@ -9,6 +9,7 @@ import org.knng.Algorithm;
 import org.knng.InvalidInputException;
 import org.knng.engine.KnnEngine;
 import org.knng.engine.KnnOptions;
+import org.knng.exact.BlockedJoin;
 import org.knng.graph.EdgeWeights;
 import org.knng.graph.GraphMode;
 import org.knng.graph.KnnResult;
@@ -133,6 +134,18 @@ final class BuildCommand implements Callable<Integer> {
       description = "Worker threads. Default: all cores.")
   Integer threads;
 
+  @Option(names = "--memory", paramLabel = "SIZE",
+      description = "The heap the run may use, e.g. 512m or 4g (default: all the JVM may use, set by"
+          + " JAVA_OPTS=-Xmx...). Before any work the run's peak is estimated: an exact run of a .npy,"
+          + " .fvecs or .bvecs input that does not fit reads it in blocks; any other run that does not"
+          + " fit is refused, saying what to change.")
+  String memory;
+
+  @Option(names = "--dry-run",
+      description = "Print the plan (engine, estimated peak memory and time, whole or block reads) and"
+          + " exit without building anything.")
+  boolean dryRun;
+
   @CommandLine.Mixin
   GraphOutput out;
 
@@ -162,53 +175,91 @@ final class BuildCommand implements Callable<Integer> {
     checkRadius(radiusOnly);
     EdgeWeights weights = radiusOnly ? null : out.weights(k);
     checkQueries();
-    Vectors points = Hdf5Input.vectors(input, dataset, "train", "--dataset");
     if (queries == null && queriesDataset != null) {
       throw new InvalidInputException("--queries-dataset needs --queries");
     }
-    Vectors queryPoints = queries == null ? null
-        : Hdf5Input.vectors(queries, queriesDataset, "test", "--queries-dataset");
-    if (queryPoints != null && queryPoints.dimension() != points.dimension()) {
-      throw new InvalidInputException("--queries " + queries + " has dimension " + queryPoints.dimension()
-          + " but --input " + input + " has " + points.dimension());
-    }
-    int kk = radiusOnly ? 1 : k;
-    if (radius != null && queryPoints == null && groups == null) {
-      kk = Math.min(kk, includeSelf ? points.size() : Math.max(1, points.size() - 1)); // --k is a bound here
-    }
-    if (queryPoints != null && kk > points.size()) {
-      throw new InvalidInputException("k=" + kk + " is more than the " + points.size()
-          + " points of --input " + input);
-    }
-    int[] labels = groups == null ? null : GroupLabels.read(groups, points.size());
-    long read = System.nanoTime();
-    PrintWriter err = spec.commandLine().getErr();
-    KnnOptions options = KnnOptions.defaults().withMetric(metric).withK(kk).withIncludeSelf(includeSelf)
-        .withSeed(seed);
-    if (targetRecall != null) {
-      options = options.withTargetRecall(targetRecall);
-    }
-    if (threads != null) {
-      options = options.withThreads(threads);
-    }
+    long budget = budget();
     KnnResult result = null;
     SparseGraph graph = null;
-    // The engine that runs: auto names its choice (queries and radius graphs are exact: the tree or
-    // the exact engine).
-    Algorithm used = radiusOnly || queryPoints != null ? algorithm.chooseExact(options, points.dimension())
-        : algorithm.choose(options, labels == null ? points.size() : largestGroup(labels),
-            points.dimension());
-    String engineName = algorithm == used ? used.id() : algorithm.id() + ": " + used.id();
-    String task = engineName + " " + metric.id() + (radiusOnly ? " radius=" + radius : " k=" + kk);
-    boolean debug = spec.commandLine().getParseResult().hasMatchedOption("--debug");
-    try (ProgressBar bar = new ProgressBar(err, task, quiet, debug)) {
-      KnnEngine engine = algorithm.engine(options.withProgress(bar));
-      if (radiusOnly) {
-        graph = queryPoints != null ? engine.radiusSearch(points, queryPoints, radius)
-            : engine.radiusGraph(points, radius);
-      } else {
-        result = queryPoints != null ? engine.search(points, queryPoints)
-            : labels != null ? engine.graph(points, labels) : engine.graph(points);
+    int rows;
+    int dimension;
+    long read;
+    String engineName;
+    int kk;
+    PrintWriter err = spec.commandLine().getErr();
+    try (VectorInput base = VectorInput.open(input, dataset, "train", "--dataset");
+        VectorInput query = queries == null ? null
+            : VectorInput.open(queries, queriesDataset, "test", "--queries-dataset")) {
+      rows = base.rows();
+      dimension = base.dimension();
+      if (query != null && query.dimension() != dimension) {
+        throw new InvalidInputException("--queries " + queries + " has dimension " + query.dimension()
+            + " but --input " + input + " has " + dimension);
+      }
+      kk = radiusOnly ? 1 : k;
+      if (radius != null && query == null && groups == null) {
+        kk = Math.min(kk, includeSelf ? rows : Math.max(1, rows - 1)); // --k is a bound here
+      }
+      if (query != null && kk > rows) {
+        throw new InvalidInputException("k=" + kk + " is more than the " + rows
+            + " points of --input " + input);
+      }
+      int[] labels = groups == null ? null : GroupLabels.read(groups, rows);
+      KnnOptions options = KnnOptions.defaults().withMetric(metric).withK(kk).withIncludeSelf(includeSelf)
+          .withSeed(seed);
+      if (targetRecall != null) {
+        options = options.withTargetRecall(targetRecall);
+      }
+      if (threads != null) {
+        options = options.withThreads(threads);
+      }
+      // The engine that runs: auto names its choice (queries and radius graphs are exact: the tree or
+      // the exact engine).
+      Algorithm used = radiusOnly || query != null ? algorithm.chooseExact(options, dimension)
+          : algorithm.choose(options, labels == null ? rows : largestGroup(labels), dimension);
+      engineName = algorithm == used ? used.id() : algorithm.id() + ": " + used.id();
+      boolean graphOutput = !isNpy(output);
+      boolean canBlock = base.readsInBlocks() && used == Algorithm.EXACT && !radiusOnly && labels == null
+          && rows > 1;
+      MemoryPlan plan = MemoryPlan.of(used, rows, dimension, query == null ? 0 : query.rows(),
+          radiusOnly ? 0 : kk, graphOutput, canBlock, budget);
+      if (dryRun) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "plan: %s %s %s on %d x %d%s, output %s%n", engineName, metric.id(),
+            radiusOnly ? "radius=" + radius : "k=" + kk, rows, dimension,
+            query == null ? "" : " (" + query.rows() + " queries)", GraphOutput.extension(output));
+        out.print(plan.describe(options.threads()));
+        out.println(plan.fits() ? "fits: yes" : "fits: no: " + plan.refusal(canBlock, graphOutput));
+        return 0;
+      }
+      if (!plan.fits()) {
+        throw new InvalidInputException(plan.refusal(canBlock, graphOutput));
+      }
+      Vectors points = plan.blocked ? null : base.load();
+      Vectors queryPoints = plan.blocked || query == null ? null : query.load();
+      read = System.nanoTime();
+      String task = engineName + " " + metric.id() + (radiusOnly ? " radius=" + radius : " k=" + kk);
+      boolean debug = spec.commandLine().getParseResult().hasMatchedOption("--debug");
+      if (plan.blocked && !quiet) {
+        err.printf(Locale.ROOT, "notice: --input %s (%s as float32) does not fit in %s with the rest of"
+                + " the run: reading it in blocks of %d rows%n", input, MemoryPlan.size(base.bytes()),
+            MemoryPlan.size(budget), plan.blockRows);
+      }
+      try (ProgressBar bar = new ProgressBar(err, task, quiet, debug)) {
+        KnnOptions run = options.withProgress(bar);
+        if (plan.blocked) {
+          result = query != null ? BlockedJoin.search(base.blocks(), query.load(), run, plan.blockRows)
+              : BlockedJoin.graph(base.blocks(), run, plan.blockRows);
+        } else {
+          KnnEngine engine = algorithm.engine(run);
+          if (radiusOnly) {
+            graph = queryPoints != null ? engine.radiusSearch(points, queryPoints, radius)
+                : engine.radiusGraph(points, radius);
+          } else {
+            result = queryPoints != null ? engine.search(points, queryPoints)
+                : labels != null ? engine.graph(points, labels) : engine.graph(points);
+          }
+        }
       }
     }
     if (result != null && radius != null) {
@@ -225,7 +276,7 @@ final class BuildCommand implements Callable<Integer> {
       graph = out.write(result, radiusOnly ? graph : null, weights, output);
       if (report != null) {
         long end = System.nanoTime();
-        ReportFile.write(report, BuildReport.json(this, engineName, points, result, graph, new double[] {
+        ReportFile.write(report, BuildReport.json(this, engineName, rows, dimension, result, graph, new double[] {
             (read - start) / 1e9, (searched - read) / 1e9, (end - searched) / 1e9, (end - start) / 1e9}));
       }
       outputs.commit();
@@ -235,16 +286,30 @@ final class BuildCommand implements Callable<Integer> {
       String shape = radiusOnly
           ? String.format(Locale.ROOT, "%d points, %d edges within radius %s", graph.rows(), graph.edgeCount(), radius)
           : String.format(Locale.ROOT, "%d %s x %d neighbours", result.rows(),
-              queryPoints == null ? "points" : "queries", kk);
+              queries == null ? "points" : "queries", kk);
       err.printf(Locale.ROOT, "wrote %s: %s (%s %s, dimension %d) in %.2f s"
               + " (read %.2f s, search %.2f s, write %.2f s)%n",
-          output, shape, engineName, metric.id(), points.dimension(), (end - start) / 1e9,
+          output, shape, engineName, metric.id(), dimension, (end - start) / 1e9,
           (read - start) / 1e9, (searched - read) / 1e9, (end - searched) / 1e9);
       if (result != null && result.recall().isPresent()) {
         err.println("estimated " + result.recall().get().describe());
       }
     }
     return 0;
+  }
+
+  /** The --memory budget, checked against what the JVM may use. */
+  private long budget() {
+    long max = Runtime.getRuntime().maxMemory();
+    if (memory == null) {
+      return max;
+    }
+    long budget = MemoryPlan.parseSize("--memory", memory);
+    if (budget > max) {
+      throw new InvalidInputException("--memory " + memory + " is more than the " + MemoryPlan.size(max)
+          + " of heap the JVM may use: raise it with JAVA_OPTS=-Xmx" + memory + " ./knng ...");
+    }
+    return budget;
   }
 
   /** The size of the largest group: the engine auto chooses works on one group at a time. */

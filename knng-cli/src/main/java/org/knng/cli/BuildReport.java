@@ -12,7 +12,7 @@ final class BuildReport {
   /**
    * @param seconds read, search, write and total seconds
    */
-  static Json json(BuildCommand build, String engine, Vectors points, KnnResult result,
+  static Json json(BuildCommand build, String engine, int points, int dimension, KnnResult result,
       SparseGraph graph, double[] seconds) {
     Json settings = new Json()
         .put("input", build.input.toString())
@@ -42,8 +42,8 @@ final class BuildReport {
     return new Json()
         .put("command", "build")
         .put("engine", engine)
-        .put("points", points.size())
-        .put("dimension", points.dimension())
+        .put("points", points)
+        .put("dimension", dimension)
         .put("edges", graph != null ? graph.edgeCount() : (long) result.rows() * result.k())
         .put("settings", settings)
         .put("seconds", timings)

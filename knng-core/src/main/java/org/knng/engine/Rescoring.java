@@ -210,8 +210,16 @@ public final class Rescoring {
     return 32 - Integer.numberOfLeadingZeros(Math.max(1, n - 1));
   }
 
-  /** Insertion sort of one row segment by (distance, id): k is small and the row nearly sorted. */
-  private static void sortRow(int[] ids, float[] dist, int from, int to) {
+  /**
+   * Sorts one row segment by (distance, id), the order of every engine's rows (an insertion sort:
+   * rows are short or nearly sorted).
+   *
+   * @param ids the ids, sorted along with the distances
+   * @param dist the distances
+   * @param from the segment's first index
+   * @param to one past its last
+   */
+  public static void sortRow(int[] ids, float[] dist, int from, int to) {
     for (int i = from + 1; i < to; i++) {
       float dv = dist[i];
       int iv = ids[i];

@@ -102,7 +102,7 @@ public final class SplitJoin {
     Screen screen = screening.selfJoin(block, options.metric(), ops, options.threads());
     NeighborReservoirs lists = new NeighborReservoirs(n, kept);
     tiles().selfJoin(screen, lists.thresholds(), worker -> lists.worker());
-    return lists(block, screen.rows(), lists);
+    return lists(block, block, screen.rows(), lists);
   }
 
   /**
@@ -170,7 +170,38 @@ public final class SplitJoin {
       }
     }
     tiles().between(screen, lists.thresholds(), worker -> lists.worker(), left, right);
-    return lists(both, rows, lists);
+    return lists(both, both, rows, lists);
+  }
+
+  /**
+   * Each query's {@code k} nearest rows of one block of a base: the pieces of a search, one per
+   * block of the base, merged as the pieces of a self-join are. Not for include-self (a query is
+   * not a row of the base).
+   *
+   * @param block rows of the base
+   * @param queries the queries, of the same dimension
+   * @param limits the largest ranking value each query takes (ties included), e.g. the k-th of
+   *     its lists from other blocks, or null for none
+   * @return lists for the queries, ids indexing the block
+   * @throws InvalidInputException if the dimensions differ or a row cannot be ranked
+   */
+  public Lists search(Vectors block, Vectors queries, float[] limits) {
+    if (options.includeSelf()) {
+      throw new IllegalArgumentException("a search has no self to include");
+    }
+    InputChecks.sameDimension(block, queries);
+    InputChecks.rankable(block, options.metric(), "base row");
+    InputChecks.rankable(queries, options.metric(), "query row");
+    Screen screen = screening.search(block, queries, options.metric(), ops, options.threads());
+    Side rows = screen.rows();
+    NeighborReservoirs lists = new NeighborReservoirs(queries.size(), kept);
+    if (limits != null) {
+      for (int row = 0; row < queries.size(); row++) {
+        lists.limit(row, limits[rows.id(row)]);
+      }
+    }
+    tiles().search(screen, lists.thresholds(), worker -> lists.worker());
+    return lists(queries, block, rows, lists);
   }
 
   private TileJoin tiles() {
@@ -187,7 +218,7 @@ public final class SplitJoin {
    * The sorted lists in point order, each candidate with its ranking value and its distance
    * re-computed in double precision exactly as {@link org.knng.engine.Rescoring} does.
    */
-  private Lists lists(Vectors points, Side rows, NeighborReservoirs reservoirs) {
+  private Lists lists(Vectors points, Vectors candidates, Side rows, NeighborReservoirs reservoirs) {
     int n = points.size();
     NeighborReservoirs.Sorted sorted = reservoirs.sortAndRelease(options.threads());
     int[] ids = new int[n * kept];
@@ -195,6 +226,7 @@ public final class SplitJoin {
     float[] distances = new float[n * kept];
     Metric metric = options.metric();
     float[] x = points.data();
+    float[] y = candidates.data();
     int d = points.dimension();
     for (int row = 0; row < n; row++) {
       int p = rows.id(row);
@@ -202,7 +234,7 @@ public final class SplitJoin {
       System.arraycopy(sorted.distances, row * kept, values, p * kept, kept);
       for (int s = p * kept, end = s + kept; s < end; s++) {
         int q = ids[s];
-        distances[s] = q < 0 ? Float.POSITIVE_INFINITY : (float) metric.distance(x, p * d, x, q * d, d);
+        distances[s] = q < 0 ? Float.POSITIVE_INFINITY : (float) metric.distance(x, p * d, y, q * d, d);
       }
     }
     return new Lists(n, kept, ids, values, distances);

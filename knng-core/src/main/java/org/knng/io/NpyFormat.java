@@ -1,10 +1,10 @@
 package org.knng.io;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import org.knng.io.RowLayout.Kind;
 import org.knng.vectors.Vectors;
 
 /**
@@ -16,19 +16,23 @@ final class NpyFormat implements VectorFormat {
   private static final String SUPPORTED =
       "expected float32, float64, uint8, int32 or int64, e.g. <f4, <f8, |u1, <i4, <i8, in either byte order";
 
-  /** The element types read, with their size in bytes. */
-  private enum Kind {
-    F4(4), F8(8), U1(1), I4(4), I8(8);
-
-    final int bytes;
-
-    Kind(int bytes) {
-      this.bytes = bytes;
-    }
-  }
-
   @Override
   public Vectors read(Path file, FileChannel channel, long size) throws IOException {
+    RowLayout layout = layout(file, channel, size);
+    return VectorFormat.wrap(file, layout.readAll(channel), layout.dimension);
+  }
+
+  /**
+   * Checks the header against the file size and says where the rows are, before anything the
+   * size of the data is allocated.
+   *
+   * @param file for messages
+   * @param channel the open file, positioned at 0
+   * @param size its size in bytes
+   * @return the layout of the rows
+   * @throws IOException if the header is malformed, unsupported or promises more than the file has
+   */
+  static RowLayout layout(Path file, FileChannel channel, long size) throws IOException {
     NpyHeader header = NpyHeader.read(file, channel, size);
     if (!header.simpleDescr) {
       throw unsupported(file, header.descr);
@@ -45,82 +49,16 @@ final class NpyFormat implements VectorFormat {
     if (columns == 0) {
       throw new InputFormatException(file + ": shape " + shape + " has no columns; vectors need at least one value");
     }
-    VectorFormat.checkCapacity(file, rows, columns);
+    VectorFormat.checkRows(file, rows, columns, kind.bytes);
     long rowBytes = columns * kind.bytes;
-    long needed = rows * rowBytes;
+    long needed = rows * rowBytes; // no overflow: both are below 2^31
     long present = size - header.dataOffset;
     if (present < needed) {
       throw new InputFormatException(file + ": truncated at row " + present / rowBytes + ": shape " + shape
           + " of '" + header.descr + "' needs " + needed + " data bytes, the file has " + present);
     }
-
-    float[] values = new float[(int) (rows * columns)];
-    int chunkValues = CHUNK_BYTES / Long.BYTES; // a whole number of values of every kind
-    ByteBuffer chunk = ByteBuffer.allocate(chunkValues * kind.bytes).order(order);
-    Object scratch = scratch(kind, chunkValues);
-    channel.position(header.dataOffset);
-    for (int done = 0; done < values.length; ) {
-      int count = Math.min(chunkValues, values.length - done);
-      chunk.clear().limit(count * kind.bytes);
-      VectorFormat.readFully(channel, chunk);
-      decode(kind, chunk, count, scratch, values, done);
-      done += count;
-    }
-    return VectorFormat.wrap(file, values, (int) columns);
-  }
-
-  private static Object scratch(Kind kind, int size) {
-    switch (kind) {
-      case F8:
-        return new double[size];
-      case I4:
-        return new int[size];
-      case I8:
-        return new long[size];
-      default:
-        return null;
-    }
-  }
-
-  private static void decode(Kind kind, ByteBuffer chunk, int count, Object scratch, float[] values, int at) {
-    switch (kind) {
-      case F4:
-        chunk.asFloatBuffer().get(values, at, count);
-        break;
-      case F8: {
-        double[] d = (double[]) scratch;
-        chunk.asDoubleBuffer().get(d, 0, count);
-        for (int i = 0; i < count; i++) {
-          values[at + i] = (float) d[i];
-        }
-        break;
-      }
-      case I4: {
-        int[] d = (int[]) scratch;
-        chunk.asIntBuffer().get(d, 0, count);
-        for (int i = 0; i < count; i++) {
-          values[at + i] = d[i];
-        }
-        break;
-      }
-      case I8: {
-        long[] d = (long[]) scratch;
-        chunk.asLongBuffer().get(d, 0, count);
-        for (int i = 0; i < count; i++) {
-          values[at + i] = d[i];
-        }
-        break;
-      }
-      case U1: {
-        byte[] d = chunk.array();
-        for (int i = 0; i < count; i++) {
-          values[at + i] = d[i] & 0xFF;
-        }
-        break;
-      }
-      default:
-        throw new AssertionError(kind);
-    }
+    // Data after the array is ignored, as numpy.load does.
+    return new RowLayout(file, header.dataOffset, rows, (int) columns, kind, order, false, 0);
   }
 
   private static Kind kind(Path file, String descr) throws InputFormatException {

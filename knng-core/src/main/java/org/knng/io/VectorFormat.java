@@ -52,6 +52,26 @@ interface VectorFormat {
   }
 
   /**
+   * Refuses, before anything is allocated, a file of more rows than an int id can name or with
+   * rows too long to decode as one record (both limits hold for files read in blocks too, whose
+   * values together may exceed one array).
+   *
+   * @param file for the message
+   * @param rows number of vectors
+   * @param dimension values per vector
+   * @param valueBytes bytes per stored value
+   * @throws InputFormatException naming the file and the sizes
+   */
+  static void checkRows(Path file, long rows, long dimension, int valueBytes) throws InputFormatException {
+    long limit = Integer.MAX_VALUE - 8;
+    if (rows > limit || dimension > (limit - Integer.BYTES) / valueBytes) {
+      throw new InputFormatException(file + ": " + rows + " x " + dimension + " values exceed what knng"
+          + " can index (at most " + limit + " rows of at most " + (limit - Integer.BYTES) / valueBytes
+          + " values)");
+    }
+  }
+
+  /**
    * Wraps decoded values, turning the NaN / infinity check of {@link Vectors#wrap} into an error
    * that names the file as well as the row and column.
    *

@@ -1,6 +1,7 @@
 package org.knng.vectors;
 
 import org.knng.InvalidInputException;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -15,7 +16,7 @@ import java.util.Objects;
  * Vectors same = Vectors.wrap(new float[] {0f, 0f, 1f, 0f, 0f, 2f}, 2);
  * }</pre>
  */
-public final class Vectors {
+public final class Vectors implements VectorSource {
   private final float[] data;
   private final int size;
   private final int dimension;
@@ -104,6 +105,23 @@ public final class Vectors {
     for (int r = 0; r < count; r++) {
       System.arraycopy(data, which[from + r] * dimension, copy, r * dimension, dimension);
     }
+    return new Vectors(copy, count, dimension); // the values were checked when this set was made
+  }
+
+  /**
+   * A copy of consecutive rows.
+   *
+   * @param from the first row
+   * @param count how many, at least 1, with {@code from + count <= size()}
+   * @return rows {@code from .. from + count - 1}
+   */
+  @Override
+  public Vectors rows(int from, int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("a copy needs at least one row, got " + count);
+    }
+    Objects.checkFromIndexSize(from, count, size);
+    float[] copy = Arrays.copyOfRange(data, from * dimension, (from + count) * dimension);
     return new Vectors(copy, count, dimension); // the values were checked when this set was made
   }
 

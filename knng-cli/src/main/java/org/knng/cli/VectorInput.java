@@ -1,0 +1,81 @@
+package org.knng.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.knng.io.VectorFile;
+import org.knng.vectors.VectorSource;
+import org.knng.vectors.Vectors;
+
+/**
+ * A vectors input of {@code knng build}, its shape known before its values are read: a {@code
+ * .npy}, {@code .fvecs} or {@code .bvecs} file is opened as a memory-mapped {@link VectorFile} (its
+ * header checked, nothing decoded), so that the run can be planned against the memory budget and
+ * the file read whole or a block at a time; other formats (text, HDF5) are read whole at once.
+ */
+final class VectorInput implements AutoCloseable {
+  private final VectorFile mapped;
+  private Vectors loaded;
+
+  private VectorInput(VectorFile mapped, Vectors loaded) {
+    this.mapped = mapped;
+    this.loaded = loaded;
+  }
+
+  /**
+   * @param file the file
+   * @param dataset an HDF5 dataset, or null for {@code fallback}
+   * @param fallback the HDF5 dataset read when none is named
+   * @param option the option naming the dataset (for messages)
+   * @return the input
+   * @throws IOException naming the file if it cannot be read as vectors
+   */
+  static VectorInput open(Path file, String dataset, String fallback, String option) throws IOException {
+    if (dataset == null && !Hdf5Input.handles(file) && VectorFile.isMappable(file)) {
+      return new VectorInput(VectorFile.open(file), null);
+    }
+    return new VectorInput(null, Hdf5Input.vectors(file, dataset, fallback, option));
+  }
+
+  /** @return the number of vectors */
+  int rows() {
+    return loaded != null ? loaded.size() : mapped.size();
+  }
+
+  /** @return values per vector */
+  int dimension() {
+    return loaded != null ? loaded.dimension() : mapped.dimension();
+  }
+
+  /** @return the bytes of the vectors as float32 in memory */
+  long bytes() {
+    return 4L * rows() * dimension();
+  }
+
+  /** @return whether the input can be read a block at a time (it is not in memory yet) */
+  boolean readsInBlocks() {
+    return loaded == null;
+  }
+
+  /** @return the input as a source of blocks */
+  VectorSource blocks() {
+    return loaded != null ? loaded : mapped;
+  }
+
+  /**
+   * @return all vectors, decoded once and kept
+   * @throws IOException if a value is malformed (naming its row)
+   */
+  Vectors load() throws IOException {
+    if (loaded == null) {
+      loaded = mapped.rows(0, mapped.size());
+    }
+    return loaded;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (mapped != null) {
+      mapped.close();
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package org.knng.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.knng.engine.KnnOptions;
+import org.knng.exact.BruteForceEngine;
+import org.knng.graph.KnnResult;
+import org.knng.io.NpyWriter;
+import org.knng.io.VectorReader;
+import org.knng.testing.PythonRunner;
+import org.knng.vectors.Vectors;
+
+/**
+ * The launcher with a real heap limit ({@code JAVA_OPTS=-Xmx48m}) on inputs larger than the heap:
+ * a search of a 100 MB base and a self-join of a 61 MB file both finish, reading the input in
+ * blocks, and give the exact engine's result (computed here, in a JVM with room for it), ids and
+ * distances alike.
+ */
+class HeapLimitIT {
+  private static final String HEAP = "-Xmx48m";
+
+  @TempDir Path dir;
+
+  private static float[] gaussian(int n, int d, long seed) {
+    Random random = new Random(seed);
+    float[] values = new float[n * d];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) random.nextGaussian();
+    }
+    return values;
+  }
+
+  private PythonRunner.Result knng(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Launcher.ROOT.resolve("knng").toString());
+    command.addAll(List.of(args));
+    return PythonRunner.exec(dir, Map.of("JAVA_HOME", System.getProperty("java.home"),
+        "JAVA_OPTS", HEAP), command);
+  }
+
+  private static void assertSame(KnnResult want, Path ids, Path distances) throws Exception {
+    float[] gotIds = VectorReader.read(ids).data(); // int32 ids, exact as float below 2^24
+    float[] gotDistances = VectorReader.read(distances).data();
+    int[] wantIds = want.ids();
+    assertEquals(wantIds.length, gotIds.length);
+    for (int i = 0; i < wantIds.length; i++) {
+      assertEquals(wantIds[i], (int) gotIds[i], "slot " + i);
+    }
+    assertArrayEquals(want.distances(), gotDistances);
+  }
+
+  @Test
+  void aSearchOfABaseLargerThanTheHeap() throws Exception {
+    int n = 100_000;
+    int d = 256;
+    float[] base = gaussian(n, d, 1);
+    float[] queries = gaussian(300, d, 2);
+    Path baseFile = dir.resolve("base.npy");
+    Path queryFile = dir.resolve("queries.npy");
+    NpyWriter.writeFloat32(baseFile, n, d, base);
+    NpyWriter.writeFloat32(queryFile, 300, d, queries);
+    assertTrue(Files.size(baseFile) > 2 * (48L << 20), "the base is twice the heap");
+
+    PythonRunner.Result r = knng("build", "--input", baseFile.toString(), "--queries", queryFile.toString(),
+        "--k", "10", "--output", "ids.npy", "--distances", "distances.npy");
+    assertEquals(0, r.exitCode, r.toString());
+    assertTrue(r.stderr.contains("reading it in blocks of"), r.stderr);
+
+    KnnResult want = BruteForceEngine.create(KnnOptions.defaults().withK(10))
+        .search(Vectors.wrap(base, d), Vectors.wrap(queries, d));
+    assertSame(want, dir.resolve("ids.npy"), dir.resolve("distances.npy"));
+  }
+
+  @Test
+  void aSelfJoinOfAFileLargerThanTheHeap() throws Exception {
+    int n = 30_000;
+    int d = 512;
+    float[] points = gaussian(n, d, 3);
+    Path file = dir.resolve("points.npy");
+    NpyWriter.writeFloat32(file, n, d, points);
+    assertTrue(Files.size(file) > (48L << 20), "the file is larger than the heap");
+
+    PythonRunner.Result r = knng("build", "--input", file.toString(), "--k", "10", "--output", "ids.npy",
+        "--distances", "distances.npy");
+    assertEquals(0, r.exitCode, r.toString());
+    assertTrue(r.stderr.contains("reading it in blocks of"), r.stderr);
+
+    KnnResult want = BruteForceEngine.create(KnnOptions.defaults().withK(10)).graph(Vectors.wrap(points, d));
+    assertSame(want, dir.resolve("ids.npy"), dir.resolve("distances.npy"));
+  }
+
+  @Test
+  void aRunThatCannotFitIsRefusedBeforeAnyWork() throws Exception {
+    // 200,000 x 64 with k = 100 as a sparse matrix: its result alone is larger than the heap.
+    int n = 200_000;
+    int d = 64;
+    Path file = dir.resolve("points.npy");
+    NpyWriter.writeFloat32(file, n, d, new float[n * d]);
+    PythonRunner.Result r = knng("build", "--input", file.toString(), "--k", "100", "--output", "g.npz");
+    assertEquals(2, r.exitCode, r.toString());
+    assertTrue(r.stderr.startsWith("error: this run needs about "), r.stderr);
+    assertEquals(1, r.stderr.strip().lines().count(), r.stderr);
+    assertTrue(!Files.exists(dir.resolve("g.npz")));
+  }
+}

@@ -1,0 +1,176 @@
+package org.knng.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.knng.Algorithm;
+import org.knng.InvalidInputException;
+import org.knng.io.NpyWriter;
+import org.knng.io.VectorReader;
+
+/**
+ * {@code --memory} and {@code --dry-run}: the plan is printed without any work; an exact run whose
+ * input does not fit the budget reads it in blocks and writes the same graph, byte for byte, as a
+ * run that reads it whole; a run that fits neither way is refused up front with what to change.
+ */
+class MemoryBudgetTest {
+  @TempDir Path dir;
+
+  private Path points(String name, int n, int d, long seed) throws Exception {
+    Random random = new Random(seed);
+    float[] values = new float[n * d];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = random.nextInt(50) / 7f; // coarse values: many ties
+    }
+    Path file = dir.resolve(name);
+    NpyWriter.writeFloat32(file, n, d, values);
+    return file;
+  }
+
+  /** A budget between what the run needs in blocks and what it needs whole. */
+  private static long blockedBudget(int n, int d, int queries, int k) {
+    long whole = MemoryPlan.of(Algorithm.EXACT, n, d, queries, k, false, false, Long.MAX_VALUE).peak();
+    for (long budget = whole - 1; budget > 0; budget -= Math.max(1, whole / 200)) {
+      MemoryPlan plan = MemoryPlan.of(Algorithm.EXACT, n, d, queries, k, false, true, budget);
+      if (plan.blocked && plan.fits() && plan.blockRows < n / 3) {
+        return budget;
+      }
+    }
+    throw new AssertionError("no budget reads " + n + " x " + d + " in blocks");
+  }
+
+  @Test
+  void dryRunPrintsThePlanAndWritesNothing() throws Exception {
+    Path input = points("p.npy", 2000, 16, 1);
+    Path out = dir.resolve("g.npz");
+    CliRun r = CliRun.of("build", "--input", input.toString(), "--k", "5", "--output", out.toString(),
+        "--dry-run");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("plan: auto: kdtree euclidean k=5 on 2000 x 16, output .npz")
+        || r.out().contains("plan: auto: exact euclidean k=5 on 2000 x 16, output .npz"), r.out());
+    assertTrue(r.out().contains("memory: about "), r.out());
+    assertTrue(r.out().contains("input: read whole"), r.out());
+    assertTrue(r.out().contains("fits: yes"), r.out());
+    assertFalse(Files.exists(out), "a dry run writes nothing");
+  }
+
+  @Test
+  void aGraphReadInBlocksIsTheGraphReadWhole() throws Exception {
+    int n = 6000;
+    int d = 32;
+    Path input = points("p.npy", n, d, 2);
+    for (String self : new String[] {"", "--include-self"}) {
+      Path whole = dir.resolve("whole" + self + ".npy");
+      Path wholeDist = dir.resolve("whole-d" + self + ".npy");
+      Path blocked = dir.resolve("blocked" + self + ".npy");
+      Path blockedDist = dir.resolve("blocked-d" + self + ".npy");
+      String[] common = {"build", "--input", input.toString(), "--k", "7", "--algorithm", "exact",
+          "--metric", "cosine"};
+      CliRun a = CliRun.of(concat(common, "--output", whole.toString(), "--distances", wholeDist.toString(),
+          self));
+      assertEquals(0, a.exit(), a.err());
+      long budget = blockedBudget(n, d, 0, 7);
+      CliRun b = CliRun.of(concat(common, "--output", blocked.toString(), "--distances",
+          blockedDist.toString(), "--memory", Long.toString(budget), self));
+      assertEquals(0, b.exit(), b.err());
+      assertTrue(b.err().contains("reading it in blocks of"), b.err());
+      assertFalse(a.err().contains("reading it in blocks of"), a.err());
+      assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(blocked), "ids " + self);
+      assertArrayEquals(Files.readAllBytes(wholeDist), Files.readAllBytes(blockedDist), "distances " + self);
+    }
+  }
+
+  @Test
+  void aSearchOfABaseReadInBlocksIsTheSearchReadWhole() throws Exception {
+    Path base = points("base.npy", 8000, 24, 3);
+    Path queries = points("q.npy", 300, 24, 4);
+    Path whole = dir.resolve("whole.npz");
+    Path blocked = dir.resolve("blocked.npz");
+    String[] common = {"build", "--input", base.toString(), "--queries", queries.toString(), "--k", "9",
+        "--algorithm", "exact", "--mode", "distance"};
+    CliRun a = CliRun.of(concat(common, "--output", whole.toString()));
+    assertEquals(0, a.exit(), a.err());
+    CliRun b = CliRun.of(concat(common, "--output", blocked.toString(), "--memory",
+        Long.toString(blockedBudget(8000, 24, 300, 9))));
+    assertEquals(0, b.exit(), b.err());
+    assertTrue(b.err().contains("reading it in blocks of"), b.err());
+    assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(blocked));
+  }
+
+  @Test
+  void aRunThatFitsNeitherWayIsRefusedUpFrontSayingWhatToChange() throws Exception {
+    Path input = points("p.npy", 3000, 16, 5);
+    Path csv = dir.resolve("p.csv");
+    StringBuilder text = new StringBuilder();
+    float[] v = VectorReader.read(input).data();
+    for (int i = 0; i < 3000; i++) {
+      for (int j = 0; j < 16; j++) {
+        text.append(j == 0 ? "" : ",").append(v[i * 16 + j]);
+      }
+      text.append('\n');
+    }
+    Files.writeString(csv, text);
+    Path out = dir.resolve("g.npz");
+    // A text input cannot be read in blocks; a tiny budget leaves no room for blocks of a .npy.
+    for (String[] args : new String[][] {{"--input", csv.toString(), "--memory", "20m"},
+        {"--input", input.toString(), "--memory", "1m"},
+        {"--input", input.toString(), "--memory", "20m", "--algorithm", "nndescent"}}) {
+      CliRun r = CliRun.of(concat(new String[] {"build", "--k", "10", "--output", out.toString()}, args));
+      assertEquals(2, r.exit(), r.err());
+      assertEquals(1, r.err().lines().count(), r.err());
+      assertTrue(r.err().startsWith("error: this run needs about "), r.err());
+      assertTrue(r.err().contains("JAVA_OPTS=-Xmx"), r.err());
+      assertTrue(r.err().contains("write .npy neighbour ids instead"), r.err());
+      assertFalse(Files.exists(out), "nothing written");
+    }
+    CliRun r = CliRun.of("build", "--k", "10", "--output", out.toString(), "--input", csv.toString(),
+        "--memory", "20m");
+    assertTrue(r.err().contains("--algorithm exact) of a .npy, .fvecs or .bvecs input"), r.err());
+  }
+
+  @Test
+  void badMemoryValuesNameTheOption() throws Exception {
+    Path input = points("p.npy", 100, 4, 6);
+    Path out = dir.resolve("g.npy");
+    for (String bad : new String[] {"abc", "-5m", "0", "12q", "1e30t"}) {
+      CliRun r = CliRun.of("build", "--input", input.toString(), "--k", "3", "--output", out.toString(),
+          "--memory", bad);
+      assertEquals(2, r.exit(), bad + ": " + r.err());
+      assertTrue(r.err().startsWith("error: --memory must be a size such as 512m or 4g, got '" + bad + "'"),
+          r.err());
+    }
+    long beyond = Runtime.getRuntime().maxMemory() * 2;
+    CliRun r = CliRun.of("build", "--input", input.toString(), "--k", "3", "--output", out.toString(),
+        "--memory", Long.toString(beyond));
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("of heap the JVM may use: raise it with JAVA_OPTS=-Xmx"), r.err());
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void sizesReadAsUsersWriteThem() {
+    assertEquals(512L << 20, MemoryPlan.parseSize("--memory", "512m"));
+    assertEquals(512L << 20, MemoryPlan.parseSize("--memory", "512MB"));
+    assertEquals(3L << 29, MemoryPlan.parseSize("--memory", "1.5g"));
+    assertEquals(4L << 30, MemoryPlan.parseSize("--memory", "4G"));
+    assertEquals(2048, MemoryPlan.parseSize("--memory", "2k"));
+    assertEquals(1000, MemoryPlan.parseSize("--memory", "1000"));
+    assertEquals(1L << 40, MemoryPlan.parseSize("--memory", "1t"));
+    assertEquals("1.5 GB", MemoryPlan.size(3L << 29));
+    assertEquals("2.0 KB", MemoryPlan.size(2048));
+    org.junit.jupiter.api.Assertions.assertThrows(InvalidInputException.class,
+        () -> MemoryPlan.parseSize("--memory", "m"));
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b))
+        .filter(s -> !s.isEmpty()).toArray(String[]::new);
+  }
+}

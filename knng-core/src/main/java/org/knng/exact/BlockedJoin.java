@@ -1,0 +1,294 @@
+package org.knng.exact;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Objects;
+import org.knng.InvalidInputException;
+import org.knng.engine.InputChecks;
+import org.knng.engine.KnnOptions;
+import org.knng.engine.Rescoring;
+import org.knng.graph.KnnResult;
+import org.knng.vectors.VectorSource;
+import org.knng.vectors.Vectors;
+
+/**
+ * The exact engine's graph and search over vectors read a block of rows at a time from a {@link
+ * VectorSource}, for inputs larger than the heap (a memory-mapped {@link org.knng.io.VectorFile}):
+ * the pieces of a {@link SplitJoin} run one after another on blocks read as they are needed, and
+ * each row's lists are merged into the result as they come. The result is the exact engine's,
+ * bit for bit (the reasons are {@link SplitJoin}'s).
+ *
+ * <p>A self-join reads every block once for its own piece, then joins each unordered pair of
+ * blocks, {@code B (B - 1) / 2} pairs for {@code B} blocks, each row taking from the other block
+ * only what can still enter its list (its current k-th, ties included). A search keeps the
+ * queries in memory and reads the base once, block by block.
+ *
+ * <p>Memory: the result's {@code rows x kept x 12} bytes (ids, ranking values, distances) while
+ * merging, then the result itself ({@code rows x k x 8}), plus, at any time, two blocks and the
+ * piece's working copies of them ({@link #blockRows} sizes blocks from a budget).
+ */
+public final class BlockedJoin {
+  /** Bytes of working memory per row of a block, per value of its dimension (see {@link #blockRows}). */
+  static final int BYTES_PER_VALUE = 4 * 6;
+  /** Bytes of working memory per row of a block, per kept candidate. */
+  static final int BYTES_PER_CANDIDATE = 40;
+
+  private final SplitJoin join;
+  private final int kept;
+
+  private BlockedJoin(KnnOptions options, long points) {
+    this.join = SplitJoin.create(options);
+    this.kept = join.kept();
+  }
+
+  /**
+   * The most rows a block may have so that a self-join's or search's working memory stays within
+   * {@code bytes}: {@code bytes / (24 x dimension + 40 x k)} (two blocks side by side, their copy
+   * and the screen's, and each row's candidates in the piece's lists), at least 1.
+   *
+   * @param bytes memory the blocks may use
+   * @param dimension values per vector
+   * @param k neighbours per row
+   * @return rows per block
+   */
+  public static int blockRows(long bytes, int dimension, int k) {
+    long perRow = (long) BYTES_PER_VALUE * dimension + (long) BYTES_PER_CANDIDATE * k;
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8, bytes / perRow / 2));
+  }
+
+  /**
+   * Each point's k nearest other points (or itself and k - 1 others with include-self), exactly
+   * as {@link BruteForceEngine#graph} finds them.
+   *
+   * @param points the points, read block by block
+   * @param options metric, k, include-self, threads and progress
+   * @param blockRows rows per block (see {@link #blockRows})
+   * @return the graph
+   * @throws IOException if a block cannot be read or is malformed
+   * @throws InvalidInputException if k is out of range or a row cannot be ranked
+   */
+  public static KnnResult graph(VectorSource points, KnnOptions options, int blockRows)
+      throws IOException {
+    Objects.requireNonNull(points, "points");
+    InputChecks.graphK(options, points.size());
+    if (blockRows < 1) {
+      throw new IllegalArgumentException("blocks need at least one row, got " + blockRows);
+    }
+    return new BlockedJoin(options, points.size()).selfJoin(points, blockRows);
+  }
+
+  /**
+   * Each query's k nearest points of the base, exactly as {@link BruteForceEngine#search} finds
+   * them.
+   *
+   * @param base the points searched, read block by block
+   * @param queries the queries, in memory
+   * @param options metric, k (at most the base's size), threads and progress; not include-self
+   * @param blockRows rows of the base per block (see {@link #blockRows})
+   * @return the {@code queries x k} result, ids indexing the base
+   * @throws IOException if a block cannot be read or is malformed
+   * @throws InvalidInputException if k is out of range, the dimensions differ or a row cannot be
+   *     ranked
+   */
+  public static KnnResult search(VectorSource base, Vectors queries, KnnOptions options, int blockRows)
+      throws IOException {
+    Objects.requireNonNull(base, "base");
+    Objects.requireNonNull(queries, "queries");
+    if (options.includeSelf()) {
+      throw new InvalidInputException("include-self does not apply to a search (a query is not a base point)");
+    }
+    if (options.k() > base.size()) {
+      throw new InvalidInputException("k=" + options.k() + " is more than the " + base.size()
+          + " points searched");
+    }
+    if (queries.dimension() != base.dimension()) {
+      throw new InvalidInputException("queries have dimension " + queries.dimension()
+          + " but the points searched have " + base.dimension());
+    }
+    if (blockRows < 1) {
+      throw new IllegalArgumentException("blocks need at least one row, got " + blockRows);
+    }
+    return new BlockedJoin(options, base.size()).search(base, queries, blockRows);
+  }
+
+  private KnnResult selfJoin(VectorSource points, int blockRows) throws IOException {
+    int n = points.size();
+    int blocks = (n + blockRows - 1) / blockRows;
+    Lists merged = new Lists(n, kept);
+    Progress progress = new Progress(join.options(), blocks + (long) blocks * (blocks - 1) / 2);
+    if (kept > 0) {
+      for (int a = 0; a < blocks; a++) {
+        int fromA = a * blockRows;
+        int sizeA = Math.min(blockRows, n - fromA);
+        SplitJoin.Lists own = join.within(points.rows(fromA, sizeA));
+        merged.merge(own, fromA, sizeA, 0);
+        progress.add();
+      }
+      for (int a = 0; a < blocks; a++) {
+        int fromA = a * blockRows;
+        int sizeA = Math.min(blockRows, n - fromA);
+        Vectors blockA = blocks > a + 1 ? points.rows(fromA, sizeA) : null;
+        for (int b = a + 1; b < blocks; b++) {
+          int fromB = b * blockRows;
+          int sizeB = Math.min(blockRows, n - fromB);
+          SplitJoin.Lists across = join.between(blockA, points.rows(fromB, sizeB),
+              merged.limits(fromA, sizeA), merged.limits(fromB, sizeB));
+          merged.merge(across, fromA, sizeA, fromB);
+          progress.add();
+        }
+      }
+    }
+    return merged.finish(n, join.options(), true);
+  }
+
+  private KnnResult search(VectorSource base, Vectors queries, int blockRows) throws IOException {
+    int n = base.size();
+    int q = queries.size();
+    Lists merged = new Lists(q, kept);
+    Progress progress = new Progress(join.options(), (n + (long) blockRows - 1) / blockRows);
+    for (int from = 0; from < n; from += blockRows) {
+      int size = Math.min(blockRows, n - from);
+      SplitJoin.Lists found = join.search(base.rows(from, size), queries, merged.limits(0, q));
+      merged.mergeRows(found, 0, from);
+      progress.add();
+    }
+    return merged.finish(n, join.options(), false);
+  }
+
+  /** Tells the options' listener how many pieces (blocks, pairs of blocks) are done. */
+  private static final class Progress {
+    private final KnnOptions options;
+    private final long total;
+    private long done;
+
+    Progress(KnnOptions options, long total) {
+      this.options = options;
+      this.total = Math.max(1, total);
+    }
+
+    void add() {
+      done = Math.min(total, done + 1);
+      options.progress().update(done, total);
+    }
+  }
+
+  /**
+   * Every row's {@code kept} smallest (ranking value, id) candidates so far, with their distances,
+   * in flat arrays ({@code -1} and +infinity where a row has fewer).
+   */
+  private static final class Lists {
+    final int rows;
+    final int kept;
+    final int[] ids;
+    final float[] values;
+    final float[] distances;
+    private final int[] scratchIds;
+    private final float[] scratchValues;
+    private final float[] scratchDistances;
+
+    Lists(int rows, int kept) {
+      this.rows = rows;
+      this.kept = kept;
+      long slots = (long) rows * kept;
+      if (slots > Integer.MAX_VALUE - 8) {
+        throw new InvalidInputException(rows + " rows x " + kept + " neighbours exceed the "
+            + (Integer.MAX_VALUE - 8) + " a result can hold");
+      }
+      ids = new int[(int) slots];
+      values = new float[(int) slots];
+      distances = new float[(int) slots];
+      Arrays.fill(ids, -1);
+      Arrays.fill(values, Float.POSITIVE_INFINITY);
+      Arrays.fill(distances, Float.POSITIVE_INFINITY);
+      scratchIds = new int[kept];
+      scratchValues = new float[kept];
+      scratchDistances = new float[kept];
+    }
+
+    /** Each row's current k-th ranking value (+infinity while it has fewer): nothing worse can enter. */
+    float[] limits(int from, int count) {
+      float[] limits = new float[count];
+      for (int r = 0; r < count; r++) {
+        limits[r] = kept == 0 ? Float.NEGATIVE_INFINITY : values[(from + r) * kept + kept - 1];
+      }
+      return limits;
+    }
+
+    /**
+     * Merges a piece over two blocks side by side (or one, {@code sizeA} its size): rows and ids
+     * below {@code sizeA} are rows {@code fromA + i}, the others rows {@code fromB + i - sizeA}.
+     */
+    void merge(SplitJoin.Lists piece, int fromA, int sizeA, int fromB) {
+      for (int row = 0; row < piece.rows; row++) {
+        int global = row < sizeA ? fromA + row : fromB + row - sizeA;
+        mergeRow(global, piece, row, fromA, sizeA, fromB);
+      }
+    }
+
+    /** Merges a search piece: its rows are rows {@code fromRows + i}, its ids rows {@code fromIds + i}. */
+    void mergeRows(SplitJoin.Lists piece, int fromRows, int fromIds) {
+      for (int row = 0; row < piece.rows; row++) {
+        mergeRow(fromRows + row, piece, row, 0, 0, fromIds);
+      }
+    }
+
+    /**
+     * The {@code kept} smallest (value, id) of a row's list and a piece's list for it (no id is in
+     * both: each pair of rows is in one piece).
+     */
+    private void mergeRow(int global, SplitJoin.Lists piece, int row, int fromA, int sizeA, int fromB) {
+      int at = global * kept;
+      int from = row * piece.kept;
+      int count = piece.count(row);
+      int a = 0;
+      int b = 0;
+      for (int o = 0; o < kept; o++) {
+        int idB = b < count ? piece.ids[from + b] : -1;
+        if (idB >= 0) {
+          idB = idB < sizeA ? fromA + idB : fromB + idB - sizeA;
+        }
+        int idA = ids[at + a];
+        boolean takeA = idB < 0 || (idA >= 0 && (values[at + a] < piece.values[from + b]
+            || (values[at + a] == piece.values[from + b] && idA < idB)));
+        if (takeA) {
+          scratchIds[o] = idA;
+          scratchValues[o] = values[at + a];
+          scratchDistances[o] = distances[at + a];
+          if (idA >= 0) {
+            a++;
+          }
+        } else {
+          scratchIds[o] = idB;
+          scratchValues[o] = piece.values[from + b];
+          scratchDistances[o] = piece.distances[from + b];
+          b++;
+        }
+      }
+      System.arraycopy(scratchIds, 0, ids, at, kept);
+      System.arraycopy(scratchValues, 0, values, at, kept);
+      System.arraycopy(scratchDistances, 0, distances, at, kept);
+    }
+
+    /**
+     * The result: each row's candidates sorted by (distance, id) as {@link Rescoring} sorts them,
+     * after the row itself at distance 0 under include-self.
+     */
+    KnnResult finish(int columns, KnnOptions options, boolean selfJoin) {
+      boolean self = selfJoin && options.includeSelf();
+      int k = options.k();
+      int first = self ? 1 : 0;
+      int[] outIds = self ? new int[rows * k] : ids;
+      float[] outDistances = self ? new float[rows * k] : distances;
+      for (int r = 0; r < rows; r++) {
+        if (self) {
+          outIds[r * k] = r;
+          outDistances[r * k] = 0f;
+          System.arraycopy(ids, r * kept, outIds, r * k + 1, kept);
+          System.arraycopy(distances, r * kept, outDistances, r * k + 1, kept);
+        }
+        Rescoring.sortRow(outIds, outDistances, r * k + first, r * k + k);
+      }
+      return new KnnResult(rows, columns, k, outIds, outDistances, options.metric(), self);
+    }
+  }
+}

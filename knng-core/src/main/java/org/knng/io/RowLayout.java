@@ -1,0 +1,182 @@
+package org.knng.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+
+/**
+ * Where the rows of a binary vector file are and how to decode them: {@code rows} records of
+ * {@code recordBytes} from {@code dataOffset}, each an optional int32 dimension word (TEXMEX)
+ * followed by {@code dimension} values of one element type. The header checks of {@link
+ * NpyFormat} and {@link TexmexFormat} produce it; the whole-file read ({@link #readAll}) and the
+ * block reads of a mapped {@link VectorFile} both decode through {@link #decode}, so a value
+ * means the same, and a bad row gets the same message, either way.
+ */
+final class RowLayout {
+  /** The element types read, with their size in bytes. */
+  enum Kind {
+    F4(4), F8(8), U1(1), I4(4), I8(8);
+
+    final int bytes;
+
+    Kind(int bytes) {
+      this.bytes = bytes;
+    }
+  }
+
+  final Path file;
+  final long dataOffset;
+  final long rows;
+  final int dimension;
+  final Kind kind;
+  final ByteOrder order;
+  /** Whether each record starts with its dimension as a little-endian int32 (TEXMEX). */
+  final boolean dimensionWord;
+  final long recordBytes;
+  /** Bytes after the last whole record (TEXMEX: a cut record or another dimension). */
+  final long tailBytes;
+
+  RowLayout(Path file, long dataOffset, long rows, int dimension, Kind kind, ByteOrder order,
+      boolean dimensionWord, long tailBytes) {
+    this.file = file;
+    this.dataOffset = dataOffset;
+    this.rows = rows;
+    this.dimension = dimension;
+    this.kind = kind;
+    this.order = order;
+    this.dimensionWord = dimensionWord;
+    this.recordBytes = (dimensionWord ? Integer.BYTES : 0) + (long) dimension * kind.bytes;
+    this.tailBytes = tailBytes;
+  }
+
+  /**
+   * Decodes {@code count} whole records into float32 values, checking each record's dimension
+   * word and that every value is finite.
+   *
+   * @param records the records, from their position (any byte order; not moved)
+   * @param firstRow the file row of the first record (for messages)
+   * @param count how many records
+   * @param out receives {@code count * dimension} values from {@code at}
+   * @param at where the first value goes
+   * @throws InputFormatException naming the row (and column) of a bad dimension or value
+   */
+  void decode(ByteBuffer records, long firstRow, int count, float[] out, int at)
+      throws InputFormatException {
+    if (dimensionWord) {
+      // TEXMEX: little-endian records of a dimension word and float32 or unsigned byte values.
+      ByteBuffer in = records.slice().order(ByteOrder.LITTLE_ENDIAN);
+      int stride = Math.toIntExact(recordBytes);
+      FloatBuffer floats = kind == Kind.F4 ? in.asFloatBuffer() : null;
+      for (int i = 0; i < count; i++) {
+        int found = in.getInt(i * stride);
+        if (found != dimension) {
+          throw new InputFormatException(file + ": row " + (firstRow + i) + " has dimension " + found
+              + ", expected " + dimension + " as in row 0");
+        }
+        int to = at + i * dimension;
+        if (floats != null) {
+          floats.get(i * (stride / Float.BYTES) + 1, out, to, dimension);
+        } else {
+          for (int j = 0, from = i * stride + Integer.BYTES; j < dimension; j++) {
+            out[to + j] = in.get(from + j) & 0xFF;
+          }
+        }
+      }
+    } else {
+      ByteBuffer in = records.slice().order(order);
+      int n = count * dimension;
+      switch (kind) {
+        case F4:
+          in.asFloatBuffer().get(out, at, n);
+          break;
+        case F8:
+          for (int i = 0; i < n; i++) {
+            out[at + i] = (float) in.getDouble(i * Double.BYTES);
+          }
+          break;
+        case I4:
+          for (int i = 0; i < n; i++) {
+            out[at + i] = in.getInt(i * Integer.BYTES);
+          }
+          break;
+        case I8:
+          for (int i = 0; i < n; i++) {
+            out[at + i] = in.getLong(i * Long.BYTES);
+          }
+          break;
+        case U1:
+          for (int i = 0; i < n; i++) {
+            out[at + i] = in.get(i) & 0xFF;
+          }
+          break;
+        default:
+          throw new AssertionError(kind);
+      }
+    }
+    checkFinite(firstRow, out, at, count * dimension);
+  }
+
+  private void checkFinite(long firstRow, float[] values, int at, int n) throws InputFormatException {
+    for (int i = 0; i < n; i++) {
+      float v = values[at + i];
+      if (!Float.isFinite(v)) {
+        throw new InputFormatException(file + ": row " + (firstRow + i / dimension) + ", column "
+            + (i % dimension) + ": value is " + v + " (only finite values are allowed)");
+      }
+    }
+  }
+
+  /**
+   * Reads and decodes every row through the channel, in chunks of about {@link
+   * VectorFormat#CHUNK_BYTES}, then checks the tail.
+   *
+   * @param channel the open file
+   * @return {@code rows * dimension} values
+   * @throws IOException if a row is malformed or reading fails
+   */
+  float[] readAll(FileChannel channel) throws IOException {
+    VectorFormat.checkCapacity(file, rows, dimension);
+    float[] values = new float[Math.toIntExact(rows * dimension)];
+    int rowsPerChunk = (int) Math.max(1, Math.min(rows, VectorFormat.CHUNK_BYTES / recordBytes));
+    ByteBuffer chunk = ByteBuffer.allocate(Math.toIntExact(rowsPerChunk * recordBytes));
+    channel.position(dataOffset);
+    for (long row = 0; row < rows; row += rowsPerChunk) {
+      int count = (int) Math.min(rowsPerChunk, rows - row);
+      chunk.clear().limit(Math.toIntExact(count * recordBytes));
+      VectorFormat.readFully(channel, chunk);
+      decode(chunk, row, count, values, Math.toIntExact(row * dimension));
+    }
+    checkTail(channel);
+    return values;
+  }
+
+  /**
+   * Refuses bytes after the last whole record: a record with another dimension, or a cut one
+   * (checked after the rows, so that a ragged row is named first).
+   *
+   * @param channel the open file
+   * @throws IOException naming the row
+   */
+  void checkTail(FileChannel channel) throws IOException {
+    if (tailBytes == 0) {
+      return;
+    }
+    long at = dataOffset + rows * recordBytes;
+    if (dimensionWord && tailBytes >= Integer.BYTES) {
+      ByteBuffer head = ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      channel.position(at);
+      VectorFormat.readFully(channel, head);
+      int found = head.getInt(0);
+      if (found != dimension) {
+        throw new InputFormatException(file + ": row " + rows + " has dimension " + found + ", expected "
+            + dimension + " as in row 0");
+      }
+    }
+    throw new InputFormatException(file + ": row " + rows + " is truncated: " + tailBytes + " of its "
+        + recordBytes + " bytes present (file size " + (at + tailBytes)
+        + " is not a whole number of records)");
+  }
+}

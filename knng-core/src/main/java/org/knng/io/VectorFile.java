@@ -1,0 +1,192 @@
+package org.knng.io;
+
+import java.io.IOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.knng.InvalidInputException;
+import org.knng.vectors.VectorSource;
+import org.knng.vectors.Vectors;
+
+/**
+ * A {@code .npy}, {@code .fvecs} or {@code .bvecs} file of vectors, memory-mapped and read a block
+ * of rows at a time, so that a file several times larger than the heap can be the base of a search
+ * or a self-join ({@link org.knng.exact.BlockedJoin}). The mapping is cut into chunks of whole
+ * records of at most 1 GiB each (one mapping cannot pass 2 GiB on Java 17); the operating system
+ * pages the file in and out, the heap holds only the blocks asked for.
+ *
+ * <p>Opening checks what {@link VectorReader} checks before the data (the header against the file
+ * size; for TEXMEX files every record's dimension and the bytes after the last record); each block
+ * is decoded as {@link VectorReader} decodes the whole file, and a NaN or infinite value is refused
+ * when its block is read, naming its row in the file.
+ *
+ * <pre>{@code
+ * try (VectorFile base = VectorFile.open(Path.of("big.fvecs"))) {
+ *   Vectors first = base.rows(0, 1000);
+ * }
+ * }</pre>
+ */
+public final class VectorFile implements VectorSource, AutoCloseable {
+  private static final long CHUNK_BYTES = 1L << 30;
+
+  private final RowLayout layout;
+  private final FileChannel channel;
+  private final int rowsPerChunk;
+  private final MappedByteBuffer[] chunks;
+
+  private VectorFile(RowLayout layout, FileChannel channel, long chunkBytes) {
+    this.layout = layout;
+    this.channel = channel;
+    this.rowsPerChunk = (int) Math.max(1, Math.min(layout.rows, chunkBytes / layout.recordBytes));
+    this.chunks = new MappedByteBuffer[(int) ((layout.rows + rowsPerChunk - 1) / rowsPerChunk)];
+  }
+
+  /**
+   * Whether a file can be read in blocks: {@code .npy}, {@code .fvecs} or {@code .bvecs}
+   * (text formats and HDF5 cannot).
+   *
+   * @param file a path
+   * @return whether {@link #open} takes it
+   */
+  public static boolean isMappable(Path file) {
+    String key = Extension.key(file);
+    return key.equals(".npy") || key.equals(".fvecs") || key.equals(".bvecs");
+  }
+
+  /**
+   * Opens and checks a file, mapping nothing yet.
+   *
+   * @param file a {@code .npy}, {@code .fvecs} or {@code .bvecs} file
+   * @return the open file (close it to release the channel)
+   * @throws InputFormatException if the header or a record's dimension is malformed
+   * @throws IOException if the file is missing, a directory, or cannot be read
+   * @throws InvalidInputException if the format cannot be read in blocks
+   */
+  public static VectorFile open(Path file) throws IOException {
+    return open(file, CHUNK_BYTES);
+  }
+
+  /** {@link #open(Path)} with mappings of at most {@code chunkBytes} (tests cross chunk borders). */
+  static VectorFile open(Path file, long chunkBytes) throws IOException {
+    Objects.requireNonNull(file, "file");
+    if (!Files.exists(file)) {
+      throw new NoSuchFileException(file.toString(), null, "no such file");
+    }
+    if (Files.isDirectory(file)) {
+      throw new FileSystemException(file.toString(), null, "is a directory");
+    }
+    if (!isMappable(file)) {
+      throw new InvalidInputException(file + ": " + Extension.describe(Extension.of(file))
+          + " input cannot be read in blocks (use .npy, .fvecs or .bvecs; knng convert makes a .npy)");
+    }
+    FileChannel channel = FileErrors.openForReading(file);
+    try {
+      long size = channel.size();
+      if (size == 0) {
+        throw new InputFormatException(file + ": empty file, no vectors");
+      }
+      String key = Extension.key(file);
+      RowLayout layout = key.equals(".npy") ? NpyFormat.layout(file, channel, size)
+          : (key.equals(".fvecs") ? TexmexFormat.FVECS : TexmexFormat.BVECS).layout(file, channel, size);
+      VectorFile opened = new VectorFile(layout, channel, chunkBytes);
+      opened.checkRecords();
+      return opened;
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      if (e instanceof InputFormatException || !(e instanceof IOException)) {
+        throw e;
+      }
+      throw new IOException(file + ": cannot read (" + FileErrors.reason((IOException) e) + ")", e);
+    }
+  }
+
+  /** TEXMEX: every record's dimension word, then the tail, before any block is read. */
+  private void checkRecords() throws IOException {
+    if (!layout.dimensionWord) {
+      return;
+    }
+    for (int c = 0; c < chunks.length; c++) {
+      MappedByteBuffer chunk = chunk(c);
+      long first = (long) c * rowsPerChunk;
+      int count = (int) Math.min(rowsPerChunk, layout.rows - first);
+      for (int i = 0; i < count; i++) {
+        int found = chunk.getInt((int) (i * layout.recordBytes));
+        if (found != layout.dimension) {
+          throw new InputFormatException(layout.file + ": row " + (first + i) + " has dimension " + found
+              + ", expected " + layout.dimension + " as in row 0");
+        }
+      }
+    }
+    layout.checkTail(channel);
+  }
+
+  private MappedByteBuffer chunk(int c) throws IOException {
+    if (chunks[c] == null) {
+      long first = (long) c * rowsPerChunk;
+      long count = Math.min(rowsPerChunk, layout.rows - first);
+      MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY,
+          layout.dataOffset + first * layout.recordBytes, count * layout.recordBytes);
+      mapped.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      chunks[c] = mapped;
+    }
+    return chunks[c];
+  }
+
+  @Override
+  public int size() {
+    return (int) layout.rows;
+  }
+
+  @Override
+  public int dimension() {
+    return layout.dimension;
+  }
+
+  /** @return the bytes of the vectors once decoded into float32 ({@code 4 x size x dimension}) */
+  public long decodedBytes() {
+    return 4L * layout.rows * layout.dimension;
+  }
+
+  /**
+   * Decodes consecutive rows into a new {@link Vectors}.
+   *
+   * @param from the first row
+   * @param count how many, at least 1, with {@code from + count <= size()}
+   * @return the rows (row 0 is row {@code from} of the file)
+   * @throws InputFormatException if a value is NaN or infinite (naming its row in the file)
+   * @throws IOException if the file cannot be read
+   */
+  @Override
+  public Vectors rows(int from, int count) throws IOException {
+    if (count < 1) {
+      throw new IllegalArgumentException("a block needs at least one row, got " + count);
+    }
+    Objects.checkFromIndexSize(from, count, size());
+    Vectors.checkCapacity(count, layout.dimension);
+    float[] values = new float[count * layout.dimension];
+    for (int row = from, end = from + count; row < end; ) {
+      int c = row / rowsPerChunk;
+      int inChunk = row - c * rowsPerChunk;
+      int n = Math.min(end - row, (int) Math.min(rowsPerChunk, layout.rows - (long) c * rowsPerChunk) - inChunk);
+      MappedByteBuffer chunk = chunk(c);
+      layout.decode(chunk.duplicate().position((int) (inChunk * layout.recordBytes)), row, n, values,
+          (row - from) * layout.dimension);
+      row += n;
+    }
+    return Vectors.wrap(values, layout.dimension);
+  }
+
+  /**
+   * Closes the channel. Mapped chunks are released when no block refers to them any more.
+   *
+   * @throws IOException if closing fails
+   */
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}

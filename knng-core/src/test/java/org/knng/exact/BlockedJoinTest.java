@@ -1,0 +1,140 @@
+package org.knng.exact;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.knng.InvalidInputException;
+import org.knng.engine.KnnOptions;
+import org.knng.graph.KnnResult;
+import org.knng.metric.Metric;
+import org.knng.testing.TestData;
+import org.knng.vectors.VectorSource;
+import org.knng.vectors.Vectors;
+
+/**
+ * The exact graph and search built block by block from a {@link VectorSource} are the exact
+ * engine's, bit for bit, whatever the block size: ids (ties by the smaller index) and distances,
+ * for every metric, k, include-self, and inputs full of ties and duplicates.
+ */
+class BlockedJoinTest {
+
+  static Stream<Arguments> inputs() {
+    List<Arguments> out = new ArrayList<>();
+    out.add(Arguments.of("gaussian 24-d", TestData.gaussian(3, 700, 24, 0.5f)));
+    out.add(Arguments.of("integer grid 6-d with copies",
+        TestData.plantDuplicates(TestData.grid(4, 500, 6, 3), 5, 60, 4)));
+    out.add(Arguments.of("all equal", TestData.constant(150, 5, 0.5f)));
+    return out.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("inputs")
+  void graphIsTheEnginesGraph(String name, float[][] rows) throws IOException {
+    Vectors points = Vectors.of(rows);
+    for (Metric metric : Metric.values()) {
+      for (int k : new int[] {1, 9, 60}) {
+        for (boolean self : new boolean[] {false, true}) {
+          KnnOptions options = KnnOptions.defaults().withMetric(metric).withK(k)
+              .withIncludeSelf(self).withThreads(2);
+          KnnResult want = BruteForceEngine.create(options).graph(points);
+          for (int blockRows : new int[] {points.size(), 97, 7}) {
+            String what = name + ", " + metric + ", k=" + k + ", include-self " + self + ", blocks of "
+                + blockRows;
+            KnnResult got = BlockedJoin.graph(points, options, blockRows);
+            assertEquals(want.includesSelf(), got.includesSelf(), what);
+            assertArrayEquals(want.ids(), got.ids(), what + ": ids");
+            assertArrayEquals(want.distances(), got.distances(), what + ": distances");
+          }
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("inputs")
+  void searchIsTheEnginesSearch(String name, float[][] rows) throws IOException {
+    Vectors base = Vectors.of(rows);
+    float[][] q = TestData.plantDuplicates(TestData.gaussian(8, 90, rows[0].length, 0.5f), 2, 10, 3);
+    System.arraycopy(rows, 0, q, 0, 5); // some queries are base points
+    Vectors queries = Vectors.of(q);
+    for (Metric metric : Metric.values()) {
+      for (int k : new int[] {1, 9, 60}) {
+        KnnOptions options = KnnOptions.defaults().withMetric(metric).withK(k).withThreads(2);
+        KnnResult want = BruteForceEngine.create(options).search(base, queries);
+        for (int blockRows : new int[] {base.size(), 97, 7}) {
+          String what = name + ", " + metric + ", k=" + k + ", blocks of " + blockRows;
+          KnnResult got = BlockedJoin.search(base, queries, options, blockRows);
+          assertEquals(base.size(), got.columns(), what);
+          assertArrayEquals(want.ids(), got.ids(), what + ": ids");
+          assertArrayEquals(want.distances(), got.distances(), what + ": distances");
+        }
+      }
+    }
+  }
+
+  @Test
+  void readsEachBlockOnceForItsOwnPieceAndOncePerPair() throws IOException {
+    Vectors points = Vectors.of(TestData.gaussian(5, 100, 4, 1f));
+    AtomicInteger reads = new AtomicInteger();
+    VectorSource counted = new VectorSource() {
+      @Override
+      public int size() {
+        return points.size();
+      }
+
+      @Override
+      public int dimension() {
+        return points.dimension();
+      }
+
+      @Override
+      public Vectors rows(int from, int count) {
+        reads.incrementAndGet();
+        return points.rows(from, count);
+      }
+    };
+    BlockedJoin.graph(counted, KnnOptions.defaults().withK(5), 25); // 4 blocks
+    // 4 own pieces; then block a once for its pairs (a = 0, 1, 2) and block b once per pair (6).
+    assertEquals(4 + 3 + 6, reads.get());
+    reads.set(0);
+    BlockedJoin.search(counted, Vectors.of(TestData.gaussian(6, 10, 4, 1f)),
+        KnnOptions.defaults().withK(5), 25);
+    assertEquals(4, reads.get());
+  }
+
+  @Test
+  void refusesWhatTheEngineRefuses() {
+    Vectors points = Vectors.of(TestData.gaussian(1, 20, 3, 1f));
+    KnnOptions options = KnnOptions.defaults().withK(20);
+    assertThrows(InvalidInputException.class, () -> BlockedJoin.graph(points, options, 5));
+    assertThrows(InvalidInputException.class, () -> BlockedJoin.search(points, points,
+        KnnOptions.defaults().withK(21), 5));
+    assertThrows(InvalidInputException.class, () -> BlockedJoin.search(points,
+        Vectors.of(TestData.gaussian(1, 3, 4, 1f)), KnnOptions.defaults().withK(2), 5));
+    assertThrows(InvalidInputException.class, () -> BlockedJoin.search(points, points,
+        KnnOptions.defaults().withK(2).withIncludeSelf(true), 5));
+    // A zero vector cannot be ranked by cosine: the block that holds it says so.
+    float[][] rows = TestData.gaussian(1, 20, 3, 1f);
+    rows[13] = new float[3];
+    assertThrows(InvalidInputException.class, () -> BlockedJoin.graph(Vectors.of(rows),
+        KnnOptions.defaults().withK(3).withMetric(Metric.COSINE), 5));
+  }
+
+  @Test
+  void blockRowsFollowTheBudget() {
+    assertEquals(1, BlockedJoin.blockRows(10, 128, 10));
+    int rows = BlockedJoin.blockRows(256L << 20, 128, 10);
+    long perRow = 24L * 128 + 40 * 10;
+    assertEquals((256L << 20) / perRow / 2, rows);
+  }
+}

@@ -1,0 +1,170 @@
+package org.knng.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.knng.io.ErrorMessages.assertMessage;
+import static org.knng.io.NpyFormatTest.data;
+import static org.knng.io.NpyFormatTest.npy;
+import static org.knng.io.VectorReaderTest.fvecs;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.knng.InvalidInputException;
+import org.knng.vectors.Vectors;
+
+/**
+ * A memory-mapped file read block by block gives the values {@link VectorReader} reads from the
+ * whole file, wherever the blocks and the mapping's chunks begin and end, and refuses what it
+ * refuses with the same messages; a file larger than one array (a sparse one, so that the test
+ * needs no disk) is read where the whole-file reader must refuse it.
+ */
+class VectorFileTest {
+  @TempDir Path dir;
+
+  private static float[][] random(int n, int d, long seed) {
+    Random random = new Random(seed);
+    float[][] rows = new float[n][d];
+    for (float[] r : rows) {
+      for (int j = 0; j < d; j++) {
+        r[j] = (float) random.nextGaussian();
+      }
+    }
+    return rows;
+  }
+
+  /** Every block size and start, chunks of 3 records: blocks inside one chunk and across several. */
+  private static void assertBlocksMatch(Path file) throws IOException {
+    Vectors whole = VectorReader.read(file);
+    int d = whole.dimension();
+    for (long chunkBytes : new long[] {1, 3 * 4 * (d + 1), 1L << 30}) {
+      try (VectorFile mapped = VectorFile.open(file, chunkBytes)) {
+        assertEquals(whole.size(), mapped.size());
+        assertEquals(d, mapped.dimension());
+        for (int count : new int[] {1, 2, 5, whole.size()}) {
+          for (int from = 0; from + count <= whole.size(); from += Math.max(1, count - 1)) {
+            assertArrayEquals(whole.rows(from, count).data(), mapped.rows(from, count).data(),
+                file + ": rows " + from + " + " + count + ", chunks of " + chunkBytes + " bytes");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void blocksAreWhatTheWholeFileReaderReads() throws IOException {
+    float[][] rows = random(23, 7, 1);
+    Path fvecs = Files.write(dir.resolve("a.fvecs"), fvecs(rows));
+    assertBlocksMatch(fvecs);
+    Path npy = dir.resolve("a.npy");
+    VectorWriter.write(Vectors.of(rows), npy);
+    assertBlocksMatch(npy);
+    byte[] bytes = new byte[23 * (4 + 7)];
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < 23; i++) {
+      b.putInt(7);
+      for (int j = 0; j < 7; j++) {
+        b.put((byte) (i * 11 + j * 37));
+      }
+    }
+    assertBlocksMatch(Files.write(dir.resolve("a.bvecs"), bytes));
+    double[] values = new double[23 * 7];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (i * 7919) % 1000 - 500;
+    }
+    for (String descr : new String[] {"<f8", ">f4", ">f8", "<i4", ">i8", "|u1"}) {
+      double[] v = descr.equals("|u1") ? Arrays.stream(values).map(x -> ((int) x + 500) & 0xFF).toArray() : values;
+      assertBlocksMatch(Files.write(dir.resolve("t" + descr.substring(1) + descr.charAt(0) + ".npy"),
+          npy(1, descr, false, "(23, 7)", data(descr, v))));
+    }
+  }
+
+  @Test
+  void malformedFilesAreRefusedWithTheReadersMessages() throws IOException {
+    float[][] rows = random(12, 4, 2);
+    byte[] good = fvecs(rows);
+    // Row 5 has another dimension; the file is then no whole number of records either.
+    byte[] ragged = good.clone();
+    ByteBuffer.wrap(ragged).order(ByteOrder.LITTLE_ENDIAN).putInt(5 * 20, 3);
+    Path raggedFile = Files.write(dir.resolve("ragged.fvecs"), ragged);
+    // Cut in the middle of the last record.
+    Path cut = Files.write(dir.resolve("cut.fvecs"), Arrays.copyOf(good, good.length - 6));
+    Path truncatedNpy = Files.write(dir.resolve("cut.npy"),
+        npy(1, "<f4", false, "(12, 4)", Arrays.copyOf(data("<f4", new double[48]), 100)));
+    Path empty = Files.write(dir.resolve("empty.npy"), new byte[0]);
+    for (Path file : new Path[] {raggedFile, cut, truncatedNpy, empty}) {
+      String reader = assertThrows(InputFormatException.class, () -> VectorReader.read(file)).getMessage();
+      String mapped = assertThrows(InputFormatException.class, () -> VectorFile.open(file)).getMessage();
+      assertEquals(reader, mapped, file.toString());
+    }
+    assertMessage(assertThrows(InputFormatException.class, () -> VectorFile.open(raggedFile)), raggedFile,
+        "row 5 has dimension 3");
+    assertMessage(assertThrows(IOException.class, () -> VectorFile.open(dir.resolve("none.npy"))),
+        dir.resolve("none.npy"), "no such file");
+    Path csv = Files.writeString(dir.resolve("a.csv"), "1,2\n3,4\n");
+    assertMessage(assertThrows(InvalidInputException.class, () -> VectorFile.open(csv)), csv,
+        "cannot be read in blocks");
+  }
+
+  @Test
+  void aNonFiniteValueIsRefusedWhenItsBlockIsReadNamingItsRowInTheFile() throws IOException {
+    float[][] rows = random(30, 3, 3);
+    rows[17][2] = Float.NaN;
+    Path file = Files.write(dir.resolve("nan.fvecs"), fvecs(rows));
+    String reader = assertThrows(InputFormatException.class, () -> VectorReader.read(file)).getMessage();
+    try (VectorFile mapped = VectorFile.open(file)) {
+      assertEquals(10, mapped.rows(0, 10).size());
+      String block = assertThrows(InputFormatException.class, () -> mapped.rows(10, 10)).getMessage();
+      assertEquals(reader, block);
+      assertMessage(assertThrows(InputFormatException.class, () -> mapped.rows(10, 10)), file,
+          "row 17, column 2: value is NaN");
+    }
+  }
+
+  @Test
+  void aFileLargerThanOneArrayIsReadInBlocks() throws IOException {
+    // 900,000 x 2,560 float32: 9.2 GB, 2.3 billion values (more than one float array holds), sparse
+    // except for three rows written at their offsets: the first, one past a 1 GiB chunk, the last.
+    int n = 900_000;
+    int d = 2_560;
+    byte[] header = NpyHeader.encode("<f4", n, d);
+    Path file = dir.resolve("big.npy");
+    int[] written = {0, (int) ((1L << 30) / (4L * d)) + 1, n - 1};
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      raf.write(header);
+      raf.setLength(header.length + 4L * n * d);
+      for (int row : written) {
+        ByteBuffer b = ByteBuffer.allocate(4 * d).order(ByteOrder.LITTLE_ENDIAN);
+        for (int j = 0; j < d; j++) {
+          b.putFloat(row + j / 1000f);
+        }
+        raf.seek(header.length + 4L * row * d);
+        raf.write(b.array());
+      }
+    }
+    assertMessage(assertThrows(InputFormatException.class, () -> VectorReader.read(file)), file,
+        "values exceed");
+    try (VectorFile mapped = VectorFile.open(file)) {
+      assertEquals(n, mapped.size());
+      assertEquals(4L * n * d, mapped.decodedBytes());
+      for (int row : written) {
+        Vectors block = mapped.rows(row - (row > 0 ? 1 : 0), row > 0 ? 2 : 1);
+        float[] got = block.row(block.size() - 1);
+        for (int j = 0; j < d; j += 511) {
+          assertEquals(row + j / 1000f, got[j], "row " + row + ", column " + j);
+        }
+        if (row > 0) {
+          assertEquals(0f, block.get(0, 0), "the sparse row before " + row);
+        }
+      }
+    }
+  }
+}
