@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
       "        --mode and --symmetrize do not apply to these ids",
       "  .mtx  Matrix Market coordinate (scipy.io.mmread)",
       "  .csv  edge list with header source,target,weight (0-based ids)",
-      "Inputs: .fvecs, .bvecs, .npy (2-D), .csv/.tsv (numeric; a header line is skipped).",
+      "Inputs: .fvecs, .bvecs, .npy (2-D), .csv/.tsv (numeric; a header line is skipped),",
+      "  an array of a .npz archive or a dataset of an HDF5 file (--dataset).",
       "Weights (d = distance in the metric's units; a kernel gives d = 0 weight 1):",
       "  gaussian     exp(-d^2 / (2 sigma^2)); --sigma required",
       "  self-tuning  exp(-d_ij^2 / (sigma_i sigma_j)), sigma_i = distance to the",
@@ -58,12 +59,14 @@ import picocli.CommandLine.Option;
     })
 final class BuildCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, paramLabel = "FILE",
-      description = "Vectors: .fvecs, .bvecs, .npy, .csv, .tsv, or a dataset of an HDF5 file"
-          + " (.hdf5/.h5, e.g. ann-benchmarks'; see --dataset).")
+      description = "Vectors: .fvecs, .bvecs, .npy, .csv, .tsv, an array of a .npz archive"
+          + " (numpy.savez) or a dataset of an HDF5 file (.hdf5/.h5, e.g. ann-benchmarks'; see"
+          + " --dataset).")
   Path input;
 
   @Option(names = "--dataset", paramLabel = "NAME",
-      description = "HDF5 input: the dataset of --input to read (a path in the file). Default: train.")
+      description = "HDF5 or .npz input: the dataset (HDF5 path) or array of --input to read."
+          + " Default: train (or a .npz archive's only array).")
   String dataset;
 
   @Option(names = "--k", paramLabel = "K",

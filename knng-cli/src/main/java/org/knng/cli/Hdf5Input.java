@@ -9,6 +9,7 @@ import java.lang.reflect.Array;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
 import org.knng.InvalidInputException;
@@ -21,8 +22,9 @@ import org.knng.vectors.Vectors;
  * {@code train} (the points), {@code test} (queries), {@code neighbors} (ground-truth ids) and
  * {@code distances}, float32 or float64 (or integers), contiguous or chunked and gzip-compressed,
  * read with jHDF (pure Java). A dataset is chosen by its path in the file ({@code --dataset};
- * {@code train} by default for points). Every other input format goes to the core's {@link
- * VectorReader}.
+ * {@code train} by default for points). A NumPy {@code .npz} archive ({@code numpy.savez}) is
+ * chosen from the same way: the named array, else its only array, else the default name. Every
+ * other input format goes to the core's {@link VectorReader}.
  *
  * <p>Errors are one line naming the file and the dataset: not an HDF5 file, no such dataset (with
  * the datasets there are), a shape other than rows x columns, a type that is not numeric, a value
@@ -77,14 +79,30 @@ final class Hdf5Input {
    * @throws InvalidInputException if a dataset is named for a file that is not HDF5
    */
   static Vectors vectors(Path file, String dataset, String fallback, String option) throws IOException {
+    if (isNpz(file)) {
+      // numpy.savez: the named array, else the only one, else the fallback's name if present.
+      List<String> arrays = VectorReader.arrays(file);
+      String name = dataset != null ? dataset : arrays.size() == 1 ? arrays.get(0)
+          : arrays.contains(fallback) ? fallback : null;
+      if (name == null) {
+        throw new InputFormatException(file + ": the archive holds " + arrays.size() + " arrays ("
+            + (arrays.isEmpty() ? "none" : String.join(", ", arrays)) + "); choose one with " + option);
+      }
+      return VectorReader.read(file, name);
+    }
     if (!handles(file)) {
       if (dataset != null) {
         throw new InvalidInputException(option + " " + dataset + ": " + file
-            + " is not an HDF5 file (.hdf5 or .h5); only HDF5 files hold named datasets");
+            + " is not an HDF5 (.hdf5, .h5) or .npz file; only those hold named datasets");
       }
       return VectorReader.read(file);
     }
     return read(file, dataset == null ? fallback : dataset);
+  }
+
+  private static boolean isNpz(Path file) {
+    return file.getFileName() != null
+        && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npz");
   }
 
   private static Vectors read(Path file, String dataset) throws IOException {

@@ -143,7 +143,7 @@ class Hdf5InputTest {
         dir.resolve("out.npz").toString()), "missing.hdf5: no such file");
     assertRefused(build("--input", dir.resolve("train.npy").toString(), "--dataset", "train", "--k", "1",
         "--output", dir.resolve("out.npz").toString()), "--dataset train: " + dir.resolve("train.npy")
-        + " is not an HDF5 file");
+        + " is not an HDF5 (.hdf5, .h5) or .npz file");
     assertRefused(build("--input", dir.resolve("ann.hdf5").toString(), "--queries-dataset", "test", "--k", "1",
         "--output", dir.resolve("out.npz").toString()), "--queries-dataset needs --queries");
   }
@@ -229,5 +229,67 @@ class Hdf5InputTest {
     assertTrue(lines[0].startsWith("error: ") && lines[0].contains(message), r.err());
     assertFalse(r.err().contains("Exception"), r.err());
     assertFalse(Files.exists(dir.resolve("out.npz")), "nothing written");
+  }
+
+  /**
+   * A .npz archive (numpy.savez) is chosen from as an HDF5 file is: --dataset names the array,
+   * else its only array, else train; an archive of several arrays without train says which it has.
+   */
+  @Test
+  void npzArchivesNameTheirArrayAsHdf5FilesDo() throws Exception {
+    Random random = new Random(4);
+    float[] train = new float[300 * 5];
+    float[] test = new float[20 * 5];
+    for (float[] a : List.of(train, test)) {
+      for (int i = 0; i < a.length; i++) {
+        a[i] = random.nextFloat();
+      }
+    }
+    Path trainNpy = dir.resolve("train.npy");
+    Path testNpy = dir.resolve("test.npy");
+    org.knng.io.NpyWriter.writeFloat32(trainNpy, 300, 5, train);
+    org.knng.io.NpyWriter.writeFloat32(testNpy, 20, 5, test);
+    Path both = zip("both.npz", "train.npy", trainNpy, "test.npy", testNpy);
+    Path only = zip("only.npz", "points.npy", trainNpy);
+    Path other = zip("other.npz", "a.npy", trainNpy, "b.npy", testNpy);
+
+    CliRun want = CliRun.of("build", "--input", trainNpy.toString(), "--queries", testNpy.toString(), "--k", "4",
+        "--output", dir.resolve("want.npy").toString(), "-q");
+    assertEquals(0, want.exit(), want.err());
+    byte[] expected = Files.readAllBytes(dir.resolve("want.npy"));
+    for (String[] args : new String[][] {
+        {"--input", both.toString(), "--queries", both.toString()},
+        {"--input", both.toString(), "--dataset", "train", "--queries", testNpy.toString()},
+        {"--input", only.toString(), "--queries", both.toString(), "--queries-dataset", "test"},
+        {"--input", other.toString(), "--dataset", "a", "--queries", other.toString(), "--queries-dataset",
+            "b"}}) {
+      Path out = dir.resolve("got.npy");
+      List<String> a = new ArrayList<>(List.of("build", "--k", "4", "--output", out.toString(), "-q"));
+      a.addAll(Arrays.asList(args));
+      CliRun r = CliRun.of(a.toArray(String[]::new));
+      assertEquals(0, r.exit(), String.join(" ", args) + ": " + r.err());
+      assertArrayEquals(expected, Files.readAllBytes(out), String.join(" ", args));
+    }
+    Path out = dir.resolve("none.npy");
+    CliRun r = CliRun.of("build", "--input", other.toString(), "--k", "4", "--output", out.toString());
+    assertEquals(2, r.exit(), r.err());
+    assertEquals("error: " + other + ": the archive holds 2 arrays (a, b); choose one with --dataset\n",
+        r.err());
+    r = CliRun.of("build", "--input", other.toString(), "--dataset", "c", "--k", "4", "--output", out.toString());
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().startsWith("error: " + other + ": no array 'c' (arrays: a, b)"), r.err());
+    assertFalse(Files.exists(out));
+  }
+
+  private Path zip(String name, Object... entries) throws IOException {
+    Path file = dir.resolve(name);
+    try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+      for (int i = 0; i < entries.length; i += 2) {
+        zip.putNextEntry(new java.util.zip.ZipEntry((String) entries[i]));
+        zip.write(Files.readAllBytes((Path) entries[i + 1]));
+        zip.closeEntry();
+      }
+    }
+    return file;
   }
 }

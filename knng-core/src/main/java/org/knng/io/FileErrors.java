@@ -41,6 +41,35 @@ final class FileErrors {
   }
 
   /**
+   * Opens a {@code .npz} (zip) archive, with the messages of {@link #openForReading} and {@code
+   * FILE: not a .npz file (not a zip archive: ...)}.
+   *
+   * @param file the file
+   * @return the open archive (the caller closes it)
+   * @throws IOException naming the file and what is wrong
+   */
+  static java.util.zip.ZipFile openZip(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      throw new NoSuchFileException(file.toString(), null, "no such file");
+    }
+    if (Files.isDirectory(file)) {
+      throw new FileSystemException(file.toString(), null, "is a directory");
+    }
+    try {
+      return new java.util.zip.ZipFile(file.toFile());
+    } catch (java.util.zip.ZipException e) {
+      throw new InputFormatException(file + ": not a .npz file (not a zip archive: " + reason(e) + ")");
+    } catch (AccessDeniedException e) {
+      throw new AccessDeniedException(file.toString(), null, "cannot read (permission denied)");
+    } catch (IOException e) {
+      if (!Files.isReadable(file)) {
+        throw new AccessDeniedException(file.toString(), null, "cannot read (permission denied)");
+      }
+      throw new IOException(file + ": cannot read (" + reason(e) + ")", e);
+    }
+  }
+
+  /**
    * @param e a failure
    * @return its reason without the path the JDK may have put in front of it
    */

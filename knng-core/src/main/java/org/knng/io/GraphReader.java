@@ -59,25 +59,7 @@ public final class GraphReader {
    */
   public static SparseGraph read(Path file) throws IOException {
     Objects.requireNonNull(file, "file");
-    if (!Files.exists(file)) {
-      throw new NoSuchFileException(file.toString(), null, "no such file");
-    }
-    if (Files.isDirectory(file)) {
-      throw new FileSystemException(file.toString(), null, "is a directory");
-    }
-    ZipFile zip;
-    try {
-      zip = new ZipFile(file.toFile());
-    } catch (ZipException e) {
-      throw new InputFormatException(file + ": not a .npz file (not a zip archive: " + FileErrors.reason(e) + ")");
-    } catch (AccessDeniedException e) {
-      throw new AccessDeniedException(file.toString(), null, "cannot read (permission denied)");
-    } catch (IOException e) {
-      if (!Files.isReadable(file)) {
-        throw new AccessDeniedException(file.toString(), null, "cannot read (permission denied)");
-      }
-      throw new IOException(file + ": cannot read (" + FileErrors.reason(e) + ")", e);
-    }
+    ZipFile zip = FileErrors.openZip(file);
     try (zip) {
       return new Entries(file, zip).graph();
     } catch (InputFormatException e) {

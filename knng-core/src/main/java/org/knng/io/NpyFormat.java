@@ -33,7 +33,20 @@ final class NpyFormat implements VectorFormat {
    * @throws IOException if the header is malformed, unsupported or promises more than the file has
    */
   static RowLayout layout(Path file, FileChannel channel, long size) throws IOException {
-    NpyHeader header = NpyHeader.read(file, channel, size);
+    return layout(file, NpyHeader.read(file, channel, size), size);
+  }
+
+  /**
+   * {@link #layout(Path, FileChannel, long)} from a header already read (e.g. from an entry of a
+   * {@code .npz} archive).
+   *
+   * @param file for messages
+   * @param header the parsed header
+   * @param size the bytes of the whole array file (header and data)
+   * @return the layout of the rows
+   * @throws InputFormatException if the header is unsupported or promises more than {@code size}
+   */
+  static RowLayout layout(Path file, NpyHeader header, long size) throws InputFormatException {
     if (!header.simpleDescr) {
       throw unsupported(file, header.descr);
     }

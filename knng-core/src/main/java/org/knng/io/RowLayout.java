@@ -138,18 +138,48 @@ final class RowLayout {
    * @throws IOException if a row is malformed or reading fails
    */
   float[] readAll(FileChannel channel) throws IOException {
+    channel.position(dataOffset);
+    float[] values = readAll(chunk -> VectorFormat.readFully(channel, chunk));
+    checkTail(channel);
+    return values;
+  }
+
+  /**
+   * Reads and decodes every row from a stream positioned at the data (an entry of a {@code .npz}
+   * archive), in chunks of about {@link VectorFormat#CHUNK_BYTES}.
+   *
+   * @param in the stream
+   * @return {@code rows * dimension} values
+   * @throws IOException if a row is malformed, or the stream ends early
+   */
+  float[] readAll(java.io.InputStream in) throws IOException {
+    return readAll(chunk -> {
+      int wanted = chunk.remaining();
+      if (in.readNBytes(chunk.array(), chunk.position(), wanted) < wanted) {
+        throw new InputFormatException(file + ": truncated (the data ends before the " + rows
+            + " rows its header promises)");
+      }
+      chunk.position(chunk.limit()).flip();
+    });
+  }
+
+  /** Fills a buffer from its position to its limit, then flips it. */
+  @FunctionalInterface
+  private interface Source {
+    void fill(ByteBuffer chunk) throws IOException;
+  }
+
+  private float[] readAll(Source source) throws IOException {
     VectorFormat.checkCapacity(file, rows, dimension);
     float[] values = new float[Math.toIntExact(rows * dimension)];
     int rowsPerChunk = (int) Math.max(1, Math.min(rows, VectorFormat.CHUNK_BYTES / recordBytes));
     ByteBuffer chunk = ByteBuffer.allocate(Math.toIntExact(rowsPerChunk * recordBytes));
-    channel.position(dataOffset);
     for (long row = 0; row < rows; row += rowsPerChunk) {
       int count = (int) Math.min(rowsPerChunk, rows - row);
       chunk.clear().limit(Math.toIntExact(count * recordBytes));
-      VectorFormat.readFully(channel, chunk);
+      source.fill(chunk);
       decode(chunk, row, count, values, Math.toIntExact(row * dimension));
     }
-    checkTail(channel);
     return values;
   }
 

@@ -42,7 +42,7 @@ import org.knng.vectors.Vectors;
  * </ul>
  */
 public final class VectorReader {
-  private static final String EXPECTED = "expected .fvecs, .bvecs, .npy, .csv or .tsv";
+  private static final String EXPECTED = "expected .fvecs, .bvecs, .npy, .npz, .csv or .tsv";
 
   private VectorReader() {}
 
@@ -80,6 +80,33 @@ public final class VectorReader {
     }
   }
 
+  /**
+   * Reads one array of a NumPy {@code .npz} archive ({@code numpy.savez}, {@code savez_compressed})
+   * as vectors: a 2-D array of the {@code .npy} types.
+   *
+   * @param file a {@code .npz} file
+   * @param array the array's name (the entry {@code array.npy})
+   * @return its rows as vectors
+   * @throws InputFormatException if the archive or the array is malformed, or has no such array
+   *     (the message lists the arrays it has)
+   * @throws IOException if the file is missing, a directory, or cannot be read
+   */
+  public static Vectors read(Path file, String array) throws IOException {
+    Objects.requireNonNull(array, "array");
+    return NpzVectors.read(file, array);
+  }
+
+  /**
+   * The names of the arrays of a {@code .npz} archive, sorted.
+   *
+   * @param file a {@code .npz} file
+   * @return the names of its {@code .npy} entries without the extension
+   * @throws IOException if the file is missing or not a readable zip archive
+   */
+  public static java.util.List<String> arrays(Path file) throws IOException {
+    return NpzVectors.arrays(file);
+  }
+
   private static VectorFormat formatOf(Path file) {
     switch (Extension.key(file)) {
       case ".fvecs":
@@ -92,6 +119,9 @@ public final class VectorReader {
         return new DelimitedFormat(',');
       case ".tsv":
         return new DelimitedFormat('\t');
+      case ".npz":
+        throw new InvalidInputException(file + ": a .npz archive holds named arrays: name the one to read"
+            + " (VectorReader.read(file, array); --dataset NAME on the command line)");
       default:
         throw new InvalidInputException(
             file + ": unsupported input format " + Extension.describe(Extension.of(file)) + " (" + EXPECTED + ")");

@@ -51,7 +51,7 @@ class VectorReaderTest {
   void unknownExtensionIsAnArgumentError() throws IOException {
     Path file = Files.writeString(dir.resolve("points.xyz"), "1,2\n");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VectorReader.read(file));
-    assertEquals(file + ": unsupported input format '.xyz' (expected .fvecs, .bvecs, .npy, .csv or .tsv)",
+    assertEquals(file + ": unsupported input format '.xyz' (expected .fvecs, .bvecs, .npy, .npz, .csv or .tsv)",
         e.getMessage());
   }
 

@@ -1,0 +1,69 @@
+package org.knng.io;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.knng.vectors.Vectors;
+
+/**
+ * Vectors stored as one named array of a NumPy {@code .npz} archive ({@code numpy.savez} or
+ * {@code savez_compressed}: a zip of {@code NAME.npy} entries), decoded as {@link NpyFormat}
+ * decodes a {@code .npy} file.
+ */
+final class NpzVectors {
+  private NpzVectors() {}
+
+  /** The names of the archive's arrays (entries {@code NAME.npy}), sorted. */
+  static List<String> arrays(Path file) throws IOException {
+    try (ZipFile zip = FileErrors.openZip(file)) {
+      List<String> names = new ArrayList<>();
+      for (ZipEntry e : Collections.list(zip.entries())) {
+        if (!e.isDirectory() && e.getName().endsWith(".npy")) {
+          names.add(e.getName().substring(0, e.getName().length() - 4));
+        }
+      }
+      Collections.sort(names);
+      return names;
+    } catch (InputFormatException e) {
+      throw e;
+    } catch (IOException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
+        throw e;
+      }
+      throw new InputFormatException(file + ": cannot read the archive (" + FileErrors.reason(e) + ")", e);
+    }
+  }
+
+  /** Array {@code name} of the archive as vectors (a 2-D array, as a {@code .npy} input). */
+  static Vectors read(Path file, String name) throws IOException {
+    try (ZipFile zip = FileErrors.openZip(file)) {
+      ZipEntry entry = zip.getEntry(name + ".npy");
+      if (entry == null) {
+        throw new InputFormatException(file + ": no array '" + name + "' (arrays: "
+            + String.join(", ", arrays(file)) + ")");
+      }
+      Path where = Path.of(file + ": array '" + name + "'"); // messages name the file and the array
+      long size = entry.getSize() < 0 ? Long.MAX_VALUE : entry.getSize();
+      try (InputStream in = new BufferedInputStream(zip.getInputStream(entry), 1 << 16)) {
+        RowLayout layout = NpyFormat.layout(where, NpyHeader.read(where, in, size), size);
+        return VectorFormat.wrap(where, layout.readAll(in), layout.dimension);
+      } catch (EOFException e) {
+        throw new InputFormatException(where + ": truncated (the entry ends inside its header)");
+      }
+    } catch (InputFormatException e) {
+      throw e;
+    } catch (IOException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
+        throw e;
+      }
+      throw new InputFormatException(file + ": cannot read the archive (" + FileErrors.reason(e) + ")", e);
+    }
+  }
+}
