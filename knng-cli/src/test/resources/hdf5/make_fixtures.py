@@ -32,3 +32,6 @@ with h5py.File("malformed.hdf5", "w") as f:
     nan[4, 1] = np.nan
     f.create_dataset("nan", data=nan)
     f.create_dataset("scalar", data=3.0)
+    huge = np.ones((5, 2))  # float64
+    huge[2, 1] = 1e300  # finite, but not as float32
+    f.create_dataset("huge", data=huge)

@@ -115,7 +115,7 @@ final class Hdf5Input {
       long[] shape = shape(d, file, dataset);
       dimension = (int) shape[1];
       structure = false;
-      values = floats(d, (int) shape[0], dimension);
+      values = floats(d, (int) shape[0], dimension, file, dataset);
     } catch (OutOfMemoryError e) {
       if (!structure || !insideJhdf(e)) {
         throw e;
@@ -234,7 +234,8 @@ final class Hdf5Input {
   }
 
   /** The values as float32, row-major: float32 as stored, other types converted a slab at a time. */
-  private static float[] floats(Dataset d, int rows, int dimension) {
+  private static float[] floats(Dataset d, int rows, int dimension, Path file, String name)
+      throws InputFormatException {
     if (d.getJavaType() == float.class) {
       return (float[]) d.getDataFlat();
     }
@@ -249,6 +250,10 @@ final class Hdf5Input {
           double[] v = (double[]) row;
           for (int c = 0; c < dimension; c++) {
             out[o + c] = (float) v[c];
+            if (Double.isFinite(v[c]) && Float.isInfinite(out[o + c])) {
+              throw new InputFormatException(file + ": dataset '" + name + "', row " + (r0 + r) + ", column "
+                  + c + ": value " + v[c] + " is beyond the float32 range (+-3.4e38) knng computes in");
+            }
           }
         } else {
           for (int c = 0; c < dimension; c++) {

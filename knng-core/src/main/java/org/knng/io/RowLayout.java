@@ -94,7 +94,13 @@ final class RowLayout {
           break;
         case F8:
           for (int i = 0; i < n; i++) {
-            out[at + i] = (float) in.getDouble(i * Double.BYTES);
+            double v = in.getDouble(i * Double.BYTES);
+            out[at + i] = (float) v;
+            if (Double.isFinite(v) && Float.isInfinite(out[at + i])) {
+              throw new InputFormatException(file + ": row " + (firstRow + i / dimension) + ", column "
+                  + (i % dimension) + ": value " + v + " is beyond the float32 range (+-3.4e38)"
+                  + " knng computes in");
+            }
           }
           break;
         case I4:

@@ -199,6 +199,14 @@ class NpyFormatTest {
         "row 1, column 1: value is NaN");
   }
 
+  @Test
+  void aFloat64BeyondTheFloat32RangeIsNamedAsSuchNotAsInfinity() throws IOException {
+    double[] values = {1, 2, 3, 4, 5, -1e39};
+    Path file = Files.write(dir.resolve("huge.npy"), npy(1, ">f8", false, "(2, 3)", data(">f8", values)));
+    assertMessage(assertThrows(InputFormatException.class, () -> VectorReader.read(file)), file,
+        "row 1, column 2: value -1.0E39 is beyond the float32 range");
+  }
+
   // ---- building .npy bytes by hand ----
 
   /** A .npy file: magic, version, header length, the dict padded to 64 bytes, then the data. */
