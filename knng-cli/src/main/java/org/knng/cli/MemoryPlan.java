@@ -21,13 +21,21 @@ import org.knng.exact.BlockedJoin;
  */
 final class MemoryPlan {
   /** Heap taken by the JVM's and knng's own objects before any data. */
-  static final long BASE = 24L << 20;
-  /** Bytes of heap per neighbour slot while an engine searches (lists, values, sorted copies). */
-  private static final int ENGINE_SLOT = 24;
+  static final long BASE = 8L << 20;
+  /** The engines' working copies of the vectors (padding, reordered blocks), as a share of them. */
+  private static final double VECTOR_COPIES = 0.25;
+  /** Bytes of heap per neighbour slot while an engine searches, beyond the result's. */
+  private static final int ENGINE_SLOT = 4;
+  /** The approximate engines' bytes per neighbour slot: lists, candidates, sampled copies. */
+  private static final int APPROXIMATE_SLOT = 40;
+  /** The tree engine's bytes per point (its order, boxes, positions). */
+  private static final int TREE_POINT = 16;
   /** Bytes per neighbour slot of the result: an int id and a float distance. */
   private static final int RESULT_SLOT = 8;
+  /** Bytes per neighbour slot of the lists merged block by block: id, ranking value, distance. */
+  private static final int MERGED_SLOT = 12;
   /** Bytes per edge of a sparse-matrix output (.npz, .mtx, .csv): the CSR arrays and buffers. */
-  private static final int GRAPH_EDGE = 12;
+  private static final int GRAPH_EDGE = 10;
   /** The smallest block worth reading: below it the pieces' overheads dominate. */
   private static final int MIN_BLOCK_ROWS = 256;
 
@@ -81,7 +89,8 @@ final class MemoryPlan {
     long vectors = 4L * (rows + queries) * dimension;
     long result = RESULT_SLOT * slots;
     long output = graphOutput ? GRAPH_EDGE * slots : 0;
-    long engineBytes = vectors + ENGINE_SLOT * slots;
+    long engineBytes = (long) (VECTOR_COPIES * vectors) + engineSlot(engine) * slots
+        + (engine == Algorithm.KDTREE ? TREE_POINT * (rows + queries) : 0);
     boolean fitsArray = (rows + queries) * dimension <= Integer.MAX_VALUE - 8;
     MemoryPlan whole = new MemoryPlan(engine, rows, dimension, queries, k, budget, vectors,
         engineBytes, result, output, false, 0);
@@ -89,15 +98,27 @@ final class MemoryPlan {
       return whole;
     }
     // In blocks: the queries (and the engine's copy of them) stay, the base comes a block at a
-    // time; each row's merged lists (12 bytes a slot) become the result.
+    // time; each row's merged lists become the result (include-self copies them once more).
     long queryBytes = 4L * queries * dimension;
-    long fixed = BASE + queryBytes + 12L * slots + result + output + 2 * queryBytes;
-    long left = budget - fixed;
+    long staying = (long) (VECTOR_COPIES * queryBytes) + MERGED_SLOT * slots;
+    long left = budget - BASE - queryBytes - staying - result - output;
     int blockRows = left <= 0 ? 0 : (int) Math.min(rows, BlockedJoin.blockRows(left, dimension, k));
-    long blockBytes = blockRows == 0 ? 0 : 2L * blockRows * (24L * dimension + 40L * k);
+    long blockBytes = 2L * blockRows * (BlockedJoin.BYTES_PER_VALUE * dimension
+        + BlockedJoin.BYTES_PER_CANDIDATE * k);
     return new MemoryPlan(engine, rows, dimension, queries, k, budget, queryBytes,
-        2 * queryBytes + 12L * slots + blockBytes, result, output, true,
+        staying + blockBytes, result, output, true,
         blockRows >= Math.min(rows, MIN_BLOCK_ROWS) ? blockRows : 0);
+  }
+
+  /** An engine's bytes per neighbour slot beyond the result's. */
+  private static long engineSlot(Algorithm engine) {
+    switch (engine) {
+      case NNDESCENT:
+      case LSH:
+        return APPROXIMATE_SLOT;
+      default:
+        return ENGINE_SLOT;
+    }
   }
 
   /** @return the estimated peak heap of the run */
@@ -132,9 +153,9 @@ final class MemoryPlan {
         work = pairs * dimension;
         break;
     }
-    double rate = 2.5e10 * Math.max(1, threads); // multiply-adds per second per thread
+    double rate = 4e10 * Math.max(1, threads); // multiply-adds per second per thread
     double pieces = blocked ? Math.pow((double) rows / Math.max(1, blockRows), 2) / 2 : 0;
-    return work / rate + pieces * 0.01 + 4e-9 * (input + result);
+    return 0.5 + work / rate + pieces * 0.01 + 4e-9 * (input + result);
   }
 
   /**
@@ -174,8 +195,10 @@ final class MemoryPlan {
    */
   String refusal(boolean canBlock, boolean graphOutput) {
     // In blocks: what stays, plus the smallest blocks worth reading; whole: the peak.
-    long need = !blocked ? peak() : BASE + input + 2 * input + 12L * (queries > 0 ? queries : rows) * k
-        + 2L * Math.min(rows, MIN_BLOCK_ROWS) * (24L * dimension + 40L * k) + result + output;
+    long need = !blocked ? peak() : BASE + input + (long) (VECTOR_COPIES * input)
+        + MERGED_SLOT * (queries > 0 ? queries : rows) * k + result + output
+        + 2L * Math.min(rows, MIN_BLOCK_ROWS) * (BlockedJoin.BYTES_PER_VALUE * dimension
+            + BlockedJoin.BYTES_PER_CANDIDATE * k);
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
         "this run needs about %s of memory (%s vectors, %s engine, %s result, %s output), more than"
             + " the %s available: give the JVM more heap (JAVA_OPTS=-Xmx%dg ./knng ..., and --memory)",

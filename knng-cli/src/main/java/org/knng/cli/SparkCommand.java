@@ -55,6 +55,11 @@ final class SparkCommand implements Callable<Integer> {
       description = "Vectors: a file knng build reads, or a Parquet table.")
   String input;
 
+  @Option(names = "--dataset", paramLabel = "NAME",
+      description = "HDF5 or .npz input: the dataset or array to read. Default: train (or a .npz"
+          + " archive's only array).")
+  String dataset;
+
   @Option(names = "--id-column", paramLabel = "NAME", defaultValue = "id",
       description = "Parquet input: the id column. Default: ${DEFAULT-VALUE}.")
   String idColumn;
@@ -132,7 +137,7 @@ final class SparkCommand implements Callable<Integer> {
     note.accept(String.format(Locale.ROOT, "spark: context started in %.2f s",
         (System.nanoTime() - starting) / 1e9));
     try {
-      SparkJob.Built built = job.run(note, input, idColumn, vectorColumn, output, parquetOut, k, metric,
+      SparkJob.Built built = job.run(note, input, dataset, idColumn, vectorColumn, output, parquetOut, k, metric,
           includeSelf, out.mode, out.sigma, out.symmetrize, blocks);
       if (!parquetOut) {
         try (org.knng.io.AtomicOutput.Batch outputs = org.knng.io.AtomicOutput.batch()) {
@@ -168,10 +173,10 @@ final class SparkCommand implements Callable<Integer> {
   }
 
   /**
-   * Reads a vectors file with knng's readers (the same errors as knng build; an HDF5 file's
-   * {@code train} dataset).
+   * Reads a vectors file with knng's readers (the same errors as knng build; an HDF5 file's or
+   * {@code .npz} archive's {@code dataset}, by default {@code train}).
    */
-  static org.knng.vectors.Vectors readFile(String input) throws IOException {
-    return Hdf5Input.vectors(Path.of(input), null, "train", "--dataset");
+  static org.knng.vectors.Vectors readFile(String input, String dataset) throws IOException {
+    return Hdf5Input.vectors(Path.of(input), dataset, "train", "--dataset");
   }
 }

@@ -78,7 +78,7 @@ final class SparkJob implements AutoCloseable {
     }
   }
 
-  Built run(java.util.function.Consumer<String> note, String input, String idColumn,
+  Built run(java.util.function.Consumer<String> note, String input, String dataset, String idColumn,
       String vectorColumn, String output, boolean parquetOut,
       int k, Metric metric, boolean includeSelf, GraphMode mode, Double sigma,
       org.knng.graph.Symmetrization symmetrize, int blocks)
@@ -99,6 +99,10 @@ final class SparkJob implements AutoCloseable {
     }
     SparkGraph graph;
     if (SparkCommand.parquetInput(input)) {
+      if (dataset != null) {
+        throw new InvalidInputException("--dataset " + dataset + " applies to an HDF5 or .npz input, not"
+            + " to the Parquet table " + input);
+      }
       org.apache.hadoop.fs.Path in = new org.apache.hadoop.fs.Path(input);
       if (!in.getFileSystem(context.hadoopConfiguration()).exists(in)) {
         throw new InvalidInputException(input + ": no such file or directory");
@@ -116,7 +120,7 @@ final class SparkJob implements AutoCloseable {
       graph = job.graph(table);
     } else {
       long t0 = System.nanoTime();
-      org.knng.vectors.Vectors points = SparkCommand.readFile(input);
+      org.knng.vectors.Vectors points = SparkCommand.readFile(input, dataset);
       long t1 = System.nanoTime();
       graph = job.graph(context, points);
       note.accept(String.format(java.util.Locale.ROOT, "spark: read %.2f s, checked and dealt into"

@@ -57,6 +57,25 @@ class SparkCommandIT {
         Files.readAllBytes(dir.resolve("spark-d.npy")));
   }
 
+  /** --dataset names the HDF5 dataset (here not the default train) as it does for knng build. */
+  @Test
+  void anHdf5DatasetNamedByDataset() throws Exception {
+    for (String name : new String[] {"ann.hdf5", "float64.npy"}) {
+      try (java.io.InputStream in = getClass().getResourceAsStream("/hdf5/" + name)) {
+        Files.copy(in, dir.resolve(name));
+      }
+    }
+    PythonRunner.Result spark = Launcher.knng(dir, "spark", "--master", "local[2]", "--input", "ann.hdf5",
+        "--dataset", "float64", "--k", "4", "--output", "spark.npy", "--distances", "spark-d.npy");
+    assertEquals(0, spark.exitCode, spark.toString());
+    PythonRunner.Result build = Launcher.knng(dir, "build", "--algorithm", "exact", "--input", "float64.npy",
+        "--k", "4", "--output", "build.npy", "--distances", "build-d.npy");
+    assertEquals(0, build.exitCode, build.toString());
+    assertArrayEquals(Files.readAllBytes(dir.resolve("build.npy")), Files.readAllBytes(dir.resolve("spark.npy")));
+    assertArrayEquals(Files.readAllBytes(dir.resolve("build-d.npy")),
+        Files.readAllBytes(dir.resolve("spark-d.npy")));
+  }
+
   @Test
   void parquetInAndOut() throws Exception {
     float[][] rows = TestData.plantDuplicates(TestData.gaussian(4, 600, 12, 0.5f), 2, 20, 3);
