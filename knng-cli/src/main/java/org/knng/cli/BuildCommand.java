@@ -10,6 +10,8 @@ import org.knng.InvalidInputException;
 import org.knng.engine.KnnEngine;
 import org.knng.engine.KnnOptions;
 import org.knng.exact.BlockedJoin;
+import org.knng.io.ResultSpill;
+import org.knng.ProgressListener;
 import org.knng.graph.EdgeWeights;
 import org.knng.graph.GraphMode;
 import org.knng.graph.KnnResult;
@@ -184,6 +186,8 @@ final class BuildCommand implements Callable<Integer> {
     long budget = budget();
     KnnResult result = null;
     SparseGraph graph = null;
+    ResultSpill spill = null;
+    int chunkRows;
     int rows;
     int dimension;
     long read;
@@ -224,8 +228,18 @@ final class BuildCommand implements Callable<Integer> {
       boolean graphOutput = !isNpy(output);
       boolean canBlock = base.readsInBlocks() && used == Algorithm.EXACT && !radiusOnly && labels == null
           && rows > 1;
+      // A result of more neighbours than one array holds is built and written a block of rows at
+      // a time (knng.resultSlots lowers the limit, so that tests need no billions of neighbours).
+      long resultRows = query == null ? rows : query.rows();
+      long slotLimit = Long.getLong("knng.resultSlots", Integer.MAX_VALUE - 8);
+      chunkRows = radiusOnly ? 0 : (int) Math.min(resultRows, Math.max(1, slotLimit / kk));
+      boolean chunked = !radiusOnly && chunkRows < resultRows;
+      if (chunked) {
+        checkChunked(used, labels, (long) resultRows * kk);
+      }
       MemoryPlan plan = MemoryPlan.of(used, rows, dimension, query == null ? 0 : query.rows(),
-          radiusOnly ? 0 : kk, graphOutput, canBlock, budget);
+          radiusOnly ? 0 : chunked ? chunkRows : resultRows, radiusOnly ? 0 : kk, graphOutput, canBlock,
+          budget);
       if (dryRun) {
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "plan: %s %s %s on %d x %d%s, output %s%n", engineName, metric.id(),
@@ -250,7 +264,15 @@ final class BuildCommand implements Callable<Integer> {
       }
       try (ProgressBar bar = new ProgressBar(err, task, quiet, debug)) {
         KnnOptions run = options.withProgress(bar);
-        if (plan.blocked) {
+        if (chunked) {
+          spill = ResultSpill.create(output, rows, kk, metric, includeSelf && query == null);
+          try {
+            spillRows(spill, base, points, query == null ? null : query.load(), run, plan, chunkRows);
+          } catch (IOException | RuntimeException e) {
+            spill.close();
+            throw e;
+          }
+        } else if (plan.blocked) {
           result = query != null ? BlockedJoin.search(base.blocks(), query.load(), run, plan.blockRows)
               : BlockedJoin.graph(base.blocks(), run, plan.blockRows);
         } else {
@@ -265,6 +287,20 @@ final class BuildCommand implements Callable<Integer> {
         }
       }
     }
+    try {
+      return finish(start, read, rows, dimension, kk, engineName, radiusOnly, result, graph, spill,
+          chunkRows, weights, err);
+    } finally {
+      if (spill != null) {
+        spill.close();
+      }
+    }
+  }
+
+  /** The outputs and the summary line of a search that is done. */
+  private int finish(long start, long read, int rows, int dimension, int kk, String engineName,
+      boolean radiusOnly, KnnResult result, SparseGraph graph, ResultSpill spill, int chunkRows,
+      EdgeWeights weights, PrintWriter err) throws IOException {
     if (result != null && radius != null) {
       result = result.withinRadius(radius);
     }
@@ -275,11 +311,18 @@ final class BuildCommand implements Callable<Integer> {
     }
     long searched = System.nanoTime();
     // Every output of the run (graph, edge_index, distances, report) or none of them.
+    long edges;
     try (AtomicOutput.Batch outputs = AtomicOutput.batch()) {
-      graph = out.write(result, radiusOnly ? graph : null, weights, output);
+      if (spill != null) {
+        edges = out.write(spill, weights, chunkRows, output);
+      } else {
+        graph = out.write(result, radiusOnly ? graph : null, weights, output);
+        edges = graph != null ? graph.edgeCount() : (long) result.rows() * result.k();
+      }
       if (report != null) {
         long end = System.nanoTime();
-        ReportFile.write(report, BuildReport.json(this, engineName, rows, dimension, result, graph, new double[] {
+        ReportFile.write(report, BuildReport.json(this, engineName, rows, dimension, edges,
+            result == null ? null : result.recall().orElse(null), new double[] {
             (read - start) / 1e9, (searched - read) / 1e9, (end - searched) / 1e9, (end - start) / 1e9}));
       }
       outputs.commit();
@@ -288,7 +331,7 @@ final class BuildCommand implements Callable<Integer> {
       long end = System.nanoTime();
       String shape = radiusOnly
           ? String.format(Locale.ROOT, "%d points, %d edges within radius %s", graph.rows(), graph.edgeCount(), radius)
-          : String.format(Locale.ROOT, "%d %s x %d neighbours", result.rows(),
+          : String.format(Locale.ROOT, "%d %s x %d neighbours", spill != null ? spill.rows() : result.rows(),
               queries == null ? "points" : "queries", kk);
       err.printf(Locale.ROOT, "wrote %s: %s (%s %s, dimension %d) in %.2f s"
               + " (read %.2f s, search %.2f s, write %.2f s)%n",
@@ -299,6 +342,47 @@ final class BuildCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Builds the result a block of {@code chunkRows} rows at a time into the spill: a block of the
+   * queries searched, or a block of the points searched against all of them with one neighbour
+   * more and made graph rows ({@link KnnResult#selfJoinRows}).
+   */
+  private void spillRows(ResultSpill spill, VectorInput base, Vectors points, Vectors queryPoints,
+      KnnOptions options, MemoryPlan plan, int chunkRows) throws IOException {
+    boolean self = queryPoints == null;
+    int n = self ? base.rows() : queryPoints.size();
+    int kk = options.k();
+    KnnOptions search = self ? options.withK(includeSelf ? kk : kk + 1).withIncludeSelf(false) : options;
+    KnnEngine engine = plan.blocked ? null : algorithm.engine(search.withProgress(ProgressListener.NONE));
+    for (int from = 0; from < n; from += chunkRows) {
+      int count = Math.min(chunkRows, n - from);
+      Vectors rowsNow = self ? base.blocks().rows(from, count) : queryPoints.rows(from, count);
+      KnnResult found = plan.blocked
+          ? BlockedJoin.search(base.blocks(), rowsNow, search.withProgress(ProgressListener.NONE), plan.blockRows)
+          : engine.search(points, rowsNow);
+      spill.append(self ? KnnResult.selfJoinRows(found, from, includeSelf) : found);
+      options.progress().update(from + count, n);
+    }
+  }
+
+  /** What a result built a block of rows at a time cannot do (each needs all rows at once). */
+  private void checkChunked(Algorithm used, int[] labels, long neighbours) {
+    String why = String.format(Locale.ROOT, "%,d neighbours are more than one array holds, so the"
+        + " result is built and written a block of rows at a time", neighbours);
+    if (used != Algorithm.EXACT && used != Algorithm.KDTREE) {
+      throw new InvalidInputException(why + ", which the exact engines do: use --algorithm exact"
+          + " (or kdtree), or a smaller --k");
+    }
+    if (labels != null || radius != null) {
+      throw new InvalidInputException(why + ", which --groups and --radius do not support yet: use a"
+          + " smaller --k");
+    }
+    if (out.symmetrize != Symmetrization.NONE || out.mode == GraphMode.SELF_TUNING) {
+      throw new InvalidInputException(why + ", and --symmetrize and --mode self-tuning need all rows"
+          + " at once: write the graph without them (e.g. .npy ids), or use a smaller --k");
+    }
   }
 
   /** The --memory budget, checked against what the JVM may use. */

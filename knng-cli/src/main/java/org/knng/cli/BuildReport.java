@@ -1,9 +1,6 @@
 package org.knng.cli;
 
-import org.knng.graph.KnnResult;
 import org.knng.graph.RecallEstimate;
-import org.knng.graph.SparseGraph;
-import org.knng.vectors.Vectors;
 
 /** {@code build --report}: the settings, the timings and the recall estimate of one build, as JSON. */
 final class BuildReport {
@@ -12,8 +9,8 @@ final class BuildReport {
   /**
    * @param seconds read, search, write and total seconds
    */
-  static Json json(BuildCommand build, String engine, int points, int dimension, KnnResult result,
-      SparseGraph graph, double[] seconds) {
+  static Json json(BuildCommand build, String engine, int points, int dimension, long edges,
+      RecallEstimate r, double[] seconds) {
     Json settings = new Json()
         .put("input", build.input.toString())
         .put("output", build.output.toString())
@@ -32,7 +29,6 @@ final class BuildReport {
         .put("search", seconds[1])
         .put("write", seconds[2])
         .put("total", seconds[3]);
-    RecallEstimate r = result == null ? null : result.recall().orElse(null);
     Json recall = r == null ? null : new Json()
         .put("recall", r.recall())
         .put("low", r.low())
@@ -44,7 +40,7 @@ final class BuildReport {
         .put("engine", engine)
         .put("points", points)
         .put("dimension", dimension)
-        .put("edges", graph != null ? graph.edgeCount() : (long) result.rows() * result.k())
+        .put("edges", edges)
         .put("settings", settings)
         .put("seconds", timings)
         .put("recall", recall);

@@ -98,7 +98,7 @@ final class ConvertCommand implements Callable<Integer> {
       SparseGraph graph = in.equals(".npz") ? GraphReader.read(input)
           : EdgeListReader.read(input, nodes == null ? -1 : nodes, flow);
       if (out.equals(".npy")) {
-        NpyWriter.writeInt64(output, 2, graph.edgeCount(), EdgeIndex.of(graph, flow));
+        GraphWriter.writeEdgeIndex(org.knng.graph.RowBlocks.of(graph), flow, output);
       } else {
         GraphWriter.write(graph, output, !uncompressed);
       }

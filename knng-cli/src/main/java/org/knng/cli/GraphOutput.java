@@ -5,15 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.knng.InvalidInputException;
-import org.knng.graph.EdgeIndex;
 import org.knng.graph.EdgeWeights;
 import org.knng.graph.Flow;
 import org.knng.graph.GraphMode;
 import org.knng.graph.KnnResult;
+import org.knng.graph.RowBlocks;
 import org.knng.graph.SparseGraph;
 import org.knng.graph.Symmetrization;
 import org.knng.io.GraphWriter;
 import org.knng.io.NpyWriter;
+import org.knng.io.ResultSpill;
 import picocli.CommandLine.Option;
 
 /**
@@ -170,12 +171,42 @@ final class GraphOutput {
       GraphWriter.write(graph, output, !uncompressed);
     }
     if (edgeIndex != null) {
-      NpyWriter.writeInt64(edgeIndex, 2, graph.edgeCount(), EdgeIndex.of(graph, flow));
+      GraphWriter.writeEdgeIndex(RowBlocks.of(graph), flow, edgeIndex);
     }
     if (distances != null) {
       NpyWriter.writeFloat32(distances, result.rows(), result.k(), result.distances());
     }
     return graph;
+  }
+
+  /**
+   * Writes a result kept on disk (more neighbours than one array holds) a block of rows at a time:
+   * weighted block by block into the graph file (ids only for {@code .npy}), then the extra files.
+   * {@code --symmetrize} and self-tuning weights, which need all rows at once, are refused before.
+   *
+   * @param spill the result
+   * @param weights the weighting of {@link #weights}
+   * @param blockRows rows per block
+   * @param output the graph file
+   * @return the number of edges written
+   * @throws IOException if a file cannot be written
+   */
+  long write(ResultSpill spill, EdgeWeights weights, int blockRows, Path output) throws IOException {
+    RowBlocks graph = spill.graph(weights, blockRows);
+    long edges = spill.rows() * spill.k();
+    if (isNpy(output)) {
+      spill.writeIds(output);
+    } else {
+      GraphWriter.write(graph, output, !uncompressed);
+      edges = RowBlocks.edgeCount(graph);
+    }
+    if (edgeIndex != null) {
+      GraphWriter.writeEdgeIndex(graph, flow, edgeIndex);
+    }
+    if (distances != null) {
+      spill.writeDistances(distances);
+    }
+    return edges;
   }
 
   static boolean same(Path a, Path b) {

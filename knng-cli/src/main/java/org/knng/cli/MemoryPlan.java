@@ -23,11 +23,11 @@ final class MemoryPlan {
   /** Heap taken by the JVM's and knng's own objects before any data. */
   static final long BASE = 8L << 20;
   /** The engines' working copies of the vectors (padding, reordered blocks), as a share of them. */
-  private static final double VECTOR_COPIES = 0.25;
+  private static final double VECTOR_COPIES = 0.35;
   /** Bytes of heap per neighbour slot while an engine searches, beyond the result's. */
   private static final int ENGINE_SLOT = 4;
   /** The approximate engines' bytes per neighbour slot: lists, candidates, sampled copies. */
-  private static final int APPROXIMATE_SLOT = 40;
+  private static final int APPROXIMATE_SLOT = 90;
   /** The tree engine's bytes per point (its order, boxes, positions). */
   private static final int TREE_POINT = 16;
   /** Bytes per neighbour slot of the result: an int id and a float distance. */
@@ -43,6 +43,7 @@ final class MemoryPlan {
   final long rows;
   final int dimension;
   final long queries;
+  final long resultRows;
   final int k;
   final long budget;
   final long input;
@@ -52,12 +53,13 @@ final class MemoryPlan {
   final boolean blocked;
   final int blockRows;
 
-  private MemoryPlan(Algorithm engine, long rows, int dimension, long queries, int k, long budget,
-      long input, long engineBytes, long result, long output, boolean blocked, int blockRows) {
+  private MemoryPlan(Algorithm engine, long rows, int dimension, long queries, long resultRows, int k,
+      long budget, long input, long engineBytes, long result, long output, boolean blocked, int blockRows) {
     this.engine = engine;
     this.rows = rows;
     this.dimension = dimension;
     this.queries = queries;
+    this.resultRows = resultRows;
     this.k = k;
     this.budget = budget;
     this.input = input;
@@ -76,15 +78,16 @@ final class MemoryPlan {
    * @param rows points of the input
    * @param dimension values per point
    * @param queries queries ({@code --queries}), or 0 for a graph of the input
+   * @param resultRows rows of the result held at once (all, or a block of a result written in
+   *     blocks)
    * @param k neighbours per row (0 for a radius graph without k)
    * @param graphOutput whether the output is a sparse matrix (.npz, .mtx, .csv) rather than .npy ids
    * @param canBlock whether the input can be read a block at a time (a mappable file, an exact run)
    * @param budget the heap the run may use
    * @return the plan; {@link #fits()} says whether it can run
    */
-  static MemoryPlan of(Algorithm engine, long rows, int dimension, long queries, int k,
-      boolean graphOutput, boolean canBlock, long budget) {
-    long resultRows = queries > 0 ? queries : rows;
+  static MemoryPlan of(Algorithm engine, long rows, int dimension, long queries, long resultRows,
+      int k, boolean graphOutput, boolean canBlock, long budget) {
     long slots = resultRows * k;
     long vectors = 4L * (rows + queries) * dimension;
     long result = RESULT_SLOT * slots;
@@ -92,7 +95,7 @@ final class MemoryPlan {
     long engineBytes = (long) (VECTOR_COPIES * vectors) + engineSlot(engine) * slots
         + (engine == Algorithm.KDTREE ? TREE_POINT * (rows + queries) : 0);
     boolean fitsArray = (rows + queries) * dimension <= Integer.MAX_VALUE - 8;
-    MemoryPlan whole = new MemoryPlan(engine, rows, dimension, queries, k, budget, vectors,
+    MemoryPlan whole = new MemoryPlan(engine, rows, dimension, queries, resultRows, k, budget, vectors,
         engineBytes, result, output, false, 0);
     if ((whole.fits() && fitsArray) || !canBlock) {
       return whole;
@@ -105,7 +108,7 @@ final class MemoryPlan {
     int blockRows = left <= 0 ? 0 : (int) Math.min(rows, BlockedJoin.blockRows(left, dimension, k));
     long blockBytes = 2L * blockRows * (BlockedJoin.BYTES_PER_VALUE * dimension
         + BlockedJoin.BYTES_PER_CANDIDATE * k);
-    return new MemoryPlan(engine, rows, dimension, queries, k, budget, queryBytes,
+    return new MemoryPlan(engine, rows, dimension, queries, resultRows, k, budget, queryBytes,
         staying + blockBytes, result, output, true,
         blockRows >= Math.min(rows, MIN_BLOCK_ROWS) ? blockRows : 0);
   }
@@ -196,7 +199,7 @@ final class MemoryPlan {
   String refusal(boolean canBlock, boolean graphOutput) {
     // In blocks: what stays, plus the smallest blocks worth reading; whole: the peak.
     long need = !blocked ? peak() : BASE + input + (long) (VECTOR_COPIES * input)
-        + MERGED_SLOT * (queries > 0 ? queries : rows) * k + result + output
+        + MERGED_SLOT * resultRows * k + result + output
         + 2L * Math.min(rows, MIN_BLOCK_ROWS) * (BlockedJoin.BYTES_PER_VALUE * dimension
             + BlockedJoin.BYTES_PER_CANDIDATE * k);
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT,

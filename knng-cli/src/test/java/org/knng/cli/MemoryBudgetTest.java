@@ -36,9 +36,9 @@ class MemoryBudgetTest {
 
   /** A budget between what the run needs in blocks and what it needs whole. */
   private static long blockedBudget(int n, int d, int queries, int k) {
-    long whole = MemoryPlan.of(Algorithm.EXACT, n, d, queries, k, false, false, Long.MAX_VALUE).peak();
+    long whole = MemoryPlan.of(Algorithm.EXACT, n, d, queries, queries > 0 ? queries : n, k, false, false, Long.MAX_VALUE).peak();
     for (long budget = whole - 1; budget > 0; budget -= Math.max(1, whole / 200)) {
-      MemoryPlan plan = MemoryPlan.of(Algorithm.EXACT, n, d, queries, k, false, true, budget);
+      MemoryPlan plan = MemoryPlan.of(Algorithm.EXACT, n, d, queries, queries > 0 ? queries : n, k, false, true, budget);
       if (plan.blocked && plan.fits() && plan.blockRows < n / 3) {
         return budget;
       }
@@ -119,9 +119,14 @@ class MemoryBudgetTest {
     Files.writeString(csv, text);
     Path out = dir.resolve("g.npz");
     // A text input cannot be read in blocks; a tiny budget leaves no room for blocks of a .npy.
-    for (String[] args : new String[][] {{"--input", csv.toString(), "--memory", "20m"},
+    // Just below what each run needs whole (by the plan's own estimate).
+    String exact = Long.toString(
+        MemoryPlan.of(Algorithm.EXACT, 3000, 16, 0, 3000, 10, true, false, Long.MAX_VALUE).peak() - 1);
+    String nndescent = Long.toString(
+        MemoryPlan.of(Algorithm.NNDESCENT, 3000, 16, 0, 3000, 10, true, false, Long.MAX_VALUE).peak() - 1);
+    for (String[] args : new String[][] {{"--input", csv.toString(), "--memory", exact},
         {"--input", input.toString(), "--memory", "1m"},
-        {"--input", input.toString(), "--memory", "20m", "--algorithm", "nndescent"}}) {
+        {"--input", input.toString(), "--memory", nndescent, "--algorithm", "nndescent"}}) {
       CliRun r = CliRun.of(concat(new String[] {"build", "--k", "10", "--output", out.toString()}, args));
       assertEquals(2, r.exit(), r.err());
       assertEquals(1, r.err().lines().count(), r.err());
@@ -131,7 +136,7 @@ class MemoryBudgetTest {
       assertFalse(Files.exists(out), "nothing written");
     }
     CliRun r = CliRun.of("build", "--k", "10", "--output", out.toString(), "--input", csv.toString(),
-        "--memory", "20m");
+        "--memory", exact);
     assertTrue(r.err().contains("--algorithm exact) of a .npy, .fvecs or .bvecs input"), r.err());
   }
 

@@ -29,9 +29,9 @@ import org.knng.vectors.Vectors;
  */
 public final class BlockedJoin {
   /** Bytes of working memory per row of a block, per value of its dimension (see {@link #blockRows}). */
-  static final int BYTES_PER_VALUE = 4 * 6;
+  public static final int BYTES_PER_VALUE = 4 * 6;
   /** Bytes of working memory per row of a block, per kept candidate. */
-  static final int BYTES_PER_CANDIDATE = 40;
+  public static final int BYTES_PER_CANDIDATE = 40;
 
   private final SplitJoin join;
   private final int kept;

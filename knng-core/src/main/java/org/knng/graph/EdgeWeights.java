@@ -221,7 +221,7 @@ public final class EdgeWeights {
     int count = 0; // entries in the sum: real neighbours other than the diagonal
     for (int j = 0; j < k; j++) {
       int id = ids[r * k + j];
-      if (id >= 0 && !isDiagonal(knn, r, id)) {
+      if (id >= 0 && !isDiagonal(knn, j)) {
         count++;
         if (dist[r * k + j] > 0) {
           rho = Math.min(rho, dist[r * k + j]);
@@ -236,7 +236,7 @@ public final class EdgeWeights {
     int n = 0;
     for (int j = 0; j < k; j++) {
       int id = ids[r * k + j];
-      if (id >= 0 && !isDiagonal(knn, r, id)) {
+      if (id >= 0 && !isDiagonal(knn, j)) {
         double x = Math.max(0, dist[r * k + j] - rho);
         excess[n++] = x;
         if (x == 0) {
@@ -249,7 +249,7 @@ public final class EdgeWeights {
     for (int j = 0; j < k; j++) {
       int e = r * k + j;
       if (ids[e] >= 0) {
-        double x = isDiagonal(knn, r, ids[e]) ? 0 : Math.max(0, dist[e] - rho);
+        double x = isDiagonal(knn, j) ? 0 : Math.max(0, dist[e] - rho);
         w[j] = (float) (x == 0 ? 1 : sigma == 0 ? 0 : Math.exp(-x / sigma));
       }
     }
@@ -294,8 +294,12 @@ public final class EdgeWeights {
     return s;
   }
 
-  private static boolean isDiagonal(KnnResult knn, int row, int id) {
-    return knn.includesSelf() && id == row;
+  /**
+   * Whether rank {@code j} of a row is the row itself: rank 0 of a result that includes self (by
+   * position, not by id, so that a block of rows of a larger graph is weighed as the whole is).
+   */
+  private static boolean isDiagonal(KnnResult knn, int j) {
+    return knn.includesSelf() && j == 0;
   }
 
   /** CSR with each row's entries sorted by column, weights following their entries. */

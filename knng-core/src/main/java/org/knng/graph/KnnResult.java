@@ -62,6 +62,47 @@ public final class KnnResult {
     this.recall = recall;
   }
 
+  /**
+   * Rows {@code firstRow ..} of a self-join's graph from a search of those rows (as queries)
+   * against all the points with one neighbour more than the graph keeps: each row's own index is
+   * removed from its list, or, where it is not in it (more duplicates of smaller index than the
+   * list holds), the last entry is; with {@code includeSelf} the row then comes first, at distance
+   * 0. The rows are those a self-join of all the points gives, since both order by (distance,
+   * index). This is how a graph whose {@code rows x k} does not fit in one array is built a block
+   * of rows at a time.
+   *
+   * @param search the search of rows {@code firstRow ..} against all points, with {@code k + 1}
+   *     neighbours ({@code k} with {@code includeSelf})
+   * @param firstRow the point of the search's row 0
+   * @param includeSelf whether each row lists itself first
+   * @return the graph's rows, {@code k} neighbours each
+   */
+  public static KnnResult selfJoinRows(KnnResult search, int firstRow, boolean includeSelf) {
+    int searched = search.k();
+    int k = includeSelf ? searched : searched - 1;
+    int first = includeSelf ? 1 : 0;
+    int n = search.rows();
+    int[] ids = new int[n * k];
+    float[] dist = new float[n * k];
+    for (int r = 0; r < n; r++) {
+      int self = firstRow + r;
+      int to = r * k;
+      if (includeSelf) {
+        ids[to] = self;
+        dist[to] = 0f;
+      }
+      int out = to + first;
+      for (int j = 0; j < searched && out < to + k; j++) {
+        int id = search.ids[r * searched + j];
+        if (id != self) {
+          ids[out] = id;
+          dist[out++] = search.distances[r * searched + j];
+        }
+      }
+    }
+    return new KnnResult(n, search.columns, k, ids, dist, search.metric, includeSelf);
+  }
+
   /** @return number of rows */
   public int rows() {
     return rows;

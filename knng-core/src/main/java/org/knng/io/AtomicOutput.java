@@ -170,6 +170,32 @@ public final class AtomicOutput {
     }
   }
 
+  /**
+   * A new empty scratch file next to {@code near} (hidden, named like a temporary output), deleted
+   * by {@link #discard} or, if the JVM is stopped first, by the shutdown hook.
+   *
+   * @param near a file in the directory to use
+   * @return the scratch file
+   * @throws IOException {@code FILE: cannot write (...)} if it cannot be created
+   */
+  static Path scratch(Path near) throws IOException {
+    Path directory = near.toAbsolutePath().getParent();
+    try {
+      return createTemporary(directory, near.getFileName() + ".spill");
+    } catch (IOException e) {
+      throw new IOException(near + ": cannot write (" + FileErrors.reason(e) + ")", e);
+    }
+  }
+
+  /**
+   * Deletes a scratch file.
+   *
+   * @param file a file of {@link #scratch}
+   */
+  static void discard(Path file) {
+    deleteQuietly(file);
+  }
+
   /** Renames the temporary file over the target (atomically where the file system can). */
   private static void moveIntoPlace(Path temporary, Path target) throws IOException {
     try {

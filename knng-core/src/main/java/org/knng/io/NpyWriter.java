@@ -2,8 +2,6 @@ package org.knng.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -16,8 +14,6 @@ import java.util.Objects;
  * the target, so a failure leaves no partial file and keeps any previous one.
  */
 public final class NpyWriter {
-  private static final int CHUNK_BYTES = 1 << 20;
-
   private NpyWriter() {}
 
   /**
@@ -85,8 +81,10 @@ public final class NpyWriter {
    * @throws IOException if writing fails
    */
   static void writeInt32(OutputStream out, int[] values, long... shape) throws IOException {
-    write(out, "<i4", values.length, Integer.BYTES,
-        (chunk, from, count) -> chunk.asIntBuffer().put(values, from, count), shape);
+    out.write(NpyHeader.encode("<i4", shape));
+    LittleEndianOutput le = new LittleEndianOutput(out);
+    le.ints(values, 0, values.length);
+    le.flush();
   }
 
   /**
@@ -98,8 +96,10 @@ public final class NpyWriter {
    * @throws IOException if writing fails
    */
   static void writeInt64(OutputStream out, long[] values, long... shape) throws IOException {
-    write(out, "<i8", values.length, Long.BYTES,
-        (chunk, from, count) -> chunk.asLongBuffer().put(values, from, count), shape);
+    out.write(NpyHeader.encode("<i8", shape));
+    LittleEndianOutput le = new LittleEndianOutput(out);
+    le.longs(values, 0, values.length);
+    le.flush();
   }
 
   /**
@@ -111,31 +111,9 @@ public final class NpyWriter {
    * @throws IOException if writing fails
    */
   static void writeFloat32(OutputStream out, float[] values, long... shape) throws IOException {
-    write(out, "<f4", values.length, Float.BYTES,
-        (chunk, from, count) -> chunk.asFloatBuffer().put(values, from, count), shape);
-  }
-
-  /** Copies elements {@code [from, from + count)} of a typed array into a little-endian chunk. */
-  @FunctionalInterface
-  private interface ChunkFiller {
-    void fill(ByteBuffer chunk, int from, int count);
-  }
-
-  /** The header, then the elements a chunk at a time (never a second copy of the whole array). */
-  private static void write(OutputStream out, String descr, int length, int elementBytes, ChunkFiller filler,
-      long... shape) throws IOException {
-    out.write(NpyHeader.encode(descr, shape));
-    ByteBuffer chunk = chunk();
-    for (int done = 0; done < length; ) {
-      int count = Math.min(CHUNK_BYTES / elementBytes, length - done);
-      chunk.clear();
-      filler.fill(chunk, done, count);
-      out.write(chunk.array(), 0, count * elementBytes);
-      done += count;
-    }
-  }
-
-  private static ByteBuffer chunk() {
-    return ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    out.write(NpyHeader.encode("<f4", shape));
+    LittleEndianOutput le = new LittleEndianOutput(out);
+    le.floats(values, 0, values.length);
+    le.flush();
   }
 }

@@ -168,4 +168,39 @@ class KnnResultTest {
     assertTrue(e.getMessage().contains("weight") && e.getMessage().contains("connectivity, distance"),
         e.getMessage());
   }
+
+  /**
+   * Rows of a self-join graph from a search of those rows with one neighbour more are the
+   * self-join's rows, on data full of duplicates (a row's own index may be beyond the searched
+   * list, behind copies of smaller index), with and without include-self.
+   */
+  @org.junit.jupiter.api.Test
+  void selfJoinRowsFromASearchAreTheGraphsRows() {
+    java.util.Random random = new java.util.Random(5);
+    float[][] rows = new float[400][3];
+    for (float[] r : rows) {
+      for (int j = 0; j < 3; j++) {
+        r[j] = random.nextInt(3);
+      }
+    }
+    org.knng.vectors.Vectors points = org.knng.vectors.Vectors.of(rows);
+    for (int k : new int[] {1, 5, 30}) {
+      for (boolean self : new boolean[] {false, true}) {
+        org.knng.engine.KnnOptions options = org.knng.engine.KnnOptions.defaults().withK(k).withIncludeSelf(self);
+        KnnResult want = org.knng.exact.BruteForceEngine.create(options).graph(points);
+        org.knng.exact.BruteForceEngine search = org.knng.exact.BruteForceEngine.create(
+            options.withIncludeSelf(false).withK(self ? k : k + 1));
+        for (int from = 0; from < 400; from += 150) {
+          int n = Math.min(150, 400 - from);
+          KnnResult got = KnnResult.selfJoinRows(search.search(points, points.rows(from, n)), from, self);
+          assertEquals(self, got.includesSelf());
+          assertEquals(k, got.k());
+          assertArrayEquals(java.util.Arrays.copyOfRange(want.ids(), from * k, (from + n) * k), got.ids(),
+              "k=" + k + " self " + self + " rows " + from);
+          assertArrayEquals(java.util.Arrays.copyOfRange(want.distances(), from * k, (from + n) * k),
+              got.distances());
+        }
+      }
+    }
+  }
 }

@@ -46,6 +46,28 @@ class ScipyInteropTest {
         ""), out);
   }
 
+  /** Past the int32 limit (lowered here) the index arrays are int64, and scipy loads the same matrix. */
+  @Test
+  void scipyLoadsInt64IndexArrays() throws IOException {
+    PythonRunner.assumeModules("numpy", "scipy.sparse");
+    Path narrow = dir.resolve("narrow.npz");
+    Path wide = dir.resolve("wide.npz");
+    GraphWriter.write(GraphWriterTest.sample(), narrow);
+    System.setProperty("knng.npz.int32Limit", "3");
+    try {
+      GraphWriter.write(GraphWriterTest.sample(), wide);
+    } finally {
+      System.clearProperty("knng.npz.int32Limit");
+    }
+    String out = PythonRunner.run(String.join("\n",
+        "import sys, numpy as np, scipy.sparse as sp",
+        "z = np.load(sys.argv[2])",
+        "print(z['indices'].dtype, z['indptr'].dtype)",
+        "a, b = sp.load_npz(sys.argv[1]), sp.load_npz(sys.argv[2])",
+        "print(b.shape, b.nnz, (a != b).nnz, b.has_canonical_format)"), narrow, wide);
+    assertEquals("int64 int64\n(3, 4) 5 0 True\n", out);
+  }
+
   @ParameterizedTest(name = "compressed {0}")
   @ValueSource(booleans = {true, false})
   void scipyLoadsALargerKnnGraph(boolean compressed) throws IOException {
