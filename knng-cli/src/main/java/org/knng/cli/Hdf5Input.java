@@ -129,8 +129,12 @@ final class Hdf5Input {
         throw e; // a bug in knng, not in the file
       }
       // jHDF parses the file's structures: a failure inside it is a malformed (or truncated) file.
-      String reason = e.getMessage() == null ? "a structure that cannot be decoded"
-          : Main.oneLine(e.getMessage());
+      // jHDF wraps causes into its messages as "java.lang.SomeException: text": keep the text.
+      String reason = e.getMessage() == null ? "" : Main.oneLine(e.getMessage())
+          .replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z]\\w*(?:Exception|Error):\\s*", "").trim();
+      if (reason.isEmpty()) {
+        reason = "a structure that cannot be decoded";
+      }
       throw new InputFormatException(file + ": not a readable HDF5 file (" + reason + ")", e);
     }
     try {

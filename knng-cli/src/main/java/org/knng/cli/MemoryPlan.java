@@ -20,6 +20,8 @@ import org.knng.exact.BlockedJoin;
  * README's memory section has the table and the error).
  */
 final class MemoryPlan {
+  /** Resident memory of the JVM outside the heap (code, metadata, threads): measured, about 60 MB. */
+  static final long JVM_RESIDENT = 60L << 20;
   /** Heap taken by the JVM's and knng's own objects before any data. */
   static final long BASE = 8L << 20;
   /** The engines' working copies of the vectors (padding, reordered blocks), as a share of them. */
@@ -169,8 +171,9 @@ final class MemoryPlan {
    */
   String describe(int threads) {
     StringBuilder s = new StringBuilder();
-    s.append(String.format(Locale.ROOT, "memory: about %s at peak, of %s available (--memory)%n",
-        size(peak()), size(budget)));
+    s.append(String.format(Locale.ROOT, "memory: about %s at peak (heap; about %s resident with the"
+        + " JVM's own), of %s available (--memory)%n", size(peak()), size(peak() + JVM_RESIDENT),
+        size(budget)));
     s.append(String.format(Locale.ROOT, "  %s vectors in memory, %s engine, %s result, %s output,"
             + " %s JVM and knng%n", size(input), size(engineBytes), size(result), size(output),
         size(BASE)));
