@@ -252,6 +252,9 @@ final class BuildCommand implements Callable<Integer> {
       if (!plan.fits()) {
         throw new InvalidInputException(plan.refusal(canBlock, graphOutput));
       }
+      if (plan.blocked) {
+        base.check(plan.blockRows); // a bad row is refused now, not hours into the run
+      }
       Vectors points = plan.blocked ? null : base.load();
       Vectors queryPoints = plan.blocked || query == null ? null : query.load();
       read = System.nanoTime();

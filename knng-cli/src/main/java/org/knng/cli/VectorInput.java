@@ -3,6 +3,7 @@ package org.knng.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.knng.io.VectorFile;
+import org.knng.io.VectorReader;
 import org.knng.vectors.VectorSource;
 import org.knng.vectors.Vectors;
 
@@ -13,10 +14,12 @@ import org.knng.vectors.Vectors;
  * the file read whole or a block at a time; other formats (text, HDF5) are read whole at once.
  */
 final class VectorInput implements AutoCloseable {
+  private final Path file;
   private final VectorFile mapped;
   private Vectors loaded;
 
-  private VectorInput(VectorFile mapped, Vectors loaded) {
+  private VectorInput(Path file, VectorFile mapped, Vectors loaded) {
+    this.file = file;
     this.mapped = mapped;
     this.loaded = loaded;
   }
@@ -31,9 +34,9 @@ final class VectorInput implements AutoCloseable {
    */
   static VectorInput open(Path file, String dataset, String fallback, String option) throws IOException {
     if (dataset == null && !Hdf5Input.handles(file) && VectorFile.isMappable(file)) {
-      return new VectorInput(VectorFile.open(file), null);
+      return new VectorInput(file, VectorFile.open(file), null);
     }
-    return new VectorInput(null, Hdf5Input.vectors(file, dataset, fallback, option));
+    return new VectorInput(file, null, Hdf5Input.vectors(file, dataset, fallback, option));
   }
 
   /** @return the number of vectors */
@@ -62,12 +65,26 @@ final class VectorInput implements AutoCloseable {
   }
 
   /**
-   * @return all vectors, decoded once and kept
+   * Before a run that reads the input in blocks: every row read once, so that a bad record or
+   * value is refused now, not when its block is reached.
+   *
+   * @param blockRows rows per block
+   * @throws IOException naming the first bad row
+   */
+  void check(int blockRows) throws IOException {
+    if (loaded == null) {
+      mapped.check(blockRows);
+    }
+  }
+
+  /**
+   * @return all vectors, decoded once and kept (read through the file, not the mapping, so that
+   *     the file's pages do not stay resident besides the heap's copy)
    * @throws IOException if a value is malformed (naming its row)
    */
   Vectors load() throws IOException {
     if (loaded == null) {
-      loaded = mapped.rows(0, mapped.size());
+      loaded = VectorReader.read(file);
     }
     return loaded;
   }

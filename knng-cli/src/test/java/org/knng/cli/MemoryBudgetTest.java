@@ -105,6 +105,32 @@ class MemoryBudgetTest {
   }
 
   @Test
+  void aBadValueInAnInputReadInBlocksIsRefusedBeforeTheRun() throws Exception {
+    int n = 6000;
+    int d = 32;
+    Random random = new Random(7);
+    float[] values = new float[n * d];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = random.nextFloat();
+    }
+    values[5900 * d + 3] = Float.NaN; // in the last block
+    Path input = dir.resolve("nan.npy");
+    NpyWriter.writeFloat32(input, n, d, values);
+    Path out = dir.resolve("g.npy");
+    String budget = Long.toString(blockedBudget(n, d, 0, 7));
+    CliRun plan = CliRun.of("build", "--input", input.toString(), "--k", "7", "--algorithm", "exact", "--output",
+        out.toString(), "--memory", budget, "--dry-run");
+    assertTrue(plan.out().contains("input: read in "), plan.out());
+    CliRun r = CliRun.of("build", "--input", input.toString(), "--k", "7", "--algorithm", "exact", "--output",
+        out.toString(), "--memory", budget);
+    assertEquals(2, r.exit(), r.err());
+    assertEquals("error: " + input + ": row 5900, column 3: value is NaN (only finite values are allowed)\n",
+        r.err());
+    assertFalse(r.err().contains("[#"), "refused before the run's progress: " + r.err());
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
   void aRunThatFitsNeitherWayIsRefusedUpFrontSayingWhatToChange() throws Exception {
     Path input = points("p.npy", 3000, 16, 5);
     Path csv = dir.resolve("p.csv");

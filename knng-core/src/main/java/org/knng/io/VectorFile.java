@@ -20,9 +20,10 @@ import org.knng.vectors.Vectors;
  * pages the file in and out, the heap holds only the blocks asked for.
  *
  * <p>Opening checks what {@link VectorReader} checks before the data (the header against the file
- * size; for TEXMEX files every record's dimension and the bytes after the last record); each block
- * is decoded as {@link VectorReader} decodes the whole file, and a NaN or infinite value is refused
- * when its block is read, naming its row in the file.
+ * size; for TEXMEX files the bytes after the last record) and maps nothing; each block is decoded
+ * as {@link VectorReader} decodes the whole file, and a record of another dimension or a NaN or
+ * infinite value is refused when its block is read, naming its row in the file ({@link #check}
+ * reads them all up front).
  *
  * <pre>{@code
  * try (VectorFile base = VectorFile.open(Path.of("big.fvecs"))) {
@@ -92,9 +93,8 @@ public final class VectorFile implements VectorSource, AutoCloseable {
       String key = Extension.key(file);
       RowLayout layout = key.equals(".npy") ? NpyFormat.layout(file, channel, size)
           : (key.equals(".fvecs") ? TexmexFormat.FVECS : TexmexFormat.BVECS).layout(file, channel, size);
-      VectorFile opened = new VectorFile(layout, channel, chunkBytes);
-      opened.checkRecords();
-      return opened;
+      layout.checkTail(channel);
+      return new VectorFile(layout, channel, chunkBytes);
     } catch (IOException | RuntimeException e) {
       channel.close();
       if (e instanceof InputFormatException || !(e instanceof IOException)) {
@@ -104,24 +104,20 @@ public final class VectorFile implements VectorSource, AutoCloseable {
     }
   }
 
-  /** TEXMEX: every record's dimension word, then the tail, before any block is read. */
-  private void checkRecords() throws IOException {
-    if (!layout.dimensionWord) {
-      return;
+  /**
+   * Reads every row once, a block at a time, so that a malformed record or a NaN or infinite
+   * value anywhere is refused before a long run starts rather than when its block is reached.
+   *
+   * @param blockRows rows decoded at a time (bounds the heap used)
+   * @throws InputFormatException naming the first bad row
+   * @throws IOException if the file cannot be read
+   */
+  public void check(int blockRows) throws IOException {
+    int n = size();
+    int step = Math.max(1, blockRows);
+    for (int from = 0; from < n; from += step) {
+      rows(from, Math.min(step, n - from));
     }
-    for (int c = 0; c < chunks.length; c++) {
-      MappedByteBuffer chunk = chunk(c);
-      long first = (long) c * rowsPerChunk;
-      int count = (int) Math.min(rowsPerChunk, layout.rows - first);
-      for (int i = 0; i < count; i++) {
-        int found = chunk.getInt((int) (i * layout.recordBytes));
-        if (found != layout.dimension) {
-          throw new InputFormatException(layout.file + ": row " + (first + i) + " has dimension " + found
-              + ", expected " + layout.dimension + " as in row 0");
-        }
-      }
-    }
-    layout.checkTail(channel);
   }
 
   private MappedByteBuffer chunk(int c) throws IOException {
