@@ -31,14 +31,18 @@ final class NpzVectors {
       }
       Collections.sort(names);
       return names;
-    } catch (InputFormatException e) {
-      throw e;
     } catch (IOException e) {
-      if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
-        throw e;
-      }
-      throw new InputFormatException(file + ": cannot read the archive (" + FileErrors.reason(e) + ")", e);
+      throw failure(file, e);
     }
+  }
+
+  /** A failure as it is reported: knng's own messages as they are, the archive's with the file. */
+  private static IOException failure(Path file, IOException e) {
+    if (e instanceof InputFormatException
+        || (e.getMessage() != null && e.getMessage().startsWith(file.toString()))) {
+      return e;
+    }
+    return new InputFormatException(file + ": cannot read the archive (" + FileErrors.reason(e) + ")", e);
   }
 
   /** Array {@code name} of the archive as vectors (a 2-D array, as a {@code .npy} input). */
@@ -57,13 +61,8 @@ final class NpzVectors {
       } catch (EOFException e) {
         throw new InputFormatException(where + ": truncated (the entry ends inside its header)");
       }
-    } catch (InputFormatException e) {
-      throw e;
     } catch (IOException e) {
-      if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
-        throw e;
-      }
-      throw new InputFormatException(file + ": cannot read the archive (" + FileErrors.reason(e) + ")", e);
+      throw failure(file, e);
     }
   }
 }

@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.knng.InvalidInputException;
 import org.knng.engine.KnnOptions;
@@ -24,21 +20,12 @@ import org.knng.vectors.Vectors;
 /**
  * The exact graph and search built block by block from a {@link VectorSource} are the exact
  * engine's, bit for bit, whatever the block size: ids (ties by the smaller index) and distances,
- * for every metric, k, include-self, and inputs full of ties and duplicates.
+ * for every metric, k, include-self, and inputs full of ties and duplicates (the split join's).
  */
 class BlockedJoinTest {
 
-  static Stream<Arguments> inputs() {
-    List<Arguments> out = new ArrayList<>();
-    out.add(Arguments.of("gaussian 24-d", TestData.gaussian(3, 700, 24, 0.5f)));
-    out.add(Arguments.of("integer grid 6-d with copies",
-        TestData.plantDuplicates(TestData.grid(4, 500, 6, 3), 5, 60, 4)));
-    out.add(Arguments.of("all equal", TestData.constant(150, 5, 0.5f)));
-    return out.stream();
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("inputs")
+  @MethodSource("org.knng.exact.SplitJoinTest#inputs")
   void graphIsTheEnginesGraph(String name, float[][] rows) throws IOException {
     Vectors points = Vectors.of(rows);
     for (Metric metric : Metric.values()) {
@@ -47,7 +34,7 @@ class BlockedJoinTest {
           KnnOptions options = KnnOptions.defaults().withMetric(metric).withK(k)
               .withIncludeSelf(self).withThreads(2);
           KnnResult want = BruteForceEngine.create(options).graph(points);
-          for (int blockRows : new int[] {points.size(), 97, 7}) {
+          for (int blockRows : new int[] {points.size(), 97, 29}) {
             String what = name + ", " + metric + ", k=" + k + ", include-self " + self + ", blocks of "
                 + blockRows;
             KnnResult got = BlockedJoin.graph(points, options, blockRows);
@@ -61,7 +48,7 @@ class BlockedJoinTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("inputs")
+  @MethodSource("org.knng.exact.SplitJoinTest#inputs")
   void searchIsTheEnginesSearch(String name, float[][] rows) throws IOException {
     Vectors base = Vectors.of(rows);
     float[][] q = TestData.plantDuplicates(TestData.gaussian(8, 90, rows[0].length, 0.5f), 2, 10, 3);
@@ -71,7 +58,7 @@ class BlockedJoinTest {
       for (int k : new int[] {1, 9, 60}) {
         KnnOptions options = KnnOptions.defaults().withMetric(metric).withK(k).withThreads(2);
         KnnResult want = BruteForceEngine.create(options).search(base, queries);
-        for (int blockRows : new int[] {base.size(), 97, 7}) {
+        for (int blockRows : new int[] {base.size(), 97, 29}) {
           String what = name + ", " + metric + ", k=" + k + ", blocks of " + blockRows;
           KnnResult got = BlockedJoin.search(base, queries, options, blockRows);
           assertEquals(base.size(), got.columns(), what);
