@@ -124,6 +124,42 @@ class LauncherIT {
     assertEquals(Set.of("bad.csv"), listing(dir));
   }
 
+  /**
+   * An input the user may not read is named as such. Root reads any file, so as root the run drops
+   * to the user {@code nobody} (runuser), with the jar copied where nobody can read it.
+   */
+  @Test
+  void anUnreadableInputIsNamedAsSuch() throws Exception {
+    Path work = Files.createTempDirectory("knng-permission");
+    try {
+      Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+      Path jar = Files.copy(Launcher.ROOT.resolve("knng-cli/target/knng.jar"), work.resolve("knng.jar"));
+      Path csv = Files.writeString(work.resolve("secret.csv"), "0,0\n1,1\n2,2\n");
+      Path npy = work.resolve("secret.npy");
+      org.knng.io.NpyWriter.writeFloat32(npy, 3, 2, new float[] {0, 0, 1, 1, 2, 2});
+      for (Path secret : List.of(csv, npy)) {
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+        List<String> command = new java.util.ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+          command.addAll(List.of("runuser", "-u", "nobody", "--"));
+        }
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--add-modules", "jdk.incubator.vector", "-jar", jar.toString(), "build", "--input", secret.toString(),
+            "--k", "1", "--output", work.resolve("out.npz").toString()));
+        PythonRunner.Result r = PythonRunner.exec(work, Map.of(), command);
+        String err = r.stderr.lines().filter(l -> !l.startsWith("WARNING: Using incubator modules"))
+            .collect(java.util.stream.Collectors.joining("\n"));
+        assertEquals(2, r.exitCode, r.toString());
+        assertEquals("error: " + secret + ": permission denied", err);
+        assertFalse(Files.exists(work.resolve("out.npz")));
+      }
+    } finally {
+      try (java.util.stream.Stream<Path> files = Files.walk(work)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
   @Test
   void honoursJavaHomeAndPassesTheVectorModule() throws Exception {
     Path fakeJdk = dir.resolve("fake-jdk");
