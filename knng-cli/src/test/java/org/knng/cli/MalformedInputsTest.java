@@ -64,21 +64,8 @@ class MalformedInputsTest {
         return Files.readAllBytes(p);
       }
       case "fvecs":
-      case "bvecs": {
-        boolean bytes = format.equals("bvecs");
-        ByteBuffer b = ByteBuffer.allocate(N * (4 + D * (bytes ? 1 : 4))).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < N; i++) {
-          b.putInt(D);
-          for (int j = 0; j < D; j++) {
-            if (bytes) {
-              b.put((byte) v[i * D + j]);
-            } else {
-              b.putFloat(v[i * D + j]);
-            }
-          }
-        }
-        return b.array();
-      }
+      case "bvecs":
+        return ReaderMutationTest.texmex(v, N, D, format.equals("bvecs"));
       case "csv":
       case "tsv": {
         String sep = format.equals("csv") ? "," : "\t";

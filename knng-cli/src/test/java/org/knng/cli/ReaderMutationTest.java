@@ -88,21 +88,8 @@ class ReaderMutationTest {
       case "points.npy":
         return Files.readAllBytes(base);
       case "points.fvecs":
-      case "points.bvecs": {
-        boolean bytes = name.endsWith("bvecs");
-        ByteBuffer b = ByteBuffer.allocate(n * (4 + d * (bytes ? 1 : 4))).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < n; i++) {
-          b.putInt(d);
-          for (int j = 0; j < d; j++) {
-            if (bytes) {
-              b.put((byte) values[i * d + j]);
-            } else {
-              b.putFloat(values[i * d + j]);
-            }
-          }
-        }
-        return b.array();
-      }
+      case "points.bvecs":
+        return texmex(values, n, d, name.endsWith("bvecs"));
       case "points.csv": {
         StringBuilder s = new StringBuilder("a,b,c,d\n");
         for (int i = 0; i < n; i++) {
@@ -139,6 +126,22 @@ class ReaderMutationTest {
         return Files.readAllBytes(name.equals("ids.npy") ? ids : graph);
       }
     }
+  }
+
+  /** {@code n x d} values as TEXMEX records: {@code .bvecs} (unsigned bytes) or {@code .fvecs}. */
+  static byte[] texmex(float[] values, int n, int d, boolean bytes) {
+    ByteBuffer b = ByteBuffer.allocate(n * (4 + d * (bytes ? 1 : 4))).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < n; i++) {
+      b.putInt(d);
+      for (int j = 0; j < d; j++) {
+        if (bytes) {
+          b.put((byte) values[i * d + j]);
+        } else {
+          b.putFloat(values[i * d + j]);
+        }
+      }
+    }
+    return b.array();
   }
 
   /** One to eight byte-level changes, sometimes an insertion or deletion, sometimes a cut. */
