@@ -54,6 +54,8 @@ final class MemoryPlan {
   final long output;
   final boolean blocked;
   final int blockRows;
+  /** The least the run needs: its peak read whole, or what stays plus the smallest blocks. */
+  private long needed;
 
   private MemoryPlan(Algorithm engine, long rows, int dimension, long queries, long resultRows, int k,
       long budget, long input, long engineBytes, long result, long output, boolean blocked, int blockRows) {
@@ -70,6 +72,7 @@ final class MemoryPlan {
     this.output = output;
     this.blocked = blocked;
     this.blockRows = blockRows;
+    this.needed = BASE + input + engineBytes + result + output;
   }
 
   /**
@@ -108,11 +111,13 @@ final class MemoryPlan {
     long staying = (long) (VECTOR_COPIES * queryBytes) + MERGED_SLOT * slots;
     long left = budget - BASE - queryBytes - staying - result - output;
     int blockRows = left <= 0 ? 0 : (int) Math.min(rows, BlockedJoin.blockRows(left, dimension, k));
-    long blockBytes = 2L * blockRows * (BlockedJoin.BYTES_PER_VALUE * dimension
-        + BlockedJoin.BYTES_PER_CANDIDATE * k);
-    return new MemoryPlan(engine, rows, dimension, queries, resultRows, k, budget, queryBytes,
-        staying + blockBytes, result, output, true,
+    MemoryPlan blocked = new MemoryPlan(engine, rows, dimension, queries, resultRows, k, budget, queryBytes,
+        staying + BlockedJoin.blockBytes(blockRows, dimension, k), result, output, true,
         blockRows >= Math.min(rows, MIN_BLOCK_ROWS) ? blockRows : 0);
+    // What stays, plus the smallest blocks worth reading.
+    blocked.needed = BASE + queryBytes + staying + result + output
+        + BlockedJoin.blockBytes(Math.min(rows, MIN_BLOCK_ROWS), dimension, k);
+    return blocked;
   }
 
   /** An engine's bytes per neighbour slot beyond the result's. */
@@ -200,11 +205,7 @@ final class MemoryPlan {
    * @return the message
    */
   String refusal(boolean canBlock, boolean graphOutput) {
-    // In blocks: what stays, plus the smallest blocks worth reading; whole: the peak.
-    long need = !blocked ? peak() : BASE + input + (long) (VECTOR_COPIES * input)
-        + MERGED_SLOT * resultRows * k + result + output
-        + 2L * Math.min(rows, MIN_BLOCK_ROWS) * (BlockedJoin.BYTES_PER_VALUE * dimension
-            + BlockedJoin.BYTES_PER_CANDIDATE * k);
+    long need = needed;
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
         "this run needs about %s of memory (%s vectors, %s engine, %s result, %s output), more than"
             + " the %s available: give the JVM more heap (JAVA_OPTS=-Xmx%dg ./knng ..., and --memory)",

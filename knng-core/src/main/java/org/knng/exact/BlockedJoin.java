@@ -29,9 +29,9 @@ import org.knng.vectors.Vectors;
  */
 public final class BlockedJoin {
   /** Bytes of working memory per row of a block, per value of its dimension (see {@link #blockRows}). */
-  public static final int BYTES_PER_VALUE = 4 * 6;
+  static final int BYTES_PER_VALUE = 4 * 6;
   /** Bytes of working memory per row of a block, per kept candidate. */
-  public static final int BYTES_PER_CANDIDATE = 40;
+  static final int BYTES_PER_CANDIDATE = 40;
 
   private final SplitJoin join;
   private final int kept;
@@ -52,8 +52,20 @@ public final class BlockedJoin {
    * @return rows per block
    */
   public static int blockRows(long bytes, int dimension, int k) {
-    long perRow = (long) BYTES_PER_VALUE * dimension + (long) BYTES_PER_CANDIDATE * k;
-    return (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8, bytes / perRow / 2));
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8, bytes / blockBytes(1, dimension, k)));
+  }
+
+  /**
+   * The working memory of blocks of {@code rows} rows, the inverse of {@link #blockRows}: {@code
+   * 2 x rows x (24 x dimension + 40 x k)} bytes.
+   *
+   * @param rows rows per block
+   * @param dimension values per vector
+   * @param k neighbours per row
+   * @return bytes
+   */
+  public static long blockBytes(long rows, int dimension, int k) {
+    return 2 * rows * ((long) BYTES_PER_VALUE * dimension + (long) BYTES_PER_CANDIDATE * k);
   }
 
   /**

@@ -3,6 +3,7 @@ package org.knng.exact;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -118,10 +119,17 @@ class BlockedJoinTest {
   }
 
   @Test
-  void blockRowsFollowTheBudget() {
-    assertEquals(1, BlockedJoin.blockRows(10, 128, 10));
-    int rows = BlockedJoin.blockRows(256L << 20, 128, 10);
-    long perRow = 24L * 128 + 40 * 10;
-    assertEquals((256L << 20) / perRow / 2, rows);
+  void blocksFitTheirBudget() {
+    assertEquals(1, BlockedJoin.blockRows(10, 128, 10), "at least one row");
+    for (long budget : new long[] {1L << 20, 256L << 20, 3L << 30}) {
+      for (int d : new int[] {3, 128, 784}) {
+        for (int k : new int[] {1, 10, 1000}) {
+          int rows = BlockedJoin.blockRows(budget, d, k);
+          String what = budget + " bytes, d=" + d + ", k=" + k;
+          assertTrue(rows == 1 || BlockedJoin.blockBytes(rows, d, k) <= budget, what + ": within");
+          assertTrue(BlockedJoin.blockBytes(rows + 1, d, k) > budget, what + ": no row more fits");
+        }
+      }
+    }
   }
 }
