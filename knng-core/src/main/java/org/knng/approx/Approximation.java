@@ -35,10 +35,11 @@ final class Approximation {
    * Data of a higher local intrinsic dimension ({@link RecallSample#intrinsicDimension}) goes to
    * the exact engine at once when a recall is asked for: neighbours of neighbours are rarely
    * neighbours there, and no effort an approximate engine can afford reaches 0.99 (random 100,000 x
-   * 128: about 70; a mixture of full 96-dimensional Gaussians: 44; the real datasets measured: 14
-   * to 26).
+   * 128: about 70; the real datasets measured: 14 to 26). Below it, separate clusters of a high
+   * dimension (a mixture of 1,000 full 96-dimensional Gaussians: 44 at 200,000 points, 50 at
+   * 1,000,000) are NN-Descent's: its lists fall apart into the clusters, which it joins in full.
    */
-  static final double HIGH_DIMENSION = 40;
+  static final double HIGH_DIMENSION = 55;
 
   /** One more step of effort: the better lists, or null when the exact engine should take over. */
   interface Raise {

@@ -3,7 +3,6 @@ package org.knng.approx;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.knng.ProgressListener;
 import org.knng.engine.Parallel;
-import org.knng.tile.BlockJoin.Pairs;
 
 /**
  * Joins the cells of several partitions of the points into the neighbour lists: the leaves of
@@ -59,10 +58,10 @@ final class Partitions {
       for (int t = 0; t < batch; t++) {
         int[] order = orders[t];
         int[] start = starts[t];
-        updates.run(lists, cells[t], (long) maxCell * (maxCell - 1), (u, join) -> {
+        updates.run(lists, cells[t], (long) maxCell * Math.min(maxCell - 1, lists.k()), (u, w) -> {
           int size = start[u + 1] - start[u];
           if (size > 1) {
-            join.join(order, start[u], size, order, start[u], size, Pairs.WITHIN);
+            w.cell(order, start[u], size);
           }
         });
         done.run();

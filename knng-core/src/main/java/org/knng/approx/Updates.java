@@ -5,8 +5,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.knng.engine.Parallel;
 import org.knng.select.CandidateSink;
+import org.knng.select.RowHeaps;
 import org.knng.simd.VectorOps;
 import org.knng.tile.BlockJoin;
+import org.knng.tile.BlockJoin.Pairs;
 import org.knng.tile.Screen;
 
 /**
@@ -36,8 +38,7 @@ final class Updates {
   // Kept from phase to phase, so that a build makes no garbage per phase: the chunks' buffers,
   // and each thread's join (its packed blocks) for the lists it was made for.
   private Buffer[] buffers = new Buffer[0];
-  private final Forward[] sinks;
-  private final BlockJoin[] joins;
+  private final Worker[] workers;
   private NeighborLists joinedLists;
 
   /**
@@ -51,8 +52,7 @@ final class Updates {
     this.screen = new KnownPairs(screen);
     this.threads = threads;
     this.budget = budget;
-    this.sinks = new Forward[threads];
-    this.joins = new BlockJoin[threads];
+    this.workers = new Worker[threads];
     int[] ids = screen.columns().ids();
     if (ids == null) {
       rowOf = null;
@@ -64,9 +64,9 @@ final class Updates {
     }
   }
 
-  /** One unit of work: joins some lists with the worker's {@link BlockJoin}. */
+  /** One unit of work: joins some lists with the worker's joins. */
   interface Unit {
-    void run(int unit, BlockJoin join);
+    void run(int unit, Worker worker);
   }
 
   /**
@@ -96,7 +96,7 @@ final class Updates {
     }
     if (joinedLists != lists) { // the joins read the lists' thresholds: new lists, new joins
       joinedLists = lists;
-      Arrays.fill(sinks, null);
+      Arrays.fill(workers, null);
     }
     AtomicInteger next = new AtomicInteger();
     AtomicInteger slots = new AtomicInteger();
@@ -104,21 +104,19 @@ final class Updates {
     Parallel.run(Math.min(threads, chunks), () -> {
       // Each thread takes a slot of its own, and the join (and its packing buffers) kept there.
       int slot = slots.getAndIncrement();
-      if (sinks[slot] == null) {
-        sinks[slot] = new Forward(rowOf);
-        joins[slot] = new BlockJoin(ops, screen, thresholds, sinks[slot]);
+      if (workers[slot] == null) {
+        workers[slot] = new Worker(thresholds, lists.k());
       }
-      Forward sink = sinks[slot];
-      BlockJoin join = joins[slot];
+      Worker worker = workers[slot];
       for (int c; (c = next.getAndIncrement()) < chunks; ) {
         if (buffers[c] == null) {
           buffers[c] = new Buffer();
         }
         Buffer b = buffers[c];
         b.size = 0;
-        sink.to = b;
+        worker.sink.to = b;
         for (int u = from + c * CHUNK, end = Math.min(to, u + CHUNK); u < end; u++) {
-          unit.run(u, join);
+          unit.run(u, worker);
         }
         b.sortByBin(lists.rows());
       }
@@ -140,6 +138,89 @@ final class Updates {
       changes.addAndGet(changed);
     });
     return changes.get();
+  }
+
+  /**
+   * One thread's joins, kept from phase to phase: {@link #join} offers every pair that passes the
+   * lists' thresholds (as they were when the phase began); {@link #cell} first keeps, per row of a
+   * cell, only its nearest candidates within the cell, so that a large cell offers {@code cell x
+   * k} pairs, not {@code cell^2}, and its tiles are screened against thresholds that tighten as
+   * the cell is joined (as in the exact engine's block joins).
+   */
+  final class Worker {
+    final BlockJoin join;
+    private final Forward sink;
+    private final float[] listThresholds;
+    private final int keep;
+    // The cell join, made at the first cell: its own thresholds (the lists' or the cell's k-th,
+    // whichever is lower), the rows' positions in the cell, one heap of the nearest per position.
+    private BlockJoin cellJoin;
+    private float[] cellThresholds;
+    private int[] position;
+    private RowHeaps heaps;
+
+    private Worker(float[] listThresholds, int keep) {
+      this.sink = new Forward(rowOf);
+      this.join = new BlockJoin(ops, screen, listThresholds, sink);
+      this.listThresholds = listThresholds;
+      this.keep = keep;
+    }
+
+    /**
+     * Joins a cell with itself ({@code order[from, from + size)}, rows of the screen), offering
+     * each row's nearest {@code k} of the cell (by value, then id) that beat its list's threshold.
+     */
+    void cell(int[] order, int from, int size) {
+      if (size <= keep + 1) { // every row keeps all the others anyway
+        join.join(order, from, size, order, from, size, Pairs.WITHIN);
+        return;
+      }
+      cells(order, from, size, order, from, size, Pairs.WITHIN);
+    }
+
+    /**
+     * Joins two runs of rows as {@link BlockJoin#join(int[], int, int, int[], int, int, Pairs)}
+     * does, but offers each row (and, both ways, each column) only its nearest {@code k} of the
+     * pairs, by value then id. The two runs must hold different rows, unless {@code pairs} is
+     * {@link Pairs#WITHIN}.
+     */
+    void cells(int[] rowList, int rowFrom, int rowCount, int[] columnList, int columnFrom,
+        int columnCount, Pairs pairs) {
+      if (cellJoin == null) {
+        cellThresholds = listThresholds.clone();
+        position = new int[listThresholds.length];
+        heaps = new RowHeaps(2 * screen.block(), keep);
+        cellJoin = new BlockJoin(ops, screen, cellThresholds, (row, value, id) -> {
+          int p = position[row];
+          heaps.offer(p, value, id);
+          cellThresholds[row] = Math.min(listThresholds[row], heaps.threshold(p));
+        });
+      }
+      boolean columnsToo = pairs == Pairs.BOTH_WAYS;
+      int size = rowCount + (columnsToo ? columnCount : 0);
+      heaps.reset(size);
+      for (int p = 0; p < rowCount; p++) {
+        int row = rowList[rowFrom + p];
+        position[row] = p;
+        cellThresholds[row] = listThresholds[row];
+      }
+      if (columnsToo) {
+        for (int p = 0; p < columnCount; p++) {
+          int row = columnList[columnFrom + p];
+          position[row] = rowCount + p;
+          cellThresholds[row] = listThresholds[row];
+        }
+      }
+      cellJoin.join(rowList, rowFrom, rowCount, columnList, columnFrom, columnCount, pairs);
+      for (int p = 0; p < rowCount; p++) {
+        heaps.drainInto(p, rowList[rowFrom + p], sink);
+      }
+      if (columnsToo) {
+        for (int p = 0; p < columnCount; p++) {
+          heaps.drainInto(rowCount + p, columnList[columnFrom + p], sink);
+        }
+      }
+    }
   }
 
   /**

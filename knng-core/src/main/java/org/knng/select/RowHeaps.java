@@ -138,6 +138,24 @@ public final class RowHeaps implements CandidateSink {
   }
 
   /**
+   * Hands the row's candidates, as (distance, slot), to {@code sink} as candidates of {@code
+   * sinkRow}, in the heap's order (which depends only on what was offered, and in which order), and
+   * empties the row.
+   *
+   * @param row a row of the batch
+   * @param sinkRow the row they are offered as
+   * @param sink receives them
+   */
+  public void drainInto(int row, int sinkRow, CandidateSink sink) {
+    int base = row * k;
+    for (int p = base, end = base + counts[row]; p < end; p++) {
+      sink.offer(sinkRow, NeighborReservoirs.distance(keys[p]), slots[p]);
+    }
+    counts[row] = 0;
+    thresholds[row] = Float.POSITIVE_INFINITY;
+  }
+
+  /**
    * Writes the slots of the row's candidates ascending by (distance, id) into {@code out} from
    * {@code offset}, padded with {@code -1} up to k, and empties the row (a heap sort: each step
    * moves the farthest candidate behind the shrinking heap).

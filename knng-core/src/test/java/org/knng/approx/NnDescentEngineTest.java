@@ -43,6 +43,44 @@ class NnDescentEngineTest {
     EngineChecks.assertRecallAtLeast(engine(metric, 10, 2), CLUSTERS, floor);
   }
 
+  /**
+   * Separate clusters of 24-dimensional Gaussians (full rank: neighbours of neighbours are poor
+   * guides within them), 3 of 700 points (more than a join's block, so joined in runs) and 40 of 45
+   * to 90, with a tenth of the points duplicated: the lists fall apart into the clusters, which are
+   * joined in full, so the graph is the exact one, bit for bit, on 1 and 2 threads.
+   */
+  @ParameterizedTest
+  @EnumSource(value = Metric.class, names = {"EUCLIDEAN", "SQEUCLIDEAN", "MANHATTAN", "COSINE"})
+  void separateClustersGetTheirExactGraph(Metric metric) {
+    java.util.Random random = new java.util.Random(11);
+    java.util.List<float[]> rows = new java.util.ArrayList<>();
+    int d = 24;
+    for (int c = 0; c < 43; c++) {
+      int size = c < 3 ? 700 : 45 + random.nextInt(46);
+      float[] centre = new float[d];
+      for (int a = 0; a < d; a++) {
+        centre[a] = 50f * (float) random.nextGaussian();
+      }
+      float spread = 0.2f + random.nextFloat();
+      for (int i = 0; i < size; i++) {
+        float[] row = centre.clone();
+        for (int a = 0; a < d; a++) {
+          row[a] += spread * (float) random.nextGaussian();
+        }
+        rows.add(row);
+      }
+    }
+    float[][] points = TestData.plantDuplicates(rows.toArray(new float[0][]), 3, 250, 2);
+    java.util.Collections.shuffle(java.util.Arrays.asList(points), random); // clusters interleaved
+    KnnResult exact = BruteForceEngine.create(graph(10).withMetric(metric)).graph(Vectors.of(points));
+    KnnResult one = engine(metric, 10, 1).graph(Vectors.of(points));
+    KnnResult two = engine(metric, 10, 2).graph(Vectors.of(points));
+    assertArrayEquals(exact.ids(), one.ids());
+    assertArrayEquals(exact.distances(), one.distances());
+    assertArrayEquals(one.ids(), two.ids());
+    assertEquals(1.0, one.recall().orElseThrow().recall());
+  }
+
   @ParameterizedTest
   @EnumSource(value = Metric.class, names = {"EUCLIDEAN", "COSINE"})
   void theSameSeedGivesTheSameGraphOnOneAndTwoThreads(Metric metric) {

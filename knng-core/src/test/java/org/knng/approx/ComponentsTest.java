@@ -1,0 +1,50 @@
+package org.knng.approx;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** The lists' components, counted by hand on small lists. */
+class ComponentsTest {
+  /** Lists of 2 over 9 rows: {0, 3, 6} (a chain through reverse edges), {1, 4}, {2, 5, 7, 8}. */
+  private static NeighborLists lists() {
+    NeighborLists lists = new NeighborLists(9, 2);
+    int[][] edges = {{0, 3}, {3, 6}, {1, 4}, {2, 5}, {5, 7}, {8, 7}, {8, 2}};
+    for (int[] e : edges) {
+      lists.insert(e[0], e[1], e[1]);
+    }
+    return lists;
+  }
+
+  @Test
+  void countsComponentsThroughEdgesEitherWay() {
+    Components components = new Components(lists());
+    assertEquals(3, components.count());
+    assertEquals(4, components.largest());
+    assertEquals(3 + 1 + 6, components.pairs());
+  }
+
+  @Test
+  void theSmallestComponentsThatFitTheBudgetComeFirstEachInRowOrder() {
+    Components components = new Components(lists());
+    int[][] all = components.smallest(10);
+    assertArrayEquals(new int[] {1, 4, 0, 3, 6, 2, 5, 7, 8}, all[0]);
+    assertArrayEquals(new int[] {0, 2, 5, 9}, all[1]);
+    int[][] two = components.smallest(9); // 1 + 3 pairs fit, the 6 of the largest do not
+    assertArrayEquals(new int[] {1, 4, 0, 3, 6}, two[0]);
+    assertArrayEquals(new int[] {0, 2, 5}, two[1]);
+    int[][] none = components.smallest(0);
+    assertEquals(0, none[0].length);
+    assertArrayEquals(new int[] {0}, none[1]);
+  }
+
+  @Test
+  void aPointWithAnEmptyListIsItsOwnComponent() {
+    NeighborLists lists = new NeighborLists(4, 3);
+    lists.insert(0, 1f, 1);
+    Components components = new Components(lists);
+    assertEquals(3, components.count());
+    assertArrayEquals(new int[] {2, 3, 0, 1}, components.smallest(1)[0]);
+  }
+}
