@@ -445,6 +445,18 @@ final class PanamaVectorOps implements VectorOps {
   @Override
   public int screen(float[] tile, int tileOffset, int rows, float scale, float[] rowAdd, int row0,
       float[] colAdd, int col0, float[] rowThreshold, float[] colThreshold, int[] hits) {
+    // Two loops, not one with a test inside: where both kinds of call reach one compiled loop
+    // (a search, then a self-join), C2 merges the two masks at a phi and boxes them, and the
+    // screen ran 2.4x slower (random 100,000 x 128: join 23 s alone, 29-30 s after a search).
+    return colThreshold == null
+        ? screenRows(tile, tileOffset, rows, scale, rowAdd, row0, colAdd, col0, rowThreshold, hits)
+        : screenBoth(tile, tileOffset, rows, scale, rowAdd, row0, colAdd, col0, rowThreshold,
+            colThreshold, hits);
+  }
+
+  /** {@link #screen} against the rows' thresholds only. */
+  private static int screenRows(float[] tile, int tileOffset, int rows, float scale, float[] rowAdd,
+      int row0, float[] colAdd, int col0, float[] rowThreshold, int[] hits) {
     int n = 0;
     for (int r = 0; r < rows; r++) {
       float add = rowAdd[row0 + r];
@@ -455,9 +467,30 @@ final class PanamaVectorOps implements VectorOps {
             .fma(FloatVector.broadcast(SPECIES, scale), FloatVector.fromArray(SPECIES, colAdd, col0 + v).add(add));
         t.intoArray(tile, tileOffset + pos);
         VectorMask<Float> pass = t.compare(VectorOperators.LE, threshold);
-        if (colThreshold != null) {
-          pass = pass.or(t.compare(VectorOperators.LE, FloatVector.fromArray(SPECIES, colThreshold, col0 + v)));
+        if (pass.anyTrue()) {
+          for (long bits = pass.toLong(); bits != 0; bits &= bits - 1) {
+            hits[n++] = pos + Long.numberOfTrailingZeros(bits);
+          }
         }
+      }
+    }
+    return n;
+  }
+
+  /** {@link #screen} against the rows' and the columns' thresholds. */
+  private static int screenBoth(float[] tile, int tileOffset, int rows, float scale, float[] rowAdd,
+      int row0, float[] colAdd, int col0, float[] rowThreshold, float[] colThreshold, int[] hits) {
+    int n = 0;
+    for (int r = 0; r < rows; r++) {
+      float add = rowAdd[row0 + r];
+      float threshold = rowThreshold[row0 + r];
+      for (int v = 0; v < WIDTH; v += LANES) {
+        int pos = r * WIDTH + v;
+        FloatVector t = FloatVector.fromArray(SPECIES, tile, tileOffset + pos)
+            .fma(FloatVector.broadcast(SPECIES, scale), FloatVector.fromArray(SPECIES, colAdd, col0 + v).add(add));
+        t.intoArray(tile, tileOffset + pos);
+        VectorMask<Float> pass = t.compare(VectorOperators.LE, threshold)
+            .or(t.compare(VectorOperators.LE, FloatVector.fromArray(SPECIES, colThreshold, col0 + v)));
         if (pass.anyTrue()) {
           for (long bits = pass.toLong(); bits != 0; bits &= bits - 1) {
             hits[n++] = pos + Long.numberOfTrailingZeros(bits);
