@@ -190,7 +190,12 @@ public final class TileJoin {
     int rows = screen.rows().size();
     int n = screen.columns().size();
     int block = screen.block();
-    int rowBlocks = (rows + block - 1) / block;
+    // Fewer queries than a block per thread (a recall sample of 1,000 rows, a few new points):
+    // smaller row blocks, so that every thread has some (one block ran on one thread alone).
+    int perThread = (rows + threads - 1) / threads;
+    int rowBlock = Math.min(block, Math.max(VectorOps.TILE_ROWS,
+        (perThread + VectorOps.TILE_ROWS - 1) / VectorOps.TILE_ROWS * VectorOps.TILE_ROWS));
+    int rowBlocks = (rows + rowBlock - 1) / rowBlock;
     int colBlocks = (n + block - 1) / block;
     Progress counter = new Progress(progress, (long) rowBlocks * colBlocks);
     AtomicInteger next = new AtomicInteger();
@@ -198,8 +203,8 @@ public final class TileJoin {
     Parallel.run(Math.max(1, Math.min(threads, rowBlocks)), () -> {
       BlockJoin join = new BlockJoin(ops, screen, thresholds, sinks.apply(workerIds.getAndIncrement()));
       for (int b; (b = next.getAndIncrement()) < rowBlocks; ) {
-        int i0 = b * block;
-        int i1 = Math.min(rows, i0 + block);
+        int i0 = b * rowBlock;
+        int i1 = Math.min(rows, i0 + rowBlock);
         for (int j0 = 0; j0 < n; j0 += block) {
           join.join(i0, i1, j0, Math.min(n, j0 + block), BlockJoin.Pairs.ONE_WAY);
           counter.add(1);
