@@ -135,11 +135,12 @@ public final class Rescoring {
     Parallel.run(Math.max(1, Math.min(options.threads(), (rows + chunk - 1) / chunk)), () -> {
       int[] order = rowPoint != null ? null : new int[pairs];
       int[] starts = rowPoint != null ? null : new int[buckets + 1];
+      Batch batch = new Batch(q, x, d, dist);
       for (int r0; (r0 = next.getAndAdd(chunk)) < rows; ) {
         int r1 = Math.min(rows, r0 + chunk);
         if (rowPoint != null) {
           for (int r = r0; r < r1; r++) {
-            rowInOrder(r, selfFirst, candidates, ids, dist, q, x, d, rowPoint, idPoint);
+            rowInOrder(r, selfFirst, candidates, ids, dist, batch, d, rowPoint, idPoint);
           }
           continue;
         }
@@ -167,10 +168,15 @@ public final class Rescoring {
           int p = order[o];
           int id = ids[p];
           int r = p / k;
-          dist[p] = id < 0 ? Float.POSITIVE_INFINITY
-              : selfFirst && p == r * k ? 0f
-              : (float) metric.distance(q, r * d, x, id * d, d);
+          if (id < 0) {
+            dist[p] = Float.POSITIVE_INFINITY;
+          } else if (selfFirst && p == r * k) {
+            dist[p] = 0f;
+          } else {
+            batch.add(p, r * d, id * d);
+          }
         }
+        batch.finish();
         for (int r = r0; r < r1; r++) {
           sortRow(ids, dist, r * k + first, r * k + k);
         }
@@ -184,7 +190,7 @@ public final class Rescoring {
    * is its point's row. A method of its own: the JIT compiles it early and small.
    */
   private void rowInOrder(int r, boolean selfFirst, int[] candidates, int[] ids, float[] dist,
-      float[] q, float[] x, int d, int[] rowPoint, int[] idPoint) {
+      Batch batch, int d, int[] rowPoint, int[] idPoint) {
     int k = options.k();
     int first = selfFirst ? 1 : 0;
     int kept = k - first;
@@ -197,12 +203,67 @@ public final class Rescoring {
     }
     for (int p = at, end = at + k; p < end; p++) {
       int id = ids[p];
-      dist[p] = id < 0 ? Float.POSITIVE_INFINITY
-          : selfFirst && p == at ? 0f
-          : (float) metric.distance(q, r * d, x, id * d, d);
+      if (id < 0) {
+        dist[p] = Float.POSITIVE_INFINITY;
+      } else if (selfFirst && p == at) {
+        dist[p] = 0f;
+      } else {
+        batch.add(p, r * d, id * d);
+      }
       ids[p] = id < 0 ? -1 : selfFirst && p == at ? rowPoint[r] : idPoint[id];
     }
+    batch.finish();
     sortRow(ids, dist, at + first, at + k);
+  }
+
+  /**
+   * One worker's pairs waiting for their distances: euclidean and sqeuclidean ones are computed
+   * four at a time ({@link Metric#squaredEuclidean4}, the same bits as one at a time), the other
+   * metrics' at once. {@link #finish} computes what is left.
+   */
+  private final class Batch {
+    private final float[] a;
+    private final float[] b;
+    private final int d;
+    private final float[] dist;
+    private final boolean four = metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN;
+    private final int[] at = new int[4];
+    private final int[] aOffsets = new int[4];
+    private final int[] bOffsets = new int[4];
+    private final double[] out = new double[4];
+    private int size;
+
+    Batch(float[] a, float[] b, int d, float[] dist) {
+      this.a = a;
+      this.b = b;
+      this.d = d;
+      this.dist = dist;
+    }
+
+    /** {@code dist[p]} will be the distance of {@code a} at {@code aOffset} and {@code b} at {@code bOffset}. */
+    void add(int p, int aOffset, int bOffset) {
+      if (!four) {
+        dist[p] = (float) metric.distance(a, aOffset, b, bOffset, d);
+        return;
+      }
+      at[size] = p;
+      aOffsets[size] = aOffset;
+      bOffsets[size] = bOffset;
+      if (++size == 4) {
+        Metric.squaredEuclidean4(a, aOffsets, b, bOffsets, d, out);
+        for (int l = 0; l < 4; l++) {
+          dist[at[l]] = (float) (metric == Metric.EUCLIDEAN ? Math.sqrt(out[l]) : out[l]);
+        }
+        size = 0;
+      }
+    }
+
+    void finish() {
+      for (int l = 0; l < size; l++) {
+        dist[at[l]] = (float) metric.distance(a, aOffsets[l], b, bOffsets[l], d);
+      }
+      size = 0;
+    }
   }
 
   /** Bits needed to write {@code n - 1}: {@code 2^bits(n) >= n}. */
