@@ -13,11 +13,11 @@ import org.knng.tile.BlockJoin.Pairs;
  */
 final class Cells {
   private final int[] rows;
-  // The units: a run of rows with itself (columns == rows), or two runs of one group.
-  private int[] rowFrom = new int[64];
-  private int[] rowCount = new int[64];
-  private int[] columnFrom = new int[64];
-  private int[] columnCount = new int[64];
+  /**
+   * The units, 4 ints each (row run start and length, column run start and length): a run of rows
+   * with itself (the same start), or two runs of one group.
+   */
+  private int[] plan = new int[256];
   private int units;
 
   /**
@@ -40,18 +40,14 @@ final class Cells {
   }
 
   private void add(int rFrom, int rCount, int cFrom, int cCount) {
-    if (units == rowFrom.length) {
-      int grown = 2 * units;
-      rowFrom = Arrays.copyOf(rowFrom, grown);
-      rowCount = Arrays.copyOf(rowCount, grown);
-      columnFrom = Arrays.copyOf(columnFrom, grown);
-      columnCount = Arrays.copyOf(columnCount, grown);
+    if (4 * units == plan.length) {
+      plan = Arrays.copyOf(plan, 2 * plan.length);
     }
-    rowFrom[units] = rFrom;
-    rowCount[units] = rCount;
-    columnFrom[units] = cFrom;
-    columnCount[units] = cCount;
-    units++;
+    int at = 4 * units++;
+    plan[at] = rFrom;
+    plan[at + 1] = rCount;
+    plan[at + 2] = cFrom;
+    plan[at + 3] = cCount;
   }
 
   /** @return the units of join work, for {@link Updates#run} */
@@ -61,13 +57,13 @@ final class Cells {
 
   /** Runs unit {@code u} on a worker. */
   void join(int u, Updates.Worker worker) {
-    if (rowFrom[u] == columnFrom[u]) {
-      if (rowCount[u] > 1) {
-        worker.cell(rows, rowFrom[u], rowCount[u]);
+    int at = 4 * u;
+    if (plan[at] == plan[at + 2]) {
+      if (plan[at + 1] > 1) {
+        worker.cell(rows, plan[at], plan[at + 1]);
       }
     } else {
-      worker.cells(rows, rowFrom[u], rowCount[u], rows, columnFrom[u], columnCount[u],
-          Pairs.BOTH_WAYS);
+      worker.cells(rows, plan[at], plan[at + 1], rows, plan[at + 2], plan[at + 3], Pairs.BOTH_WAYS);
     }
   }
 }

@@ -48,6 +48,12 @@ import org.knng.tree.RandomProjectionSplit;
 final class NnDescent {
   /** Offers buffered per phase at most: 4M x 12 bytes = 48 MB. */
   static final long BUDGET = 1L << 22;
+  /**
+   * The share of the exact engine's pairs that joining components in full may take: on clustered
+   * data (a mixture of 1,000 separate 96-dimensional Gaussians, 200,000 points) all components
+   * together take 3% and their points' lists become exact.
+   */
+  static final double COMPONENT_SHARE = 0.1;
 
   private final VectorOps ops;
   private final Settings settings;
@@ -65,22 +71,15 @@ final class NnDescent {
   /** Rounds of local joins run so far, and the offers that changed a list. */
   private int rounds;
   private long lastChanges;
+  /** The most pairs that joining components in full may take ({@link #COMPONENT_SHARE}). */
+  private final long budget;
+  /** Whether every list is exact within its component. */
+  private boolean allJoined;
 
   /**
    * @param screen the self-join's screen, in whose row order the build works (its blocks must hold
    *     a leaf and two candidate lists)
    */
-  /**
-   * The share of the exact engine's pairs that joining components in full may take: on clustered
-   * data (a mixture of 1,000 separate 96-dimensional Gaussians, 200,000 points) all components
-   * together take 3% and their points' lists become exact.
-   */
-  static final double COMPONENT_SHARE = 0.1;
-
-  private final long budget;
-  /** Whether every list is exact within its component. */
-  private boolean allJoined;
-
   NnDescent(VectorOps ops, Screen screen, Settings settings, int threads,
       ProgressListener progress) {
     this.ops = ops;
