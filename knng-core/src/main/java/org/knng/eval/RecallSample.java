@@ -60,8 +60,6 @@ public final class RecallSample {
   /** The half-width {@link #evaluate} grows its sample for. */
   public static final double TARGET_HALF_WIDTH = 0.005;
 
-  /** The normal quantile of a two-sided 95% interval. */
-  private static final double Z = 1.959963984540054;
   /** Measured rows per task: a task does {@code CHUNK x k} distances. */
   private static final int CHUNK = 256;
   /** Defects of a measured row, as bits. */
@@ -206,12 +204,12 @@ public final class RecallSample {
     int n = points.size();
     RowOrder order = new RowOrder(n, seed);
     RecallSample sample = exact(points, o, order.next(Math.min(n, DEFAULT_ROWS)));
-    Tally first = sample.tally(ids, k);
+    RecallEstimate.Tally first = sample.tally(ids, k);
     RecallEstimate estimate = first.estimate();
     if ((estimate.high() - estimate.low()) / 2 <= TARGET_HALF_WIDTH || sample.rows.length == n) {
       return estimate;
     }
-    double needed = Math.ceil(Math.pow(Z * first.standardDeviation() / TARGET_HALF_WIDTH, 2));
+    double needed = Math.ceil(Math.pow(RecallEstimate.Z * first.standardDeviation() / TARGET_HALF_WIDTH, 2));
     int grown = (int) Math.min(n, needed);
     if (grown <= sample.rows.length) {
       return estimate;
@@ -305,7 +303,7 @@ public final class RecallSample {
     return rows.clone();
   }
 
-  private Tally tally(int[] ids, int k) {
+  private RecallEstimate.Tally tally(int[] ids, int k) {
     Objects.requireNonNull(ids, "ids");
     int n = points.size();
     if (k < 1 || k > this.k) {
@@ -335,9 +333,10 @@ public final class RecallSample {
         }
       }
     });
-    Tally t = new Tally(m, k);
+    RecallEstimate.Tally t = new RecallEstimate.Tally(k);
     for (int s = 0; s < m; s++) {
-      t.add(hits[s], defects[s]);
+      t.add(hits[s], (defects[s] & SELF_LOOP) != 0, (defects[s] & DUPLICATE) != 0,
+          (defects[s] & MISSING) != 0);
     }
     return t;
   }
@@ -447,60 +446,6 @@ public final class RecallSample {
       System.arraycopy(src.nearest, s * others, dist, o * others, others);
     }
     return new RecallSample(points, options, merged, dist);
-  }
-
-  /** Hits and defects of the measured rows, summed exactly (so the estimate is thread-independent). */
-  private static final class Tally {
-    private final int n;
-    private final int k;
-    private long hits;
-    private long hitsSquared;
-    private int selfLoops;
-    private int duplicates;
-    private int missing;
-
-    Tally(int n, int k) {
-      this.n = n;
-      this.k = k;
-    }
-
-    void add(int h, byte defects) {
-      hits += h;
-      hitsSquared += (long) h * h;
-      selfLoops += (defects & SELF_LOOP) != 0 ? 1 : 0;
-      duplicates += (defects & DUPLICATE) != 0 ? 1 : 0;
-      missing += (defects & MISSING) != 0 ? 1 : 0;
-    }
-
-    /** @return the sample standard deviation of the per-row recalls (0 for one row) */
-    double standardDeviation() {
-      if (n < 2) {
-        return 0;
-      }
-      double squares = hitsSquared - (double) hits * hits / n;
-      return Math.sqrt(Math.max(0, squares) / (n - 1)) / k;
-    }
-
-    RecallEstimate estimate() {
-      long entries = (long) n * k;
-      double recall = (double) hits / entries;
-      double normalLow = 0;
-      double normalHigh = 1;
-      if (n >= 2) {
-        double half = Z * standardDeviation() / Math.sqrt(n);
-        normalLow = Math.max(0, recall - half);
-        normalHigh = Math.min(1, recall + half);
-      }
-      double z2 = Z * Z / entries;
-      double centre = (recall + z2 / 2) / (1 + z2);
-      double spread = Z * Math.sqrt(recall * (1 - recall) / entries + z2 / (4.0 * entries)) / (1 + z2);
-      double wilsonLow = Math.max(0, centre - spread);
-      double wilsonHigh = Math.min(1, centre + spread);
-      boolean normal = normalHigh - normalLow >= wilsonHigh - wilsonLow;
-      double low = Math.min(recall, normal ? normalLow : wilsonLow);
-      double high = Math.max(recall, normal ? normalHigh : wilsonHigh);
-      return new RecallEstimate(recall, low, high, n, k, selfLoops, duplicates, missing);
-    }
   }
 
   /**

@@ -56,8 +56,9 @@ public final class PartialRow implements Serializable {
   }
 
   /**
-   * The {@code kept} smallest (value, id) candidates of two partial rows of one point (from
-   * different pieces, so no id is in both).
+   * The {@code kept} smallest (value, id) candidates of two partial rows of one point. The pieces
+   * may overlap (the approximate Spark job holds a point in several cells): an id in both, with
+   * the same value in both (the same pair, computed the same way), is kept once.
    *
    * @param other the other partial row
    * @param kept how many to keep
@@ -70,20 +71,26 @@ public final class PartialRow implements Serializable {
     float[] d = new float[n];
     int a = 0;
     int b = 0;
-    for (int o = 0; o < n; o++) {
+    int o = 0;
+    while (o < n && (a < ids.length || b < other.ids.length)) {
+      if (a < ids.length && b < other.ids.length && ids[a] == other.ids[b]
+          && Float.compare(values[a], other.values[b]) == 0) {
+        b++; // the same candidate from both pieces: taken from this one below
+      }
       boolean fromA = b >= other.ids.length || (a < ids.length
           && before(values[a], ids[a], other.values[b], other.ids[b]));
       if (fromA) {
         i[o] = ids[a];
         v[o] = values[a];
-        d[o] = distances[a++];
+        d[o++] = distances[a++];
       } else {
         i[o] = other.ids[b];
         v[o] = other.values[b];
-        d[o] = other.distances[b++];
+        d[o++] = other.distances[b++];
       }
     }
-    return new PartialRow(i, v, d);
+    return o == n ? new PartialRow(i, v, d)
+        : new PartialRow(Arrays.copyOf(i, o), Arrays.copyOf(v, o), Arrays.copyOf(d, o));
   }
 
   /** The candidate order: by value ({@code -0 == +0}, as the lists compare), then by id. */

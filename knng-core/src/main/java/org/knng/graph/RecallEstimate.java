@@ -15,6 +15,9 @@ import java.util.Objects;
  * {@link KnnResult} can carry one ({@link KnnResult#recall()}).
  */
 public final class RecallEstimate {
+  /** The normal quantile of a two-sided 95% interval. */
+  public static final double Z = 1.959963984540054;
+
   private final double recall;
   private final double low;
   private final double high;
@@ -155,5 +158,95 @@ public final class RecallEstimate {
   public String toString() {
     return describe() + " [self-loops " + rowsWithSelfLoops + ", duplicates " + rowsWithDuplicates
         + ", missing " + rowsWithMissing + "]";
+  }
+
+  /**
+   * Sums the per-row hits of measured rows into an estimate, exactly (integers), so that the
+   * estimate does not depend on the order rows are added in or on the thread count. The interval
+   * is the wider of the normal and the Wilson interval, as {@code org.knng.eval.RecallSample}
+   * describes; the core's samples and the Spark job's both use it.
+   *
+   * <pre>{@code
+   * RecallEstimate.Tally t = new RecallEstimate.Tally(10);
+   * t.add(10, false, false, false);      // a row with all 10 true neighbours
+   * t.add(9, false, false, false);       // a row with 9
+   * RecallEstimate e = t.estimate();     // recall 0.95 over 2 rows
+   * }</pre>
+   */
+  public static final class Tally {
+    private final int k;
+    private int n;
+    private long hits;
+    private long hitsSquared;
+    private int selfLoops;
+    private int duplicates;
+    private int missing;
+
+    /** @param k neighbours per measured row, at least 1 */
+    public Tally(int k) {
+      if (k < 1) {
+        throw new IllegalArgumentException("k must be at least 1, got " + k);
+      }
+      this.k = k;
+    }
+
+    /**
+     * Adds one measured row.
+     *
+     * @param rowHits how many of its entries are true neighbours, {@code 0 <= rowHits <= k}
+     * @param selfLoop whether it lists itself (without include-self)
+     * @param duplicate whether it lists an id twice
+     * @param missing whether it has fewer than k entries
+     * @return this tally
+     */
+    public Tally add(int rowHits, boolean selfLoop, boolean duplicate, boolean missing) {
+      if (rowHits < 0 || rowHits > k) {
+        throw new IllegalArgumentException("a row has 0 to " + k + " hits, got " + rowHits);
+      }
+      n++;
+      hits += rowHits;
+      hitsSquared += (long) rowHits * rowHits;
+      selfLoops += selfLoop ? 1 : 0;
+      duplicates += duplicate ? 1 : 0;
+      this.missing += missing ? 1 : 0;
+      return this;
+    }
+
+    /** @return the sample standard deviation of the per-row recalls (0 for one row) */
+    public double standardDeviation() {
+      if (n < 2) {
+        return 0;
+      }
+      double squares = hitsSquared - (double) hits * hits / n;
+      return Math.sqrt(Math.max(0, squares) / (n - 1)) / k;
+    }
+
+    /**
+     * @return the estimate of the rows added so far
+     * @throws IllegalStateException if no row was added
+     */
+    public RecallEstimate estimate() {
+      if (n == 0) {
+        throw new IllegalStateException("no row was measured");
+      }
+      long entries = (long) n * k;
+      double recall = (double) hits / entries;
+      double normalLow = 0;
+      double normalHigh = 1;
+      if (n >= 2) {
+        double half = Z * standardDeviation() / Math.sqrt(n);
+        normalLow = Math.max(0, recall - half);
+        normalHigh = Math.min(1, recall + half);
+      }
+      double z2 = Z * Z / entries;
+      double centre = (recall + z2 / 2) / (1 + z2);
+      double spread = Z * Math.sqrt(recall * (1 - recall) / entries + z2 / (4.0 * entries)) / (1 + z2);
+      double wilsonLow = Math.max(0, centre - spread);
+      double wilsonHigh = Math.min(1, centre + spread);
+      boolean normal = normalHigh - normalLow >= wilsonHigh - wilsonLow;
+      double low = Math.min(recall, normal ? normalLow : wilsonLow);
+      double high = Math.max(recall, normal ? normalHigh : wilsonHigh);
+      return new RecallEstimate(recall, low, high, n, k, selfLoops, duplicates, missing);
+    }
   }
 }

@@ -27,6 +27,38 @@ class RecallEstimateTest {
   }
 
   @Test
+  void aTallyGivesTheMeanAndTheWiderOfItsIntervals() {
+    // 100 rows of k = 10: 90 with 10 hits, 10 with 5 hits: mean 0.95, and the sample standard
+    // deviation of the per-row recalls computed here from its definition.
+    RecallEstimate.Tally t = new RecallEstimate.Tally(10);
+    for (int r = 0; r < 100; r++) {
+      t.add(r < 90 ? 10 : 5, r == 0, r == 1, r == 2);
+    }
+    RecallEstimate e = t.estimate();
+    assertEquals(0.95, e.recall(), 1e-12);
+    double mean = 0.95;
+    double squares = 90 * Math.pow(1 - mean, 2) + 10 * Math.pow(0.5 - mean, 2);
+    double sd = Math.sqrt(squares / 99);
+    assertEquals(sd, t.standardDeviation(), 1e-12);
+    double half = RecallEstimate.Z * sd / Math.sqrt(100);
+    // The rows vary more than independent entries would: the normal interval is the wider one.
+    assertEquals(mean - half, e.low(), 1e-12);
+    assertEquals(Math.min(1, mean + half), e.high(), 1e-12);
+    assertEquals(1, e.rowsWithSelfLoops());
+    assertEquals(1, e.rowsWithDuplicates());
+    assertEquals(1, e.rowsWithMissing());
+    // All rows perfect: the Wilson interval keeps the lower bound below 1.
+    RecallEstimate.Tally perfect = new RecallEstimate.Tally(10);
+    for (int r = 0; r < 50; r++) {
+      perfect.add(10, false, false, false);
+    }
+    assertEquals(1, perfect.estimate().recall());
+    assertTrue(perfect.estimate().low() < 1 && perfect.estimate().low() > 0.99);
+    assertThrows(IllegalArgumentException.class, () -> perfect.add(11, false, false, false));
+    assertThrows(IllegalStateException.class, () -> new RecallEstimate.Tally(3).estimate());
+  }
+
+  @Test
   void valuesOutOfRangeAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> new RecallEstimate(0.5, 0.6, 0.7, 10, 1, 0, 0, 0));
     assertThrows(IllegalArgumentException.class, () -> new RecallEstimate(0.5, 0.4, 1.1, 10, 1, 0, 0, 0));
