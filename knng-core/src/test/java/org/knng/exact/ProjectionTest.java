@@ -288,6 +288,31 @@ class ProjectionTest {
   }
 
   /**
+   * Three far-apart clusters, each isotropic in 64 dimensions: the two directions between the
+   * centres hold nearly all the variance, so the variance test alone takes the projection, but
+   * near points differ in every direction and the pilot sees the first stage pass most pairs.
+   * The same clusters squeezed into 8 dimensions each keep it.
+   */
+  @Test
+  void separateIsotropicClustersKeepTheFullWidth() {
+    VectorOps ops = Kernels.both().get(1).ops();
+    int n = Projection.MIN_POINTS + 1000;
+    float[][] spread = TestData.gaussian(31, n, 64, 0f);
+    float[][] flat = lowRank(n, 64, 8, 0f, 32);
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < 64; j++) {
+        float centre = j == i % 3 ? 200f : 0f;
+        spread[i][j] += centre;
+        flat[i][j] += centre;
+      }
+    }
+    assertNotNull(Projection.fit(Vectors.of(spread), ops, Metric.EUCLIDEAN, Screening.PROJECTED),
+        "a projection can be fitted (the screen is only not worth it)");
+    assertNull(Projection.fit(Vectors.of(spread), ops, Metric.EUCLIDEAN, Screening.AUTO), "isotropic clusters");
+    assertNotNull(Projection.fit(Vectors.of(flat), ops, Metric.EUCLIDEAN, Screening.AUTO), "flat clusters");
+  }
+
+  /**
    * {@code n} points near a {@code rank}-dimensional subspace of {@code R^d} (variance 1 along it,
    * 0.01 across it), shifted by {@code offset} in every coordinate.
    */
