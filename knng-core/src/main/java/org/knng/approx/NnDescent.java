@@ -82,6 +82,19 @@ final class NnDescent {
    */
   NnDescent(VectorOps ops, Screen screen, Settings settings, int threads,
       ProgressListener progress) {
+    this(ops, screen, settings, threads, progress, screen.rows().size());
+  }
+
+  /**
+   * As the other constructor, for points that are a part of a larger graph's points (a cell of
+   * the Spark job): the component budget is this part's share of that graph's exact pairs,
+   * {@code COMPONENT_SHARE x n x (whole - 1) / 2}, so that a cluster joined in full in a cell costs
+   * what it would in one run over all points.
+   *
+   * @param whole points of the whole graph, at least these points
+   */
+  NnDescent(VectorOps ops, Screen screen, Settings settings, int threads,
+      ProgressListener progress, long whole) {
     this.ops = ops;
     this.settings = settings;
     this.threads = threads;
@@ -90,7 +103,7 @@ final class NnDescent {
     this.screen = screen;
     this.updates = new Updates(ops, screen, threads, BUDGET);
     this.progressTotal = settings.trees() + settings.rounds();
-    this.budget = (long) (COMPONENT_SHARE * n * (n - 1.0) / 2);
+    this.budget = (long) (COMPONENT_SHARE * n * (Math.max(n, whole) - 1.0) / 2);
   }
 
   /** Builds the graph: the forest, then rounds of local joins until they converge. */

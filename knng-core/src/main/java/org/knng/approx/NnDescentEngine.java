@@ -49,14 +49,16 @@ public final class NnDescentEngine implements KnnEngine {
   private final double effort;
   private final int sampleRows;
   private final int exactBelow;
+  private final long whole;
 
   private NnDescentEngine(KnnOptions options, VectorOps ops, double effort, int sampleRows,
-      int exactBelow) {
+      int exactBelow, long whole) {
     this.options = options;
     this.ops = ops;
     this.effort = effort;
     this.sampleRows = sampleRows;
     this.exactBelow = exactBelow;
+    this.whole = whole;
   }
 
   /** @return a builder with the default options (seed 0) and the default effort */
@@ -82,7 +84,7 @@ public final class NnDescentEngine implements KnnEngine {
   @Override
   public NnDescentEngine with(KnnOptions options) {
     return new NnDescentEngine(Objects.requireNonNull(options, "options"), ops, effort, sampleRows,
-        exactBelow);
+        exactBelow, whole);
   }
 
   @Override
@@ -109,7 +111,8 @@ public final class NnDescentEngine implements KnnEngine {
     options.progress().note("nndescent: " + settings);
     Settings most = Settings.auto(n, kept, MAX_EFFORT, options.seed());
     Screen screen = approximation.screen(Math.max(most.leaf(), 2 * most.candidates()));
-    NnDescent descent = new NnDescent(ops, screen, settings, options.threads(), options.progress());
+    NnDescent descent = new NnDescent(ops, screen, settings, options.threads(), options.progress(),
+        whole);
     KnnResult first = approximation.result(descent.build());
     // Each raise: longer lists and more candidates (effort x 1.5), and rounds until they settle.
     return approximation.measured(first, (step, estimate) -> {
@@ -145,8 +148,24 @@ public final class NnDescentEngine implements KnnEngine {
     private double effort = DEFAULT_EFFORT;
     private int sampleRows = SAMPLE_ROWS;
     private int exactBelow = EXACT_BELOW;
+    private long whole;
 
     private Builder() {}
+
+    /**
+     * For points that are one part of a larger graph's points (a cell of a distributed job): the
+     * work NN-Descent may spend joining separate clusters in full is this part's share of what
+     * it may spend on the whole graph, {@code n x (points - 1) / 2} pairs times a fixed share,
+     * instead of the share of this part's own {@code n x (n - 1) / 2}. Default: the points given
+     * are the whole.
+     *
+     * @param points how many points the whole graph has
+     * @return this builder
+     */
+    public Builder partOf(long points) {
+      this.whole = points;
+      return this;
+    }
 
     /**
      * @param rows rows of the recall estimate (default {@value #SAMPLE_ROWS}); 0 for no estimate
@@ -184,8 +203,7 @@ public final class NnDescentEngine implements KnnEngine {
 
     /** @return the engine */
     public NnDescentEngine build() {
-      return new NnDescentEngine(options, kernels(), effort, sampleRows,
-          exactBelow);
+      return new NnDescentEngine(options, kernels(), effort, sampleRows, exactBelow, whole);
     }
   }
 }

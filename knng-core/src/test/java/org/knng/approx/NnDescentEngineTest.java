@@ -34,6 +34,24 @@ class NnDescentEngineTest {
     return NnDescentEngine.builder().metric(metric).k(k).threads(threads).seed(5).exactBelow(0).build();
   }
 
+  /**
+   * One cluster of 2,000 isotropic 48-d points: joining it in full takes all of its own pairs,
+   * more than the share of them NN-Descent may spend, so alone it descends (and misses some
+   * neighbours); as a part of a 40,000-point graph its share of that graph's budget covers the
+   * join, and its lists are exact.
+   */
+  @Test
+  void aPartOfALargerGraphJoinsItsClusterInFull() {
+    Vectors points = Vectors.of(TestData.gaussian(17, 2000, 48, 0f));
+    KnnResult exact = BruteForceEngine.create(graph(10)).graph(points);
+    KnnResult alone = engine(Metric.EUCLIDEAN, 10, 2).graph(points);
+    KnnResult part = NnDescentEngine.builder().k(10).threads(2).seed(5).exactBelow(0).partOf(40_000).build()
+        .graph(points);
+    assertTrue(alone.recall().orElseThrow().recall() < 1, "alone: " + alone.recall());
+    assertArrayEquals(exact.ids(), part.ids());
+    assertArrayEquals(exact.distances(), part.distances());
+  }
+
   @ParameterizedTest
   @EnumSource(Metric.class)
   void reachesARecallFloorInEveryMetric(Metric metric) {
