@@ -27,8 +27,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Builds the exact k-nearest-neighbour graph as an Apache Spark job: the same graph as",
-      "'knng build --algorithm exact', bit for bit, on a local master or a cluster.",
+      "Builds the k-nearest-neighbour graph as an Apache Spark job, on a local master or a cluster:",
+      "exactly (the same graph as 'knng build --algorithm exact', bit for bit), or approximately",
+      "for large N (--algorithm nndescent or auto), with its recall estimated and printed.",
       "",
       "Input: a vectors file (.npy, .fvecs, .bvecs, .csv, .tsv; ids are row numbers) or a Parquet",
       "table (a directory or .parquet file) with an id column (integers) and a vector column",
@@ -43,7 +44,8 @@ import picocli.CommandLine.Option;
       "",
       "Examples:",
       "  knng spark --input examples/iris/iris.csv --k 10 --output iris-knn.npz",
-      "  knng spark --master spark://host:7077 --input vectors.parquet --k 30 --output graph.parquet"
+      "  knng spark --master spark://host:7077 --input vectors.parquet --k 30 --output graph.parquet",
+      "  knng spark --input big.npy --k 10 --algorithm nndescent --target-recall 0.99 --output g.npy"
     })
 final class SparkCommand implements Callable<Integer> {
   @Option(names = "--master", paramLabel = "MASTER",
@@ -77,8 +79,15 @@ final class SparkCommand implements Callable<Integer> {
   String output;
 
   @Option(names = "--algorithm", paramLabel = "ALGORITHM", defaultValue = "exact",
-      description = "exact (or auto, which is exact here). Default: ${DEFAULT-VALUE}.")
+      description = "exact (the core's exact graph, bit for bit), nndescent (approximate: local"
+          + " graphs in overlapping k-means cells, recall estimated on a sample) or auto"
+          + " (nndescent from 150,000 points on, at a target recall of 0.99). Default: ${DEFAULT-VALUE}.")
   Algorithm algorithm;
+
+  @Option(names = "--target-recall", paramLabel = "R",
+      description = "nndescent/auto: more cells per point until the recall estimate's 95% lower"
+          + " bound reaches R (0 < R <= 1), else the exact job; 1 means exact.")
+  Double targetRecall;
 
   @Option(names = "--metric", paramLabel = "METRIC", defaultValue = "euclidean",
       description = "euclidean, sqeuclidean, cosine, inner-product, manhattan, chebyshev. Default: ${DEFAULT-VALUE}.")
@@ -109,9 +118,16 @@ final class SparkCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     long start = System.nanoTime();
-    if (algorithm != Algorithm.EXACT && algorithm != Algorithm.AUTO) {
+    if (algorithm == Algorithm.KDTREE || algorithm == Algorithm.LSH) {
       throw new InvalidInputException("--algorithm " + algorithm.id()
-          + " is not available on Spark yet: use exact");
+          + " is not available on Spark: use exact, nndescent or auto");
+    }
+    if (targetRecall != null && !(targetRecall > 0 && targetRecall <= 1)) {
+      throw new InvalidInputException("--target-recall must be in (0, 1], got " + targetRecall);
+    }
+    if (targetRecall != null && algorithm == Algorithm.EXACT) {
+      throw new InvalidInputException("--target-recall applies to --algorithm nndescent or auto"
+          + " (the exact graph's recall is 1)");
     }
     boolean parquetOut = isParquet(output);
     Path local = parquetOut ? null : Path.of(output);
@@ -138,7 +154,7 @@ final class SparkCommand implements Callable<Integer> {
         (System.nanoTime() - starting) / 1e9));
     try {
       SparkJob.Built built = job.run(note, input, dataset, idColumn, vectorColumn, output, parquetOut, k, metric,
-          includeSelf, out.mode, out.sigma, out.symmetrize, blocks);
+          includeSelf, out.mode, out.sigma, out.symmetrize, blocks, algorithm, targetRecall);
       if (!parquetOut) {
         try (org.knng.io.AtomicOutput.Batch outputs = org.knng.io.AtomicOutput.batch()) {
           out.write(built.result, null, weights, local);
@@ -146,9 +162,10 @@ final class SparkCommand implements Callable<Integer> {
         }
       }
       if (!quiet) {
-        err.printf(Locale.ROOT, "wrote %s: %d points x %d neighbours (spark exact %s, %d blocks, master"
-                + " %s) in %.2f s%n", output, built.points, k, metric.id(), built.blocks, built.master,
-            (System.nanoTime() - start) / 1e9);
+        err.printf(Locale.ROOT, "wrote %s: %d points x %d neighbours (spark %s %s, %d %s, master"
+                + " %s) in %.2f s%s%n", output, built.points, k, built.algorithm, metric.id(), built.blocks,
+            built.recall == null ? "blocks" : "cells", built.master, (System.nanoTime() - start) / 1e9,
+            built.recall == null ? "" : ", " + built.recall.describe());
       }
     } finally {
       job.close();

@@ -31,12 +31,16 @@ final class SparkJob implements AutoCloseable {
     final long points;
     final int blocks;
     final String master;
+    final String algorithm;
+    final org.knng.graph.RecallEstimate recall;
 
-    Built(KnnResult result, long points, int blocks, String master) {
+    Built(KnnResult result, SparkGraph graph, String master) {
       this.result = result;
-      this.points = points;
-      this.blocks = blocks;
+      this.points = graph.points();
+      this.blocks = graph.blocks();
       this.master = master;
+      this.algorithm = graph.algorithm();
+      this.recall = graph.recall().orElse(null);
     }
   }
 
@@ -81,14 +85,18 @@ final class SparkJob implements AutoCloseable {
   Built run(java.util.function.Consumer<String> note, String input, String dataset, String idColumn,
       String vectorColumn, String output, boolean parquetOut,
       int k, Metric metric, boolean includeSelf, GraphMode mode, Double sigma,
-      org.knng.graph.Symmetrization symmetrize, int blocks)
+      org.knng.graph.Symmetrization symmetrize, int blocks, org.knng.Algorithm algorithm,
+      Double targetRecall)
       throws IOException {
     SparkKnn.Builder b = SparkKnn.builder().k(k).metric(metric).includeSelf(includeSelf)
-        .idColumn(idColumn).vectorColumn(vectorColumn).blocks(blocks)
+        .idColumn(idColumn).vectorColumn(vectorColumn).blocks(blocks).algorithm(algorithm)
         .mode(parquetOut ? mode : GraphMode.DISTANCE)
         .symmetrize(parquetOut ? symmetrize : org.knng.graph.Symmetrization.NONE);
     if (sigma != null) {
       b.sigma(sigma);
+    }
+    if (targetRecall != null) {
+      b.targetRecall(targetRecall);
     }
     SparkKnn job = b.build();
     org.apache.hadoop.fs.Path out = parquetOut ? new org.apache.hadoop.fs.Path(output) : null;
@@ -124,7 +132,7 @@ final class SparkJob implements AutoCloseable {
       long t1 = System.nanoTime();
       graph = job.graph(context, points);
       note.accept(String.format(java.util.Locale.ROOT, "spark: read %.2f s, checked and dealt into"
-          + " %d blocks %.2f s", (t1 - t0) / 1e9, graph.blocks(), (System.nanoTime() - t1) / 1e9));
+          + " %d blocks %.2f s (the approximate job's local graphs and checks included)", (t1 - t0) / 1e9, graph.blocks(), (System.nanoTime() - t1) / 1e9));
     }
     String used = context.master();
     if (!parquetOut) {
@@ -132,7 +140,7 @@ final class SparkJob implements AutoCloseable {
       KnnResult result = job.collect(graph);
       note.accept(String.format(java.util.Locale.ROOT, "spark: joins and merge %.2f s",
           (System.nanoTime() - t0) / 1e9));
-      return new Built(result, graph.points(), graph.blocks(), used);
+      return new Built(result, graph, used);
     }
     org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(out.getParent(),
         "." + out.getName() + ".tmp-" + UUID.randomUUID());
@@ -149,7 +157,7 @@ final class SparkJob implements AutoCloseable {
       }
       throw SparkKnn.unwrap(e);
     }
-    return new Built(null, graph.points(), graph.blocks(), used);
+    return new Built(null, graph, used);
   }
 
   @Override

@@ -133,6 +133,40 @@ class SparkCommandIT {
     }
   }
 
+  /**
+   * The approximate job through the command line: it says so and prints its recall estimate, and
+   * and knng eval, measuring every row of its graph exactly, finds it nearly exact.
+   */
+  @Test
+  void nndescentPrintsItsRecall() throws Exception {
+    float[][] rows = TestData.clusters(4, 3000, 16, 8, 5);
+    StringBuilder csv = new StringBuilder();
+    for (float[] row : rows) {
+      for (int j = 0; j < row.length; j++) {
+        csv.append(j == 0 ? "" : ",").append(row[j]);
+      }
+      csv.append('\n');
+    }
+    Files.writeString(dir.resolve("points.csv"), csv);
+    PythonRunner.Result spark = Launcher.knng(dir, "spark", "--master", "local[2]", "--input", "points.csv",
+        "--k", "5", "--algorithm", "nndescent", "--blocks", "6", "--output", "approx.npy");
+    assertEquals(0, spark.exitCode, spark.toString());
+    String summary = lastLine(spark.stderr);
+    assertTrue(summary.startsWith("wrote approx.npy: 3000 points x 5 neighbours (spark nndescent euclidean, "),
+        summary);
+    assertTrue(summary.contains(", recall@5 ") && summary.contains("(95% interval "), summary);
+    PythonRunner.Result eval = Launcher.knng(dir, "eval", "--input", "points.csv", "--graph", "approx.npy",
+        "--sample", "3000");
+    assertEquals(0, eval.exitCode, eval.toString());
+    assertTrue(eval.stdout.contains("recall@5 0.9") || eval.stdout.contains("recall@5 1.0"), eval.toString());
+    PythonRunner.Result refused = Launcher.knng(dir, "spark", "--master", "local[1]", "--input", "points.csv",
+        "--k", "5", "--algorithm", "kdtree", "--output", "no.npy");
+    assertEquals(2, refused.exitCode, refused.toString());
+    assertEquals("error: --algorithm kdtree is not available on Spark: use exact, nndescent or auto",
+        lastLine(refused.stderr));
+    assertFalse(Files.exists(dir.resolve("no.npy")));
+  }
+
   @Test
   void badInputIsOneLineAndExitTwo() throws Exception {
     Path csv = dir.resolve("bad.csv");

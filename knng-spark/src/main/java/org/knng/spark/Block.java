@@ -3,6 +3,7 @@ package org.knng.spark;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
 import org.knng.InvalidInputException;
@@ -10,7 +11,7 @@ import org.knng.vectors.Vectors;
 import scala.Tuple2;
 
 /**
- * One block of the points, as a task of the exact job holds it: the ids in ascending order (so that
+ * One block of the points, as a task of the exact job holds it (or a cell of the approximate job): the ids in ascending order (so that
  * a position's order is the id order and ties go to the smaller id, as in the core) and their
  * vectors row-major. Serializable: blocks travel to the tasks that join them.
  */
@@ -30,13 +31,19 @@ final class Block implements Serializable {
    * what the row takes from other blocks; null before.
    */
   final float[] limits;
+  /**
+   * In the approximate job, where a block is a cell of a {@link KMeansCover}: the rows whose home
+   * this cell is (the cell of their nearest centroid; each point has one home). Null before.
+   */
+  final BitSet home;
 
-  private Block(int index, long[] ids, float[] data, int dimension, float[] limits) {
+  private Block(int index, long[] ids, float[] data, int dimension, float[] limits, BitSet home) {
     this.index = index;
     this.ids = ids;
     this.data = data;
     this.dimension = dimension;
     this.limits = limits;
+    this.home = home;
   }
 
   /**
@@ -44,7 +51,15 @@ final class Block implements Serializable {
    * @return this block carrying them
    */
   Block withLimits(float[] limits) {
-    return new Block(index, ids, data, dimension, limits);
+    return new Block(index, ids, data, dimension, limits, home);
+  }
+
+  /**
+   * @param home the rows whose home cell this block is
+   * @return this block carrying them
+   */
+  Block withHome(BitSet home) {
+    return new Block(index, ids, data, dimension, limits, home);
   }
 
   /**
@@ -70,7 +85,7 @@ final class Block implements Serializable {
       }
       System.arraycopy(all.get(r)._2(), 0, data, r * dimension, dimension);
     }
-    return new Block(index, ids, data, dimension, null);
+    return new Block(index, ids, data, dimension, null, null);
   }
 
   /**
@@ -83,7 +98,7 @@ final class Block implements Serializable {
    * @return the block
    */
   static Block sorted(int index, long[] ids, float[] data, int dimension) {
-    return new Block(index, ids, data, dimension, null);
+    return new Block(index, ids, data, dimension, null, null);
   }
 
   /** @return the block's points as the core reads them */

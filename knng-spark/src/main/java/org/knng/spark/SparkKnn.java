@@ -11,6 +11,7 @@ import org.apache.spark.SparkException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -18,6 +19,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.knng.Algorithm;
 import org.knng.InvalidInputException;
 import org.knng.engine.InputChecks;
 import org.knng.engine.KnnOptions;
@@ -73,8 +75,12 @@ public final class SparkKnn implements Serializable {
   private final double sigma;
   private final boolean failFirstAttempts;
   private final Symmetrization symmetrize;
+  private final Algorithm algorithm;
+  private final double targetRecall;
 
   private SparkKnn(Builder b) {
+    this.algorithm = b.algorithm;
+    this.targetRecall = b.targetRecall;
     this.symmetrize = b.symmetrize;
     this.k = b.k;
     this.metric = b.metric;
@@ -248,13 +254,22 @@ public final class SparkKnn implements Serializable {
     }
     checkK(n);
     int threads = threads(spark.sc());
-    int b = blocksFor(n, d, spark.sc(), threads);
     int stride = Math.max(1, n / SAMPLE);
     int sampled = (n + stride - 1) / stride;
     float[] sample = new float[sampled * d];
+    long[] sampleIds = new long[sampled];
     for (int s = 0; s < sampled; s++) {
       System.arraycopy(x, s * stride * d, sample, s * d, d);
+      sampleIds[s] = (long) s * stride;
     }
+    if (approximate(n)) {
+      SparkGraph g = approximate(spark, sampleIds, sample, n, d, threads,
+          cover -> spark.parallelize(dealt(cover, x, n, d), cover.cells()));
+      if (g != null) {
+        return g;
+      }
+    }
+    int b = blocksFor(n, d, spark.sc(), threads);
     SpatialBlocks tree = SpatialBlocks.fit(sample, sampled, d, b, metric == Metric.COSINE, SEED);
     int[] blockOf = new int[n];
     int[] sizes = new int[b];
@@ -322,13 +337,37 @@ public final class SparkKnn implements Serializable {
           + ": every point needs its own id (the graph is keyed by id)");
     }
     int threads = threads(points.context());
-    int b = blocksFor(n, d, points.context(), threads);
     double fraction = Math.min(1.0, (double) SAMPLE / n);
     List<Tuple2<Long, float[]>> taken = guard(() -> checked.sample(false, fraction, SEED).collect());
     float[] sample = new float[taken.size() * d];
+    long[] sampleIds = new long[taken.size()];
     for (int s = 0; s < taken.size(); s++) {
       System.arraycopy(taken.get(s)._2(), 0, sample, s * d, d);
+      sampleIds[s] = taken.get(s)._1();
     }
+    if (approximate(n)) {
+      JavaSparkContext spark = JavaSparkContext.fromSparkContext(points.context());
+      SparkGraph g = approximate(spark, sampleIds, sample, n, d, threads, cover -> checked
+          .flatMapToPair(p -> {
+            int[] cells = new int[cover.overlap()];
+            cover.cellsOf(p._1(), p._2(), 0, cells);
+            List<Tuple2<Integer, Tuple2<Long, float[]>>> out = new ArrayList<>(cells.length);
+            for (int c : cells) {
+              out.add(new Tuple2<>(c, p));
+            }
+            return out.iterator();
+          })
+          .partitionBy(new BlockPartitioner(cover.cells()))
+          .mapPartitionsWithIndex((i, it) -> {
+            List<Tuple2<Long, float[]>> rows = new ArrayList<>();
+            it.forEachRemaining(t -> rows.add(t._2()));
+            return Collections.singletonList(Block.of(i, rows.iterator(), d)).iterator();
+          }, true));
+      if (g != null) {
+        return g;
+      }
+    }
+    int b = blocksFor(n, d, points.context(), threads);
     SpatialBlocks tree = SpatialBlocks.fit(sample, taken.size(), d, b, metric == Metric.COSINE, SEED);
     JavaRDD<Block> blocks = checked
         .mapToPair(p -> new Tuple2<>(tree.block(p._1(), p._2(), 0), p))
@@ -339,6 +378,41 @@ public final class SparkKnn implements Serializable {
           return Collections.singletonList(Block.of(i, rows.iterator(), d)).iterator();
         }, true);
     return join(blocks, n, d, b, threads);
+  }
+
+  /** Points held on the driver dealt into the cells of a cover, each cell's points in id order. */
+  private static List<Block> dealt(KMeansCover cover, float[] x, int n, int d) {
+    int overlap = cover.overlap();
+    int[] cellOf = new int[Math.multiplyExact(n, overlap)];
+    int[] sizes = new int[cover.cells()];
+    int[] cells = new int[overlap];
+    for (int i = 0; i < n; i++) {
+      cover.cellsOf(i, x, i * d, cells);
+      for (int s = 0; s < overlap; s++) {
+        cellOf[i * overlap + s] = cells[s];
+        sizes[cells[s]]++;
+      }
+    }
+    long[][] ids = new long[sizes.length][];
+    float[][] data = new float[sizes.length][];
+    for (int c = 0; c < sizes.length; c++) {
+      ids[c] = new long[sizes[c]];
+      data[c] = new float[Math.multiplyExact(sizes[c], d)];
+      sizes[c] = 0;
+    }
+    for (int i = 0; i < n; i++) {
+      for (int s = 0; s < overlap; s++) {
+        int c = cellOf[i * overlap + s];
+        int r = sizes[c]++;
+        ids[c][r] = i;
+        System.arraycopy(x, i * d, data[c], r * d, d);
+      }
+    }
+    List<Block> blocks = new ArrayList<>(sizes.length);
+    for (int c = 0; c < sizes.length; c++) {
+      blocks.add(Block.sorted(c, ids[c], data[c], d));
+    }
+    return blocks;
   }
 
   private void checkK(long n) {
@@ -384,14 +458,56 @@ public final class SparkKnn implements Serializable {
       partial = partial.union(pairs.flatMapToPair(t -> joinAcross(t._1(), t._2(), n, threads)));
     }
     int outPartitions = Math.max(blocks.context().defaultParallelism(), b);
-    JavaPairRDD<Long, Neighbors> rows = partial.reduceByKey((x, y) -> x.merge(y, kept), outPartitions)
-        .mapToPair(t -> {
-          long[] ids = new long[k];
-          float[] dist = new float[k];
-          int count = t._2().finish(t._1(), includeSelf, k, ids, dist, 0);
-          return new Tuple2<>(t._1(), new Neighbors(ids, dist, count));
-        });
-    return new SparkGraph(rows, n, d, b);
+    return new SparkGraph(finished(partial.reduceByKey((x, y) -> x.merge(y, kept), outPartitions)),
+        n, d, b);
+  }
+
+  /** Each point's merged lists as its final row. */
+  private JavaPairRDD<Long, Neighbors> finished(JavaPairRDD<Long, PartialRow> merged) {
+    return merged.mapToPair(t -> {
+      long[] ids = new long[k];
+      float[] dist = new float[k];
+      int count = t._2().finish(t._1(), includeSelf, k, ids, dist, 0);
+      return new Tuple2<>(t._1(), new Neighbors(ids, dist, count));
+    });
+  }
+
+  /**
+   * Whether this job builds an approximate graph of {@code n} points: asked for ({@code
+   * nndescent}), or chosen by {@code auto} as the core chooses ({@link Algorithm#choose}: from
+   * {@link Algorithm#APPROXIMATE_FROM} points on, unless the target recall is 1).
+   */
+  private boolean approximate(long n) {
+    KnnOptions o = KnnOptions.defaults().withTargetRecall(targetRecall);
+    int size = (int) Math.min(Integer.MAX_VALUE, n);
+    return (algorithm == Algorithm.NNDESCENT && targetRecall != 1)
+        || (algorithm == Algorithm.AUTO && Algorithm.AUTO.choose(o, size, Integer.MAX_VALUE) == Algorithm.NNDESCENT);
+  }
+
+  /**
+   * The approximate job ({@link ApproximateJob}); if its target recall needs more than its last
+   * attempt gives, the exact job on the same cells' points.
+   */
+  private SparkGraph approximate(JavaSparkContext spark, long[] sampleIds, float[] sample, long n,
+      int d, int threads, java.util.function.Function<KMeansCover, JavaRDD<Block>> deal) {
+    int slots = Math.max(1, spark.defaultParallelism() / threads);
+    long memory = taskMemory(spark.sc(), slots);
+    int kept = includeSelf ? k - 1 : k;
+    long byMemory = Math.max(kept + 1, memory / 4 / (4L * d + 64L * kept));
+    int centroids = blocks > 0 ? blocks
+        : (int) Math.max(4L * slots, (n * ApproximateJob.FIRST_OVERLAP + byMemory - 1) / byMemory);
+    // No cell above four times the average either: a straggler would hold up the whole stage.
+    // (Twice split the central cell of the 200k mixture, 188,620 points: recall 0.997 -> 0.985.)
+    long cap = Math.min(byMemory, Math.max(kept + 1, 4 * n * ApproximateJob.FIRST_OVERLAP / centroids));
+    double target = Double.isNaN(targetRecall) && algorithm == Algorithm.AUTO ? Algorithm.AUTO_RECALL
+        : targetRecall;
+    ApproximateJob job = new ApproximateJob(k, metric, includeSelf, threads, SEED, failFirstAttempts);
+    ApproximateJob.Attempt a = job.run(spark, sampleIds, sample, n, d,
+        centroids, cap, deal, target);
+    if (a == null) {
+      return null;
+    }
+    return new SparkGraph(finished(a.rows), n, d, a.cells, "nndescent", a.recall);
   }
 
   private SplitJoin split(long points, int threads) {
@@ -458,7 +574,8 @@ public final class SparkKnn implements Serializable {
         dist[(int) id * k + s] = nb.distance(s);
       }
     }
-    return new KnnResult(n, n, k, ids, dist, metric, includeSelf);
+    KnnResult result = new KnnResult(n, n, k, ids, dist, metric, includeSelf);
+    return graph.recall().map(result::withRecall).orElse(result);
   }
 
   /**
@@ -562,8 +679,42 @@ public final class SparkKnn implements Serializable {
     private double sigma = Double.NaN;
     private boolean failFirstAttempts;
     private Symmetrization symmetrize = Symmetrization.NONE;
+    private Algorithm algorithm = Algorithm.EXACT;
+    private double targetRecall = Double.NaN;
 
     private Builder() {}
+
+    /**
+     * @param algorithm {@code EXACT} (the default: the core's exact graph, bit for bit), {@code
+     *     NNDESCENT} (the approximate job: local graphs in overlapping cells, with a recall
+     *     estimate) or {@code AUTO} (approximate from {@link Algorithm#APPROXIMATE_FROM} points on,
+     *     at a target recall of {@link Algorithm#AUTO_RECALL} unless one is given, as the core)
+     * @return this
+     * @throws InvalidInputException for {@code KDTREE} and {@code LSH}, which Spark does not run
+     */
+    public Builder algorithm(Algorithm algorithm) {
+      Objects.requireNonNull(algorithm, "algorithm");
+      if (algorithm == Algorithm.KDTREE || algorithm == Algorithm.LSH) {
+        throw new InvalidInputException("algorithm " + algorithm.id() + " is not available on Spark:"
+            + " use exact, nndescent or auto");
+      }
+      this.algorithm = algorithm;
+      return this;
+    }
+
+    /**
+     * @param recall the recall@k the approximate job must reach (the lower end of its estimate's
+     *     95% interval), in (0, 1]; 1 means the exact job. Default: none (one attempt)
+     * @return this
+     * @throws InvalidInputException if outside (0, 1]
+     */
+    public Builder targetRecall(double recall) {
+      if (!(recall > 0 && recall <= 1)) {
+        throw new InvalidInputException("target recall must be in (0, 1], got " + recall);
+      }
+      this.targetRecall = recall;
+      return this;
+    }
 
     /**
      * @param symmetrize how {@link #edges} combines each edge with its transpose, as the core's
