@@ -260,6 +260,9 @@ final class ApproximateJob implements Serializable {
       }
       return found.iterator();
     }).collect();
+    if (points.isEmpty()) {
+      throw new IllegalStateException(shortIds.size() + " short rows have no home cell");
+    }
     int d = points.get(0)._2().length;
     long[] ids = new long[points.size()];
     float[] vectors = new float[points.size() * d];

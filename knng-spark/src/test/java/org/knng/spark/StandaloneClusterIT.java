@@ -1,5 +1,6 @@
 package org.knng.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,9 +24,11 @@ import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.knng.Algorithm;
 import org.knng.engine.KnnOptions;
 import org.knng.exact.BruteForceEngine;
 import org.knng.graph.KnnResult;
+import org.knng.graph.RecallEstimate;
 import org.knng.metric.Metric;
 import org.knng.testing.TestData;
 import org.knng.vectors.Vectors;
@@ -35,7 +38,7 @@ import org.knng.vectors.Vectors;
  * started here from the Spark jars; executors are separate processes the workers launch, so
  * blocks and candidate lists really cross process boundaries (serialization, shuffle files, task
  * retries). The graph equals the core's, also when every join task fails once and when an
- * executor is killed in the middle of the job.
+ * executor is killed in the middle of the job; the approximate job runs there too.
  */
 class StandaloneClusterIT {
   private static final List<Process> daemons = new ArrayList<>();
@@ -123,6 +126,36 @@ class StandaloneClusterIT {
     SparkKnnTest.assertSame(want, job.neighbors(SparkKnnTest.table(rows, DataTypes.FloatType, null)),
         "an executor killed mid-job");
     assertTrue(killed.get(), "no executor was killed");
+  }
+
+  /**
+   * The approximate job on the cluster: cells dealt by a shuffle across processes, the core's
+   * engine in each, lists merged by id; the same rows when every local-graph task fails once, and
+   * a recall against the exact graph above a floor and within the job's own estimate.
+   */
+  @Test
+  void theApproximateJobRunsOnTheClusterAndRetriesChangeNothing() {
+    float[][] rows = TestData.clusters(23, 12000, 24, 10, 6);
+    KnnResult exact = BruteForceEngine.create(KnnOptions.defaults().withK(10)).graph(Vectors.of(rows));
+    SparkKnn job = SparkKnn.builder().k(10).algorithm(Algorithm.NNDESCENT).build();
+    SparkGraph graph = job.graph(SparkKnnTest.table(rows, DataTypes.FloatType, null));
+    KnnResult once = job.collect(graph);
+    SparkKnn failing = SparkKnn.builder().k(10).algorithm(Algorithm.NNDESCENT)
+        .failFirstAttempts(true).build();
+    KnnResult again = failing.collect(failing.graph(SparkKnnTest.table(rows, DataTypes.FloatType, null)));
+    assertArrayEquals(once.ids(), again.ids());
+    assertArrayEquals(once.distances(), again.distances());
+    long hits = 0;
+    for (int i = 0; i < rows.length; i++) {
+      float kth = exact.distance(i, 9);
+      for (int s = 0; s < 10; s++) {
+        hits += once.neighbor(i, s) >= 0 && once.distance(i, s) <= kth ? 1 : 0;
+      }
+    }
+    double recall = hits / (rows.length * 10.0);
+    RecallEstimate e = graph.recall().orElseThrow();
+    assertTrue(recall >= 0.9, "recall " + recall);
+    assertTrue(e.low() - 0.01 <= recall && recall <= e.high() + 0.01, e + " vs " + recall);
   }
 
   /** One executor process of the cluster (a child of a worker JVM). */
