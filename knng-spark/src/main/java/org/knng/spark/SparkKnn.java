@@ -264,33 +264,15 @@ public final class SparkKnn implements Serializable {
     }
     if (approximate(n)) {
       SparkGraph g = approximate(spark, sampleIds, sample, n, d, threads,
-          cover -> spark.parallelize(dealt(cover, x, n, d), cover.cells()));
+          cover -> spark.parallelize(dealt(cover.cells(), cover.overlap(),
+              (i, out) -> cover.cellsOf(i, x, i * d, out), x, n, d), cover.cells()));
       if (g != null) {
         return g;
       }
     }
     int b = blocksFor(n, d, spark.sc(), threads);
     SpatialBlocks tree = SpatialBlocks.fit(sample, sampled, d, b, metric == Metric.COSINE, SEED);
-    int[] blockOf = new int[n];
-    int[] sizes = new int[b];
-    for (int i = 0; i < n; i++) {
-      blockOf[i] = tree.block(i, x, i * d);
-      sizes[blockOf[i]]++;
-    }
-    List<Block> blocks = new ArrayList<>(b);
-    for (int block = 0; block < b; block++) {
-      long[] ids = new long[sizes[block]];
-      float[] data = new float[sizes[block] * d];
-      int r = 0;
-      for (int i = 0; i < n; i++) {
-        if (blockOf[i] == block) {
-          ids[r] = i;
-          System.arraycopy(x, i * d, data, r * d, d);
-          r++;
-        }
-      }
-      blocks.add(Block.sorted(block, ids, data, d));
-    }
+    List<Block> blocks = dealt(b, 1, (i, out) -> out[0] = tree.block(i, x, i * d), x, n, d);
     JavaRDD<Block> rdd = spark.parallelize(blocks, b);
     return join(rdd, n, d, b, threads);
   }
@@ -380,14 +362,21 @@ public final class SparkKnn implements Serializable {
     return join(blocks, n, d, b, threads);
   }
 
-  /** Points held on the driver dealt into the cells of a cover, each cell's points in id order. */
-  private static List<Block> dealt(KMeansCover cover, float[] x, int n, int d) {
-    int overlap = cover.overlap();
+  /** Where point {@code i} goes: {@code out} receives its blocks (or cells). */
+  private interface Dealer {
+    void deal(int i, int[] out);
+  }
+
+  /**
+   * Points held on the driver dealt into {@code count} blocks (the exact job's, one per point) or
+   * cells (the approximate job's, {@code overlap} per point), each block's points in id order.
+   */
+  private static List<Block> dealt(int count, int overlap, Dealer dealer, float[] x, int n, int d) {
     int[] cellOf = new int[Math.multiplyExact(n, overlap)];
-    int[] sizes = new int[cover.cells()];
+    int[] sizes = new int[count];
     int[] cells = new int[overlap];
     for (int i = 0; i < n; i++) {
-      cover.cellsOf(i, x, i * d, cells);
+      dealer.deal(i, cells);
       for (int s = 0; s < overlap; s++) {
         cellOf[i * overlap + s] = cells[s];
         sizes[cells[s]]++;
