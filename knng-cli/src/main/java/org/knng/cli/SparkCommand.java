@@ -85,7 +85,7 @@ final class SparkCommand implements Callable<Integer> {
   Algorithm algorithm;
 
   @Option(names = "--target-recall", paramLabel = "R",
-      description = "nndescent/auto: more cells per point until the recall estimate's 95% lower"
+      description = "nndescent/auto: more cells per point until the recall estimate's 95%% lower"
           + " bound reaches R (0 < R <= 1), else the exact job; 1 means exact.")
   Double targetRecall;
 
