@@ -1,6 +1,7 @@
 package org.knng.approx;
 
 import java.util.Arrays;
+import java.util.BitSet;
 
 /**
  * The connected components of a graph's lists (each entry an undirected edge), smallest first.
@@ -16,15 +17,29 @@ import java.util.Arrays;
  *
  * <p>Labels come from a union-find that keeps the smaller row as the root, over the lists in row
  * order: they depend only on the lists, not on the thread count.
+ *
+ * <p>With a focus (the rows whose lists matter here, as the home points of a distributed job's
+ * cell), only the components holding a focus row are offered for joining and counted in {@link
+ * #pairs()}: the others are joined where their own points are home.
  */
 final class Components {
   private final int n;
   private final int[] root;     // each row's component, named by its smallest row
-  private final long[] bySize;  // (size << 32 | root) of each component, ascending
-  private final long pairs;     // the pairs of joining every component with itself
+  private final int count;      // components in all
+  private final long[] bySize;  // (size << 32 | root) of each component in focus, ascending
+  private final long pairs;     // the pairs of joining every component in focus with itself
 
-  /** The components of {@code lists}. */
+  /** The components of {@code lists}, all in focus. */
   Components(NeighborLists lists) {
+    this(lists, null);
+  }
+
+  /**
+   * The components of {@code lists}.
+   *
+   * @param focus the rows whose components may be joined, or null for all
+   */
+  Components(NeighborLists lists, BitSet focus) {
     n = lists.rows();
     int k = lists.k();
     root = new int[n];
@@ -45,23 +60,28 @@ final class Components {
       }
     }
     int[] size = new int[n];
-    int count = 0;
+    BitSet inFocus = new BitSet(n); // by root
+    int all = 0;
+    int focused = 0;
     for (int v = 0; v < n; v++) {
       root[v] = find(v);
       if (size[root[v]]++ == 0) {
-        count++;
+        all++;
+      }
+      if ((focus == null || focus.get(v)) && !inFocus.get(root[v])) {
+        inFocus.set(root[v]);
+        focused++;
       }
     }
-    bySize = new long[count];
-    long all = 0;
-    for (int v = 0, c = 0; v < n; v++) {
-      if (root[v] == v) {
-        bySize[c++] = ((long) size[v] << 32) | v;
-        all += (long) size[v] * (size[v] - 1) / 2;
-      }
+    count = all;
+    bySize = new long[focused];
+    long joins = 0;
+    for (int v = inFocus.nextSetBit(0), c = 0; v >= 0; v = inFocus.nextSetBit(v + 1)) {
+      bySize[c++] = ((long) size[v] << 32) | v;
+      joins += (long) size[v] * (size[v] - 1) / 2;
     }
     Arrays.sort(bySize);
-    pairs = all;
+    pairs = joins;
   }
 
   private int find(int v) {
@@ -72,24 +92,29 @@ final class Components {
     return v;
   }
 
-  /** @return the number of components */
+  /** @return the number of components, in focus or not */
   int count() {
+    return count;
+  }
+
+  /** @return the number of components in focus */
+  int focused() {
     return bySize.length;
   }
 
-  /** @return the pairs of joining every component with itself */
+  /** @return the pairs of joining every component in focus with itself */
   long pairs() {
     return pairs;
   }
 
-  /** @return the points of the largest component */
+  /** @return the points of the largest component in focus */
   int largest() {
     return bySize.length == 0 ? 0 : (int) (bySize[bySize.length - 1] >>> 32);
   }
 
   /**
-   * The smallest components whose joins together take at most {@code budget} pairs, as cells:
-   * {@code cells[0]} their rows, component by component (each in row order), {@code cells[1]} where
+   * The smallest components in focus whose joins together take at most {@code budget} pairs, as
+   * cells: {@code cells[0]} their rows, component by component (each in row order), {@code cells[1]} where
    * each component starts, then the end.
    */
   int[][] smallest(long budget) {

@@ -1,5 +1,6 @@
 package org.knng.approx;
 
+import java.util.BitSet;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.knng.ProgressListener;
@@ -73,8 +74,10 @@ final class NnDescent {
   private long lastChanges;
   /** The most pairs that joining components in full may take ({@link #COMPONENT_SHARE}). */
   private final long budget;
-  /** Whether every list is exact within its component. */
+  /** Whether every list (in focus) is exact within its component. */
   private boolean allJoined;
+  /** The rows whose components may be joined in full (screen order), or null for all. */
+  private final BitSet focus;
 
   /**
    * @param screen the self-join's screen, in whose row order the build works (its blocks must hold
@@ -82,19 +85,21 @@ final class NnDescent {
    */
   NnDescent(VectorOps ops, Screen screen, Settings settings, int threads,
       ProgressListener progress) {
-    this(ops, screen, settings, threads, progress, screen.rows().size());
+    this(ops, screen, settings, threads, progress, screen.rows().size(), null);
   }
 
   /**
    * As the other constructor, for points that are a part of a larger graph's points (a cell of
    * the Spark job): the component budget is this part's share of that graph's exact pairs,
    * {@code COMPONENT_SHARE x n x (whole - 1) / 2}, so that a cluster joined in full in a cell costs
-   * what it would in one run over all points.
+   * what it would in one run over all points; and only the components holding a row of {@code
+   * focus} (the cell's home points) are joined in full, the others being joined in their own cells.
    *
    * @param whole points of the whole graph, at least these points
+   * @param focus rows of the screen whose components may be joined in full, or null for all
    */
   NnDescent(VectorOps ops, Screen screen, Settings settings, int threads,
-      ProgressListener progress, long whole) {
+      ProgressListener progress, long whole, BitSet focus) {
     this.ops = ops;
     this.settings = settings;
     this.threads = threads;
@@ -104,6 +109,7 @@ final class NnDescent {
     this.updates = new Updates(ops, screen, threads, BUDGET);
     this.progressTotal = settings.trees() + settings.rounds();
     this.budget = (long) (COMPONENT_SHARE * n * (Math.max(n, whole) - 1.0) / 2);
+    this.focus = focus;
   }
 
   /** Builds the graph: the forest, then rounds of local joins until they converge. */
@@ -129,7 +135,7 @@ final class NnDescent {
     }
     Cells joined = new Cells(members, cells[1], screen.block());
     updates.run(lists, joined.units(), 2L * screen.block() * lists.k(), joined::join);
-    allJoined = members.length == n;
+    allJoined = cells[1].length - 1 == components.focused();
     progress.note(String.format(Locale.ROOT, "nndescent: %d components, %d joined in full (%d points)"
         + " in %.2f s", components.count(), cells[1].length - 1, members.length,
         (System.nanoTime() - began) / 1e9));
@@ -145,7 +151,7 @@ final class NnDescent {
     } else {
       lists.markAllFresh();
     }
-    if (allJoined) { // every list is exact within its component; rounds cannot leave it
+    if (allJoined) { // every list in focus is exact within its component; rounds cannot leave it
       return lists;
     }
     progressTotal += more.rounds();
@@ -190,7 +196,7 @@ final class NnDescent {
   private Components descend(int maxRounds, int c) {
     long stop = (long) Math.ceil(settings.delta() * n * lists.k());
     for (int round = 0; round < maxRounds; round++) {
-      Components components = new Components(lists);
+      Components components = new Components(lists, focus);
       if (components.pairs() <= budget) {
         finishProgress(maxRounds - round);
         return components;
@@ -232,7 +238,7 @@ final class NnDescent {
         break;
       }
     }
-    return new Components(lists);
+    return new Components(lists, focus);
   }
 
   private void finishProgress(int roundsLeft) {

@@ -1,5 +1,6 @@
 package org.knng.approx;
 
+import java.util.BitSet;
 import java.util.Objects;
 import org.knng.InvalidInputException;
 import org.knng.engine.EngineBuilder;
@@ -10,6 +11,7 @@ import org.knng.graph.KnnResult;
 import org.knng.graph.SparseGraph;
 import org.knng.simd.VectorOps;
 import org.knng.tile.Screen;
+import org.knng.tile.Side;
 import org.knng.vectors.Vectors;
 
 /**
@@ -99,6 +101,21 @@ public final class NnDescentEngine implements KnnEngine {
 
   @Override
   public KnnResult graph(Vectors points) {
+    return focusedGraph(points, null);
+  }
+
+  /**
+   * The graph of points of which only some rows' lists matter to the caller: a cell of a
+   * distributed job, whose other points (visitors from neighbouring cells) have their lists built
+   * where they are at home. Every row gets a list as in {@link #graph(Vectors)}, but separate
+   * clusters (components of the lists) holding no row of {@code focus} are not joined in full:
+   * their rows keep NN-Descent's lists, and the work goes to the clusters of the focus rows.
+   *
+   * @param points the points
+   * @param focus the rows (point indices) whose lists matter, or null for all
+   * @return each point's k nearest others, nearly all of them (the focus rows' as {@link #graph})
+   */
+  public KnnResult focusedGraph(Vectors points, BitSet focus) {
     Approximation approximation = new Approximation(name(), options, ops, points);
     int n = points.size();
     int kept = approximation.kept();
@@ -112,13 +129,27 @@ public final class NnDescentEngine implements KnnEngine {
     Settings most = Settings.auto(n, kept, MAX_EFFORT, options.seed());
     Screen screen = approximation.screen(Math.max(most.leaf(), 2 * most.candidates()));
     NnDescent descent = new NnDescent(ops, screen, settings, options.threads(), options.progress(),
-        whole);
+        whole, focus == null ? null : inScreenOrder(focus, screen.rows()));
     KnnResult first = approximation.result(descent.build());
     // Each raise: longer lists and more candidates (effort x 1.5), and rounds until they settle.
     return approximation.measured(first, (step, estimate) -> {
       double more = effort * Math.pow(RAISE, step);
       return more > MAX_EFFORT ? null : descent.refine(Settings.auto(n, kept, more, options.seed()));
     });
+  }
+
+  /** The rows of the screen whose points are in {@code rows}. */
+  private static BitSet inScreenOrder(BitSet rows, Side side) {
+    if (side.ids() == null) {
+      return rows;
+    }
+    BitSet out = new BitSet(side.size());
+    for (int r = 0; r < side.size(); r++) {
+      if (rows.get(side.id(r))) {
+        out.set(r);
+      }
+    }
+    return out;
   }
 
   private KnnEngine exact() {

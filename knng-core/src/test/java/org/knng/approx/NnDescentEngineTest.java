@@ -52,6 +52,44 @@ class NnDescentEngineTest {
     assertArrayEquals(exact.distances(), part.distances());
   }
 
+  /**
+   * Two far-apart clusters of 2,000 full-rank 48-dimensional Gaussians, as a part of a 40,000-point
+   * graph, with the rows of the first in focus: its rows are exact (its cluster joined in full),
+   * while the second cluster, holding no focus row, is left to NN-Descent and misses neighbours.
+   * Without a focus both are exact.
+   */
+  @Test
+  void onlyClustersInFocusAreJoinedInFull() {
+    float[][] a = TestData.gaussian(17, 2000, 48, 0f);
+    float[][] b = TestData.gaussian(18, 2000, 48, 100f);
+    float[][] both = new float[4000][];
+    for (int i = 0; i < 2000; i++) { // interleaved: the focus is not a prefix of the rows
+      both[2 * i] = a[i];
+      both[2 * i + 1] = b[i];
+    }
+    Vectors points = Vectors.of(both);
+    java.util.BitSet focus = new java.util.BitSet();
+    for (int i = 0; i < 4000; i += 2) {
+      focus.set(i);
+    }
+    KnnResult exact = BruteForceEngine.create(graph(10)).graph(points);
+    NnDescentEngine engine = NnDescentEngine.builder().k(10).threads(2).seed(5).exactBelow(0)
+        .partOf(40_000).build();
+    KnnResult all = engine.graph(points);
+    KnnResult focused = engine.focusedGraph(points, focus);
+    assertArrayEquals(exact.ids(), all.ids());
+    int wrong = 0;
+    for (int r = 0; r < 4000; r++) {
+      boolean same = Arrays.equals(exact.ids(), r * 10, r * 10 + 10, focused.ids(), r * 10, r * 10 + 10);
+      if (focus.get(r)) {
+        assertTrue(same, "row " + r + " in focus");
+      } else if (!same) {
+        wrong++;
+      }
+    }
+    assertTrue(wrong > 0, "the cluster out of focus was joined in full");
+  }
+
   @ParameterizedTest
   @EnumSource(Metric.class)
   void reachesARecallFloorInEveryMetric(Metric metric) {
