@@ -91,7 +91,16 @@ final class SparkJob implements AutoCloseable {
     SparkKnn.Builder b = SparkKnn.builder().k(k).metric(metric).includeSelf(includeSelf)
         .idColumn(idColumn).vectorColumn(vectorColumn).blocks(blocks).algorithm(algorithm)
         .mode(parquetOut ? mode : GraphMode.DISTANCE)
-        .symmetrize(parquetOut ? symmetrize : org.knng.graph.Symmetrization.NONE);
+        .symmetrize(parquetOut ? symmetrize : org.knng.graph.Symmetrization.NONE)
+        .progress(new org.knng.ProgressListener() {
+          @Override
+          public void update(long done, long total) {}
+
+          @Override
+          public void note(String message) {
+            note.accept(message);
+          }
+        });
     if (sigma != null) {
       b.sigma(sigma);
     }

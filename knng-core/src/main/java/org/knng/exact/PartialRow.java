@@ -56,6 +56,14 @@ public final class PartialRow implements Serializable {
   }
 
   /**
+   * @param c a candidate, {@code 0 <= c < size()}, in (value, id) order
+   * @return its id
+   */
+  public long id(int c) {
+    return ids[c];
+  }
+
+  /**
    * The {@code kept} smallest (value, id) candidates of two partial rows of one point. The pieces
    * may overlap (the approximate Spark job holds a point in several cells): an id in both, with
    * the same value in both (the same pair, computed the same way), is kept once.

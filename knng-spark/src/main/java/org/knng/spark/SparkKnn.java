@@ -21,6 +21,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.knng.Algorithm;
 import org.knng.InvalidInputException;
+import org.knng.ProgressListener;
 import org.knng.engine.InputChecks;
 import org.knng.engine.KnnOptions;
 import org.knng.exact.PartialRow;
@@ -77,6 +78,8 @@ public final class SparkKnn implements Serializable {
   private final Symmetrization symmetrize;
   private final Algorithm algorithm;
   private final double targetRecall;
+  /** Notes of the job's steps, on the driver (not sent to the executors). */
+  private final transient ProgressListener progress;
 
   private SparkKnn(Builder b) {
     this.algorithm = b.algorithm;
@@ -92,6 +95,7 @@ public final class SparkKnn implements Serializable {
     this.mode = b.mode;
     this.sigma = b.sigma;
     this.failFirstAttempts = b.failFirstAttempts;
+    this.progress = b.progress;
   }
 
   /** @return a builder: k 10, euclidean, self excluded, columns {@code id} and {@code vector} */
@@ -490,7 +494,8 @@ public final class SparkKnn implements Serializable {
     long cap = Math.min(byMemory, Math.max(kept + 1, 4 * n * ApproximateJob.FIRST_OVERLAP / centroids));
     double target = Double.isNaN(targetRecall) && algorithm == Algorithm.AUTO ? Algorithm.AUTO_RECALL
         : targetRecall;
-    ApproximateJob job = new ApproximateJob(k, metric, includeSelf, threads, SEED, failFirstAttempts);
+    ApproximateJob job = new ApproximateJob(k, metric, includeSelf, threads, SEED, failFirstAttempts,
+        progress);
     ApproximateJob.Attempt a = job.run(spark, sampleIds, sample, n, d,
         centroids, cap, deal, target);
     if (a == null) {
@@ -670,8 +675,20 @@ public final class SparkKnn implements Serializable {
     private Symmetrization symmetrize = Symmetrization.NONE;
     private Algorithm algorithm = Algorithm.EXACT;
     private double targetRecall = Double.NaN;
+    private ProgressListener progress = ProgressListener.NONE;
 
     private Builder() {}
+
+    /**
+     * @param progress receives a note of each step of the job as the driver runs it (the
+     *     approximate job's cells, the time of its local graphs and of its recall estimate), for
+     *     {@code knng spark --debug}; default none
+     * @return this builder
+     */
+    public Builder progress(ProgressListener progress) {
+      this.progress = Objects.requireNonNull(progress, "progress");
+      return this;
+    }
 
     /**
      * @param algorithm {@code EXACT} (the default: the core's exact graph, bit for bit), {@code

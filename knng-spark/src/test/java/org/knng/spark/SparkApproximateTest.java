@@ -158,6 +158,47 @@ class SparkApproximateTest {
     }
   }
 
+  /**
+   * Uniform noise in 32 dimensions, in 16 cells: the cells miss neighbours across their borders,
+   * and a target above the first estimate runs rounds of NN-Descent across the cells first, which
+   * find them (rows still valid: distinct ids, exact distances, in order).
+   */
+  @Test
+  void roundsAcrossCellsFindNeighboursThatNoCellHeld() {
+    float[][] rows = TestData.gaussian(6, 4000, 32, 0f);
+    Vectors points = Vectors.of(rows);
+    KnnResult exact = BruteForceEngine.create(KnnOptions.defaults().withK(10)).graph(points);
+    SparkKnn plain = SparkKnn.builder().k(10).algorithm(Algorithm.NNDESCENT).blocks(16).build();
+    SparkGraph once = plain.graph(context, points);
+    double first = recall(plain.collect(once), exact);
+    double target = once.recall().orElseThrow().recall() + 0.03;
+    java.util.List<String> notes = new java.util.ArrayList<>();
+    SparkKnn job = SparkKnn.builder().k(10).algorithm(Algorithm.NNDESCENT).blocks(16).targetRecall(target)
+        .progress(new org.knng.ProgressListener() {
+          @Override
+          public void update(long done, long total) {}
+
+          @Override
+          public void note(String message) {
+            notes.add(message);
+          }
+        }).build();
+    SparkGraph graph = job.graph(context, points);
+    assertEquals("nndescent", graph.algorithm());
+    assertTrue(notes.stream().anyMatch(m -> m.contains("round 1 across cells")), notes.toString());
+    assertTrue(notes.stream().noneMatch(m -> m.contains("3 per point")), "rounds sufficed: " + notes);
+    assertTrue(graph.recall().orElseThrow().low() >= target, graph.recall() + " vs " + target);
+    KnnResult got = job.collect(graph);
+    assertValidRows(got, points, Metric.EUCLIDEAN);
+    assertTrue(recall(got, exact) >= first + 0.03, recall(got, exact) + " vs " + first);
+    // Rounds are deterministic: retried tasks give the same rows.
+    SparkKnn failing = SparkKnn.builder().k(10).algorithm(Algorithm.NNDESCENT).blocks(16).targetRecall(target)
+        .failFirstAttempts(true).build();
+    KnnResult again = failing.collect(failing.graph(context, points));
+    assertArrayEquals(got.ids(), again.ids());
+    assertArrayEquals(got.distances(), again.distances());
+  }
+
   @Test
   void halfThePointsEqualStayInBoundedCells() {
     float[][] rows = TestData.gaussian(9, 4000, 8, 0f);
