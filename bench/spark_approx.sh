@@ -21,6 +21,7 @@ for data in "$@"; do
   t0=$(now); ./knng build --input "$data" --k 10 --algorithm nndescent --output "$tmp/core.npy" -q; t1=$(now)
   ./knng spark --master 'local[2]' --input "$data" --k 10 --algorithm nndescent --output "$tmp/spark.npy" \
       --debug --conf spark.eventLog.enabled=true --conf "spark.eventLog.dir=file://$tmp/events" \
+      --conf spark.eventLog.compress=false --conf spark.eventLog.rolling.enabled=false \
       2>&1 | tr '\r' '\n' | grep -E '^(wrote|debug: spark)' > "$tmp/summary"; t2=$(now)
   if [ "${LOCAL_ONLY:-0}" = 1 ]; then
     t3=$t2
@@ -40,7 +41,9 @@ def recall(path):
     graph = np.load(path)
     return f"{np.mean([len(set(graph[i]) & set(truth[j])) / 10 for j, i in enumerate(rows)]):.4f}"
 written = 0
-for log in glob.glob(tmp + "/events/*"):
+for log in glob.glob(tmp + "/events/**", recursive=True):
+    if not os.path.isfile(log):
+        continue
     with open(log) as f:
         for line in f:
             event = json.loads(line)

@@ -17,6 +17,8 @@ home="$(mktemp -d "${TMPDIR:-/tmp}/knng-spark-home.XXXXXX")"
 logs="$root/bench/work/spark-cluster"
 mkdir -p "$home/jars" "$logs"
 tr ':' '\n' <"$cp_file" | while read -r jar; do ln -sf "$jar" "$home/jars/"; done
+# The daemons also need what knng's own jar carries that Spark's list leaves out (slf4j's API).
+ln -sf "$root/knng-cli/target/knng.jar" "$home/jars/"
 if [ -n "${JAVA_HOME:-}" ]; then java="$JAVA_HOME/bin/java"; else java="$(readlink -f "$(command -v java)")"; fi
 export SPARK_HOME="$home" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
 export JAVA_HOME="${JAVA_HOME:-$(dirname "$(dirname "$java")")}"

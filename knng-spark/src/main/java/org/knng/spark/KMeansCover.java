@@ -95,7 +95,13 @@ final class KMeansCover implements Serializable {
     int[] first = new int[m];
     SpatialBlocks[] trees = new SpatialBlocks[m];
     int cells = 0;
-    for (int q = 0; q < m; q++) {
+    // Cells numbered from the largest centroid down: Spark starts tasks in partition order, so the
+    // longest tasks start first and the short ones fill in around them (200k mixture: local
+    // graphs 48.8 s -> 40.0 s on 2 slots).
+    Integer[] bySize = new Integer[m];
+    Arrays.setAll(bySize, q -> q);
+    Arrays.sort(bySize, (a, b) -> count[a] != count[b] ? Integer.compare(count[b], count[a]) : Integer.compare(a, b));
+    for (int q : bySize) {
       first[q] = cells;
       double estimate = (double) count[q] * points / rows;
       int parts = (int) Math.min(Math.max(1, count[q]), Math.ceil(estimate / Math.max(1, cap)));
