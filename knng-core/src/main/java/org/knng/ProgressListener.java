@@ -24,4 +24,24 @@ public interface ProgressListener {
    * @param message the line
    */
   default void note(String message) {}
+
+  /**
+   * A listener that hands every note to {@code notes} and ignores the updates (for {@code --debug}
+   * output, or to collect an engine's choices).
+   *
+   * @param notes receives each note
+   * @return the listener
+   */
+  static ProgressListener notes(java.util.function.Consumer<String> notes) {
+    java.util.Objects.requireNonNull(notes, "notes");
+    return new ProgressListener() {
+      @Override
+      public void update(long done, long total) {}
+
+      @Override
+      public void note(String message) {
+        notes.accept(message);
+      }
+    };
+  }
 }

@@ -92,15 +92,7 @@ final class SparkJob implements AutoCloseable {
         .idColumn(idColumn).vectorColumn(vectorColumn).blocks(blocks).algorithm(algorithm)
         .mode(parquetOut ? mode : GraphMode.DISTANCE)
         .symmetrize(parquetOut ? symmetrize : org.knng.graph.Symmetrization.NONE)
-        .progress(new org.knng.ProgressListener() {
-          @Override
-          public void update(long done, long total) {}
-
-          @Override
-          public void note(String message) {
-            note.accept(message);
-          }
-        });
+        .progress(org.knng.ProgressListener.notes(note));
     if (sigma != null) {
       b.sigma(sigma);
     }

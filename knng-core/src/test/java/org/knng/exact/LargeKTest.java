@@ -145,15 +145,7 @@ class LargeKTest {
       List<String> notes = new ArrayList<>();
       KnnResult one = BruteForceEngine.builder().metric(metric).k(k).includeSelf(includeSelf)
           .threads(1).startingSigmas(sigmas).vectorOps(Kernels.panama())
-          .progress(new ProgressListener() {
-            @Override
-            public void update(long done, long total) {}
-
-            @Override
-            public void note(String message) {
-              notes.add(message);
-            }
-          }).build().graph(Vectors.of(p));
+          .progress(ProgressListener.notes(notes::add)).build().graph(Vectors.of(p));
       KnnResult two = BruteForceEngine.builder().metric(metric).k(k).includeSelf(includeSelf)
           .threads(2).startingSigmas(sigmas).vectorOps(Kernels.panama()).build()
           .graph(Vectors.of(p));

@@ -174,15 +174,7 @@ class SparkApproximateTest {
     double target = once.recall().orElseThrow().recall() + 0.03;
     java.util.List<String> notes = new java.util.ArrayList<>();
     SparkKnn job = SparkKnn.builder().k(10).algorithm(Algorithm.NNDESCENT).blocks(16).targetRecall(target)
-        .progress(new org.knng.ProgressListener() {
-          @Override
-          public void update(long done, long total) {}
-
-          @Override
-          public void note(String message) {
-            notes.add(message);
-          }
-        }).build();
+        .progress(org.knng.ProgressListener.notes(notes::add)).build();
     SparkGraph graph = job.graph(context, points);
     assertEquals("nndescent", graph.algorithm());
     assertTrue(notes.stream().anyMatch(m -> m.contains("round 1 across cells")), notes.toString());
