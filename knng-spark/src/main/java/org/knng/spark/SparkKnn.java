@@ -61,6 +61,8 @@ public final class SparkKnn implements Serializable {
    * of both side by side and their candidate lists (about 5 blocks); the rest is Spark's.
    */
   private static final int BLOCKS_PER_TASK_MEMORY = 8;
+  /** The most vector bytes of one slice of driver-held points sent to a cluster. */
+  private static final long SLICE_BYTES = 16L << 20;
   /** Points sampled to fit the tree that deals points into blocks. */
   private static final int SAMPLE = 4096;
   private static final long SEED = 42;
@@ -238,8 +240,10 @@ public final class SparkKnn implements Serializable {
 
   /**
    * The job for vectors held on the driver (the command line reads files into them): row {@code
-   * i} gets id {@code i}; the rows are checked and dealt into blocks here and the blocks handed to
-   * the cluster, so nothing is shuffled before the joins. See {@link #graph(Dataset)}.
+   * i} gets id {@code i}; in local mode the rows are checked and dealt into blocks here and the
+   * blocks handed to the tasks, so nothing is shuffled before the joins; on a cluster they go out
+   * in slices of at most 16 MB and are dealt there, as {@link #graph(JavaPairRDD)} deals them (a
+   * task's message is capped at {@code spark.rpc.message.maxSize}). See {@link #graph(Dataset)}.
    *
    * @param spark the Spark context (no SQL session is needed)
    * @param points the vectors
@@ -257,6 +261,17 @@ public final class SparkKnn implements Serializable {
       InputChecks.rankableRow(row, metric, "row " + i);
     }
     checkK(n);
+    if (!spark.sc().isLocal()) {
+      // On a cluster, a task may not carry a whole block or cell from the driver (Spark caps a
+      // task's message at spark.rpc.message.maxSize, 128 MB: a 464,000-point cell of 96-d vectors
+      // is 178 MB): the rows go out in small slices and are dealt by the executors, as a table's.
+      List<Tuple2<Long, float[]>> rows = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        rows.add(new Tuple2<>((long) i, java.util.Arrays.copyOfRange(x, i * d, (i + 1) * d)));
+      }
+      int slices = (int) Math.max(spark.defaultParallelism(), (4L * n * d + SLICE_BYTES - 1) / SLICE_BYTES);
+      return graph(spark.parallelizePairs(rows, slices));
+    }
     int threads = threads(spark.sc());
     int stride = Math.max(1, n / SAMPLE);
     int sampled = (n + stride - 1) / stride;

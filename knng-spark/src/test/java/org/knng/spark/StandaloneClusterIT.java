@@ -106,6 +106,11 @@ class StandaloneClusterIT {
     SparkKnn job = SparkKnn.builder().k(10).metric(Metric.COSINE).blocks(5).build();
     SparkKnnTest.assertSame(want, job.neighbors(SparkKnnTest.table(rows, DataTypes.FloatType, null)),
         "standalone cluster");
+    // Vectors held on the driver (a file read by the command line) go to a cluster in slices.
+    KnnResult fromDriver = job.collect(job.graph(
+        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()), Vectors.of(rows)));
+    assertArrayEquals(want.ids(), fromDriver.ids());
+    assertArrayEquals(want.distances(), fromDriver.distances());
 
     SparkKnn failing = SparkKnn.builder().k(10).metric(Metric.COSINE).blocks(5).failFirstAttempts(true).build();
     SparkKnnTest.assertSame(want, failing.neighbors(SparkKnnTest.table(rows, DataTypes.FloatType, null)),
