@@ -525,8 +525,16 @@ public final class SparkKnn implements Serializable {
   }
 
   private void failOnFirstAttempt() {
-    if (failFirstAttempts && TaskContext.get().attemptNumber() == 0) {
-      throw new IllegalStateException("knng test: the first attempt of every join task fails");
+    failOnFirstAttempt(failFirstAttempts);
+  }
+
+  /**
+   * Tests ({@link Builder#failFirstAttempts}): the first attempt of the calling task fails, so
+   * that Spark retries it; the output must not change.
+   */
+  static void failOnFirstAttempt(boolean fail) {
+    if (fail && TaskContext.get().attemptNumber() == 0) {
+      throw new IllegalStateException("knng test: the first attempt of every task fails");
     }
   }
 
