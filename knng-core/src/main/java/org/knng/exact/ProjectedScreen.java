@@ -59,9 +59,12 @@ final class ProjectedScreen implements Screen {
   static ProjectedScreen selfJoin(Vectors points, Metric metric, Screening screening, VectorOps ops,
       int threads) {
     Projection projection = Projection.fit(points, ops, metric, screening);
-    if (projection == null) {
-      return null;
-    }
+    return projection == null ? null : selfJoin(points, projection, ops, threads);
+  }
+
+  /** The screen of a self-join on a projection fitted before (on a sample of a larger join). */
+  static ProjectedScreen selfJoin(Vectors points, Projection projection, VectorOps ops,
+      int threads) {
     int block = TileJoin.blockSize(ops, points.size(), projection.dims());
     Projection.Projected p = projection.project(points, block, null, threads);
     return new ProjectedScreen(projection, p, p, points, points, block, ops);
@@ -75,9 +78,12 @@ final class ProjectedScreen implements Screen {
   static ProjectedScreen search(Vectors base, Vectors queries, Metric metric, Screening screening,
       VectorOps ops, int threads) {
     Projection projection = Projection.fit(base, ops, metric, screening);
-    if (projection == null) {
-      return null;
-    }
+    return projection == null ? null : search(base, queries, projection, ops, threads);
+  }
+
+  /** The screen of a search on a projection fitted before (on a sample of a larger join). */
+  static ProjectedScreen search(Vectors base, Vectors queries, Projection projection,
+      VectorOps ops, int threads) {
     int block = TileJoin.blockSize(ops, Math.max(queries.size(), base.size()), projection.dims());
     Projection.Projected b = projection.project(base, 0, null, threads);
     Projection.Projected q = projection.project(queries, 0, b, threads);

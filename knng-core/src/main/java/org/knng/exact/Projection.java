@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.knng.engine.Parallel;
 import org.knng.metric.Metric;
 import org.knng.simd.VectorOps;
+import org.knng.simd.VectorOpsProvider;
 import org.knng.tile.FullWidthScreen;
 import org.knng.tile.PackedBlock;
 import org.knng.tree.MedianSplit;
@@ -40,7 +41,8 @@ import org.knng.vectors.Vectors;
  * neighbours and the k-th distances that prune the rest are tight from the start. {@link
  * ProjectedScreen} hands the projections to the tile loop.
  */
-final class Projection {
+final class Projection implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   /** Below this many points the search is too short to repay the fit. */
   static final int MIN_POINTS = 16384;
   private static final int SAMPLE = 1024;
@@ -65,9 +67,9 @@ final class Projection {
   private final int allDims;    // checked for each hit (dims <= allDims)
   private final double[] mean;
   private final double[] basis; // allDims x dimension, row-major, orthonormal rows
-  private final double orthoError;
+  private final transient double orthoError;
   private final boolean unit;   // cosine: the projections are of x / |x|
-  private final VectorOps ops;
+  private final transient VectorOps ops;
 
   private Projection(int dims, int allDims, double[] mean, double[] basis, boolean unit,
       VectorOps ops) {
@@ -80,6 +82,11 @@ final class Projection {
     this.mean = mean;
     this.basis = basis;
     this.orthoError = orthonormalityError(basis, allDims, dimension);
+  }
+
+  /** A projection sent to another JVM (a Spark task) takes that JVM's kernels. */
+  private Object readResolve() {
+    return new Projection(dims, allDims, mean, basis, unit, VectorOpsProvider.get());
   }
 
   /**
@@ -153,15 +160,26 @@ final class Projection {
    * 128)} directions: for tests, which must exercise the screen on any data.
    */
   static Projection fit(Vectors points, VectorOps ops, Metric metric, Screening screening) {
+    return fit(points, points.size(), points.size(), ops, metric, screening);
+  }
+
+  /**
+   * {@link #fit(Vectors, VectorOps, Metric, Screening)} on a sample of a larger join, for all of
+   * its pieces at once: {@code total} points in all (whether the fit repays, and how near the
+   * neighbours the pilot measures are), at most {@code projectedRows} of them projected at once.
+   */
+  static Projection fit(Vectors points, long total, long projectedRows, VectorOps ops,
+      Metric metric, Screening screening) {
     int n = points.size();
     int d = points.dimension();
     boolean force = screening == Screening.PROJECTED;
     boolean unit = metric == Metric.COSINE;
-    boolean small = n < MIN_POINTS && screening != Screening.FITTED;
+    boolean small = total < MIN_POINTS;
     if (!force && (small || d < 2 * DIMS[0] || d > MAX_DIMENSION)) {
       return null;
     }
-    int m = (int) Math.max(1, Math.min(Math.min(MAX_DIMS, d / 2), MAX_BYTES / (4L * n)));
+    int m = (int) Math.max(1, Math.min(Math.min(MAX_DIMS, d / 2),
+        MAX_BYTES / (4L * Math.max(1, projectedRows))));
     float[] x = points.data();
     int stride = Math.max(1, n / SAMPLE);
     int samples = (n + stride - 1) / stride;
@@ -211,7 +229,7 @@ final class Projection {
         t++;
       }
     }
-    if (dims == 0 || (!force && !screensOut(points, v, dims, unit, ops))) {
+    if (dims == 0 || (!force && !screensOut(points, total, v, dims, unit, ops))) {
       return null;
     }
     return new Projection(dims, m, mean, v, unit, ops);
@@ -229,13 +247,13 @@ final class Projection {
    * full computation more than the full-width screen would (a cell of the 96-d mixture, 27,895
    * points of 3 clusters, one thread: projected 22.8 s, full width 3.7 s).
    */
-  private static boolean screensOut(Vectors points, double[] basis, int dims, boolean unit,
-      VectorOps ops) {
+  private static boolean screensOut(Vectors points, long total, double[] basis, int dims,
+      boolean unit, VectorOps ops) {
     int n = points.size();
     int d = points.dimension();
     float[] x = points.data();
-    int base = Math.min(n - 1, PILOT_BASE);
-    int queries = Math.min(n - base, PILOT_QUERIES);
+    int queries = Math.min(PILOT_QUERIES, n / 2);
+    int base = Math.min(n - queries, PILOT_BASE);
     if (base < 2 || queries < 1) {
       return true;
     }
@@ -264,7 +282,7 @@ final class Projection {
         proj[r * dims + c] = dot;
       }
     }
-    int k = (int) Math.max(1, Math.round((double) PILOT_K * base / n));
+    int k = (int) Math.max(1, Math.round((double) PILOT_K * base / total));
     float[] dist = new float[base];
     long passed = 0;
     for (int q = base; q < rows; q++) {

@@ -18,12 +18,7 @@ public enum Screening {
   /** Every pair screened on its full-width kernel value. */
   FULL,
   /** Always the projected screen for the metrics it serves (tests: any data exercises it). */
-  PROJECTED,
-  /**
-   * As {@link #AUTO}, the data deciding, but whatever the size of this join: for the pieces of a
-   * larger join ({@link SplitJoin}), where the size that repays the fit is the whole join's.
-   */
-  FITTED;
+  PROJECTED;
 
   /**
    * The screen of a self-join of {@code points}; its rows may be in another order than the points

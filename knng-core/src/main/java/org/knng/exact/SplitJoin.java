@@ -10,6 +10,7 @@ import org.knng.metric.Metric;
 import org.knng.select.NeighborReservoirs;
 import org.knng.simd.VectorOps;
 import org.knng.simd.VectorOpsProvider;
+import org.knng.tile.FullWidthScreen;
 import org.knng.tile.Screen;
 import org.knng.tile.Side;
 import org.knng.tile.TileJoin;
@@ -37,12 +38,14 @@ public final class SplitJoin {
   private final KnnOptions options;
   private final VectorOps ops;
   private final Screening screening;
+  private final Fit fit; // the whole join's screen, or null: each piece chooses its own
   private final int kept;
 
-  private SplitJoin(KnnOptions options, VectorOps ops, Screening screening) {
+  private SplitJoin(KnnOptions options, VectorOps ops, Screening screening, Fit fit) {
     this.options = Objects.requireNonNull(options, "options");
     this.ops = ops;
     this.screening = screening;
+    this.fit = fit;
     this.kept = options.includeSelf() ? options.k() - 1 : options.k();
   }
 
@@ -54,26 +57,80 @@ public final class SplitJoin {
    * @return the split join
    */
   public static SplitJoin create(KnnOptions options) {
-    return new SplitJoin(options, VectorOpsProvider.get(), Screening.AUTO);
+    return new SplitJoin(options, VectorOpsProvider.get(), Screening.AUTO, null);
   }
 
   /**
-   * {@link #create(KnnOptions)} for the pieces of a join of {@code points} points in all: the
-   * projected screen (where the data has a few dominant directions) is chosen by the whole join's
-   * size, so that small pieces of a large join screen as the whole join would.
+   * The pieces of one large join that all screen as {@code fit} says: fitted once for the whole
+   * join, not once per piece (a fit costs about as much as joining a 4,000-row piece).
    *
-   * @param options the options
-   * @param points the number of points of the whole join
+   * @param options the options; the metric must be the fit's
+   * @param fit the whole join's screen ({@link #fit})
    * @return the split join
+   * @throws IllegalArgumentException if the fit is for another metric
    */
-  public static SplitJoin create(KnnOptions options, long points) {
-    return new SplitJoin(options, VectorOpsProvider.get(),
-        points >= Projection.MIN_POINTS ? Screening.FITTED : Screening.AUTO);
+  public static SplitJoin create(KnnOptions options, Fit fit) {
+    if (fit.metric != options.metric()) {
+      throw new IllegalArgumentException("a screen fitted for " + fit.metric.id()
+          + " cannot screen " + options.metric().id());
+    }
+    return new SplitJoin(options, VectorOpsProvider.get(), Screening.AUTO, fit);
   }
 
   /** A split join with the screen forced (tests run both screens on any data). */
   static SplitJoin create(KnnOptions options, Screening screening) {
-    return new SplitJoin(options, VectorOpsProvider.get(), screening);
+    return new SplitJoin(options, VectorOpsProvider.get(), screening, null);
+  }
+
+  /**
+   * The screen of a join of {@code points} points in all, chosen from a sample of them as the
+   * exact engine chooses it for the whole join: the projected screen on a few principal directions
+   * where they hold most of the variance and rule out most pairs, else the full width. Every
+   * piece then screens on the same directions without fitting its own: a piece of a large join
+   * is too small to repay a fit, and a fit on it sees only its own part of the data.
+   *
+   * @param sample points drawn from the whole join (a few thousand, spread over it)
+   * @param points the number of points of the whole join
+   * @param pieceRows the most rows a piece holds (both blocks of a piece across two), which
+   *     bounds the directions kept so that a piece's projections fit in memory
+   * @param metric the metric
+   * @return the fit, to pass to {@link #create(KnnOptions, Fit)}
+   */
+  public static Fit fit(Vectors sample, long points, long pieceRows, Metric metric) {
+    boolean served = metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN
+        || metric == Metric.COSINE;
+    return new Fit(metric, served ? Projection.fit(sample, points, pieceRows,
+        VectorOpsProvider.get(), metric, Screening.AUTO) : null);
+  }
+
+  /**
+   * A whole join's screen, shared by its pieces ({@link #fit}); serializable, so that the tasks of
+   * a cluster receive it with their work.
+   */
+  public static final class Fit implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final Metric metric;
+    private final Projection projection; // null: the full width
+
+    private Fit(Metric metric, Projection projection) {
+      this.metric = metric;
+      this.projection = projection;
+    }
+
+    /** @return what the pieces screen on, e.g. "projected, 32 of 784 directions" */
+    public String describe() {
+      return projection == null ? "full width" : String.format(java.util.Locale.ROOT,
+          "projected, %d of %d directions", projection.dims(), projection.allDims());
+    }
+  }
+
+  /** The screen of a piece joining {@code points} with themselves. */
+  private Screen selfJoinScreen(Vectors points) {
+    if (fit == null) {
+      return screening.selfJoin(points, options.metric(), ops, options.threads());
+    }
+    return fit.projection == null ? FullWidthScreen.selfJoin(options.metric(), ops, points)
+        : ProjectedScreen.selfJoin(points, fit.projection, ops, options.threads());
   }
 
   /** @return the options */
@@ -99,7 +156,7 @@ public final class SplitJoin {
     if (kept == 0) {
       return Lists.empty(n);
     }
-    Screen screen = screening.selfJoin(block, options.metric(), ops, options.threads());
+    Screen screen = selfJoinScreen(block);
     NeighborReservoirs lists = new NeighborReservoirs(n, kept);
     tiles().selfJoin(screen, lists.thresholds(), worker -> lists.worker());
     return lists(block, block, screen.rows(), lists);
@@ -148,7 +205,7 @@ public final class SplitJoin {
     }
     // One screen for both blocks (the projected one orders them together); the join takes only
     // the pairs across, in the screen's order, so near points still meet early.
-    Screen screen = screening.selfJoin(both, options.metric(), ops, options.threads());
+    Screen screen = selfJoinScreen(both);
     Side rows = screen.rows();
     int[] left = new int[a.size()];
     int[] right = new int[b.size()];
@@ -192,7 +249,10 @@ public final class SplitJoin {
     InputChecks.sameDimension(block, queries);
     InputChecks.rankable(block, options.metric(), "base row");
     InputChecks.rankable(queries, options.metric(), "query row");
-    Screen screen = screening.search(block, queries, options.metric(), ops, options.threads());
+    Screen screen = fit == null
+        ? screening.search(block, queries, options.metric(), ops, options.threads())
+        : fit.projection == null ? FullWidthScreen.search(options.metric(), ops, block, queries)
+        : ProjectedScreen.search(block, queries, fit.projection, ops, options.threads());
     Side rows = screen.rows();
     NeighborReservoirs lists = new NeighborReservoirs(queries.size(), kept);
     if (limits != null) {

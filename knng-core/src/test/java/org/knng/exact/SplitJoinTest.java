@@ -62,6 +62,58 @@ class SplitJoinTest {
     }
   }
 
+  /**
+   * One screen for all the pieces, fitted on a sample of the whole (as the Spark job fits it on the
+   * driver and ships it to every task): where a few directions hold the variance the pieces screen
+   * on them, elsewhere at full width, and either way, also after the fit has travelled through
+   * Java serialization, the merged pieces are the engine's graph bit for bit.
+   */
+  @Test
+  void piecesSharingOneFitFromASampleAreTheEnginesGraph() throws Exception {
+    float[][] flat = ProjectionTest.lowRank(3000, 64, 6, 0f, 41);
+    float[][] round = TestData.gaussian(42, 3000, 64, 0f);
+    for (float[][] rows : List.of(flat, round)) {
+      boolean projected = rows == flat;
+      Vectors points = Vectors.of(rows);
+      float[][] sampled = new float[1500][];
+      for (int s = 0; s < sampled.length; s++) {
+        sampled[s] = rows[2 * s];
+      }
+      for (Metric metric : new Metric[] {Metric.EUCLIDEAN, Metric.COSINE, Metric.MANHATTAN}) {
+        // The whole join is taken to be large (the fit is for a million points), so that the
+        // data alone decides; manhattan has no projected screen.
+        SplitJoin.Fit fit = SplitJoin.fit(Vectors.of(sampled), 1_000_000, 2000, metric);
+        boolean screens = projected && metric != Metric.MANHATTAN;
+        assertEquals(screens, fit.describe().startsWith("projected"), metric + ": " + fit.describe());
+        SplitJoin.Fit travelled = roundTrip(fit);
+        assertEquals(fit.describe(), travelled.describe());
+        KnnOptions options = KnnOptions.defaults().withMetric(metric).withK(12).withThreads(2);
+        KnnResult want = BruteForceEngine.create(options).graph(points);
+        for (SplitJoin.Fit f : List.of(fit, travelled)) {
+          KnnResult got = split(points, SplitJoin.create(options, f), 5, 3);
+          String what = (projected ? "low rank" : "isotropic") + ", " + metric;
+          assertArrayEquals(want.ids(), got.ids(), what + ": ids");
+          assertArrayEquals(want.distances(), got.distances(), what + ": distances");
+        }
+      }
+    }
+    SplitJoin.Fit cosine = SplitJoin.fit(Vectors.of(flat), 1_000_000, 2000, Metric.COSINE);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SplitJoin.create(KnnOptions.defaults(), cosine));
+    assertEquals("a screen fitted for cosine cannot screen euclidean", e.getMessage());
+  }
+
+  private static SplitJoin.Fit roundTrip(SplitJoin.Fit fit) throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(fit);
+    }
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+        new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      return (SplitJoin.Fit) in.readObject();
+    }
+  }
+
   @Test
   void blocksSmallerThanKAndSingleRows() {
     // Blocks of one row and blocks with fewer rows than k: every row's lists are short in
