@@ -8,6 +8,7 @@ import org.knng.engine.InputChecks;
 import org.knng.engine.KnnOptions;
 import org.knng.engine.Rescoring;
 import org.knng.graph.KnnResult;
+import org.knng.metric.Metric;
 import org.knng.vectors.VectorSource;
 import org.knng.vectors.Vectors;
 
@@ -23,6 +24,10 @@ import org.knng.vectors.Vectors;
  * only what can still enter its list (its current k-th, ties included). A search keeps the
  * queries in memory and reads the base once, block by block.
  *
+ * <p>All pieces screen alike: {@link SplitJoin#fit} chooses the screen once, from about 4,096 rows
+ * read across the source, as the exact engine would for the whole join (Fashion-MNIST in blocks of
+ * 3,562 rows: 41.8 s when every piece chose its own screen, at full width for so few rows).
+ *
  * <p>Memory: the result's {@code rows x kept x 12} bytes (ids, ranking values, distances) while
  * merging, then the result itself ({@code rows x k x 8}), plus, at any time, two blocks and the
  * piece's working copies of them ({@link #blockRows} sizes blocks from a budget).
@@ -36,9 +41,32 @@ public final class BlockedJoin {
   private final SplitJoin join;
   private final int kept;
 
-  private BlockedJoin(KnnOptions options, long points) {
-    this.join = SplitJoin.create(options);
+  /** Rows of the source read to fit the screen all pieces share. */
+  private static final int SAMPLE = 4096;
+
+  private BlockedJoin(KnnOptions options, VectorSource points, int blockRows) throws IOException {
+    Metric metric = options.metric();
+    this.join = SplitJoin.create(options,
+        SplitJoin.mayProject(points.size(), points.dimension(), metric)
+            ? SplitJoin.fit(sample(points), points.size(), 2L * blockRows, metric)
+            : SplitJoin.Fit.fullWidth(metric));
     this.kept = join.kept();
+  }
+
+  /**
+   * About {@value #SAMPLE} rows spread evenly over the source (every row of a smaller one), read one
+   * at a time: what the screen of the whole join is fitted on.
+   */
+  private static Vectors sample(VectorSource points) throws IOException {
+    int n = points.size();
+    int d = points.dimension();
+    int stride = Math.max(1, n / SAMPLE);
+    int rows = (n + stride - 1) / stride;
+    float[] data = new float[Math.multiplyExact(rows, d)];
+    for (int s = 0; s < rows; s++) {
+      System.arraycopy(points.rows(s * stride, 1).data(), 0, data, s * d, d);
+    }
+    return Vectors.wrap(data, d);
   }
 
   /**
@@ -86,7 +114,7 @@ public final class BlockedJoin {
     if (blockRows < 1) {
       throw new IllegalArgumentException("blocks need at least one row, got " + blockRows);
     }
-    return new BlockedJoin(options, points.size()).selfJoin(points, blockRows);
+    return new BlockedJoin(options, points, blockRows).selfJoin(points, blockRows);
   }
 
   /**
@@ -120,7 +148,7 @@ public final class BlockedJoin {
     if (blockRows < 1) {
       throw new IllegalArgumentException("blocks need at least one row, got " + blockRows);
     }
-    return new BlockedJoin(options, base.size()).search(base, queries, blockRows);
+    return new BlockedJoin(options, base, blockRows).search(base, queries, blockRows);
   }
 
   private KnnResult selfJoin(VectorSource points, int blockRows) throws IOException {

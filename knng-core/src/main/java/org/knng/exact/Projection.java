@@ -174,8 +174,7 @@ final class Projection implements java.io.Serializable {
     int d = points.dimension();
     boolean force = screening == Screening.PROJECTED;
     boolean unit = metric == Metric.COSINE;
-    boolean small = total < MIN_POINTS;
-    if (!force && (small || d < 2 * DIMS[0] || d > MAX_DIMENSION)) {
+    if (!force && !mayFit(total, d)) {
       return null;
     }
     int m = (int) Math.max(1, Math.min(Math.min(MAX_DIMS, d / 2),
@@ -233,6 +232,14 @@ final class Projection implements java.io.Serializable {
       return null;
     }
     return new Projection(dims, m, mean, v, unit, ops);
+  }
+
+  /**
+   * Whether a join of {@code total} points of dimension {@code d} may repay a fit: large enough,
+   * and of a dimension with a few directions to screen on and a covariance that fits in memory.
+   */
+  static boolean mayFit(long total, int d) {
+    return total >= MIN_POINTS && d >= 2 * DIMS[0] && d <= MAX_DIMENSION;
   }
 
   /**

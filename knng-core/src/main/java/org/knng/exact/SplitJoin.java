@@ -97,10 +97,20 @@ public final class SplitJoin {
    * @return the fit, to pass to {@link #create(KnnOptions, Fit)}
    */
   public static Fit fit(Vectors sample, long points, long pieceRows, Metric metric) {
+    return new Fit(metric, mayProject(points, sample.dimension(), metric)
+        ? Projection.fit(sample, points, pieceRows, VectorOpsProvider.get(), metric, Screening.AUTO)
+        : null);
+  }
+
+  /**
+   * Whether a join of {@code points} points of dimension {@code dimension} may screen on
+   * projections (the metric has the projected screen, the join is large enough to repay a fit):
+   * where not, {@link Fit#fullWidth} serves it without a sample.
+   */
+  static boolean mayProject(long points, int dimension, Metric metric) {
     boolean served = metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN
         || metric == Metric.COSINE;
-    return new Fit(metric, served ? Projection.fit(sample, points, pieceRows,
-        VectorOpsProvider.get(), metric, Screening.AUTO) : null);
+    return served && Projection.mayFit(points, dimension);
   }
 
   /**
@@ -111,6 +121,11 @@ public final class SplitJoin {
     private static final long serialVersionUID = 1L;
     private final Metric metric;
     private final Projection projection; // null: the full width
+
+    /** The full-width screen, for {@code metric}. */
+    static Fit fullWidth(Metric metric) {
+      return new Fit(metric, null);
+    }
 
     private Fit(Metric metric, Projection projection) {
       this.metric = metric;

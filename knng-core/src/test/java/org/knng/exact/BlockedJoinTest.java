@@ -70,6 +70,49 @@ class BlockedJoinTest {
     }
   }
 
+  /**
+   * A join large enough for the projected screen, on data with a few dominant directions: the
+   * screen is fitted once, on rows read across the source (one read each, besides the blocks), and
+   * the graph and the search are still the engine's bit for bit.
+   */
+  @Test
+  void largeJoinsScreenOnOneFitFromRowsAcrossTheSource() throws IOException {
+    Vectors points = Vectors.of(ProjectionTest.lowRank(Projection.MIN_POINTS + 116, 64, 6, 0f, 43));
+    assertTrue(SplitJoin.mayProject(points.size(), points.dimension(), Metric.EUCLIDEAN));
+    AtomicInteger singles = new AtomicInteger();
+    VectorSource counted = new VectorSource() {
+      @Override
+      public int size() {
+        return points.size();
+      }
+
+      @Override
+      public int dimension() {
+        return points.dimension();
+      }
+
+      @Override
+      public Vectors rows(int from, int count) {
+        if (count == 1) {
+          singles.incrementAndGet();
+        }
+        return points.rows(from, count);
+      }
+    };
+    KnnOptions options = KnnOptions.defaults().withK(10).withThreads(2);
+    KnnResult want = BruteForceEngine.create(options).graph(points);
+    KnnResult got = BlockedJoin.graph(counted, options, 6000);
+    assertArrayEquals(want.ids(), got.ids());
+    assertArrayEquals(want.distances(), got.distances());
+    // 16,500 rows: every 4th read for the fit.
+    assertEquals((points.size() + 3) / 4, singles.get());
+    Vectors queries = Vectors.of(ProjectionTest.lowRank(300, 64, 6, 0f, 44));
+    KnnResult wantSearch = BruteForceEngine.create(options).search(points, queries);
+    KnnResult gotSearch = BlockedJoin.search(counted, queries, options, 6000);
+    assertArrayEquals(wantSearch.ids(), gotSearch.ids());
+    assertArrayEquals(wantSearch.distances(), gotSearch.distances());
+  }
+
   @Test
   void readsEachBlockOnceForItsOwnPieceAndOncePerPair() throws IOException {
     Vectors points = Vectors.of(TestData.gaussian(5, 100, 4, 1f));
