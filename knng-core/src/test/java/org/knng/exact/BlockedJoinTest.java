@@ -80,25 +80,7 @@ class BlockedJoinTest {
     Vectors points = Vectors.of(ProjectionTest.lowRank(Projection.MIN_POINTS + 116, 64, 6, 0f, 43));
     assertTrue(SplitJoin.mayProject(points.size(), points.dimension(), Metric.EUCLIDEAN));
     AtomicInteger singles = new AtomicInteger();
-    VectorSource counted = new VectorSource() {
-      @Override
-      public int size() {
-        return points.size();
-      }
-
-      @Override
-      public int dimension() {
-        return points.dimension();
-      }
-
-      @Override
-      public Vectors rows(int from, int count) {
-        if (count == 1) {
-          singles.incrementAndGet();
-        }
-        return points.rows(from, count);
-      }
-    };
+    VectorSource counted = counting(points, new AtomicInteger(), singles);
     KnnOptions options = KnnOptions.defaults().withK(10).withThreads(2);
     KnnResult want = BruteForceEngine.create(options).graph(points);
     KnnResult got = BlockedJoin.graph(counted, options, 6000);
@@ -117,7 +99,19 @@ class BlockedJoinTest {
   void readsEachBlockOnceForItsOwnPieceAndOncePerPair() throws IOException {
     Vectors points = Vectors.of(TestData.gaussian(5, 100, 4, 1f));
     AtomicInteger reads = new AtomicInteger();
-    VectorSource counted = new VectorSource() {
+    VectorSource counted = counting(points, reads, new AtomicInteger());
+    BlockedJoin.graph(counted, KnnOptions.defaults().withK(5), 25); // 4 blocks
+    // 4 own pieces; then block a once for its pairs (a = 0, 1, 2) and block b once per pair (6).
+    assertEquals(4 + 3 + 6, reads.get());
+    reads.set(0);
+    BlockedJoin.search(counted, Vectors.of(TestData.gaussian(6, 10, 4, 1f)),
+        KnnOptions.defaults().withK(5), 25);
+    assertEquals(4, reads.get());
+  }
+
+  /** {@code points} as a source that counts its reads: all of them, and those of one row. */
+  private static VectorSource counting(Vectors points, AtomicInteger reads, AtomicInteger singles) {
+    return new VectorSource() {
       @Override
       public int size() {
         return points.size();
@@ -131,16 +125,12 @@ class BlockedJoinTest {
       @Override
       public Vectors rows(int from, int count) {
         reads.incrementAndGet();
+        if (count == 1) {
+          singles.incrementAndGet();
+        }
         return points.rows(from, count);
       }
     };
-    BlockedJoin.graph(counted, KnnOptions.defaults().withK(5), 25); // 4 blocks
-    // 4 own pieces; then block a once for its pairs (a = 0, 1, 2) and block b once per pair (6).
-    assertEquals(4 + 3 + 6, reads.get());
-    reads.set(0);
-    BlockedJoin.search(counted, Vectors.of(TestData.gaussian(6, 10, 4, 1f)),
-        KnnOptions.defaults().withK(5), 25);
-    assertEquals(4, reads.get());
   }
 
   @Test
