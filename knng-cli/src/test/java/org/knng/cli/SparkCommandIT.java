@@ -182,6 +182,18 @@ class SparkCommandIT {
     assertEquals("error: k = 150 is out of range for 150 points: need 1 <= k < N (a point is not its"
         + " own neighbour)", lastLine(k.stderr));
     assertFalse(Files.exists(dir.resolve("out.npz")));
+    // A master Spark cannot parse: its (checked, undeclared) exception is bad input, not a bug.
+    PythonRunner.Result master = Launcher.knng(dir, "spark", "--master", "bogus://x", "--input",
+        Launcher.ROOT.resolve("examples/iris/iris.csv").toString(), "--k", "5", "--output", "out.npz");
+    assertEquals(2, master.exitCode, master.toString());
+    assertEquals("error: could not start Spark with master bogus://x: Could not parse Master URL:"
+        + " 'bogus://x'", lastLine(master.stderr));
+    PythonRunner.Result missing = Launcher.knng(dir, "spark", "--master", "local[1]", "--input",
+        dir.resolve("none.npy").toString(), "--k", "5", "--output", "out.npz");
+    assertEquals(2, missing.exitCode, missing.toString());
+    assertTrue(lastLine(missing.stderr).startsWith("error: ") && lastLine(missing.stderr).contains("none.npy"),
+        missing.stderr);
+    assertFalse(Files.exists(dir.resolve("out.npz")));
   }
 
   private static String lastLine(String text) {
