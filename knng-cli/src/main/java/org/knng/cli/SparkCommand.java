@@ -148,14 +148,12 @@ final class SparkCommand implements Callable<Integer> {
         err.println("debug: " + line);
       }
     };
-    // A file is read while Spark starts (Fashion-MNIST: 0.7 s to read, 2.5 s to start a context).
-    SparkJob.Reading reading = parquetInput(input) ? null : SparkJob.Reading.start(input, dataset);
     long starting = System.nanoTime();
     SparkJob job = new SparkJob(master, conf, quiet);
     note.accept(String.format(Locale.ROOT, "spark: context started in %.2f s",
         (System.nanoTime() - starting) / 1e9));
     try {
-      SparkJob.Built built = job.run(note, input, reading, dataset, idColumn, vectorColumn, output, parquetOut, k, metric,
+      SparkJob.Built built = job.run(note, input, dataset, idColumn, vectorColumn, output, parquetOut, k, metric,
           includeSelf, out.mode, out.sigma, out.symmetrize, blocks, algorithm, targetRecall);
       if (!parquetOut) {
         try (org.knng.io.AtomicOutput.Batch outputs = org.knng.io.AtomicOutput.batch()) {

@@ -84,55 +84,7 @@ final class SparkJob implements AutoCloseable {
     }
   }
 
-  /** A vectors file being read on another thread (see {@link SparkCommand#readFile}). */
-  static final class Reading {
-    private final java.util.concurrent.CompletableFuture<org.knng.vectors.Vectors> vectors;
-    private volatile double seconds;
-
-    private Reading(String input, String dataset) {
-      vectors = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-        long t0 = System.nanoTime();
-        try {
-          return SparkCommand.readFile(input, dataset);
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        } finally {
-          seconds = (System.nanoTime() - t0) / 1e9;
-        }
-      });
-    }
-
-    /** Starts reading {@code input} (its {@code dataset}, for HDF5 and .npz). */
-    static Reading start(String input, String dataset) {
-      return new Reading(input, dataset);
-    }
-
-    /** The vectors, once read; the reader's own exception if it failed. */
-    org.knng.vectors.Vectors get() throws IOException {
-      try {
-        return vectors.join();
-      } catch (java.util.concurrent.CompletionException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof java.io.UncheckedIOException) {
-          throw ((java.io.UncheckedIOException) cause).getCause();
-        }
-        if (cause instanceof RuntimeException) {
-          throw (RuntimeException) cause;
-        }
-        if (cause instanceof Error) {
-          throw (Error) cause;
-        }
-        throw e;
-      }
-    }
-
-    /** @return how long the read took */
-    double seconds() {
-      return seconds;
-    }
-  }
-
-  Built run(java.util.function.Consumer<String> note, String input, Reading reading, String dataset, String idColumn,
+  Built run(java.util.function.Consumer<String> note, String input, String dataset, String idColumn,
       String vectorColumn, String output, boolean parquetOut,
       int k, Metric metric, boolean includeSelf, GraphMode mode, Double sigma,
       org.knng.graph.Symmetrization symmetrize, int blocks, org.knng.Algorithm algorithm,
@@ -178,12 +130,12 @@ final class SparkJob implements AutoCloseable {
       }
       graph = job.graph(table);
     } else {
-      org.knng.vectors.Vectors points = reading.get();
+      long t0 = System.nanoTime();
+      org.knng.vectors.Vectors points = SparkCommand.readFile(input, dataset);
       long t1 = System.nanoTime();
       graph = job.graph(context, points);
-      note.accept(String.format(java.util.Locale.ROOT, "spark: read %.2f s (while Spark started),"
-          + " checked and dealt into %d blocks %.2f s (the approximate job's local graphs and checks"
-          + " included)", reading.seconds(), graph.blocks(), (System.nanoTime() - t1) / 1e9));
+      note.accept(String.format(java.util.Locale.ROOT, "spark: read %.2f s, checked and dealt into"
+          + " %d blocks %.2f s (the approximate job's local graphs and checks included)", (t1 - t0) / 1e9, graph.blocks(), (System.nanoTime() - t1) / 1e9));
     }
     String used = context.master();
     if (!parquetOut) {
