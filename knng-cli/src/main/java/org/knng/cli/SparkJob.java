@@ -58,6 +58,15 @@ final class SparkJob implements AutoCloseable {
       config.set("spark.jars", ownJar());
     }
     conf.forEach(config::set);
+    // In local mode a task gets every local thread (unless --conf says otherwise): tasks then run
+    // one at a time, each with the core's threads, as `knng build` runs, instead of one thread
+    // each side by side, where the largest block or cell ends the stage alone on one core
+    // (mixture 200k, approximate: 35.8 / 43.6 s -> 27.2 / 28.7 s; Fashion-MNIST, exact: 18.2 s ->
+    // 17.2 s, means of four).
+    int threads = localThreads(given);
+    if (threads > 1 && !config.contains("spark.task.cpus")) {
+      config.set("spark.task.cpus", String.valueOf(threads));
+    }
     try {
       context = new JavaSparkContext(config);
     } catch (Exception e) {
@@ -66,6 +75,21 @@ final class SparkJob implements AutoCloseable {
       throw new InvalidInputException("could not start Spark with master " + given + ": "
           + Main.oneLine(String.valueOf(e.getMessage())));
     }
+  }
+
+  /**
+   * The threads of a local master ({@code local}, {@code local[N]}, {@code local[*]}, with or
+   * without a retry count), or 0 for any other master.
+   */
+  static int localThreads(String master) {
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?\\])?").matcher(master.trim());
+    if (!m.matches()) {
+      return 0;
+    }
+    String n = m.group(1);
+    return n == null ? 1 : n.equals("*") ? Runtime.getRuntime().availableProcessors()
+        : Integer.parseInt(n);
   }
 
   private SparkSession session() {
