@@ -53,9 +53,13 @@ public enum Screening {
    * more than it saves). {@link Projection#fit} then decides from the data.
    */
   private boolean tries(Metric metric, long pairs) {
-    boolean served = metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN
-        || metric == Metric.COSINE;
+    boolean served = projects(metric);
     long worthIt = (long) Projection.MIN_POINTS * Projection.MIN_POINTS / 2;
     return served && this != FULL && (this != AUTO || pairs >= worthIt);
+  }
+
+  /** Whether the projected screen serves {@code metric} (euclidean, squared euclidean, cosine). */
+  static boolean projects(Metric metric) {
+    return metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN || metric == Metric.COSINE;
   }
 }

@@ -108,9 +108,7 @@ public final class SplitJoin {
    * where not, {@link Fit#fullWidth} serves it without a sample.
    */
   static boolean mayProject(long points, int dimension, Metric metric) {
-    boolean served = metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN
-        || metric == Metric.COSINE;
-    return served && Projection.mayFit(points, dimension);
+    return Screening.projects(metric) && Projection.mayFit(points, dimension);
   }
 
   /**

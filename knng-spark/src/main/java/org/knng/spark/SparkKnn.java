@@ -291,11 +291,9 @@ public final class SparkKnn implements Serializable {
     }
     int b = blocksFor(n, d, spark.sc(), threads);
     SpatialBlocks tree = SpatialBlocks.fit(sample, sampled, d, b, metric == Metric.COSINE, SEED);
-    // The screen is fitted on the other core while the blocks are dealt and broadcast.
-    java.util.concurrent.CompletableFuture<SplitJoin.Fit> fitting =
-        java.util.concurrent.CompletableFuture.supplyAsync(() -> fit(sample, n, d, b));
+    SplitJoin.Fit fit = fit(sample, n, d, b);
     List<Block> blocks = dealt(b, 1, (i, out) -> out[0] = tree.block(i, x, i * d), x, n, d);
-    return join(held(spark, blocks), n, d, b, threads, fitting.join());
+    return join(held(spark, blocks), n, d, b, threads, fit);
   }
 
   /**
