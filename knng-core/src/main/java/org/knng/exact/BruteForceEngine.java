@@ -111,10 +111,14 @@ public final class BruteForceEngine implements KnnEngine {
     InputChecks.graphK(options, points.size());
     InputChecks.rankable(points, options.metric(), "row");
     int kept = options.includeSelf() ? options.k() - 1 : options.k();
-    NeighborReservoirs.Sorted nearest = kept > 0 ? nearest(points, kept) : null;
+    Screen screen = kept > 0 ? screen(points) : null;
+    NeighborReservoirs.Sorted nearest = kept > 0 ? nearest(screen, points, kept) : null;
     long start = System.nanoTime();
-    KnnResult graph = nearest == null ? new Rescoring(options).graph(points, null)
-        : new Rescoring(options).graph(points, nearest.ids, nearest.distances);
+    // Rows in the screen's order, where it has one: near points, which share their neighbours.
+    Rescoring rescoring = screen == null || screen.rows().ids() == null ? new Rescoring(options)
+        : new Rescoring(options).visiting(screen.rows().ids());
+    KnnResult graph = nearest == null ? rescoring.graph(points, null)
+        : rescoring.graph(points, nearest.ids, nearest.distances);
     timed("re-scoring", start);
     return graph;
   }
@@ -129,8 +133,7 @@ public final class BruteForceEngine implements KnnEngine {
    * Each point's {@code kept} nearest others by ranking value, in point order ({@code n x kept}
    * ids; the values, in the screen's row order, are only there to be reused).
    */
-  private NeighborReservoirs.Sorted nearest(Vectors points, int kept) {
-    Screen screen = screen(points);
+  private NeighborReservoirs.Sorted nearest(Screen screen, Vectors points, int kept) {
     NeighborReservoirs lists = new NeighborReservoirs(points.size(), kept);
     long start = System.nanoTime();
     boolean limited = StartingThresholds.pays(kept, points.size());

@@ -117,80 +117,85 @@ public enum Metric implements Named {
   }
 
   /**
-   * Four squared euclidean distances at once, each with exactly the bits {@link #distance} gives
-   * ({@link #SQEUCLIDEAN}; its square root for {@link #EUCLIDEAN}): pair {@code l} is {@code a} at
-   * {@code aOffsets[l]} and {@code b} at {@code bOffsets[l]}. The four pairs' sums are independent
-   * chains the CPU overlaps, where one pair at a time waits on the latency of each add: 1.9x (D =
-   * 784) to 2.2x (D = 128) faster on vectors in cache; in a whole run, where the neighbours' vectors
-   * come from memory, re-scoring Fashion-MNIST at k = 100 took 5.4 s instead of 6.5 s, at k = 1000
-   * about the same.
+   * The squared euclidean distance in double precision, in the order every implementation follows
+   * (so that a SIMD one gives the same bits): sixteen chains, chain {@code c} adding {@code (a_i -
+   * b_i)^2} for {@code i = c, c + 16, c + 32, ...} in increasing {@code i}, each difference, square
+   * and sum a separately rounded double operation (no fused multiply-add); then {@code y_l = (c_l +
+   * c_{l+8}) + (c_{l+4} + c_{l+12})} for {@code l < 4} and the result {@code (y_0 + y_2) + (y_1 +
+   * y_3)}. Sixteen independent chains are what vector lanes hold (four vectors of four doubles, or
+   * two of eight), and a scalar loop overlaps them too; a chain with no values is +0 and adds
+   * nothing, so short vectors cost only their own values.
    *
-   * @param a the first vectors
-   * @param aOffsets where each pair's first vector starts (4 values)
-   * @param b the second vectors
-   * @param bOffsets where each pair's second vector starts (4 values)
+   * @param a first array
+   * @param aOffset start of the first vector
+   * @param b second array
+   * @param bOffset start of the second vector
    * @param dimension values per vector
-   * @param out receives the 4 squared distances
+   * @return {@code sum((a_i - b_i)^2)}
    */
-  public static void squaredEuclidean4(float[] a, int[] aOffsets, float[] b, int[] bOffsets,
-      int dimension, double[] out) {
-    int a0 = aOffsets[0], a1 = aOffsets[1], a2 = aOffsets[2], a3 = aOffsets[3];
-    int b0 = bOffsets[0], b1 = bOffsets[1], b2 = bOffsets[2], b3 = bOffsets[3];
-    // Per pair the same two chains as squaredEuclidean: even values, odd values, then their sum.
-    double e0 = 0, o0 = 0, e1 = 0, o1 = 0, e2 = 0, o2 = 0, e3 = 0, o3 = 0;
+  public static double squaredEuclidean(float[] a, int aOffset, float[] b, int bOffset,
+      int dimension) {
+    if (dimension <= 4) {
+      // Chains 4-15 are empty: y_l = c_l exactly (point clouds re-score millions of these).
+      double c0 = dimension > 0 ? square(a, aOffset, b, bOffset) : 0;
+      double c1 = dimension > 1 ? square(a, aOffset + 1, b, bOffset + 1) : 0;
+      double c2 = dimension > 2 ? square(a, aOffset + 2, b, bOffset + 2) : 0;
+      double c3 = dimension > 3 ? square(a, aOffset + 3, b, bOffset + 3) : 0;
+      return (c0 + c2) + (c1 + c3);
+    }
+    double c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
+    double c8 = 0, c9 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0, c14 = 0, c15 = 0;
     int i = 0;
-    for (; i + 1 < dimension; i += 2) {
-      double t;
-      t = (double) a[a0 + i] - b[b0 + i];
-      e0 += t * t;
-      t = (double) a[a0 + i + 1] - b[b0 + i + 1];
-      o0 += t * t;
-      t = (double) a[a1 + i] - b[b1 + i];
-      e1 += t * t;
-      t = (double) a[a1 + i + 1] - b[b1 + i + 1];
-      o1 += t * t;
-      t = (double) a[a2 + i] - b[b2 + i];
-      e2 += t * t;
-      t = (double) a[a2 + i + 1] - b[b2 + i + 1];
-      o2 += t * t;
-      t = (double) a[a3 + i] - b[b3 + i];
-      e3 += t * t;
-      t = (double) a[a3 + i + 1] - b[b3 + i + 1];
-      o3 += t * t;
+    for (; i + 16 <= dimension; i += 16) {
+      int x = aOffset + i;
+      int y = bOffset + i;
+      c0 += square(a, x, b, y);
+      c1 += square(a, x + 1, b, y + 1);
+      c2 += square(a, x + 2, b, y + 2);
+      c3 += square(a, x + 3, b, y + 3);
+      c4 += square(a, x + 4, b, y + 4);
+      c5 += square(a, x + 5, b, y + 5);
+      c6 += square(a, x + 6, b, y + 6);
+      c7 += square(a, x + 7, b, y + 7);
+      c8 += square(a, x + 8, b, y + 8);
+      c9 += square(a, x + 9, b, y + 9);
+      c10 += square(a, x + 10, b, y + 10);
+      c11 += square(a, x + 11, b, y + 11);
+      c12 += square(a, x + 12, b, y + 12);
+      c13 += square(a, x + 13, b, y + 13);
+      c14 += square(a, x + 14, b, y + 14);
+      c15 += square(a, x + 15, b, y + 15);
     }
     if (i < dimension) {
-      double t;
-      t = (double) a[a0 + i] - b[b0 + i];
-      e0 += t * t;
-      t = (double) a[a1 + i] - b[b1 + i];
-      e1 += t * t;
-      t = (double) a[a2 + i] - b[b2 + i];
-      e2 += t * t;
-      t = (double) a[a3 + i] - b[b3 + i];
-      e3 += t * t;
+      // The last, partial round: chains past its end add nothing (+0 is exact on a sum >= +0).
+      int rest = dimension - i;
+      int x = aOffset + i;
+      int y = bOffset + i;
+      c0 += square(a, x, b, y);
+      c1 += rest > 1 ? square(a, x + 1, b, y + 1) : 0;
+      c2 += rest > 2 ? square(a, x + 2, b, y + 2) : 0;
+      c3 += rest > 3 ? square(a, x + 3, b, y + 3) : 0;
+      c4 += rest > 4 ? square(a, x + 4, b, y + 4) : 0;
+      c5 += rest > 5 ? square(a, x + 5, b, y + 5) : 0;
+      c6 += rest > 6 ? square(a, x + 6, b, y + 6) : 0;
+      c7 += rest > 7 ? square(a, x + 7, b, y + 7) : 0;
+      c8 += rest > 8 ? square(a, x + 8, b, y + 8) : 0;
+      c9 += rest > 9 ? square(a, x + 9, b, y + 9) : 0;
+      c10 += rest > 10 ? square(a, x + 10, b, y + 10) : 0;
+      c11 += rest > 11 ? square(a, x + 11, b, y + 11) : 0;
+      c12 += rest > 12 ? square(a, x + 12, b, y + 12) : 0;
+      c13 += rest > 13 ? square(a, x + 13, b, y + 13) : 0;
+      c14 += rest > 14 ? square(a, x + 14, b, y + 14) : 0;
     }
-    out[0] = e0 + o0;
-    out[1] = e1 + o1;
-    out[2] = e2 + o2;
-    out[3] = e3 + o3;
+    double y0 = (c0 + c8) + (c4 + c12);
+    double y1 = (c1 + c9) + (c5 + c13);
+    double y2 = (c2 + c10) + (c6 + c14);
+    double y3 = (c3 + c11) + (c7 + c15);
+    return (y0 + y2) + (y1 + y3);
   }
 
-  private static double squaredEuclidean(float[] a, int aOffset, float[] b, int bOffset, int dimension) {
-    // Two chains of additions instead of one: engines re-score N x k pairs with this, and a
-    // single chain is bound by the latency of the add (about 4x slower at D = 784).
-    double s0 = 0;
-    double s1 = 0;
-    int i = 0;
-    for (; i + 1 < dimension; i += 2) {
-      double d0 = (double) a[aOffset + i] - b[bOffset + i];
-      double d1 = (double) a[aOffset + i + 1] - b[bOffset + i + 1];
-      s0 += d0 * d0;
-      s1 += d1 * d1;
-    }
-    if (i < dimension) {
-      double d = (double) a[aOffset + i] - b[bOffset + i];
-      s0 += d * d;
-    }
-    return s0 + s1;
+  private static double square(float[] a, int x, float[] b, int y) {
+    double t = (double) a[x] - b[y];
+    return t * t;
   }
 }

@@ -1,10 +1,12 @@
 package org.knng.simd;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
+import org.knng.metric.Metric;
 
 /**
  * {@link VectorOps} on the incubator Vector API, using the widest float species the CPU offers.
@@ -14,6 +16,15 @@ import jdk.incubator.vector.VectorSpecies;
 final class PanamaVectorOps implements VectorOps {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   private static final int LANES = SPECIES.length();
+  /** Four floats, widened to four doubles: the lanes of the double-precision re-scoring. */
+  private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
+  private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
+  /**
+   * Eight floats, widened to eight doubles, where the tiles have the shape of 512-bit registers
+   * (so that forcing 6x2 tests the narrow re-scoring too).
+   */
+  private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+  private static final VectorSpecies<Double> D8 = DoubleVector.SPECIES_512;
   /**
    * Vectors per tile row. With 512-bit vectors (32 registers) a 6 x 4 block of accumulators leaves
    * room for 4 panel vectors and a broadcast, and needs one broadcast per four FMAs (measured: about
@@ -23,6 +34,8 @@ final class PanamaVectorOps implements VectorOps {
    */
   private static final int VECTORS = VectorOpsProvider.tileVectors(SPECIES.vectorBitSize());
   private static final int WIDTH = VECTORS * LANES;
+  private static final boolean WIDE_DOUBLES = VECTORS == 4
+      && DoubleVector.SPECIES_PREFERRED.length() >= 8;
 
   PanamaVectorOps() {}
 
@@ -122,6 +135,106 @@ final class PanamaVectorOps implements VectorOps {
       sum = Math.fma(d, d, sum);
     }
     return sum;
+  }
+
+  @Override
+  public void squaredEuclidean(float[] a, int[] aOffsets, float[] b, int[] bOffsets, int count,
+      int dimension, double[] out) {
+    for (int p = 0; p < count; p++) {
+      // Below one round of the chains the scalar definition is as fast, and fast before the JIT
+      // has compiled the Vector API (tree engines in low dimension re-score millions of pairs).
+      out[p] = dimension < 16 ? Metric.squaredEuclidean(a, aOffsets[p], b, bOffsets[p], dimension)
+          : WIDE_DOUBLES ? squaredEuclidean8(a, aOffsets[p], b, bOffsets[p], dimension)
+          : squaredEuclidean4(a, aOffsets[p], b, bOffsets[p], dimension);
+    }
+  }
+
+  /**
+   * {@link Metric#squaredEuclidean} with its sixteen chains in two vectors of eight doubles
+   * (chains 0-7 and 8-15); the last partial round is loaded under a mask (a lane past the end is
+   * +0, which adds nothing). Lanewise {@code v0 + v1} holds {@code c_j + c_{j+8}}, so lanes {@code
+   * l} and {@code l + 4} of it sum to the definition's {@code y_l}.
+   */
+  private static double squaredEuclidean8(float[] a, int x, float[] b, int y, int dimension) {
+    DoubleVector v0 = DoubleVector.zero(D8);
+    DoubleVector v1 = v0;
+    int i = 0;
+    for (; i + 16 <= dimension; i += 16) {
+      DoubleVector t0 = widen(F8, D8, a, x + i).sub(widen(F8, D8, b, y + i));
+      DoubleVector t1 = widen(F8, D8, a, x + i + 8).sub(widen(F8, D8, b, y + i + 8));
+      v0 = v0.add(t0.mul(t0));
+      v1 = v1.add(t1.mul(t1));
+    }
+    int rest = dimension - i;
+    if (rest > 0) {
+      VectorMask<Float> m0 = F8.indexInRange(0, rest);
+      DoubleVector t0 = widen(F8, D8, a, x + i, m0).sub(widen(F8, D8, b, y + i, m0));
+      v0 = v0.add(t0.mul(t0));
+      if (rest > 8) {
+        VectorMask<Float> m1 = F8.indexInRange(8, rest);
+        DoubleVector t1 = widen(F8, D8, a, x + i + 8, m1).sub(widen(F8, D8, b, y + i + 8, m1));
+        v1 = v1.add(t1.mul(t1));
+      }
+    }
+    DoubleVector c = v0.add(v1);
+    double y0 = c.lane(0) + c.lane(4);
+    double y1 = c.lane(1) + c.lane(5);
+    double y2 = c.lane(2) + c.lane(6);
+    double y3 = c.lane(3) + c.lane(7);
+    return (y0 + y2) + (y1 + y3);
+  }
+
+  /**
+   * {@link #squaredEuclidean8} on narrower registers: the chains in four vectors of four doubles
+   * (0-3, 4-7, 8-11, 12-15); lanewise {@code (v0 + v2) + (v1 + v3)} is the definition's {@code
+   * y_l}.
+   */
+  private static double squaredEuclidean4(float[] a, int x, float[] b, int y, int dimension) {
+    DoubleVector v0 = DoubleVector.zero(D4);
+    DoubleVector v1 = v0;
+    DoubleVector v2 = v0;
+    DoubleVector v3 = v0;
+    int i = 0;
+    for (; i + 16 <= dimension; i += 16) {
+      DoubleVector t0 = widen(F4, D4, a, x + i).sub(widen(F4, D4, b, y + i));
+      DoubleVector t1 = widen(F4, D4, a, x + i + 4).sub(widen(F4, D4, b, y + i + 4));
+      DoubleVector t2 = widen(F4, D4, a, x + i + 8).sub(widen(F4, D4, b, y + i + 8));
+      DoubleVector t3 = widen(F4, D4, a, x + i + 12).sub(widen(F4, D4, b, y + i + 12));
+      v0 = v0.add(t0.mul(t0));
+      v1 = v1.add(t1.mul(t1));
+      v2 = v2.add(t2.mul(t2));
+      v3 = v3.add(t3.mul(t3));
+    }
+    for (int q = 0, rest = dimension - i; q < 4 && rest > 4 * q; q++) {
+      VectorMask<Float> m = F4.indexInRange(4 * q, rest);
+      DoubleVector t = widen(F4, D4, a, x + i + 4 * q, m).sub(widen(F4, D4, b, y + i + 4 * q, m));
+      DoubleVector s = t.mul(t);
+      if (q == 0) {
+        v0 = v0.add(s);
+      } else if (q == 1) {
+        v1 = v1.add(s);
+      } else if (q == 2) {
+        v2 = v2.add(s);
+      } else {
+        v3 = v3.add(s);
+      }
+    }
+    DoubleVector c = v0.add(v2).add(v1.add(v3));
+    return (c.lane(0) + c.lane(2)) + (c.lane(1) + c.lane(3));
+  }
+
+  /** Floats at {@code offset}, converted (exactly) to doubles. */
+  private static DoubleVector widen(VectorSpecies<Float> floats, VectorSpecies<Double> doubles,
+      float[] v, int offset) {
+    return (DoubleVector) FloatVector.fromArray(floats, v, offset)
+        .convertShape(VectorOperators.F2D, doubles, 0);
+  }
+
+  /** {@link #widen} of the lanes {@code m} sets; the others are +0. */
+  private static DoubleVector widen(VectorSpecies<Float> floats, VectorSpecies<Double> doubles,
+      float[] v, int offset, VectorMask<Float> m) {
+    return (DoubleVector) FloatVector.fromArray(floats, v, offset, m)
+        .convertShape(VectorOperators.F2D, doubles, 0);
   }
 
   @Override

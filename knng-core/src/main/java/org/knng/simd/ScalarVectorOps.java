@@ -1,5 +1,7 @@
 package org.knng.simd;
 
+import org.knng.metric.Metric;
+
 /**
  * Plain Java implementation of {@link VectorOps}: the fallback when the Vector API is not in the
  * boot layer, and the reference the SIMD implementation is tested against. Four independent
@@ -63,6 +65,14 @@ public final class ScalarVectorOps implements VectorOps {
       s0 += d * d;
     }
     return s0 + s1;
+  }
+
+  @Override
+  public void squaredEuclidean(float[] a, int[] aOffsets, float[] b, int[] bOffsets, int count,
+      int dimension, double[] out) {
+    for (int p = 0; p < count; p++) {
+      out[p] = Metric.squaredEuclidean(a, aOffsets[p], b, bOffsets[p], dimension);
+    }
   }
 
   @Override

@@ -223,6 +223,24 @@ public interface VectorOps {
   float manhattan(float[] a, int aOffset, float[] b, int bOffset, int dimension);
 
   /**
+   * Double-precision squared euclidean distances of {@code count} pairs, pair {@code p} being
+   * {@code a} at {@code aOffsets[p]} and {@code b} at {@code bOffsets[p]}: each with exactly the
+   * bits of {@link org.knng.metric.Metric#squaredEuclidean}, whose sixteen chains the SIMD
+   * implementation keeps in vector lanes. The engines re-score their {@code N x k} kept
+   * neighbours with it.
+   *
+   * @param a the first vectors
+   * @param aOffsets where each pair's first vector starts
+   * @param b the second vectors
+   * @param bOffsets where each pair's second vector starts
+   * @param count pairs, at most the length of the offset arrays and of {@code out}
+   * @param dimension values per vector
+   * @param out receives the squared distances
+   */
+  void squaredEuclidean(float[] a, int[] aOffsets, float[] b, int[] bOffsets, int count,
+      int dimension, double[] out);
+
+  /**
    * @return a short name for logs and benchmarks, with the tile shape where there is a choice: e.g.
    *     {@code "panama-512/6x4"} (six rows by four 512-bit vectors) or {@code "scalar"}
    */

@@ -1,0 +1,78 @@
+package org.knng.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.knng.graph.KnnResult;
+import org.knng.metric.Metric;
+import org.knng.vectors.Vectors;
+
+/**
+ * {@link Rescoring}: every row's candidates re-computed from the metric's definition, sorted by
+ * (distance, id), with include-self the point first; and the same result whatever order the rows
+ * are visited in ({@link Rescoring#visiting}), over chunks of many rows (small dimension) and of a
+ * few (large dimension).
+ */
+class RescoringTest {
+  @ParameterizedTest(name = "{0} d={1} k={2} include-self={3}")
+  @CsvSource({
+      "EUCLIDEAN, 3, 5, false", "EUCLIDEAN, 784, 40, false", "SQEUCLIDEAN, 33, 7, true",
+      "EUCLIDEAN, 784, 40, true", "COSINE, 20, 6, false", "MANHATTAN, 5, 9, true"})
+  void rowsAreDefinedDistancesInOrderWhateverTheVisitingOrder(Metric metric, int d, int k,
+      boolean includeSelf) {
+    Random random = new Random(d * 1000L + k);
+    int n = 300;
+    float[] data = new float[n * d];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (float) random.nextGaussian();
+    }
+    for (int i = 0; i < 20; i++) { // duplicates: equal distances, ordered by id
+      System.arraycopy(data, i * d, data, (n - 1 - i) * d, d);
+    }
+    Vectors points = Vectors.wrap(data, d);
+    int kept = includeSelf ? k - 1 : k;
+    int[] candidates = new int[n * kept];
+    for (int r = 0; r < n; r++) {
+      for (int j = 0; j < kept; j++) {
+        // Distinct others in any order; the last row has a missing neighbour (-1).
+        candidates[r * kept + j] = r == n - 1 && j == kept - 1 ? -1 : (r + 1 + j * 7) % n;
+      }
+    }
+    KnnOptions options = KnnOptions.defaults().withMetric(metric).withK(k)
+        .withIncludeSelf(includeSelf).withThreads(2);
+    int[] visit = new int[n];
+    for (int i = 0; i < n; i++) {
+      visit[i] = (i * 113) % n; // 113 is prime to 300: every row once, scattered
+    }
+    KnnResult plain = new Rescoring(options).graph(points, candidates.clone());
+    KnnResult visited = new Rescoring(options).visiting(visit).graph(points, candidates.clone());
+    assertArrayEquals(plain.ids(), visited.ids());
+    assertArrayEquals(plain.distances(), visited.distances());
+    for (int r = 0; r < n; r++) {
+      int first = 0;
+      if (includeSelf) {
+        assertEquals(r, plain.neighbor(r, 0), "the point first");
+        assertEquals(0f, plain.distance(r, 0));
+        first = 1;
+      }
+      for (int j = first; j < k; j++) {
+        int id = plain.neighbor(r, j);
+        if (id < 0) {
+          assertEquals(Float.POSITIVE_INFINITY, plain.distance(r, j), "no neighbour, row " + r);
+          continue;
+        }
+        assertEquals((float) metric.distance(data, r * d, data, id * d, d), plain.distance(r, j),
+            "row " + r + " rank " + j);
+        if (j > first && plain.neighbor(r, j - 1) >= 0) {
+          float before = plain.distance(r, j - 1);
+          float here = plain.distance(r, j);
+          boolean ordered = before < here || (before == here && plain.neighbor(r, j - 1) < id);
+          assertEquals(true, ordered, "row " + r + " ranks " + (j - 1) + ", " + j);
+        }
+      }
+    }
+  }
+}
