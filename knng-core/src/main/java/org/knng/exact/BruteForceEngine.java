@@ -136,10 +136,9 @@ public final class BruteForceEngine implements KnnEngine {
   private NeighborReservoirs.Sorted nearest(Screen screen, Vectors points, int kept) {
     NeighborReservoirs lists = new NeighborReservoirs(points.size(), kept);
     long start = System.nanoTime();
-    boolean limited = StartingThresholds.pays(kept, points.size());
+    boolean limited = StartingThresholds.pays(kept, points.size(), screen);
     if (limited) {
-      StartingThresholds.set(lists, screen, points, points, options.metric(), ops, screening,
-          options.threads(), true, sigmas);
+      StartingThresholds.set(lists, screen, ops, options.threads(), true, sigmas);
       timed("starting thresholds", start);
       start = System.nanoTime();
     }
@@ -184,10 +183,9 @@ public final class BruteForceEngine implements KnnEngine {
     Screen screen = screening.search(base, queries, options.metric(), ops, options.threads());
     describe(screen);
     NeighborReservoirs lists = new NeighborReservoirs(queries.size(), options.k());
-    boolean limited = StartingThresholds.pays(options.k(), base.size());
+    boolean limited = StartingThresholds.pays(options.k(), base.size(), screen);
     if (limited) {
-      StartingThresholds.set(lists, screen, base, queries, options.metric(), ops, screening,
-          options.threads(), false, sigmas);
+      StartingThresholds.set(lists, screen, ops, options.threads(), false, sigmas);
     }
     tiles().search(screen, lists.thresholds(), worker -> lists.worker());
     int[] failed = limited ? shortRows(lists, screen.rows()) : new int[0];

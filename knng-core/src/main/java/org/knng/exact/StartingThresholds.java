@@ -6,6 +6,7 @@ import org.knng.ProgressListener;
 import org.knng.metric.Metric;
 import org.knng.select.NeighborReservoirs;
 import org.knng.simd.VectorOps;
+import org.knng.tile.FullWidthScreen;
 import org.knng.tile.Screen;
 import org.knng.tile.TileJoin;
 import org.knng.vectors.Vectors;
@@ -17,19 +18,41 @@ import org.knng.vectors.Vectors;
  * stream past (at k = 1000 of 50,000 points: about 1,800 instead of 5,400, each one re-computed
  * and stored).
  *
- * <p>The sample has {@code m = 32 N / k} columns, so a row's k nearest hold about {@link
- * #MEAN_HITS} of them; the row's threshold is its {@code r}-th smallest sampled value with {@code r}
- * four standard deviations above that mean. A row whose true k-th distance is above its threshold
- * (the sample put too many of its points among its k nearest: about one row in 10,000) ends the
- * join with fewer than k candidates and is searched again without a threshold ({@link
- * #redo}), so the result is exact whatever the sample. The sample costs {@code 2 m / N = 64 / k}
- * of the join; below {@link #MIN_K} that is more than it saves and no thresholds are set.
+ * <p>The sample has {@code m = h N / k} columns, so a row's k nearest hold about {@code h} of them
+ * ({@link #meanHits}); the row's threshold is its {@code r}-th smallest sampled value with {@code
+ * r} four standard deviations above that mean. A row whose true k-th distance is above its
+ * threshold (the sample put too many of its points among its k nearest: about one row in 10,000)
+ * ends the join with fewer than k candidates and is searched again without a threshold ({@link
+ * #redo}), so the result is exact whatever the sample. The sample is searched on the join's own
+ * screen and costs {@code 2 m / N = 2 h / k} of the join's pairs, plus its own candidates; below
+ * {@link #MIN_K} (or {@link #MIN_K_NEAR_FIRST}) that is more than it saves and no thresholds are
+ * set.
  */
 final class StartingThresholds {
-  /** Smallest k the sample is drawn for: it then costs at most an eighth of the join. */
-  static final int MIN_K = 512;
-  /** Expected number of sampled columns among a row's k nearest. */
-  static final double MEAN_HITS = 32;
+  /** Smallest k the sample is drawn for where the screen's order does not tighten thresholds early. */
+  static final int MIN_K = 64;
+  /**
+   * Smallest k the sample is drawn for where the screen joins near blocks first ({@link
+   * Screen#nearFirst()}): there the thresholds tighten early without it, and below this k the
+   * sample's search cost as much as it saved (Fashion-MNIST at k = 100: 14.8-16.6 s with it,
+   * 14.9-15.0 s without; at k = 1000: 39.5 s against 42.1 s).
+   */
+  static final int MIN_K_NEAR_FIRST = 512;
+
+  /**
+   * Expected number of sampled columns among a row's k nearest: {@code k / 32}, between 2 and 32.
+   * More hits set a threshold nearer the k-th value (fewer candidates in the join) from a larger
+   * sample (a longer search with its own candidates): at k = 1000 32 hits, at k = 100 about 3
+   * (on 50,000 random 128-d points the join then takes 3.1-3.5 s instead of 5.4 s, and the sample
+   * 1.0-1.3 s, most of it the JIT compiling the loop the join then runs).
+   *
+   * @param k candidates kept per row
+   * @return the mean hits
+   */
+  static double meanHits(int k) {
+    return Math.max(2, Math.min(32, k / 32.0));
+  }
+
   /** How many standard deviations above that mean a row's threshold is taken. */
   static final double SIGMAS = 4;
   private static final long SEED = 0x6b6e6e67L;
@@ -41,55 +64,51 @@ final class StartingThresholds {
    *
    * @param k candidates kept per row
    * @param columns columns each row is joined with
+   * @param screen the join's screen
    * @return whether the sample pays for itself
    */
-  static boolean pays(int k, int columns) {
-    return k >= MIN_K && (long) sampleSize(k, columns) * 16 <= columns;
+  static boolean pays(int k, int columns, Screen screen) {
+    return k >= (screen.nearFirst() ? MIN_K_NEAR_FIRST : MIN_K)
+        && (long) sampleSize(k, columns) * 16 <= columns;
   }
 
   private static int sampleSize(int k, int columns) {
-    return (int) Math.min(columns, Math.ceil(MEAN_HITS * columns / k));
+    return (int) Math.min(columns, Math.ceil(meanHits(k) * columns / k));
   }
 
   /**
-   * Sets each row's starting threshold in {@code lists}.
+   * Sets each row's starting threshold in {@code lists}, from its values to a sample of the
+   * columns computed on the join's own screen: the same projection (nothing fitted or projected
+   * again) and the same values the join offers, so a threshold is in the units the lists compare.
    *
    * @param lists the join's lists, rows in the order of {@code screen}'s rows
-   * @param screen the join's screen: its rows get thresholds from their distances to a sample of
-   *     its columns
-   * @param columnPoints the points of the screen's columns, in point order
-   * @param rowPoints the points of its rows, in point order
-   * @param metric the metric
+   * @param screen the join's screen
    * @param ops the kernels
-   * @param screening how the sample's search is screened
    * @param threads threads
    * @param selfJoin whether rows and columns are one set (a row may then meet itself in the
    *     sample, at distance 0, which takes one more sampled value)
    * @param sigmas standard deviations above the mean ({@link #SIGMAS}; tests go below 0 to make
    *     rows fail)
    */
-  static void set(NeighborReservoirs lists, Screen screen, Vectors columnPoints, Vectors rowPoints,
-      Metric metric, VectorOps ops, Screening screening, int threads, boolean selfJoin,
-      double sigmas) {
+  static void set(NeighborReservoirs lists, Screen screen, VectorOps ops, int threads,
+      boolean selfJoin, double sigmas) {
     int k = lists.k();
-    int columns = columnPoints.size();
+    int columns = screen.columns().size();
     int m = sampleSize(k, columns);
     double mean = (double) m * k / columns;
     long wanted = (long) Math.ceil(mean + sigmas * Math.sqrt(mean)) + (selfJoin ? 2 : 1);
     int rank = (int) Math.max(1, Math.min(m, wanted));
-    Vectors sample = sample(columnPoints, m);
-    Screen sampled = screening.search(sample, rowPoints, metric, ops, threads);
-    NeighborReservoirs nearest = new NeighborReservoirs(rowPoints.size(), rank);
+    NeighborReservoirs nearest = new NeighborReservoirs(lists.rows(), rank);
+    // On the full width the screening values are lower bounds within a rounding margin: ranked on
+    // them, the sample skips re-computing its candidates (random 50k x 128, k = 1000: 1.4-1.7 s
+    // instead of 2.0-2.1 s); a threshold a margin too low only makes a row searched again.
+    Screen searched = screen instanceof FullWidthScreen ? ((FullWidthScreen) screen).lowerBounds()
+        : screen;
     new TileJoin(ops, threads, ProgressListener.NONE)
-        .search(sampled, nearest.thresholds(), worker -> nearest.worker());
-    // The sampled values are in the sample search's row order; the lists' rows in the join's.
+        .searchColumns(searched, sample(columns, m), nearest.thresholds(), worker -> nearest.worker());
     float[] values = nearest.sortAndRelease(threads).distances;
-    float[] byPoint = new float[rowPoints.size()];
-    for (int r = 0; r < byPoint.length; r++) {
-      byPoint[sampled.rows().id(r)] = values[r * rank + rank - 1];
-    }
     for (int r = 0; r < lists.rows(); r++) {
-      lists.limit(r, byPoint[screen.rows().id(r)]);
+      lists.limit(r, values[r * rank + rank - 1]);
     }
   }
 
@@ -130,15 +149,15 @@ final class StartingThresholds {
     }
   }
 
-  /** {@code m} distinct points drawn at random (Floyd's algorithm), in index order. */
-  private static Vectors sample(Vectors points, int m) {
-    int n = points.size();
+  /** {@code m} distinct rows of {@code n} drawn at random (Floyd's algorithm), in ascending order. */
+  private static int[] sample(int n, int m) {
     BitSet chosen = new BitSet(n);
     SplittableRandom random = new SplittableRandom(SEED);
     for (int j = n - m; j < n; j++) {
       int t = random.nextInt(j + 1);
       chosen.set(chosen.get(t) ? j : t);
     }
-    return points.rows(chosen.stream().toArray(), 0, m);
+    return chosen.stream().toArray();
   }
+
 }

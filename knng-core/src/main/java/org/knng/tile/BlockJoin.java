@@ -174,6 +174,34 @@ public final class BlockJoin {
     run(pairs);
   }
 
+  /**
+   * Joins rows {@code [i0, i1)} with the listed columns {@code columnList[columnFrom, columnFrom +
+   * columnCount)}, offered to the rows' lists only ({@link Pairs#ONE_WAY}): a sample of a join's
+   * columns, searched on the join's own screen.
+   *
+   * @param i0 first row
+   * @param i1 end of the rows, at most {@link Screen#block()} after {@code i0}
+   * @param columnList rows of {@link Screen#columns()}
+   * @param columnFrom where the block's columns start in {@code columnList}
+   * @param columnCount how many columns, at most {@link Screen#block()}
+   */
+  public void join(int i0, int i1, int[] columnList, int columnFrom, int columnCount) {
+    if (i1 - i0 > capacity || columnCount > capacity) {
+      throw new IllegalArgumentException("blocks of " + (i1 - i0) + " and " + columnCount
+          + " rows exceed this join's block of " + capacity);
+    }
+    setBlocks(null, i0, i1 - i0, columnList, columnFrom, columnCount);
+    gather(columns.add(), columnList, columnFrom, columnCount, listColumnAdd);
+    Arrays.fill(listColumnAdd, columnCount, columnCount + width, Float.NaN); // padding
+    rowAdd = rows.add();
+    rowThresholds = thresholds;
+    rowBase = i0;
+    columnAdd = listColumnAdd;
+    columnThresholds = null;
+    columnBase = 0;
+    run(Pairs.ONE_WAY);
+  }
+
   private void setBlocks(int[] rowList, int rFrom, int rCount, int[] colList, int cFrom, int cCount) {
     rowIds = rowList;
     rowFrom = rFrom;

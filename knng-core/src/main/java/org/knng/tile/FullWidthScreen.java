@@ -24,6 +24,15 @@ public final class FullWidthScreen implements Screen {
   private final Differences differences; // null where the kernel's value is exact enough
   private final int block;
 
+  private FullWidthScreen(FullWidthScreen screen) {
+    this.ops = screen.ops;
+    this.metric = screen.metric;
+    this.rows = screen.rows;
+    this.columns = screen.columns;
+    this.differences = null;
+    this.block = screen.block;
+  }
+
   private FullWidthScreen(VectorOps ops, Metric metric, Vectors rowPoints, Vectors columnPoints,
       int block) {
     this.ops = ops;
@@ -121,6 +130,18 @@ public final class FullWidthScreen implements Screen {
    */
   public static float roundingFactor(int dimension) {
     return (float) (2.0 * (dimension + 4) * Math.ulp(1.0f) / 2);
+  }
+
+  /**
+   * This screen offering its screening values as they are, without re-computing a pair from the
+   * differences: each value is a lower bound of the pair's ranking value, within the rounding
+   * margin. For a search whose values need not be exact (a sample that only sets where a join
+   * starts), not for candidate lists that are the result.
+   *
+   * @return the same sides and kernels, offering lower bounds
+   */
+  public FullWidthScreen lowerBounds() {
+    return differences == null ? this : new FullWidthScreen(this);
   }
 
   @Override

@@ -213,6 +213,36 @@ public final class TileJoin {
     });
   }
 
+  /**
+   * Every row of the screen's rows against the listed rows of its columns, offered to the rows'
+   * sinks only: a sample of a join's columns searched on the join's own screen (its projection,
+   * its values), as {@code org.knng.exact.StartingThresholds} does before a large-k join. No
+   * progress is reported: the sample is a small part of the join.
+   *
+   * @param screen the join's screen
+   * @param columnList distinct rows of {@code screen.columns()}
+   * @param thresholds each row's admission threshold, kept current by the sinks
+   * @param sinks the sink of each worker (by worker number); workers own whole row blocks
+   */
+  public void searchColumns(Screen screen, int[] columnList, float[] thresholds,
+      IntFunction<CandidateSink> sinks) {
+    int rows = screen.rows().size();
+    int block = screen.block();
+    int rowBlocks = (rows + block - 1) / block;
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger workerIds = new AtomicInteger();
+    Parallel.run(Math.max(1, Math.min(threads, rowBlocks)), () -> {
+      BlockJoin join = new BlockJoin(ops, screen, thresholds, sinks.apply(workerIds.getAndIncrement()));
+      for (int b; (b = next.getAndIncrement()) < rowBlocks; ) {
+        int i0 = b * block;
+        int i1 = Math.min(rows, i0 + block);
+        for (int c0 = 0; c0 < columnList.length; c0 += block) {
+          join.join(i0, i1, columnList, c0, Math.min(block, columnList.length - c0));
+        }
+      }
+    });
+  }
+
   /** Serializes progress updates from the workers. */
   private static final class Progress {
     private final ProgressListener listener;

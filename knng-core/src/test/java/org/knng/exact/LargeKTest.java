@@ -127,7 +127,7 @@ class LargeKTest {
   }
 
   /**
-   * k of 512 and more on 1,600 points: the join starts from sampled thresholds. With thresholds
+   * k of 100 and more on 1,600 points: the join starts from sampled thresholds. With thresholds
    * taken below their expected place (sigmas -2) most rows end short and are searched again; the
    * graph is exact either way, the same on one and two threads.
    */
@@ -136,23 +136,29 @@ class LargeKTest {
   void sampledThresholdsKeepTheGraphExact(String data, Metric metric, double sigmas) {
     float[][] p = data.equals("grid") ? WIDE_GRID : WIDE_GAUSS;
     int n = p.length;
-    assertTrue(StartingThresholds.pays(520, n), "the sample is drawn for these k");
     NaiveKnn.Ranking ref = NaiveKnn.rank(p, p, metric, true);
-    int[][] runs = {{520, 0}, {900, 0}, {700, 1}};
+    // k = 100 (a few sampled hits, on the full width only); 520 and more on the projected screen
+    // too, which joins near blocks first (its sample is searched on its own projection).
+    int[][] runs = {{100, 0, 0}, {520, 0, 0}, {900, 0, 0}, {700, 1, 0}, {520, 0, 1}, {700, 1, 1}};
     for (int[] run : runs) {
       int k = run[0];
       boolean includeSelf = run[1] == 1;
+      Screening screening = run[2] == 1 ? Screening.PROJECTED : Screening.FULL;
+      if (screening == Screening.PROJECTED && !Screening.projects(metric)) {
+        continue;
+      }
       List<String> notes = new ArrayList<>();
       KnnResult one = BruteForceEngine.builder().metric(metric).k(k).includeSelf(includeSelf)
-          .threads(1).startingSigmas(sigmas).vectorOps(Kernels.panama())
+          .threads(1).startingSigmas(sigmas).vectorOps(Kernels.panama()).screening(screening)
           .progress(ProgressListener.notes(notes::add)).build().graph(Vectors.of(p));
       KnnResult two = BruteForceEngine.builder().metric(metric).k(k).includeSelf(includeSelf)
-          .threads(2).startingSigmas(sigmas).vectorOps(Kernels.panama()).build()
-          .graph(Vectors.of(p));
+          .threads(2).startingSigmas(sigmas).vectorOps(Kernels.panama()).screening(screening)
+          .build().graph(Vectors.of(p));
       assertGraph(one, two, ref, p, data.equals("grid"), metric, includeSelf);
       int again = notes.stream().filter(m -> m.contains("rows searched again"))
           .mapToInt(m -> Integer.parseInt(m.replaceAll(".*\\((\\d+) rows searched again.*", "$1")))
-          .findFirst().orElseThrow(() -> new AssertionError("no sampled thresholds: " + notes));
+          .findFirst().orElseThrow(() -> new AssertionError(
+              "k=" + k + " " + screening + ": no sampled thresholds: " + notes));
       if (sigmas < 0) {
         assertTrue(again > n / 10, "k=" + k + ": thresholds below the mean leave rows short, got " + again);
       }
@@ -168,18 +174,19 @@ class LargeKTest {
         : TestData.gaussian(81, 60, 8, 0f);
     float[][] queries = TestData.queriesWithHits(base, fresh, 82, 10);
     NaiveKnn.Ranking ref = NaiveKnn.rank(queries, base, metric, false);
-    int k = 600;
-    KnnResult one = BruteForceEngine.builder().metric(metric).k(k).threads(1)
-        .startingSigmas(sigmas).vectorOps(Kernels.panama()).build()
-        .search(Vectors.of(base), Vectors.of(queries));
-    KnnResult two = BruteForceEngine.builder().metric(metric).k(k).threads(2)
-        .startingSigmas(sigmas).vectorOps(Kernels.panama()).build()
-        .search(Vectors.of(base), Vectors.of(queries));
-    assertArrayEquals(one.ids(), two.ids(), "ids differ between 1 and 2 threads");
-    KnnAssertions.assertWellFormed(one, queries.length, base.length, k, false, false);
-    if (data.equals("grid") && metric != Metric.COSINE) {
-      KnnAssertions.assertExact(one, ref, false);
+    for (int k : new int[] {100, 600}) {
+      KnnResult one = BruteForceEngine.builder().metric(metric).k(k).threads(1)
+          .startingSigmas(sigmas).vectorOps(Kernels.panama()).build()
+          .search(Vectors.of(base), Vectors.of(queries));
+      KnnResult two = BruteForceEngine.builder().metric(metric).k(k).threads(2)
+          .startingSigmas(sigmas).vectorOps(Kernels.panama()).build()
+          .search(Vectors.of(base), Vectors.of(queries));
+      assertArrayEquals(one.ids(), two.ids(), "k=" + k + ": ids differ between 1 and 2 threads");
+      KnnAssertions.assertWellFormed(one, queries.length, base.length, k, false, false);
+      if (data.equals("grid") && metric != Metric.COSINE) {
+        KnnAssertions.assertExact(one, ref, false);
+      }
+      KnnAssertions.assertTieTolerant(one, ref, false, queries, base, metric, false);
     }
-    KnnAssertions.assertTieTolerant(one, ref, false, queries, base, metric, false);
   }
 }
