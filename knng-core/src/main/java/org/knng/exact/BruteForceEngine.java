@@ -34,7 +34,7 @@ import org.knng.vectors.Vectors;
  * Screening} chooses the screen once (full width, or the {@link Projection} of data with a few
  * dominant directions); {@link TileJoin} runs the register-blocked SIMD tiles over every pair of
  * blocks, each pair once for both of its points, and offers the pairs that pass to the {@link
- * NeighborReservoirs} (for k of 512 and more, each row's threshold starts from {@link
+ * NeighborReservoirs} (for k of 64 and more, each row's threshold starts from {@link
  * StartingThresholds}); {@link Rescoring} re-computes the kept neighbours in double precision and sorts
  * them into the {@link KnnResult}. A radius graph takes the same path with edge buffers in place
  * of the lists.
