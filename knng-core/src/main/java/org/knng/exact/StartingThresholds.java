@@ -105,7 +105,7 @@ final class StartingThresholds {
     Screen searched = screen instanceof FullWidthScreen ? ((FullWidthScreen) screen).lowerBounds()
         : screen;
     new TileJoin(ops, threads, ProgressListener.NONE)
-        .searchColumns(searched, sample(columns, m), nearest.thresholds(), worker -> nearest.worker());
+        .search(searched, sample(columns, m), nearest.thresholds(), worker -> nearest.worker());
     float[] values = nearest.sortAndRelease(threads).distances;
     for (int r = 0; r < lists.rows(); r++) {
       lists.limit(r, values[r * rank + rank - 1]);

@@ -187,8 +187,23 @@ public final class TileJoin {
    *     own whole query blocks
    */
   public void search(Screen screen, float[] thresholds, IntFunction<CandidateSink> sinks) {
+    search(screen, null, thresholds, sinks);
+  }
+
+  /**
+   * {@link #search(Screen, float[], IntFunction)} against the listed rows of the columns only: a
+   * sample of a join's columns searched on the join's own screen (its projection, its values), as
+   * {@code org.knng.exact.StartingThresholds} does before a large-k join.
+   *
+   * @param screen a screen
+   * @param columnList distinct rows of {@code screen.columns()}, or null for all of them
+   * @param thresholds each query's admission threshold, kept current by the sink
+   * @param sinks the sink of each worker (by worker number); workers own whole row blocks
+   */
+  public void search(Screen screen, int[] columnList, float[] thresholds,
+      IntFunction<CandidateSink> sinks) {
     int rows = screen.rows().size();
-    int n = screen.columns().size();
+    int n = columnList == null ? screen.columns().size() : columnList.length;
     int block = screen.block();
     // Fewer queries than a block per thread (a recall sample of 1,000 rows, a few new points):
     // smaller row blocks, so that every thread has some (one block ran on one thread alone).
@@ -206,38 +221,12 @@ public final class TileJoin {
         int i0 = b * rowBlock;
         int i1 = Math.min(rows, i0 + rowBlock);
         for (int j0 = 0; j0 < n; j0 += block) {
-          join.join(i0, i1, j0, Math.min(n, j0 + block), BlockJoin.Pairs.ONE_WAY);
+          if (columnList == null) {
+            join.join(i0, i1, j0, Math.min(n, j0 + block), BlockJoin.Pairs.ONE_WAY);
+          } else {
+            join.join(i0, i1, columnList, j0, Math.min(block, n - j0));
+          }
           counter.add(1);
-        }
-      }
-    });
-  }
-
-  /**
-   * Every row of the screen's rows against the listed rows of its columns, offered to the rows'
-   * sinks only: a sample of a join's columns searched on the join's own screen (its projection,
-   * its values), as {@code org.knng.exact.StartingThresholds} does before a large-k join. No
-   * progress is reported: the sample is a small part of the join.
-   *
-   * @param screen the join's screen
-   * @param columnList distinct rows of {@code screen.columns()}
-   * @param thresholds each row's admission threshold, kept current by the sinks
-   * @param sinks the sink of each worker (by worker number); workers own whole row blocks
-   */
-  public void searchColumns(Screen screen, int[] columnList, float[] thresholds,
-      IntFunction<CandidateSink> sinks) {
-    int rows = screen.rows().size();
-    int block = screen.block();
-    int rowBlocks = (rows + block - 1) / block;
-    AtomicInteger next = new AtomicInteger();
-    AtomicInteger workerIds = new AtomicInteger();
-    Parallel.run(Math.max(1, Math.min(threads, rowBlocks)), () -> {
-      BlockJoin join = new BlockJoin(ops, screen, thresholds, sinks.apply(workerIds.getAndIncrement()));
-      for (int b; (b = next.getAndIncrement()) < rowBlocks; ) {
-        int i0 = b * block;
-        int i1 = Math.min(rows, i0 + block);
-        for (int c0 = 0; c0 < columnList.length; c0 += block) {
-          join.join(i0, i1, columnList, c0, Math.min(block, columnList.length - c0));
         }
       }
     });
