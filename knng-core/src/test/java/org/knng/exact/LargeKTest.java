@@ -92,19 +92,24 @@ class LargeKTest {
     float[][] queries = TestData.queriesWithHits(base, fresh, 76, 10);
     NaiveKnn.Ranking ref = NaiveKnn.rank(queries, base, metric, false);
     for (int k : new int[] {300, n}) {
-      KnnResult one = BruteForceEngine.builder().metric(metric).k(k).threads(1)
-          .screening(screening).vectorOps(Kernels.panama()).build()
-          .search(Vectors.of(base), Vectors.of(queries));
-      KnnResult two = BruteForceEngine.builder().metric(metric).k(k).threads(2)
-          .screening(screening).vectorOps(Kernels.panama()).build()
-          .search(Vectors.of(base), Vectors.of(queries));
-      assertArrayEquals(one.ids(), two.ids(), "k=" + k + ": ids differ between 1 and 2 threads");
-      KnnAssertions.assertWellFormed(one, queries.length, n, k, false, false);
-      if (data.equals("grid") && metric != Metric.COSINE) {
-        KnnAssertions.assertExact(one, ref, false);
-      }
-      KnnAssertions.assertTieTolerant(one, ref, false, queries, base, metric, false);
+      assertSearch(BruteForceEngine.builder().metric(metric).k(k).screening(screening), base,
+          queries, ref, data.equals("grid"), metric);
     }
+  }
+
+  /** The search of {@code queries} with one and two threads: identical, well formed, exact. */
+  private static void assertSearch(BruteForceEngine.Builder builder, float[][] base,
+      float[][] queries, NaiveKnn.Ranking ref, boolean grid, Metric metric) {
+    KnnResult one = builder.threads(1).vectorOps(Kernels.panama()).build()
+        .search(Vectors.of(base), Vectors.of(queries));
+    KnnResult two = builder.threads(2).build().search(Vectors.of(base), Vectors.of(queries));
+    int k = one.k();
+    assertArrayEquals(one.ids(), two.ids(), "k=" + k + ": ids differ between 1 and 2 threads");
+    KnnAssertions.assertWellFormed(one, queries.length, base.length, k, false, false);
+    if (grid && metric != Metric.COSINE) {
+      KnnAssertions.assertExact(one, ref, false);
+    }
+    KnnAssertions.assertTieTolerant(one, ref, false, queries, base, metric, false);
   }
 
   private static final float[][] WIDE_GRID =
@@ -175,18 +180,8 @@ class LargeKTest {
     float[][] queries = TestData.queriesWithHits(base, fresh, 82, 10);
     NaiveKnn.Ranking ref = NaiveKnn.rank(queries, base, metric, false);
     for (int k : new int[] {100, 600}) {
-      KnnResult one = BruteForceEngine.builder().metric(metric).k(k).threads(1)
-          .startingSigmas(sigmas).vectorOps(Kernels.panama()).build()
-          .search(Vectors.of(base), Vectors.of(queries));
-      KnnResult two = BruteForceEngine.builder().metric(metric).k(k).threads(2)
-          .startingSigmas(sigmas).vectorOps(Kernels.panama()).build()
-          .search(Vectors.of(base), Vectors.of(queries));
-      assertArrayEquals(one.ids(), two.ids(), "k=" + k + ": ids differ between 1 and 2 threads");
-      KnnAssertions.assertWellFormed(one, queries.length, base.length, k, false, false);
-      if (data.equals("grid") && metric != Metric.COSINE) {
-        KnnAssertions.assertExact(one, ref, false);
-      }
-      KnnAssertions.assertTieTolerant(one, ref, false, queries, base, metric, false);
+      assertSearch(BruteForceEngine.builder().metric(metric).k(k).startingSigmas(sigmas), base,
+          queries, ref, data.equals("grid"), metric);
     }
   }
 }
