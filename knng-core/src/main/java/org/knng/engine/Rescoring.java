@@ -161,7 +161,7 @@ public final class Rescoring {
     Parallel.run(Math.max(1, Math.min(options.threads(), (rows + chunk - 1) / chunk)), () -> {
       int[] order = rowPoint != null ? null : new int[pairs];
       int[] starts = rowPoint != null ? null : new int[buckets + 1];
-      Batch batch = new Batch(q, x, d, dist);
+      Distances batch = new Distances(metric, ops, q, x, d, dist);
       for (int r0; (r0 = next.getAndAdd(chunk)) < rows; ) {
         int r1 = Math.min(rows, r0 + chunk);
         if (rowPoint != null) {
@@ -220,7 +220,7 @@ public final class Rescoring {
    * is its point's row. A method of its own: the JIT compiles it early and small.
    */
   private void rowInOrder(int r, boolean selfFirst, int[] candidates, int[] ids, float[] dist,
-      Batch batch, int d, int[] rowPoint, int[] idPoint) {
+      Distances batch, int d, int[] rowPoint, int[] idPoint) {
     int k = options.k();
     int first = selfFirst ? 1 : 0;
     int kept = k - first;
@@ -247,32 +247,53 @@ public final class Rescoring {
   }
 
   /**
-   * One worker's pairs waiting for their distances: euclidean and sqeuclidean ones are computed
-   * {@value #BATCH} at a time by the kernels ({@link VectorOps#squaredEuclidean}, the bits of {@link
-   * Metric#distance}), the other metrics' at once. {@link #finish} computes what is left.
+   * Pairs waiting for their distances in the metric's units, as every engine reports them:
+   * euclidean and sqeuclidean ones are computed {@value #BATCH} at a time by the kernels ({@link
+   * VectorOps#squaredEuclidean}, the bits of {@link Metric#distance}), the other metrics' at once.
+   * {@link #finish} computes what is left. One per thread.
    */
-  private final class Batch {
+  public static final class Distances {
     private static final int BATCH = 8;
+    private final Metric metric;
+    private final VectorOps ops;
     private final float[] a;
     private final float[] b;
     private final int d;
     private final float[] dist;
-    private final boolean squares = metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN;
+    private final boolean squares;
     private final int[] at = new int[BATCH];
     private final int[] aOffsets = new int[BATCH];
     private final int[] bOffsets = new int[BATCH];
     private final double[] out = new double[BATCH];
     private int size;
 
-    Batch(float[] a, float[] b, int d, float[] dist) {
+    /**
+     * @param metric the metric
+     * @param ops the kernels
+     * @param a the first vectors of the pairs
+     * @param b the second vectors of the pairs
+     * @param d values per vector
+     * @param dist receives each pair's distance, as float32, at the place {@link #add} names
+     */
+    public Distances(Metric metric, VectorOps ops, float[] a, float[] b, int d, float[] dist) {
+      this.metric = metric;
+      this.ops = ops;
       this.a = a;
       this.b = b;
       this.d = d;
       this.dist = dist;
+      this.squares = metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN;
     }
 
-    /** {@code dist[p]} will be the distance of {@code a} at {@code aOffset} and {@code b} at {@code bOffset}. */
-    void add(int p, int aOffset, int bOffset) {
+    /**
+     * {@code dist[p]} will be the distance of {@code a} at {@code aOffset} and {@code b} at {@code
+     * bOffset} (at once, or by {@link #finish} at the latest).
+     *
+     * @param p where the distance goes
+     * @param aOffset where the first vector starts in {@code a}
+     * @param bOffset where the second vector starts in {@code b}
+     */
+    public void add(int p, int aOffset, int bOffset) {
       if (!squares) {
         dist[p] = (float) metric.distance(a, aOffset, b, bOffset, d);
         return;
@@ -285,7 +306,8 @@ public final class Rescoring {
       }
     }
 
-    void finish() {
+    /** Computes the distances of the pairs still waiting. */
+    public void finish() {
       if (size == 0) {
         return;
       }

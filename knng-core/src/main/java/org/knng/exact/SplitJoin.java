@@ -6,6 +6,7 @@ import org.knng.InvalidInputException;
 import org.knng.ProgressListener;
 import org.knng.engine.InputChecks;
 import org.knng.engine.KnnOptions;
+import org.knng.engine.Rescoring;
 import org.knng.metric.Metric;
 import org.knng.select.NeighborReservoirs;
 import org.knng.simd.VectorOps;
@@ -297,19 +298,23 @@ public final class SplitJoin {
     int[] ids = new int[n * kept];
     float[] values = new float[n * kept];
     float[] distances = new float[n * kept];
-    Metric metric = options.metric();
-    float[] x = points.data();
-    float[] y = candidates.data();
     int d = points.dimension();
+    Rescoring.Distances exact = new Rescoring.Distances(options.metric(), ops, points.data(),
+        candidates.data(), d, distances);
     for (int row = 0; row < n; row++) {
       int p = rows.id(row);
       System.arraycopy(sorted.ids, row * kept, ids, p * kept, kept);
       System.arraycopy(sorted.distances, row * kept, values, p * kept, kept);
       for (int s = p * kept, end = s + kept; s < end; s++) {
         int q = ids[s];
-        distances[s] = q < 0 ? Float.POSITIVE_INFINITY : (float) metric.distance(x, p * d, y, q * d, d);
+        if (q < 0) {
+          distances[s] = Float.POSITIVE_INFINITY;
+        } else {
+          exact.add(s, p * d, q * d);
+        }
       }
     }
+    exact.finish();
     return new Lists(n, kept, ids, values, distances);
   }
 
