@@ -35,3 +35,7 @@ with h5py.File("malformed.hdf5", "w") as f:
     huge = np.ones((5, 2))  # float64
     huge[2, 1] = 1e300  # finite, but not as float32
     f.create_dataset("huge", data=huge)
+    f.create_dataset("unwritten", shape=(4, 3), dtype=np.float32, chunks=(2, 3))  # no chunk stored
+    # 1.2 GB of float32 declared in a few KB: one chunk written, the rest unallocated (read as zeros)
+    vast = f.create_dataset("vast", shape=(300, 1_000_000), dtype=np.float32, chunks=(64, 8))
+    vast[:64, :8] = 1

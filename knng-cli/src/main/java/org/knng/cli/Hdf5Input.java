@@ -3,8 +3,11 @@ package org.knng.cli;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Node;
+import io.jhdf.api.dataset.ChunkedDataset;
+import io.jhdf.api.dataset.ContiguousDataset;
 import io.jhdf.exceptions.HdfInvalidPathException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Array;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -12,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 import org.knng.InvalidInputException;
 import org.knng.io.InputFormatException;
 import org.knng.io.VectorReader;
@@ -26,13 +30,21 @@ import org.knng.vectors.Vectors;
  * chosen from the same way: the named array, else its only array, else the default name. Every
  * other input format goes to the core's {@link VectorReader}.
  *
+ * <p>A dataset is opened first ({@link #open}: its structure and shape checked, no value read), so
+ * that {@code knng build} can plan the run against its memory budget before anything is
+ * allocated for the values (a few bytes of a chunked file can declare a dataset of gigabytes);
+ * {@link #read} then reads the values a slab of rows at a time into one float32 array.
+ *
  * <p>Errors are one line naming the file and the dataset: not an HDF5 file, no such dataset (with
- * the datasets there are), a shape other than rows x columns, a type that is not numeric, a value
- * that is not finite (with its row and column).
+ * the datasets there are), a shape other than rows x columns, a type that is not numeric, no values
+ * stored, a value that is not finite (with its row and column).
  */
-final class Hdf5Input {
-  /** Rows converted at a time from a dataset that is not float32. */
-  private static final int SLAB_ROWS = 16_384;
+final class Hdf5Input implements AutoCloseable {
+  /**
+   * Bytes of the stored type read (and converted) at a time, at least one row or one chunk's rows
+   * ({@code knng.hdf5.slabBytes} lowers it, so that tests read small datasets in many slabs).
+   */
+  private static final long SLAB_BYTES = 8L << 20;
 
   static {
     // jHDF logs through SLF4J, and the command line ships no SLF4J provider (nor wants jHDF's
@@ -56,7 +68,21 @@ final class Hdf5Input {
     }
   }
 
-  private Hdf5Input() {}
+  private final Path file;
+  private final String name;
+  private final HdfFile hdf;
+  private final Dataset dataset;
+  private final int rows;
+  private final int dimension;
+
+  private Hdf5Input(Path file, String name, HdfFile hdf, Dataset dataset, int rows, int dimension) {
+    this.file = file;
+    this.name = name;
+    this.hdf = hdf;
+    this.dataset = dataset;
+    this.rows = rows;
+    this.dimension = dimension;
+  }
 
   /**
    * @param file a path
@@ -97,7 +123,9 @@ final class Hdf5Input {
       }
       return VectorReader.read(file);
     }
-    return read(file, dataset == null ? fallback : dataset);
+    try (Hdf5Input hdf5 = open(file, dataset == null ? fallback : dataset)) {
+      return hdf5.read();
+    }
   }
 
   private static boolean isNpz(Path file) {
@@ -105,19 +133,26 @@ final class Hdf5Input {
         && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npz");
   }
 
-  private static Vectors read(Path file, String dataset) throws IOException {
+  /**
+   * Opens a dataset of an HDF5 file and checks its structure, shape and type, reading none of its
+   * values.
+   *
+   * @param file an HDF5 file
+   * @param name the dataset's path in the file
+   * @return the open dataset, to be {@link #read} and closed
+   * @throws IOException naming the file and dataset if it is not a readable 2-D numeric dataset
+   */
+  static Hdf5Input open(Path file, String name) throws IOException {
     checkFile(file);
-    float[] values = null;
-    int dimension;
-    boolean structure = true; // reading the file's structures, not yet the dataset's values
-    try (HdfFile hdf = new HdfFile(file)) {
-      Dataset d = dataset(hdf, file, dataset);
-      long[] shape = shape(d, file, dataset);
-      dimension = (int) shape[1];
-      structure = false;
-      values = floats(d, (int) shape[0], dimension, file, dataset);
+    HdfFile hdf = null;
+    try {
+      hdf = new HdfFile(file);
+      Dataset d = dataset(hdf, file, name);
+      long[] shape = shape(d, file, name);
+      return new Hdf5Input(file, name, hdf, d, (int) shape[0], (int) shape[1]);
     } catch (OutOfMemoryError e) {
-      if (!structure || !insideJhdf(e)) {
+      closeQuietly(hdf);
+      if (!insideJhdf(e)) {
         throw e;
       }
       // A header field of a corrupt file claimed a buffer larger than the heap: the allocation
@@ -125,22 +160,156 @@ final class Hdf5Input {
       throw new InputFormatException(file + ": not a readable HDF5 file (a header claims a structure"
           + " larger than memory: corrupt or truncated)");
     } catch (RuntimeException e) {
-      if (!insideJhdf(e)) {
-        throw e; // a bug in knng, not in the file
+      closeQuietly(hdf);
+      throw malformed(file, e);
+    } catch (IOException e) {
+      closeQuietly(hdf);
+      throw e;
+    }
+  }
+
+  /** @return the dataset's rows */
+  int rows() {
+    return rows;
+  }
+
+  /** @return the dataset's columns: the dimension of its vectors */
+  int dimension() {
+    return dimension;
+  }
+
+  /**
+   * Reads the values as float32, row-major, a slab of rows at a time (float32 as stored, other
+   * types converted), so that besides the result only one slab is held.
+   *
+   * @return the dataset's rows as vectors
+   * @throws IOException naming the file, dataset, row and column of a value that is not finite
+   *     (or not a float32), or the file if a chunk cannot be decoded
+   */
+  Vectors read() throws IOException {
+    float[] out;
+    if (dataset instanceof ContiguousDataset && dataset.getJavaType() == float.class) {
+      // Stored as read, within the file (checked when opened), and mapped by jHDF: one copy, where
+      // its slices would be read a row at a time.
+      try {
+        out = (float[]) dataset.getDataFlat();
+      } catch (RuntimeException e) {
+        throw malformed(file, e);
       }
-      // jHDF parses the file's structures: a failure inside it is a malformed (or truncated) file.
-      // jHDF wraps causes into its messages as "java.lang.SomeException: text": keep the text.
-      String reason = e.getMessage() == null ? "" : Main.oneLine(e.getMessage())
-          .replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z]\\w*(?:Exception|Error):\\s*", "").trim();
-      if (reason.isEmpty()) {
-        reason = "a structure that cannot be decoded";
-      }
-      throw new InputFormatException(file + ": not a readable HDF5 file (" + reason + ")", e);
+    } else {
+      out = readSlabs();
     }
     try {
-      return Vectors.wrap(values, dimension);
+      return Vectors.wrap(out, dimension);
     } catch (IllegalArgumentException e) {
-      throw new InputFormatException(file + ": dataset '" + dataset + "', " + e.getMessage(), e);
+      throw new InputFormatException(file + ": dataset '" + name + "', " + e.getMessage(), e);
+    }
+  }
+
+  /** The values read a slab of rows at a time, converted to float32. */
+  private float[] readSlabs() throws IOException {
+    float[] out = new float[rows * dimension];
+    int elementBytes = Math.max(1, dataset.getDataType().getSize());
+    long rowBytes = (long) dimension * elementBytes;
+    long slabBytes = Long.getLong("knng.hdf5.slabBytes", SLAB_BYTES);
+    int slabRows = (int) Math.max(1, Math.min(rows, slabBytes / rowBytes));
+    if (dataset instanceof ChunkedDataset) {
+      // Whole chunks per slab: a chunk cut by a slab's edge would be decoded once per slab it meets.
+      int chunkRows = Math.max(1, ((ChunkedDataset) dataset).getChunkDimensions()[0]);
+      if (slabRows > chunkRows) {
+        slabRows -= slabRows % chunkRows;
+      } else if ((long) chunkRows * rowBytes <= 8 * slabBytes) {
+        slabRows = Math.min(rows, chunkRows);
+      }
+    }
+    int step = slabRows;
+    int slabs = (rows + step - 1) / step;
+    // Slabs decoded in parallel (as jHDF decodes a whole dataset's chunks), each into its rows; of
+    // the failures the first slab's is reported, whatever the threads' timing.
+    RuntimeException[] failed = new RuntimeException[slabs];
+    try {
+      IntStream.range(0, slabs).parallel().forEach(s -> {
+        int r0 = s * step;
+        int count = Math.min(step, rows - r0);
+        try {
+          Object slab = dataset.getData(new long[] {r0, 0}, new int[] {count, dimension});
+          for (int r = 0; r < count; r++) {
+            copy(Array.get(slab, r), out, r0 + r);
+          }
+        } catch (RuntimeException e) {
+          failed[s] = e;
+        }
+      });
+    } catch (OutOfMemoryError e) {
+      if (!insideJhdf(e)) {
+        throw e;
+      }
+      // Only a bounded slab was asked for: what did not fit is a chunk the file declares larger.
+      throw new InputFormatException(file + ": dataset '" + name + "' declares chunks larger than memory"
+          + " (corrupt, or written with chunks too large to read)");
+    }
+    for (RuntimeException e : failed) {
+      if (e instanceof UncheckedIOException) {
+        throw ((UncheckedIOException) e).getCause();
+      } else if (e != null) {
+        throw malformed(file, e);
+      }
+    }
+    return out;
+  }
+
+  /** Converts row {@code row} of the dataset, as jHDF gives it (an array of its type), into {@code out}. */
+  private void copy(Object values, float[] out, int row) {
+    int o = row * dimension;
+    if (values instanceof float[]) {
+      System.arraycopy(values, 0, out, o, dimension);
+    } else if (values instanceof double[]) {
+      double[] v = (double[]) values;
+      for (int c = 0; c < dimension; c++) {
+        out[o + c] = (float) v[c];
+        if (Double.isFinite(v[c]) && Float.isInfinite(out[o + c])) {
+          throw new UncheckedIOException(new InputFormatException(file + ": dataset '" + name + "', row "
+              + row + ", column " + c + ": value " + v[c] + " is beyond the float32 range (+-3.4e38) knng"
+              + " computes in"));
+        }
+      }
+    } else if (values != null && values.getClass().isArray() && values.getClass().getComponentType().isPrimitive()) {
+      for (int c = 0; c < dimension; c++) {
+        out[o + c] = ((Number) Array.get(values, c)).floatValue();
+      }
+    } else {
+      throw new UncheckedIOException(new InputFormatException(file + ": dataset '" + name + "' holds"
+          + " values that cannot be read as numbers"));
+    }
+  }
+
+  /** The one-line refusal of a file jHDF failed on; a failure outside jHDF is a bug, rethrown. */
+  private static InputFormatException malformed(Path file, RuntimeException e) {
+    if (!insideJhdf(e)) {
+      throw e; // a bug in knng, not in the file
+    }
+    // jHDF parses the file's structures: a failure inside it is a malformed (or truncated) file.
+    // jHDF wraps causes into its messages as "java.lang.SomeException: text": keep the text.
+    String reason = e.getMessage() == null ? "" : Main.oneLine(e.getMessage())
+        .replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z]\\w*(?:Exception|Error):\\s*", "").trim();
+    if (reason.isEmpty()) {
+      reason = "a structure that cannot be decoded";
+    }
+    return new InputFormatException(file + ": not a readable HDF5 file (" + reason + ")", e);
+  }
+
+  @Override
+  public void close() throws IOException {
+    hdf.close();
+  }
+
+  private static void closeQuietly(HdfFile hdf) {
+    if (hdf != null) {
+      try {
+        hdf.close();
+      } catch (RuntimeException e) {
+        // already failing on the file: the first failure is the one reported
+      }
     }
   }
 
@@ -221,6 +390,12 @@ final class Hdf5Input {
       throw new InputFormatException(file + ": dataset '" + name + "' claims " + stored
           + " bytes of storage but the file has " + fileSize + " (truncated or corrupt)");
     }
+    if (d.isEmpty()) {
+      // A chunked dataset created but never written: no chunk is stored, every value would be
+      // the fill value (jHDF does not apply it), so there are no points to read.
+      throw new InputFormatException(file + ": dataset '" + name + "' has shape " + shape[0] + " x "
+          + shape[1] + " but no values stored (created, never written)");
+    }
     Class<?> type = d.getJavaType();
     if (!type.isPrimitive() || type == boolean.class || type == char.class) {
       throw new InputFormatException(file + ": dataset '" + name + "' holds " + type.getSimpleName()
@@ -235,37 +410,5 @@ final class Hdf5Input {
     } catch (IOException e) {
       throw new InputFormatException(file + ": cannot read (" + e.getMessage() + ")", e);
     }
-  }
-
-  /** The values as float32, row-major: float32 as stored, other types converted a slab at a time. */
-  private static float[] floats(Dataset d, int rows, int dimension, Path file, String name)
-      throws InputFormatException {
-    if (d.getJavaType() == float.class) {
-      return (float[]) d.getDataFlat();
-    }
-    float[] out = new float[rows * dimension];
-    for (int r0 = 0; r0 < rows; r0 += SLAB_ROWS) {
-      int count = Math.min(SLAB_ROWS, rows - r0);
-      Object slab = d.getData(new long[] {r0, 0}, new int[] {count, dimension});
-      for (int r = 0; r < count; r++) {
-        Object row = Array.get(slab, r);
-        int o = (r0 + r) * dimension;
-        if (row instanceof double[]) {
-          double[] v = (double[]) row;
-          for (int c = 0; c < dimension; c++) {
-            out[o + c] = (float) v[c];
-            if (Double.isFinite(v[c]) && Float.isInfinite(out[o + c])) {
-              throw new InputFormatException(file + ": dataset '" + name + "', row " + (r0 + r) + ", column "
-                  + c + ": value " + v[c] + " is beyond the float32 range (+-3.4e38) knng computes in");
-            }
-          }
-        } else {
-          for (int c = 0; c < dimension; c++) {
-            out[o + c] = ((Number) Array.get(row, c)).floatValue();
-          }
-        }
-      }
-    }
-    return out;
   }
 }

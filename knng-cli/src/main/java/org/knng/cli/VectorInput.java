@@ -11,16 +11,19 @@ import org.knng.vectors.Vectors;
  * A vectors input of {@code knng build}, its shape known before its values are read: a {@code
  * .npy}, {@code .fvecs} or {@code .bvecs} file is opened as a memory-mapped {@link VectorFile} (its
  * header checked, nothing decoded), so that the run can be planned against the memory budget and
- * the file read whole or a block at a time; other formats (text, HDF5) are read whole at once.
+ * the file read whole or a block at a time; an HDF5 dataset is opened (its shape checked) and read
+ * whole when the run loads it; other formats (text, {@code .npz}) are read whole at once.
  */
 final class VectorInput implements AutoCloseable {
   private final Path file;
   private final VectorFile mapped;
+  private final Hdf5Input hdf5;
   private Vectors loaded;
 
-  private VectorInput(Path file, VectorFile mapped, Vectors loaded) {
+  private VectorInput(Path file, VectorFile mapped, Hdf5Input hdf5, Vectors loaded) {
     this.file = file;
     this.mapped = mapped;
+    this.hdf5 = hdf5;
     this.loaded = loaded;
   }
 
@@ -34,19 +37,22 @@ final class VectorInput implements AutoCloseable {
    */
   static VectorInput open(Path file, String dataset, String fallback, String option) throws IOException {
     if (dataset == null && !Hdf5Input.handles(file) && VectorFile.isMappable(file)) {
-      return new VectorInput(file, VectorFile.open(file), null);
+      return new VectorInput(file, VectorFile.open(file), null, null);
     }
-    return new VectorInput(file, null, Hdf5Input.vectors(file, dataset, fallback, option));
+    if (Hdf5Input.handles(file)) {
+      return new VectorInput(file, null, Hdf5Input.open(file, dataset == null ? fallback : dataset), null);
+    }
+    return new VectorInput(file, null, null, Hdf5Input.vectors(file, dataset, fallback, option));
   }
 
   /** @return the number of vectors */
   int rows() {
-    return loaded != null ? loaded.size() : mapped.size();
+    return loaded != null ? loaded.size() : hdf5 != null ? hdf5.rows() : mapped.size();
   }
 
   /** @return values per vector */
   int dimension() {
-    return loaded != null ? loaded.dimension() : mapped.dimension();
+    return loaded != null ? loaded.dimension() : hdf5 != null ? hdf5.dimension() : mapped.dimension();
   }
 
   /** @return the bytes of the vectors as float32 in memory */
@@ -56,11 +62,14 @@ final class VectorInput implements AutoCloseable {
 
   /** @return whether the input can be read a block at a time (it is not in memory yet) */
   boolean readsInBlocks() {
-    return loaded == null;
+    return mapped != null && loaded == null;
   }
 
   /** @return the input as a source of blocks */
   VectorSource blocks() {
+    if (loaded == null && mapped == null) {
+      throw new IllegalStateException("an HDF5 input is read whole: load() it first");
+    }
     return loaded != null ? loaded : mapped;
   }
 
@@ -72,7 +81,7 @@ final class VectorInput implements AutoCloseable {
    * @throws IOException naming the first bad row
    */
   void check(int blockRows) throws IOException {
-    if (loaded == null) {
+    if (mapped != null && loaded == null) {
       mapped.check(blockRows);
     }
   }
@@ -84,7 +93,7 @@ final class VectorInput implements AutoCloseable {
    */
   Vectors load() throws IOException {
     if (loaded == null) {
-      loaded = VectorReader.read(file);
+      loaded = hdf5 != null ? hdf5.read() : VectorReader.read(file);
     }
     return loaded;
   }
@@ -93,6 +102,9 @@ final class VectorInput implements AutoCloseable {
   public void close() throws IOException {
     if (mapped != null) {
       mapped.close();
+    }
+    if (hdf5 != null) {
+      hdf5.close();
     }
   }
 }

@@ -74,6 +74,36 @@ class Hdf5InputTest {
         graph("d.npz", "--input", dir.resolve("ann.hdf5").toString(), "--dataset", "counts"));
   }
 
+  /**
+   * Read in slabs of a few rows (a chunk cut by slabs, slabs of whole chunks, a contiguous integer
+   * dataset): the values are those of one read.
+   */
+  @Test
+  void slabsOfAFewRowsReadTheSameValues() throws IOException {
+    byte[] train = graph("a.npz", "--input", dir.resolve("train.npy").toString());
+    byte[] wide = graph("b.npz", "--input", dir.resolve("float64.npy").toString());
+    byte[] counts = graph("c.npz", "--input", dir.resolve("counts.npy").toString());
+    System.setProperty("knng.hdf5.slabBytes", "100");
+    try {
+      Path h5 = dir.resolve("ann.hdf5");
+      assertArrayEquals(train, graph("d.npz", "--input", h5.toString()));
+      assertArrayEquals(wide, graph("e.npz", "--input", h5.toString(), "--dataset", "float64"));
+      assertArrayEquals(counts, graph("f.npz", "--input", h5.toString(), "--dataset", "counts"));
+    } finally {
+      System.clearProperty("knng.hdf5.slabBytes");
+    }
+  }
+
+  /**
+   * A few kilobytes can declare a gigabyte (chunks never written are not stored): the run is planned
+   * on the declared shape and refused before anything is allocated for the values.
+   */
+  @Test
+  void aDatasetLargerThanTheMemoryBudgetIsRefusedBeforeItIsRead() {
+    assertRefused(build("--input", dir.resolve("malformed.hdf5").toString(), "--dataset", "vast", "--k", "3",
+        "--memory", "256m", "--output", dir.resolve("out.npz").toString()), "more than the 256.0 MB available");
+  }
+
   @Test
   void queriesReadTheTestDatasetByDefaultAndDatasetsInGroupsByPath() throws IOException {
     Path h5 = dir.resolve("ann.hdf5");
@@ -114,6 +144,8 @@ class Hdf5InputTest {
         Arguments.of("float64 beyond float32", "malformed.hdf5", "huge",
             "dataset 'huge', row 2, column 1: value 1.0E300 is beyond the float32 range"),
         Arguments.of("scalar", "malformed.hdf5", "scalar", "dataset 'scalar' is not an array of numbers"),
+        Arguments.of("never written", "malformed.hdf5", "unwritten",
+            "dataset 'unwritten' has shape 4 x 3 but no values stored"),
         Arguments.of("a group", "ann.hdf5", "extra", "no dataset 'extra'"));
   }
 
