@@ -2,16 +2,19 @@ package org.knng.cli;
 
 import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Link;
 import io.jhdf.api.Node;
 import io.jhdf.api.dataset.ChunkedDataset;
 import io.jhdf.api.dataset.ContiguousDataset;
-import io.jhdf.exceptions.HdfInvalidPathException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Array;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
@@ -146,17 +149,16 @@ final class Hdf5Input implements AutoCloseable {
     checkFile(file);
     HdfFile hdf = null;
     try {
-      hdf = new HdfFile(file);
+      hdf = hdfFile(file);
       Dataset d = dataset(hdf, file, name);
       long[] shape = shape(d, file, name);
       return new Hdf5Input(file, name, hdf, d, (int) shape[0], (int) shape[1]);
     } catch (OutOfMemoryError e) {
       closeQuietly(hdf);
-      if (!insideJhdf(e)) {
-        throw e;
-      }
-      // A header field of a corrupt file claimed a buffer larger than the heap: the allocation
-      // failed before anything was held, so this is the file's fault, reported as such.
+      // Only the file's structures are parsed here, and knng allocates nothing large for them: a
+      // header field of a corrupt file claimed a buffer larger than the heap, and the allocation
+      // failed before anything was held. (Not told by the stack: after a few, the JVM throws its
+      // out-of-memory errors without one.)
       throw new InputFormatException(file + ": not a readable HDF5 file (a header claims a structure"
           + " larger than memory: corrupt or truncated)");
     } catch (RuntimeException e) {
@@ -165,6 +167,22 @@ final class Hdf5Input implements AutoCloseable {
     } catch (IOException e) {
       closeQuietly(hdf);
       throw e;
+    }
+  }
+
+  /**
+   * The file for jHDF: a file that one buffer can hold (all but the largest) as a read-only
+   * mapping, where a header pointing past the end of the file fails at once. Through a file channel
+   * jHDF allocates what a header claims and re-reads the file's last bytes until it is filled: a
+   * 116-byte corrupt file took three minutes to refuse.
+   */
+  private static HdfFile hdfFile(Path file) throws IOException {
+    long size = Files.size(file);
+    if (size > Integer.MAX_VALUE - 8) {
+      return new HdfFile(file);
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      return HdfFile.fromByteBuffer(channel.map(FileChannel.MapMode.READ_ONLY, 0, size));
     }
   }
 
@@ -209,13 +227,20 @@ final class Hdf5Input implements AutoCloseable {
   /** The values read a slab of rows at a time, converted to float32. */
   private float[] readSlabs() throws IOException {
     float[] out = new float[rows * dimension];
-    int elementBytes = Math.max(1, dataset.getDataType().getSize());
+    int elementBytes;
+    int chunkRows;
+    try {
+      elementBytes = Math.max(1, dataset.getDataType().getSize());
+      chunkRows = dataset instanceof ChunkedDataset
+          ? Math.max(1, ((ChunkedDataset) dataset).getChunkDimensions()[0]) : 0;
+    } catch (RuntimeException e) {
+      throw malformed(file, e);
+    }
     long rowBytes = (long) dimension * elementBytes;
     long slabBytes = Long.getLong("knng.hdf5.slabBytes", SLAB_BYTES);
     int slabRows = (int) Math.max(1, Math.min(rows, slabBytes / rowBytes));
-    if (dataset instanceof ChunkedDataset) {
+    if (chunkRows > 0) {
       // Whole chunks per slab: a chunk cut by a slab's edge would be decoded once per slab it meets.
-      int chunkRows = Math.max(1, ((ChunkedDataset) dataset).getChunkDimensions()[0]);
       if (slabRows > chunkRows) {
         slabRows -= slabRows % chunkRows;
       } else if ((long) chunkRows * rowBytes <= 8 * slabBytes) {
@@ -241,10 +266,8 @@ final class Hdf5Input implements AutoCloseable {
         }
       });
     } catch (OutOfMemoryError e) {
-      if (!insideJhdf(e)) {
-        throw e;
-      }
-      // Only a bounded slab was asked for: what did not fit is a chunk the file declares larger.
+      // The result is allocated and each slab asked for is bounded: what did not fit is a chunk
+      // the file declares larger.
       throw new InputFormatException(file + ": dataset '" + name + "' declares chunks larger than memory"
           + " (corrupt, or written with chunks too large to read)");
     }
@@ -345,12 +368,7 @@ final class Hdf5Input implements AutoCloseable {
   }
 
   private static Dataset dataset(HdfFile hdf, Path file, String name) throws InputFormatException {
-    Node node;
-    try {
-      node = hdf.getByPath(name);
-    } catch (HdfInvalidPathException e) {
-      node = null; // no such path: listed below
-    }
+    Node node = find(hdf, name);
     if (!(node instanceof Dataset)) {
       TreeSet<String> names = new TreeSet<>();
       for (Node child : hdf) {
@@ -362,6 +380,28 @@ final class Hdf5Input implements AutoCloseable {
           + (names.isEmpty() ? "none" : String.join(", ", names)) + "; choose one with --dataset)");
     }
     return (Dataset) node;
+  }
+
+  /**
+   * The node at a path ({@code a/b/c}), following soft links; null where there is none. (jHDF's
+   * own look-up names the file in its error, which a mapped file has not.)
+   */
+  private static Node find(HdfFile hdf, String path) {
+    Node node = hdf;
+    for (String part : path.split("/")) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      if (!(node instanceof Group)) {
+        return null;
+      }
+      node = ((Group) node).getChildren().get(part);
+      if (node instanceof Link) {
+        Link link = (Link) node;
+        node = link.isBrokenLink() ? null : link.getTarget();
+      }
+    }
+    return node;
   }
 
   /** The dataset's rows x columns, checked: 2-D, not empty, within one array. */
