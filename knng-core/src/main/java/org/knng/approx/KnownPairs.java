@@ -1,6 +1,7 @@
 package org.knng.approx;
 
 import org.knng.simd.VectorOps;
+import org.knng.tile.Hits;
 import org.knng.tile.Screen;
 import org.knng.tile.Side;
 
@@ -25,11 +26,17 @@ final class KnownPairs implements Screen {
   }
 
   @Override
-  public float value(int row, int column, float screened, float limit) {
-    if (lists != null && lists.holds(row, column) && lists.holds(column, row)) {
-      return Float.NaN;
+  public void values(Hits hits) {
+    if (lists != null) {
+      int kept = 0;
+      for (int p = 0; p < hits.size(); p++) {
+        if (!lists.holds(hits.rows[p], hits.columns[p]) || !lists.holds(hits.columns[p], hits.rows[p])) {
+          hits.move(p, kept++);
+        }
+      }
+      hits.truncate(kept);
     }
-    return screen.value(row, column, screened, limit);
+    screen.values(hits);
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.util.Locale;
 import org.knng.metric.Metric;
 import org.knng.simd.VectorOps;
 import org.knng.tile.Differences;
+import org.knng.tile.Hits;
 import org.knng.tile.Screen;
 import org.knng.tile.Side;
 import org.knng.tile.TileJoin;
@@ -121,11 +122,9 @@ final class ProjectedScreen implements Screen {
   }
 
   @Override
-  public float value(int row, int column, float screened, float limit) {
-    if (rowProjection.rejects(row, columnProjection, column, screened, limit, ops)) {
-      return Float.NaN;
-    }
-    return differences.value(rows.id(row), columns.id(column));
+  public void values(Hits hits) {
+    rowProjection.reject(hits, columnProjection, ops);
+    differences.values(hits, rows, columns); // from the original vectors, by point id
   }
 
   @Override

@@ -8,6 +8,7 @@ import org.knng.metric.Metric;
 import org.knng.simd.VectorOps;
 import org.knng.simd.VectorOpsProvider;
 import org.knng.tile.FullWidthScreen;
+import org.knng.tile.Hits;
 import org.knng.tile.PackedBlock;
 import org.knng.tree.MedianSplit;
 import org.knng.vectors.Vectors;
@@ -91,7 +92,7 @@ final class Projection implements java.io.Serializable {
 
   /**
    * One set of points projected, rows in screen order: the first {@link #dims()} coordinates for
-   * the tile kernel, the rest for {@link #rejects}, and the lower-bound terms of both.
+   * the tile kernel, the rest for {@link #reject}, and the lower-bound terms of both.
    */
   static final class Projected {
     /** Screen row r is point {@code order[r]}. */
@@ -124,17 +125,33 @@ final class Projection implements java.io.Serializable {
     }
 
     /**
-     * Whether a pair that passed the tile screen with value {@code value} (a lower bound from the
-     * first coordinates) is still ruled out by all coordinates: its bound exceeds {@code limit},
-     * the largest threshold of the lists the pair may enter. Row {@code j} is of {@code other}.
+     * Drops the pairs that passed the tile screen (their values lower bounds from the first
+     * coordinates) but are still ruled out by all coordinates: their bound exceeds their limit,
+     * the largest threshold of the lists the pair may enter. The hits' rows are of this
+     * projection, their columns of {@code other}.
      */
-    boolean rejects(int i, Projected other, int j, float value, float limit, VectorOps ops) {
+    void reject(Hits hits, Projected other, VectorOps ops) {
       if (rest == null) {
-        return false;
+        return;
       }
-      double bound = value + adjust[i] + other.adjust[j] + half * restKeep
-          * ops.squaredDistance(rest, i * restDims, other.rest, j * restDims, restDims);
-      return bound > limit;
+      int n = hits.size();
+      int[] a = hits.aOffsets;
+      int[] b = hits.bOffsets;
+      for (int p = 0; p < n; p++) {
+        a[p] = hits.rows[p] * restDims;
+        b[p] = hits.columns[p] * restDims;
+      }
+      float[] restDistance = hits.scratch;
+      ops.squaredDistances(rest, a, other.rest, b, n, restDims, restDistance);
+      int kept = 0;
+      for (int p = 0; p < n; p++) {
+        double bound = hits.screened[p] + adjust[hits.rows[p]] + other.adjust[hits.columns[p]]
+            + half * restKeep * restDistance[p];
+        if (!(bound > hits.limits[p])) {
+          hits.move(p, kept++);
+        }
+      }
+      hits.truncate(kept);
     }
   }
 

@@ -13,7 +13,8 @@ import org.knng.simd.VectorOps;
  * <p>Per pair of blocks: pack both ({@link PackedBlock}), compute {@value #GROUP} tiles of raw values
  * at a time ({@link VectorOps#stripTiles}, all still in L1), screen each tile against every row's
  * (and, both ways, every column's) current threshold ({@link VectorOps#screen}), and ask the screen
- * for the exact value of the few hits ({@link Screen#value}) before offering them. Thresholds are
+ * for the exact values of the few hits, a tile's at once ({@link Screen#values}), before offering
+ * them. Thresholds are
  * indexed by the sides' rows and must be kept current by the sink (as {@code NeighborReservoirs} does):
  * the screen reads them live, so it tightens as the lists fill. A block of a list is screened with
  * copies of its rows' terms and thresholds, refreshed before each tile.
@@ -52,6 +53,7 @@ public final class BlockJoin {
   private final PackedBlock packed;  // the column block, in panels of W
   private final float[] tiles;       // GROUP tiles, screened while still in L1
   private final int[] hits;
+  private final Hits valued;         // the hits of one tile, valued together
   private final float[] listRowAdd;  // a list block's copies of its terms and thresholds
   private final float[] listRowThresholds;
   private final float[] listColumnAdd;
@@ -96,6 +98,7 @@ public final class BlockJoin {
     this.packed = new PackedBlock(width, d, capacity);
     this.tiles = new float[GROUP * VectorOps.TILE_ROWS * width];
     this.hits = new int[VectorOps.TILE_ROWS * width];
+    this.valued = new Hits(VectorOps.TILE_ROWS * width);
     int padded = capacity + VectorOps.SCREEN_PADDING;
     this.listRowAdd = new float[padded];
     this.listRowThresholds = new float[padded];
@@ -282,9 +285,13 @@ public final class BlockJoin {
     }
   }
 
-  /** Offers the hits of one screened tile, at their exact values, to the rows' (and columns') lists. */
+  /**
+   * Offers the hits of one screened tile, at their exact values (valued together by the screen), to
+   * the rows' (and columns') lists.
+   */
   private void screened(int tile, int found, int r0, int c0, Pairs pairs) {
     boolean both = pairs != Pairs.ONE_WAY;
+    valued.clear();
     for (int h = 0; h < found; h++) {
       int pos = hits[h];
       int r = r0 + pos / width;
@@ -294,8 +301,18 @@ public final class BlockJoin {
       }
       int i = row(r);
       int j = column(c);
-      float limit = both ? Math.max(thresholds[i], thresholds[j]) : thresholds[i];
-      float dist = screen.value(i, j, tiles[tile + pos], limit);
+      valued.add(i, j, tiles[tile + pos], both ? Math.max(thresholds[i], thresholds[j]) : thresholds[i]);
+    }
+    if (valued.size() == 0) {
+      return;
+    }
+    screen.values(valued);
+    // Offered in the tile's order, against the thresholds as they are now (a limit taken when
+    // the pair was added may be looser: that only lets a pair be computed that is then refused).
+    for (int h = 0, n = valued.size(); h < n; h++) {
+      int i = valued.rows[h];
+      int j = valued.columns[h];
+      float dist = valued.values[h];
       if (dist <= thresholds[i]) {
         sink.offer(i, dist, columns.id(j));
       }

@@ -45,4 +45,30 @@ public final class Differences {
     }
     return 0.5f * ops.squaredDistance(rows, i * d, rowUnit[i], columns, j * d, columnUnit[j], d);
   }
+
+  /**
+   * The ranking values of the hits (each that of {@link #value}), computed together, computed together ({@link VectorOps#squaredDistances}).
+   *
+   * @param hits the pairs, as rows of {@code rowSide} and {@code columnSide}
+   * @param rowSide the side the hits' rows index (its ids name the points of this instance's rows)
+   * @param columnSide the side the hits' columns index
+   */
+  public void values(Hits hits, Side rowSide, Side columnSide) {
+    int n = hits.size();
+    if (rowUnit == null) {
+      int[] a = hits.aOffsets;
+      int[] b = hits.bOffsets;
+      for (int p = 0; p < n; p++) {
+        a[p] = rowSide.id(hits.rows[p]) * d;
+        b[p] = columnSide.id(hits.columns[p]) * d;
+      }
+      ops.squaredDistances(rows, a, columns, b, n, d, hits.values);
+      return;
+    }
+    for (int p = 0; p < n; p++) {
+      int i = rowSide.id(hits.rows[p]);
+      int j = columnSide.id(hits.columns[p]);
+      hits.values[p] = value(i, j);
+    }
+  }
 }

@@ -191,8 +191,12 @@ public final class FullWidthScreen implements Screen {
   }
 
   @Override
-  public float value(int row, int column, float screened, float limit) {
-    return differences == null ? screened : differences.value(row, column);
+  public void values(Hits hits) {
+    if (differences == null) {
+      System.arraycopy(hits.screened, 0, hits.values, 0, hits.size());
+    } else {
+      differences.values(hits, rows, columns);
+    }
   }
 
   @Override

@@ -7,7 +7,7 @@ import org.knng.simd.VectorOps;
  * kernels read, how a raw kernel value becomes a screening value, and the exact value of a pair
  * that passed. The loop ({@link BlockJoin}) computes a tile of raw values, turns it into screening
  * values {@code scale() * raw + rowAdd + colAdd} that are never larger than the pair's ranking value
- * (so no neighbour is screened out), and asks {@link #value} only for the few pairs whose screening
+ * (so no neighbour is screened out), and asks {@link #values} only for the few pairs whose screening
  * value is within a row's current k-th distance.
  *
  * <p>Ranking values (float32, smaller is nearer): euclidean and sqeuclidean rank by the squared
@@ -42,17 +42,17 @@ public interface Screen {
   boolean nearFirst();
 
   /**
-   * The ranking value to offer for a pair that passed the tile screen: re-computed from the original
-   * vectors where the kernel's value is only a bound. A screen with a finer second check returns
-   * NaN (which no candidate list takes) when that check puts the pair above {@code limit}.
+   * The ranking values to offer for the pairs of a tile that passed the tile screen: re-computed
+   * from the original vectors where the kernel's value is only a bound. A screen with a finer
+   * second check drops the pairs it puts above their limit ({@link Hits#move}, {@link
+   * Hits#truncate}: the others keep their order). Valued together, so that the kernels re-compute
+   * several pairs at a time.
    *
-   * @param row a row of {@link #rows()}
-   * @param column a row of {@link #columns()}
-   * @param screened the pair's screening value
-   * @param limit the largest threshold of the lists the pair may enter
-   * @return the value to offer, or NaN to drop the pair
+   * @param hits the pairs ({@link Hits#rows} of {@link #rows()}, {@link Hits#columns} of {@link
+   *     #columns()}, their screening values and limits); the values of those kept go to {@link
+   *     Hits#values}
    */
-  float value(int row, int column, float screened, float limit);
+  void values(Hits hits);
 
   /** @return one line for logs, e.g. {@code "full width, 128 values"} */
   String describe();

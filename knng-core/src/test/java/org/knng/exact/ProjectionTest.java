@@ -229,9 +229,12 @@ class ProjectionTest {
             : ops.squaredDistance(xr, a * d, xc, b * d, d);
         String what = (unit ? "cosine" : "euclidean") + " rows " + a + ", " + b;
         assertTrue(first <= value, what + ": first-level bound " + first + " > " + value);
-        // rejects() is true only if the full bound exceeds the threshold: this pair must pass.
+        // reject() drops a pair only if the full bound exceeds its limit: this pair must stay.
         thresholds[i] = value;
-        assertFalse(rows.rejects(i, cols, j, (float) first, thresholds[i], ops), what + " rejected");
+        org.knng.tile.Hits hit = new org.knng.tile.Hits(1);
+        hit.add(i, j, (float) first, thresholds[i]);
+        rows.reject(hit, cols, ops);
+        assertEquals(1, hit.size(), what + " rejected");
         checked++;
       }
     }

@@ -191,6 +191,44 @@ class VectorOpsTest {
   }
 
   /**
+   * {@link VectorOps#squaredDistances}: every pair with the bits of {@link VectorOps#squaredDistance}
+   * on its own, for 1 to 9 pairs (runs of four side by side and the rest one by one), at offsets
+   * that differ per pair in one array padded with NaN.
+   */
+  @ParameterizedTest(name = "{0} d={1}")
+  @MethodSource("cases")
+  void squaredDistancesHaveTheBitsOfEachPair(Kernel kernel, int d) {
+    Random rnd = new Random(77 + d);
+    int vectors = 12;
+    float[] x = new float[3 + vectors * (d + 1) + 7];
+    Arrays.fill(x, Float.NaN);
+    int[] starts = new int[vectors];
+    for (int v = 0; v < vectors; v++) {
+      starts[v] = 3 + v * (d + 1);
+      for (int c = 0; c < d; c++) {
+        x[starts[v] + c] = (float) (rnd.nextGaussian() * 100);
+      }
+    }
+    VectorOps ops = kernel.ops();
+    for (int count = 1; count <= 9; count++) {
+      int[] a = new int[count];
+      int[] b = new int[count];
+      for (int p = 0; p < count; p++) {
+        a[p] = starts[rnd.nextInt(vectors)];
+        b[p] = starts[rnd.nextInt(vectors)];
+      }
+      float[] out = new float[count + 2];
+      Arrays.fill(out, Float.NaN);
+      ops.squaredDistances(x, a, x, b, count, d, out);
+      for (int p = 0; p < count; p++) {
+        assertEquals(Float.floatToIntBits(ops.squaredDistance(x, a[p], x, b[p], d)),
+            Float.floatToIntBits(out[p]), count + " pairs, pair " + p);
+      }
+      assertTrue(Float.isNaN(out[count]), "nothing written past the pairs");
+    }
+  }
+
+  /**
    * The tile kernels on packed operands, through {@link VectorOps#stripTiles} (three strips, so
    * dimensions above {@link VectorOps#CHUNK} run in chunks that continue each other's sums): every
    * entry is the in-order fused multiply-add chain (or in-order sum of absolute differences, or
