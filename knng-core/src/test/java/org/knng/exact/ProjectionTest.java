@@ -255,6 +255,29 @@ class ProjectionTest {
     assertEquals(16, projection.dims());
   }
 
+  /**
+   * The level screened on: the first of 16, 32, 64 holding 0.85 of the variance, else the first
+   * holding 0.8, else none; never more than the directions fitted.
+   */
+  @Test
+  void levelPrefersTheFirstThatHoldsWellOverTheFirstThatHoldsEnough() {
+    assertEquals(64, Projection.level(spectrum(0.82, 0.90), 128, 1.0), "32 hold 0.82, 64 hold 0.90");
+    assertEquals(32, Projection.level(spectrum(0.82, 0.84), 128, 1.0), "32 hold 0.82, 64 hold 0.84");
+    assertEquals(32, Projection.level(spectrum(0.82, 0.90), 48, 1.0), "64 not fitted");
+    assertEquals(32, Projection.level(spectrum(0.86, 0.90), 128, 1.0), "32 hold 0.86 already");
+    assertEquals(0, Projection.level(spectrum(0.50, 0.79), 128, 1.0), "no level holds 0.8");
+    assertEquals(0, Projection.level(spectrum(0.82, 0.90), 128, 0.0), "no variance");
+  }
+
+  /** 128 directions' variances (total 1) of which the first 32 hold {@code at32}, the first 64 {@code at64}. */
+  private static double[] spectrum(double at32, double at64) {
+    double[] v = new double[128];
+    for (int c = 0; c < 128; c++) {
+      v[c] = c < 32 ? at32 / 32 : c < 64 ? (at64 - at32) / 32 : (1 - at64) / 64;
+    }
+    return v;
+  }
+
   /** A permutation of the points, with every block a contiguous run of screen rows. */
   @Test
   void screenOrderIsAPermutation() {
