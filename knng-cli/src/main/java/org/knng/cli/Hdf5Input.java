@@ -148,13 +148,14 @@ final class Hdf5Input implements AutoCloseable {
   static Hdf5Input open(Path file, String name) throws IOException {
     checkFile(file);
     HdfFile hdf = null;
+    Hdf5Input opened = null;
     try {
       hdf = hdfFile(file);
       Dataset d = dataset(hdf, file, name);
       long[] shape = shape(d, file, name);
-      return new Hdf5Input(file, name, hdf, d, (int) shape[0], (int) shape[1]);
+      opened = new Hdf5Input(file, name, hdf, d, (int) shape[0], (int) shape[1]);
+      return opened;
     } catch (OutOfMemoryError e) {
-      closeQuietly(hdf);
       // Only the file's structures are parsed here, and knng allocates nothing large for them: a
       // header field of a corrupt file claimed a buffer larger than the heap, and the allocation
       // failed before anything was held. (Not told by the stack: after a few, the JVM throws its
@@ -162,11 +163,11 @@ final class Hdf5Input implements AutoCloseable {
       throw new InputFormatException(file + ": not a readable HDF5 file (a header claims a structure"
           + " larger than memory: corrupt or truncated)");
     } catch (RuntimeException e) {
-      closeQuietly(hdf);
       throw malformed(file, e);
-    } catch (IOException e) {
-      closeQuietly(hdf);
-      throw e;
+    } finally {
+      if (opened == null) {
+        closeQuietly(hdf); // failed: the first failure is the one reported
+      }
     }
   }
 

@@ -31,11 +31,11 @@ import org.knng.vectors.Vectors;
  * subspace iteration on the sample covariance (float32 products from the tile kernel, double
  * precision orthonormalization) and a Rayleigh-Ritz step that orders them by variance. It is used
  * when the first 16, 32 or 64 (at most D/2) of them hold at least {@value #MIN_CAPTURED} of the
- * sample's variance (the first level holding {@value #WELL_CAPTURED}, if one does); the tile kernel screens on those, and a pair that passes is checked on up to
- * {@value #MAX_DIMS} before it is computed in full. On Fashion-MNIST 32 of 784 directions hold 0.83
- * of the variance (64 are screened on, which hold more than 0.85) and about 2% of pairs are computed
- * in full at k = 10; on uniform random data no few directions
- * dominate and the full-width screen is kept. Below {@value #MIN_POINTS} points the fit (about 0.15
+ * sample's variance (the first level holding {@value #WELL_CAPTURED}, if one does); the tile kernel
+ * screens on those, and a pair that passes is checked on up to {@value #MAX_DIMS} before it is
+ * computed in full. On Fashion-MNIST 32 of 784 directions hold 0.83 of the variance (64 are
+ * screened on, which hold more than 0.85) and about 2% of pairs are computed in full at k = 10; on
+ * uniform random data no few directions dominate and the full-width screen is kept. Below {@value #MIN_POINTS} points the fit (about 0.15
  * s at D = 784) costs more than it saves (MNIST, 10,000 points: 0.45 s full, 0.51 s projected).
  *
  * <p>The screen rows are put in the order of a median-split tree over the projections ({@link

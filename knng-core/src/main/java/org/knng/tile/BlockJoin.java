@@ -14,9 +14,8 @@ import org.knng.simd.VectorOps;
  * at a time ({@link VectorOps#stripTiles}, all still in L1), screen each tile against every row's
  * (and, both ways, every column's) current threshold ({@link VectorOps#screen}), and ask the screen
  * for the exact values of the few hits, a tile's at once ({@link Screen#values}), before offering
- * them. Thresholds are
- * indexed by the sides' rows and must be kept current by the sink (as {@code NeighborReservoirs} does):
- * the screen reads them live, so it tightens as the lists fill. A block of a list is screened with
+ * them. Thresholds are indexed by the sides' rows and must be kept current by the sink (as {@code
+ * NeighborReservoirs} does): the screen reads them live, so it tightens as the lists fill. A block of a list is screened with
  * copies of its rows' terms and thresholds, refreshed before each tile.
  *
  * <p>Not thread-safe: one instance per worker, reused for every pair of blocks.
