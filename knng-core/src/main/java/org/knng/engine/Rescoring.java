@@ -161,7 +161,7 @@ public final class Rescoring {
     Parallel.run(Math.max(1, Math.min(options.threads(), (rows + chunk - 1) / chunk)), () -> {
       int[] order = rowPoint != null ? null : new int[pairs];
       int[] starts = rowPoint != null ? null : new int[buckets + 1];
-      Distances batch = new Distances(metric, ops, q, x, d, dist);
+      Distances batch = new Distances(metric, ops, q, x, d, dist, rowPoint != null ? 1 : chunk);
       for (int r0; (r0 = next.getAndAdd(chunk)) < rows; ) {
         int r1 = Math.min(rows, r0 + chunk);
         if (rowPoint != null) {
@@ -179,6 +179,9 @@ public final class Rescoring {
             }
           }
         }
+        for (int v = r0; v < r1; v++) {
+          batch.first(v - r0, (visit == null ? v : visit[v]) * d);
+        }
         Arrays.fill(starts, 0);
         for (int v = r0; v < r1; v++) {
           for (int p = (visit == null ? v : visit[v]) * k, end = p + k; p < end; p++) {
@@ -188,21 +191,23 @@ public final class Rescoring {
         for (int b = 0; b < buckets; b++) {
           starts[b + 1] += starts[b];
         }
+        // A pair is held as its place in the chunk: (row's slot) * k + (place in the row).
         for (int v = r0; v < r1; v++) {
-          for (int p = (visit == null ? v : visit[v]) * k, end = p + k; p < end; p++) {
-            order[starts[Math.max(0, ids[p]) >> shift]++] = p;
+          for (int j = 0, p = (visit == null ? v : visit[v]) * k; j < k; j++) {
+            order[starts[Math.max(0, ids[p + j]) >> shift]++] = (v - r0) * k + j;
           }
         }
         for (int o = 0, end = (r1 - r0) * k; o < end; o++) {
-          int p = order[o];
+          int slot = order[o] / k;
+          int j = order[o] - slot * k;
+          int p = (visit == null ? r0 + slot : visit[r0 + slot]) * k + j;
           int id = ids[p];
-          int r = p / k;
           if (id < 0) {
             dist[p] = Float.POSITIVE_INFINITY;
-          } else if (selfFirst && p == r * k) {
+          } else if (selfFirst && j == 0) {
             dist[p] = 0f;
           } else {
-            batch.add(p, r * d, id * d);
+            batch.add(p, slot, id * d);
           }
         }
         batch.finish();
@@ -225,6 +230,7 @@ public final class Rescoring {
     int first = selfFirst ? 1 : 0;
     int kept = k - first;
     int at = rowPoint[r] * k; // the row's place in the result
+    batch.first(0, r * d);
     if (selfFirst) {
       ids[at] = r;
       if (kept > 0) {
@@ -238,7 +244,7 @@ public final class Rescoring {
       } else if (selfFirst && p == at) {
         dist[p] = 0f;
       } else {
-        batch.add(p, r * d, id * d);
+        batch.add(p, 0, id * d);
       }
       ids[p] = id < 0 ? -1 : selfFirst && p == at ? rowPoint[r] : idPoint[id];
     }
@@ -249,8 +255,10 @@ public final class Rescoring {
   /**
    * Pairs waiting for their distances in the metric's units, as every engine reports them:
    * euclidean and sqeuclidean ones are computed {@value #BATCH} at a time by the kernels ({@link
-   * VectorOps#squaredEuclidean}, the bits of {@link Metric#distance}), the other metrics' at once.
-   * {@link #finish} computes what is left. One per thread.
+   * VectorOps#squaredEuclidean}, the bits of {@link Metric#squaredEuclidean}), the other metrics'
+   * at once. A pair's first vector is one of a few rows held in slots ({@link #first}): for the
+   * kernels each is widened to double once, however many pairs it is in. {@link #finish} computes
+   * what is left. One per thread.
    */
   public static final class Distances {
     private static final int BATCH = 8;
@@ -261,6 +269,8 @@ public final class Rescoring {
     private final int d;
     private final float[] dist;
     private final boolean squares;
+    private final int[] slotOffsets;
+    private final double[] wide;
     private final int[] at = new int[BATCH];
     private final int[] aOffsets = new int[BATCH];
     private final int[] bOffsets = new int[BATCH];
@@ -274,8 +284,10 @@ public final class Rescoring {
      * @param b the second vectors of the pairs
      * @param d values per vector
      * @param dist receives each pair's distance, as float32, at the place {@link #add} names
+     * @param slots how many first vectors are held at once
      */
-    public Distances(Metric metric, VectorOps ops, float[] a, float[] b, int d, float[] dist) {
+    public Distances(Metric metric, VectorOps ops, float[] a, float[] b, int d, float[] dist,
+        int slots) {
       this.metric = metric;
       this.ops = ops;
       this.a = a;
@@ -283,23 +295,41 @@ public final class Rescoring {
       this.d = d;
       this.dist = dist;
       this.squares = metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN;
+      this.slotOffsets = new int[slots];
+      this.wide = squares ? new double[slots * d] : null;
     }
 
     /**
-     * {@code dist[p]} will be the distance of {@code a} at {@code aOffset} and {@code b} at {@code
-     * bOffset} (at once, or by {@link #finish} at the latest).
+     * Holds the first vector at {@code aOffset} of {@code a} in {@code slot} for the pairs added
+     * next; the pairs still waiting must not name the slot's previous vector.
+     *
+     * @param slot which slot
+     * @param aOffset where the vector starts in {@code a}
+     */
+    public void first(int slot, int aOffset) {
+      slotOffsets[slot] = aOffset;
+      if (squares) {
+        for (int i = 0, w = slot * d; i < d; i++) {
+          wide[w + i] = a[aOffset + i];
+        }
+      }
+    }
+
+    /**
+     * {@code dist[p]} will be the distance of the first vector in {@code slot} and {@code b} at
+     * {@code bOffset} (at once, or by {@link #finish} at the latest).
      *
      * @param p where the distance goes
-     * @param aOffset where the first vector starts in {@code a}
+     * @param slot the slot holding the first vector
      * @param bOffset where the second vector starts in {@code b}
      */
-    public void add(int p, int aOffset, int bOffset) {
+    public void add(int p, int slot, int bOffset) {
       if (!squares) {
-        dist[p] = (float) metric.distance(a, aOffset, b, bOffset, d);
+        dist[p] = (float) metric.distance(a, slotOffsets[slot], b, bOffset, d);
         return;
       }
       at[size] = p;
-      aOffsets[size] = aOffset;
+      aOffsets[size] = slot * d;
       bOffsets[size] = bOffset;
       if (++size == BATCH) {
         finish();
@@ -311,7 +341,7 @@ public final class Rescoring {
       if (size == 0) {
         return;
       }
-      ops.squaredEuclidean(a, aOffsets, b, bOffsets, size, d, out);
+      ops.squaredEuclidean(wide, aOffsets, b, bOffsets, size, d, out);
       for (int l = 0; l < size; l++) {
         dist[at[l]] = (float) (metric == Metric.EUCLIDEAN ? Math.sqrt(out[l]) : out[l]);
       }

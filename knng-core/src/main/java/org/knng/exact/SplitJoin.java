@@ -300,9 +300,11 @@ public final class SplitJoin {
     float[] distances = new float[n * kept];
     int d = points.dimension();
     Rescoring.Distances exact = new Rescoring.Distances(options.metric(), ops, points.data(),
-        candidates.data(), d, distances);
+        candidates.data(), d, distances, 1);
     for (int row = 0; row < n; row++) {
       int p = rows.id(row);
+      exact.finish(); // the pairs of the row before, whose vector the slot held
+      exact.first(0, p * d);
       System.arraycopy(sorted.ids, row * kept, ids, p * kept, kept);
       System.arraycopy(sorted.distances, row * kept, values, p * kept, kept);
       for (int s = p * kept, end = s + kept; s < end; s++) {
@@ -310,7 +312,7 @@ public final class SplitJoin {
         if (q < 0) {
           distances[s] = Float.POSITIVE_INFINITY;
         } else {
-          exact.add(s, p * d, q * d);
+          exact.add(s, 0, q * d);
         }
       }
     }

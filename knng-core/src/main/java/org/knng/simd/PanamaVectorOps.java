@@ -138,7 +138,7 @@ final class PanamaVectorOps implements VectorOps {
   }
 
   @Override
-  public void squaredEuclidean(float[] a, int[] aOffsets, float[] b, int[] bOffsets, int count,
+  public void squaredEuclidean(double[] a, int[] aOffsets, float[] b, int[] bOffsets, int count,
       int dimension, double[] out) {
     for (int p = 0; p < count; p++) {
       // Below one round of the chains the scalar definition is as fast, and fast before the JIT
@@ -155,24 +155,27 @@ final class PanamaVectorOps implements VectorOps {
    * +0, which adds nothing). Lanewise {@code v0 + v1} holds {@code c_j + c_{j+8}}, so lanes {@code
    * l} and {@code l + 4} of it sum to the definition's {@code y_l}.
    */
-  private static double squaredEuclidean8(float[] a, int x, float[] b, int y, int dimension) {
+  private static double squaredEuclidean8(double[] a, int x, float[] b, int y, int dimension) {
     DoubleVector v0 = DoubleVector.zero(D8);
     DoubleVector v1 = v0;
     int i = 0;
     for (; i + 16 <= dimension; i += 16) {
-      DoubleVector t0 = widen(F8, D8, a, x + i).sub(widen(F8, D8, b, y + i));
-      DoubleVector t1 = widen(F8, D8, a, x + i + 8).sub(widen(F8, D8, b, y + i + 8));
+      DoubleVector t0 = DoubleVector.fromArray(D8, a, x + i).sub(widen(F8, D8, b, y + i));
+      DoubleVector t1 =
+          DoubleVector.fromArray(D8, a, x + i + 8).sub(widen(F8, D8, b, y + i + 8));
       v0 = v0.add(t0.mul(t0));
       v1 = v1.add(t1.mul(t1));
     }
     int rest = dimension - i;
     if (rest > 0) {
       VectorMask<Float> m0 = F8.indexInRange(0, rest);
-      DoubleVector t0 = widen(F8, D8, a, x + i, m0).sub(widen(F8, D8, b, y + i, m0));
+      DoubleVector t0 = DoubleVector.fromArray(D8, a, x + i, D8.indexInRange(0, rest))
+          .sub(widen(F8, D8, b, y + i, m0));
       v0 = v0.add(t0.mul(t0));
       if (rest > 8) {
         VectorMask<Float> m1 = F8.indexInRange(8, rest);
-        DoubleVector t1 = widen(F8, D8, a, x + i + 8, m1).sub(widen(F8, D8, b, y + i + 8, m1));
+        DoubleVector t1 = DoubleVector.fromArray(D8, a, x + i + 8, D8.indexInRange(8, rest))
+            .sub(widen(F8, D8, b, y + i + 8, m1));
         v1 = v1.add(t1.mul(t1));
       }
     }
@@ -189,17 +192,18 @@ final class PanamaVectorOps implements VectorOps {
    * (0-3, 4-7, 8-11, 12-15); lanewise {@code (v0 + v2) + (v1 + v3)} is the definition's {@code
    * y_l}.
    */
-  private static double squaredEuclidean4(float[] a, int x, float[] b, int y, int dimension) {
+  private static double squaredEuclidean4(double[] a, int x, float[] b, int y, int dimension) {
     DoubleVector v0 = DoubleVector.zero(D4);
     DoubleVector v1 = v0;
     DoubleVector v2 = v0;
     DoubleVector v3 = v0;
     int i = 0;
     for (; i + 16 <= dimension; i += 16) {
-      DoubleVector t0 = widen(F4, D4, a, x + i).sub(widen(F4, D4, b, y + i));
-      DoubleVector t1 = widen(F4, D4, a, x + i + 4).sub(widen(F4, D4, b, y + i + 4));
-      DoubleVector t2 = widen(F4, D4, a, x + i + 8).sub(widen(F4, D4, b, y + i + 8));
-      DoubleVector t3 = widen(F4, D4, a, x + i + 12).sub(widen(F4, D4, b, y + i + 12));
+      DoubleVector t0 = DoubleVector.fromArray(D4, a, x + i).sub(widen(F4, D4, b, y + i));
+      DoubleVector t1 = DoubleVector.fromArray(D4, a, x + i + 4).sub(widen(F4, D4, b, y + i + 4));
+      DoubleVector t2 = DoubleVector.fromArray(D4, a, x + i + 8).sub(widen(F4, D4, b, y + i + 8));
+      DoubleVector t3 =
+          DoubleVector.fromArray(D4, a, x + i + 12).sub(widen(F4, D4, b, y + i + 12));
       v0 = v0.add(t0.mul(t0));
       v1 = v1.add(t1.mul(t1));
       v2 = v2.add(t2.mul(t2));
@@ -207,7 +211,8 @@ final class PanamaVectorOps implements VectorOps {
     }
     for (int q = 0, rest = dimension - i; q < 4 && rest > 4 * q; q++) {
       VectorMask<Float> m = F4.indexInRange(4 * q, rest);
-      DoubleVector t = widen(F4, D4, a, x + i + 4 * q, m).sub(widen(F4, D4, b, y + i + 4 * q, m));
+      DoubleVector t = DoubleVector.fromArray(D4, a, x + i + 4 * q, D4.indexInRange(4 * q, rest))
+          .sub(widen(F4, D4, b, y + i + 4 * q, m));
       DoubleVector s = t.mul(t);
       if (q == 0) {
         v0 = v0.add(s);

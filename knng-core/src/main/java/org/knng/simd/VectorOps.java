@@ -250,9 +250,10 @@ public interface VectorOps {
    * {@code a} at {@code aOffsets[p]} and {@code b} at {@code bOffsets[p]}: each with exactly the
    * bits of {@link org.knng.metric.Metric#squaredEuclidean}, whose sixteen chains the SIMD
    * implementation keeps in vector lanes. The engines re-score their {@code N x k} kept
-   * neighbours with it.
+   * neighbours with it. The first vectors come widened to double (each row meets its k
+   * neighbours: widening it once halves the conversions, which bound this loop).
    *
-   * @param a the first vectors
+   * @param a the first vectors, float32 values widened to double
    * @param aOffsets where each pair's first vector starts
    * @param b the second vectors
    * @param bOffsets where each pair's second vector starts
@@ -260,7 +261,7 @@ public interface VectorOps {
    * @param dimension values per vector
    * @param out receives the squared distances
    */
-  void squaredEuclidean(float[] a, int[] aOffsets, float[] b, int[] bOffsets, int count,
+  void squaredEuclidean(double[] a, int[] aOffsets, float[] b, int[] bOffsets, int count,
       int dimension, double[] out);
 
   /**

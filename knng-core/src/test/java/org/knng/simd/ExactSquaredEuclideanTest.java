@@ -17,7 +17,8 @@ import org.knng.testing.Kernels.Kernel;
 /**
  * The double-precision squared euclidean distance the engines re-score with: {@link
  * Metric#squaredEuclidean} follows its documented order of sixteen chains (checked against a
- * plain transcription of that order), and both {@link VectorOps#squaredEuclidean} implementations
+ * plain transcription of that order), so does its overload with the first vector widened to
+ * double, and both {@link VectorOps#squaredEuclidean} implementations (first vectors widened)
  * give its bits for every pair, at every dimension across the vector loop, the masked last round
  * and the pairs taken two at a time.
  */
@@ -73,12 +74,19 @@ class ExactSquaredEuclideanTest {
       }
       double[] out = new double[count + 1];
       out[count] = -1;
-      kernel.ops().squaredEuclidean(a, aOffsets, b, bOffsets, count, d, out);
+      double[] wide = new double[a.length]; // widened, NaN past the last vector as well
+      for (int i = 0; i < a.length; i++) {
+        wide[i] = a[i];
+      }
+      kernel.ops().squaredEuclidean(wide, aOffsets, b, bOffsets, count, d, out);
       for (int p = 0; p < count; p++) {
         double expected = transcribed(a, aOffsets[p], b, bOffsets[p], d);
         double defined = Metric.squaredEuclidean(a, aOffsets[p], b, bOffsets[p], d);
         assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(defined),
             "definition, pair " + p + " of " + count);
+        assertEquals(Double.doubleToRawLongBits(expected),
+            Double.doubleToRawLongBits(Metric.squaredEuclidean(wide, aOffsets[p], b, bOffsets[p], d)),
+            "definition on a widened first vector, pair " + p + " of " + count);
         assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(out[p]),
             "kernel, pair " + p + " of " + count);
         assertEquals(expected, Metric.SQEUCLIDEAN.distance(a, aOffsets[p], b, bOffsets[p], d));
