@@ -196,7 +196,8 @@ public final class TileJoin {
    * {@code org.knng.exact.StartingThresholds} does before a large-k join.
    *
    * @param screen a screen
-   * @param columnList distinct rows of {@code screen.columns()}, or null for all of them
+   * @param columnList distinct rows of {@code screen.columns()} in ascending order, or null for
+   *     all of them
    * @param thresholds each query's admission threshold, kept current by the sink
    * @param sinks the sink of each worker (by worker number); workers own whole row blocks
    */
@@ -217,19 +218,36 @@ public final class TileJoin {
     AtomicInteger workerIds = new AtomicInteger();
     Parallel.run(Math.max(1, Math.min(threads, rowBlocks)), () -> {
       BlockJoin join = new BlockJoin(ops, screen, thresholds, sinks.apply(workerIds.getAndIncrement()));
+      int[] nearFirst = columnList != null && screen.nearFirst() ? new int[n] : null;
       for (int b; (b = next.getAndIncrement()) < rowBlocks; ) {
         int i0 = b * rowBlock;
         int i1 = Math.min(rows, i0 + rowBlock);
+        int[] list = nearFirst == null ? columnList : rotated(columnList, i0, nearFirst);
         for (int j0 = 0; j0 < n; j0 += block) {
-          if (columnList == null) {
+          if (list == null) {
             join.join(i0, i1, j0, Math.min(n, j0 + block), BlockJoin.Pairs.ONE_WAY);
           } else {
-            join.join(i0, i1, columnList, j0, Math.min(block, n - j0));
+            join.join(i0, i1, list, j0, Math.min(block, n - j0));
           }
           counter.add(1);
         }
       }
     });
+  }
+
+  /**
+   * The listed columns from the first at or after {@code row} on, then the ones before it: on a
+   * screen that puts near points next to each other, a row block meets its near columns first,
+   * so its thresholds tighten before the far ones arrive (the lists keep the same candidates in
+   * any order).
+   */
+  private static int[] rotated(int[] columnList, int row, int[] into) {
+    int n = columnList.length;
+    int at = Arrays.binarySearch(columnList, row);
+    int start = at >= 0 ? at : -at - 1;
+    System.arraycopy(columnList, start, into, 0, n - start);
+    System.arraycopy(columnList, 0, into, n - start, start);
+    return into;
   }
 
   /** Serializes progress updates from the workers. */

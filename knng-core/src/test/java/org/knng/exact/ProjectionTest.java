@@ -16,12 +16,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.knng.ProgressListener;
 import org.knng.graph.KnnResult;
 import org.knng.metric.Metric;
+import org.knng.select.NeighborReservoirs;
 import org.knng.simd.VectorOps;
 import org.knng.testing.Kernels;
 import org.knng.testing.Kernels.Kernel;
 import org.knng.testing.TestData;
+import org.knng.tile.TileJoin;
 import org.knng.vectors.Vectors;
 
 /**
@@ -288,6 +291,49 @@ class ProjectionTest {
     Arrays.sort(sorted);
     for (int i = 0; i < sorted.length; i++) {
       assertEquals(i, sorted[i]);
+    }
+  }
+
+  /**
+   * A search of listed columns on a self-join's screen (the starting thresholds' sample) finds each
+   * row's nearest listed columns, although a screen that puts near points together starts each
+   * row block at its own place in the list and wraps around.
+   */
+  @Test
+  void aSearchOfListedColumnsFindsEachRowsNearestOfThem() {
+    int n = 3000;
+    int d = 48;
+    int kept = 7;
+    Vectors points = Vectors.of(lowRank(n, d, 4, 0f, 8));
+    Random random = new Random(9);
+    for (Kernel kernel : Kernels.both()) {
+      for (int threads : new int[] {1, 2}) {
+        ProjectedScreen screen = ProjectedScreen.selfJoin(points, Metric.EUCLIDEAN,
+            Screening.PROJECTED, kernel.ops(), threads);
+        assertTrue(screen.nearFirst());
+        assertTrue(screen.block() < n / 2, "one row block would start nowhere but at 0");
+        int[] list = java.util.stream.IntStream.range(0, n).filter(c -> random.nextInt(6) == 0)
+            .toArray();
+        NeighborReservoirs lists = new NeighborReservoirs(n, kept);
+        new TileJoin(kernel.ops(), threads, ProgressListener.NONE)
+            .search(screen, list, lists.thresholds(), worker -> lists.worker());
+        NeighborReservoirs.Sorted found = lists.sortAndRelease(threads);
+        for (int r = 0; r < n; r++) {
+          int p = screen.rows().id(r);
+          long[] keyed = new long[list.length]; // (distance's bits, point): distances are >= 0
+          for (int c = 0; c < list.length; c++) {
+            int q = screen.columns().id(list[c]);
+            float dist = (float) Metric.EUCLIDEAN.distance(points.data(), p * d, points.data(),
+                q * d, d);
+            keyed[c] = (long) Float.floatToIntBits(dist) << 32 | q;
+          }
+          Arrays.sort(keyed);
+          int[] want = Arrays.stream(keyed, 0, kept).mapToInt(key -> (int) key).sorted().toArray();
+          int[] got = Arrays.copyOfRange(found.ids, r * kept, r * kept + kept);
+          Arrays.sort(got);
+          assertArrayEquals(want, got, "row " + r + " (" + kernel + ", " + threads + " threads)");
+        }
+      }
     }
   }
 
