@@ -143,56 +143,20 @@ public enum Metric implements Named {
       double c3 = dimension > 3 ? square(a, aOffset + 3, b, bOffset + 3) : 0;
       return (c0 + c2) + (c1 + c3);
     }
-    double c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
-    double c8 = 0, c9 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0, c14 = 0, c15 = 0;
-    int i = 0;
-    for (; i + 16 <= dimension; i += 16) {
-      int x = aOffset + i;
-      int y = bOffset + i;
-      c0 += square(a, x, b, y);
-      c1 += square(a, x + 1, b, y + 1);
-      c2 += square(a, x + 2, b, y + 2);
-      c3 += square(a, x + 3, b, y + 3);
-      c4 += square(a, x + 4, b, y + 4);
-      c5 += square(a, x + 5, b, y + 5);
-      c6 += square(a, x + 6, b, y + 6);
-      c7 += square(a, x + 7, b, y + 7);
-      c8 += square(a, x + 8, b, y + 8);
-      c9 += square(a, x + 9, b, y + 9);
-      c10 += square(a, x + 10, b, y + 10);
-      c11 += square(a, x + 11, b, y + 11);
-      c12 += square(a, x + 12, b, y + 12);
-      c13 += square(a, x + 13, b, y + 13);
-      c14 += square(a, x + 14, b, y + 14);
-      c15 += square(a, x + 15, b, y + 15);
+    // Widening the first vector once is what the loop would do value by value anyway.
+    double[] wide = WIDE.get();
+    if (wide.length < dimension) {
+      wide = new double[dimension];
+      WIDE.set(wide);
     }
-    if (i < dimension) {
-      // The last, partial round: chains past its end add nothing (+0 is exact on a sum >= +0).
-      int rest = dimension - i;
-      int x = aOffset + i;
-      int y = bOffset + i;
-      c0 += square(a, x, b, y);
-      c1 += rest > 1 ? square(a, x + 1, b, y + 1) : 0;
-      c2 += rest > 2 ? square(a, x + 2, b, y + 2) : 0;
-      c3 += rest > 3 ? square(a, x + 3, b, y + 3) : 0;
-      c4 += rest > 4 ? square(a, x + 4, b, y + 4) : 0;
-      c5 += rest > 5 ? square(a, x + 5, b, y + 5) : 0;
-      c6 += rest > 6 ? square(a, x + 6, b, y + 6) : 0;
-      c7 += rest > 7 ? square(a, x + 7, b, y + 7) : 0;
-      c8 += rest > 8 ? square(a, x + 8, b, y + 8) : 0;
-      c9 += rest > 9 ? square(a, x + 9, b, y + 9) : 0;
-      c10 += rest > 10 ? square(a, x + 10, b, y + 10) : 0;
-      c11 += rest > 11 ? square(a, x + 11, b, y + 11) : 0;
-      c12 += rest > 12 ? square(a, x + 12, b, y + 12) : 0;
-      c13 += rest > 13 ? square(a, x + 13, b, y + 13) : 0;
-      c14 += rest > 14 ? square(a, x + 14, b, y + 14) : 0;
+    for (int i = 0; i < dimension; i++) {
+      wide[i] = a[aOffset + i];
     }
-    double y0 = (c0 + c8) + (c4 + c12);
-    double y1 = (c1 + c9) + (c5 + c13);
-    double y2 = (c2 + c10) + (c6 + c14);
-    double y3 = (c3 + c11) + (c7 + c15);
-    return (y0 + y2) + (y1 + y3);
+    return squaredEuclidean(wide, 0, b, bOffset, dimension);
   }
+
+  /** Each thread's buffer for the first vector widened to double. */
+  private static final ThreadLocal<double[]> WIDE = ThreadLocal.withInitial(() -> new double[16]);
 
   /**
    * {@link #squaredEuclidean(float[], int, float[], int, int)} with the first vector given widened
@@ -209,7 +173,7 @@ public enum Metric implements Named {
   public static double squaredEuclidean(double[] a, int aOffset, float[] b, int bOffset,
       int dimension) {
     if (dimension <= 4) {
-            double c0 = dimension > 0 ? square(a, aOffset, b, bOffset) : 0;
+      double c0 = dimension > 0 ? square(a, aOffset, b, bOffset) : 0;
       double c1 = dimension > 1 ? square(a, aOffset + 1, b, bOffset + 1) : 0;
       double c2 = dimension > 2 ? square(a, aOffset + 2, b, bOffset + 2) : 0;
       double c3 = dimension > 3 ? square(a, aOffset + 3, b, bOffset + 3) : 0;
