@@ -141,7 +141,8 @@ final class BuildCommand implements Callable<Integer> {
 
   @Option(names = "--memory", paramLabel = "SIZE",
       description = "The heap the run may use, e.g. 512m or 4g (default: all the JVM may use, set by"
-          + " JAVA_OPTS=-Xmx...). Before any work the run's peak is estimated: an exact run of a .npy,"
+          + " JAVA_OPTS=-Xmx...; ./knng caps the JVM's heap at SIZE unless JAVA_OPTS sets -Xmx)."
+          + " Before any work the run's peak is estimated: an exact run of a .npy,"
           + " .fvecs or .bvecs input that does not fit reads it in blocks; any other run that does not"
           + " fit is refused, saying what to change.")
   String memory;
@@ -396,8 +397,11 @@ final class BuildCommand implements Callable<Integer> {
     }
     long budget = MemoryPlan.parseSize("--memory", memory);
     if (budget > max) {
+      // The JVM's usable heap leaves out a survivor space (under ./knng's flags at most 1.6 MB).
+      long mb = (budget + (1L << 20) - 1 >> 20) + 2;
       throw new InvalidInputException("--memory " + memory + " is more than the " + MemoryPlan.size(max)
-          + " of heap the JVM may use: raise it with JAVA_OPTS=-Xmx" + memory + " ./knng ...");
+          + " of heap the JVM may use: leave -Xmx out of JAVA_OPTS (./knng then sets the heap from"
+          + " --memory), or raise it to -Xmx" + mb + "m");
     }
     return budget;
   }

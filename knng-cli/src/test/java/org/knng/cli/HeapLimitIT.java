@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.knng.engine.KnnOptions;
@@ -41,11 +43,22 @@ class HeapLimitIT {
   }
 
   private PythonRunner.Result knng(String... args) {
+    return knngWith(HEAP, args);
+  }
+
+  private PythonRunner.Result knngWith(String javaOpts, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Launcher.ROOT.resolve("knng").toString());
     command.addAll(List.of(args));
     return PythonRunner.exec(dir, Map.of("JAVA_HOME", System.getProperty("java.home"),
-        "JAVA_OPTS", HEAP), command);
+        "JAVA_OPTS", javaOpts), command);
+  }
+
+  /** The JVM's MaxHeapSize, from the flags it printed at start. */
+  private static long maxHeapSize(String stdout) {
+    Matcher m = Pattern.compile("\\bMaxHeapSize\\s+=\\s+(\\d+)").matcher(stdout);
+    assertTrue(m.find(), stdout);
+    return Long.parseLong(m.group(1));
   }
 
   private static void assertSame(KnnResult want, Path ids, Path distances) throws Exception {
@@ -97,6 +110,25 @@ class HeapLimitIT {
 
     KnnResult want = BruteForceEngine.create(KnnOptions.defaults().withK(10)).graph(Vectors.wrap(points, d));
     assertSame(want, dir.resolve("ids.npy"), dir.resolve("distances.npy"));
+  }
+
+  @Test
+  void theMemoryBudgetCapsTheHeapUnlessJavaOptsSetsOne() throws Exception {
+    Path file = dir.resolve("points.npy");
+    NpyWriter.writeFloat32(file, 1000, 8, gaussian(1000, 8, 4));
+    String[] build = {"build", "--input", file.toString(), "--k", "5", "--output", "ids.npy",
+        "--memory", "40m"};
+    // Without the cap the garbage of a run read in blocks grows the heap past the budget.
+    PythonRunner.Result capped = knngWith("-XX:+PrintFlagsFinal", build);
+    assertEquals(0, capped.exitCode, capped.toString());
+    assertEquals(42L << 20, maxHeapSize(capped.stdout), "--memory 40m plus the survivor space");
+    PythonRunner.Result own = knngWith("-Xmx64m -XX:+PrintFlagsFinal", build);
+    assertEquals(0, own.exitCode, own.toString());
+    assertEquals(64L << 20, maxHeapSize(own.stdout), "JAVA_OPTS's -Xmx wins");
+    PythonRunner.Result small = knngWith("-Xmx32m", build);
+    assertEquals(2, small.exitCode, small.toString());
+    assertTrue(small.stderr.startsWith("error: --memory 40m is more than the ")
+        && small.stderr.contains("raise it to -Xmx42m"), small.stderr);
   }
 
   @Test

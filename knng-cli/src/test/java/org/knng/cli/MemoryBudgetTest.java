@@ -181,7 +181,9 @@ class MemoryBudgetTest {
     CliRun r = CliRun.of("build", "--input", input.toString(), "--k", "3", "--output", out.toString(),
         "--memory", Long.toString(beyond));
     assertEquals(2, r.exit(), r.err());
-    assertTrue(r.err().contains("of heap the JVM may use: raise it with JAVA_OPTS=-Xmx"), r.err());
+    long enough = (beyond + (1L << 20) - 1 >> 20) + 2;
+    assertTrue(r.err().contains("of heap the JVM may use: leave -Xmx out of JAVA_OPTS (./knng then"
+        + " sets the heap from --memory), or raise it to -Xmx" + enough + "m"), r.err());
     assertFalse(Files.exists(out));
   }
 
