@@ -255,10 +255,13 @@ public final class Rescoring {
   /**
    * Pairs waiting for their distances in the metric's units, as every engine reports them:
    * euclidean and sqeuclidean ones are computed {@value #BATCH} at a time by the kernels ({@link
-   * VectorOps#squaredEuclidean}, the bits of {@link Metric#squaredEuclidean}), the other metrics'
-   * at once. A pair's first vector is one of a few rows held in slots ({@link #first}): for the
-   * kernels each is widened to double once, however many pairs it is in. {@link #finish} computes
-   * what is left. One per thread.
+   * VectorOps#squaredEuclidean}, the bits of {@link Metric#squaredEuclidean}); cosine and inner
+   * product ones {@value #BATCH} at a time too, four pairs' sums side by side (each sum a chain of
+   * additions in increasing index, as {@link Metric#distance} has it, so the same bits: one pair's
+   * chain alone waits on each addition, four overlap); manhattan and chebyshev ones at once. A
+   * pair's first vector is one of a few rows held in slots ({@link #first}): for the batches each
+   * is widened to double once (and, for cosine, its squared norm summed once), however many pairs
+   * it is in. {@link #finish} computes what is left. One per thread.
    */
   public static final class Distances {
     private static final int BATCH = 8;
@@ -269,9 +272,12 @@ public final class Rescoring {
     private final int d;
     private final float[] dist;
     private final boolean squares;
+    private final boolean dots;
     private final int[] slotOffsets;
     private final double[] wide;
+    private final double[] slotNorms;
     private final int[] at = new int[BATCH];
+    private final int[] slotOf = new int[BATCH];
     private final int[] aOffsets = new int[BATCH];
     private final int[] bOffsets = new int[BATCH];
     private final double[] out = new double[BATCH];
@@ -295,8 +301,10 @@ public final class Rescoring {
       this.d = d;
       this.dist = dist;
       this.squares = metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN;
+      this.dots = metric == Metric.COSINE || metric == Metric.INNER_PRODUCT;
       this.slotOffsets = new int[slots];
-      this.wide = squares ? new double[slots * d] : null;
+      this.wide = squares || dots ? new double[slots * d] : null;
+      this.slotNorms = new double[slots];
     }
 
     /**
@@ -308,10 +316,14 @@ public final class Rescoring {
      */
     public void first(int slot, int aOffset) {
       slotOffsets[slot] = aOffset;
-      if (squares) {
+      if (wide != null) {
+        double norm = 0;
         for (int i = 0, w = slot * d; i < d; i++) {
-          wide[w + i] = a[aOffset + i];
+          double x = a[aOffset + i];
+          wide[w + i] = x;
+          norm += x * x;
         }
+        slotNorms[slot] = norm;
       }
     }
 
@@ -324,11 +336,12 @@ public final class Rescoring {
      * @param bOffset where the second vector starts in {@code b}
      */
     public void add(int p, int slot, int bOffset) {
-      if (!squares) {
+      if (wide == null) {
         dist[p] = (float) metric.distance(a, slotOffsets[slot], b, bOffset, d);
         return;
       }
       at[size] = p;
+      slotOf[size] = slot;
       aOffsets[size] = slot * d;
       bOffsets[size] = bOffset;
       if (++size == BATCH) {
@@ -341,11 +354,85 @@ public final class Rescoring {
       if (size == 0) {
         return;
       }
-      ops.squaredEuclidean(wide, aOffsets, b, bOffsets, size, d, out);
-      for (int l = 0; l < size; l++) {
-        dist[at[l]] = (float) (metric == Metric.EUCLIDEAN ? Math.sqrt(out[l]) : out[l]);
+      if (squares) {
+        ops.squaredEuclidean(wide, aOffsets, b, bOffsets, size, d, out);
+        for (int l = 0; l < size; l++) {
+          dist[at[l]] = (float) (metric == Metric.EUCLIDEAN ? Math.sqrt(out[l]) : out[l]);
+        }
+      } else {
+        int l = 0;
+        if (metric == Metric.COSINE) {
+          for (; l + 4 <= size; l += 4) {
+            cosines4(l);
+          }
+        } else {
+          for (; l + 4 <= size; l += 4) {
+            products4(l);
+          }
+        }
+        for (; l < size; l++) {
+          dots1(l);
+        }
       }
       size = 0;
+    }
+
+    /** The dot products and second norms of pairs {@code l .. l + 3}, side by side (cosine). */
+    private void cosines4(int l) {
+      int a0 = aOffsets[l], a1 = aOffsets[l + 1], a2 = aOffsets[l + 2], a3 = aOffsets[l + 3];
+      int b0 = bOffsets[l], b1 = bOffsets[l + 1], b2 = bOffsets[l + 2], b3 = bOffsets[l + 3];
+      double p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+      double n0 = 0, n1 = 0, n2 = 0, n3 = 0;
+      for (int i = 0; i < d; i++) {
+        double y0 = b[b0 + i], y1 = b[b1 + i], y2 = b[b2 + i], y3 = b[b3 + i];
+        p0 += wide[a0 + i] * y0;
+        p1 += wide[a1 + i] * y1;
+        p2 += wide[a2 + i] * y2;
+        p3 += wide[a3 + i] * y3;
+        n0 += y0 * y0;
+        n1 += y1 * y1;
+        n2 += y2 * y2;
+        n3 += y3 * y3;
+      }
+      put(l, p0, n0);
+      put(l + 1, p1, n1);
+      put(l + 2, p2, n2);
+      put(l + 3, p3, n3);
+    }
+
+    /** The dot products of pairs {@code l .. l + 3}, side by side (inner product). */
+    private void products4(int l) {
+      int a0 = aOffsets[l], a1 = aOffsets[l + 1], a2 = aOffsets[l + 2], a3 = aOffsets[l + 3];
+      int b0 = bOffsets[l], b1 = bOffsets[l + 1], b2 = bOffsets[l + 2], b3 = bOffsets[l + 3];
+      double p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+      for (int i = 0; i < d; i++) {
+        p0 += wide[a0 + i] * b[b0 + i];
+        p1 += wide[a1 + i] * b[b1 + i];
+        p2 += wide[a2 + i] * b[b2 + i];
+        p3 += wide[a3 + i] * b[b3 + i];
+      }
+      put(l, p0, 0);
+      put(l + 1, p1, 0);
+      put(l + 2, p2, 0);
+      put(l + 3, p3, 0);
+    }
+
+    /** The dot product and second norm of pair {@code l} alone. */
+    private void dots1(int l) {
+      int a0 = aOffsets[l];
+      int b0 = bOffsets[l];
+      double p0 = 0, n0 = 0;
+      for (int i = 0; i < d; i++) {
+        double y0 = b[b0 + i];
+        p0 += wide[a0 + i] * y0;
+        n0 += y0 * y0;
+      }
+      put(l, p0, n0);
+    }
+
+    private void put(int l, double dot, double nb) {
+      dist[at[l]] = (float) (metric == Metric.COSINE
+          ? Metric.cosine(dot, slotNorms[slotOf[l]], nb) : -dot);
     }
   }
 

@@ -86,9 +86,7 @@ public enum Metric implements Named {
           na += x * x;
           nb += y * y;
         }
-        // One square root of the product, not a product of square roots: for a copy (or positive
-        // multiple) of a vector, sqrt(na * nb) == dot exactly, so the distance is exactly 0.
-        return Math.max(0.0, 1.0 - dot / Math.sqrt(na * nb));
+        return cosine(dot, na, nb);
       }
       case INNER_PRODUCT: {
         double dot = 0;
@@ -114,6 +112,22 @@ public enum Metric implements Named {
       default:
         throw new AssertionError(this);
     }
+  }
+
+  /**
+   * The cosine distance from its three sums, as {@link #distance} computes them: {@code dot} the
+   * sum of {@code x_i y_i}, {@code na} of {@code x_i^2} and {@code nb} of {@code y_i^2}, each in
+   * increasing {@code i} in double precision. One square root of the product, not a product of
+   * square roots: for a copy (or positive multiple) of a vector, {@code sqrt(na * nb) == dot}
+   * exactly, so the distance is exactly 0.
+   *
+   * @param dot the dot product
+   * @param na the first vector's squared norm
+   * @param nb the second vector's squared norm
+   * @return {@code max(0, 1 - dot / sqrt(na nb))}
+   */
+  public static double cosine(double dot, double na, double nb) {
+    return Math.max(0.0, 1.0 - dot / Math.sqrt(na * nb));
   }
 
   /**

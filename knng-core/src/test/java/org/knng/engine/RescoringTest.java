@@ -20,7 +20,10 @@ class RescoringTest {
   @ParameterizedTest(name = "{0} d={1} k={2} include-self={3}")
   @CsvSource({
       "EUCLIDEAN, 3, 5, false", "EUCLIDEAN, 784, 40, false", "SQEUCLIDEAN, 33, 7, true",
-      "EUCLIDEAN, 784, 40, true", "COSINE, 20, 6, false", "MANHATTAN, 5, 9, true"})
+      "EUCLIDEAN, 784, 40, true", "COSINE, 20, 6, false", "MANHATTAN, 5, 9, true",
+      // cosine and inner product four pairs side by side, and the rest of a batch one by one
+      "COSINE, 131, 13, true", "COSINE, 784, 40, false", "COSINE, 1, 3, false",
+      "INNER_PRODUCT, 50, 11, false", "INNER_PRODUCT, 7, 8, false"})
   void rowsAreDefinedDistancesInOrderWhateverTheVisitingOrder(Metric metric, int d, int k,
       boolean includeSelf) {
     Random random = new Random(d * 1000L + k);
