@@ -272,7 +272,6 @@ public final class Rescoring {
     private final int d;
     private final float[] dist;
     private final boolean squares;
-    private final boolean dots;
     private final int[] slotOffsets;
     private final double[] wide;
     private final double[] slotNorms;
@@ -301,7 +300,7 @@ public final class Rescoring {
       this.d = d;
       this.dist = dist;
       this.squares = metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN;
-      this.dots = metric == Metric.COSINE || metric == Metric.INNER_PRODUCT;
+      boolean dots = metric == Metric.COSINE || metric == Metric.INNER_PRODUCT;
       this.slotOffsets = new int[slots];
       this.wide = squares || dots ? new double[slots * d] : null;
       this.slotNorms = new double[slots];
