@@ -274,6 +274,7 @@ public final class Rescoring {
     private final boolean squares;
     private final int[] slotOffsets;
     private final double[] wide;
+    /** Each slot's squared norm, for cosine only (null otherwise). */
     private final double[] slotNorms;
     private final int[] at = new int[BATCH];
     private final int[] slotOf = new int[BATCH];
@@ -303,7 +304,7 @@ public final class Rescoring {
       boolean dots = metric == Metric.COSINE || metric == Metric.INNER_PRODUCT;
       this.slotOffsets = new int[slots];
       this.wide = squares || dots ? new double[slots * d] : null;
-      this.slotNorms = new double[slots];
+      this.slotNorms = metric == Metric.COSINE ? new double[slots] : null;
     }
 
     /**
@@ -316,11 +317,14 @@ public final class Rescoring {
     public void first(int slot, int aOffset) {
       slotOffsets[slot] = aOffset;
       if (wide != null) {
+        for (int i = 0, w = slot * d; i < d; i++) {
+          wide[w + i] = a[aOffset + i];
+        }
+      }
+      if (slotNorms != null) {
         double norm = 0;
         for (int i = 0, w = slot * d; i < d; i++) {
-          double x = a[aOffset + i];
-          wide[w + i] = x;
-          norm += x * x;
+          norm += wide[w + i] * wide[w + i];
         }
         slotNorms[slot] = norm;
       }
