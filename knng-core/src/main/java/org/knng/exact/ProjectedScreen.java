@@ -66,8 +66,17 @@ final class ProjectedScreen implements Screen {
   /** The screen of a self-join on a projection fitted before (on a sample of a larger join). */
   static ProjectedScreen selfJoin(Vectors points, Projection projection, VectorOps ops,
       int threads) {
+    return selfJoin(points, projection, projection.coordinates(points, threads), true, ops);
+  }
+
+  /**
+   * The screen of a self-join of points projected before ({@code coordinates}, theirs in point
+   * order); {@code owned}: the coordinates may be reordered in place.
+   */
+  static ProjectedScreen selfJoin(Vectors points, Projection projection,
+      Projection.Coordinates coordinates, boolean owned, VectorOps ops) {
     int block = TileJoin.blockSize(ops, points.size(), projection.dims());
-    Projection.Projected p = projection.project(points, block, null, threads);
+    Projection.Projected p = projection.project(coordinates, block, null, owned);
     return new ProjectedScreen(projection, p, p, points, points, block, ops);
   }
 

@@ -355,25 +355,104 @@ final class Projection implements java.io.Serializable {
   }
 
   /**
-   * Projects every point (float32 tiles, on {@code threads} threads) and computes the screening
-   * terms. With {@code leaf > 0} the rows are put in screen order: a median-split tree with leaves
-   * of {@code leaf} rows, each split again down to leaves of one panel; with {@code leaf == 0} they
-   * keep the points' order. With {@code like} (the other side of a search) the margins are
-   * balanced as in it, so that the two sides' terms add up to a valid bound.
+   * One set of points projected, in point order, before any screen is made of it: the first
+   * {@link #dims()} coordinates, the rest, and per point the norms the margins need. A row's values
+   * depend on that row alone, so the coordinates of two sets side by side ({@link #concatenate})
+   * are those of their union, bit for bit: a block of a split join is projected once, however many
+   * pieces it is in. Serializable, so that it travels with its block.
    */
-  Projected project(Vectors points, int leaf, Projected like, int threads) {
+  static final class Coordinates implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    final int size;
+    final float[] data;     // size x dims
+    final float[] rest;     // size x restDims, or null
+    final double[] xNorm;   // |x| (of x / |x| for cosine)
+    final double[] centred; // |x - mean|^2
+
+    Coordinates(int size, float[] data, float[] rest, double[] xNorm, double[] centred) {
+      this.size = size;
+      this.data = data;
+      this.rest = rest;
+      this.xNorm = xNorm;
+      this.centred = centred;
+    }
+
+    /** @return the coordinates of {@code a}'s points followed by {@code b}'s */
+    static Coordinates concatenate(Coordinates a, Coordinates b) {
+      return new Coordinates(a.size + b.size, join(a.data, b.data),
+          a.rest == null ? null : join(a.rest, b.rest), join(a.xNorm, b.xNorm),
+          join(a.centred, b.centred));
+    }
+
+    private static float[] join(float[] a, float[] b) {
+      float[] out = Arrays.copyOf(a, a.length + b.length);
+      System.arraycopy(b, 0, out, a.length, b.length);
+      return out;
+    }
+
+    private static double[] join(double[] a, double[] b) {
+      double[] out = Arrays.copyOf(a, a.length + b.length);
+      System.arraycopy(b, 0, out, a.length, b.length);
+      return out;
+    }
+  }
+
+  /**
+   * Projects every point (float32 tiles, on {@code threads} threads), in point order: both levels
+   * at once, {@code n x} {@link #allDims()} floats.
+   */
+  Coordinates coordinates(Vectors points, int threads) {
     int n = points.size();
     int d = dimension;
-    int m = allDims;
-    int restDims = m - dims;
-    // Centred projections (smaller rounding error in the expansion): U'x - U'mean. The two levels
-    // are computed one after the other and each put in screen order in place, so that at most
-    // n x m floats exist at once.
+    // Centred projections (smaller rounding error in the expansion): U'x - U'mean.
     double[] scales = rowScales(points.data(), n, 1, d, unit);
     float[] data = coordinates(points, 0, dims, scales, threads);
+    float[] rest = allDims > dims ? coordinates(points, dims, allDims - dims, scales, threads) : null;
+    float[] x = points.data();
+    double[] xNorm = new double[n];
+    double[] centred = new double[n];
+    for (int r = 0; r < n; r++) {
+      double x2 = 0;
+      double c2 = 0;
+      int off = r * d;
+      double rs = scales[r];
+      for (int a = 0; a < d; a++) {
+        double v = x[off + a] * rs;
+        x2 += v * v;
+        c2 += (v - mean[a]) * (v - mean[a]);
+      }
+      xNorm[r] = Math.sqrt(x2);
+      centred[r] = c2;
+    }
+    return new Coordinates(n, data, rest, xNorm, centred);
+  }
+
+  /**
+   * Projects every point and computes the screening terms: {@link #project(Coordinates, int,
+   * Projected, boolean)} of {@link #coordinates(Vectors, int)}.
+   */
+  Projected project(Vectors points, int leaf, Projected like, int threads) {
+    return project(coordinates(points, threads), leaf, like, true);
+  }
+
+  /**
+   * The screen of projected points: with {@code leaf > 0} the rows are put in screen order (a
+   * median-split tree with leaves of {@code leaf} rows, each split again down to leaves of one
+   * panel), with {@code leaf == 0} they keep the points' order. With {@code like} (the other side
+   * of a search) the margins are balanced as in it, so that the two sides' terms add up to a valid
+   * bound. {@code owned}: the coordinates may be reordered in place (else they are copied first,
+   * as a block's that other pieces use).
+   */
+  Projected project(Coordinates points, int leaf, Projected like, boolean owned) {
+    int n = points.size;
+    int m = allDims;
+    int restDims = m - dims;
+    float[] data = points.data;
+    float[] rest = points.rest;
     int[] order = new int[n];
     Arrays.setAll(order, i -> i);
     if (leaf > 0) {
+      data = owned ? data : data.clone();
       // The tree moves the rows of data with the order.
       MedianSplit tree = new MedianSplit(data, dims, dims);
       tree.order(order, 0, n, leaf);
@@ -382,16 +461,12 @@ final class Projection implements java.io.Serializable {
       for (int b0 = 0; b0 < n; b0 += leaf) {
         tree.order(order, b0, Math.min(n, b0 + leaf), ops.tileWidth());
       }
-    }
-    float[] rest = null;
-    if (restDims > 0) {
-      rest = coordinates(points, dims, restDims, scales, threads);
-      if (leaf > 0) {
+      if (rest != null) {
+        rest = owned ? rest : rest.clone();
         permuteRows(rest, restDims, order);
       }
     }
-    float[] x = points.data();
-    // Per-point norms and projection error bounds (see margins).
+    // Per-point norms and projection error bounds (see margins), in screen order.
     double u = Math.ulp(1.0f) / 2;
     double meanNorm = 0;
     for (double v : mean) {
@@ -405,17 +480,8 @@ final class Projection implements java.io.Serializable {
     for (int r = 0; r < n; r++) {
       first[r] = Vectors.squaredNorm(data, r * dims, dims);
       all[r] = first[r] + (rest == null ? 0 : Vectors.squaredNorm(rest, r * restDims, restDims));
-      double x2 = 0;
-      double c2 = 0;
-      int off = order[r] * d;
-      double rs = scales[order[r]];
-      for (int a = 0; a < d; a++) {
-        double v = x[off + a] * rs;
-        x2 += v * v;
-        c2 += (v - mean[a]) * (v - mean[a]);
-      }
-      xNorm[r] = Math.sqrt(x2);
-      centred[r] = c2;
+      xNorm[r] = points.xNorm[order[r]];
+      centred[r] = points.centred[order[r]];
     }
     double[] firstErr = errors(xNorm, meanNorm, dims, u);
     double firstLambda = like != null ? like.firstLambda : balance(first, firstErr);

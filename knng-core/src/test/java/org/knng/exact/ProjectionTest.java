@@ -184,6 +184,43 @@ class ProjectionTest {
   }
 
   /**
+   * A row's coordinates depend on that row alone: two blocks projected apart and put side by side
+   * are their union projected at once, bit for bit (odd block sizes, so that the kernels' row strips
+   * end part-way), and the screen made of them is the union's screen (order, coordinates and
+   * lower-bound terms). A screen made of coordinates it does not own leaves them as they were.
+   */
+  @Test
+  void blocksProjectedApartAreTheirUnionProjected() {
+    for (Kernel kernel : Kernels.both()) {
+      for (boolean unit : new boolean[] {false, true}) {
+        float[][] rows = lowRank(400, 40, 3, 1f, 17);
+        Vectors union = Vectors.of(rows);
+        Vectors a = Vectors.of(Arrays.copyOfRange(rows, 0, 137));
+        Vectors b = Vectors.of(Arrays.copyOfRange(rows, 137, 400));
+        Projection projection = Projection.fit(union, kernel.ops(),
+            unit ? Metric.COSINE : Metric.EUCLIDEAN, Screening.PROJECTED);
+        assertNotNull(projection);
+        assertTrue(projection.allDims() > projection.dims(), "two levels");
+        Projection.Coordinates side = Projection.Coordinates.concatenate(
+            projection.coordinates(a, 2), projection.coordinates(b, 1));
+        Projection.Coordinates whole = projection.coordinates(union, 2);
+        String what = kernel + (unit ? ", cosine" : ", euclidean");
+        assertArrayEquals(whole.data, side.data, what + ": first level");
+        assertArrayEquals(whole.rest, side.rest, what + ": second level");
+        assertArrayEquals(whole.xNorm, side.xNorm, what + ": norms");
+        assertArrayEquals(whole.centred, side.centred, what + ": centred norms");
+        Projection.Projected shared = projection.project(side, 96, null, false);
+        Projection.Projected own = projection.project(union, 96, null, 2);
+        assertArrayEquals(own.order, shared.order, what + ": order");
+        assertArrayEquals(own.data, shared.data, what + ": screened coordinates");
+        assertArrayEquals(own.add, shared.add, what + ": lower-bound terms");
+        assertArrayEquals(whole.data, side.data, what + ": coordinates not owned, left alone");
+        assertArrayEquals(whole.rest, side.rest, what + ": second level left alone");
+      }
+    }
+  }
+
+  /**
    * The same for queries against a base (the query screen balanced like the base's), on fresh
    * queries drawn like the base.
    */

@@ -2,9 +2,12 @@ package org.knng.exact;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -103,14 +106,63 @@ class SplitJoinTest {
     assertEquals("a screen fitted for cosine cannot screen euclidean", e.getMessage());
   }
 
-  private static SplitJoin.Fit roundTrip(SplitJoin.Fit fit) throws Exception {
+  /**
+   * A block projected once ({@link SplitJoin#project}), also after Java serialization (as it
+   * travels with its block to Spark tasks), gives each piece exactly the lists the piece gets by
+   * projecting its blocks itself, whether both blocks of a pair come projected or only one.
+   */
+  @Test
+  void blocksProjectedOnceGiveThePiecesTheListsTheyFindAlone() throws Exception {
+    float[][] rows = ProjectionTest.lowRank(2400, 64, 6, 0f, 47);
+    for (Metric metric : new Metric[] {Metric.EUCLIDEAN, Metric.COSINE}) {
+      SplitJoin.Fit fit = SplitJoin.fit(Vectors.of(rows), 1_000_000, 2000, metric);
+      assertTrue(fit.describe().startsWith("projected"), fit.describe());
+      SplitJoin join = SplitJoin.create(
+          KnnOptions.defaults().withMetric(metric).withK(15).withThreads(2), fit);
+      Vectors a = Vectors.of(Arrays.copyOfRange(rows, 0, 1001));
+      Vectors b = Vectors.of(Arrays.copyOfRange(rows, 1001, 2400));
+      SplitJoin.BlockProjection pa = join.project(a);
+      SplitJoin.BlockProjection pb = roundTrip(join.project(b));
+      assertEquals(1001, pa.size());
+      assertEquals(1399, pb.size());
+      SplitJoin.Lists ownA = join.within(a);
+      assertSameLists(ownA, join.within(a, pa), metric + ", within");
+      float[] limitsA = new float[ownA.rows];
+      for (int r = 0; r < ownA.rows; r++) {
+        limitsA[r] = ownA.limit(r);
+      }
+      SplitJoin.Lists alone = join.between(a, b, limitsA, null);
+      assertSameLists(alone, join.between(a, pa, b, pb, limitsA, null), metric + ", both projected");
+      assertSameLists(alone, join.between(a, pa, b, null, limitsA, null), metric + ", one projected");
+      assertSameLists(alone, join.between(a, null, b, pb, limitsA, null), metric + ", the other");
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> join.between(a, pb, b, pa, null, null));
+      assertEquals("a projection of 1399 rows given for a block of 1001", e.getMessage());
+    }
+    // Where the pieces screen at full width there is nothing to project.
+    SplitJoin full = SplitJoin.create(KnnOptions.defaults(),
+        SplitJoin.fit(Vectors.of(TestData.gaussian(48, 2000, 64, 0f)), 1_000_000, 2000,
+            Metric.EUCLIDEAN));
+    assertNull(full.project(Vectors.of(rows)));
+    assertNull(SplitJoin.create(KnnOptions.defaults()).project(Vectors.of(rows)));
+  }
+
+  private static void assertSameLists(SplitJoin.Lists want, SplitJoin.Lists got, String what) {
+    assertEquals(want.rows, got.rows, what + ": rows");
+    assertArrayEquals(want.ids, got.ids, what + ": ids");
+    assertArrayEquals(want.values, got.values, what + ": ranking values");
+    assertArrayEquals(want.distances, got.distances, what + ": distances");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends java.io.Serializable> T roundTrip(T object) throws Exception {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
-      out.writeObject(fit);
+      out.writeObject(object);
     }
     try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
         new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
-      return (SplitJoin.Fit) in.readObject();
+      return (T) in.readObject();
     }
   }
 
@@ -203,8 +255,13 @@ class SplitJoinTest {
     // Each block with itself first; its rows' limits then bound what they take across (odd seeds
     // join across without them: both must give the same graph).
     List<float[]> limits = new ArrayList<>();
+    // Each block projected once for all its pieces, where the pieces share a projected fit.
+    List<SplitJoin.BlockProjection> projections = new ArrayList<>();
+    for (Vectors block : vectors) {
+      projections.add(join.project(block));
+    }
     for (int a = 0; a < blocks; a++) {
-      SplitJoin.Lists lists = join.within(vectors.get(a));
+      SplitJoin.Lists lists = join.within(vectors.get(a), projections.get(a));
       float[] limit = new float[lists.rows];
       for (int r = 0; r < lists.rows; r++) {
         pieces.add(new Object[] {ids.get(a)[r], PartialRow.of(lists, r, ids.get(a))});
@@ -215,7 +272,8 @@ class SplitJoinTest {
     for (int a = 0; a < blocks; a++) {
       for (int b = a + 1; b < blocks; b++) {
         long[] idOf = concat(ids.get(a), ids.get(b));
-        SplitJoin.Lists lists = join.between(vectors.get(a), vectors.get(b), limits.get(a), limits.get(b));
+        SplitJoin.Lists lists = join.between(vectors.get(a), projections.get(a), vectors.get(b),
+            projections.get(b), limits.get(a), limits.get(b));
         for (int r = 0; r < lists.rows; r++) {
           pieces.add(new Object[] {idOf[r], PartialRow.of(lists, r, idOf)});
         }

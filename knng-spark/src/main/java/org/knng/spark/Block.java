@@ -7,6 +7,7 @@ import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
 import org.knng.InvalidInputException;
+import org.knng.exact.SplitJoin;
 import org.knng.vectors.Vectors;
 import scala.Tuple2;
 
@@ -36,22 +37,30 @@ final class Block implements Serializable {
    * this cell is (the cell of their nearest centroid; each point has one home). Null before.
    */
   final BitSet home;
+  /**
+   * In the exact job: the block projected once for all its pieces ({@code SplitJoin#project}), set
+   * with the limits; null before, or where the pieces screen at full width.
+   */
+  final SplitJoin.BlockProjection projection;
 
-  private Block(int index, long[] ids, float[] data, int dimension, float[] limits, BitSet home) {
+  private Block(int index, long[] ids, float[] data, int dimension, float[] limits, BitSet home,
+      SplitJoin.BlockProjection projection) {
     this.index = index;
     this.ids = ids;
     this.data = data;
     this.dimension = dimension;
     this.limits = limits;
     this.home = home;
+    this.projection = projection;
   }
 
   /**
    * @param limits each row's limit
+   * @param projection the block's projection, or null
    * @return this block carrying them
    */
-  Block withLimits(float[] limits) {
-    return new Block(index, ids, data, dimension, limits, home);
+  Block withLimits(float[] limits, SplitJoin.BlockProjection projection) {
+    return new Block(index, ids, data, dimension, limits, home, projection);
   }
 
   /**
@@ -59,7 +68,7 @@ final class Block implements Serializable {
    * @return this block carrying them
    */
   Block withHome(BitSet home) {
-    return new Block(index, ids, data, dimension, limits, home);
+    return new Block(index, ids, data, dimension, limits, home, projection);
   }
 
   /**
@@ -85,7 +94,7 @@ final class Block implements Serializable {
       }
       System.arraycopy(all.get(r)._2(), 0, data, r * dimension, dimension);
     }
-    return new Block(index, ids, data, dimension, null, null);
+    return new Block(index, ids, data, dimension, null, null, null);
   }
 
   /**
@@ -98,7 +107,7 @@ final class Block implements Serializable {
    * @return the block
    */
   static Block sorted(int index, long[] ids, float[] data, int dimension) {
-    return new Block(index, ids, data, dimension, null, null);
+    return new Block(index, ids, data, dimension, null, null, null);
   }
 
   /** @return the block's points as the core reads them */

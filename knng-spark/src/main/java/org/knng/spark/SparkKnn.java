@@ -465,18 +465,22 @@ public final class SparkKnn implements Serializable {
     int kept = includeSelf ? k - 1 : k;
     JavaRDD<Tuple2<Block, List<Tuple2<Long, PartialRow>>>> diagonal = blocks.map(block -> {
       if (block.size() == 0) {
-        return new Tuple2<Block, List<Tuple2<Long, PartialRow>>>(block.withLimits(new float[0]),
-            new ArrayList<>());
+        return new Tuple2<Block, List<Tuple2<Long, PartialRow>>>(
+            block.withLimits(new float[0], null), new ArrayList<>());
       }
       failOnFirstAttempt();
-      SplitJoin.Lists lists = split(fit, threads).within(block.vectors());
+      SplitJoin split = split(fit, threads);
+      // Projected once here, the block carries its projection to every pair it is in.
+      SplitJoin.BlockProjection projection = split.project(block.vectors());
+      SplitJoin.Lists lists = split.within(block.vectors(), projection);
       float[] limits = new float[lists.rows];
       List<Tuple2<Long, PartialRow>> out = new ArrayList<>(lists.rows);
       for (int r = 0; r < lists.rows; r++) {
         limits[r] = lists.limit(r);
         out.add(new Tuple2<>(block.ids[r], PartialRow.of(lists, r, block.ids)));
       }
-      return new Tuple2<Block, List<Tuple2<Long, PartialRow>>>(block.withLimits(limits), out);
+      return new Tuple2<Block, List<Tuple2<Long, PartialRow>>>(
+          block.withLimits(limits, projection), out);
     }).persist(StorageLevel.MEMORY_AND_DISK());
     JavaPairRDD<Long, PartialRow> partial = diagonal.flatMapToPair(t -> t._2().iterator());
     if (b > 1) {
@@ -640,7 +644,8 @@ public final class SparkKnn implements Serializable {
     }
     failOnFirstAttempt();
     long[] idOf = a.idsWith(c);
-    SplitJoin.Lists lists = split(fit, threads).between(a.vectors(), c.vectors(), a.limits, c.limits);
+    SplitJoin.Lists lists = split(fit, threads).between(a.vectors(), a.projection, c.vectors(),
+        c.projection, a.limits, c.limits);
     List<Tuple2<Long, PartialRow>> out = new ArrayList<>(lists.rows);
     for (int r = 0; r < lists.rows; r++) {
       if (lists.count(r) > 0) {
