@@ -31,7 +31,8 @@ import org.knng.vectors.Vectors;
  * <p>Where the screen is projected, each block is projected once ({@link SplitJoin#project}) and
  * its projection kept for its pairs while the projections fit in {@link #CACHED_SHARE} of the
  * blocks' share of the budget; a block past that is projected again for each pair it is in
- * (Fashion-MNIST in 17 blocks: 14.1 s against 17.4-19.7 s when every pair projected both blocks).
+ * (Fashion-MNIST in 17 blocks: 15.3-16.0 s against 20.3-23.0 s when every pair projected both
+ * blocks).
  *
  * <p>Memory: the result's {@code rows x kept x 12} bytes (ids, ranking values, distances) while
  * merging, then the result itself ({@code rows x k x 8}), plus, at any time, two blocks and the
@@ -45,12 +46,15 @@ public final class BlockedJoin {
   static final int BYTES_PER_CANDIDATE = 40;
   /**
    * The share of the blocks' working memory for values ({@link #BYTES_PER_VALUE}) that holds
-   * projected blocks between pieces. A piece on the projected screen uses at most half of it: each
-   * row's vector in its block and in the piece's copy (8 bytes per value) and its coordinates (at
-   * most half as many as its values, 2 bytes per value), against the 24 bytes per value counted
-   * for the full-width screen's copies.
+   * projected blocks between pieces. A piece on the projected screen uses at most half of it (each
+   * row's vector in its block and in the piece's copy, 8 bytes per value, and its coordinates, at
+   * most half as many as its values), but the collector needs room too: with half kept for
+   * projections, Fashion-MNIST with {@code --memory 60m} spent 26.7 s collecting instead of 11.6 s
+   * (61.0 s against 57.6 s in all); with a quarter, 52.2 s, while {@code --memory 150m} still
+   * keeps every block's projection (15.3-16.0 s against 20.3-23.0 s, 100m: 23.2-23.5 s against
+   * 26.4-27.3 s).
    */
-  static final double CACHED_SHARE = 0.5;
+  static final double CACHED_SHARE = 0.25;
 
   private final SplitJoin join;
   private final int kept;
