@@ -192,17 +192,34 @@ public final class BlockedJoin {
         merged.merge(own, fromA, sizeA, 0);
         progress.add();
       }
+      // Two full blocks side by side in one buffer for all their pairs: block a stays at its
+      // start while each block b is read after it (no new arrays per pair for the collector).
+      int d = points.dimension();
+      float[] both = blocks > 1 && 2L * blockRows * d <= Integer.MAX_VALUE - 8
+          ? new float[2 * blockRows * d] : null;
       for (int a = 0; a < blocks; a++) {
         int fromA = a * blockRows;
         int sizeA = Math.min(blockRows, n - fromA);
         Vectors blockA = blocks > a + 1 ? points.rows(fromA, sizeA) : null;
         SplitJoin.BlockProjection projectionA = blockA == null ? null
             : projections[a] != null ? projections[a] : join.project(blockA);
+        if (blockA != null && both != null) {
+          System.arraycopy(blockA.data(), 0, both, 0, sizeA * d);
+        }
         for (int b = a + 1; b < blocks; b++) {
           int fromB = b * blockRows;
           int sizeB = Math.min(blockRows, n - fromB);
-          SplitJoin.Lists across = join.between(blockA, projectionA, points.rows(fromB, sizeB),
-              projections[b], merged.limits(fromA, sizeA), merged.limits(fromB, sizeB));
+          float[] limitsA = merged.limits(fromA, sizeA);
+          float[] limitsB = merged.limits(fromB, sizeB);
+          SplitJoin.Lists across;
+          if (both != null && sizeB == blockRows) { // a < b: block a is full too
+            points.read(fromB, sizeB, both, sizeA * d);
+            across = join.between(Vectors.wrap(both, d), sizeA, projectionA, projections[b],
+                limitsA, limitsB);
+          } else {
+            across = join.between(blockA, projectionA, points.rows(fromB, sizeB), projections[b],
+                limitsA, limitsB);
+          }
           merged.merge(across, fromA, sizeA, fromB);
           progress.add();
         }

@@ -198,13 +198,13 @@ public final class SplitJoin {
   }
 
   /** A block's coordinates: its projection's, or null (projected by the piece, if at all). */
-  private static Projection.Coordinates coordinates(Vectors block, BlockProjection projection) {
+  private static Projection.Coordinates coordinates(int rows, BlockProjection projection) {
     if (projection == null) {
       return null;
     }
-    if (projection.size() != block.size()) {
+    if (projection.size() != rows) {
       throw new IllegalArgumentException("a projection of " + projection.size()
-          + " rows given for a block of " + block.size());
+          + " rows given for a block of " + rows);
     }
     return projection.coordinates;
   }
@@ -240,7 +240,7 @@ public final class SplitJoin {
    */
   public Lists within(Vectors block, BlockProjection projection) {
     InputChecks.rankable(block, options.metric(), "row");
-    Projection.Coordinates coordinates = coordinates(block, projection);
+    Projection.Coordinates coordinates = coordinates(block.size(), projection);
     int n = block.size();
     if (kept == 0) {
       return Lists.empty(n);
@@ -304,29 +304,51 @@ public final class SplitJoin {
       throw new InvalidInputException("blocks of dimension " + a.dimension() + " and "
           + b.dimension() + " cannot be joined");
     }
-    Vectors both = concatenate(a, b);
-    InputChecks.rankable(both, options.metric(), "row");
+    return between(concatenate(a, b), a.size(), projectionA, projectionB, limitsA, limitsB);
+  }
+
+  /**
+   * {@link #between(Vectors, BlockProjection, Vectors, BlockProjection, float[], float[])} of two
+   * blocks already side by side in one set, as a reader that reuses one buffer for its pairs holds
+   * them (no copy of the two made here).
+   *
+   * @param both one block's rows, then the other's
+   * @param sizeA the rows of the first block, {@code 1 <= sizeA < both.size()}
+   * @param projectionA the first block's projection, or null
+   * @param projectionB the other block's projection, or null
+   * @param limitsA the largest ranking value each row of the first block takes, or null for none
+   * @param limitsB the same for the rows of the other block, or null
+   * @return lists for the rows of {@code both}
+   * @throws InvalidInputException if a row cannot be ranked
+   */
+  public Lists between(Vectors both, int sizeA, BlockProjection projectionA,
+      BlockProjection projectionB, float[] limitsA, float[] limitsB) {
     int n = both.size();
+    if (sizeA < 1 || sizeA >= n) {
+      throw new IllegalArgumentException("a first block of " + sizeA + " of " + n + " rows");
+    }
+    InputChecks.rankable(both, options.metric(), "row");
     if (kept == 0) {
       return Lists.empty(n);
     }
     // One screen for both blocks (the projected one orders them together); the join takes only
     // the pairs across, in the screen's order, so near points still meet early.
-    Projection.Coordinates ca = coordinates(a, projectionA);
-    Projection.Coordinates cb = coordinates(b, projectionB);
+    Projection.Coordinates ca = coordinates(sizeA, projectionA);
+    Projection.Coordinates cb = coordinates(n - sizeA, projectionB);
     if ((ca == null) != (cb == null) && fit != null && fit.projection != null) {
-      ca = ca != null ? ca : fit.projection.coordinates(a, options.threads());
-      cb = cb != null ? cb : fit.projection.coordinates(b, options.threads());
+      ca = ca != null ? ca : fit.projection.coordinates(both.rows(0, sizeA), options.threads());
+      cb = cb != null ? cb
+          : fit.projection.coordinates(both.rows(sizeA, n - sizeA), options.threads());
     }
     Screen screen = selfJoinScreen(both,
         ca == null || cb == null ? null : Projection.Coordinates.concatenate(ca, cb), true);
     Side rows = screen.rows();
-    int[] left = new int[a.size()];
-    int[] right = new int[b.size()];
+    int[] left = new int[sizeA];
+    int[] right = new int[n - sizeA];
     int l = 0;
     int r = 0;
     for (int row = 0; row < n; row++) {
-      if (rows.id(row) < a.size()) {
+      if (rows.id(row) < sizeA) {
         left[l++] = row;
       } else {
         right[r++] = row;
@@ -335,9 +357,9 @@ public final class SplitJoin {
     NeighborReservoirs lists = new NeighborReservoirs(n, kept);
     for (int row = 0; row < n; row++) {
       int p = rows.id(row);
-      float[] limits = p < a.size() ? limitsA : limitsB;
+      float[] limits = p < sizeA ? limitsA : limitsB;
       if (limits != null) {
-        lists.limit(row, limits[p < a.size() ? p : p - a.size()]);
+        lists.limit(row, limits[p < sizeA ? p : p - sizeA]);
       }
     }
     tiles().between(screen, lists.thresholds(), worker -> lists.worker(), left, right);

@@ -164,16 +164,31 @@ public final class VectorFile implements VectorSource, AutoCloseable {
     Objects.checkFromIndexSize(from, count, size());
     Vectors.checkCapacity(count, layout.dimension);
     float[] values = new float[count * layout.dimension];
+    read(from, count, values, 0);
+    return Vectors.wrap(values, layout.dimension);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Decoded from the mapped chunks straight into {@code into}.
+   */
+  @Override
+  public void read(int from, int count, float[] into, int offset) throws IOException {
+    if (count < 1) {
+      throw new IllegalArgumentException("a block needs at least one row, got " + count);
+    }
+    Objects.checkFromIndexSize(from, count, size());
+    Objects.checkFromIndexSize(offset, (long) count * layout.dimension, into.length);
     for (int row = from, end = from + count; row < end; ) {
       int c = row / rowsPerChunk;
       int inChunk = row - c * rowsPerChunk;
       int n = Math.min(end - row, (int) Math.min(rowsPerChunk, layout.rows - (long) c * rowsPerChunk) - inChunk);
       MappedByteBuffer chunk = chunk(c);
-      layout.decode(chunk.duplicate().position((int) (inChunk * layout.recordBytes)), row, n, values,
-          (row - from) * layout.dimension);
+      layout.decode(chunk.duplicate().position((int) (inChunk * layout.recordBytes)), row, n, into,
+          offset + (row - from) * layout.dimension);
       row += n;
     }
-    return Vectors.wrap(values, layout.dimension);
   }
 
   /**

@@ -23,4 +23,18 @@ public interface VectorSource {
    * @throws IOException if the rows cannot be read, or are malformed (naming the row in the source)
    */
   Vectors rows(int from, int count) throws IOException;
+
+  /**
+   * Consecutive rows written into an array the caller reuses (a reader of many blocks then makes
+   * no new one per block): the values of {@link #rows}, row after row.
+   *
+   * @param from the first row
+   * @param count how many, at least 1, with {@code from + count <= size()}
+   * @param into where the values go, at least {@code offset + count * dimension()} long
+   * @param offset where row {@code from} starts in {@code into}
+   * @throws IOException if the rows cannot be read, or are malformed (naming the row in the source)
+   */
+  default void read(int from, int count, float[] into, int offset) throws IOException {
+    System.arraycopy(rows(from, count).data(), 0, into, offset, count * dimension());
+  }
 }

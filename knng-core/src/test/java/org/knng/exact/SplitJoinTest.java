@@ -199,6 +199,14 @@ class SplitJoinTest {
     assertEquals("blocks of dimension 2 and 3 cannot be joined", e.getMessage());
     assertThrows(InvalidInputException.class,
         () -> join.within(Vectors.of(new float[][] {{1, 2}, {0, 0}})));
+    // Blocks side by side: each must have a row.
+    Vectors both = Vectors.of(new float[][] {{1, 2}, {2, 1}});
+    for (int sizeA : new int[] {0, 2}) {
+      IllegalArgumentException side = assertThrows(IllegalArgumentException.class,
+          () -> join.between(both, sizeA, null, null, null, null));
+      assertEquals("a first block of " + sizeA + " of 2 rows", side.getMessage());
+    }
+    assertEquals(2, join.between(both, 1, null, null, null, null).rows);
   }
 
   @Test

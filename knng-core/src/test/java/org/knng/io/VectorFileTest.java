@@ -53,6 +53,15 @@ class VectorFileTest {
           for (int from = 0; from + count <= whole.size(); from += Math.max(1, count - 1)) {
             assertArrayEquals(whole.rows(from, count).data(), mapped.rows(from, count).data(),
                 file + ": rows " + from + " + " + count + ", chunks of " + chunkBytes + " bytes");
+            // The same rows read into a buffer after 3 values, whose ends stay as they were.
+            float[] into = new float[count * d + 5];
+            Arrays.fill(into, -7f);
+            mapped.read(from, count, into, 3);
+            float[] expected = new float[into.length];
+            Arrays.fill(expected, -7f);
+            System.arraycopy(whole.rows(from, count).data(), 0, expected, 3, count * d);
+            assertArrayEquals(expected, into, file + ": read into, rows " + from + " + " + count
+                + ", chunks of " + chunkBytes + " bytes");
           }
         }
       }
