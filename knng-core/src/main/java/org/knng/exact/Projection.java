@@ -391,7 +391,8 @@ final class Projection implements java.io.Serializable {
           join(a.centred, b.centred));
     }
 
-    private static float[] join(float[] a, float[] b) {
+    /** @return {@code a}'s values followed by {@code b}'s (also the two blocks of a piece) */
+    static float[] join(float[] a, float[] b) {
       float[] out = Arrays.copyOf(a, a.length + b.length);
       System.arraycopy(b, 0, out, a.length, b.length);
       return out;

@@ -1,6 +1,5 @@
 package org.knng.exact;
 
-import java.util.Arrays;
 import java.util.Objects;
 import org.knng.InvalidInputException;
 import org.knng.ProgressListener;
@@ -170,14 +169,13 @@ public final class SplitJoin {
    *
    * @param block the rows of one block
    * @return its projection, or null where the pieces do not screen on a shared projection (the
-   *     full width, or no shared fit): they then need none
-   * @throws InvalidInputException if a row cannot be ranked under the metric
+   *     full width, or no shared fit): they then need none. Rows that cannot be ranked are refused
+   *     by the pieces the projection is given to, as without it.
    */
   public BlockProjection project(Vectors block) {
     if (fit == null || fit.projection == null) {
       return null;
     }
-    InputChecks.rankable(block, options.metric(), "row");
     return new BlockProjection(fit.projection.coordinates(block, options.threads()));
   }
 
@@ -405,9 +403,7 @@ public final class SplitJoin {
   }
 
   private static Vectors concatenate(Vectors a, Vectors b) {
-    float[] data = Arrays.copyOf(a.data(), a.data().length + b.data().length);
-    System.arraycopy(b.data(), 0, data, a.data().length, b.data().length);
-    return Vectors.wrap(data, a.dimension());
+    return Vectors.wrap(Projection.Coordinates.join(a.data(), b.data()), a.dimension());
   }
 
   /**
