@@ -550,12 +550,12 @@ public final class SparkKnn implements Serializable {
   /**
    * The screen every piece of the exact job uses, fitted once on the driver's sample of the {@code
    * n} points dealt into {@code b} blocks (a piece holds at most two blocks; a block may exceed its
-   * even share, hence three shares).
+   * even share, hence three shares, and no piece holds more than the {@code n} points).
    */
   private SplitJoin.Fit fit(float[] sample, long n, int d, int b) {
     long start = System.nanoTime();
     SplitJoin.Fit fit = SplitJoin.fit(org.knng.vectors.Vectors.wrap(sample, d), n,
-        3 * ((n + b - 1) / b), metric);
+        Math.min(n, 3 * ((n + b - 1) / b)), metric);
     progress.note(String.format(java.util.Locale.ROOT, "spark: pieces screen %s (fitted on %d"
         + " sampled points in %.2f s)", fit.describe(), sample.length / d,
         (System.nanoTime() - start) / 1e9));
@@ -657,13 +657,16 @@ public final class SparkKnn implements Serializable {
 
   /**
    * Blocks for {@code n} points of dimension {@code d}: each within its share of a task's memory
-   * ({@link #BLOCKS_PER_TASK_MEMORY}), and at least two per task slot, so that the joins of blocks
-   * with themselves keep every slot busy.
+   * ({@link #BLOCKS_PER_TASK_MEMORY}), and, where tasks run side by side, at least two per task
+   * slot, so that the joins of blocks with themselves keep every slot busy. With one slot (local
+   * mode, where a task takes every local thread) more blocks than memory needs would only cut the
+   * core's join into pieces run one after the other, each starting with looser limits than the
+   * whole join has (Fashion-MNIST, local[2]: 2 blocks 17.7-18.2 s, 1 block 14.9-15.6 s).
    */
   static int blockCount(long n, int d, int parallelism, long taskMemory) {
     long blockBytes = Math.max(1 << 20, taskMemory / BLOCKS_PER_TASK_MEMORY);
     long byMemory = (n * d * 4 + blockBytes - 1) / blockBytes;
-    long byParallelism = 2L * parallelism;
+    long byParallelism = parallelism > 1 ? 2L * parallelism : 1;
     return (int) Math.max(1, Math.min(n, Math.max(byMemory, byParallelism)));
   }
 
