@@ -488,6 +488,9 @@ public final class SparkKnn implements Serializable {
       JavaRDD<Tuple2<Block, Block>> pairs = new BlockPairs(limited.rdd(), b).toJavaRDD();
       partial = partial.union(pairs.flatMapToPair(t -> joinAcross(t._1(), t._2(), fit, threads)));
     }
+    if (b == 1) { // every row's list is whole already: nothing to merge, nothing to shuffle
+      return new SparkGraph(finished(partial), n, d, b);
+    }
     int outPartitions = Math.max(blocks.context().defaultParallelism(), b);
     return new SparkGraph(finished(partial.reduceByKey((x, y) -> x.merge(y, kept), outPartitions)),
         n, d, b);
