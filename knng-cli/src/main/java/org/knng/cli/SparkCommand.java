@@ -164,7 +164,7 @@ final class SparkCommand implements Callable<Integer> {
       if (!quiet) {
         err.printf(Locale.ROOT, "wrote %s: %d points x %d neighbours (spark %s %s, %d %s, master"
                 + " %s) in %.2f s%s%n", output, built.points, k, built.algorithm, metric.id(), built.blocks,
-            built.recall == null ? "blocks" : "cells", built.master, (System.nanoTime() - start) / 1e9,
+            (built.recall == null ? "block" : "cell") + (built.blocks == 1 ? "" : "s"), built.master, (System.nanoTime() - start) / 1e9,
             built.recall == null ? "" : ", " + built.recall.describe());
       }
     } finally {

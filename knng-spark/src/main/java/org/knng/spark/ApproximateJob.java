@@ -149,8 +149,9 @@ final class ApproximateJob implements Serializable {
       JavaRDD<Block> cells = deal.apply(cover).map(b -> withHome(b, cover));
       JavaPairRDD<Long, PartialRow> local = cells.flatMapToPair(b -> localGraph(b, n, effort).iterator());
       int partitions = Math.max(spark.defaultParallelism(), cover.cells());
-      JavaPairRDD<Long, PartialRow> merged = rows == null ? local : rows.union(local);
-      JavaPairRDD<Long, PartialRow> next = merged.reduceByKey((x, y) -> x.merge(y, kept), partitions)
+      // One cell gives every point one list: nothing to merge, nothing to shuffle.
+      JavaPairRDD<Long, PartialRow> next = (rows == null && cover.cells() == 1 ? local
+          : (rows == null ? local : rows.union(local)).reduceByKey((x, y) -> x.merge(y, kept), partitions))
           .persist(StorageLevel.MEMORY_AND_DISK());
       long started = System.nanoTime();
       long count = next.count();

@@ -528,8 +528,7 @@ public final class SparkKnn implements Serializable {
     long memory = taskMemory(spark.sc(), slots);
     int kept = includeSelf ? k - 1 : k;
     long byMemory = Math.max(kept + 1, memory / 4 / (4L * d + 64L * kept));
-    int centroids = blocks > 0 ? blocks
-        : (int) Math.max(4L * slots, (n * ApproximateJob.FIRST_OVERLAP + byMemory - 1) / byMemory);
+    int centroids = blocks > 0 ? blocks : cellCount(n, slots, byMemory);
     // No cell above four times the average either: a straggler would hold up the whole stage.
     // (Twice split the central cell of the 200k mixture, 188,620 points: recall 0.997 -> 0.985.)
     long cap = Math.min(byMemory, Math.max(kept + 1, 4 * n * ApproximateJob.FIRST_OVERLAP / centroids));
@@ -671,6 +670,27 @@ public final class SparkKnn implements Serializable {
     long byMemory = (n * d * 4 + blockBytes - 1) / blockBytes;
     long byParallelism = parallelism > 1 ? 2L * parallelism : 1;
     return (int) Math.max(1, Math.min(n, Math.max(byMemory, byParallelism)));
+  }
+
+  /**
+   * Centroids of the approximate job's cover for {@code n} points: four per task slot, and enough
+   * that every point's {@link ApproximateJob#FIRST_OVERLAP} copies fit cells of at most {@code
+   * cellPoints} points. With one task slot (local mode, where a task takes every local thread) and
+   * room for every point in one cell, one: the cells would run one after the other, and each
+   * point's copy in a second cell would only double the work (1,000,000 x 96 mixture, local[2]:
+   * four cells 100.8 s against the core's 45.0 s). One cell is the core's own engine in one task.
+   *
+   * @param n points
+   * @param slots tasks that run at once
+   * @param cellPoints the most points a task's memory holds in one cell
+   * @return the centroids, at least 1
+   */
+  static int cellCount(long n, int slots, long cellPoints) {
+    if (slots == 1 && n <= cellPoints) {
+      return 1;
+    }
+    long byMemory = (n * ApproximateJob.FIRST_OVERLAP + cellPoints - 1) / cellPoints;
+    return (int) Math.max(1, Math.min(n, Math.max(4L * slots, byMemory)));
   }
 
   private static <T> T guard(java.util.concurrent.Callable<T> job) throws SparkException {
