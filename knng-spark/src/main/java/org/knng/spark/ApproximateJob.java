@@ -35,7 +35,8 @@ import scala.Tuple2;
  * <ol>
  *   <li><b>Cells.</b> A {@link KMeansCover} fitted on a sample deals every point into the cells of
  *       its {@code overlap} nearest centroids (2, then more if a target recall asks); a cell is
- *       bounded in size, split further if the data piles up in it.
+ *       bounded in size, split further if the data piles up in it. With one task slot and room for
+ *       every point, one cell ({@link SparkKnn#cellCount}): the core's engine in one task.
  *   <li><b>Local graphs.</b> Each cell's task runs the core on the cell's points ({@link
  *       Algorithm#AUTO}'s choice for that size: the kd-tree in low dimensions, else NN-Descent,
  *       which is exact for small cells), so a point gets its nearest neighbours within each of its
@@ -149,9 +150,8 @@ final class ApproximateJob implements Serializable {
       JavaRDD<Block> cells = deal.apply(cover).map(b -> withHome(b, cover));
       JavaPairRDD<Long, PartialRow> local = cells.flatMapToPair(b -> localGraph(b, n, effort).iterator());
       int partitions = Math.max(spark.defaultParallelism(), cover.cells());
-      // One cell gives every point one list: nothing to merge, nothing to shuffle.
-      JavaPairRDD<Long, PartialRow> next = (rows == null && cover.cells() == 1 ? local
-          : (rows == null ? local : rows.union(local)).reduceByKey((x, y) -> x.merge(y, kept), partitions))
+      JavaPairRDD<Long, PartialRow> merged = rows == null ? local : rows.union(local);
+      JavaPairRDD<Long, PartialRow> next = merged.reduceByKey((x, y) -> x.merge(y, kept), partitions)
           .persist(StorageLevel.MEMORY_AND_DISK());
       long started = System.nanoTime();
       long count = next.count();
