@@ -28,20 +28,23 @@ final class Components {
   private final int count;      // components in all
   private final long[] bySize;  // (size << 32 | root) of each component in focus, ascending
   private final long pairs;     // the pairs of joining every component in focus with itself
+  private final int edges;      // entries of each list taken as edges
 
   /** The components of {@code lists}, all in focus. */
   Components(NeighborLists lists) {
-    this(lists, null);
+    this(lists, null, lists.k());
   }
 
   /**
-   * The components of {@code lists}.
+   * The components of the first {@code edges} entries of each list (the nearest found).
    *
    * @param focus the rows whose components may be joined, or null for all
+   * @param edges entries of each list taken as edges, at most its length
    */
-  Components(NeighborLists lists, BitSet focus) {
+  Components(NeighborLists lists, BitSet focus, int edges) {
     n = lists.rows();
-    int k = lists.k();
+    int k = Math.min(edges, lists.k());
+    this.edges = k;
     root = new int[n];
     for (int v = 0; v < n; v++) {
       root[v] = v;
@@ -90,6 +93,11 @@ final class Components {
       v = root[v];
     }
     return v;
+  }
+
+  /** @return the entries of each list taken as edges */
+  int edges() {
+    return edges;
   }
 
   /** @return the number of components, in focus or not */

@@ -135,7 +135,7 @@ public final class LshEngine implements KnnEngine {
       int n, int cap) {
     Partitions.join(lists, updates, n, to - from, cap, HashBuckets.startsLength(n), options.threads(),
         (t, order, starts) -> hashing.buckets(NnDescent.mix(options.seed(), from + t, 0x15a1L), order, starts),
-        () -> { });
+        () -> false);
   }
 
   /** {@inheritDoc} The exact engine's: LSH builds graphs of one set. */

@@ -1,6 +1,7 @@
 package org.knng.approx;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.knng.ProgressListener;
 import org.knng.engine.Parallel;
 
@@ -35,10 +36,11 @@ final class Partitions {
    * @param startsLength room for the cell starts of one partition
    * @param threads partitions made at once
    * @param maker makes one partition (called on several threads at once: each call its own)
-   * @param done called after each partition is joined
+   * @param enough called after each partition is joined: true stops the joins there
+   * @return the partitions joined
    */
-  static void join(NeighborLists lists, Updates updates, int n, int count, int maxCell,
-      int startsLength, int threads, Maker maker, Runnable done) {
+  static int join(NeighborLists lists, Updates updates, int n, int count, int maxCell,
+      int startsLength, int threads, Maker maker, BooleanSupplier enough) {
     int[][] orders = new int[threads][];
     int[][] starts = new int[threads][];
     for (int p0 = 0; p0 < count; p0 += threads) {
@@ -64,8 +66,11 @@ final class Partitions {
             w.cell(order, start[u], size);
           }
         });
-        done.run();
+        if (enough.getAsBoolean()) {
+          return p0 + t + 1;
+        }
       }
     }
+    return count;
   }
 }

@@ -47,4 +47,26 @@ class ComponentsTest {
     assertEquals(3, components.count());
     assertArrayEquals(new int[] {2, 3, 0, 1}, components.smallest(1)[0]);
   }
+
+  /**
+   * Two triangles by their nearest entries (distance 1), glued by one far entry (2 lists 3 at
+   * distance 5): one component of the whole lists, two of the nearest entry alone.
+   */
+  @Test
+  void theNearestEntriesAloneLeaveOutAFarEntrysGlue() {
+    NeighborLists lists = new NeighborLists(6, 2);
+    int[][] nearest = {{0, 1}, {1, 2}, {2, 0}, {3, 4}, {4, 5}, {5, 3}};
+    for (int[] e : nearest) {
+      lists.insert(e[0], 1f, e[1]);
+    }
+    lists.insert(2, 5f, 3);
+    Components whole = new Components(lists);
+    assertEquals(1, whole.count());
+    assertEquals(15, whole.pairs());
+    assertEquals(2, whole.edges());
+    Components near = new Components(lists, null, 1);
+    assertEquals(2, near.count());
+    assertEquals(3 + 3, near.pairs());
+    assertEquals(1, near.edges());
+  }
 }

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.knng.InvalidInputException;
+import org.knng.ProgressListener;
 import org.knng.engine.KnnOptions;
 import org.knng.exact.BruteForceEngine;
 import org.knng.graph.KnnResult;
@@ -108,6 +111,54 @@ class NnDescentEngineTest {
   @ParameterizedTest
   @EnumSource(value = Metric.class, names = {"EUCLIDEAN", "SQEUCLIDEAN", "MANHATTAN", "COSINE"})
   void separateClustersGetTheirExactGraph(Metric metric) {
+    float[][] points = separateClusters();
+    KnnResult exact = BruteForceEngine.create(graph(10).withMetric(metric)).graph(Vectors.of(points));
+    KnnResult one = engine(metric, 10, 1).graph(Vectors.of(points));
+    KnnResult two = engine(metric, 10, 2).graph(Vectors.of(points));
+    assertArrayEquals(exact.ids(), one.ids());
+    assertArrayEquals(exact.distances(), one.distances());
+    assertArrayEquals(one.ids(), two.ids());
+    assertEquals(1.0, one.recall().orElseThrow().recall());
+  }
+
+  /**
+   * On separate clusters the forest stops once the components of the lists' nearest entries
+   * settle (the graph is still the exact one); on one Gaussian blob, one component that never fits
+   * the budget, every tree is built.
+   */
+  @Test
+  void theForestStopsEarlyOnlyWhereTheClustersHaveSettled() {
+    float[][] points = separateClusters();
+    List<String> notes = new ArrayList<>();
+    KnnResult got = NnDescentEngine.builder().k(10).threads(2).seed(5).exactBelow(0)
+        .progress(ProgressListener.notes(notes::add)).build().graph(Vectors.of(points));
+    KnnResult exact = BruteForceEngine.create(graph(10)).graph(Vectors.of(points));
+    assertArrayEquals(exact.ids(), got.ids());
+    int trees = forestTrees(notes);
+    assertTrue(trees < 16 && notes.stream().anyMatch(n -> n.contains("settled")), notes.toString());
+    notes.clear();
+    NnDescentEngine.builder().k(10).threads(2).seed(5).exactBelow(0)
+        .progress(ProgressListener.notes(notes::add)).build()
+        .graph(Vectors.of(TestData.gaussian(3, 3000, 24, 0f)));
+    assertEquals(16, forestTrees(notes), notes.toString());
+  }
+
+  /** The trees of the forest, from the build's note. */
+  private static int forestTrees(List<String> notes) {
+    for (String note : notes) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("forest of (\\d+) trees").matcher(note);
+      if (m.find()) {
+        return Integer.parseInt(m.group(1));
+      }
+    }
+    throw new AssertionError("no forest note in " + notes);
+  }
+
+  /**
+   * 43 separate clusters of 24-dimensional Gaussians: 3 of 700 points and 40 of 45 to 90, with a
+   * tenth of the points duplicated, interleaved.
+   */
+  private static float[][] separateClusters() {
     java.util.Random random = new java.util.Random(11);
     java.util.List<float[]> rows = new java.util.ArrayList<>();
     int d = 24;
@@ -128,13 +179,7 @@ class NnDescentEngineTest {
     }
     float[][] points = TestData.plantDuplicates(rows.toArray(new float[0][]), 3, 250, 2);
     java.util.Collections.shuffle(java.util.Arrays.asList(points), random); // clusters interleaved
-    KnnResult exact = BruteForceEngine.create(graph(10).withMetric(metric)).graph(Vectors.of(points));
-    KnnResult one = engine(metric, 10, 1).graph(Vectors.of(points));
-    KnnResult two = engine(metric, 10, 2).graph(Vectors.of(points));
-    assertArrayEquals(exact.ids(), one.ids());
-    assertArrayEquals(exact.distances(), one.distances());
-    assertArrayEquals(one.ids(), two.ids());
-    assertEquals(1.0, one.recall().orElseThrow().recall());
+    return points;
   }
 
   @ParameterizedTest
