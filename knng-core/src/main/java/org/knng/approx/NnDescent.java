@@ -101,6 +101,8 @@ final class NnDescent {
   private final BitSet focus;
   /** The entries of each list, nearest first, whose components the build joins. */
   private final int nearest;
+  /** Whether some rows are out of focus (their lists matter elsewhere, but not nothing). */
+  private final boolean visitors;
 
   /**
    * @param screen the self-join's screen, in whose row order the build works (its blocks must hold
@@ -133,7 +135,12 @@ final class NnDescent {
     this.progressTotal = settings.trees() + settings.rounds();
     this.budget = (long) ((whole > n ? PART_SHARE : COMPONENT_SHARE) * n * (Math.max(n, whole) - 1.0) / 2);
     this.focus = focus;
-    this.nearest = Math.min(settings.listSize(), Math.max(MIN_NEAREST, (settings.listSize() + 2) / 3));
+    // Rows out of focus (a cell's visitors) keep the forest's lists, or those of the components
+    // their lists glue them to: for them, whole lists and every tree (1M mixture on two Spark
+    // workers: recall 0.9926 with them, 0.9885 with the nearest entries and an early stop).
+    this.visitors = focus != null && focus.cardinality() < n;
+    this.nearest = visitors ? settings.listSize()
+        : Math.min(settings.listSize(), Math.max(MIN_NEAREST, (settings.listSize() + 2) / 3));
   }
 
   /** Builds the graph: the forest, then rounds of local joins until they converge. */
@@ -219,11 +226,14 @@ final class NnDescent {
   }
 
   /**
-   * Whether the forest may stop: the components of the lists' nearest entries fit the budget, and
-   * the last tree shrank their pairs by less than {@link #SETTLED} ({@code last[0]}: the pairs after
-   * the tree before, updated).
+   * Whether the forest may stop: no row is out of focus, the components of the lists' nearest
+   * entries fit the budget, and the last tree shrank their pairs by less than {@link #SETTLED}
+   * ({@code last[0]}: the pairs after the tree before, updated).
    */
   private boolean settled(long[] last) {
+    if (visitors) {
+      return false;
+    }
     long pairs = new Components(lists, focus, nearest).pairs();
     boolean settled = pairs <= budget && pairs <= last[0] && pairs >= SETTLED * last[0];
     last[0] = pairs;

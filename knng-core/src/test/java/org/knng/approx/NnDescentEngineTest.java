@@ -123,8 +123,8 @@ class NnDescentEngineTest {
 
   /**
    * On separate clusters the forest stops once the components of the lists' nearest entries
-   * settle (the graph is still the exact one); on one Gaussian blob, one component that never fits
-   * the budget, every tree is built.
+   * settle (the graph is still the exact one); with rows out of focus, or on one Gaussian blob (one
+   * component that never fits the budget), every tree is built.
    */
   @Test
   void theForestStopsEarlyOnlyWhereTheClustersHaveSettled() {
@@ -136,6 +136,13 @@ class NnDescentEngineTest {
     assertArrayEquals(exact.ids(), got.ids());
     int trees = forestTrees(notes);
     assertTrue(trees < 16 && notes.stream().anyMatch(n -> n.contains("settled")), notes.toString());
+    // With rows out of focus (a Spark cell's visitors, whose lists are the forest's) every tree.
+    notes.clear();
+    java.util.BitSet half = new java.util.BitSet(points.length);
+    half.set(0, points.length / 2);
+    NnDescentEngine.builder().k(10).threads(2).seed(5).exactBelow(0).sampleRows(0)
+        .progress(ProgressListener.notes(notes::add)).build().focusedGraph(Vectors.of(points), half);
+    assertEquals(16, forestTrees(notes), notes.toString());
     notes.clear();
     NnDescentEngine.builder().k(10).threads(2).seed(5).exactBelow(0)
         .progress(ProgressListener.notes(notes::add)).build()
