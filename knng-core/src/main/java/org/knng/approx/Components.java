@@ -29,6 +29,7 @@ final class Components {
   private final long[] bySize;  // (size << 32 | root) of each component in focus, ascending
   private final long pairs;     // the pairs of joining every component in focus with itself
   private final int edges;      // entries of each list taken as edges
+  private final NeighborLists lists;
 
   /** The components of {@code lists}, all in focus. */
   Components(NeighborLists lists) {
@@ -43,6 +44,7 @@ final class Components {
    */
   Components(NeighborLists lists, BitSet focus, int edges) {
     n = lists.rows();
+    this.lists = lists;
     int k = Math.min(edges, lists.k());
     this.edges = k;
     root = new int[n];
@@ -122,8 +124,8 @@ final class Components {
 
   /**
    * The smallest components in focus whose joins together take at most {@code budget} pairs, as
-   * cells: {@code cells[0]} their rows, component by component (each in row order), {@code cells[1]} where
-   * each component starts, then the end.
+   * cells: {@code cells[0]} their rows, component by component (each in the order of a walk over
+   * its lists, {@link #walkOrder}), {@code cells[1]} where each component starts, then the end.
    */
   int[][] smallest(long budget) {
     int[] cellOf = new int[n];
@@ -156,6 +158,43 @@ final class Components {
         members[fill[c]++] = v;
       }
     }
+    walkOrder(members, start);
     return new int[][] {members, start};
+  }
+
+  /**
+   * Reorders each component's rows so that a row's list entries follow it closely: a breadth-first
+   * walk over the lists from the component's first row (then from its next row not reached, where
+   * only reverse entries lead on). A full join then meets each row's near points in its first
+   * tiles, which tighten the thresholds that screen the rest.
+   */
+  private void walkOrder(int[] members, int[] start) {
+    BitSet seen = new BitSet(n);
+    int[] walk = new int[members.length];
+    for (int c = 0; c + 1 < start.length; c++) {
+      int head = start[c];
+      int tail = start[c];
+      for (int m = start[c]; m < start[c + 1]; m++) {
+        if (seen.get(members[m])) {
+          continue;
+        }
+        seen.set(members[m]);
+        walk[tail++] = members[m];
+        while (head < tail) {
+          int v = walk[head++];
+          for (int r = 0; r < edges; r++) {
+            int u = lists.id(v, r);
+            if (u < 0) {
+              break;
+            }
+            if (!seen.get(u)) { // u is in v's component: an edge joined them
+              seen.set(u);
+              walk[tail++] = u;
+            }
+          }
+        }
+      }
+    }
+    System.arraycopy(walk, 0, members, 0, members.length);
   }
 }

@@ -59,6 +59,11 @@ final class NeighborLists {
     return thresholds;
   }
 
+  /** The value at a rank of a row, +infinity for an empty slot. */
+  float value(int row, int rank) {
+    return values[row * k + rank];
+  }
+
   /** The id at a rank of a row, -1 for an empty slot. */
   int id(int row, int rank) {
     return ids[row * k + rank];

@@ -30,7 +30,7 @@ import org.knng.tree.RandomProjectionSplit;
  *   <li><b>Components.</b> Before each round: if the connected components ({@link Components}) of
  *       the lists' nearest entries (a third of each list, at least {@link #MIN_NEAREST}) can all be
  *       joined in full for at most {@link #COMPONENT_SHARE} of the exact engine's pairs, the rounds
- *       stop and they are ({@link Cells}): every list then holds the exact nearest within its
+ *       stop and they are ({@link Cells}): every row's kept nearest are then exact within its
  *       component, which on separate clusters is the exact graph. The lists' far ends are where a
  *       tree's leaf across two clusters leaves false entries that would glue the clusters into one
  *       component (200,000-point mixture after 16 trees: 916 components from whole lists, 999
@@ -95,7 +95,7 @@ final class NnDescent {
   private long lastChanges;
   /** The most pairs that joining components in full may take ({@link #COMPONENT_SHARE}). */
   private final long budget;
-  /** Whether every list (in focus) is exact within its component. */
+  /** Whether the kept nearest of every list (in focus) are exact within its component. */
   private boolean allJoined;
   /** The rows whose components may be joined in full (screen order), or null for all. */
   private final BitSet focus;
@@ -165,8 +165,12 @@ final class NnDescent {
       return;
     }
     Cells joined = new Cells(members, cells[1], screen.block());
-    updates.run(lists, joined.units(), 2L * screen.block() * lists.k(), joined::join);
-    // Exact within the lists' own components only if those were joined, not finer ones.
+    // Each row is offered its nearest kept of the component, which the result takes: the lists'
+    // far ends stay as the rounds left them (200,000-point mixture: a fifth fewer offers).
+    int keep = Math.min(settings.kept(), lists.k());
+    updates.run(lists, joined.units(), 2L * screen.block() * keep, keep, joined::join);
+    // The kept nearest are exact within the lists' own components only if those were joined, not
+    // finer ones.
     allJoined = components.edges() == lists.k() && cells[1].length - 1 == components.focused();
     progress.note(String.format(Locale.ROOT, "nndescent: %d components, %d joined in full (%d points)"
         + " in %.2f s", components.count(), cells[1].length - 1, members.length,
@@ -183,7 +187,7 @@ final class NnDescent {
     } else {
       lists.markAllFresh();
     }
-    if (allJoined) { // every list in focus is exact within its component; rounds cannot leave it
+    if (allJoined) { // each row's kept nearest are exact within its component: rounds cannot help
       return lists;
     }
     progressTotal += more.rounds();

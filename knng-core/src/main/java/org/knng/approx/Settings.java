@@ -5,7 +5,8 @@ package org.knng.approx;
  * descending (at least k), the forest (trees and leaf size), the candidates sampled per point and
  * round, the most rounds, the convergence threshold and the seed.
  *
- * @param listSize neighbours kept per point while descending (the result keeps the nearest k)
+ * @param kept neighbours the result keeps per point (k, or k - 1 with the point itself)
+ * @param listSize neighbours kept per point while descending, at least {@code kept}
  * @param trees random-projection trees of the first graph
  * @param leaf points per leaf
  * @param candidates new (and old) candidates sampled per point and round
@@ -13,11 +14,13 @@ package org.knng.approx;
  * @param delta stop when a round changes at most {@code delta x N x listSize} entries
  * @param seed the seed of the trees and of the sampling
  */
-record Settings(int listSize, int trees, int leaf, int candidates, int rounds, double delta, long seed) {
+record Settings(int kept, int listSize, int trees, int leaf, int candidates, int rounds,
+    double delta, long seed) {
   Settings {
-    if (listSize < 1 || trees < 0 || leaf < 2 || candidates < 1 || rounds < 0 || !(delta >= 0)) {
-      throw new IllegalArgumentException("invalid NN-Descent settings " + listSize + ", " + trees
-          + ", " + leaf + ", " + candidates + ", " + rounds + ", " + delta);
+    if (kept < 1 || listSize < kept || trees < 0 || leaf < 2 || candidates < 1 || rounds < 0
+        || !(delta >= 0)) {
+      throw new IllegalArgumentException("invalid NN-Descent settings " + kept + ", " + listSize
+          + ", " + trees + ", " + leaf + ", " + candidates + ", " + rounds + ", " + delta);
     }
   }
 
@@ -32,6 +35,6 @@ record Settings(int listSize, int trees, int leaf, int candidates, int rounds, d
     int trees = 16;
     int candidates = Math.min(60, listSize);
     int rounds = Math.max(5, (int) Math.round(Math.log(n) / Math.log(2)));
-    return new Settings(listSize, trees, Math.max(2, leaf), candidates, rounds, 0.001, seed);
+    return new Settings(kept, listSize, trees, Math.max(2, leaf), candidates, rounds, 0.001, seed);
   }
 }

@@ -15,7 +15,9 @@ import org.knng.tile.Screen;
  * Runs units of join work (forest leaves, or the local joins of NN-Descent) on all threads without
  * a lock and without making the result depend on the thread count.
  *
- * <p>Units are taken in fixed chunks of {@link #CHUNK}; each chunk's pairs go to the chunk's own
+ * <p>Units are taken in fixed chunks (of {@link #CHUNK} units, fewer where a phase holds few
+ * large units, so that it still has {@link #PHASE_CHUNKS} chunks to balance over the threads; the
+ * size follows only the units and the budget); each chunk's pairs go to the chunk's own
  * buffer, screened against the thresholds as they were when the phase began (nothing is applied
  * while a phase runs). Then each buffer is sorted by row bin, and the bins are applied, each by one
  * thread, visiting the buffers in chunk order: every row sees its offers in the same order whatever
@@ -27,6 +29,13 @@ import org.knng.tile.Screen;
 final class Updates {
   /** Units per chunk: small enough to balance two threads, large enough to amortise a buffer. */
   static final int CHUNK = 32;
+  /**
+   * Chunks a phase has at least, where its units allow: a phase of a few large units (cells of a
+   * thousand rows each) in two or three chunks of 32 left one thread waiting for the other
+   * (1,000,000-point mixture: its components joined in 20-27 s then, 18 s in 16 chunks; 200,000
+   * points: 1.4-1.9 s, 1.2 s).
+   */
+  static final int PHASE_CHUNKS = 16;
   /** Row bins of the apply step (a fixed number: the order of application must not follow T). */
   private static final int BINS = 256;
 
@@ -39,6 +48,7 @@ final class Updates {
   // and each thread's join (its packed blocks) for the lists it was made for.
   private Buffer[] buffers = new Buffer[0];
   private final Worker[] workers;
+  private float[] limits; // the keep-th values of the lists, when a cell keeps fewer than a list
   private NeighborLists joinedLists;
 
   /**
@@ -70,7 +80,8 @@ final class Updates {
   }
 
   /**
-   * Runs units {@code [0, count)} and applies what they offer.
+   * Runs units {@code [0, count)} and applies what they offer; a cell offers each row its nearest
+   * {@code lists.k()} of the cell.
    *
    * @param lists the graph the offers go to
    * @param count units
@@ -79,18 +90,34 @@ final class Updates {
    * @return how many offers changed a list
    */
   long run(NeighborLists lists, int count, long maxOffers, Unit unit) {
+    return run(lists, count, maxOffers, lists.k(), unit);
+  }
+
+  /**
+   * As {@link #run(NeighborLists, int, long, Unit)}, a cell offering each row only its nearest
+   * {@code keep} of the cell ({@link Worker#cell}).
+   *
+   * @param keep candidates a cell offers each row, from 1 to {@code lists.k()}
+   */
+  long run(NeighborLists lists, int count, long maxOffers, int keep, Unit unit) {
+    if (keep < 1 || keep > lists.k()) {
+      throw new IllegalArgumentException(
+          "a cell keeps 1 to " + lists.k() + " per row, not " + keep);
+    }
     screen.lists(lists);
-    int perPhase = (int) Math.max(CHUNK, Math.min(count, budget / Math.max(1, maxOffers)) / CHUNK * CHUNK);
+    int fit = (int) Math.max(1, Math.min(count, budget / Math.max(1, maxOffers)));
+    int chunk = Math.max(1, Math.min(CHUNK, fit / PHASE_CHUNKS));
+    int perPhase = Math.max(chunk, fit / chunk * chunk);
     long changes = 0;
     for (int from = 0; from < count; from += perPhase) {
       int to = Math.min(count, from + perPhase);
-      changes += phase(lists, from, to, unit);
+      changes += phase(lists, from, to, chunk, keep, unit);
     }
     return changes;
   }
 
-  private long phase(NeighborLists lists, int from, int to, Unit unit) {
-    int chunks = (to - from + CHUNK - 1) / CHUNK;
+  private long phase(NeighborLists lists, int from, int to, int chunk, int keep, Unit unit) {
+    int chunks = (to - from + chunk - 1) / chunk;
     if (buffers.length < chunks) {
       buffers = Arrays.copyOf(buffers, chunks);
     }
@@ -101,13 +128,15 @@ final class Updates {
     AtomicInteger next = new AtomicInteger();
     AtomicInteger slots = new AtomicInteger();
     float[] thresholds = lists.thresholds();
+    float[] limits = limits(lists, keep);
     Parallel.run(Math.min(threads, chunks), () -> {
       // Each thread takes a slot of its own, and the join (and its packing buffers) kept there.
       int slot = slots.getAndIncrement();
       if (workers[slot] == null) {
-        workers[slot] = new Worker(thresholds, lists.k());
+        workers[slot] = new Worker(thresholds);
       }
       Worker worker = workers[slot];
+      worker.keep(keep, limits);
       for (int c; (c = next.getAndIncrement()) < chunks; ) {
         if (buffers[c] == null) {
           buffers[c] = new Buffer();
@@ -115,7 +144,7 @@ final class Updates {
         Buffer b = buffers[c];
         b.size = 0;
         worker.sink.to = b;
-        for (int u = from + c * CHUNK, end = Math.min(to, u + CHUNK); u < end; u++) {
+        for (int u = from + c * chunk, end = Math.min(to, u + chunk); u < end; u++) {
           unit.run(u, worker);
         }
         b.sortByBin(lists.rows());
@@ -141,34 +170,67 @@ final class Updates {
   }
 
   /**
+   * What a cell's row must beat to be offered: the value at rank {@code keep} of its list (a
+   * candidate farther than the row's keep-th cannot enter its nearest keep), which is the list's
+   * threshold when it keeps the whole list.
+   */
+  private float[] limits(NeighborLists lists, int keep) {
+    if (keep == lists.k()) {
+      return lists.thresholds();
+    }
+    if (limits == null || limits.length != lists.thresholds().length) {
+      limits = new float[lists.thresholds().length];
+      Arrays.fill(limits, Float.POSITIVE_INFINITY); // the padding
+    }
+    for (int r = 0; r < lists.rows(); r++) {
+      limits[r] = lists.value(r, keep - 1);
+    }
+    return limits;
+  }
+
+  /**
    * One thread's joins, kept from phase to phase: {@link #join} offers every pair that passes the
    * lists' thresholds (as they were when the phase began); {@link #cell} first keeps, per row of a
-   * cell, only its nearest candidates within the cell, so that a large cell offers {@code cell x
-   * k} pairs, not {@code cell^2}, and its tiles are screened against thresholds that tighten as
-   * the cell is joined (as in the exact engine's block joins).
+   * cell, only its nearest {@code keep} candidates within the cell, so that a large cell offers
+   * {@code cell x keep} pairs, not {@code cell^2}, and its tiles are screened against thresholds
+   * that tighten as the cell is joined (as in the exact engine's block joins).
    */
   final class Worker {
     final BlockJoin join;
     private final Forward sink;
     private final float[] listThresholds;
-    private final int keep;
-    // The cell join, made at the first cell: its own thresholds (the lists' or the cell's k-th,
-    // whichever is lower), the rows' positions in the cell, one heap of the nearest per position.
+    private int keep;
+    private float[] limits;
+    // The cell join, made at the first cell: its own thresholds (the rows' limits or the cell's
+    // keep-th, whichever is lower), the rows' positions in the cell, one heap of the nearest per
+    // position.
     private BlockJoin cellJoin;
     private float[] cellThresholds;
     private int[] position;
     private RowHeaps heaps;
 
-    private Worker(float[] listThresholds, int keep) {
+    private Worker(float[] listThresholds) {
       this.sink = new Forward(rowOf);
       this.join = new BlockJoin(ops, screen, listThresholds, sink);
       this.listThresholds = listThresholds;
-      this.keep = keep;
+    }
+
+    /**
+     * Sets how many of a cell's candidates each row is offered (new heaps if that changes), and
+     * the values they must beat ({@link #limits}).
+     */
+    private void keep(int keep, float[] limits) {
+      if (keep != this.keep) {
+        this.keep = keep;
+        heaps = null;
+      }
+      this.limits = limits;
     }
 
     /**
      * Joins a cell with itself ({@code order[from, from + size)}, rows of the screen), offering
-     * each row's nearest {@code k} of the cell (by value, then id) that beat its list's threshold.
+     * each row's nearest {@code keep} of the cell (by value, then id) that beat its limit ({@link
+     * Updates#limits}).
      */
     void cell(int[] order, int from, int size) {
       if (size <= keep + 1) { // every row keeps all the others anyway
@@ -186,14 +248,16 @@ final class Updates {
      */
     void cells(int[] rowList, int rowFrom, int rowCount, int[] columnList, int columnFrom,
         int columnCount, Pairs pairs) {
+      if (heaps == null) {
+        heaps = new RowHeaps(2 * screen.block(), keep);
+      }
       if (cellJoin == null) {
         cellThresholds = listThresholds.clone();
         position = new int[listThresholds.length];
-        heaps = new RowHeaps(2 * screen.block(), keep);
         cellJoin = new BlockJoin(ops, screen, cellThresholds, (row, value, id) -> {
           int p = position[row];
           heaps.offer(p, value, id);
-          cellThresholds[row] = Math.min(listThresholds[row], heaps.threshold(p));
+          cellThresholds[row] = Math.min(limits[row], heaps.threshold(p));
         });
       }
       boolean columnsToo = pairs == Pairs.BOTH_WAYS;
@@ -202,13 +266,13 @@ final class Updates {
       for (int p = 0; p < rowCount; p++) {
         int row = rowList[rowFrom + p];
         position[row] = p;
-        cellThresholds[row] = listThresholds[row];
+        cellThresholds[row] = limits[row];
       }
       if (columnsToo) {
         for (int p = 0; p < columnCount; p++) {
           int row = columnList[columnFrom + p];
           position[row] = rowCount + p;
-          cellThresholds[row] = listThresholds[row];
+          cellThresholds[row] = limits[row];
         }
       }
       cellJoin.join(rowList, rowFrom, rowCount, columnList, columnFrom, columnCount, pairs);

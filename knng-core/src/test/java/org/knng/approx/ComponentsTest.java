@@ -26,7 +26,7 @@ class ComponentsTest {
   }
 
   @Test
-  void theSmallestComponentsThatFitTheBudgetComeFirstEachInRowOrder() {
+  void theSmallestComponentsThatFitTheBudgetComeFirst() {
     Components components = new Components(lists());
     int[][] all = components.smallest(10);
     assertArrayEquals(new int[] {1, 4, 0, 3, 6, 2, 5, 7, 8}, all[0]);
@@ -37,6 +37,24 @@ class ComponentsTest {
     int[][] none = components.smallest(0);
     assertEquals(0, none[0].length);
     assertArrayEquals(new int[] {0}, none[1]);
+  }
+
+  /**
+   * One component of six rows: 0 lists 4, 4 lists 2 and 5, 5 lists 1, and 3 reaches it only by a
+   * reverse edge (3 lists 0). A walk over the lists from row 0 meets 0, 4, 2, 5, 1 (each row's
+   * entries nearest first, behind the rows met before); 3, which no list names, follows.
+   */
+  @Test
+  void eachComponentComesInTheOrderOfAWalkOverItsLists() {
+    NeighborLists lists = new NeighborLists(6, 2);
+    lists.insert(0, 1f, 4);
+    lists.insert(4, 1f, 2);
+    lists.insert(4, 2f, 5);
+    lists.insert(5, 1f, 1);
+    lists.insert(3, 1f, 0);
+    int[][] cells = new Components(lists).smallest(100);
+    assertArrayEquals(new int[] {0, 4, 2, 5, 1, 3}, cells[0]);
+    assertArrayEquals(new int[] {0, 6}, cells[1]);
   }
 
   @Test
