@@ -163,9 +163,12 @@ final class SparkCommand implements Callable<Integer> {
       }
       if (!quiet) {
         err.printf(Locale.ROOT, "wrote %s: %d points x %d neighbours (spark %s %s, %d %s, master"
-                + " %s) in %.2f s%s%n", output, built.points, k, built.algorithm, metric.id(), built.blocks,
-            (built.recall == null ? "block" : "cell") + (built.blocks == 1 ? "" : "s"), built.master, (System.nanoTime() - start) / 1e9,
-            built.recall == null ? "" : ", " + built.recall.describe());
+                + " %s) in %.2f s%n", output, built.points, k, built.algorithm, metric.id(),
+            built.blocks, (built.recall == null ? "block" : "cell") + (built.blocks == 1 ? "" : "s"),
+            built.master, (System.nanoTime() - start) / 1e9);
+        if (built.recall != null) { // on a line of its own, as knng build prints it
+          err.println("estimated " + built.recall.describe());
+        }
       }
     } finally {
       job.close();

@@ -159,7 +159,9 @@ final class SparkJob implements AutoCloseable {
       long t1 = System.nanoTime();
       graph = job.graph(context, points);
       note.accept(String.format(java.util.Locale.ROOT, "spark: read %.2f s, checked and dealt into"
-          + " %d blocks %.2f s (the approximate job's local graphs and checks included)", (t1 - t0) / 1e9, graph.blocks(), (System.nanoTime() - t1) / 1e9));
+          + " %d block%s %.2f s (the approximate job's local graphs and checks included)",
+          (t1 - t0) / 1e9, graph.blocks(), graph.blocks() == 1 ? "" : "s",
+          (System.nanoTime() - t1) / 1e9));
     }
     String used = context.master();
     if (!parquetOut) {
