@@ -71,6 +71,10 @@ public final class PackedBlock {
         offsets[c] = row * d;
         factors[c] = scale == null ? 1f : scale[row];
       }
+      if (width == VectorOps.TILE_ROWS && vectors == width) {
+        strip(data, base);
+        continue;
+      }
       // Value-major: each pass writes one contiguous row of W values, reading one value from each
       // of the panel's vectors (whose cache lines stay in L1 across consecutive values). A factor
       // of 1 leaves every value as it is.
@@ -83,6 +87,26 @@ public final class PackedBlock {
           panels[out + c] = 0f;
         }
       }
+    }
+  }
+
+  /**
+   * A full strip of the tile kernels' height: six vectors, their values interleaved, written one
+   * value of all six at a time without inner loops (the general loop's per-value loops over six
+   * vectors cost as much as packing a 64-wide panel).
+   */
+  private void strip(float[] data, int base) {
+    int o0 = offsets[0], o1 = offsets[1], o2 = offsets[2];
+    int o3 = offsets[3], o4 = offsets[4], o5 = offsets[5];
+    float f0 = factors[0], f1 = factors[1], f2 = factors[2];
+    float f3 = factors[3], f4 = factors[4], f5 = factors[5];
+    for (int j = 0, out = base; j < dimension; j++, out += 6) {
+      panels[out] = data[o0 + j] * f0;
+      panels[out + 1] = data[o1 + j] * f1;
+      panels[out + 2] = data[o2 + j] * f2;
+      panels[out + 3] = data[o3 + j] * f3;
+      panels[out + 4] = data[o4 + j] * f4;
+      panels[out + 5] = data[o5 + j] * f5;
     }
   }
 
