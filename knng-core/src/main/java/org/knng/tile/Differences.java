@@ -47,7 +47,8 @@ public final class Differences {
   }
 
   /**
-   * The ranking values of the hits (each that of {@link #value}), computed together, computed together ({@link VectorOps#squaredDistances}).
+   * The ranking values of the hits (each that of {@link #value}), computed together ({@link
+   * VectorOps#squaredDistances}).
    *
    * @param hits the pairs, as rows of {@code rowSide} and {@code columnSide}
    * @param rowSide the side the hits' rows index (its ids name the points of this instance's rows)
