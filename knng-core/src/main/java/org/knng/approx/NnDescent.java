@@ -103,6 +103,11 @@ final class NnDescent {
   private final int nearest;
   /** Whether some rows are out of focus (their lists matter elsewhere, but not nothing). */
   private final boolean visitors;
+  /**
+   * The components the forest's last stop check found, on the lists as the forest left them: the
+   * first round's check takes them instead of finding them again (null once taken).
+   */
+  private Components afterForest;
 
   /**
    * @param screen the self-join's screen, in whose row order the build works (its blocks must hold
@@ -238,7 +243,8 @@ final class NnDescent {
     if (visitors) {
       return false;
     }
-    long pairs = new Components(lists, focus, nearest).pairs();
+    afterForest = new Components(lists, focus, nearest);
+    long pairs = afterForest.pairs();
     boolean settled = pairs <= budget && pairs <= last[0] && pairs >= SETTLED * last[0];
     last[0] = pairs;
     return settled;
@@ -253,8 +259,12 @@ final class NnDescent {
    */
   private Components descend(int maxRounds, int c, int edges) {
     long stop = (long) Math.ceil(settings.delta() * n * lists.k());
+    Components found = afterForest != null && afterForest.edges() == Math.min(edges, lists.k())
+        ? afterForest : null;
+    afterForest = null;
     for (int round = 0; round < maxRounds; round++) {
-      Components components = new Components(lists, focus, edges);
+      Components components = found != null ? found : new Components(lists, focus, edges);
+      found = null;
       if (components.pairs() <= budget) {
         finishProgress(maxRounds - round);
         return components;
