@@ -311,36 +311,27 @@ public final class KdTreeEngine implements KnnEngine {
   /**
    * The join of two trees, ranking pairs as the exact engine does: from the differences of the
    * vectors, squared ({@link Differences}, with the unit factors for cosine), or absolute and
-   * summed in order (the manhattan kernels) or maximised (the chebyshev kernels).
+   * summed in order (the manhattan kernels) or maximised (the chebyshev kernels). The last two,
+   * and the squares where the kernels sum them in order, are the running sums the leaf scans
+   * compute themselves.
    */
   private TreeJoin join(Indexed queries, Indexed base) {
     Metric metric = options.metric();
-    float[] q = queries.ordered.data();
-    float[] x = base.ordered.data();
     int d = base.ordered.dimension();
-    TreeJoin.PairValue value;
     TreeJoin.Norm norm;
+    TreeJoin.PairValue value = null;
     if (metric == Metric.MANHATTAN) {
       norm = TreeJoin.Norm.SUM;
-      value = (r, c) -> {
-        float s = 0;
-        for (int i = 0; i < d; i++) {
-          s += Math.abs(q[r * d + i] - x[c * d + i]);
-        }
-        return s;
-      };
     } else if (metric == Metric.CHEBYSHEV) {
       norm = TreeJoin.Norm.MAX;
-      value = (r, c) -> {
-        float s = 0;
-        for (int i = 0; i < d; i++) {
-          s = Math.max(s, Math.abs(q[r * d + i] - x[c * d + i]));
-        }
-        return s;
-      };
     } else {
       norm = TreeJoin.Norm.SQUARES;
-      value = new Differences(ops, queries.ordered, queries.unit, base.ordered, base.unit)::value;
+      // The tree's coordinates are those the exact engine's differences start from (the unit
+      // vectors for cosine, scaled alike), so where its squared distances are a running sum the
+      // scan's sums are its values.
+      if (!ops.runningSquares(d)) {
+        value = new Differences(ops, queries.ordered, queries.unit, base.ordered, base.unit)::value;
+      }
     }
     return new TreeJoin(queries.tree, base.tree, norm, metric == Metric.COSINE ? 2f : 1f, value);
   }

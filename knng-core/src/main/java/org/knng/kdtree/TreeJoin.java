@@ -16,11 +16,14 @@ import org.knng.tree.KdTree;
  * tight before the walk starts.
  *
  * <p>Values: the scan computes a float32 distance (squared for euclidean) straight from the
- * coordinates and, for the few pairs that can still enter a row, asks {@link PairValue} for the
- * pair's ranking value, the exact engine's: that value is what the {@link Rows} receive, so the
- * kept neighbours are those of the exact engine, bit for bit. The scan's value and the box
- * bounds may differ from the ranking value by rounding, so they are compared with a threshold
- * raised by {@link #slack}: nothing that could enter a row is skipped.
+ * coordinates, a running sum over them in order. Where the exact engine's ranking value is that
+ * same sum (every metric in the few dimensions a tree pays in: see {@link
+ * org.knng.simd.VectorOps#runningSquares}), the scan's value is what the {@link Rows} receive;
+ * otherwise, for the few pairs that can still enter a row, {@link PairValue} gives the exact
+ * engine's value. Either way the kept neighbours are those of the exact engine, bit for bit. The
+ * box bounds (and the scan's value where it is not the ranking value) may differ from the ranking
+ * value by rounding, so they are compared with a threshold raised by {@link #slack}: nothing that
+ * could enter a row is skipped.
  *
  * <p>Each query row is owned by the task of its leaf, and a row's k nearest by (value, id) do not
  * depend on the order candidates arrive in, so the result is the same for any thread count.
@@ -33,8 +36,9 @@ final class TreeJoin {
   private final KdTree base;
   private final boolean self;
   private final Norm norm;
-  private final PairValue value;
+  private final PairValue value; // null: the scan's value is the ranking value
   private final float unitsPerValue;
+  private final float valuePerUnit;
   private final float relative;
 
   /** How the differences of a pair's coordinates make its distance. */
@@ -77,7 +81,9 @@ final class TreeJoin {
    * @param norm how the differences of the coordinates make a distance
    * @param unitsPerValue the scan's distance per unit of ranking value (2 for cosine, whose
    *     ranking value {@code 1 - cos} is half the squared distance of the unit vectors; else 1)
-   * @param value the ranking value of a pair
+   * @param value the ranking value of a pair, or null where the scan's running sum over the
+   *     coordinates (a fused multiply-add per coordinate for squares), divided by {@code
+   *     unitsPerValue}, is that value
    */
   TreeJoin(KdTree queries, KdTree base, Norm norm, float unitsPerValue, PairValue value) {
     this.queries = queries;
@@ -86,6 +92,7 @@ final class TreeJoin {
     this.norm = norm;
     this.unitsPerValue = unitsPerValue;
     this.value = value;
+    this.valuePerUnit = 1f / unitsPerValue;
     // A float32 sum of D squares (or absolute values) of differences is within (D + 3) u of the
     // exact sum, u = 2^-24, whichever order and fused operations compute it; four times that covers
     // the scan's value against the ranking value with room to spare.
@@ -224,7 +231,7 @@ final class TreeJoin {
       distances(r * d, cFrom, count);
       for (int j = 0; j < count; j++) {
         if (sums[j] <= limit && j != self) {
-          float v = value.value(r, cFrom + j);
+          float v = value == null ? sums[j] * valuePerUnit : value.value(r, cFrom + j);
           if (v <= t) {
             rows.offer(r, v, cFrom + j);
             t = rows.threshold(r);
@@ -237,7 +244,8 @@ final class TreeJoin {
     /**
      * The scan's float32 distances from the query at {@code qo} to the base positions {@code
      * [from, from + count)}, into {@link #sums}: coordinate by coordinate over the run, loops the
-     * JIT turns into SIMD code by itself. Plain Java on purpose: in the first second of a run,
+     * JIT turns into SIMD code by itself. Each point's sum runs over the coordinates in order, as
+     * the exact engine's ranking value does in low dimensions. Plain Java on purpose: in the first second of a run,
      * before the optimizing compiler has run, Vector API code is many times slower than this, and
      * a point cloud's whole graph may take less than that second.
      */
@@ -258,7 +266,7 @@ final class TreeJoin {
         } else {
           for (int j = 0; j < count; j++) {
             float e = columns[o + j] - v;
-            sums[j] += e * e;
+            sums[j] = Math.fma(e, e, sums[j]);
           }
         }
       }

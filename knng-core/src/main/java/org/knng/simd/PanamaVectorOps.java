@@ -73,6 +73,12 @@ final class PanamaVectorOps implements VectorOps {
     return sum;
   }
 
+  /** Below one vector of lanes the squared distances are the tail loop alone: a running sum. */
+  @Override
+  public boolean runningSquares(int dimension) {
+    return dimension < LANES;
+  }
+
   @Override
   public float squaredDistance(float[] a, int aOffset, float[] b, int bOffset, int dimension) {
     if (dimension < LANES) {

@@ -220,6 +220,19 @@ public interface VectorOps {
   }
 
   /**
+   * Whether {@link #squaredDistance(float[], int, float[], int, int)} and its scaled form are, at
+   * this dimension, one running sum over the coordinates in order, each step {@code sum =
+   * Math.fma(e, e, sum)} from 0 ({@code e} the coordinates' difference): code that computes the
+   * same sum has these methods' bits without calling them (the tree engine's leaf scans).
+   *
+   * @param dimension values per vector
+   * @return whether the squared distances are that running sum
+   */
+  default boolean runningSquares(int dimension) {
+    return false;
+  }
+
+  /**
    * The squared distance between two scaled vectors, from the differences: used to re-score
    * cosine candidates as {@code |x/|x| - y/|y||^2 / 2 = 1 - cos}, which keeps its precision for
    * nearly parallel vectors where {@code 1 - dot} cancels.

@@ -44,6 +44,7 @@ class KdTreeEngineTest {
     out.add(Arguments.of("all equal", TestData.constant(300, 3, 0.25f)));
     out.add(Arguments.of("gaussian 8-d", TestData.gaussian(4, 1200, 8, 0.5f)));
     out.add(Arguments.of("grid 1-d", TestData.grid(5, 500, 1, 20)));
+    out.add(Arguments.of("permuted offsets 3-d", permutedOffsets(7, 150)));
     return out.stream();
   }
 
@@ -232,6 +233,31 @@ class KdTreeEngineTest {
     Random r = new Random(seed + 1);
     for (int i = 0; i < n / 2; i++) {
       x[r.nextInt(n)] = x[r.nextInt(n)].clone();
+    }
+    return x;
+  }
+
+  /**
+   * Clusters of seven points: a centre and the centre plus the six orderings of one random
+   * offset. The six are equally far from the centre in exact arithmetic, but a float32 sum of
+   * squares rounds each ordering its own way, so which of them a row keeps first depends on how
+   * the ranking value is computed to the last bit.
+   */
+  private static float[][] permutedOffsets(long seed, int clusters) {
+    Random r = new Random(seed);
+    int[][] orders = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+    float[][] x = new float[clusters * 7][];
+    for (int c = 0; c < clusters; c++) {
+      float[] centre = {r.nextFloat() * 100, r.nextFloat() * 100, r.nextFloat() * 100};
+      float[] offset = {r.nextFloat() * 0.3f, r.nextFloat() * 0.3f, r.nextFloat() * 0.3f};
+      x[c * 7] = centre;
+      for (int o = 0; o < 6; o++) {
+        float[] p = new float[3];
+        for (int i = 0; i < 3; i++) {
+          p[i] = centre[i] + offset[orders[o][i]];
+        }
+        x[c * 7 + 1 + o] = p;
+      }
     }
     return x;
   }
