@@ -7,8 +7,9 @@ import java.util.Arrays;
  * max-heap per row (the farthest kept candidate on top, so the row's threshold is exact at every
  * moment), or, up to {@link #SORTED} candidates per row, one array per row kept sorted by
  * insertion: at k = 10 an insertion moves a few neighbouring entries with one hard-to-predict
- * branch where a heap's sift takes several (the tree engine's point clouds: 5-7% less search time). For engines that complete a few rows before moving on, as the tree engine completes
- * one leaf of query points at a time; {@link NeighborReservoirs} is for rows that receive
+ * branch where a heap's sift takes several (the tree engine's point clouds: 5-7% less search
+ * time). For engines that complete a few rows before moving on, as the tree engine completes one
+ * leaf of query points at a time; {@link NeighborReservoirs} is for rows that receive
  * candidates throughout a whole join.
  *
  * <p>Candidates are ordered by (distance, id), as in {@link NeighborReservoirs}: the k kept per
