@@ -245,9 +245,9 @@ final class TreeJoin {
      * The scan's float32 distances from the query at {@code qo} to the base positions {@code
      * [from, from + count)}, into {@link #sums}: coordinate by coordinate over the run, loops the
      * JIT turns into SIMD code by itself. Each point's sum runs over the coordinates in order, as
-     * the exact engine's ranking value does in low dimensions. Plain Java on purpose: in the first second of a run,
-     * before the optimizing compiler has run, Vector API code is many times slower than this, and
-     * a point cloud's whole graph may take less than that second.
+     * the exact engine's ranking value does in low dimensions. Plain Java on purpose: in the first
+     * second of a run, before the optimizing compiler has run, Vector API code is many times
+     * slower than this, and a point cloud's whole graph may take less than that second.
      */
     private void distances(int qo, int from, int count) {
       int n = base.size();

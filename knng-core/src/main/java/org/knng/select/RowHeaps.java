@@ -24,7 +24,7 @@ public final class RowHeaps implements CandidateSink {
 
   private final int k;
   private final boolean sorted;
-  private final long[] keys;         // capacity x k heaps of keys
+  private final long[] keys;         // capacity rows of k keys: sorted rows or heaps
   private final int[] slots;         // each key's slot
   private final int[] counts;
   private final float[] thresholds;  // each row's k-th distance, +infinity until it has k
@@ -193,8 +193,8 @@ public final class RowHeaps implements CandidateSink {
 
   /**
    * Writes the slots of the row's candidates ascending by (distance, id) into {@code out} from
-   * {@code offset}, padded with {@code -1} up to k, and empties the row (a heap sort: each step
-   * moves the farthest candidate behind the shrinking heap).
+   * {@code offset}, padded with {@code -1} up to k, and empties the row (a sorted row is copied; a
+   * heap is heap-sorted, each step moving the farthest candidate behind the shrinking heap).
    *
    * @param row a row of the batch
    * @param out receives k slots
