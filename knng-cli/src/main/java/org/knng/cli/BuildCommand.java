@@ -3,8 +3,8 @@ package org.knng.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.knng.Algorithm;
 import org.knng.InvalidInputException;
 import org.knng.engine.KnnEngine;
@@ -21,148 +21,189 @@ import org.knng.io.AtomicOutput;
 import org.knng.io.GroupLabels;
 import org.knng.metric.Metric;
 import org.knng.vectors.Vectors;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code knng build}: vectors file in, k-NN graph file out. It checks the options, reads the input,
  * makes the engine the {@code --algorithm} names through {@link Algorithm} and uses it only through
  * {@link KnnEngine}, then weights, symmetrizes and writes the graph.
  */
-@Command(
-    name = "build",
-    mixinStandardHelpOptions = true,
-    sortOptions = false,
-    description = {
-      "Builds the exact k-nearest-neighbour graph of the vectors in a file.",
-      "",
-      "Each point gets its k nearest OTHER points (excluded by index, so duplicates are found);",
-      "ties go to the smaller index. Output format follows the extension of --output:",
-      "  .npz  scipy.sparse CSR matrix, N x N (scipy.sparse.load_npz)",
-      "  .npy  N x k int32 neighbour ids, nearest first (--distances adds float32);",
-      "        --mode and --symmetrize do not apply to these ids",
-      "  .mtx  Matrix Market coordinate (scipy.io.mmread)",
-      "  .csv  edge list with header source,target,weight (0-based ids)",
-      "Inputs: .fvecs, .bvecs, .npy (2-D), .csv/.tsv (numeric; a header line is skipped),",
-      "  an array of a .npz archive or a dataset of an HDF5 file (--dataset).",
-      "Weights (d = distance in the metric's units; a kernel gives d = 0 weight 1):",
-      "  gaussian     exp(-d^2 / (2 sigma^2)); --sigma required",
-      "  self-tuning  exp(-d_ij^2 / (sigma_i sigma_j)), sigma_i = distance to the",
-      "               m-th neighbour of i (--scale-neighbor m, default k)",
-      "  umap         exp(-max(0, d_ij - rho_i) / sigma_i), rho_i = nearest d > 0;",
-      "               rows sum to log2(k) (UMAP; README: duplicates)",
-      ""
-    },
-    footer = {
-      "",
-      "Example:",
-      "  knng build --input examples/iris/iris.csv --k 10 --output iris-knn.npz --mode distance"
-    })
-final class BuildCommand implements Callable<Integer> {
-  @Option(names = "--input", required = true, paramLabel = "FILE",
-      description = "Vectors: .fvecs, .bvecs, .npy, .csv, .tsv, an array of a .npz archive"
-          + " (numpy.savez) or a dataset of an HDF5 file (.hdf5/.h5, e.g. ann-benchmarks'; see"
-          + " --dataset).")
+final class BuildCommand extends Command {
+  private static final List<Option> OPTIONS = Command.concat(
+      List.of(
+          Option.value("--input", "FILE", "Vectors: .fvecs, .bvecs, .npy, .csv, .tsv, an array of a .npz archive"
+              + " (numpy.savez) or a dataset of an HDF5 file (.hdf5/.h5, e.g. ann-benchmarks'; see"
+              + " --dataset).").required(),
+          Option.value("--dataset", "NAME", "HDF5 or .npz input: the dataset (HDF5 path) or array of --input to read."
+              + " Default: train (or a .npz archive's only array)."),
+          Option.value("--k", "K", "Neighbours per point: 1 <= K < N (K <= N with --include-self). Required unless "
+              + "--radius is given; with --radius it is an upper bound."),
+          Option.value("--radius", "R", "Radius graph: every other point within distance <= R (metric units). With --k,"
+              + " the nearest K of those (ties by the smaller index); without, all of them."),
+          Option.value("--output", "FILE", "Graph file: .npz, .npy, .mtx or .csv.").required(),
+          Option.value("--algorithm", "ALGORITHM", "The engine: exact (every pair compared), kdtree (exact, the same output, for"
+              + " point clouds and other low-dimensional data; every metric but inner-product),"
+              + " nndescent (approximate, for large N: prints its estimated recall), lsh (approximate:"
+              + " hash tables), or auto (kdtree up to 8 dimensions, else exact below 150,000 points,"
+              + " else nndescent with --target-recall 0.99 unless given). Default: ${DEFAULT-VALUE}.").defaultValue("auto"),
+          Option.value("--seed", "S", "Seed of the approximate engines: the same seed gives the same graph, whatever"
+              + " the thread count. Default: ${DEFAULT-VALUE}.").defaultValue("0"),
+          Option.value("--target-recall", "R", "The recall@k an approximate engine must reach (the lower end of its estimate's"
+              + " 95% interval), 0 < R <= 1: it raises its effort, or uses the exact engine, until it"
+              + " does. 1 means exact."),
+          Option.value("--report", "FILE.json", "Also write the settings, timings and recall estimate as JSON."),
+          Option.value("--metric", "METRIC", "euclidean (true distance), sqeuclidean, cosine (1 - cos), "
+              + "inner-product (-dot), manhattan, chebyshev (max |x - y|). Default: ${DEFAULT-VALUE}.").defaultValue("euclidean"),
+          Option.value("--groups", "FILE", "Neighbours only within the same group, like PyTorch Geometric's batch: one "
+              + "integer label per row of --input (text, one per line, or a 1-D integer .npy); labels "
+              + "need not be sorted. Members of groups with at most k points get all the others."),
+          Option.value("--queries", "FILE", "Bipartite graph: for each row of this file (same formats and dimension as "
+              + "--input), its k nearest rows of --input. The graph is Q x N; --include-self, "
+              + "--symmetrize and self-tuning do not apply."),
+          Option.value("--queries-dataset", "NAME", "HDF5 queries: the dataset of --queries to read. Default: test (ann-benchmarks'"
+              + " queries)."),
+          Option.flag("--include-self", "Count each point as one of its own k neighbours (distance 0), "
+              + "as scikit-learn's include_self=True."),
+          Option.value("--threads", "N", "Worker threads. Default: all cores."),
+          Option.value("--memory", "SIZE", "The heap the run may use, e.g. 512m or 4g (default: all the JVM may use, set by"
+              + " JAVA_OPTS=-Xmx...; ./knng caps the JVM's heap at SIZE unless JAVA_OPTS sets -Xmx)."
+              + " Before any work the run's peak is estimated: an exact run of a .npy,"
+              + " .fvecs or .bvecs input that does not fit reads it in blocks; any other run that does not"
+              + " fit is refused, saying what to change."),
+          Option.flag("--dry-run", "Print the plan (engine, estimated peak memory and time, whole or block reads) and"
+              + " exit without building anything.")),
+      GraphOutput.OPTIONS,
+      List.of(
+          Option.flag("--quiet", "No progress and no summary on stderr.").shortName("-q")));
+
   Path input;
-
-  @Option(names = "--dataset", paramLabel = "NAME",
-      description = "HDF5 or .npz input: the dataset (HDF5 path) or array of --input to read."
-          + " Default: train (or a .npz archive's only array).")
   String dataset;
-
-  @Option(names = "--k", paramLabel = "K",
-      description = "Neighbours per point: 1 <= K < N (K <= N with --include-self). Required unless "
-          + "--radius is given; with --radius it is an upper bound.")
   Integer k;
-
-  @Option(names = "--radius", paramLabel = "R",
-      description = "Radius graph: every other point within distance <= R (metric units). With --k,"
-          + " the nearest K of those (ties by the smaller index); without, all of them.")
   Double radius;
-
-  @Option(names = "--output", required = true, paramLabel = "FILE",
-      description = "Graph file: .npz, .npy, .mtx or .csv.")
   Path output;
-
-  @Option(names = "--algorithm", paramLabel = "ALGORITHM", defaultValue = "auto",
-      description = "The engine: exact (every pair compared), kdtree (exact, the same output, for"
-          + " point clouds and other low-dimensional data; every metric but inner-product),"
-          + " nndescent (approximate, for large N: prints its estimated recall), lsh (approximate:"
-          + " hash tables), or auto (kdtree up to 8 dimensions, else exact below 150,000 points,"
-          + " else nndescent with --target-recall 0.99 unless given). Default: ${DEFAULT-VALUE}.")
   Algorithm algorithm;
-
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
-      description = "Seed of the approximate engines: the same seed gives the same graph, whatever"
-          + " the thread count. Default: ${DEFAULT-VALUE}.")
   long seed;
-
-  @Option(names = "--target-recall", paramLabel = "R",
-      description = "The recall@k an approximate engine must reach (the lower end of its estimate's"
-          + " 95%% interval), 0 < R <= 1: it raises its effort, or uses the exact engine, until it"
-          + " does. 1 means exact.")
   Double targetRecall;
-
-  @Option(names = "--report", paramLabel = "FILE.json",
-      description = "Also write the settings, timings and recall estimate as JSON.")
   Path report;
-
-  @Option(names = "--metric", paramLabel = "METRIC", defaultValue = "euclidean",
-      description = "euclidean (true distance), sqeuclidean, cosine (1 - cos), "
-          + "inner-product (-dot), manhattan, chebyshev (max |x - y|). Default: ${DEFAULT-VALUE}.")
   Metric metric;
-
-  @Option(names = "--groups", paramLabel = "FILE",
-      description = "Neighbours only within the same group, like PyTorch Geometric's batch: one "
-          + "integer label per row of --input (text, one per line, or a 1-D integer .npy); labels "
-          + "need not be sorted. Members of groups with at most k points get all the others.")
   Path groups;
-
-  @Option(names = "--queries", paramLabel = "FILE",
-      description = "Bipartite graph: for each row of this file (same formats and dimension as "
-          + "--input), its k nearest rows of --input. The graph is Q x N; --include-self, "
-          + "--symmetrize and self-tuning do not apply.")
   Path queries;
-
-  @Option(names = "--queries-dataset", paramLabel = "NAME",
-      description = "HDF5 queries: the dataset of --queries to read. Default: test (ann-benchmarks'"
-          + " queries).")
   String queriesDataset;
-
-  @Option(names = "--include-self",
-      description = "Count each point as one of its own k neighbours (distance 0), "
-          + "as scikit-learn's include_self=True.")
   boolean includeSelf;
-
-  @Option(names = "--threads", paramLabel = "N",
-      description = "Worker threads. Default: all cores.")
   Integer threads;
-
-  @Option(names = "--memory", paramLabel = "SIZE",
-      description = "The heap the run may use, e.g. 512m or 4g (default: all the JVM may use, set by"
-          + " JAVA_OPTS=-Xmx...; ./knng caps the JVM's heap at SIZE unless JAVA_OPTS sets -Xmx)."
-          + " Before any work the run's peak is estimated: an exact run of a .npy,"
-          + " .fvecs or .bvecs input that does not fit reads it in blocks; any other run that does not"
-          + " fit is refused, saying what to change.")
   String memory;
-
-  @Option(names = "--dry-run",
-      description = "Print the plan (engine, estimated peak memory and time, whole or block reads) and"
-          + " exit without building anything.")
   boolean dryRun;
-
-  @CommandLine.Mixin
-  GraphOutput out;
-
-  @Option(names = {"-q", "--quiet"}, description = "No progress and no summary on stderr.")
+  final GraphOutput graphOut = new GraphOutput();
   boolean quiet;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @Override
+  String name() {
+    return "build";
+  }
 
   @Override
-  public Integer call() throws IOException {
+  String[] description() {
+    return new String[] {
+        "Builds the exact k-nearest-neighbour graph of the vectors in a file.",
+        "",
+        "Each point gets its k nearest OTHER points (excluded by index, so duplicates are",
+        "found); ties go to the smaller index. Output format follows the extension of --output:",
+        "  .npz  scipy.sparse CSR matrix, N x N (scipy.sparse.load_npz)",
+        "  .npy  N x k int32 neighbour ids, nearest first (--distances adds float32);",
+        "        --mode and --symmetrize do not apply to these ids",
+        "  .mtx  Matrix Market coordinate (scipy.io.mmread)",
+        "  .csv  edge list with header source,target,weight (0-based ids)",
+        "Inputs: .fvecs, .bvecs, .npy (2-D), .csv/.tsv (numeric; a header line is",
+        "  skipped), an array of a .npz archive or a dataset of an HDF5 file (--dataset).",
+        "Weights (d = distance in the metric's units; a kernel gives d = 0 weight 1):",
+        "  gaussian     exp(-d^2 / (2 sigma^2)); --sigma required",
+        "  self-tuning  exp(-d_ij^2 / (sigma_i sigma_j)), sigma_i = distance to the",
+        "               m-th neighbour of i (--scale-neighbor m, default k)",
+        "  umap         exp(-max(0, d_ij - rho_i) / sigma_i), rho_i = nearest d > 0;",
+        "               rows sum to log2(k) (UMAP; README: duplicates)",
+        ""
+    };
+  }
+
+  @Override
+  String[] footer() {
+    return new String[] {
+        "",
+        "Example:",
+        "  knng build --input examples/iris/iris.csv --k 10 --output iris-knn.npz --mode distance"
+    };
+  }
+
+  @Override
+  List<Option> options() {
+    return OPTIONS;
+  }
+
+  @Override
+  void set(String option, String value) {
+    switch (option) {
+      case "--input":
+        input = path(value);
+        break;
+      case "--dataset":
+        dataset = value;
+        break;
+      case "--k":
+        k = integer(value);
+        break;
+      case "--radius":
+        radius = doubleValue(value);
+        break;
+      case "--output":
+        output = path(value);
+        break;
+      case "--algorithm":
+        algorithm = Algorithm.parse(value);
+        break;
+      case "--seed":
+        seed = longValue(value);
+        break;
+      case "--target-recall":
+        targetRecall = doubleValue(value);
+        break;
+      case "--report":
+        report = path(value);
+        break;
+      case "--metric":
+        metric = Metric.parse(value);
+        break;
+      case "--groups":
+        groups = path(value);
+        break;
+      case "--queries":
+        queries = path(value);
+        break;
+      case "--queries-dataset":
+        queriesDataset = value;
+        break;
+      case "--include-self":
+        includeSelf = Boolean.parseBoolean(value);
+        break;
+      case "--threads":
+        threads = integer(value);
+        break;
+      case "--memory":
+        memory = value;
+        break;
+      case "--dry-run":
+        dryRun = Boolean.parseBoolean(value);
+        break;
+      case "--quiet":
+        quiet = Boolean.parseBoolean(value);
+        break;
+      default:
+        if (!graphOut.set(option, value)) {
+          throw new IllegalStateException("no option " + option);
+        }
+    }
+  }
+
+  @Override
+  int call() throws IOException {
     long start = System.nanoTime();
     checkOutputs();
     if (k == null && radius == null) {
@@ -179,7 +220,7 @@ final class BuildCommand implements Callable<Integer> {
     }
     boolean radiusOnly = radius != null && k == null;
     checkRadius(radiusOnly);
-    EdgeWeights weights = radiusOnly ? null : out.weights(k);
+    EdgeWeights weights = radiusOnly ? null : graphOut.weights(k);
     checkQueries();
     if (queries == null && queriesDataset != null) {
       throw new InvalidInputException("--queries-dataset needs --queries");
@@ -194,7 +235,6 @@ final class BuildCommand implements Callable<Integer> {
     long read;
     String engineName;
     int kk;
-    PrintWriter err = spec.commandLine().getErr();
     try (VectorInput base = VectorInput.open(input, dataset, "train", "--dataset");
         VectorInput query = queries == null ? null
             : VectorInput.open(queries, queriesDataset, "test", "--queries-dataset")) {
@@ -242,7 +282,6 @@ final class BuildCommand implements Callable<Integer> {
           radiusOnly ? 0 : chunked ? chunkRows : resultRows, radiusOnly ? 0 : kk, graphOutput, canBlock,
           budget);
       if (dryRun) {
-        PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "plan: %s %s %s on %d x %d%s, output %s%n", engineName, metric.id(),
             radiusOnly ? "radius=" + radius : "k=" + kk, rows, dimension,
             query == null ? "" : " (" + query.rows() + " queries)", GraphOutput.extension(output));
@@ -260,7 +299,6 @@ final class BuildCommand implements Callable<Integer> {
       Vectors queryPoints = plan.blocked || query == null ? null : query.load();
       read = System.nanoTime();
       String task = engineName + " " + metric.id() + (radiusOnly ? " radius=" + radius : " k=" + kk);
-      boolean debug = spec.commandLine().getParseResult().hasMatchedOption("--debug");
       if (plan.blocked && !quiet) {
         err.printf(Locale.ROOT, "notice: --input %s (%s as float32) does not fit in %s with the rest of"
                 + " the run: reading it in blocks of %d rows%n", input, MemoryPlan.size(base.bytes()),
@@ -318,9 +356,9 @@ final class BuildCommand implements Callable<Integer> {
     long edges;
     try (AtomicOutput.Batch outputs = AtomicOutput.batch()) {
       if (spill != null) {
-        edges = out.write(spill, weights, chunkRows, output);
+        edges = graphOut.write(spill, weights, chunkRows, output);
       } else {
-        graph = out.write(result, radiusOnly ? graph : null, weights, output);
+        graph = graphOut.write(result, radiusOnly ? graph : null, weights, output);
         edges = graph != null ? graph.edgeCount() : (long) result.rows() * result.k();
       }
       if (report != null) {
@@ -383,7 +421,7 @@ final class BuildCommand implements Callable<Integer> {
       throw new InvalidInputException(why + ", which --groups and --radius do not support yet: use a"
           + " smaller --k");
     }
-    if (out.symmetrize != Symmetrization.NONE || out.mode == GraphMode.SELF_TUNING) {
+    if (graphOut.symmetrize != Symmetrization.NONE || graphOut.mode == GraphMode.SELF_TUNING) {
       throw new InvalidInputException(why + ", and --symmetrize and --mode self-tuning need all rows"
           + " at once: write the graph without them (e.g. .npy ids), or use a smaller --k");
     }
@@ -427,15 +465,15 @@ final class BuildCommand implements Callable<Integer> {
     if (!radiusOnly) {
       return;
     }
-    if (out.mode != GraphMode.CONNECTIVITY && out.mode != GraphMode.DISTANCE) {
-      throw new InvalidInputException("--mode " + out.mode.id() + " needs k neighbours per point: give --k"
+    if (graphOut.mode != GraphMode.CONNECTIVITY && graphOut.mode != GraphMode.DISTANCE) {
+      throw new InvalidInputException("--mode " + graphOut.mode.id() + " needs k neighbours per point: give --k"
           + " with --radius, or use --mode connectivity or distance");
     }
     if (isNpy(output)) {
       throw new InvalidInputException("--output " + output + ": .npy holds N x k neighbour ids; a radius"
           + " graph without --k has no fixed k (use .npz, .mtx or .csv, or give --k)");
     }
-    if (out.distances != null) {
+    if (graphOut.distances != null) {
       throw new InvalidInputException("--distances needs --k (a radius graph without --k has no N x k layout)");
     }
     if (groups != null) {
@@ -455,11 +493,11 @@ final class BuildCommand implements Callable<Integer> {
     if (includeSelf) {
       throw new InvalidInputException("--include-self does not apply with --queries (a query is not a row of --input)");
     }
-    if (out.symmetrize != Symmetrization.NONE) {
-      throw new InvalidInputException("--symmetrize " + out.symmetrize.id()
+    if (graphOut.symmetrize != Symmetrization.NONE) {
+      throw new InvalidInputException("--symmetrize " + graphOut.symmetrize.id()
           + " needs a square graph; with --queries the graph is queries x points");
     }
-    if (out.mode == GraphMode.SELF_TUNING) {
+    if (graphOut.mode == GraphMode.SELF_TUNING) {
       throw new InvalidInputException("--mode self-tuning needs a square graph; with --queries the graph is"
           + " queries x points");
     }
@@ -469,8 +507,8 @@ final class BuildCommand implements Callable<Integer> {
   }
 
   private void checkOutputs() {
-    out.checkFiles(output, input);
-    ReportFile.check(report, input, output, queries, groups, out.distances, out.edgeIndex);
+    graphOut.checkFiles(output, input);
+    ReportFile.check(report, input, output, queries, groups, graphOut.distances, graphOut.edgeIndex);
   }
 
   private static boolean isNpy(Path p) {

@@ -1,33 +1,50 @@
 package org.knng.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.knng.InvalidInputException;
-import org.knng.graph.EdgeIndex;
 import org.knng.graph.Flow;
 import org.knng.graph.SparseGraph;
 import org.knng.io.EdgeListReader;
 import org.knng.io.GraphReader;
 import org.knng.io.GraphWriter;
-import org.knng.io.NpyWriter;
 import org.knng.io.VectorWriter;
 import org.knng.vectors.Vectors;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code knng convert}: a graph or a set of vectors from one file format to another. */
-@Command(
-    name = "convert",
-    mixinStandardHelpOptions = true,
-    sortOptions = false,
-    description = {
+final class ConvertCommand extends Command {
+  private static final List<Option> OPTIONS = List.of(
+      Option.parameter("IN", "The file to read."),
+      Option.parameter("OUT", "The file to write; its extension names the format."),
+      Option.value("--dataset", "NAME", "HDF5 input: the dataset to read. Default: train."),
+      Option.value("--nodes", "N", "Edge lists and edge_index inputs: the number of nodes (they"
+          + " do not record it). Default: the largest id + 1."),
+      Option.value("--flow", "FLOW", "How an edge_index lists edges, read or written:"
+          + " source-to-target (row 0 the neighbour, as PyG) or target-to-source. Default:"
+          + " ${DEFAULT-VALUE}.").defaultValue("source-to-target"),
+      Option.flag("--uncompressed", "Write .npz entries stored, not deflated."),
+      Option.flag("--quiet", "No summary line on stderr.").shortName("-q"));
+
+  Path input;
+  Path output;
+  String dataset;
+  Integer nodes;
+  Flow flow;
+  boolean uncompressed;
+  boolean quiet;
+
+  @Override
+  String name() {
+    return "convert";
+  }
+
+  @Override
+  String[] description() {
+    return new String[] {
       "Converts a graph between .npz (scipy CSR), .mtx (Matrix Market), .csv (edge list) and a"
           + " PyTorch Geometric edge_index .npy (2 x E), or vectors between .npy, .fvecs, .csv and"
           + " .tsv (reading also .bvecs and HDF5).",
@@ -37,45 +54,55 @@ import picocli.CommandLine.Parameters;
           + " list, any other .csv vectors; everything else is vectors. An edge_index holds no"
           + " weights (every edge weighs 1).",
       ""
-    },
-    footer = {
+    };
+  }
+
+  @Override
+  String[] footer() {
+    return new String[] {
       "",
       "Examples:",
       "  knng convert iris-knn.npz iris-knn.mtx",
       "  knng convert ann.hdf5 --dataset test queries.fvecs"
-    })
-final class ConvertCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "IN", description = "The file to read.")
-  Path input;
-
-  @Parameters(index = "1", paramLabel = "OUT", description = "The file to write; its extension names the format.")
-  Path output;
-
-  @Option(names = "--dataset", paramLabel = "NAME",
-      description = "HDF5 input: the dataset to read. Default: train.")
-  String dataset;
-
-  @Option(names = "--nodes", paramLabel = "N",
-      description = "Edge lists and edge_index inputs: the number of nodes (they do not record it)."
-          + " Default: the largest id + 1.")
-  Integer nodes;
-
-  @Option(names = "--flow", paramLabel = "FLOW", defaultValue = "source-to-target",
-      description = "How an edge_index lists edges, read or written: source-to-target (row 0 the"
-          + " neighbour, as PyG) or target-to-source. Default: ${DEFAULT-VALUE}.")
-  Flow flow;
-
-  @Option(names = "--uncompressed", description = "Write .npz entries stored, not deflated.")
-  boolean uncompressed;
-
-  @Option(names = {"-q", "--quiet"}, description = "No summary line on stderr.")
-  boolean quiet;
-
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+    };
+  }
 
   @Override
-  public Integer call() throws IOException {
+  List<Option> options() {
+    return OPTIONS;
+  }
+
+  @Override
+  void set(String option, String value) {
+    switch (option) {
+      case "IN":
+        input = path(value);
+        break;
+      case "OUT":
+        output = path(value);
+        break;
+      case "--dataset":
+        dataset = value;
+        break;
+      case "--nodes":
+        nodes = integer(value);
+        break;
+      case "--flow":
+        flow = Flow.parse(value);
+        break;
+      case "--uncompressed":
+        uncompressed = Boolean.parseBoolean(value);
+        break;
+      case "--quiet":
+        quiet = Boolean.parseBoolean(value);
+        break;
+      default:
+        throw new IllegalStateException("no option " + option);
+    }
+  }
+
+  @Override
+  int call() throws IOException {
     if (GraphOutput.same(input, output)) {
       throw new InvalidInputException("OUT " + output + " is the input file");
     }
@@ -113,7 +140,6 @@ final class ConvertCommand implements Callable<Integer> {
       what = String.format(Locale.ROOT, "%d vectors of dimension %d", vectors.size(), vectors.dimension());
     }
     if (!quiet) {
-      PrintWriter err = spec.commandLine().getErr();
       err.printf(Locale.ROOT, "wrote %s: %s from %s in %.2f s%n", output, what, input,
           (System.nanoTime() - start) / 1e9);
     }

@@ -1,11 +1,10 @@
 package org.knng.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.knng.InvalidInputException;
 import org.knng.engine.KnnOptions;
 import org.knng.eval.RecallSample;
@@ -15,9 +14,6 @@ import org.knng.io.GraphReader;
 import org.knng.io.NeighborIds;
 import org.knng.metric.Metric;
 import org.knng.vectors.Vectors;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code knng eval}: the recall@k of a k-NN graph file against the exact neighbours of its points,
@@ -25,83 +21,118 @@ import picocli.CommandLine.Option;
  * every row from given ground truth ({@link RecallSample#truth}). Reads the vectors and the graph,
  * measures, prints two lines (and writes a JSON report if asked).
  */
-@Command(
-    name = "eval",
-    mixinStandardHelpOptions = true,
-    sortOptions = false,
-    description = {
-      "Measures the recall@k of a k-nearest-neighbour graph against the exact neighbours.",
-      "",
-      "A row's recall is the share of its k true nearest neighbours that the graph lists; ties"
-          + " count (any point as near as the true k-th neighbour is a hit). The true neighbours of"
-          + " a random sample of rows are found exactly (by default 1000 rows, grown once until the"
-          + " 95%% interval is about +-0.005), or those of every row are read from --truth.",
-      "Graphs: .npy N x k int32/int64 (or .ivecs) neighbour ids, nearest first (-1 = missing; with --k the"
-          + " first K columns), or a .npz scipy.sparse matrix (each row's stored entries are its"
-          + " neighbours). Also counted: rows that list themselves, list an id twice, or have"
-          + " fewer than k entries.",
-      ""
-    },
-    footer = {
-      "",
-      "Example:",
-      "  knng eval --input examples/iris/iris.csv --graph iris-knn.npz"
-    })
-final class EvalCommand implements Callable<Integer> {
-  @Option(names = "--input", required = true, paramLabel = "FILE",
-      description = "The vectors the graph is of: .fvecs, .bvecs, .npy, .csv, .tsv or .hdf5/.h5.")
+final class EvalCommand extends Command {
+  private static final List<Option> OPTIONS = List.of(
+      Option.value("--input", "FILE", "The vectors the graph is of: .fvecs, .bvecs, .npy, .csv, .tsv or .hdf5/.h5.").required(),
+      Option.value("--dataset", "NAME", "HDF5 input: the dataset of --input to read. Default: train."),
+      Option.value("--graph", "FILE", "The graph: .npy N x k neighbour ids, or a .npz sparse N x N matrix.").required(),
+      Option.value("--k", "K", "The k of recall@k. Default: the graph's k (.npy columns, or the largest row degree of a .npz)."),
+      Option.value("--metric", "METRIC", "euclidean, sqeuclidean, cosine, inner-product, manhattan, chebyshev. Default: ${DEFAULT-VALUE}.").defaultValue("euclidean"),
+      Option.flag("--include-self", "Each point is one of its own k neighbours (as built with --include-self)."),
+      Option.value("--sample", "ROWS", "Measure this many random rows (all rows if ROWS >= N). Default: 1000, grown once"
+          + " to what a 95% interval of +-0.005 needs."),
+      Option.value("--truth", "FILE", "True neighbour ids, N x K with K >= k, nearest first, as .npy (e.g. 'knng build ..."
+          + " --output truth.npy') or TEXMEX .ivecs: every row is measured against them."),
+      Option.value("--seed", "S", "Seed of the row sample: the same seed measures the same rows. Default: ${DEFAULT-VALUE}.").defaultValue("1"),
+      Option.value("--threads", "N", "Worker threads. Default: all cores."),
+      Option.value("--report", "FILE.json", "Also write the result as one JSON object."),
+      Option.flag("--quiet", "No summary on stderr.").shortName("-q"));
+
   Path input;
-
-  @Option(names = "--dataset", paramLabel = "NAME",
-      description = "HDF5 input: the dataset of --input to read. Default: train.")
   String dataset;
-
-  @Option(names = "--graph", required = true, paramLabel = "FILE",
-      description = "The graph: .npy N x k neighbour ids, or a .npz sparse N x N matrix.")
   Path graph;
-
-  @Option(names = "--k", paramLabel = "K",
-      description = "The k of recall@k. Default: the graph's k (.npy columns, or the largest row degree of a .npz).")
   Integer k;
-
-  @Option(names = "--metric", paramLabel = "METRIC", defaultValue = "euclidean",
-      description = "euclidean, sqeuclidean, cosine, inner-product, manhattan, chebyshev. Default: ${DEFAULT-VALUE}.")
   Metric metric;
-
-  @Option(names = "--include-self",
-      description = "Each point is one of its own k neighbours (as built with --include-self).")
   boolean includeSelf;
-
-  @Option(names = "--sample", paramLabel = "ROWS",
-      description = "Measure this many random rows (all rows if ROWS >= N). Default: 1000, grown once"
-          + " to what a 95%% interval of +-0.005 needs.")
   Integer sample;
-
-  @Option(names = "--truth", paramLabel = "FILE",
-      description = "True neighbour ids, N x K with K >= k, nearest first, as .npy (e.g. 'knng build ..."
-          + " --output truth.npy') or TEXMEX .ivecs: every row is measured against them.")
   Path truth;
-
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
-      description = "Seed of the row sample: the same seed measures the same rows. Default: ${DEFAULT-VALUE}.")
   long seed;
-
-  @Option(names = "--threads", paramLabel = "N",
-      description = "Worker threads. Default: all cores.")
   Integer threads;
-
-  @Option(names = "--report", paramLabel = "FILE.json",
-      description = "Also write the result as one JSON object.")
   Path report;
-
-  @Option(names = {"-q", "--quiet"}, description = "No summary on stderr.")
   boolean quiet;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @Override
+  String name() {
+    return "eval";
+  }
 
   @Override
-  public Integer call() throws IOException {
+  String[] description() {
+    return new String[] {
+        "Measures the recall@k of a k-nearest-neighbour graph against the exact neighbours.",
+        "",
+        "A row's recall is the share of its k true nearest neighbours that the graph lists; ties"
+            + " count (any point as near as the true k-th neighbour is a hit). The true neighbours of"
+            + " a random sample of rows are found exactly (by default 1000 rows, grown once until the"
+            + " 95% interval is about +-0.005), or those of every row are read from --truth.",
+        "Graphs: .npy N x k int32/int64 (or .ivecs) neighbour ids, nearest first (-1 = missing; with --k the"
+            + " first K columns), or a .npz scipy.sparse matrix (each row's stored entries are its"
+            + " neighbours). Also counted: rows that list themselves, list an id twice, or have"
+            + " fewer than k entries.",
+        ""
+    };
+  }
+
+  @Override
+  String[] footer() {
+    return new String[] {
+        "",
+        "Example:",
+        "  knng eval --input examples/iris/iris.csv --graph iris-knn.npz"
+    };
+  }
+
+  @Override
+  List<Option> options() {
+    return OPTIONS;
+  }
+
+  @Override
+  void set(String option, String value) {
+    switch (option) {
+      case "--input":
+        input = path(value);
+        break;
+      case "--dataset":
+        dataset = value;
+        break;
+      case "--graph":
+        graph = path(value);
+        break;
+      case "--k":
+        k = integer(value);
+        break;
+      case "--metric":
+        metric = Metric.parse(value);
+        break;
+      case "--include-self":
+        includeSelf = Boolean.parseBoolean(value);
+        break;
+      case "--sample":
+        sample = integer(value);
+        break;
+      case "--truth":
+        truth = path(value);
+        break;
+      case "--seed":
+        seed = longValue(value);
+        break;
+      case "--threads":
+        threads = integer(value);
+        break;
+      case "--report":
+        report = path(value);
+        break;
+      case "--quiet":
+        quiet = Boolean.parseBoolean(value);
+        break;
+      default:
+        throw new IllegalStateException("no option " + option);
+    }
+  }
+
+  @Override
+  int call() throws IOException {
     long start = System.nanoTime();
     checkOptions();
     boolean sparse = graphFormat().equals(".npz");
@@ -139,13 +170,12 @@ final class EvalCommand implements Callable<Integer> {
     if (report != null) {
       ReportFile.write(report, json(estimate, n, seconds));
     }
-    PrintWriter out = spec.commandLine().getOut();
     out.println(estimate.describe(estimate.rows() == n ? "all " + n + " rows" : estimate.rows() + " sampled rows"));
     out.printf(Locale.ROOT, "rows with self-loops: %d, duplicate entries: %d, fewer than %d entries: %d%n",
         estimate.rowsWithSelfLoops(), estimate.rowsWithDuplicates(), k, estimate.rowsWithMissing());
     out.flush();
     if (!quiet) {
-      spec.commandLine().getErr().printf(Locale.ROOT, "evaluated %s (%d points, %s%s) against %s in %.2f s%n",
+      err.printf(Locale.ROOT, "evaluated %s (%d points, %s%s) against %s in %.2f s%n",
           graph, n, metric.id(), includeSelf ? ", include-self" : "",
           truth != null ? "--truth " + truth : "the exact neighbours of " + estimate.rows() + " rows", seconds);
     }

@@ -3,6 +3,7 @@ package org.knng.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.knng.InvalidInputException;
 import org.knng.graph.EdgeWeights;
@@ -15,52 +16,77 @@ import org.knng.graph.Symmetrization;
 import org.knng.io.GraphWriter;
 import org.knng.io.NpyWriter;
 import org.knng.io.ResultSpill;
-import picocli.CommandLine.Option;
 
 /**
  * What turns neighbours into output files, the same for {@code knng build} and {@code knng spark}:
- * the weight, symmetrization and extra-file options (a picocli mixin), their checks before any
+ * the weight, symmetrization and extra-file options (listed in their help), their checks before any
  * work, and the writing: the graph ({@code .npz}, {@code .mtx}, {@code .csv}) or the ids ({@code
  * .npy}), then {@code --edge-index} and {@code --distances}.
  */
 final class GraphOutput {
-  @Option(names = "--mode", paramLabel = "MODE", defaultValue = "connectivity",
-      description = "Edge weights: connectivity (1), distance, gaussian, self-tuning or umap "
-          + "(see above). Default: ${DEFAULT-VALUE}.")
+  /** The options, listed in the help of the commands that write graphs. */
+  static final List<Command.Option> OPTIONS = List.of(
+      Command.Option.value("--mode", "MODE", "Edge weights: connectivity (1), distance, gaussian, self-tuning or umap "
+          + "(see above). Default: ${DEFAULT-VALUE}.").defaultValue("connectivity"),
+      Command.Option.value("--sigma", "S", "Width of the gaussian kernel, > 0, in the metric's units (--mode gaussian only)."),
+      Command.Option.value("--scale-neighbor", "M", "self-tuning scale: sigma_i = distance to i's M-th neighbour, 1 <= M <= K. "
+          + "Default: K."),
+      Command.Option.value("--symmetrize", "MODE", "none, union (max), average ((A+A^T)/2), mutual (min, both ways only), "
+          + "fuzzy-union (A+A^T-A*A^T), fuzzy-intersection (A*A^T). Default: ${DEFAULT-VALUE}.").defaultValue("none"),
+      Command.Option.value("--edge-index", "FILE.npy", "Also write the graph's edges (after --symmetrize) as PyTorch Geometric's "
+          + "2 x E int64 edge_index."),
+      Command.Option.value("--flow", "FLOW", "edge_index rows: source-to-target (row 0 = neighbour, row 1 = centre, as PyG) "
+          + "or target-to-source (row 0 = centre). Default: ${DEFAULT-VALUE}.").defaultValue("source-to-target"),
+      Command.Option.value("--distances", "FILE.npy", "Also write the N x k float32 neighbour distances to this .npy file."),
+      Command.Option.flag("--uncompressed", "Store the .npz arrays without compression (scipy's save_npz(compressed=False)):"
+          + " several times faster to write and to load, about 1.5x larger."));
+
   GraphMode mode;
-
-  @Option(names = "--sigma", paramLabel = "S",
-      description = "Width of the gaussian kernel, > 0, in the metric's units (--mode gaussian only).")
   Double sigma;
-
-  @Option(names = "--scale-neighbor", paramLabel = "M",
-      description = "self-tuning scale: sigma_i = distance to i's M-th neighbour, 1 <= M <= K. "
-          + "Default: K.")
   Integer scaleNeighbor;
-
-  @Option(names = "--symmetrize", paramLabel = "MODE", defaultValue = "none",
-      description = "none, union (max), average ((A+A^T)/2), mutual (min, both ways only), "
-          + "fuzzy-union (A+A^T-A*A^T), fuzzy-intersection (A*A^T). Default: ${DEFAULT-VALUE}.")
   Symmetrization symmetrize;
-
-  @Option(names = "--edge-index", paramLabel = "FILE.npy",
-      description = "Also write the graph's edges (after --symmetrize) as PyTorch Geometric's "
-          + "2 x E int64 edge_index.")
   Path edgeIndex;
-
-  @Option(names = "--flow", paramLabel = "FLOW", defaultValue = "source-to-target",
-      description = "edge_index rows: source-to-target (row 0 = neighbour, row 1 = centre, as PyG) "
-          + "or target-to-source (row 0 = centre). Default: ${DEFAULT-VALUE}.")
   Flow flow;
-
-  @Option(names = "--distances", paramLabel = "FILE.npy",
-      description = "Also write the N x k float32 neighbour distances to this .npy file.")
   Path distances;
-
-  @Option(names = "--uncompressed",
-      description = "Store the .npz arrays without compression (scipy's save_npz(compressed=False)):"
-          + " several times faster to write and to load, about 1.5x larger.")
   boolean uncompressed;
+
+  /**
+   * Takes the value of one of {@link #OPTIONS}.
+   *
+   * @param option the option's name
+   * @param value its value
+   * @return whether the option is one of these
+   */
+  boolean set(String option, String value) {
+    switch (option) {
+      case "--mode":
+        mode = GraphMode.parse(value);
+        return true;
+      case "--sigma":
+        sigma = Command.doubleValue(value);
+        return true;
+      case "--scale-neighbor":
+        scaleNeighbor = Command.integer(value);
+        return true;
+      case "--symmetrize":
+        symmetrize = Symmetrization.parse(value);
+        return true;
+      case "--edge-index":
+        edgeIndex = Command.path(value);
+        return true;
+      case "--flow":
+        flow = Flow.parse(value);
+        return true;
+      case "--distances":
+        distances = Command.path(value);
+        return true;
+      case "--uncompressed":
+        uncompressed = Boolean.parseBoolean(value);
+        return true;
+      default:
+        return false;
+    }
+  }
 
   /**
    * The weighting the options ask for, checked before any work is done.

@@ -1,59 +1,78 @@
 package org.knng.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import org.knng.InvalidInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.knng.graph.GraphStatistics;
 import org.knng.graph.SparseGraph;
 import org.knng.io.AtomicOutput;
 import org.knng.io.GraphReader;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code knng info}: statistics of a graph saved as {@code .npz}, as text or JSON, and an optional chart. */
-@Command(
-    name = "info",
-    mixinStandardHelpOptions = true,
-    sortOptions = false,
-    description = {
+final class InfoCommand extends Command {
+  private static final List<Option> OPTIONS = List.of(
+      Option.parameter("GRAPH", "A .npz sparse matrix (csr, csc or coo)."),
+      Option.flag("--json", "Print one JSON object instead of the text summary."),
+      Option.value("--plot", "FILE.svg", "Also write an SVG bar chart of the in-degree histogram."));
+
+  /** Text histograms longer than this are binned. */
+  private static final int TEXT_ROWS = 20;
+  private static final int TEXT_BAR = 40;
+
+  Path graph;
+  boolean json;
+  Path plot;
+
+  @Override
+  String name() {
+    return "info";
+  }
+
+  @Override
+  String[] description() {
+    return new String[] {
       "Prints statistics of a sparse graph saved as .npz (by knng build or scipy.sparse.save_npz):",
       "nodes, edges (stored entries, explicit zeros included), self-loops, whether it is symmetric",
       "(structure and weights), out- and in-degree min/mean/max, weakly connected components and",
       "the largest one's size, hubness (skewness of the in-degrees; 0 when all are equal) and an",
       "in-degree histogram.",
       ""
-    },
-    footer = {
-      "",
-      "Example:",
-      "  knng info iris-knn.npz --json --plot iris-indegree.svg"
-    })
-final class InfoCommand implements Callable<Integer> {
-  /** Text histograms longer than this are binned. */
-  private static final int TEXT_ROWS = 20;
-  private static final int TEXT_BAR = 40;
-
-  @Parameters(index = "0", paramLabel = "GRAPH", description = "A .npz sparse matrix (csr, csc or coo).")
-  Path graph;
-
-  @Option(names = "--json", description = "Print one JSON object instead of the text summary.")
-  boolean json;
-
-  @Option(names = "--plot", paramLabel = "FILE.svg", description = "Also write an SVG bar chart of the in-degree histogram.")
-  Path plot;
-
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+    };
+  }
 
   @Override
-  public Integer call() throws IOException {
+  String[] footer() {
+    return new String[] {"", "Example:", "  knng info iris-knn.npz --json --plot iris-indegree.svg"};
+  }
+
+  @Override
+  List<Option> options() {
+    return OPTIONS;
+  }
+
+  @Override
+  void set(String option, String value) {
+    switch (option) {
+      case "GRAPH":
+        graph = path(value);
+        break;
+      case "--json":
+        json = Boolean.parseBoolean(value);
+        break;
+      case "--plot":
+        plot = path(value);
+        break;
+      default:
+        throw new IllegalStateException("no option " + option);
+    }
+  }
+
+  @Override
+  int call() throws IOException {
     if (plot != null) {
       checkPlot();
     }
@@ -63,7 +82,6 @@ final class InfoCommand implements Callable<Integer> {
           + " matrix is not a graph (it needs as many rows as columns)");
     }
     GraphStatistics s = GraphStatistics.of(g);
-    PrintWriter out = spec.commandLine().getOut();
     out.print(json ? json(s) : text(s));
     out.flush();
     if (plot != null) {

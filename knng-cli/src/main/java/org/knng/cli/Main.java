@@ -2,51 +2,46 @@ package org.knng.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import org.knng.Algorithm;
-import org.knng.graph.Flow;
-import org.knng.graph.GraphMode;
-import org.knng.graph.Symmetrization;
-import org.knng.metric.Metric;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The {@code knng} command. It only parses options and wires the library's pieces together: readers
- * ({@code org.knng.io}), engines ({@code org.knng.exact}), graph conversion and writers, and the
- * recall measurement ({@code org.knng.eval}).
+ * The {@code knng} command. It only reads the command line ({@link Command}) and hands it to one
+ * of the commands, which wire the library's pieces together: readers ({@code org.knng.io}),
+ * engines ({@code org.knng.exact}), graph conversion and writers, and the recall measurement
+ * ({@code org.knng.eval}).
  *
  * <p>Exit codes: 0 on success; 2 on bad input or usage, with one line starting {@code error:} on
  * stderr and no output file written; 1 on an internal error (a bug: one {@code error:} line that
  * says so, and the stack trace with {@code --debug}) or when the JVM runs out of memory.
  */
-@Command(
-    name = "knng",
-    mixinStandardHelpOptions = true,
-    versionProvider = Main.Version.class,
-    description = {
-      "Builds k-nearest-neighbour graphs: each point's k nearest other points,",
-      "as a sparse matrix that scipy, PyTorch Geometric and Java code load.",
-      "",
-      "Run 'knng build --help' for the options of a build,",
-      "'knng info --help' for graph statistics,",
-      "'knng eval --help' for the recall of a graph against the exact neighbours,",
-      "'knng spark --help' for the same graphs as an Apache Spark job."
-    },
-    subcommands = {BuildCommand.class, InfoCommand.class, EvalCommand.class, ConvertCommand.class, SparkCommand.class,
-        CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main {
   /** Exit code for bad input or usage. */
   public static final int EXIT_USAGE = 2;
   /** Exit code for an internal error. */
   public static final int EXIT_INTERNAL = 1;
 
-  @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
-      description = "Print stack traces with errors.")
-  boolean debug;
+  /** The commands and what each does, in the order the help lists them. */
+  private static final String[][] COMMANDS = {
+    {"build", "Builds the k-nearest-neighbour graph of the vectors in a file."},
+    {"info", "Prints statistics of a graph saved as .npz."},
+    {"eval", "Measures the recall@k of a graph against the exact neighbours."},
+    {"convert", "Converts a graph or vectors from one file format to another."},
+    {"spark", "Builds the graph as an Apache Spark job, locally or on a cluster."},
+    {"help", "Prints the help of a command."}
+  };
 
-  @picocli.CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  private static final String[] DESCRIPTION = {
+    "Builds k-nearest-neighbour graphs: each point's k nearest other points,",
+    "as a sparse matrix that scipy, PyTorch Geometric and Java code load.",
+    "",
+    "Run 'knng build --help' for the options of a build,",
+    "'knng info --help' for graph statistics,",
+    "'knng eval --help' for the recall of a graph against the exact neighbours,",
+    "'knng spark --help' for the same graphs as an Apache Spark job."
+  };
+
+  private Main() {}
 
   /**
    * Entry point: runs the command and exits with its code.
@@ -66,32 +61,132 @@ public final class Main implements Runnable {
    * @return the exit code
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    CommandLine cli = new CommandLine(new Main());
-    // Option values named as in the library, parsed with its own messages ("unknown metric ...").
-    cli.registerConverter(Algorithm.class, named(Algorithm::parse));
-    cli.registerConverter(Metric.class, named(Metric::parse));
-    cli.registerConverter(GraphMode.class, named(GraphMode::parse));
-    cli.registerConverter(Symmetrization.class, named(Symmetrization::parse));
-    cli.registerConverter(Flow.class, named(Flow::parse));
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    cli.setParameterExceptionHandler((e, a) -> {
-      String command = e.getCommandLine().getCommandSpec().qualifiedName();
-      err.println("error: " + oneLine(e.getMessage()) + " (see '" + command + " --help')");
-      return EXIT_USAGE;
-    });
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      boolean debug = parseResult.hasMatchedOption("--debug")
-          || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
-      return report(e, debug, err);
-    });
     try {
-      return cli.execute(args);
+      return dispatch(args, new PrintWriter(out, true), new PrintWriter(err, true), err);
     } catch (OutOfMemoryError e) {
       err.println("error: out of memory (" + e.getMessage()
           + "): give Java more heap, e.g. JAVA_OPTS=-Xmx16g ./knng ...");
       return EXIT_INTERNAL;
     }
+  }
+
+  /** Reads the options before the command's name, then the command's own, and runs it. */
+  private static int dispatch(String[] args, PrintWriter out, PrintWriter err, PrintStream errStream) {
+    boolean debug = false;
+    int i = 0;
+    for (; i < args.length && args[i].startsWith("-"); i++) {
+      switch (args[i]) {
+        case "--debug":
+          debug = true;
+          break;
+        case "-h":
+        case "--help":
+          usage(out);
+          return 0;
+        case "-V":
+        case "--version":
+          out.println(version());
+          return 0;
+        default:
+          return usageError(err, "knng", "Unknown option: '" + args[i] + "'");
+      }
+    }
+    if (i == args.length) {
+      // 'knng' alone: show the help rather than doing nothing.
+      usage(out);
+      return 0;
+    }
+    if (args[i].equals("help")) {
+      if (i + 1 == args.length) {
+        usage(out);
+        return 0;
+      }
+      Command c = command(args[i + 1]);
+      if (c == null) {
+        return usageError(err, "knng", "Unknown subcommand '" + args[i + 1] + "'");
+      }
+      c.usage(out);
+      return 0;
+    }
+    Command c = command(args[i]);
+    if (c == null) {
+      return usageError(err, "knng", "Unmatched argument at index " + i + ": '" + args[i] + "'");
+    }
+    try {
+      c.parse(args, i + 1);
+    } catch (Command.UsageException e) {
+      return usageError(err, "knng " + c.name(), e.getMessage());
+    }
+    if (c.helpRequested) {
+      c.usage(out);
+      return 0;
+    }
+    if (c.versionRequested) {
+      out.println(version());
+      return 0;
+    }
+    c.debug |= debug;
+    c.out = out;
+    c.err = err;
+    try {
+      return c.call();
+    } catch (OutOfMemoryError e) {
+      throw e;
+    } catch (Exception | Error e) {
+      err.flush();
+      return report(e, c.debug, errStream);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  /** The command of that name, or null. */
+  static Command command(String name) {
+    switch (name) {
+      case "build":
+        return new BuildCommand();
+      case "info":
+        return new InfoCommand();
+      case "eval":
+        return new EvalCommand();
+      case "convert":
+        return new ConvertCommand();
+      case "spark":
+        return new SparkCommand();
+      default:
+        return null;
+    }
+  }
+
+  private static int usageError(PrintWriter err, String command, String message) {
+    err.println("error: " + oneLine(message) + " (see '" + command + " --help')");
+    err.flush();
+    return EXIT_USAGE;
+  }
+
+  /** The help of {@code knng} itself: what it does, its options and its commands. */
+  private static void usage(PrintWriter w) {
+    List<String> synopsis = new ArrayList<>(List.of("[-hV]", "[--debug]", "[COMMAND]"));
+    Command.printSynopsis(w, "knng", synopsis);
+    for (String line : DESCRIPTION) {
+      w.println(line);
+    }
+    Command.printOption(w, "      --debug", "Print the engine's choices and stack traces with errors.",
+        null);
+    Command.printOption(w, "  -h, --help", "Show this help message and exit.", null);
+    Command.printOption(w, "  -V, --version", "Print version information and exit.", null);
+    w.println("Commands:");
+    for (String[] command : COMMANDS) {
+      w.println("  " + command[0] + " ".repeat(10 - command[0].length()) + command[1]);
+    }
+    w.flush();
+  }
+
+  /** @return "knng VERSION" from the jar manifest, or "knng development" when run from classes */
+  static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return "knng " + (v == null ? "development" : v);
   }
 
   /**
@@ -112,33 +207,7 @@ public final class Main implements Runnable {
     return user ? EXIT_USAGE : EXIT_INTERNAL;
   }
 
-  /** A converter whose error is the library's own message, e.g. "unknown metric 'x' (expected ...)". */
-  private static <T> CommandLine.ITypeConverter<T> named(java.util.function.Function<String, T> parse) {
-    return value -> {
-      try {
-        return parse.apply(value);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException(e.getMessage());
-      }
-    };
-  }
-
   static String oneLine(String message) {
     return message == null ? "" : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
-  }
-
-  @Override
-  public void run() {
-    // 'knng' alone: show the help rather than doing nothing.
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
-  /** Reports the version from the jar manifest, or "development" when run from classes. */
-  static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"knng " + (v == null ? "development" : v)};
-    }
   }
 }

@@ -1,19 +1,15 @@
 package org.knng.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.knng.Algorithm;
 import org.knng.InvalidInputException;
 import org.knng.graph.EdgeWeights;
 import org.knng.graph.GraphMode;
 import org.knng.metric.Metric;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code knng spark}: the exact graph as an Apache Spark job ({@code org.knng.spark.SparkKnn}), on a
@@ -22,101 +18,146 @@ import picocli.CommandLine.Option;
  * knng build} writes, with the same weights and symmetrization. The Spark classes are loaded only
  * when this command runs (the launcher puts them on the class path).
  */
-@Command(
-    name = "spark",
-    mixinStandardHelpOptions = true,
-    sortOptions = false,
-    description = {
-      "Builds the k-nearest-neighbour graph as an Apache Spark job, on a local master or a cluster:",
-      "exactly (the same graph as 'knng build --algorithm exact', bit for bit), or approximately",
-      "for large N (--algorithm nndescent or auto), with its recall estimated and printed.",
-      "",
-      "Input: a vectors file (.npy, .fvecs, .bvecs, .csv, .tsv; ids are row numbers) or a Parquet",
-      "table (a directory or .parquet file) with an id column (integers) and a vector column",
-      "(array<float>, array<double> or an ML Vector).",
-      "Output: a directory ending in .parquet gets the edges (src, dst, distance, weight),",
-      "weighted and symmetrized on the cluster;",
-      ".npz, .npy, .mtx and .csv are written here as 'knng build' writes them (the graph must",
-      "fit in this JVM, and the ids must be 0..N-1).",
-      ""
-    },
-    footer = {
-      "",
-      "Examples:",
-      "  knng spark --input examples/iris/iris.csv --k 10 --output iris-knn.npz",
-      "  knng spark --master spark://host:7077 --input vectors.parquet --k 30 --output graph.parquet",
-      "  knng spark --input big.npy --k 10 --algorithm nndescent --target-recall 0.99 --output g.npy"
-    })
-final class SparkCommand implements Callable<Integer> {
-  @Option(names = "--master", paramLabel = "MASTER",
-      description = "Spark master URL: local[N], spark://HOST:PORT, ... Default: the one spark-submit"
-          + " gives, else local[*].")
+final class SparkCommand extends Command {
+  private static final List<Option> OPTIONS = Command.concat(
+      List.of(
+          Option.value("--master", "MASTER", "Spark master URL: local[N], spark://HOST:PORT, ... Default: the one spark-submit"
+              + " gives, else local[*]."),
+          Option.value("--input", "FILE_OR_PARQUET", "Vectors: a file knng build reads, or a Parquet table.").required(),
+          Option.value("--dataset", "NAME", "HDF5 or .npz input: the dataset or array to read. Default: train (or a .npz"
+              + " archive's only array)."),
+          Option.value("--id-column", "NAME", "Parquet input: the id column. Default: ${DEFAULT-VALUE}.").defaultValue("id"),
+          Option.value("--vector-column", "NAME", "Parquet input: the vector column. Default: ${DEFAULT-VALUE}.").defaultValue("vector"),
+          Option.value("--k", "K", "Neighbours per point: 1 <= K < N (K <= N with --include-self).").required(),
+          Option.value("--output", "OUT", "DIR.parquet (edges), or FILE.npz, .npy, .mtx, .csv.").required(),
+          Option.value("--algorithm", "ALGORITHM", "exact (the core's exact graph, bit for bit), nndescent (approximate: local"
+              + " graphs in overlapping k-means cells, recall estimated on a sample) or auto"
+              + " (nndescent from 150,000 points on, at a target recall of 0.99). Default: ${DEFAULT-VALUE}.").defaultValue("exact"),
+          Option.value("--target-recall", "R", "nndescent/auto: more cells per point until the recall estimate's 95% lower"
+              + " bound reaches R (0 < R <= 1), else the exact job; 1 means exact."),
+          Option.value("--metric", "METRIC", "euclidean, sqeuclidean, cosine, inner-product, manhattan, chebyshev. Default: ${DEFAULT-VALUE}.").defaultValue("euclidean"),
+          Option.flag("--include-self", "Count each point as its own first neighbour."),
+          Option.value("--blocks", "B", "Blocks the points are dealt into (B (B + 1) / 2 tasks). Default: from the data's"
+              + " size and the cluster's cores.").defaultValue("0"),
+          Option.value("--conf", "KEY=VALUE", "A Spark setting, as spark-submit's --conf (repeatable), e.g. spark.task.cpus=2"
+              + " (each task then runs the core on 2 threads).").repeatable()),
+      GraphOutput.OPTIONS,
+      List.of(
+          Option.flag("--quiet", "No progress and no summary on stderr.").shortName("-q")));
+
   String master;
-
-  @Option(names = "--input", required = true, paramLabel = "FILE_OR_PARQUET",
-      description = "Vectors: a file knng build reads, or a Parquet table.")
   String input;
-
-  @Option(names = "--dataset", paramLabel = "NAME",
-      description = "HDF5 or .npz input: the dataset or array to read. Default: train (or a .npz"
-          + " archive's only array).")
   String dataset;
-
-  @Option(names = "--id-column", paramLabel = "NAME", defaultValue = "id",
-      description = "Parquet input: the id column. Default: ${DEFAULT-VALUE}.")
   String idColumn;
-
-  @Option(names = "--vector-column", paramLabel = "NAME", defaultValue = "vector",
-      description = "Parquet input: the vector column. Default: ${DEFAULT-VALUE}.")
   String vectorColumn;
-
-  @Option(names = "--k", required = true, paramLabel = "K",
-      description = "Neighbours per point: 1 <= K < N (K <= N with --include-self).")
   int k;
-
-  @Option(names = "--output", required = true, paramLabel = "OUT",
-      description = "DIR.parquet (edges), or FILE.npz, .npy, .mtx, .csv.")
   String output;
-
-  @Option(names = "--algorithm", paramLabel = "ALGORITHM", defaultValue = "exact",
-      description = "exact (the core's exact graph, bit for bit), nndescent (approximate: local"
-          + " graphs in overlapping k-means cells, recall estimated on a sample) or auto"
-          + " (nndescent from 150,000 points on, at a target recall of 0.99). Default: ${DEFAULT-VALUE}.")
   Algorithm algorithm;
-
-  @Option(names = "--target-recall", paramLabel = "R",
-      description = "nndescent/auto: more cells per point until the recall estimate's 95%% lower"
-          + " bound reaches R (0 < R <= 1), else the exact job; 1 means exact.")
   Double targetRecall;
-
-  @Option(names = "--metric", paramLabel = "METRIC", defaultValue = "euclidean",
-      description = "euclidean, sqeuclidean, cosine, inner-product, manhattan, chebyshev. Default: ${DEFAULT-VALUE}.")
   Metric metric;
-
-  @Option(names = "--include-self", description = "Count each point as its own first neighbour.")
   boolean includeSelf;
-
-  @Option(names = "--blocks", paramLabel = "B", defaultValue = "0",
-      description = "Blocks the points are dealt into (B (B + 1) / 2 tasks). Default: from the data's"
-          + " size and the cluster's cores.")
   int blocks;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE",
-      description = "A Spark setting, as spark-submit's --conf (repeatable), e.g. spark.task.cpus=2"
-          + " (each task then runs the core on 2 threads).")
   java.util.Map<String, String> conf = new java.util.LinkedHashMap<>();
-
-  @CommandLine.Mixin
-  GraphOutput out;
-
-  @Option(names = {"-q", "--quiet"}, description = "No progress and no summary on stderr.")
+  final GraphOutput graphOut = new GraphOutput();
   boolean quiet;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @Override
+  String name() {
+    return "spark";
+  }
 
   @Override
-  public Integer call() throws IOException {
+  String[] description() {
+    return new String[] {
+        "Builds the k-nearest-neighbour graph as an Apache Spark job, on a local master or a cluster:",
+        "exactly (the same graph as 'knng build --algorithm exact', bit for bit), or approximately",
+        "for large N (--algorithm nndescent or auto), with its recall estimated and printed.",
+        "",
+        "Input: a vectors file (.npy, .fvecs, .bvecs, .csv, .tsv; ids are row numbers) or a Parquet",
+        "table (a directory or .parquet file) with an id column (integers) and a vector column",
+        "(array<float>, array<double> or an ML Vector).",
+        "Output: a directory ending in .parquet gets the edges (src, dst, distance, weight),",
+        "weighted and symmetrized on the cluster;",
+        ".npz, .npy, .mtx and .csv are written here as 'knng build' writes them (the graph must",
+        "fit in this JVM, and the ids must be 0..N-1).",
+        ""
+    };
+  }
+
+  @Override
+  String[] footer() {
+    return new String[] {
+        "",
+        "Examples:",
+        "  knng spark --input examples/iris/iris.csv --k 10 --output iris-knn.npz",
+        "  knng spark --master spark://host:7077 --input vectors.parquet --k 30 --output graph.parquet",
+        "  knng spark --input big.npy --k 10 --algorithm nndescent --target-recall 0.99 --output g.npy"
+    };
+  }
+
+  @Override
+  List<Option> options() {
+    return OPTIONS;
+  }
+
+  @Override
+  void set(String option, String value) {
+    switch (option) {
+      case "--master":
+        master = value;
+        break;
+      case "--input":
+        input = value;
+        break;
+      case "--dataset":
+        dataset = value;
+        break;
+      case "--id-column":
+        idColumn = value;
+        break;
+      case "--vector-column":
+        vectorColumn = value;
+        break;
+      case "--k":
+        k = integer(value);
+        break;
+      case "--output":
+        output = value;
+        break;
+      case "--algorithm":
+        algorithm = Algorithm.parse(value);
+        break;
+      case "--target-recall":
+        targetRecall = doubleValue(value);
+        break;
+      case "--metric":
+        metric = Metric.parse(value);
+        break;
+      case "--include-self":
+        includeSelf = Boolean.parseBoolean(value);
+        break;
+      case "--blocks":
+        blocks = integer(value);
+        break;
+      case "--conf":
+        int eq = value.indexOf('=');
+        if (eq <= 0) {
+          throw new IllegalArgumentException("'" + value + "' is not KEY=VALUE");
+        }
+        conf.put(value.substring(0, eq), value.substring(eq + 1));
+        break;
+      case "--quiet":
+        quiet = Boolean.parseBoolean(value);
+        break;
+      default:
+        if (!graphOut.set(option, value)) {
+          throw new IllegalStateException("no option " + option);
+        }
+    }
+  }
+
+  @Override
+  int call() throws IOException {
     long start = System.nanoTime();
     if (algorithm == Algorithm.KDTREE || algorithm == Algorithm.LSH) {
       throw new InvalidInputException("--algorithm " + algorithm.id()
@@ -132,17 +173,15 @@ final class SparkCommand implements Callable<Integer> {
     boolean parquetOut = isParquet(output);
     Path local = parquetOut ? null : Path.of(output);
     if (parquetOut) {
-      if (out.mode == GraphMode.SELF_TUNING || out.edgeIndex != null || out.distances != null
-          || out.uncompressed) {
+      if (graphOut.mode == GraphMode.SELF_TUNING || graphOut.edgeIndex != null || graphOut.distances != null
+          || graphOut.uncompressed) {
         throw new InvalidInputException("--mode self-tuning, --edge-index, --distances and"
             + " --uncompressed need a file output (.npz, .npy, .mtx, .csv)");
       }
     } else {
-      out.checkFiles(local, parquetInput(input) ? null : Path.of(input));
+      graphOut.checkFiles(local, parquetInput(input) ? null : Path.of(input));
     }
-    EdgeWeights weights = out.weights(k);
-    PrintWriter err = spec.commandLine().getErr();
-    boolean debug = spec.commandLine().getParseResult().hasMatchedOption("--debug");
+    EdgeWeights weights = graphOut.weights(k);
     java.util.function.Consumer<String> note = line -> {
       if (debug) {
         err.println("debug: " + line);
@@ -154,10 +193,10 @@ final class SparkCommand implements Callable<Integer> {
         (System.nanoTime() - starting) / 1e9));
     try {
       SparkJob.Built built = job.run(note, input, dataset, idColumn, vectorColumn, output, parquetOut, k, metric,
-          includeSelf, out.mode, out.sigma, out.symmetrize, blocks, algorithm, targetRecall);
+          includeSelf, graphOut.mode, graphOut.sigma, graphOut.symmetrize, blocks, algorithm, targetRecall);
       if (!parquetOut) {
         try (org.knng.io.AtomicOutput.Batch outputs = org.knng.io.AtomicOutput.batch()) {
-          out.write(built.result, null, weights, local);
+          graphOut.write(built.result, null, weights, local);
           outputs.commit();
         }
       }

@@ -111,8 +111,7 @@ class LauncherIT {
     for (String option : List.of("--input", "--k", "--output", "--metric", "--mode", "--include-self", "--threads")) {
       assertTrue(build.stdout.contains(option), option + " missing from:\n" + build.stdout);
     }
-    // Every command's help renders as written: a stray '%' in a description makes picocli warn
-    // on stderr and print the raw text.
+    // Every command's help renders through the launcher with no warning on stderr.
     for (String command : List.of("build", "info", "eval", "convert", "spark")) {
       PythonRunner.Result help = Launcher.knng(dir, command, "--help");
       assertEquals(0, help.exitCode, help.toString());
