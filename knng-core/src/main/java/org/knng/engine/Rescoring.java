@@ -78,25 +78,7 @@ public final class Rescoring {
    * @return the sorted, re-scored graph
    */
   public KnnResult graph(Vectors points, int[] candidates, float[] spare) {
-    return knn(points, points, candidates, spare, options.includeSelf(), null, null);
-  }
-
-  /**
-   * {@link #graph(Vectors, int[], float[])} for an engine that works in its own order of the
-   * points (a tree's): {@code ordered} holds the points in that order, row {@code r} being point
-   * {@code pointOf[r]}, and the candidates of point {@code p} (in the rows of {@code candidates},
-   * as usual) are rows of {@code ordered}. The rows are re-scored in the engine's order, where a
-   * row's neighbours are near it in memory; the result has point ids, ties by the smaller point
-   * id, exactly as from point ids.
-   *
-   * @param ordered the points in the engine's order
-   * @param candidates each point's kept neighbours as rows of {@code ordered}, {@code -1} for none
-   * @param spare an array the result may take over for its distances, or null
-   * @param pointOf the point of each row of {@code ordered}
-   * @return the sorted, re-scored graph, in point order
-   */
-  public KnnResult graph(Vectors ordered, int[] candidates, float[] spare, int[] pointOf) {
-    return knn(ordered, ordered, candidates, spare, options.includeSelf(), pointOf, pointOf);
+    return knn(points, points, candidates, spare, options.includeSelf());
   }
 
   /**
@@ -110,12 +92,31 @@ public final class Rescoring {
    * @return the sorted, re-scored result
    */
   public KnnResult search(Vectors base, Vectors queries, int[] candidates, float[] spare) {
-    return knn(queries, base, candidates, spare, false, null, null);
+    return knn(queries, base, candidates, spare, false);
+  }
+
+  /**
+   * {@link #graph(Vectors, int[], float[])} for an engine that works in its own order of the
+   * points (a tree's) and finishes rows one at a time: {@code ordered} holds the points in that
+   * order, row {@code r} being point {@code pointOf[r]}, and the candidates of point {@code p} (in
+   * the rows of {@code candidates}, as usual) are rows of {@code ordered}. Each worker re-scores a
+   * row as soon as its candidates are in place ({@link InOrder.Worker#row}), while the vectors it
+   * just compared are still in cache; the result has point ids, ties by the smaller point id,
+   * exactly as from point ids.
+   *
+   * @param ordered the points in the engine's order
+   * @param candidates each point's kept neighbours as rows of {@code ordered}, {@code -1} for none
+   * @param spare an array the result may take over for its distances, or null
+   * @param pointOf the point of each row of {@code ordered}
+   * @return the re-scoring, to which workers hand their rows
+   */
+  public InOrder graphInOrder(Vectors ordered, int[] candidates, float[] spare, int[] pointOf) {
+    return new InOrder(ordered, ordered, candidates, spare, options.includeSelf(), pointOf, pointOf);
   }
 
   /**
    * {@link #search(Vectors, Vectors, int[], float[])} for an engine that works in its own orders
-   * of the base and the queries (see {@link #graph(Vectors, int[], float[], int[])}).
+   * of the base and the queries, row by row (see {@link #graphInOrder}).
    *
    * @param base the base points in the engine's order
    * @param queries the queries in the engine's order
@@ -123,26 +124,107 @@ public final class Rescoring {
    * @param spare an array the result may take over for its distances, or null
    * @param basePoint the point of each row of {@code base}
    * @param queryPoint the query of each row of {@code queries}
-   * @return the sorted, re-scored result, in query order with base point ids
+   * @return the re-scoring, to which workers hand their rows
    */
-  public KnnResult search(Vectors base, Vectors queries, int[] candidates, float[] spare,
+  public InOrder searchInOrder(Vectors base, Vectors queries, int[] candidates, float[] spare,
       int[] basePoint, int[] queryPoint) {
-    return knn(queries, base, candidates, spare, false, queryPoint, basePoint);
+    return new InOrder(queries, base, candidates, spare, false, queryPoint, basePoint);
+  }
+
+  /**
+   * The rows of a k-NN result re-scored one at a time, in an engine's own order, by the workers
+   * that found them. Without include-self the result takes {@code candidates} over as its id
+   * array (each row is re-scored in place).
+   */
+  public final class InOrder {
+    private final int[] candidates;
+    private final int[] ids;
+    private final float[] dist;
+    private final float[] q;
+    private final float[] x;
+    private final int d;
+    private final int rows;
+    private final int columns;
+    private final boolean selfFirst;
+    private final int[] rowPoint;
+    private final int[] idPoint;
+
+    private InOrder(Vectors queries, Vectors base, int[] candidates, float[] spare,
+        boolean selfFirst, int[] rowPoint, int[] idPoint) {
+      int k = options.k();
+      this.rows = queries.size();
+      this.columns = base.size();
+      this.candidates = candidates;
+      this.ids = selfFirst ? new int[rows * k] : candidates;
+      this.dist = spare != null && spare.length == rows * k ? spare : new float[rows * k];
+      this.q = queries.data();
+      this.x = base.data();
+      this.d = base.dimension();
+      this.selfFirst = selfFirst;
+      this.rowPoint = rowPoint;
+      this.idPoint = idPoint;
+    }
+
+    /** @return a worker's handle (one per thread) */
+    public Worker worker() {
+      return new Worker();
+    }
+
+    /** @return the result, once every row has been re-scored */
+    public KnnResult result() {
+      return new KnnResult(rows, columns, options.k(), ids, dist, metric, selfFirst);
+    }
+
+    /** One thread's re-scoring, with its own scratch for the distances. */
+    public final class Worker {
+      private final Distances batch = new Distances(metric, ops, q, x, d, dist, 1);
+
+      private Worker() {}
+
+      /**
+       * Re-scores row {@code r} of the engine's order (its place in the result is its point's
+       * row): its candidates must be in place, and are read only now.
+       *
+       * @param r the row, in the engine's order
+       */
+      public void row(int r) {
+        int k = options.k();
+        int first = selfFirst ? 1 : 0;
+        int kept = k - first;
+        int at = rowPoint[r] * k;
+        batch.first(0, r * d);
+        if (selfFirst) {
+          ids[at] = r;
+          if (kept > 0) {
+            System.arraycopy(candidates, rowPoint[r] * kept, ids, at + 1, kept);
+          }
+        }
+        for (int p = at, end = at + k; p < end; p++) {
+          int id = ids[p];
+          if (id < 0) {
+            dist[p] = Float.POSITIVE_INFINITY;
+          } else if (selfFirst && p == at) {
+            dist[p] = 0f;
+          } else {
+            batch.add(p, 0, id * d);
+          }
+          ids[p] = id < 0 ? -1 : selfFirst && p == at ? rowPoint[r] : idPoint[id];
+        }
+        batch.finish();
+        sortRow(ids, dist, at + first, at + k);
+      }
+    }
   }
 
   /**
    * Re-scores chunk by chunk of rows. In point order (or the order given to {@link #visiting}), a
    * chunk's rows stay in cache while its (row, neighbour) pairs are taken in the order of the
    * neighbours' ids, so the base is read in one ascending sweep instead of at N x k scattered
-   * addresses (at k = 1000 that is 2.5x faster). In
-   * an engine's own order ({@code rowPoint} and {@code idPoint} given), neighbours are already
-   * near their row in memory: rows are taken in that order, each re-scored on its own and its ids
-   * mapped to points.
+   * addresses (at k = 1000 that is 2.5x faster).
    */
   private KnnResult knn(Vectors queries, Vectors base, int[] candidates, float[] spare,
-      boolean selfFirst, int[] rowPoint, int[] idPoint) {
-    assert visit == null || (rowPoint == null && visit.length == queries.size())
-        : "an order to visit is for rows given in point order";
+      boolean selfFirst) {
+    assert visit == null || visit.length == queries.size() : "an order to visit is for every row";
     int k = options.k();
     int rows = queries.size();
     int first = selfFirst ? 1 : 0;
@@ -159,17 +241,11 @@ public final class Rescoring {
     int buckets = (base.size() >> shift) + 1;
     AtomicInteger next = new AtomicInteger();
     Parallel.run(Math.max(1, Math.min(options.threads(), (rows + chunk - 1) / chunk)), () -> {
-      int[] order = rowPoint != null ? null : new int[pairs];
-      int[] starts = rowPoint != null ? null : new int[buckets + 1];
-      Distances batch = new Distances(metric, ops, q, x, d, dist, rowPoint != null ? 1 : chunk);
+      int[] order = new int[pairs];
+      int[] starts = new int[buckets + 1];
+      Distances batch = new Distances(metric, ops, q, x, d, dist, chunk);
       for (int r0; (r0 = next.getAndAdd(chunk)) < rows; ) {
         int r1 = Math.min(rows, r0 + chunk);
-        if (rowPoint != null) {
-          for (int r = r0; r < r1; r++) {
-            rowInOrder(r, selfFirst, candidates, ids, dist, batch, d, rowPoint, idPoint);
-          }
-          continue;
-        }
         if (selfFirst) {
           for (int v = r0; v < r1; v++) {
             int r = visit == null ? v : visit[v];
@@ -218,38 +294,6 @@ public final class Rescoring {
       }
     });
     return new KnnResult(rows, base.size(), k, ids, dist, metric, selfFirst);
-  }
-
-  /**
-   * Re-scores row {@code r} of an engine's own order (see {@link #knn}); its place in the result
-   * is its point's row. A method of its own: the JIT compiles it early and small.
-   */
-  private void rowInOrder(int r, boolean selfFirst, int[] candidates, int[] ids, float[] dist,
-      Distances batch, int d, int[] rowPoint, int[] idPoint) {
-    int k = options.k();
-    int first = selfFirst ? 1 : 0;
-    int kept = k - first;
-    int at = rowPoint[r] * k; // the row's place in the result
-    batch.first(0, r * d);
-    if (selfFirst) {
-      ids[at] = r;
-      if (kept > 0) {
-        System.arraycopy(candidates, rowPoint[r] * kept, ids, at + 1, kept);
-      }
-    }
-    for (int p = at, end = at + k; p < end; p++) {
-      int id = ids[p];
-      if (id < 0) {
-        dist[p] = Float.POSITIVE_INFINITY;
-      } else if (selfFirst && p == at) {
-        dist[p] = 0f;
-      } else {
-        batch.add(p, 0, id * d);
-      }
-      ids[p] = id < 0 ? -1 : selfFirst && p == at ? rowPoint[r] : idPoint[id];
-    }
-    batch.finish();
-    sortRow(ids, dist, at + first, at + k);
   }
 
   /**

@@ -27,7 +27,8 @@ import org.knng.vectors.Vectors;
  * pruned by the boxes of its nodes ({@link TreeJoin}), so a graph of N points costs about N log N
  * distance computations instead of N². Its results are the exact engine's, bit for bit: the same
  * ranking values decide which neighbours are kept (self excluded by index, ties to the smaller
- * index), and the same {@link Rescoring} re-computes them in double precision.
+ * index), and the same {@link Rescoring} re-computes them in double precision, row by row as
+ * each leaf of rows is done.
  *
  * <p>For every metric but the inner product (cosine on the unit vectors); it pays in low
  * dimensions (see {@code org.knng.Algorithm#AUTO}). Memory: the input, a copy of it in tree
@@ -114,12 +115,7 @@ public final class KdTreeEngine implements KnnEngine {
     long start = System.nanoTime();
     Indexed indexed = index(points);
     timed("tree", start);
-    Nearest nearest = nearest(indexed, indexed, kept);
-    start = System.nanoTime();
-    KnnResult graph = new Rescoring(options).graph(indexed.ordered, nearest.positions,
-        nearest.spare, indexed.tree.points());
-    timed("re-scoring", start);
-    return graph;
+    return nearest(indexed, indexed, kept);
   }
 
   @Override
@@ -132,9 +128,7 @@ public final class KdTreeEngine implements KnnEngine {
     Indexed baseIndex = index(base);
     Indexed queryIndex = index(queries);
     timed("trees", start);
-    Nearest nearest = nearest(queryIndex, baseIndex, options.k());
-    return new Rescoring(options).search(baseIndex.ordered, queryIndex.ordered, nearest.positions,
-        nearest.spare, baseIndex.tree.points(), queryIndex.tree.points());
+    return nearest(queryIndex, baseIndex, options.k());
   }
 
   /**
@@ -179,39 +173,49 @@ public final class KdTreeEngine implements KnnEngine {
     }
   }
 
-  /** Each query's {@code kept} nearest base points by ranking value, all in tree positions. */
-  private Nearest nearest(Indexed queries, Indexed base, int kept) {
+  /**
+   * Each query's {@code kept} nearest base points, re-scored: the join finds them by ranking value
+   * in tree positions, and each leaf's rows are re-scored as soon as they are complete.
+   */
+  private KnnResult nearest(Indexed queries, Indexed base, int kept) {
     long start = System.nanoTime();
-    Nearest nearest = new Nearest(queries.tree, base.tree, kept);
+    Nearest nearest = new Nearest(queries, base, kept);
     join(queries, base).run(nearest::rows, options.threads(), options.progress());
     timed("search", start);
-    return nearest;
+    return nearest.rescored.result();
   }
 
   /**
    * The k-NN candidates being found: each worker keeps the rows of its current leaf in {@link
    * RowHeaps} (ranked by point id on ties, carrying base positions) and, when the leaf is done,
-   * writes them in ascending order into the rows of their query points.
+   * writes them in ascending order into the rows of their query points and re-scores them there
+   * ({@link Rescoring.InOrder}).
    */
   private final class Nearest {
-    /** Each query's {@code kept} base positions, in query order, {@code -1} where it has fewer. */
-    final int[] positions;
-    /** Room for the distances of the result, which {@link Rescoring} takes over. */
-    final float[] spare;
     private final KdTree queries;
     private final KdTree base;
     private final int kept;
+    /** Each query's {@code kept} base positions, in query order, {@code -1} where it has fewer. */
+    private final int[] positions;
+    final Rescoring.InOrder rescored;
 
-    Nearest(KdTree queries, KdTree base, int kept) {
-      this.queries = queries;
-      this.base = base;
+    Nearest(Indexed queries, Indexed base, int kept) {
+      this.queries = queries.tree;
+      this.base = base.tree;
       this.kept = kept;
-      this.positions = new int[Math.multiplyExact(queries.size(), kept)];
-      this.spare = new float[Math.multiplyExact(queries.size(), options.k())];
+      this.positions = new int[Math.multiplyExact(this.queries.size(), kept)];
+      // Room for the distances of the result, which the re-scoring takes over.
+      float[] spare = new float[Math.multiplyExact(this.queries.size(), options.k())];
+      Rescoring rescoring = new Rescoring(options);
+      this.rescored = queries == base
+          ? rescoring.graphInOrder(queries.ordered, positions, spare, this.queries.points())
+          : rescoring.searchInOrder(base.ordered, queries.ordered, positions, spare,
+              this.base.points(), this.queries.points());
     }
 
     TreeJoin.Rows rows() {
       RowHeaps heaps = new RowHeaps(queries.largestLeaf(), kept);
+      Rescoring.InOrder.Worker rescore = rescored.worker();
       return new TreeJoin.Rows() {
         private int from;
         private int to;
@@ -237,6 +241,7 @@ public final class KdTreeEngine implements KnnEngine {
         public void end() {
           for (int r = from; r < to; r++) {
             heaps.sortInto(r - from, positions, queries.point(r) * kept);
+            rescore.row(r);
           }
         }
       };
