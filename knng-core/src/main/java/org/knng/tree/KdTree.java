@@ -1,8 +1,6 @@
 package org.knng.tree;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.ArrayDeque;
 import org.knng.engine.Parallel;
 import org.knng.vectors.Vectors;
 
@@ -71,41 +69,76 @@ public final class KdTree {
   }
 
   /**
-   * The median order of the rows of {@code x}, which move with it: the top nodes are split on this
-   * thread until there are a few ranges per thread, then the ranges are ordered in parallel, each
-   * by its own {@link MedianSplit}.
+   * The median order of the rows of {@code x}, which move with it. Nodes are tasks: a worker splits
+   * a node of more than {@code n / (8 threads)} points and leaves its two halves to whichever
+   * workers are free (only the root's split runs while the other threads wait), and orders a
+   * smaller node's whole subtree itself, with its own {@link MedianSplit}. Each node's split
+   * depends on its points alone, so the order is the same for any thread count.
    */
   private static int[] order(float[] x, int n, int d, int leaf, int threads) {
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
-    MedianSplit top = new MedianSplit(x, d, d);
-    List<int[]> ranges = new ArrayList<>();
-    ranges.add(new int[] {0, n});
-    int wanted = threads == 1 ? 1 : 8 * threads;
-    for (int round = 0; round < 20 && ranges.size() < wanted; round++) {
-      List<int[]> next = new ArrayList<>();
-      for (int[] r : ranges) {
-        if (r[1] - r[0] <= leaf) {
-          next.add(r);
-        } else {
-          int mid = top.split(order, r[0], r[1], leaf);
-          next.add(new int[] {r[0], mid});
-          next.add(new int[] {mid, r[1]});
-        }
-      }
-      ranges = next;
+    if (threads == 1) {
+      new MedianSplit(x, d, d).order(order, 0, n, leaf);
+      return order;
     }
-    List<int[]> work = ranges;
-    AtomicInteger taken = new AtomicInteger();
-    Parallel.run(Math.max(1, Math.min(threads, work.size())), () -> {
+    int shared = Math.max(leaf, n / (8 * threads));
+    Nodes nodes = new Nodes(n);
+    Parallel.run(threads, () -> {
       MedianSplit split = new MedianSplit(x, d, d);
-      for (int t; (t = taken.getAndIncrement()) < work.size(); ) {
-        split.order(order, work.get(t)[0], work.get(t)[1], leaf);
+      for (int[] node; (node = nodes.take()) != null; ) {
+        int lo = node[0];
+        int hi = node[1];
+        if (hi - lo > shared) {
+          int mid = split.split(order, lo, hi, leaf);
+          nodes.put(lo, mid, mid, hi);
+        } else {
+          split.order(order, lo, hi, leaf);
+          nodes.done();
+        }
       }
     });
     return order;
+  }
+
+  /** The nodes waiting to be split or ordered, and how many are not finished. */
+  private static final class Nodes {
+    private final ArrayDeque<int[]> waiting = new ArrayDeque<>();
+    private int unfinished = 1;
+
+    Nodes(int n) {
+      waiting.add(new int[] {0, n});
+    }
+
+    /** @return a node to work on, waiting while others may still add some; null when all done */
+    synchronized int[] take() {
+      while (waiting.isEmpty() && unfinished > 0) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while building a tree", e);
+        }
+      }
+      return waiting.poll();
+    }
+
+    /** A node was split into {@code [lo1, hi1)} and {@code [lo2, hi2)}. */
+    synchronized void put(int lo1, int hi1, int lo2, int hi2) {
+      waiting.add(new int[] {lo1, hi1});
+      waiting.add(new int[] {lo2, hi2});
+      unfinished++;
+      notifyAll();
+    }
+
+    /** A node's subtree is ordered. */
+    synchronized void done() {
+      if (--unfinished == 0) {
+        notifyAll();
+      }
+    }
   }
 
   /** Numbers the node {@code [lo, hi)} and its subtree in pre-order, with boxes; returns it. */
