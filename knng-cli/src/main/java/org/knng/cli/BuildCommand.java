@@ -63,7 +63,9 @@ final class BuildCommand extends Command {
               + " queries)."),
           Option.flag("--include-self", "Count each point as one of its own k neighbours (distance 0), "
               + "as scikit-learn's include_self=True."),
-          Option.value("--threads", "N", "Worker threads. Default: all cores."),
+          Option.value("--threads", "N", "Worker threads: at most N, and one fewer than the cores for"
+          + " a kdtree run of under 200,000 points (the JIT compiler needs one). Default: all"
+          + " cores."),
           Option.value("--memory", "SIZE", "The heap the run may use, e.g. 512m or 4g (default: all the JVM may use, set by"
               + " JAVA_OPTS=-Xmx...; ./knng caps the JVM's heap at SIZE unless JAVA_OPTS sets -Xmx)."
               + " Before any work the run's peak is estimated: an exact run of a .npy,"
@@ -90,6 +92,8 @@ final class BuildCommand extends Command {
   String queriesDataset;
   boolean includeSelf;
   Integer threads;
+  /** The worker threads the run used (see {@link #workers}). */
+  int threadsUsed;
   String memory;
   boolean dryRun;
   final GraphOutput graphOut = new GraphOutput();
@@ -266,6 +270,9 @@ final class BuildCommand extends Command {
       Algorithm used = radiusOnly || query != null ? algorithm.chooseExact(options, dimension)
           : algorithm.choose(options, labels == null ? rows : largestGroup(labels), dimension);
       engineName = algorithm == used ? used.id() : algorithm.id() + ": " + used.id();
+      options = options.withThreads(workers(used, options.threads(),
+          labels == null ? rows + (query == null ? 0 : query.rows()) : SHORT_TREE_RUN));
+      threadsUsed = options.threads();
       boolean graphOutput = !isNpy(output);
       boolean canBlock = base.readsInBlocks() && used == Algorithm.EXACT && !radiusOnly && labels == null
           && rows > 1;
@@ -337,6 +344,31 @@ final class BuildCommand extends Command {
         spill.close();
       }
     }
+  }
+
+  /**
+   * Points below which a tree run leaves a core to the JIT compiler. A fresh JVM compiles the
+   * tree's walk while it runs, during the first few tenths of a second; in a run that short, a
+   * worker on every core slows the compiler and itself. Measured on 2 cores, uniform 3-D points,
+   * whole process, one worker against two: 50,000 points 0.27 / 0.31 s, 100,000 0.41 / 0.48 s,
+   * 200,000 0.61 / 0.62 s, 1,000,000 2.35 / 1.51 s (the Stanford bunny 0.22 / 0.25 s).
+   */
+  static final int SHORT_TREE_RUN = 200_000;
+
+  /**
+   * The worker threads of a run: {@code threads}, but one fewer than the cores for a short run of
+   * the tree engine that would take them all ({@link #SHORT_TREE_RUN}). The output is the same for
+   * any thread count.
+   *
+   * @param used the engine that runs
+   * @param threads the threads asked for (or all cores)
+   * @param points the points the run searches (base and queries)
+   * @return the threads to use
+   */
+  static int workers(Algorithm used, int threads, long points) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    boolean shortRun = used == Algorithm.KDTREE && points < SHORT_TREE_RUN;
+    return shortRun && cores > 1 && threads >= cores ? cores - 1 : threads;
   }
 
   /** The outputs and the summary line of a search that is done. */

@@ -23,7 +23,7 @@ final class BuildReport {
         .put("include_self", build.includeSelf)
         .put("seed", build.seed)
         .put("target_recall", build.targetRecall == null ? Double.NaN : build.targetRecall)
-        .put("threads", build.threads == null ? Runtime.getRuntime().availableProcessors() : build.threads);
+        .put("threads", build.threadsUsed);
     Json timings = new Json()
         .put("read", seconds[0])
         .put("search", seconds[1])

@@ -494,6 +494,27 @@ class BuildCommandTest {
     assertTrue(json.contains("\"engine\": \"auto: kdtree\"") && json.contains("\"recall\": null"), json);
   }
 
+  /** A short tree run leaves a core to the JIT compiler; every other run uses the threads asked. */
+  @Test
+  void shortTreeRunsLeaveACoreAndTheReportSaysSo() throws Exception {
+    int cores = Runtime.getRuntime().availableProcessors();
+    int spare = Math.max(1, cores - 1);
+    assertEquals(spare, BuildCommand.workers(org.knng.Algorithm.KDTREE, cores, 35_947));
+    assertEquals(spare, BuildCommand.workers(org.knng.Algorithm.KDTREE, cores + 3, 199_999));
+    assertEquals(cores, BuildCommand.workers(org.knng.Algorithm.KDTREE, cores, 200_000));
+    assertEquals(cores, BuildCommand.workers(org.knng.Algorithm.EXACT, cores, 1_000));
+    assertEquals(1, BuildCommand.workers(org.knng.Algorithm.KDTREE, 1, 1_000));
+    if (cores > 2) {
+      assertEquals(cores - 2, BuildCommand.workers(org.knng.Algorithm.KDTREE, cores - 2, 1_000));
+    }
+    Path in = csv("threads.csv", "0,0\n1,0\n0,2\n3,3\n");
+    Path report = dir.resolve("threads.json");
+    CliRun r = knng("build", "--input", in.toString(), "--k", "1", "--output",
+        dir.resolve("threads.npy").toString(), "--report", report.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(Files.readString(report).contains("\"threads\": " + spare), Files.readString(report));
+  }
+
   @Test
   void helpAndNoArguments() {
     CliRun top = knng();
