@@ -75,66 +75,66 @@ abstract class Command {
     }
   }
 
-  /** One option or positional parameter of a command, and its line of help. */
+  /**
+   * One option or positional parameter of a command, and its line of help. Built once, in a
+   * command's list of options ({@link #value}, {@link #flag} or {@link #parameter}, then the
+   * modifiers), and not changed after.
+   */
   static final class Option {
     final String name;
-    final String shortName;
     final String label;
     final String description;
-    final boolean required;
-    final String defaultValue;
-    final boolean repeatable;
     final boolean positional;
+    String shortName;
+    boolean required;
+    String defaultValue;
+    boolean repeatable;
 
-    private Option(String name, String shortName, String label, String description,
-        boolean required, String defaultValue, boolean repeatable, boolean positional) {
+    private Option(String name, String label, String description, boolean positional) {
       this.name = name;
-      this.shortName = shortName;
       this.label = label;
       this.description = description;
-      this.required = required;
-      this.defaultValue = defaultValue;
-      this.repeatable = repeatable;
       this.positional = positional;
+      this.required = positional;
     }
 
     /** An option with a value, e.g. {@code value("--k", "K", "Neighbours per point.")}. */
     static Option value(String name, String label, String description) {
-      return new Option(name, null, label, description, false, null, false, false);
+      return new Option(name, label, description, false);
     }
 
     /** An option without a value. */
     static Option flag(String name, String description) {
-      return new Option(name, null, null, description, false, null, false, false);
+      return new Option(name, null, description, false);
     }
 
     /** A required positional parameter, set under its label (e.g. {@code GRAPH}). */
     static Option parameter(String label, String description) {
-      return new Option(label, null, label, description, true, null, false, true);
+      return new Option(label, label, description, true);
     }
 
     /** @return this option, required */
     Option required() {
-      return new Option(name, shortName, label, description, true, defaultValue, repeatable,
-          positional);
+      required = true;
+      return this;
     }
 
     /** @return this option with a default, which {@code ${DEFAULT-VALUE}} in its help shows */
     Option defaultValue(String value) {
-      return new Option(name, shortName, label, description, required, value, repeatable,
-          positional);
+      defaultValue = value;
+      return this;
     }
 
     /** @return this option, which may be given more than once */
     Option repeatable() {
-      return new Option(name, shortName, label, description, required, defaultValue, true,
-          positional);
+      repeatable = true;
+      return this;
     }
 
     /** @return this option, also spelled {@code shortName} (e.g. {@code -q}) */
     Option shortName(String shortName) {
-      return new Option(name, shortName, label, description, required, defaultValue, repeatable,
-          positional);
+      this.shortName = shortName;
+      return this;
     }
 
     boolean isFlag() {
