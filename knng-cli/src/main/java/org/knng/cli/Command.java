@@ -319,8 +319,11 @@ abstract class Command {
     }
   }
 
-  /** @throws IllegalArgumentException if the text is no path on this system */
+  /** @throws IllegalArgumentException if the text is empty or no path on this system */
   static Path path(String value) {
+    if (value.isEmpty()) {
+      throw new IllegalArgumentException("an empty path");
+    }
     try {
       return Path.of(value);
     } catch (InvalidPathException e) {

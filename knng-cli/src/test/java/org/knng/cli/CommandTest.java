@@ -123,6 +123,13 @@ class CommandTest {
   }
 
   @Test
+  void anEmptyPathIsNoPath() {
+    assertEquals("an empty path",
+        assertThrows(IllegalArgumentException.class, () -> Command.path("")).getMessage());
+    assertEquals("x.npy", Command.path("x.npy").toString());
+  }
+
+  @Test
   void helpAndVersionNeedNothingElse() {
     assertTrue(parse("--help").helpRequested);
     assertTrue(parse("-V").versionRequested);
