@@ -271,7 +271,7 @@ final class BuildCommand extends Command {
           : algorithm.choose(options, labels == null ? rows : largestGroup(labels), dimension);
       engineName = algorithm == used ? used.id() : algorithm.id() + ": " + used.id();
       options = options.withThreads(workers(used, options.threads(),
-          labels == null ? rows + (query == null ? 0 : query.rows()) : SHORT_TREE_RUN));
+          rows + (query == null ? 0 : query.rows()), Runtime.getRuntime().availableProcessors()));
       threadsUsed = options.threads();
       boolean graphOutput = !isNpy(output);
       boolean canBlock = base.readsInBlocks() && used == Algorithm.EXACT && !radiusOnly && labels == null
@@ -362,11 +362,11 @@ final class BuildCommand extends Command {
    *
    * @param used the engine that runs
    * @param threads the threads asked for (or all cores)
-   * @param points the points the run searches (base and queries)
+   * @param points the points the run searches (base and queries, all groups)
+   * @param cores the machine's cores
    * @return the threads to use
    */
-  static int workers(Algorithm used, int threads, long points) {
-    int cores = Runtime.getRuntime().availableProcessors();
+  static int workers(Algorithm used, int threads, long points, int cores) {
     boolean shortRun = used == Algorithm.KDTREE && points < SHORT_TREE_RUN;
     return shortRun && cores > 1 && threads >= cores ? cores - 1 : threads;
   }

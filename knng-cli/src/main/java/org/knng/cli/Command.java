@@ -233,22 +233,54 @@ abstract class Command {
     }
   }
 
-  /** {@code --help}, {@code --version} and {@code --debug}, which every command takes. */
+  /** {@code --help}, {@code --version} or {@code --debug}: noted, and true; else false. */
   private boolean standard(String name) {
-    switch (name) {
-      case "-h":
-      case "--help":
-        helpRequested = true;
-        return true;
-      case "-V":
-      case "--version":
-        versionRequested = true;
-        return true;
-      case "--debug":
-        debug = true;
-        return true;
-      default:
-        return false;
+    Standard option = Standard.of(name);
+    if (option == Standard.HELP) {
+      helpRequested = true;
+    } else if (option == Standard.VERSION) {
+      versionRequested = true;
+    } else if (option == Standard.DEBUG) {
+      debug = true;
+    }
+    return option != null;
+  }
+
+  /** The options every command takes, and {@code knng} itself before a command's name. */
+  enum Standard {
+    DEBUG(null, "--debug", "Print the engine's choices and stack traces with errors."),
+    HELP("-h", "--help", "Show this help message and exit."),
+    VERSION("-V", "--version", "Print version information and exit.");
+
+    /** How the synopsis shows them. */
+    static final List<String> SYNOPSIS = List.of("[-hV]", "[--debug]");
+
+    private final String shortName;
+    private final String name;
+    private final String description;
+
+    Standard(String shortName, String name, String description) {
+      this.shortName = shortName;
+      this.name = name;
+      this.description = description;
+    }
+
+    /** @return the option spelled {@code arg}, or null */
+    static Standard of(String arg) {
+      for (Standard s : values()) {
+        if (arg.equals(s.name) || arg.equals(s.shortName)) {
+          return s;
+        }
+      }
+      return null;
+    }
+
+    /** Prints their lines of a help text. */
+    static void print(PrintWriter w) {
+      for (Standard s : values()) {
+        printOption(w, (s.shortName == null ? "      " : "  " + s.shortName + ", ") + s.name,
+            s.description, null);
+      }
     }
   }
 
@@ -351,9 +383,8 @@ abstract class Command {
         shorts.append(o.shortName.substring(1));
       }
     }
-    List<String> synopsis = new ArrayList<>();
-    synopsis.add("[-" + shorts + "V]");
-    synopsis.add("[--debug]");
+    List<String> synopsis = new ArrayList<>(Standard.SYNOPSIS);
+    synopsis.set(0, "[-" + shorts + "V]");
     for (Option o : options) {
       if (o.positional) {
         synopsis.add(o.label);
@@ -378,10 +409,7 @@ abstract class Command {
         printOption(w, names, o.description, o.defaultValue);
       }
     }
-    printOption(w, "      --debug", "Print the engine's choices and stack traces with errors.",
-        null);
-    printOption(w, "  -h, --help", "Show this help message and exit.", null);
-    printOption(w, "  -V, --version", "Print version information and exit.", null);
+    Standard.print(w);
     for (String line : footer()) {
       printWrapped(w, line, 0, 0);
     }

@@ -75,21 +75,17 @@ public final class Main {
     boolean debug = false;
     int i = 0;
     for (; i < args.length && args[i].startsWith("-"); i++) {
-      switch (args[i]) {
-        case "--debug":
-          debug = true;
-          break;
-        case "-h":
-        case "--help":
-          usage(out);
-          return 0;
-        case "-V":
-        case "--version":
-          out.println(version());
-          return 0;
-        default:
-          return usageError(err, "knng", "Unknown option: '" + args[i] + "'");
+      Command.Standard option = Command.Standard.of(args[i]);
+      if (option == null) {
+        return usageError(err, "knng", "Unknown option: '" + args[i] + "'");
+      } else if (option == Command.Standard.HELP) {
+        usage(out);
+        return 0;
+      } else if (option == Command.Standard.VERSION) {
+        out.println(version());
+        return 0;
       }
+      debug = true;
     }
     if (i == args.length) {
       // 'knng' alone: show the help rather than doing nothing.
@@ -167,15 +163,13 @@ public final class Main {
 
   /** The help of {@code knng} itself: what it does, its options and its commands. */
   private static void usage(PrintWriter w) {
-    List<String> synopsis = new ArrayList<>(List.of("[-hV]", "[--debug]", "[COMMAND]"));
+    List<String> synopsis = new ArrayList<>(Command.Standard.SYNOPSIS);
+    synopsis.add("[COMMAND]");
     Command.printSynopsis(w, "knng", synopsis);
     for (String line : DESCRIPTION) {
       w.println(line);
     }
-    Command.printOption(w, "      --debug", "Print the engine's choices and stack traces with errors.",
-        null);
-    Command.printOption(w, "  -h, --help", "Show this help message and exit.", null);
-    Command.printOption(w, "  -V, --version", "Print version information and exit.", null);
+    Command.Standard.print(w);
     w.println("Commands:");
     for (String[] command : COMMANDS) {
       w.println("  " + command[0] + " ".repeat(10 - command[0].length()) + command[1]);

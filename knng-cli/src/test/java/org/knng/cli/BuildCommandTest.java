@@ -497,16 +497,16 @@ class BuildCommandTest {
   /** A short tree run leaves a core to the JIT compiler; every other run uses the threads asked. */
   @Test
   void shortTreeRunsLeaveACoreAndTheReportSaysSo() throws Exception {
+    org.knng.Algorithm tree = org.knng.Algorithm.KDTREE;
+    assertEquals(1, BuildCommand.workers(tree, 2, 35_947, 2));
+    assertEquals(3, BuildCommand.workers(tree, 7, 199_999, 4));
+    assertEquals(2, BuildCommand.workers(tree, 2, 200_000, 2));
+    assertEquals(2, BuildCommand.workers(org.knng.Algorithm.EXACT, 2, 1_000, 2));
+    assertEquals(1, BuildCommand.workers(tree, 1, 1_000, 1));
+    assertEquals(1, BuildCommand.workers(tree, 1, 1_000, 8));
+    assertEquals(2, BuildCommand.workers(tree, 2, 1_000, 8));
     int cores = Runtime.getRuntime().availableProcessors();
     int spare = Math.max(1, cores - 1);
-    assertEquals(spare, BuildCommand.workers(org.knng.Algorithm.KDTREE, cores, 35_947));
-    assertEquals(spare, BuildCommand.workers(org.knng.Algorithm.KDTREE, cores + 3, 199_999));
-    assertEquals(cores, BuildCommand.workers(org.knng.Algorithm.KDTREE, cores, 200_000));
-    assertEquals(cores, BuildCommand.workers(org.knng.Algorithm.EXACT, cores, 1_000));
-    assertEquals(1, BuildCommand.workers(org.knng.Algorithm.KDTREE, 1, 1_000));
-    if (cores > 2) {
-      assertEquals(cores - 2, BuildCommand.workers(org.knng.Algorithm.KDTREE, cores - 2, 1_000));
-    }
     Path in = csv("threads.csv", "0,0\n1,0\n0,2\n3,3\n");
     Path report = dir.resolve("threads.json");
     CliRun r = knng("build", "--input", in.toString(), "--k", "1", "--output",
