@@ -92,12 +92,16 @@ public final class LshEngine implements KnnEngine {
     int n = points.size();
     int kept = approximation.kept();
     // Leaves (buckets) of more than 2 k points; small inputs are faster exactly.
-    KnnResult exact = approximation.exactInstead(Math.max(exactBelow, 4 * kept + 4), sampleRows);
+    KnnResult exact = approximation.exactInstead(Math.max(exactBelow, 4 * kept + 4));
     if (exact != null) {
       return exact;
     }
     int cap = bucketCap(kept);
     Screen screen = approximation.screen(cap);
+    exact = approximation.sampled(sampleRows);
+    if (exact != null) {
+      return exact;
+    }
     Metric metric = options.metric();
     boolean angular = metric == Metric.COSINE || metric == Metric.INNER_PRODUCT;
     int functions = angular ? Math.max(1, 31 - Integer.numberOfLeadingZeros(Math.max(1, n / cap))) : 4;

@@ -120,14 +120,18 @@ public final class NnDescentEngine implements KnnEngine {
     int n = points.size();
     int kept = approximation.kept();
     // Leaves (buckets) of more than 2 k points; small inputs are faster exactly.
-    KnnResult exact = approximation.exactInstead(Math.max(exactBelow, 4 * kept + 4), sampleRows);
+    KnnResult exact = approximation.exactInstead(Math.max(exactBelow, 4 * kept + 4));
+    if (exact != null) {
+      return exact;
+    }
+    Settings most = Settings.auto(n, kept, MAX_EFFORT, options.seed());
+    Screen screen = approximation.screen(Math.max(most.leaf(), 2 * most.candidates()));
+    exact = approximation.sampled(sampleRows);
     if (exact != null) {
       return exact;
     }
     Settings settings = Settings.auto(n, kept, effort, options.seed());
     options.progress().note("nndescent: " + settings);
-    Settings most = Settings.auto(n, kept, MAX_EFFORT, options.seed());
-    Screen screen = approximation.screen(Math.max(most.leaf(), 2 * most.candidates()));
     NnDescent descent = new NnDescent(ops, screen, settings, options.threads(), options.progress(),
         whole, focus == null ? null : inScreenOrder(focus, screen.rows()));
     KnnResult first = approximation.result(descent.build());

@@ -14,6 +14,7 @@ import org.knng.exact.BruteForceEngine;
 import org.knng.graph.KnnResult;
 import org.knng.graph.RecallEstimate;
 import org.knng.metric.Metric;
+import org.knng.tile.Screen;
 import org.knng.vectors.Vectors;
 
 /**
@@ -108,6 +109,26 @@ public final class RecallSample {
    *     InputChecks#graphK}), or a point cannot be ranked under the metric
    */
   public static RecallSample draw(Vectors points, KnnOptions options, int rows, long seed) {
+    return draw(points, options, rows, seed, null);
+  }
+
+  /**
+   * {@link #draw(Vectors, KnnOptions, int, long)}, the exact neighbours found on the screen of a
+   * self-join of the points made before (an approximate engine's, {@link
+   * BruteForceEngine#search(Vectors, Vectors, Screen)}): its projection serves the sample too,
+   * with no fit of its own. The same sample.
+   *
+   * @param points the points the graphs to measure are of
+   * @param options metric, k, include-self and threads, as for {@link #draw(Vectors, KnnOptions,
+   *     int, long)}
+   * @param rows how many rows to measure, at least 1
+   * @param seed seed of the random choice: the same seed gives the same rows
+   * @param selfJoin the screen of the self-join of {@code points}, or null for the exact engine's own
+   * @return the sample
+   * @throws InvalidInputException as {@link #draw(Vectors, KnnOptions, int, long)}
+   */
+  public static RecallSample draw(Vectors points, KnnOptions options, int rows, long seed,
+      Screen selfJoin) {
     Objects.requireNonNull(points, "points");
     Objects.requireNonNull(options, "options");
     if (rows < 1) {
@@ -115,7 +136,7 @@ public final class RecallSample {
     }
     InputChecks.graphK(options, points.size());
     RowOrder order = new RowOrder(points.size(), seed);
-    return exact(points, options, order.next(Math.min(rows, points.size())));
+    return exact(points, options, order.next(Math.min(rows, points.size())), selfJoin);
   }
 
   /**
@@ -203,7 +224,7 @@ public final class RecallSample {
     InputChecks.graphK(o, points.size());
     int n = points.size();
     RowOrder order = new RowOrder(n, seed);
-    RecallSample sample = exact(points, o, order.next(Math.min(n, DEFAULT_ROWS)));
+    RecallSample sample = exact(points, o, order.next(Math.min(n, DEFAULT_ROWS)), null);
     RecallEstimate.Tally first = sample.tally(ids, k);
     RecallEstimate estimate = first.estimate();
     if ((estimate.high() - estimate.low()) / 2 <= TARGET_HALF_WIDTH || sample.rows.length == n) {
@@ -214,7 +235,7 @@ public final class RecallSample {
     if (grown <= sample.rows.length) {
       return estimate;
     }
-    RecallSample more = exact(points, o, order.next(grown - sample.rows.length));
+    RecallSample more = exact(points, o, order.next(grown - sample.rows.length), null);
     return sample.merge(more).measure(ids, k);
   }
 
@@ -381,7 +402,8 @@ public final class RecallSample {
   }
 
   /** The exact neighbours of the given rows (any order, distinct), by a search of the points. */
-  private static RecallSample exact(Vectors points, KnnOptions options, int[] chosen) {
+  private static RecallSample exact(Vectors points, KnnOptions options, int[] chosen,
+      Screen selfJoin) {
     int[] sorted = chosen.clone();
     Arrays.sort(sorted);
     int others = options.k() - (options.includeSelf() ? 1 : 0);
@@ -396,8 +418,10 @@ public final class RecallSample {
     }
     // One more than needed: the row itself is normally among its nearest points, at distance 0.
     int wanted = others + 1;
-    KnnResult found = BruteForceEngine.create(options.withIncludeSelf(false).withK(wanted)
-        .withProgress(ProgressListener.NONE)).search(points, queries);
+    BruteForceEngine engine = BruteForceEngine.create(options.withIncludeSelf(false).withK(wanted)
+        .withProgress(ProgressListener.NONE));
+    KnnResult found = selfJoin == null ? engine.search(points, queries)
+        : engine.search(points, queries, selfJoin);
     int[] ids = found.ids();
     int[] kept = new int[sorted.length * others];
     for (int s = 0; s < sorted.length; s++) {

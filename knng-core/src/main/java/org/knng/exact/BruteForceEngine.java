@@ -180,7 +180,31 @@ public final class BruteForceEngine implements KnnEngine {
     InputChecks.search(options, base, queries);
     InputChecks.rankable(base, options.metric(), "base row");
     InputChecks.rankable(queries, options.metric(), "query row");
-    Screen screen = screening.search(base, queries, options.metric(), ops, options.threads());
+    return screened(base, queries,
+        screening.search(base, queries, options.metric(), ops, options.threads()));
+  }
+
+  /**
+   * {@link #search(Vectors, Vectors)} against the points of a self-join screened before ({@link
+   * Screening#selfJoin}, or an approximate engine's screen): the queries are screened on its
+   * projection and its projected points (see {@link Screening#searchOnto}), so that a sample of
+   * rows measured against all points costs no fit of its own. The result is the same.
+   *
+   * @param base the points of {@code selfJoin}
+   * @param queries the queries
+   * @param selfJoin the screen of the self-join of {@code base}, with this engine's metric
+   * @return each query's k nearest base points
+   */
+  public KnnResult search(Vectors base, Vectors queries, Screen selfJoin) {
+    Objects.requireNonNull(selfJoin, "selfJoin");
+    InputChecks.search(options, base, queries);
+    InputChecks.rankable(base, options.metric(), "base row");
+    InputChecks.rankable(queries, options.metric(), "query row");
+    return screened(base, queries, Screening.searchOnto(selfJoin, base, queries, options.metric(),
+        ops, options.threads()));
+  }
+
+  private KnnResult screened(Vectors base, Vectors queries, Screen screen) {
     describe(screen);
     NeighborReservoirs lists = new NeighborReservoirs(queries.size(), options.k());
     boolean limited = StartingThresholds.pays(options.k(), base.size(), screen);

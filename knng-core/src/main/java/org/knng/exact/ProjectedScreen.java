@@ -32,6 +32,13 @@ final class ProjectedScreen implements Screen {
   private ProjectedScreen(Projection projection, Projection.Projected rowProjection,
       Projection.Projected columnProjection, Vectors rowPoints, Vectors columnPoints, int block,
       VectorOps ops) {
+    this(projection, rowProjection, columnProjection, null, rowPoints, columnPoints, block, ops);
+  }
+
+  /** {@code columnSide}: the columns as a screen made before has them, or null to make them here. */
+  private ProjectedScreen(Projection projection, Projection.Projected rowProjection,
+      Projection.Projected columnProjection, Side columnSide, Vectors rowPoints,
+      Vectors columnPoints, int block, VectorOps ops) {
     this.ops = ops;
     this.projection = projection;
     this.rowProjection = rowProjection;
@@ -45,7 +52,8 @@ final class ProjectedScreen implements Screen {
     this.differences = new Differences(ops, rowPoints, rowUnit, columnPoints, columnUnit);
     // A self-join's rows are in the projection's order (ids map them back to points).
     this.rows = side(rowProjection, rowPoints.size(), nearFirst);
-    this.columns = nearFirst ? rows : side(columnProjection, columnPoints.size(), false);
+    this.columns = nearFirst ? rows
+        : columnSide != null ? columnSide : side(columnProjection, columnPoints.size(), false);
   }
 
   private Side side(Projection.Projected p, int n, boolean reordered) {
@@ -98,6 +106,22 @@ final class ProjectedScreen implements Screen {
     Projection.Projected b = projection.project(base, 0, null, threads);
     Projection.Projected q = projection.project(queries, 0, b, threads);
     return new ProjectedScreen(projection, q, b, queries, base, block, ops);
+  }
+
+  /**
+   * The screen of queries against the points of this self-join: the queries are projected onto
+   * its directions (margins balanced as its rows'), and meet its projected rows in its order, ids
+   * mapping them back to points; no fit, and no projection of the points, of its own.
+   *
+   * @param queries the queries
+   * @param points the points this screen was made of
+   * @param threads threads for the projection of the queries
+   * @return the screen of the search
+   */
+  ProjectedScreen onto(Vectors queries, Vectors points, int threads) {
+    assert nearFirst && points.size() == rows.size() : "the screen of a self-join of the points";
+    Projection.Projected q = projection.project(queries, 0, rowProjection, threads);
+    return new ProjectedScreen(projection, q, rowProjection, rows, queries, points, block, ops);
   }
 
   @Override

@@ -48,6 +48,27 @@ public enum Screening {
   }
 
   /**
+   * The screen of {@code queries} against the points of a self-join screened before (by {@link
+   * #selfJoin}, as an approximate engine does before it measures its recall on a sample of rows):
+   * on its projection and its projected points where it has them, else on the full width; no fit
+   * of its own, whatever the screening.
+   *
+   * @param selfJoin the screen of the self-join of {@code points}
+   * @param points the points
+   * @param queries the queries
+   * @param metric the metric
+   * @param ops the kernels
+   * @param threads threads for the projection of the queries
+   * @return the screen of the search
+   */
+  public static Screen searchOnto(Screen selfJoin, Vectors points, Vectors queries, Metric metric,
+      VectorOps ops, int threads) {
+    return selfJoin instanceof ProjectedScreen
+        ? ((ProjectedScreen) selfJoin).onto(queries, points, threads)
+        : FullWidthScreen.search(metric, ops, points, queries);
+  }
+
+  /**
    * Whether to try the projected screen: not for other metrics, nor when the full width is forced,
    * nor for fewer pairs than a self-join of {@link Projection#MIN_POINTS} points (the fit costs
    * more than it saves). {@link Projection#fit} then decides from the data.

@@ -24,6 +24,7 @@ import org.knng.simd.VectorOps;
 import org.knng.testing.Kernels;
 import org.knng.testing.Kernels.Kernel;
 import org.knng.testing.TestData;
+import org.knng.tile.Screen;
 import org.knng.tile.TileJoin;
 import org.knng.vectors.Vectors;
 
@@ -91,7 +92,10 @@ class ProjectionTest {
 
   /**
    * Searches too (queries against a base, both projected onto the base's directions): the same
-   * arrays as the full screen, with 40 new queries and 10 copies of base points.
+   * arrays as the full screen, with 40 new queries and 10 copies of base points; and so do
+   * searches on the screen of the base's self-join made before (the queries projected onto its
+   * directions, meeting its rows in its order: a recall sample on an approximate engine's screen),
+   * projected or full width.
    */
   @ParameterizedTest(name = "search {0} {1} {2}")
   @MethodSource("cases")
@@ -113,6 +117,14 @@ class ProjectionTest {
         String what = "k=" + k + ", threads=" + threads;
         assertArrayEquals(full.ids(), projected.ids(), what + ": ids");
         assertArrayEquals(full.distances(), projected.distances(), what + ": distances");
+        for (Screening screening : new Screening[] {Screening.PROJECTED, Screening.FULL}) {
+          Screen selfJoin = screening.selfJoin(base, metric, kernel.ops(), threads);
+          KnnResult onto = BruteForceEngine.builder().metric(metric).k(k).threads(threads)
+              .vectorOps(kernel.ops()).build().search(base, queries, selfJoin);
+          String on = what + ", on the self-join's " + selfJoin.describe();
+          assertArrayEquals(full.ids(), onto.ids(), on + ": ids");
+          assertArrayEquals(full.distances(), onto.distances(), on + ": distances");
+        }
       }
     }
   }
