@@ -25,10 +25,15 @@ import org.knng.testing.PythonRunner;
 class PythonPackageIT {
   private static final Path JAR = Launcher.ROOT.resolve("knng-cli/target/knng.jar");
 
-  /** The environment of a Python run: the JDK of this build, the jar it made. */
+  /**
+   * The environment of a Python run: the JDK of this build, the jar it made; and Python's fault
+   * handler, so that a crash prints where it happened (one CI run of the pytest suite passed every
+   * test and then exited with a segmentation fault, 139, without a word: JPype's stop of the JVM at
+   * exit is the usual suspect; it did not come back in 8 runs here).
+   */
   private static Map<String, String> env(String pythonPath) {
     return Map.of("JAVA_HOME", System.getProperty("java.home"), "KNNG_JAR", JAR.toString(),
-        "PYTHONPATH", pythonPath, "PYTHONDONTWRITEBYTECODE", "1");
+        "PYTHONPATH", pythonPath, "PYTHONDONTWRITEBYTECODE", "1", "PYTHONFAULTHANDLER", "1");
   }
 
   @Test
