@@ -307,20 +307,19 @@ final class Projection implements java.io.Serializable {
     }
     int stride = n / (base + queries);
     int rows = base + queries;
-    float[] pilot = new float[rows * d];
+    // The pilot's rows, read in place: base rows first, then the queries (unit vectors for cosine).
+    int[] ids = new int[rows];
+    float[] scale = unit ? new float[n] : null;
+    double[] norms = new double[rows];
     for (int r = 0; r < rows; r++) {
-      int off = r * stride * d;
-      double scale = 1;
+      int row = r * stride;
+      ids[r] = row;
+      double sq = Vectors.squaredNorm(x, row * d, d);
       if (unit) {
-        double sq = 0;
-        for (int a = 0; a < d; a++) {
-          sq += (double) x[off + a] * x[off + a];
-        }
-        scale = sq == 0 ? 0 : 1 / Math.sqrt(sq);
+        scale[row] = sq == 0 ? 0 : (float) (1 / Math.sqrt(sq));
+        sq = sq == 0 ? 0 : 1;
       }
-      for (int a = 0; a < d; a++) {
-        pilot[r * d + a] = (float) (x[off + a] * scale);
-      }
+      norms[r] = sq;
     }
     // The pilot's projections, and its queries' squared distances to the base as |q|^2 + |b|^2 -
     // 2 q.b, from the tile kernel's products (the covariance has just warmed it; a share of pairs
@@ -330,19 +329,15 @@ final class Projection implements java.io.Serializable {
     for (int i = 0; i < basisFloat.length; i++) {
       basisFloat[i] = (float) basis[i];
     }
-    float[] proj = dots(pilot, rows, basisFloat, dims, d, ops, 1);
-    double[] norms = new double[rows];
-    for (int r = 0; r < rows; r++) {
-      norms[r] = Vectors.squaredNorm(pilot, r * d, d);
-    }
-    float[] cross = dots(Arrays.copyOfRange(pilot, base * d, rows * d), queries, pilot, base, d,
-        ops, 1);
+    float[] proj = dots(x, ids, scale, rows, basisFloat, null, null, dims, d, ops, 1);
+    int[] queryIds = Arrays.copyOfRange(ids, base, rows);
+    float[] cross = dots(x, ids, scale, base, x, queryIds, scale, queries, d, ops, 1); // base x queries
     int k = (int) Math.max(1, Math.round((double) PILOT_K * base / total));
     double[] dist = new double[base];
     long passed = 0;
     for (int q = base; q < rows; q++) {
       for (int b = 0; b < base; b++) {
-        dist[b] = Math.max(0, norms[q] + norms[b] - 2.0 * cross[(q - base) * base + b]);
+        dist[b] = Math.max(0, norms[q] + norms[b] - 2.0 * cross[b * queries + q - base]);
       }
       double[] sorted = dist.clone();
       Arrays.sort(sorted);
@@ -627,9 +622,21 @@ final class Projection implements java.io.Serializable {
    * ({@code bRows x len}), as an {@code aRows x bRows} float32 matrix, by the tile kernel.
    */
   static float[] dots(float[] a, int aRows, float[] b, int bRows, int len, VectorOps ops, int threads) {
+    return dots(a, null, null, aRows, b, null, null, bRows, len, ops, threads);
+  }
+
+  /**
+   * {@link #dots(float[], int, float[], int, int, VectorOps, int)} of listed rows, read where they
+   * are: row i of the first matrix is row {@code aIds[i]} of {@code a} times {@code aScale} of
+   * that row (consecutive rows without ids, unscaled without factors), and so for {@code b}. A
+   * sample of the points needs no copy of its own (a copy of the pilot's 4,128 rows of 784 values
+   * is 13 MB, more than the young generation holds: it was left dead in the old one).
+   */
+  static float[] dots(float[] a, int[] aIds, float[] aScale, int aRows, float[] b, int[] bIds,
+      float[] bScale, int bRows, int len, VectorOps ops, int threads) {
     int width = ops.tileWidth();
     PackedBlock packed = new PackedBlock(width, len, bRows);
-    packed.pack(b, 0, bRows, null);
+    packed.pack(b, bIds, 0, bRows, bScale);
     float[] out = new float[aRows * bRows];
     int strips = (aRows + VectorOps.TILE_ROWS - 1) / VectorOps.TILE_ROWS;
     AtomicInteger next = new AtomicInteger();
@@ -640,7 +647,8 @@ final class Projection implements java.io.Serializable {
       float[] tiles = new float[chunk * tileSize];
       for (int t; (t = next.getAndAdd(chunk)) < strips; ) {
         int first = t * VectorOps.TILE_ROWS;
-        rowStrips.pack(a, first, Math.min(aRows, first + chunk * VectorOps.TILE_ROWS) - first, null);
+        rowStrips.pack(a, aIds, first, Math.min(aRows, first + chunk * VectorOps.TILE_ROWS) - first,
+            aScale);
         for (int p = 0; p < packed.panelCount(); p++) {
           // The engine's call: long rows (the covariance's samples) go through L1 in chunks.
           ops.stripTiles(VectorOps.Kernel.DOT, rowStrips.panels(), 0, rowStrips.panelCount(), len, packed.panels(),
