@@ -105,7 +105,7 @@ final class StartingThresholds {
     double mean = (double) m * k / columns;
     long wanted = (long) Math.ceil(mean + sigmas * Math.sqrt(mean)) + (selfJoin ? 2 : 1);
     int rank = (int) Math.max(1, Math.min(m, wanted));
-    NeighborReservoirs nearest = new NeighborReservoirs(lists.rows(), rank);
+    NeighborReservoirs nearest = lists.borrow(rank);
     // On the full width the screening values are lower bounds within a rounding margin: ranked on
     // them, the sample skips re-computing its candidates (random 50k x 128, k = 1000: 1.4-1.7 s
     // instead of 2.0-2.1 s); a threshold a margin too low only makes a row searched again.

@@ -48,6 +48,11 @@ public final class NeighborReservoirs {
    * @param spill candidates a row takes between two partitions, at least 1
    */
   NeighborReservoirs(int rows, int k, int spill) {
+    this(rows, k, spill, null);
+  }
+
+  /** With {@code lender}: its slots and spill areas, which are large enough, instead of new ones. */
+  private NeighborReservoirs(int rows, int k, int spill, NeighborReservoirs lender) {
     if (k < 1) {
       throw new IllegalArgumentException("k must be at least 1, got " + k);
     }
@@ -57,9 +62,9 @@ public final class NeighborReservoirs {
     this.rows = rows;
     this.k = k;
     this.spill = spill;
-    this.ids = new int[rows * k];
-    this.distances = new float[rows * k];
-    this.spilled = new long[rows * spill];
+    this.ids = lender != null ? lender.ids : new int[rows * k];
+    this.distances = lender != null ? lender.distances : new float[rows * k];
+    this.spilled = lender != null ? lender.spilled : new long[rows * spill];
     this.counts = new int[rows];
     this.worst = new long[rows];
     Arrays.fill(worst, Long.MAX_VALUE);
@@ -80,6 +85,30 @@ public final class NeighborReservoirs {
    */
   static int spill(int k) {
     return Math.max(8, k >= 512 ? k / 8 : k / 4);
+  }
+
+  /**
+   * Lists of {@code k} candidates per row held in this one's arrays, for a search that must finish
+   * before this one takes its first candidate (the sample a large join's starting thresholds are
+   * read from): they cost no memory but their counts and thresholds, where lists of their own
+   * (Fashion-MNIST at k = 1000: 60,000 rows x 51) would stay in the old generation, dead, once
+   * read. Their candidates overwrite this one's slots, which hold nothing yet.
+   *
+   * @param k candidates kept per row, at most this one's k
+   * @return the borrowed lists
+   * @throws IllegalStateException if a row of this one already holds a candidate
+   */
+  public NeighborReservoirs borrow(int k) {
+    int spill = spill(k);
+    if (k > this.k || (long) rows * spill > spilled.length) {
+      return new NeighborReservoirs(rows, k, spill); // more than this one holds: lists of their own
+    }
+    for (int count : counts) {
+      if (count != 0) {
+        throw new IllegalStateException("lists that hold candidates cannot be lent");
+      }
+    }
+    return new NeighborReservoirs(rows, k, spill, this);
   }
 
   /** @return the number of rows */

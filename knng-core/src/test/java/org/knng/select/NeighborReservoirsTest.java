@@ -271,4 +271,67 @@ class NeighborReservoirsTest {
   void tooManyCellsAreRejected() {
     assertThrows(IllegalArgumentException.class, () -> new NeighborReservoirs(Integer.MAX_VALUE / 2, 3));
   }
+
+  /**
+   * Lists borrowed from larger ones (the starting thresholds' sample) keep what lists of their own
+   * keep, and the lender, used afterwards, keeps what it would have kept had it never lent: its
+   * slots are overwritten by the borrower but its counts say they are empty. A lender that holds a
+   * candidate refuses; a borrower larger than the lender gets lists of its own.
+   */
+  @Test
+  void borrowedListsKeepWhatTheirOwnWouldAndTheLenderIsUntouched() {
+    int rows = 30;
+    Random rnd = new Random(3);
+    float[][] values = new float[rows][400];
+    for (float[] row : values) {
+      for (int id = 0; id < row.length; id++) {
+        row[id] = rnd.nextInt(40) * 0.25f; // ties abound
+      }
+    }
+    NeighborReservoirs lender = new NeighborReservoirs(rows, 100);
+    NeighborReservoirs borrowed = lender.borrow(9);
+    NeighborReservoirs own = new NeighborReservoirs(rows, 9);
+    for (NeighborReservoirs lists : new NeighborReservoirs[] {borrowed, own}) {
+      NeighborReservoirs.Worker w = lists.worker();
+      for (int r = 0; r < rows; r++) {
+        for (int id = values[r].length - 1; id >= 0; id--) {
+          w.keep(r, values[r][id], id);
+        }
+      }
+    }
+    NeighborReservoirs.Sorted fromOwn = own.sortAndRelease(2);
+    NeighborReservoirs.Sorted fromBorrowed = borrowed.sortAndRelease(1);
+    assertArrayEquals(fromOwn.ids, java.util.Arrays.copyOf(fromBorrowed.ids, rows * 9));
+    assertArrayEquals(fromOwn.distances, java.util.Arrays.copyOf(fromBorrowed.distances, rows * 9));
+    for (int r = 0; r < rows; r++) {
+      lender.limit(r, fromOwn.distances[r * 9 + 8] + 3f);
+      assertEquals(0, lender.count(r));
+    }
+    NeighborReservoirs fresh = new NeighborReservoirs(rows, 100);
+    for (int r = 0; r < rows; r++) {
+      fresh.limit(r, fromOwn.distances[r * 9 + 8] + 3f);
+    }
+    for (NeighborReservoirs lists : new NeighborReservoirs[] {lender, fresh}) {
+      NeighborReservoirs.Worker w = lists.worker();
+      for (int r = 0; r < rows; r++) {
+        for (int id = 0; id < values[r].length; id++) {
+          w.keep(r, values[r][id], id);
+        }
+      }
+    }
+    NeighborReservoirs.Sorted afterLending = lender.sortAndRelease(2);
+    NeighborReservoirs.Sorted neverLent = fresh.sortAndRelease(2);
+    assertArrayEquals(neverLent.ids, afterLending.ids);
+    assertArrayEquals(neverLent.distances, afterLending.distances);
+    assertTrue(neverLent.ids[99] >= 0 && neverLent.ids[100] >= 0, "the limits leave full rows");
+
+    NeighborReservoirs used = new NeighborReservoirs(rows, 10);
+    used.worker().keep(4, 1f, 7);
+    assertThrows(IllegalStateException.class, () -> used.borrow(3));
+    NeighborReservoirs small = new NeighborReservoirs(rows, 4);
+    NeighborReservoirs larger = small.borrow(8);
+    assertEquals(8, larger.k());
+    larger.worker().keep(0, 1f, 1);
+    assertEquals(0, small.count(0), "lists larger than the lender's are their own");
+  }
 }
