@@ -96,17 +96,21 @@ public final class NeighborReservoirs {
    *
    * @param k candidates kept per row, at most this one's k
    * @return the borrowed lists
-   * @throws IllegalStateException if a row of this one already holds a candidate
+   * @throws IllegalStateException if a row of this one already holds a candidate, or its arrays
+   *     were released ({@link #sortAndRelease})
    */
   public NeighborReservoirs borrow(int k) {
-    int spill = spill(k);
-    if (k > this.k || (long) rows * spill > spilled.length) {
-      return new NeighborReservoirs(rows, k, spill); // more than this one holds: lists of their own
+    if (spilled == null) {
+      throw new IllegalStateException("released lists cannot be lent");
     }
     for (int count : counts) {
       if (count != 0) {
         throw new IllegalStateException("lists that hold candidates cannot be lent");
       }
+    }
+    int spill = spill(k);
+    if (k > this.k || (long) rows * spill > spilled.length) {
+      return new NeighborReservoirs(rows, k, spill); // more than this one holds: lists of their own
     }
     return new NeighborReservoirs(rows, k, spill, this);
   }
