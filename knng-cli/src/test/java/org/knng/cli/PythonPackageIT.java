@@ -27,9 +27,10 @@ class PythonPackageIT {
 
   /**
    * The environment of a Python run: the JDK of this build, the jar it made; and Python's fault
-   * handler, so that a crash prints where it happened (one CI run of the pytest suite passed every
-   * test and then exited with a segmentation fault, 139, without a word: JPype's stop of the JVM at
-   * exit is the usual suspect; it did not come back in 8 runs here).
+   * handler from the start (installed before the JVM, which chains to it), so that a crash prints
+   * where it happened. pytest's own fault handler plugin is off (python/pyproject.toml): it
+   * removed the JVM's SIGSEGV handler at the session's end, and one CI run in several then died
+   * at exit (139) after every test had passed.
    */
   private static Map<String, String> env(String pythonPath) {
     return Map.of("JAVA_HOME", System.getProperty("java.home"), "KNNG_JAR", JAR.toString(),
