@@ -70,6 +70,48 @@ final class FileErrors {
   }
 
   /**
+   * The archive's entry {@code name}, or null. An entry's name and comment are decoded as UTF-8
+   * when it is looked up (names are checked when the archive is opened, comments are not); text
+   * that is not UTF-8 is the file's fault, reported as such (the JDK throws an unchecked {@link
+   * IllegalArgumentException} for it).
+   *
+   * @param zip an open archive
+   * @param file its path, for the message
+   * @param name the entry's name
+   * @return the entry, or null if the archive has none of that name
+   * @throws InputFormatException if an entry's name or comment is not valid UTF-8
+   */
+  static java.util.zip.ZipEntry zipEntry(java.util.zip.ZipFile zip, Path file, String name)
+      throws InputFormatException {
+    try {
+      return zip.getEntry(name);
+    } catch (IllegalArgumentException e) {
+      throw badEntryName(file);
+    }
+  }
+
+  /**
+   * Every entry of the archive, with text that is not UTF-8 reported as {@link #zipEntry} does.
+   *
+   * @param zip an open archive
+   * @param file its path, for the message
+   * @return the entries, in the archive's order
+   * @throws InputFormatException if an entry's name or comment is not valid UTF-8
+   */
+  static java.util.List<? extends java.util.zip.ZipEntry> zipEntries(java.util.zip.ZipFile zip, Path file)
+      throws InputFormatException {
+    try {
+      return java.util.Collections.list(zip.entries());
+    } catch (IllegalArgumentException e) {
+      throw badEntryName(file);
+    }
+  }
+
+  private static InputFormatException badEntryName(Path file) {
+    return new InputFormatException(file + ": not a .npz file (an entry's name or comment is not valid UTF-8)");
+  }
+
+  /**
    * @param e a failure
    * @return its reason without the path the JDK may have put in front of it
    */

@@ -213,7 +213,7 @@ public final class GraphReader {
 
     private Array open(String name) throws IOException {
       String entryName = name + ".npy";
-      ZipEntry entry = zip.getEntry(entryName);
+      ZipEntry entry = FileErrors.zipEntry(zip, file, entryName);
       if (entry == null) {
         throw error("missing entry " + entryName + " (not a scipy.sparse .npz file?)");
       }

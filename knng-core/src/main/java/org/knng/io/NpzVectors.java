@@ -24,7 +24,7 @@ final class NpzVectors {
   static List<String> arrays(Path file) throws IOException {
     try (ZipFile zip = FileErrors.openZip(file)) {
       List<String> names = new ArrayList<>();
-      for (ZipEntry e : Collections.list(zip.entries())) {
+      for (ZipEntry e : FileErrors.zipEntries(zip, file)) {
         if (!e.isDirectory() && e.getName().endsWith(".npy")) {
           names.add(e.getName().substring(0, e.getName().length() - 4));
         }
@@ -48,7 +48,7 @@ final class NpzVectors {
   /** Array {@code name} of the archive as vectors (a 2-D array, as a {@code .npy} input). */
   static Vectors read(Path file, String name) throws IOException {
     try (ZipFile zip = FileErrors.openZip(file)) {
-      ZipEntry entry = zip.getEntry(name + ".npy");
+      ZipEntry entry = FileErrors.zipEntry(zip, file, name + ".npy");
       if (entry == null) {
         throw new InputFormatException(file + ": no array '" + name + "' (arrays: "
             + String.join(", ", arrays(file)) + ")");

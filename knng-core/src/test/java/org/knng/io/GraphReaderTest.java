@@ -78,7 +78,9 @@ class GraphReaderTest {
     Path file = dir.resolve(name);
     try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
       for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-        zip.putNextEntry(new ZipEntry(e.getKey()));
+        ZipEntry entry = new ZipEntry(e.getKey());
+        entry.setComment(ErrorMessages.ENTRY_COMMENT);
+        zip.putNextEntry(entry);
         zip.write(e.getValue());
       }
     }
@@ -171,6 +173,15 @@ class GraphReaderTest {
     badShape.put("shape.npy", npy("<i8", new long[] {3}, i8(1, 3, 1)));
     Path f6 = zip("shape.npz", badShape);
     assertMessage(assertThrows(InputFormatException.class, () -> GraphReader.read(f6)), f6, "shape.npy");
+
+    // Names are checked when the archive is opened; comments then too (JDK 25) or only when an
+    // entry is looked up (JDK 17).
+    Path f7 = ErrorMessages.breakText(
+        zip("name.npz", csr64(new long[] {0, 1}, new long[] {0}, new double[] {1})), "format.npy");
+    assertMessage(assertThrows(InputFormatException.class, () -> GraphReader.read(f7)), f7, "not a .npz file");
+    Path f8 = ErrorMessages.breakText(
+        zip("comment.npz", csr64(new long[] {0, 1}, new long[] {0}, new double[] {1})), ErrorMessages.ENTRY_COMMENT);
+    assertMessage(assertThrows(InputFormatException.class, () -> GraphReader.read(f8)), f8, "not a .npz file");
   }
 
   @Test

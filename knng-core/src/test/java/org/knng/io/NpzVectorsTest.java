@@ -33,6 +33,7 @@ class NpzVectorsTest {
     try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
       for (int i = 0; i < names.length; i++) {
         ZipEntry e = new ZipEntry(names[i]);
+        e.setComment(ErrorMessages.ENTRY_COMMENT);
         if (!deflate) {
           CRC32 crc = new CRC32();
           crc.update(entries[i]);
@@ -85,6 +86,13 @@ class NpzVectorsTest {
     Path bad = npz("nan.npz", false, new String[] {"train.npy"}, nan);
     assertMessage(assertThrows(InputFormatException.class, () -> VectorReader.read(bad, "train")),
         Path.of(bad + ": array 'train'"), "row 1, column 0: value is NaN");
+    Path name = ErrorMessages.breakText(npz("name.npz", false, new String[] {"train.npy"}, good), "train.npy");
+    assertMessage(assertThrows(InputFormatException.class, () -> VectorReader.read(name, "train")), name,
+        "not a .npz file");
+    Path comment = ErrorMessages.breakText(npz("comment.npz", false, new String[] {"train.npy"}, good),
+        ErrorMessages.ENTRY_COMMENT);
+    assertMessage(assertThrows(InputFormatException.class, () -> VectorReader.read(comment, "train")), comment,
+        "not a .npz file");
     assertMessage(assertThrows(IOException.class, () -> VectorReader.read(dir.resolve("none.npz"), "a")),
         dir.resolve("none.npz"), "no such file");
   }
