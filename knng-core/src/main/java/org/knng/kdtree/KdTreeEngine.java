@@ -189,7 +189,8 @@ public final class KdTreeEngine implements KnnEngine {
    * The k-NN candidates being found: each worker keeps the rows of its current leaf in {@link
    * RowHeaps} (ranked by point id on ties, carrying base positions) and, when the leaf is done,
    * writes them in ascending order into the rows of their query points and re-scores them there
-   * ({@link Rescoring.InOrder}).
+   * ({@link Rescoring.InOrder}); those rows are read into the cache when the leaf starts, so that
+   * the scattered writes at its end find them there.
    */
   private final class Nearest {
     private final KdTree queries;
@@ -225,6 +226,7 @@ public final class KdTreeEngine implements KnnEngine {
           this.from = from;
           this.to = to;
           heaps.reset(to - from);
+          rescore.warm(from, to);
         }
 
         @Override
