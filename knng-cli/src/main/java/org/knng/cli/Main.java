@@ -78,14 +78,20 @@ public final class Main {
       Command.Standard option = Command.Standard.of(args[i]);
       if (option == null) {
         return usageError(err, "knng", "Unknown option: '" + args[i] + "'");
-      } else if (option == Command.Standard.HELP) {
-        usage(out);
-        return 0;
-      } else if (option == Command.Standard.VERSION) {
-        out.println(version());
-        return 0;
       }
-      debug = true;
+      switch (option) {
+        case HELP:
+          usage(out);
+          return 0;
+        case VERSION:
+          out.println(version());
+          return 0;
+        case DEBUG:
+          debug = true;
+          break;
+        default:
+          throw new AssertionError("a standard option without its case: " + option);
+      }
     }
     if (i == args.length) {
       // 'knng' alone: show the help rather than doing nothing.
