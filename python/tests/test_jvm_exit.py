@@ -2,10 +2,11 @@
 
 pytest's fault handler plugin, when the session ends, restores the SIGSEGV handler it found at the
 start, which removes the JVM's (started by knng during the session). HotSpot relies on its handler:
-compiled code turns implicit null checks into SIGSEGVs. Java code running after that, as JPype's
-stop of the JVM at exit does, can kill the process. This project's pytest configuration disables
-that plugin; the test runs a pytest session with that configuration whose last act is compiled
-Java code throwing NullPointerExceptions, and checks that the process ends normally.
+some null dereferences (in compiled code and in its own stubs) reach it as SIGSEGVs, which it turns
+into NullPointerExceptions. Java code running after that, as JPype's stop of the JVM at exit does,
+can kill the process. This project's pytest configuration disables that plugin; the test runs a
+pytest session with that configuration whose last act is such a dereference, and checks that the
+process ends normally (and, without the configuration, that it does not).
 """
 
 import os
