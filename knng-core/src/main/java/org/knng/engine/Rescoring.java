@@ -200,10 +200,11 @@ public final class Rescoring {
         int sum = 0;
         for (int r = from; r < to; r++) {
           int at = rowPoint[r] * k;
+          int c = rowPoint[r] * kept;
           // A row's first and last values: at most two cache lines per array up to k = 16.
           sum += Float.floatToRawIntBits(dist[at]) + Float.floatToRawIntBits(dist[at + k - 1]);
           if (kept > 0) {
-            sum += candidates[rowPoint[r] * kept] + candidates[rowPoint[r] * kept + kept - 1];
+            sum += candidates[c] + candidates[c + kept - 1];
           }
           if (selfFirst) {
             sum += ids[at] + ids[at + k - 1];

@@ -86,7 +86,7 @@ final class FileErrors {
     try {
       return zip.getEntry(name);
     } catch (IllegalArgumentException e) {
-      throw badEntryName(file);
+      throw badEntryText(file);
     }
   }
 
@@ -103,11 +103,11 @@ final class FileErrors {
     try {
       return java.util.Collections.list(zip.entries());
     } catch (IllegalArgumentException e) {
-      throw badEntryName(file);
+      throw badEntryText(file);
     }
   }
 
-  private static InputFormatException badEntryName(Path file) {
+  private static InputFormatException badEntryText(Path file) {
     return new InputFormatException(file + ": not a .npz file (an entry's name or comment is not valid UTF-8)");
   }
 
