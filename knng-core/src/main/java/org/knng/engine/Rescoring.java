@@ -238,7 +238,8 @@ public final class Rescoring {
           } else if (selfFirst && p == at) {
             dist[p] = 0f;
           } else {
-            batch.add(p, 0, id * d);
+            batch.second(id * d);
+            batch.add(p, 0);
           }
           ids[p] = id < 0 ? -1 : selfFirst && p == at ? rowPoint[r] : idPoint[id];
         }
@@ -315,7 +316,8 @@ public final class Rescoring {
           } else if (selfFirst && j == 0) {
             dist[p] = 0f;
           } else {
-            batch.add(p, slot, id * d);
+            batch.second(id * d);
+            batch.add(p, slot);
           }
         }
         batch.finish();
@@ -330,17 +332,18 @@ public final class Rescoring {
 
   /**
    * Pairs waiting for their distances in the metric's units, as every engine reports them:
-   * euclidean and sqeuclidean ones are computed {@value #BATCH} at a time by the kernels ({@link
-   * VectorOps#squaredEuclidean}, the bits of {@link Metric#squaredEuclidean}); cosine and inner
-   * product ones {@value #BATCH} at a time too, four pairs' sums side by side (each sum a chain of
-   * additions in increasing index, as {@link Metric#distance} has it, so the same bits: one pair's
-   * chain alone waits on each addition, four overlap); manhattan and chebyshev ones at once. A
-   * pair's first vector is one of a few rows held in slots ({@link #first}): for the batches each
-   * is widened to double once (and, for cosine, its squared norm summed once), however many pairs
-   * it is in. {@link #finish} computes what is left. One per thread.
+   * euclidean and sqeuclidean ones are computed up to {@value #BATCH} at a time by the kernels
+   * ({@link VectorOps#squaredEuclidean}, the bits of {@link Metric#squaredEuclidean}); cosine and
+   * inner product ones up to {@value #BATCH} at a time too, four pairs' sums side by side (each sum
+   * a chain of additions in increasing index, as {@link Metric#distance} has it, so the same bits:
+   * one pair's chain alone waits on each addition, four overlap); manhattan and chebyshev ones at
+   * once. A pair's first vector is one of a few rows held in slots ({@link #first}), its second the
+   * vector last named ({@link #second}), and the pairs added together share it: for the batches
+   * each vector is widened to double once (and, for cosine, its squared norm summed once), however
+   * many pairs it is in. {@link #finish} computes what is left. One per thread.
    */
   public static final class Distances {
-    private static final int BATCH = 8;
+    private static final int BATCH = 16;
     private final Metric metric;
     private final VectorOps ops;
     private final float[] a;
@@ -349,13 +352,17 @@ public final class Rescoring {
     private final float[] dist;
     private final boolean squares;
     private final int[] slotOffsets;
+    /** The slots' vectors widened to double, for the metrics computed in batches (else null). */
     private final double[] wide;
     /** Each slot's squared norm, for cosine only (null otherwise). */
     private final double[] slotNorms;
+    /** The second vector widened to double, when {@link #wide} is not null. */
+    private final double[] second;
+    private int secondOffset = -1;
+    private double secondNorm;
     private final int[] at = new int[BATCH];
     private final int[] slotOf = new int[BATCH];
     private final int[] aOffsets = new int[BATCH];
-    private final int[] bOffsets = new int[BATCH];
     private final double[] out = new double[BATCH];
     private int size;
 
@@ -380,6 +387,7 @@ public final class Rescoring {
       boolean dots = metric == Metric.COSINE || metric == Metric.INNER_PRODUCT;
       this.slotOffsets = new int[slots];
       this.wide = squares || dots ? new double[slots * d] : null;
+      this.second = wide != null ? new double[d] : null;
       this.slotNorms = metric == Metric.COSINE ? new double[slots] : null;
     }
 
@@ -398,31 +406,56 @@ public final class Rescoring {
         }
       }
       if (slotNorms != null) {
-        double norm = 0;
-        for (int i = 0, w = slot * d; i < d; i++) {
-          norm += wide[w + i] * wide[w + i];
-        }
-        slotNorms[slot] = norm;
+        slotNorms[slot] = squaredNorm(wide, slot * d);
       }
     }
 
     /**
-     * {@code dist[p]} will be the distance of the first vector in {@code slot} and {@code b} at
-     * {@code bOffset} (at once, or by {@link #finish} at the latest).
+     * Makes {@code b} at {@code bOffset} the second vector of the pairs added next (nothing to do
+     * if it already is; else the pairs waiting are computed first).
+     *
+     * @param bOffset where the vector starts in {@code b}
+     */
+    public void second(int bOffset) {
+      if (bOffset == secondOffset) {
+        return;
+      }
+      finish();
+      secondOffset = bOffset;
+      if (second != null) {
+        for (int i = 0; i < d; i++) {
+          second[i] = b[bOffset + i];
+        }
+        if (slotNorms != null) {
+          secondNorm = squaredNorm(second, 0);
+        }
+      }
+    }
+
+    /** The squared norm of a widened vector, a chain of additions in increasing index. */
+    private double squaredNorm(double[] v, int offset) {
+      double norm = 0;
+      for (int i = offset, end = offset + d; i < end; i++) {
+        norm += v[i] * v[i];
+      }
+      return norm;
+    }
+
+    /**
+     * {@code dist[p]} will be the distance of the first vector in {@code slot} and the second
+     * vector (at once, or by {@link #finish} at the latest).
      *
      * @param p where the distance goes
      * @param slot the slot holding the first vector
-     * @param bOffset where the second vector starts in {@code b}
      */
-    public void add(int p, int slot, int bOffset) {
+    public void add(int p, int slot) {
       if (wide == null) {
-        dist[p] = (float) metric.distance(a, slotOffsets[slot], b, bOffset, d);
+        dist[p] = (float) metric.distance(a, slotOffsets[slot], b, secondOffset, d);
         return;
       }
       at[size] = p;
       slotOf[size] = slot;
       aOffsets[size] = slot * d;
-      bOffsets[size] = bOffset;
       if (++size == BATCH) {
         finish();
       }
@@ -434,84 +467,51 @@ public final class Rescoring {
         return;
       }
       if (squares) {
-        ops.squaredEuclidean(wide, aOffsets, b, bOffsets, size, d, out);
+        ops.squaredEuclidean(wide, aOffsets, second, 0, size, d, out);
         for (int l = 0; l < size; l++) {
           dist[at[l]] = (float) (metric == Metric.EUCLIDEAN ? Math.sqrt(out[l]) : out[l]);
         }
       } else {
         int l = 0;
-        if (metric == Metric.COSINE) {
-          for (; l + 4 <= size; l += 4) {
-            cosines4(l);
-          }
-        } else {
-          for (; l + 4 <= size; l += 4) {
-            products4(l);
-          }
+        for (; l + 4 <= size; l += 4) {
+          products4(l);
         }
         for (; l < size; l++) {
-          dots1(l);
+          put(l, product(aOffsets[l]));
         }
       }
       size = 0;
     }
 
-    /** The dot products and second norms of pairs {@code l .. l + 3}, side by side (cosine). */
-    private void cosines4(int l) {
-      int a0 = aOffsets[l], a1 = aOffsets[l + 1], a2 = aOffsets[l + 2], a3 = aOffsets[l + 3];
-      int b0 = bOffsets[l], b1 = bOffsets[l + 1], b2 = bOffsets[l + 2], b3 = bOffsets[l + 3];
-      double p0 = 0, p1 = 0, p2 = 0, p3 = 0;
-      double n0 = 0, n1 = 0, n2 = 0, n3 = 0;
-      for (int i = 0; i < d; i++) {
-        double y0 = b[b0 + i], y1 = b[b1 + i], y2 = b[b2 + i], y3 = b[b3 + i];
-        p0 += wide[a0 + i] * y0;
-        p1 += wide[a1 + i] * y1;
-        p2 += wide[a2 + i] * y2;
-        p3 += wide[a3 + i] * y3;
-        n0 += y0 * y0;
-        n1 += y1 * y1;
-        n2 += y2 * y2;
-        n3 += y3 * y3;
-      }
-      put(l, p0, n0);
-      put(l + 1, p1, n1);
-      put(l + 2, p2, n2);
-      put(l + 3, p3, n3);
-    }
-
-    /** The dot products of pairs {@code l .. l + 3}, side by side (inner product). */
+    /** The dot products of pairs {@code l .. l + 3} with the second vector, side by side. */
     private void products4(int l) {
       int a0 = aOffsets[l], a1 = aOffsets[l + 1], a2 = aOffsets[l + 2], a3 = aOffsets[l + 3];
-      int b0 = bOffsets[l], b1 = bOffsets[l + 1], b2 = bOffsets[l + 2], b3 = bOffsets[l + 3];
       double p0 = 0, p1 = 0, p2 = 0, p3 = 0;
       for (int i = 0; i < d; i++) {
-        p0 += wide[a0 + i] * b[b0 + i];
-        p1 += wide[a1 + i] * b[b1 + i];
-        p2 += wide[a2 + i] * b[b2 + i];
-        p3 += wide[a3 + i] * b[b3 + i];
+        double y = second[i];
+        p0 += wide[a0 + i] * y;
+        p1 += wide[a1 + i] * y;
+        p2 += wide[a2 + i] * y;
+        p3 += wide[a3 + i] * y;
       }
-      put(l, p0, 0);
-      put(l + 1, p1, 0);
-      put(l + 2, p2, 0);
-      put(l + 3, p3, 0);
+      put(l, p0);
+      put(l + 1, p1);
+      put(l + 2, p2);
+      put(l + 3, p3);
     }
 
-    /** The dot product and second norm of pair {@code l} alone. */
-    private void dots1(int l) {
-      int a0 = aOffsets[l];
-      int b0 = bOffsets[l];
-      double p0 = 0, n0 = 0;
+    /** The dot product of the first vector at {@code offset} of the slots with the second. */
+    private double product(int offset) {
+      double p = 0;
       for (int i = 0; i < d; i++) {
-        double y0 = b[b0 + i];
-        p0 += wide[a0 + i] * y0;
-        n0 += y0 * y0;
+        p += wide[offset + i] * second[i];
       }
-      put(l, p0, n0);
+      return p;
     }
 
-    private void put(int l, double dot, double nb) {
+    private void put(int l, double dot) {
       dist[at[l]] = (float) (metric == Metric.COSINE
-          ? Metric.cosine(dot, slotNorms[slotOf[l]], nb) : -dot);
+          ? Metric.cosine(dot, slotNorms[slotOf[l]], secondNorm) : -dot);
     }
   }
 

@@ -430,7 +430,8 @@ public final class SplitJoin {
         if (q < 0) {
           distances[s] = Float.POSITIVE_INFINITY;
         } else {
-          exact.add(s, 0, q * d);
+          exact.second(q * d);
+          exact.add(s, 0);
         }
       }
     }

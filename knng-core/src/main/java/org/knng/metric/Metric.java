@@ -157,34 +157,36 @@ public enum Metric implements Named {
       double c3 = dimension > 3 ? square(a, aOffset + 3, b, bOffset + 3) : 0;
       return (c0 + c2) + (c1 + c3);
     }
-    // Widening the first vector once is what the loop would do value by value anyway.
+    // Widening the vectors once is what the loop would do value by value anyway.
     double[] wide = WIDE.get();
-    if (wide.length < dimension) {
-      wide = new double[dimension];
+    if (wide.length < 2 * dimension) {
+      wide = new double[2 * dimension];
       WIDE.set(wide);
     }
     for (int i = 0; i < dimension; i++) {
       wide[i] = a[aOffset + i];
+      wide[dimension + i] = b[bOffset + i];
     }
-    return squaredEuclidean(wide, 0, b, bOffset, dimension);
+    return squaredEuclidean(wide, 0, wide, dimension, dimension);
   }
 
-  /** Each thread's buffer for the first vector widened to double. */
-  private static final ThreadLocal<double[]> WIDE = ThreadLocal.withInitial(() -> new double[16]);
+  /** Each thread's buffer for the vectors widened to double. */
+  private static final ThreadLocal<double[]> WIDE = ThreadLocal.withInitial(() -> new double[32]);
 
   /**
-   * {@link #squaredEuclidean(float[], int, float[], int, int)} with the first vector given widened
-   * to double ({@code a[aOffset + i]} the exact double of a float32 value): the same operations,
-   * so the same bits. A row re-scored against its k neighbours is widened once, not k times.
+   * {@link #squaredEuclidean(float[], int, float[], int, int)} with the vectors given widened to
+   * double ({@code a[aOffset + i]} the exact double of a float32 value): the same operations, so
+   * the same bits. A row re-scored against its k neighbours is widened once, not k times, and so
+   * is a neighbour the rows re-scored together share.
    *
    * @param a first array, float32 values in double
    * @param aOffset start of the first vector
-   * @param b second array
+   * @param b second array, float32 values in double
    * @param bOffset start of the second vector
    * @param dimension values per vector
    * @return {@code sum((a_i - b_i)^2)}
    */
-  public static double squaredEuclidean(double[] a, int aOffset, float[] b, int bOffset,
+  public static double squaredEuclidean(double[] a, int aOffset, double[] b, int bOffset,
       int dimension) {
     if (dimension <= 4) {
       double c0 = dimension > 0 ? square(a, aOffset, b, bOffset) : 0;
@@ -244,7 +246,7 @@ public enum Metric implements Named {
     return (y0 + y2) + (y1 + y3);
   }
 
-  private static double square(double[] a, int x, float[] b, int y) {
+  private static double square(double[] a, int x, double[] b, int y) {
     double t = a[x] - b[y];
     return t * t;
   }

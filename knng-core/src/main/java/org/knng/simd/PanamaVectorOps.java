@@ -16,14 +16,12 @@ import org.knng.metric.Metric;
 final class PanamaVectorOps implements VectorOps {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   private static final int LANES = SPECIES.length();
-  /** Four floats, widened to four doubles: the lanes of the double-precision re-scoring. */
-  private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
+  /** Four doubles: the lanes of the double-precision re-scoring. */
   private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
   /**
-   * Eight floats, widened to eight doubles, where the tiles have the shape of 512-bit registers
-   * (so that forcing 6x2 tests the narrow re-scoring too).
+   * Eight doubles, where the tiles have the shape of 512-bit registers (so that forcing 6x2 tests
+   * the narrow re-scoring too).
    */
-  private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
   private static final VectorSpecies<Double> D8 = DoubleVector.SPECIES_512;
   /**
    * Vectors per tile row. With 512-bit vectors (32 registers) a 6 x 4 block of accumulators leaves
@@ -144,14 +142,25 @@ final class PanamaVectorOps implements VectorOps {
   }
 
   @Override
-  public void squaredEuclidean(double[] a, int[] aOffsets, float[] b, int[] bOffsets, int count,
+  public void squaredEuclidean(double[] a, int[] aOffsets, double[] b, int bOffset, int count,
       int dimension, double[] out) {
-    for (int p = 0; p < count; p++) {
+    int p = 0;
+    if (dimension < 16) {
       // Below one round of the chains the scalar definition is as fast, and fast before the JIT
       // has compiled the Vector API (tree engines in low dimension re-score millions of pairs).
-      out[p] = dimension < 16 ? Metric.squaredEuclidean(a, aOffsets[p], b, bOffsets[p], dimension)
-          : WIDE_DOUBLES ? squaredEuclidean8(a, aOffsets[p], b, bOffsets[p], dimension)
-          : squaredEuclidean4(a, aOffsets[p], b, bOffsets[p], dimension);
+      for (; p < count; p++) {
+        out[p] = Metric.squaredEuclidean(a, aOffsets[p], b, bOffset, dimension);
+      }
+      return;
+    }
+    if (WIDE_DOUBLES) {
+      for (; p + 1 < count; p += 2) {
+        squaredEuclidean8(a, aOffsets[p], aOffsets[p + 1], b, bOffset, dimension, out, p);
+      }
+    }
+    for (; p < count; p++) {
+      out[p] = WIDE_DOUBLES ? squaredEuclidean8(a, aOffsets[p], b, bOffset, dimension)
+          : squaredEuclidean4(a, aOffsets[p], b, bOffset, dimension);
     }
   }
 
@@ -161,31 +170,80 @@ final class PanamaVectorOps implements VectorOps {
    * +0, which adds nothing). Lanewise {@code v0 + v1} holds {@code c_j + c_{j+8}}, so lanes {@code
    * l} and {@code l + 4} of it sum to the definition's {@code y_l}.
    */
-  private static double squaredEuclidean8(double[] a, int x, float[] b, int y, int dimension) {
+  private static double squaredEuclidean8(double[] a, int x, double[] b, int y, int dimension) {
     DoubleVector v0 = DoubleVector.zero(D8);
     DoubleVector v1 = v0;
     int i = 0;
     for (; i + 16 <= dimension; i += 16) {
-      DoubleVector t0 = DoubleVector.fromArray(D8, a, x + i).sub(widen(F8, D8, b, y + i));
+      DoubleVector t0 = DoubleVector.fromArray(D8, a, x + i).sub(DoubleVector.fromArray(D8, b, y + i));
       DoubleVector t1 =
-          DoubleVector.fromArray(D8, a, x + i + 8).sub(widen(F8, D8, b, y + i + 8));
+          DoubleVector.fromArray(D8, a, x + i + 8).sub(DoubleVector.fromArray(D8, b, y + i + 8));
       v0 = v0.add(t0.mul(t0));
       v1 = v1.add(t1.mul(t1));
     }
     int rest = dimension - i;
     if (rest > 0) {
-      VectorMask<Float> m0 = F8.indexInRange(0, rest);
-      DoubleVector t0 = DoubleVector.fromArray(D8, a, x + i, D8.indexInRange(0, rest))
-          .sub(widen(F8, D8, b, y + i, m0));
+      VectorMask<Double> m0 = D8.indexInRange(0, rest);
+      DoubleVector t0 = DoubleVector.fromArray(D8, a, x + i, m0)
+          .sub(DoubleVector.fromArray(D8, b, y + i, m0));
       v0 = v0.add(t0.mul(t0));
       if (rest > 8) {
-        VectorMask<Float> m1 = F8.indexInRange(8, rest);
-        DoubleVector t1 = DoubleVector.fromArray(D8, a, x + i + 8, D8.indexInRange(8, rest))
-            .sub(widen(F8, D8, b, y + i + 8, m1));
+        VectorMask<Double> m1 = D8.indexInRange(8, rest);
+        DoubleVector t1 = DoubleVector.fromArray(D8, a, x + i + 8, m1)
+            .sub(DoubleVector.fromArray(D8, b, y + i + 8, m1));
         v1 = v1.add(t1.mul(t1));
       }
     }
-    DoubleVector c = v0.add(v1);
+    return sum8(v0.add(v1));
+  }
+
+  /**
+   * {@link #squaredEuclidean8} of the first vectors at {@code x} and {@code u} against the same
+   * second one, side by side: each is loaded once for both, and the two pairs' chains of
+   * additions fill each other's waits (the loop is bound by the adders, not by the adds' latency).
+   */
+  private static void squaredEuclidean8(double[] a, int x, int u, double[] b, int y,
+      int dimension, double[] out, int p) {
+    DoubleVector v0 = DoubleVector.zero(D8);
+    DoubleVector v1 = v0;
+    DoubleVector w0 = v0;
+    DoubleVector w1 = v0;
+    int i = 0;
+    for (; i + 16 <= dimension; i += 16) {
+      DoubleVector y0 = DoubleVector.fromArray(D8, b, y + i);
+      DoubleVector y1 = DoubleVector.fromArray(D8, b, y + i + 8);
+      DoubleVector t0 = DoubleVector.fromArray(D8, a, x + i).sub(y0);
+      DoubleVector s0 = DoubleVector.fromArray(D8, a, u + i).sub(y0);
+      DoubleVector t1 = DoubleVector.fromArray(D8, a, x + i + 8).sub(y1);
+      DoubleVector s1 = DoubleVector.fromArray(D8, a, u + i + 8).sub(y1);
+      v0 = v0.add(t0.mul(t0));
+      w0 = w0.add(s0.mul(s0));
+      v1 = v1.add(t1.mul(t1));
+      w1 = w1.add(s1.mul(s1));
+    }
+    int rest = dimension - i;
+    if (rest > 0) {
+      VectorMask<Double> m0 = D8.indexInRange(0, rest);
+      DoubleVector y0 = DoubleVector.fromArray(D8, b, y + i, m0);
+      DoubleVector t0 = DoubleVector.fromArray(D8, a, x + i, m0).sub(y0);
+      DoubleVector s0 = DoubleVector.fromArray(D8, a, u + i, m0).sub(y0);
+      v0 = v0.add(t0.mul(t0));
+      w0 = w0.add(s0.mul(s0));
+      if (rest > 8) {
+        VectorMask<Double> m1 = D8.indexInRange(8, rest);
+        DoubleVector y1 = DoubleVector.fromArray(D8, b, y + i + 8, m1);
+        DoubleVector t1 = DoubleVector.fromArray(D8, a, x + i + 8, m1).sub(y1);
+        DoubleVector s1 = DoubleVector.fromArray(D8, a, u + i + 8, m1).sub(y1);
+        v1 = v1.add(t1.mul(t1));
+        w1 = w1.add(s1.mul(s1));
+      }
+    }
+    out[p] = sum8(v0.add(v1));
+    out[p + 1] = sum8(w0.add(w1));
+  }
+
+  /** The definition's last step on eight lanes holding {@code c_j + c_{j+8}}. */
+  private static double sum8(DoubleVector c) {
     double y0 = c.lane(0) + c.lane(4);
     double y1 = c.lane(1) + c.lane(5);
     double y2 = c.lane(2) + c.lane(6);
@@ -198,27 +256,29 @@ final class PanamaVectorOps implements VectorOps {
    * (0-3, 4-7, 8-11, 12-15); lanewise {@code (v0 + v2) + (v1 + v3)} is the definition's {@code
    * y_l}.
    */
-  private static double squaredEuclidean4(double[] a, int x, float[] b, int y, int dimension) {
+  private static double squaredEuclidean4(double[] a, int x, double[] b, int y, int dimension) {
     DoubleVector v0 = DoubleVector.zero(D4);
     DoubleVector v1 = v0;
     DoubleVector v2 = v0;
     DoubleVector v3 = v0;
     int i = 0;
     for (; i + 16 <= dimension; i += 16) {
-      DoubleVector t0 = DoubleVector.fromArray(D4, a, x + i).sub(widen(F4, D4, b, y + i));
-      DoubleVector t1 = DoubleVector.fromArray(D4, a, x + i + 4).sub(widen(F4, D4, b, y + i + 4));
-      DoubleVector t2 = DoubleVector.fromArray(D4, a, x + i + 8).sub(widen(F4, D4, b, y + i + 8));
+      DoubleVector t0 = DoubleVector.fromArray(D4, a, x + i).sub(DoubleVector.fromArray(D4, b, y + i));
+      DoubleVector t1 =
+          DoubleVector.fromArray(D4, a, x + i + 4).sub(DoubleVector.fromArray(D4, b, y + i + 4));
+      DoubleVector t2 =
+          DoubleVector.fromArray(D4, a, x + i + 8).sub(DoubleVector.fromArray(D4, b, y + i + 8));
       DoubleVector t3 =
-          DoubleVector.fromArray(D4, a, x + i + 12).sub(widen(F4, D4, b, y + i + 12));
+          DoubleVector.fromArray(D4, a, x + i + 12).sub(DoubleVector.fromArray(D4, b, y + i + 12));
       v0 = v0.add(t0.mul(t0));
       v1 = v1.add(t1.mul(t1));
       v2 = v2.add(t2.mul(t2));
       v3 = v3.add(t3.mul(t3));
     }
     for (int q = 0, rest = dimension - i; q < 4 && rest > 4 * q; q++) {
-      VectorMask<Float> m = F4.indexInRange(4 * q, rest);
-      DoubleVector t = DoubleVector.fromArray(D4, a, x + i + 4 * q, D4.indexInRange(4 * q, rest))
-          .sub(widen(F4, D4, b, y + i + 4 * q, m));
+      VectorMask<Double> m = D4.indexInRange(4 * q, rest);
+      DoubleVector t = DoubleVector.fromArray(D4, a, x + i + 4 * q, m)
+          .sub(DoubleVector.fromArray(D4, b, y + i + 4 * q, m));
       DoubleVector s = t.mul(t);
       if (q == 0) {
         v0 = v0.add(s);
@@ -232,20 +292,6 @@ final class PanamaVectorOps implements VectorOps {
     }
     DoubleVector c = v0.add(v2).add(v1.add(v3));
     return (c.lane(0) + c.lane(2)) + (c.lane(1) + c.lane(3));
-  }
-
-  /** Floats at {@code offset}, converted (exactly) to doubles. */
-  private static DoubleVector widen(VectorSpecies<Float> floats, VectorSpecies<Double> doubles,
-      float[] v, int offset) {
-    return (DoubleVector) FloatVector.fromArray(floats, v, offset)
-        .convertShape(VectorOperators.F2D, doubles, 0);
-  }
-
-  /** {@link #widen} of the lanes {@code m} sets; the others are +0. */
-  private static DoubleVector widen(VectorSpecies<Float> floats, VectorSpecies<Double> doubles,
-      float[] v, int offset, VectorMask<Float> m) {
-    return (DoubleVector) FloatVector.fromArray(floats, v, offset, m)
-        .convertShape(VectorOperators.F2D, doubles, 0);
   }
 
   @Override

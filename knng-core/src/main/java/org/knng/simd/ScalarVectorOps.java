@@ -68,10 +68,10 @@ public final class ScalarVectorOps implements VectorOps {
   }
 
   @Override
-  public void squaredEuclidean(double[] a, int[] aOffsets, float[] b, int[] bOffsets, int count,
+  public void squaredEuclidean(double[] a, int[] aOffsets, double[] b, int bOffset, int count,
       int dimension, double[] out) {
     for (int p = 0; p < count; p++) {
-      out[p] = Metric.squaredEuclidean(a, aOffsets[p], b, bOffsets[p], dimension);
+      out[p] = Metric.squaredEuclidean(a, aOffsets[p], b, bOffset, dimension);
     }
   }
 

@@ -259,22 +259,23 @@ public interface VectorOps {
   float manhattan(float[] a, int aOffset, float[] b, int bOffset, int dimension);
 
   /**
-   * Double-precision squared euclidean distances of {@code count} pairs, pair {@code p} being
-   * {@code a} at {@code aOffsets[p]} and {@code b} at {@code bOffsets[p]}: each with exactly the
-   * bits of {@link org.knng.metric.Metric#squaredEuclidean}, whose sixteen chains the SIMD
-   * implementation keeps in vector lanes. The engines re-score their {@code N x k} kept
-   * neighbours with it. The first vectors come widened to double (each row meets its k
-   * neighbours: widening it once halves the conversions, which bound this loop).
+   * Double-precision squared euclidean distances of {@code count} first vectors to one second
+   * vector, pair {@code p} being {@code a} at {@code aOffsets[p]} and {@code b} at {@code
+   * bOffset}: each with exactly the bits of {@link org.knng.metric.Metric#squaredEuclidean}, whose
+   * sixteen chains the SIMD implementation keeps in vector lanes. The engines re-score their
+   * {@code N x k} kept neighbours with it, both vectors widened to double once (a row meets its k
+   * neighbours, and a neighbour the rows of a chunk it is in: the conversions bound the loop
+   * otherwise), and the pairs that share a second vector together (it is read once for them).
    *
    * @param a the first vectors, float32 values widened to double
    * @param aOffsets where each pair's first vector starts
-   * @param b the second vectors
-   * @param bOffsets where each pair's second vector starts
-   * @param count pairs, at most the length of the offset arrays and of {@code out}
+   * @param b the second vector, float32 values widened to double
+   * @param bOffset where it starts
+   * @param count pairs, at most the length of {@code aOffsets} and of {@code out}
    * @param dimension values per vector
    * @param out receives the squared distances
    */
-  void squaredEuclidean(double[] a, int[] aOffsets, float[] b, int[] bOffsets, int count,
+  void squaredEuclidean(double[] a, int[] aOffsets, double[] b, int bOffset, int count,
       int dimension, double[] out);
 
   /**

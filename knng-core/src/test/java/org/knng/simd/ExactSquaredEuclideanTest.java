@@ -17,10 +17,10 @@ import org.knng.testing.Kernels.Kernel;
 /**
  * The double-precision squared euclidean distance the engines re-score with: {@link
  * Metric#squaredEuclidean} follows its documented order of sixteen chains (checked against a
- * plain transcription of that order), so does its overload with the first vector widened to
- * double, and both {@link VectorOps#squaredEuclidean} implementations (first vectors widened)
- * give its bits for every pair, at every dimension across the vector loop, the masked last round
- * and the pairs taken two at a time.
+ * plain transcription of that order), so does its overload on vectors widened to double, and
+ * both {@link VectorOps#squaredEuclidean} implementations (several first vectors against one
+ * second, all widened) give its bits for every pair, at every dimension across the vector loop,
+ * the masked last round and the pairs taken two at a time.
  */
 class ExactSquaredEuclideanTest {
   static Stream<Arguments> cases() {
@@ -65,35 +65,40 @@ class ExactSquaredEuclideanTest {
     for (int i = 0; i < n * d; i += 5) {
       b[1 + i] = a[3 + i]; // some equal values: differences of exactly zero
     }
+    double[] wide = widened(a); // NaN past the last vector as well
+    double[] wideB = widened(b);
     for (int count = 1; count <= 9; count++) {
       int[] aOffsets = new int[count];
-      int[] bOffsets = new int[count];
       for (int p = 0; p < count; p++) {
         aOffsets[p] = 3 + random.nextInt(n) * d;
-        bOffsets[p] = 1 + random.nextInt(n) * d;
       }
+      int bOffset = 1 + random.nextInt(n) * d;
       double[] out = new double[count + 1];
       out[count] = -1;
-      double[] wide = new double[a.length]; // widened, NaN past the last vector as well
-      for (int i = 0; i < a.length; i++) {
-        wide[i] = a[i];
-      }
-      kernel.ops().squaredEuclidean(wide, aOffsets, b, bOffsets, count, d, out);
+      kernel.ops().squaredEuclidean(wide, aOffsets, wideB, bOffset, count, d, out);
       for (int p = 0; p < count; p++) {
-        double expected = transcribed(a, aOffsets[p], b, bOffsets[p], d);
-        double defined = Metric.squaredEuclidean(a, aOffsets[p], b, bOffsets[p], d);
+        double expected = transcribed(a, aOffsets[p], b, bOffset, d);
+        double defined = Metric.squaredEuclidean(a, aOffsets[p], b, bOffset, d);
         assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(defined),
             "definition, pair " + p + " of " + count);
         assertEquals(Double.doubleToRawLongBits(expected),
-            Double.doubleToRawLongBits(Metric.squaredEuclidean(wide, aOffsets[p], b, bOffsets[p], d)),
-            "definition on a widened first vector, pair " + p + " of " + count);
+            Double.doubleToRawLongBits(Metric.squaredEuclidean(wide, aOffsets[p], wideB, bOffset, d)),
+            "definition on widened vectors, pair " + p + " of " + count);
         assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(out[p]),
             "kernel, pair " + p + " of " + count);
-        assertEquals(expected, Metric.SQEUCLIDEAN.distance(a, aOffsets[p], b, bOffsets[p], d));
-        assertEquals(Math.sqrt(expected), Metric.EUCLIDEAN.distance(a, aOffsets[p], b, bOffsets[p], d));
+        assertEquals(expected, Metric.SQEUCLIDEAN.distance(a, aOffsets[p], b, bOffset, d));
+        assertEquals(Math.sqrt(expected), Metric.EUCLIDEAN.distance(a, aOffsets[p], b, bOffset, d));
       }
       assertEquals(-1, out[count], "wrote past the pairs asked for");
     }
+  }
+
+  private static double[] widened(float[] v) {
+    double[] wide = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      wide[i] = v[i];
+    }
+    return wide;
   }
 
   @Test
