@@ -336,8 +336,8 @@ public final class Rescoring {
    * ({@link VectorOps#squaredEuclidean}, the bits of {@link Metric#squaredEuclidean}); cosine and
    * inner product ones up to {@value #BATCH} at a time too, four pairs' sums side by side (each sum
    * a chain of additions in increasing index, as {@link Metric#distance} has it, so the same bits:
-   * one pair's chain alone waits on each addition, four overlap); manhattan and chebyshev ones at
-   * once. A pair's first vector is one of a few rows held in slots ({@link #first}), its second the
+   * one pair's chain alone waits on each addition, four overlap); manhattan and chebyshev ones, and
+   * euclidean ones below 16 dimensions, at once. A pair's first vector is one of a few rows held in slots ({@link #first}), its second the
    * vector last named ({@link #second}), and the pairs added together share it: for the batches
    * each vector is widened to double once (and, for cosine, its squared norm summed once), however
    * many pairs it is in. {@link #finish} computes what is left. One per thread.
@@ -352,7 +352,7 @@ public final class Rescoring {
     private final float[] dist;
     private final boolean squares;
     private final int[] slotOffsets;
-    /** The slots' vectors widened to double, for the metrics computed in batches (else null). */
+    /** The slots' vectors widened to double, for the pairs computed in batches (else null). */
     private final double[] wide;
     /** Each slot's squared norm, for cosine only (null otherwise). */
     private final double[] slotNorms;
@@ -386,7 +386,9 @@ public final class Rescoring {
       this.squares = metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN;
       boolean dots = metric == Metric.COSINE || metric == Metric.INNER_PRODUCT;
       this.slotOffsets = new int[slots];
-      this.wide = squares || dots ? new double[slots * d] : null;
+      // Below one round of the definition's sixteen chains a pair is computed at once from the
+      // floats (point clouds re-score millions of 3-d pairs, each with its own neighbour).
+      this.wide = (squares && d >= 16) || dots ? new double[slots * d] : null;
       this.second = wide != null ? new double[d] : null;
       this.slotNorms = metric == Metric.COSINE ? new double[slots] : null;
     }
