@@ -333,11 +333,9 @@ public final class Rescoring {
   /**
    * Pairs waiting for their distances in the metric's units, as every engine reports them:
    * euclidean and sqeuclidean ones are computed up to {@value #BATCH} at a time by the kernels
-   * ({@link VectorOps#squaredEuclidean}, the bits of {@link Metric#squaredEuclidean}); cosine and
-   * inner product ones up to {@value #BATCH} at a time too, four pairs' sums side by side (each sum
-   * a chain of additions in increasing index, as {@link Metric#distance} has it, so the same bits:
-   * one pair's chain alone waits on each addition, four overlap); manhattan and chebyshev ones, and
-   * euclidean ones below 16 dimensions, at once. A pair's first vector is one of a few rows held in slots ({@link #first}), its second the
+   * ({@link VectorOps#squaredEuclidean}, the bits of {@link Metric#squaredEuclidean}), cosine and
+   * inner product ones too ({@link VectorOps#dots}, the bits of {@link Metric#dot}); manhattan and
+   * chebyshev ones, and euclidean ones below 16 dimensions, at once. A pair's first vector is one of a few rows held in slots ({@link #first}), its second the
    * vector last named ({@link #second}), and the pairs added together share it: for the batches
    * each vector is widened to double once (and, for cosine, its squared norm summed once), however
    * many pairs it is in. {@link #finish} computes what is left. One per thread.
@@ -434,13 +432,9 @@ public final class Rescoring {
       }
     }
 
-    /** The squared norm of a widened vector, a chain of additions in increasing index. */
+    /** The squared norm of a widened vector, as {@link Metric#distance} sums it. */
     private double squaredNorm(double[] v, int offset) {
-      double norm = 0;
-      for (int i = offset, end = offset + d; i < end; i++) {
-        norm += v[i] * v[i];
-      }
-      return norm;
+      return Metric.dot(v, offset, v, offset, d);
     }
 
     /**
@@ -474,41 +468,12 @@ public final class Rescoring {
           dist[at[l]] = (float) (metric == Metric.EUCLIDEAN ? Math.sqrt(out[l]) : out[l]);
         }
       } else {
-        int l = 0;
-        for (; l + 4 <= size; l += 4) {
-          products4(l);
-        }
-        for (; l < size; l++) {
-          put(l, product(aOffsets[l]));
+        ops.dots(wide, aOffsets, second, 0, size, d, out);
+        for (int l = 0; l < size; l++) {
+          put(l, out[l]);
         }
       }
       size = 0;
-    }
-
-    /** The dot products of pairs {@code l .. l + 3} with the second vector, side by side. */
-    private void products4(int l) {
-      int a0 = aOffsets[l], a1 = aOffsets[l + 1], a2 = aOffsets[l + 2], a3 = aOffsets[l + 3];
-      double p0 = 0, p1 = 0, p2 = 0, p3 = 0;
-      for (int i = 0; i < d; i++) {
-        double y = second[i];
-        p0 += wide[a0 + i] * y;
-        p1 += wide[a1 + i] * y;
-        p2 += wide[a2 + i] * y;
-        p3 += wide[a3 + i] * y;
-      }
-      put(l, p0);
-      put(l + 1, p1);
-      put(l + 2, p2);
-      put(l + 3, p3);
-    }
-
-    /** The dot product of the first vector at {@code offset} of the slots with the second. */
-    private double product(int offset) {
-      double p = 0;
-      for (int i = 0; i < d; i++) {
-        p += wide[offset + i] * second[i];
-      }
-      return p;
     }
 
     private void put(int l, double dot) {

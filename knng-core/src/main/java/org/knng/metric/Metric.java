@@ -77,24 +77,11 @@ public enum Metric implements Named {
         return Math.sqrt(squaredEuclidean(a, aOffset, b, bOffset, dimension));
       case SQEUCLIDEAN:
         return squaredEuclidean(a, aOffset, b, bOffset, dimension);
-      case COSINE: {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < dimension; i++) {
-          double x = a[aOffset + i];
-          double y = b[bOffset + i];
-          dot += x * y;
-          na += x * x;
-          nb += y * y;
-        }
-        return cosine(dot, na, nb);
-      }
-      case INNER_PRODUCT: {
-        double dot = 0;
-        for (int i = 0; i < dimension; i++) {
-          dot += (double) a[aOffset + i] * b[bOffset + i];
-        }
-        return -dot;
-      }
+      case COSINE:
+        return cosine(dot(a, aOffset, b, bOffset, dimension), dot(a, aOffset, a, aOffset, dimension),
+            dot(b, bOffset, b, bOffset, dimension));
+      case INNER_PRODUCT:
+        return -dot(a, aOffset, b, bOffset, dimension);
       case MANHATTAN: {
         double sum = 0;
         for (int i = 0; i < dimension; i++) {
@@ -116,8 +103,8 @@ public enum Metric implements Named {
 
   /**
    * The cosine distance from its three sums, as {@link #distance} computes them: {@code dot} the
-   * sum of {@code x_i y_i}, {@code na} of {@code x_i^2} and {@code nb} of {@code y_i^2}, each in
-   * increasing {@code i} in double precision. One square root of the product, not a product of
+   * sum of {@code x_i y_i}, {@code na} of {@code x_i^2} and {@code nb} of {@code y_i^2}, each a
+   * {@link #dot} in double precision. One square root of the product, not a product of
    * square roots: for a copy (or positive multiple) of a vector, {@code sqrt(na * nb) == dot}
    * exactly, so the distance is exactly 0.
    *
@@ -128,6 +115,74 @@ public enum Metric implements Named {
    */
   public static double cosine(double dot, double na, double nb) {
     return Math.max(0.0, 1.0 - dot / Math.sqrt(na * nb));
+  }
+
+  /**
+   * The dot product in double precision, in the order of {@link #squaredEuclidean} (sixteen chains,
+   * chain {@code c} adding {@code a_i b_i} for {@code i = c, c + 16, ...}, then the same
+   * reduction), so that SIMD lanes give its bits (a chain starts at +0 and is never -0, so a lane
+   * that adds +0 past the end changes nothing). The product of two float32 values is exact in
+   * double, so only the additions round: a fused multiply-add gives the same bits as a product and
+   * a sum. Cosine's three sums and the inner product are this.
+   *
+   * @param a first array
+   * @param aOffset start of the first vector
+   * @param b second array
+   * @param bOffset start of the second vector
+   * @param dimension values per vector
+   * @return {@code sum(a_i b_i)}
+   */
+  public static double dot(float[] a, int aOffset, float[] b, int bOffset, int dimension) {
+    double[] wide = widened(a, aOffset, b, bOffset, dimension);
+    return dot(wide, 0, wide, dimension, dimension);
+  }
+
+  /**
+   * {@link #dot(float[], int, float[], int, int)} with the vectors given widened to double (each
+   * {@code a[aOffset + i]} the exact double of a float32 value): the same operations, so the same
+   * bits.
+   *
+   * @param a first array, float32 values in double
+   * @param aOffset start of the first vector
+   * @param b second array, float32 values in double
+   * @param bOffset start of the second vector
+   * @param dimension values per vector
+   * @return {@code sum(a_i b_i)}
+   */
+  public static double dot(double[] a, int aOffset, double[] b, int bOffset, int dimension) {
+    double c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
+    double c8 = 0, c9 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0, c14 = 0, c15 = 0;
+    for (int i = 0; i < dimension; i += 16) {
+      int x = aOffset + i;
+      int y = bOffset + i;
+      int rest = dimension - i;
+      c0 += term(a, x, b, y, 0, rest);
+      c1 += term(a, x, b, y, 1, rest);
+      c2 += term(a, x, b, y, 2, rest);
+      c3 += term(a, x, b, y, 3, rest);
+      c4 += term(a, x, b, y, 4, rest);
+      c5 += term(a, x, b, y, 5, rest);
+      c6 += term(a, x, b, y, 6, rest);
+      c7 += term(a, x, b, y, 7, rest);
+      c8 += term(a, x, b, y, 8, rest);
+      c9 += term(a, x, b, y, 9, rest);
+      c10 += term(a, x, b, y, 10, rest);
+      c11 += term(a, x, b, y, 11, rest);
+      c12 += term(a, x, b, y, 12, rest);
+      c13 += term(a, x, b, y, 13, rest);
+      c14 += term(a, x, b, y, 14, rest);
+      c15 += term(a, x, b, y, 15, rest);
+    }
+    double y0 = (c0 + c8) + (c4 + c12);
+    double y1 = (c1 + c9) + (c5 + c13);
+    double y2 = (c2 + c10) + (c6 + c14);
+    double y3 = (c3 + c11) + (c7 + c15);
+    return (y0 + y2) + (y1 + y3);
+  }
+
+  /** Value {@code j} of a round of sixteen: its product, or +0 past the end. */
+  private static double term(double[] a, int x, double[] b, int y, int j, int rest) {
+    return j < rest ? a[x + j] * b[y + j] : 0;
   }
 
   /**
@@ -157,7 +212,15 @@ public enum Metric implements Named {
       double c3 = dimension > 3 ? square(a, aOffset + 3, b, bOffset + 3) : 0;
       return (c0 + c2) + (c1 + c3);
     }
-    // Widening the vectors once is what the loop would do value by value anyway.
+    double[] wide = widened(a, aOffset, b, bOffset, dimension);
+    return squaredEuclidean(wide, 0, wide, dimension, dimension);
+  }
+
+  /**
+   * Both vectors widened to double, one after the other, in this thread's buffer: what the loops
+   * would do value by value anyway.
+   */
+  private static double[] widened(float[] a, int aOffset, float[] b, int bOffset, int dimension) {
     double[] wide = WIDE.get();
     if (wide.length < 2 * dimension) {
       wide = new double[2 * dimension];
@@ -167,7 +230,7 @@ public enum Metric implements Named {
       wide[i] = a[aOffset + i];
       wide[dimension + i] = b[bOffset + i];
     }
-    return squaredEuclidean(wide, 0, wide, dimension, dimension);
+    return wide;
   }
 
   /** Each thread's buffer for the vectors widened to double. */

@@ -242,6 +242,119 @@ final class PanamaVectorOps implements VectorOps {
     out[p + 1] = sum8(w0.add(w1));
   }
 
+  @Override
+  public void dots(double[] a, int[] aOffsets, double[] b, int bOffset, int count, int dimension,
+      double[] out) {
+    int p = 0;
+    if (dimension < 16) {
+      for (; p < count; p++) {
+        out[p] = Metric.dot(a, aOffsets[p], b, bOffset, dimension);
+      }
+      return;
+    }
+    if (WIDE_DOUBLES) {
+      for (; p + 1 < count; p += 2) {
+        dot8(a, aOffsets[p], aOffsets[p + 1], b, bOffset, dimension, out, p);
+      }
+    }
+    for (; p < count; p++) {
+      out[p] = WIDE_DOUBLES ? dot8(a, aOffsets[p], b, bOffset, dimension)
+          : dot4(a, aOffsets[p], b, bOffset, dimension);
+    }
+  }
+
+  /**
+   * {@link Metric#dot} with its sixteen chains in two vectors of eight doubles, as {@link
+   * #squaredEuclidean8} holds them; the products are exact, so a fused multiply-add adds each
+   * with one rounding, as the definition's sum does. Lanes past the end add +0, which changes
+   * nothing.
+   */
+  private static double dot8(double[] a, int x, double[] b, int y, int dimension) {
+    DoubleVector v0 = DoubleVector.zero(D8);
+    DoubleVector v1 = v0;
+    int i = 0;
+    for (; i + 16 <= dimension; i += 16) {
+      v0 = DoubleVector.fromArray(D8, a, x + i).fma(DoubleVector.fromArray(D8, b, y + i), v0);
+      v1 = DoubleVector.fromArray(D8, a, x + i + 8)
+          .fma(DoubleVector.fromArray(D8, b, y + i + 8), v1);
+    }
+    int rest = dimension - i;
+    if (rest > 0) {
+      VectorMask<Double> m0 = D8.indexInRange(0, rest);
+      VectorMask<Double> m1 = D8.indexInRange(8, rest);
+      v0 = DoubleVector.fromArray(D8, a, x + i, m0).fma(DoubleVector.fromArray(D8, b, y + i, m0), v0);
+      v1 = DoubleVector.fromArray(D8, a, x + i + 8, m1)
+          .fma(DoubleVector.fromArray(D8, b, y + i + 8, m1), v1);
+    }
+    return sum8(v0.add(v1));
+  }
+
+  /** {@link #dot8} of the first vectors at {@code x} and {@code u} with one second, side by side. */
+  private static void dot8(double[] a, int x, int u, double[] b, int y, int dimension,
+      double[] out, int p) {
+    DoubleVector v0 = DoubleVector.zero(D8);
+    DoubleVector v1 = v0;
+    DoubleVector w0 = v0;
+    DoubleVector w1 = v0;
+    int i = 0;
+    for (; i + 16 <= dimension; i += 16) {
+      DoubleVector y0 = DoubleVector.fromArray(D8, b, y + i);
+      DoubleVector y1 = DoubleVector.fromArray(D8, b, y + i + 8);
+      v0 = DoubleVector.fromArray(D8, a, x + i).fma(y0, v0);
+      w0 = DoubleVector.fromArray(D8, a, u + i).fma(y0, w0);
+      v1 = DoubleVector.fromArray(D8, a, x + i + 8).fma(y1, v1);
+      w1 = DoubleVector.fromArray(D8, a, u + i + 8).fma(y1, w1);
+    }
+    int rest = dimension - i;
+    if (rest > 0) {
+      VectorMask<Double> m0 = D8.indexInRange(0, rest);
+      VectorMask<Double> m1 = D8.indexInRange(8, rest);
+      DoubleVector y0 = DoubleVector.fromArray(D8, b, y + i, m0);
+      DoubleVector y1 = DoubleVector.fromArray(D8, b, y + i + 8, m1);
+      v0 = DoubleVector.fromArray(D8, a, x + i, m0).fma(y0, v0);
+      w0 = DoubleVector.fromArray(D8, a, u + i, m0).fma(y0, w0);
+      v1 = DoubleVector.fromArray(D8, a, x + i + 8, m1).fma(y1, v1);
+      w1 = DoubleVector.fromArray(D8, a, u + i + 8, m1).fma(y1, w1);
+    }
+    out[p] = sum8(v0.add(v1));
+    out[p + 1] = sum8(w0.add(w1));
+  }
+
+  /**
+   * {@link #dot8} on narrower registers: the chains in four vectors of four doubles, as {@link
+   * #squaredEuclidean4} holds them.
+   */
+  private static double dot4(double[] a, int x, double[] b, int y, int dimension) {
+    DoubleVector v0 = DoubleVector.zero(D4);
+    DoubleVector v1 = v0;
+    DoubleVector v2 = v0;
+    DoubleVector v3 = v0;
+    int i = 0;
+    for (; i + 16 <= dimension; i += 16) {
+      v0 = DoubleVector.fromArray(D4, a, x + i).fma(DoubleVector.fromArray(D4, b, y + i), v0);
+      v1 = DoubleVector.fromArray(D4, a, x + i + 4).fma(DoubleVector.fromArray(D4, b, y + i + 4), v1);
+      v2 = DoubleVector.fromArray(D4, a, x + i + 8).fma(DoubleVector.fromArray(D4, b, y + i + 8), v2);
+      v3 = DoubleVector.fromArray(D4, a, x + i + 12)
+          .fma(DoubleVector.fromArray(D4, b, y + i + 12), v3);
+    }
+    int rest = dimension - i;
+    if (rest > 0) {
+      VectorMask<Double> m0 = D4.indexInRange(0, rest);
+      VectorMask<Double> m1 = D4.indexInRange(4, rest);
+      VectorMask<Double> m2 = D4.indexInRange(8, rest);
+      VectorMask<Double> m3 = D4.indexInRange(12, rest);
+      v0 = DoubleVector.fromArray(D4, a, x + i, m0).fma(DoubleVector.fromArray(D4, b, y + i, m0), v0);
+      v1 = DoubleVector.fromArray(D4, a, x + i + 4, m1)
+          .fma(DoubleVector.fromArray(D4, b, y + i + 4, m1), v1);
+      v2 = DoubleVector.fromArray(D4, a, x + i + 8, m2)
+          .fma(DoubleVector.fromArray(D4, b, y + i + 8, m2), v2);
+      v3 = DoubleVector.fromArray(D4, a, x + i + 12, m3)
+          .fma(DoubleVector.fromArray(D4, b, y + i + 12, m3), v3);
+    }
+    DoubleVector c = v0.add(v2).add(v1.add(v3));
+    return (c.lane(0) + c.lane(2)) + (c.lane(1) + c.lane(3));
+  }
+
   /** The definition's last step on eight lanes holding {@code c_j + c_{j+8}}. */
   private static double sum8(DoubleVector c) {
     double y0 = c.lane(0) + c.lane(4);

@@ -76,6 +76,14 @@ public final class ScalarVectorOps implements VectorOps {
   }
 
   @Override
+  public void dots(double[] a, int[] aOffsets, double[] b, int bOffset, int count, int dimension,
+      double[] out) {
+    for (int p = 0; p < count; p++) {
+      out[p] = Metric.dot(a, aOffsets[p], b, bOffset, dimension);
+    }
+  }
+
+  @Override
   public float manhattan(float[] a, int aOffset, float[] b, int bOffset, int dimension) {
     float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     int i = 0;

@@ -20,7 +20,8 @@ import org.knng.testing.Kernels.Kernel;
  * plain transcription of that order), so does its overload on vectors widened to double, and
  * both {@link VectorOps#squaredEuclidean} implementations (several first vectors against one
  * second, all widened) give its bits for every pair, at every dimension across the vector loop,
- * the masked last round and the pairs taken two at a time.
+ * the masked last round and the pairs taken two at a time. The same for {@link Metric#dot}, the
+ * sum of cosine and the inner product, and {@link VectorOps#dots}.
  */
 class ExactSquaredEuclideanTest {
   static Stream<Arguments> cases() {
@@ -88,6 +89,65 @@ class ExactSquaredEuclideanTest {
             "kernel, pair " + p + " of " + count);
         assertEquals(expected, Metric.SQEUCLIDEAN.distance(a, aOffsets[p], b, bOffset, d));
         assertEquals(Math.sqrt(expected), Metric.EUCLIDEAN.distance(a, aOffsets[p], b, bOffset, d));
+      }
+      assertEquals(-1, out[count], "wrote past the pairs asked for");
+    }
+  }
+
+  /** The dot product's order as the documentation states it. */
+  private static double transcribedDot(float[] a, int x, float[] b, int y, int d) {
+    double[] c = new double[16];
+    for (int i = 0; i < d; i++) {
+      c[i % 16] = c[i % 16] + (double) a[x + i] * b[y + i];
+    }
+    double[] l = new double[4];
+    for (int j = 0; j < 4; j++) {
+      l[j] = (c[j] + c[j + 8]) + (c[j + 4] + c[j + 12]);
+    }
+    return (l[0] + l[2]) + (l[1] + l[3]);
+  }
+
+  @ParameterizedTest(name = "{0} d={1}")
+  @MethodSource("cases")
+  void everyDotHasTheBitsOfTheDefinition(Kernel kernel, int d) {
+    Random random = new Random(17L * d + 3);
+    int n = 24;
+    float[] a = Arrays.copyOf(values(random, n * d + 3), n * d + 3 + 5);
+    float[] b = Arrays.copyOf(values(random, n * d + 1), n * d + 1 + 5);
+    Arrays.fill(a, n * d + 3, a.length, Float.NaN);
+    Arrays.fill(b, n * d + 1, b.length, Float.NaN);
+    for (int i = 0; i < n * d; i += 3) {
+      a[3 + i] = 0f; // products of -0 and +0
+    }
+    for (int i = 0; i < n * d; i += 7) {
+      b[1 + i] = -a[3 + i]; // some negative products
+    }
+    double[] wide = widened(a);
+    double[] wideB = widened(b);
+    for (int count = 1; count <= 9; count++) {
+      int[] aOffsets = new int[count];
+      for (int p = 0; p < count; p++) {
+        aOffsets[p] = 3 + random.nextInt(n) * d;
+      }
+      int bOffset = 1 + random.nextInt(n) * d;
+      double[] out = new double[count + 1];
+      out[count] = -1;
+      kernel.ops().dots(wide, aOffsets, wideB, bOffset, count, d, out);
+      for (int p = 0; p < count; p++) {
+        double expected = transcribedDot(a, aOffsets[p], b, bOffset, d);
+        assertEquals(Double.doubleToRawLongBits(expected),
+            Double.doubleToRawLongBits(Metric.dot(a, aOffsets[p], b, bOffset, d)),
+            "definition, pair " + p + " of " + count);
+        assertEquals(Double.doubleToRawLongBits(expected),
+            Double.doubleToRawLongBits(Metric.dot(wide, aOffsets[p], wideB, bOffset, d)),
+            "definition on widened vectors, pair " + p + " of " + count);
+        assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(out[p]),
+            "kernel, pair " + p + " of " + count);
+        assertEquals(Double.doubleToRawLongBits(-expected), Double.doubleToRawLongBits(
+            Metric.INNER_PRODUCT.distance(a, aOffsets[p], b, bOffset, d)));
+        assertEquals(Metric.cosine(expected, transcribedDot(a, aOffsets[p], a, aOffsets[p], d),
+                transcribedDot(b, bOffset, b, bOffset, d)),
+            Metric.COSINE.distance(a, aOffsets[p], b, bOffset, d));
       }
       assertEquals(-1, out[count], "wrote past the pairs asked for");
     }
