@@ -141,6 +141,52 @@ final class PanamaVectorOps implements VectorOps {
     return sum;
   }
 
+  /**
+   * Two pairs at a time, each summed exactly as {@link #squaredDistance(float[], int, float,
+   * float[], int, float, int)} sums it (the same bits): its one chain of additions waits on the
+   * adder's latency at every vector, and the other pair's chain fills the gaps.
+   */
+  @Override
+  public void squaredDistances(float[] a, int[] aOffsets, float[] aScales, float[] b,
+      int[] bOffsets, float[] bScales, int count, int dimension, float[] out) {
+    int p = 0;
+    if (dimension >= LANES) {
+      for (; p + 1 < count; p += 2) {
+        scaledPair(a, b, aOffsets[p], aScales[p], bOffsets[p], bScales[p], aOffsets[p + 1],
+            aScales[p + 1], bOffsets[p + 1], bScales[p + 1], dimension, out, p);
+      }
+    }
+    for (; p < count; p++) {
+      out[p] = squaredDistance(a, aOffsets[p], aScales[p], b, bOffsets[p], bScales[p], dimension);
+    }
+  }
+
+  /** The scaled squared distances of pairs (x, y) and (u, v) into {@code out[p]}, {@code out[p + 1]}. */
+  private static void scaledPair(float[] a, float[] b, int x, float xs, int y, float ys, int u,
+      float us, int v, float vs, int dimension, float[] out, int p) {
+    FloatVector acc = FloatVector.zero(SPECIES);
+    FloatVector other = acc;
+    int i = 0;
+    for (; i <= dimension - LANES; i += LANES) {
+      FloatVector d = FloatVector.fromArray(SPECIES, a, x + i).mul(xs)
+          .sub(FloatVector.fromArray(SPECIES, b, y + i).mul(ys));
+      FloatVector e = FloatVector.fromArray(SPECIES, a, u + i).mul(us)
+          .sub(FloatVector.fromArray(SPECIES, b, v + i).mul(vs));
+      acc = d.fma(d, acc);
+      other = e.fma(e, other);
+    }
+    float sum = sumLanes(acc);
+    float otherSum = sumLanes(other);
+    for (; i < dimension; i++) {
+      float d = a[x + i] * xs - b[y + i] * ys;
+      sum = Math.fma(d, d, sum);
+      float e = a[u + i] * us - b[v + i] * vs;
+      otherSum = Math.fma(e, e, otherSum);
+    }
+    out[p] = sum;
+    out[p + 1] = otherSum;
+  }
+
   @Override
   public void squaredEuclidean(double[] a, int[] aOffsets, double[] b, int bOffset, int count,
       int dimension, double[] out) {

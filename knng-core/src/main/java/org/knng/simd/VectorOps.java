@@ -250,6 +250,28 @@ public interface VectorOps {
   float squaredDistance(float[] a, int aOffset, float aScale, float[] b, int bOffset, float bScale, int dimension);
 
   /**
+   * {@link #squaredDistance(float[], int, float, float[], int, float, int)} of {@code count} pairs,
+   * pair {@code p} being {@code a} at {@code aOffsets[p]} scaled by {@code aScales[p]} and {@code
+   * b} at {@code bOffsets[p]} scaled by {@code bScales[p]}, each with its bits.
+   *
+   * @param a the first vectors
+   * @param aOffsets where each pair's first vector starts
+   * @param aScales each pair's factor for its first vector
+   * @param b the second vectors
+   * @param bOffsets where each pair's second vector starts
+   * @param bScales each pair's factor for its second vector
+   * @param count pairs, at most the length of the arrays and of {@code out}
+   * @param dimension values per vector
+   * @param out receives the squared distances
+   */
+  default void squaredDistances(float[] a, int[] aOffsets, float[] aScales, float[] b,
+      int[] bOffsets, float[] bScales, int count, int dimension, float[] out) {
+    for (int p = 0; p < count; p++) {
+      out[p] = squaredDistance(a, aOffsets[p], aScales[p], b, bOffsets[p], bScales[p], dimension);
+    }
+  }
+
+  /**
    * @param a first array
    * @param aOffset start of the first vector
    * @param b second array

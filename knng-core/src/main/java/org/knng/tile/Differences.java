@@ -66,10 +66,19 @@ public final class Differences {
       ops.squaredDistances(rows, a, columns, b, n, d, hits.values);
       return;
     }
+    int[] a = hits.aOffsets;
+    int[] b = hits.bOffsets;
     for (int p = 0; p < n; p++) {
       int i = rowSide.id(hits.rows[p]);
       int j = columnSide.id(hits.columns[p]);
-      hits.values[p] = value(i, j);
+      a[p] = i * d;
+      b[p] = j * d;
+      hits.aScales[p] = rowUnit[i];
+      hits.bScales[p] = columnUnit[j];
+    }
+    ops.squaredDistances(rows, a, hits.aScales, columns, b, hits.bScales, n, d, hits.values);
+    for (int p = 0; p < n; p++) {
+      hits.values[p] *= 0.5f;
     }
   }
 }

@@ -25,6 +25,10 @@ public final class Hits {
   public final int[] bOffsets;
   /** Scratch for a screen: values of a sub-batch. */
   public final float[] scratch;
+  /** Scratch for a screen: factors of the pairs' first vectors. */
+  public final float[] aScales;
+  /** Scratch for a screen: factors of the pairs' second vectors. */
+  public final float[] bScales;
   private int size;
 
   /** @param capacity the most pairs at once (a tile's) */
@@ -37,6 +41,8 @@ public final class Hits {
     aOffsets = new int[capacity];
     bOffsets = new int[capacity];
     scratch = new float[capacity];
+    aScales = new float[capacity];
+    bScales = new float[capacity];
   }
 
   /** @return the pairs added since the last {@link #clear} */

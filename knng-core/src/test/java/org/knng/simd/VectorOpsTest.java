@@ -229,6 +229,52 @@ class VectorOpsTest {
   }
 
   /**
+   * The scaled {@link VectorOps#squaredDistances} (cosine's differences of unit vectors): every
+   * pair with the bits of the scaled {@link VectorOps#squaredDistance} on its own, for 1 to 9 pairs
+   * (two side by side and the last alone), each pair with its own factors.
+   */
+  @ParameterizedTest(name = "{0} d={1}")
+  @MethodSource("cases")
+  void scaledSquaredDistancesHaveTheBitsOfEachPair(Kernel kernel, int d) {
+    Random rnd = new Random(91 + d);
+    int vectors = 12;
+    float[] x = new float[3 + vectors * (d + 1) + 7];
+    Arrays.fill(x, Float.NaN);
+    int[] starts = new int[vectors];
+    float[] scales = new float[vectors];
+    for (int v = 0; v < vectors; v++) {
+      starts[v] = 3 + v * (d + 1);
+      scales[v] = (float) (0.01 + rnd.nextDouble());
+      for (int c = 0; c < d; c++) {
+        x[starts[v] + c] = (float) (rnd.nextGaussian() * 100);
+      }
+    }
+    VectorOps ops = kernel.ops();
+    for (int count = 1; count <= 9; count++) {
+      int[] a = new int[count];
+      int[] b = new int[count];
+      float[] aScales = new float[count];
+      float[] bScales = new float[count];
+      for (int p = 0; p < count; p++) {
+        int i = rnd.nextInt(vectors);
+        int j = rnd.nextInt(vectors);
+        a[p] = starts[i];
+        b[p] = starts[j];
+        aScales[p] = scales[i];
+        bScales[p] = scales[j];
+      }
+      float[] out = new float[count + 2];
+      Arrays.fill(out, Float.NaN);
+      ops.squaredDistances(x, a, aScales, x, b, bScales, count, d, out);
+      for (int p = 0; p < count; p++) {
+        assertEquals(Float.floatToIntBits(ops.squaredDistance(x, a[p], aScales[p], x, b[p], bScales[p], d)),
+            Float.floatToIntBits(out[p]), count + " pairs, pair " + p);
+      }
+      assertTrue(Float.isNaN(out[count]), "nothing written past the pairs");
+    }
+  }
+
+  /**
    * The tile kernels on packed operands, through {@link VectorOps#stripTiles} (three strips, so
    * dimensions above {@link VectorOps#CHUNK} run in chunks that continue each other's sums): every
    * entry is the in-order fused multiply-add chain (or in-order sum of absolute differences, or
