@@ -288,6 +288,11 @@ final class PanamaVectorOps implements VectorOps {
     out[p + 1] = sum8(w0.add(w1));
   }
 
+  /**
+   * The same loops as {@link #squaredEuclidean}, with a fused multiply-add for the difference and
+   * square. Kept apart on purpose: one family of loops with the kind of sum as a parameter was
+   * measured 5-8% slower for cosine re-scoring (Fashion-MNIST and random 50k at k = 1000).
+   */
   @Override
   public void dots(double[] a, int[] aOffsets, double[] b, int bOffset, int count, int dimension,
       double[] out) {

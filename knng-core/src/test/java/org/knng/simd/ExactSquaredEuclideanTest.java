@@ -58,21 +58,15 @@ class ExactSquaredEuclideanTest {
   void everyPairHasTheBitsOfTheDefinition(Kernel kernel, int d) {
     Random random = new Random(31L * d + 7);
     int n = 24;
-    // Offsets that are not multiples of the vector length, NaN beyond the last vector.
-    float[] a = Arrays.copyOf(values(random, n * d + 3), n * d + 3 + 5);
-    float[] b = Arrays.copyOf(values(random, n * d + 1), n * d + 1 + 5);
-    Arrays.fill(a, n * d + 3, a.length, Float.NaN);
-    Arrays.fill(b, n * d + 1, b.length, Float.NaN);
+    float[] a = padded(random, n, d, 3);
+    float[] b = padded(random, n, d, 1);
     for (int i = 0; i < n * d; i += 5) {
       b[1 + i] = a[3 + i]; // some equal values: differences of exactly zero
     }
     double[] wide = widened(a); // NaN past the last vector as well
     double[] wideB = widened(b);
     for (int count = 1; count <= 9; count++) {
-      int[] aOffsets = new int[count];
-      for (int p = 0; p < count; p++) {
-        aOffsets[p] = 3 + random.nextInt(n) * d;
-      }
+      int[] aOffsets = firsts(random, count, n, d);
       int bOffset = 1 + random.nextInt(n) * d;
       double[] out = new double[count + 1];
       out[count] = -1;
@@ -112,10 +106,8 @@ class ExactSquaredEuclideanTest {
   void everyDotHasTheBitsOfTheDefinition(Kernel kernel, int d) {
     Random random = new Random(17L * d + 3);
     int n = 24;
-    float[] a = Arrays.copyOf(values(random, n * d + 3), n * d + 3 + 5);
-    float[] b = Arrays.copyOf(values(random, n * d + 1), n * d + 1 + 5);
-    Arrays.fill(a, n * d + 3, a.length, Float.NaN);
-    Arrays.fill(b, n * d + 1, b.length, Float.NaN);
+    float[] a = padded(random, n, d, 3);
+    float[] b = padded(random, n, d, 1);
     for (int i = 0; i < n * d; i += 3) {
       a[3 + i] = 0f; // products of -0 and +0
     }
@@ -125,10 +117,7 @@ class ExactSquaredEuclideanTest {
     double[] wide = widened(a);
     double[] wideB = widened(b);
     for (int count = 1; count <= 9; count++) {
-      int[] aOffsets = new int[count];
-      for (int p = 0; p < count; p++) {
-        aOffsets[p] = 3 + random.nextInt(n) * d;
-      }
+      int[] aOffsets = firsts(random, count, n, d);
       int bOffset = 1 + random.nextInt(n) * d;
       double[] out = new double[count + 1];
       out[count] = -1;
@@ -151,6 +140,25 @@ class ExactSquaredEuclideanTest {
       }
       assertEquals(-1, out[count], "wrote past the pairs asked for");
     }
+  }
+
+  /**
+   * {@code n} vectors from {@code offset} (not a multiple of the vector length), NaN past the last
+   * one, so that a kernel reading beyond a vector changes the bits.
+   */
+  private static float[] padded(Random random, int n, int d, int offset) {
+    float[] v = Arrays.copyOf(values(random, n * d + offset), n * d + offset + 5);
+    Arrays.fill(v, n * d + offset, v.length, Float.NaN);
+    return v;
+  }
+
+  /** Where {@code count} first vectors of {@link #padded} (offset 3) start, drawn with repeats. */
+  private static int[] firsts(Random random, int count, int n, int d) {
+    int[] offsets = new int[count];
+    for (int p = 0; p < count; p++) {
+      offsets[p] = 3 + random.nextInt(n) * d;
+    }
+    return offsets;
   }
 
   private static double[] widened(float[] v) {

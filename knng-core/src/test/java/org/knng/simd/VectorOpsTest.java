@@ -200,15 +200,8 @@ class VectorOpsTest {
   void squaredDistancesHaveTheBitsOfEachPair(Kernel kernel, int d) {
     Random rnd = new Random(77 + d);
     int vectors = 12;
-    float[] x = new float[3 + vectors * (d + 1) + 7];
-    Arrays.fill(x, Float.NaN);
     int[] starts = new int[vectors];
-    for (int v = 0; v < vectors; v++) {
-      starts[v] = 3 + v * (d + 1);
-      for (int c = 0; c < d; c++) {
-        x[starts[v] + c] = (float) (rnd.nextGaussian() * 100);
-      }
-    }
+    float[] x = vectorsBetweenNaN(rnd, vectors, d, starts);
     VectorOps ops = kernel.ops();
     for (int count = 1; count <= 9; count++) {
       int[] a = new int[count];
@@ -229,6 +222,22 @@ class VectorOpsTest {
   }
 
   /**
+   * {@code vectors} random vectors in one array, each after a NaN gap (so offsets differ per
+   * vector and a kernel that reads past one poisons its sum); their offsets go into {@code starts}.
+   */
+  private static float[] vectorsBetweenNaN(Random rnd, int vectors, int d, int[] starts) {
+    float[] x = new float[3 + vectors * (d + 1) + 7];
+    Arrays.fill(x, Float.NaN);
+    for (int v = 0; v < vectors; v++) {
+      starts[v] = 3 + v * (d + 1);
+      for (int c = 0; c < d; c++) {
+        x[starts[v] + c] = (float) (rnd.nextGaussian() * 100);
+      }
+    }
+    return x;
+  }
+
+  /**
    * The scaled {@link VectorOps#squaredDistances} (cosine's differences of unit vectors): every
    * pair with the bits of the scaled {@link VectorOps#squaredDistance} on its own, for 1 to 9 pairs
    * (two side by side and the last alone), each pair with its own factors.
@@ -238,16 +247,11 @@ class VectorOpsTest {
   void scaledSquaredDistancesHaveTheBitsOfEachPair(Kernel kernel, int d) {
     Random rnd = new Random(91 + d);
     int vectors = 12;
-    float[] x = new float[3 + vectors * (d + 1) + 7];
-    Arrays.fill(x, Float.NaN);
     int[] starts = new int[vectors];
+    float[] x = vectorsBetweenNaN(rnd, vectors, d, starts);
     float[] scales = new float[vectors];
     for (int v = 0; v < vectors; v++) {
-      starts[v] = 3 + v * (d + 1);
       scales[v] = (float) (0.01 + rnd.nextDouble());
-      for (int c = 0; c < d; c++) {
-        x[starts[v] + c] = (float) (rnd.nextGaussian() * 100);
-      }
     }
     VectorOps ops = kernel.ops();
     for (int count = 1; count <= 9; count++) {
