@@ -362,6 +362,8 @@ public final class Rescoring {
     private final int[] slotOf = new int[BATCH];
     private final int[] aOffsets = new int[BATCH];
     private final double[] out = new double[BATCH];
+    /** Where {@link #squaredNorm} asks the kernel for one vector's sum. */
+    private final int[] norm = new int[1];
     private int size;
 
     /**
@@ -432,9 +434,14 @@ public final class Rescoring {
       }
     }
 
-    /** The squared norm of a widened vector, as {@link Metric#distance} sums it. */
+    /**
+     * The squared norm of a widened vector, as {@link Metric#distance} sums it: by the kernel, with
+     * the definition's bits (a neighbour's norm is taken once per run of pairs that share it).
+     */
     private double squaredNorm(double[] v, int offset) {
-      return Metric.dot(v, offset, v, offset, d);
+      norm[0] = offset;
+      ops.dots(v, norm, v, offset, 1, d, out);
+      return out[0];
     }
 
     /**
