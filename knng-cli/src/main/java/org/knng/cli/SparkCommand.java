@@ -9,7 +9,9 @@ import org.knng.Algorithm;
 import org.knng.InvalidInputException;
 import org.knng.graph.EdgeWeights;
 import org.knng.graph.GraphMode;
+import org.knng.graph.Symmetrization;
 import org.knng.metric.Metric;
+import org.knng.spark.SparkKnn;
 
 /**
  * {@code knng spark}: the exact graph as an Apache Spark job ({@code org.knng.spark.SparkKnn}), on a
@@ -187,13 +189,43 @@ final class SparkCommand extends Command {
         err.println("debug: " + line);
       }
     };
+    SparkKnn.Builder b = SparkKnn.builder().k(k).metric(metric).includeSelf(includeSelf)
+        .idColumn(idColumn).vectorColumn(vectorColumn).blocks(blocks).algorithm(algorithm)
+        .mode(parquetOut ? graphOut.mode : GraphMode.DISTANCE)
+        .symmetrize(parquetOut ? graphOut.symmetrize : Symmetrization.NONE)
+        .progress(org.knng.ProgressListener.notes(note));
+    if (graphOut.sigma != null) {
+      b.sigma(graphOut.sigma);
+    }
+    if (targetRecall != null) {
+      b.targetRecall(targetRecall);
+    }
+    SparkKnn knn = b.build();
+    // What can be refused without Spark is refused before its context starts (seconds): an
+    // existing local output, and a file's unreadable or unrankable rows or a k it cannot have.
+    Path localOut = parquetOut ? localPath(output) : null;
+    if (localOut != null && Files.exists(localOut)) {
+      throw SparkJob.outputExists(output);
+    }
+    org.knng.vectors.Vectors points = null;
+    if (parquetInput(input)) {
+      if (dataset != null) {
+        throw new InvalidInputException("--dataset " + dataset + " applies to an HDF5 or .npz input,"
+            + " not to the Parquet table " + input);
+      }
+    } else {
+      long reading = System.nanoTime();
+      points = readFile(input, dataset);
+      knn.check(points);
+      note.accept(String.format(Locale.ROOT, "spark: read and checked %d points in %.2f s",
+          points.size(), (System.nanoTime() - reading) / 1e9));
+    }
     long starting = System.nanoTime();
     SparkJob job = new SparkJob(master, conf, quiet);
     note.accept(String.format(Locale.ROOT, "spark: context started in %.2f s",
         (System.nanoTime() - starting) / 1e9));
     try {
-      SparkJob.Built built = job.run(note, input, dataset, idColumn, vectorColumn, output, parquetOut, k, metric,
-          includeSelf, graphOut.mode, graphOut.sigma, graphOut.symmetrize, blocks, algorithm, targetRecall);
+      SparkJob.Built built = job.run(note, knn, input, points, output, parquetOut);
       if (!parquetOut) {
         try (org.knng.io.AtomicOutput.Batch outputs = org.knng.io.AtomicOutput.batch()) {
           graphOut.write(built.result, null, weights, local);
@@ -213,6 +245,23 @@ final class SparkCommand extends Command {
       job.close();
     }
     return 0;
+  }
+
+  /**
+   * The local file a path names (no scheme, or {@code file:}), or null for another file system
+   * (HDFS, S3), which only Spark's context can reach.
+   */
+  static Path localPath(String path) {
+    String scheme;
+    try {
+      scheme = new java.net.URI(path).getScheme();
+    } catch (java.net.URISyntaxException e) {
+      return Path.of(path); // not a URI (a space, say): a plain local name
+    }
+    if (scheme == null) {
+      return Path.of(path);
+    }
+    return scheme.equals("file") ? Path.of(java.net.URI.create(path).getPath()) : null;
   }
 
   static boolean isParquet(String path) {

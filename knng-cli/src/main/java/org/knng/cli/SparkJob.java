@@ -10,8 +10,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.knng.InvalidInputException;
-import org.knng.graph.GraphMode;
-import org.knng.metric.Metric;
 import org.knng.graph.KnnResult;
 import org.knng.spark.SparkGraph;
 import org.knng.spark.SparkKnn;
@@ -108,36 +106,20 @@ final class SparkJob implements AutoCloseable {
     }
   }
 
-  Built run(java.util.function.Consumer<String> note, String input, String dataset, String idColumn,
-      String vectorColumn, String output, boolean parquetOut,
-      int k, Metric metric, boolean includeSelf, GraphMode mode, Double sigma,
-      org.knng.graph.Symmetrization symmetrize, int blocks, org.knng.Algorithm algorithm,
-      Double targetRecall)
-      throws IOException {
-    SparkKnn.Builder b = SparkKnn.builder().k(k).metric(metric).includeSelf(includeSelf)
-        .idColumn(idColumn).vectorColumn(vectorColumn).blocks(blocks).algorithm(algorithm)
-        .mode(parquetOut ? mode : GraphMode.DISTANCE)
-        .symmetrize(parquetOut ? symmetrize : org.knng.graph.Symmetrization.NONE)
-        .progress(org.knng.ProgressListener.notes(note));
-    if (sigma != null) {
-      b.sigma(sigma);
-    }
-    if (targetRecall != null) {
-      b.targetRecall(targetRecall);
-    }
-    SparkKnn job = b.build();
+  /**
+   * Runs {@code job} on the Parquet table {@code input}, or on {@code points} read from a file
+   * (already checked with {@link SparkKnn#check}); writes Parquet output when {@code parquetOut},
+   * else collects the graph for the caller to write.
+   */
+  Built run(java.util.function.Consumer<String> note, SparkKnn job, String input,
+      org.knng.vectors.Vectors points, String output, boolean parquetOut) throws IOException {
     org.apache.hadoop.fs.Path out = parquetOut ? new org.apache.hadoop.fs.Path(output) : null;
     FileSystem fs = out == null ? null : out.getFileSystem(context.hadoopConfiguration());
     if (fs != null && fs.exists(out)) {
-      throw new InvalidInputException("--output " + output + " exists: remove it first (a Parquet"
-          + " output is a directory, never overwritten)");
+      throw outputExists(output); // a file system other than the local one, checked before
     }
     SparkGraph graph;
-    if (SparkCommand.parquetInput(input)) {
-      if (dataset != null) {
-        throw new InvalidInputException("--dataset " + dataset + " applies to an HDF5 or .npz input, not"
-            + " to the Parquet table " + input);
-      }
+    if (points == null) {
       org.apache.hadoop.fs.Path in = new org.apache.hadoop.fs.Path(input);
       if (!in.getFileSystem(context.hadoopConfiguration()).exists(in)) {
         throw new InvalidInputException(input + ": no such file or directory");
@@ -155,13 +137,10 @@ final class SparkJob implements AutoCloseable {
       graph = job.graph(table);
     } else {
       long t0 = System.nanoTime();
-      org.knng.vectors.Vectors points = SparkCommand.readFile(input, dataset);
-      long t1 = System.nanoTime();
       graph = job.graph(context, points);
-      note.accept(String.format(java.util.Locale.ROOT, "spark: read %.2f s, checked and dealt into"
-          + " %d block%s %.2f s (the approximate job's local graphs and checks included)",
-          (t1 - t0) / 1e9, graph.blocks(), graph.blocks() == 1 ? "" : "s",
-          (System.nanoTime() - t1) / 1e9));
+      note.accept(String.format(java.util.Locale.ROOT, "spark: checked and dealt into %d block%s"
+          + " %.2f s (the approximate job's local graphs and checks included)", graph.blocks(),
+          graph.blocks() == 1 ? "" : "s", (System.nanoTime() - t0) / 1e9));
     }
     String used = context.master();
     if (!parquetOut) {
@@ -187,6 +166,12 @@ final class SparkJob implements AutoCloseable {
       throw SparkKnn.unwrap(e);
     }
     return new Built(null, graph, used);
+  }
+
+  /** The error for a Parquet output that exists already. */
+  static InvalidInputException outputExists(String output) {
+    return new InvalidInputException("--output " + output + " exists: remove it first (a Parquet"
+        + " output is a directory, never overwritten)");
   }
 
   @Override

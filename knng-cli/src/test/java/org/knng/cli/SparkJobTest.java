@@ -1,10 +1,15 @@
 package org.knng.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** How `knng spark` reads a local master's thread count (each task gets them all). */
+/**
+ * How `knng spark` reads a local master's thread count (each task gets them all), and which
+ * outputs it can check before Spark starts (local ones).
+ */
 class SparkJobTest {
 
   @Test
@@ -18,5 +23,14 @@ class SparkJobTest {
     assertEquals(0, SparkJob.localThreads("spark://127.0.0.1:7077"));
     assertEquals(0, SparkJob.localThreads("yarn"));
     assertEquals(0, SparkJob.localThreads("local[x]"));
+  }
+
+  @Test
+  void localPathsAreThoseWithoutASchemeOrWithFile() {
+    assertEquals(Path.of("out.parquet"), SparkCommand.localPath("out.parquet"));
+    assertEquals(Path.of("/tmp/a b.parquet"), SparkCommand.localPath("/tmp/a b.parquet"));
+    assertEquals(Path.of("/tmp/g.parquet"), SparkCommand.localPath("file:///tmp/g.parquet"));
+    assertNull(SparkCommand.localPath("hdfs://namenode:8020/graphs/g.parquet"));
+    assertNull(SparkCommand.localPath("s3a://bucket/g.parquet"));
   }
 }

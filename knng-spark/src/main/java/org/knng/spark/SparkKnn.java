@@ -239,6 +239,26 @@ public final class SparkKnn implements Serializable {
   }
 
   /**
+   * Checks vectors held on the driver as {@link #graph(org.apache.spark.api.java.JavaSparkContext,
+   * org.knng.vectors.Vectors)} does, with no Spark context: a caller can refuse bad input before
+   * paying for a context's start (seconds).
+   *
+   * @param points the vectors
+   * @throws InvalidInputException naming the first row that cannot be ranked, or k out of range
+   */
+  public void check(org.knng.vectors.Vectors points) {
+    int n = points.size();
+    int d = points.dimension();
+    float[] x = points.data();
+    float[] row = new float[d];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(x, i * d, row, 0, d);
+      InputChecks.rankableRow(row, metric, "row " + i);
+    }
+    checkK(n);
+  }
+
+  /**
    * The job for vectors held on the driver (the command line reads files into them): row {@code
    * i} gets id {@code i}; in local mode the rows are checked and dealt into blocks here and the
    * blocks handed to the tasks, so nothing is shuffled before the joins; on a cluster they go out
@@ -252,15 +272,10 @@ public final class SparkKnn implements Serializable {
    */
   public SparkGraph graph(org.apache.spark.api.java.JavaSparkContext spark,
       org.knng.vectors.Vectors points) {
+    check(points);
     int n = points.size();
     int d = points.dimension();
     float[] x = points.data();
-    float[] row = new float[d];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(x, i * d, row, 0, d);
-      InputChecks.rankableRow(row, metric, "row " + i);
-    }
-    checkK(n);
     if (!spark.sc().isLocal()) {
       // On a cluster, a task may not carry a whole block or cell from the driver (Spark caps a
       // task's message at spark.rpc.message.maxSize, 128 MB: a 464,000-point cell of 96-d vectors
