@@ -14,7 +14,9 @@ import org.knng.testing.PythonRunner;
  * Our exact graphs against scikit-learn's {@code kneighbors_graph} (Debian {@code python3-sklearn})
  * on iris, digits, random data with planted duplicates and integer data with exact ties, for every
  * metric, both modes and include-self both ways. The comparison (compare_sklearn.py) is tie-tolerant:
- * neighbours may differ only among candidates at exactly the k-th distance.
+ * neighbours may differ only among candidates at exactly the k-th distance. The graphs are written
+ * by the {@code build} command run in this JVM (the launcher has its own tests, LauncherIT), about
+ * forty runs that would otherwise each start a JVM.
  */
 class SklearnInteropIT {
   @TempDir static Path dir;
@@ -53,8 +55,8 @@ class SklearnInteropIT {
       if (run[3].equals("1")) {
         args.add("--include-self");
       }
-      PythonRunner.Result r = Launcher.knng(dir, args.toArray(new String[0]));
-      assertEquals(0, r.exitCode, r.toString());
+      CliRun r = CliRun.of(args.toArray(new String[0]));
+      assertEquals(0, r.exit(), r.toString());
       compare.addAll(List.of(out.toString(), run[0], run[1], run[2], run[3]));
     }
     PythonRunner.Result check = Launcher.python(dir, "compare_sklearn.py", compare.toArray(new String[0]));
@@ -79,8 +81,8 @@ class SklearnInteropIT {
       if (!k.equals("0")) {
         args.addAll(List.of("--k", k));
       }
-      PythonRunner.Result r = Launcher.knng(dir, args.toArray(new String[0]));
-      assertEquals(0, r.exitCode, r.toString());
+      CliRun r = CliRun.of(args.toArray(new String[0]));
+      assertEquals(0, r.exit(), r.toString());
       PythonRunner.Result check = Launcher.python(dir, "compare_radius.py", data.toString(), out.toString(),
           metric, radius, k);
       assertEquals(0, check.exitCode, check.toString());

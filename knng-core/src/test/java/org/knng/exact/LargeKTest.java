@@ -113,9 +113,9 @@ class LargeKTest {
   }
 
   private static final float[][] WIDE_GRID =
-      TestData.plantDuplicates(TestData.grid(77, 1600, 4, 2), 78, 5, 4);
+      TestData.plantDuplicates(TestData.grid(77, 1000, 4, 2), 78, 5, 4);
   private static final float[][] WIDE_GAUSS =
-      TestData.plantDuplicates(TestData.gaussian(79, 1600, 8, 0f), 80, 5, 4);
+      TestData.plantDuplicates(TestData.gaussian(79, 1000, 8, 0f), 80, 5, 4);
 
   static Stream<Arguments> thresholdCases() {
     List<Arguments> out = new ArrayList<>();
@@ -132,7 +132,7 @@ class LargeKTest {
   }
 
   /**
-   * k of 100 and more on 1,600 points: the join starts from sampled thresholds. With thresholds
+   * k of 100 and more on 1,000 points: the join starts from sampled thresholds. With thresholds
    * taken below their expected place (sigmas -2) most rows end short and are searched again; the
    * graph is exact either way, the same on one and two threads.
    */
