@@ -44,7 +44,11 @@ class SignalIT {
     Path edgeIndex = dir.resolve("edge-index.npy");
     Path distances = dir.resolve("distances.npy");
 
-    ProcessBuilder pb = new ProcessBuilder(Launcher.ROOT.resolve("knng").toString(), "build",
+    // env --default-signal: a process started with SIGINT ignored (any job a non-interactive
+    // shell put in the background, and so this JVM when CI was) passes that on to its children,
+    // and a JVM that starts with SIGINT ignored leaves it ignored, as it should: reset it here.
+    ProcessBuilder pb = new ProcessBuilder("env", "--default-signal=INT,TERM",
+        Launcher.ROOT.resolve("knng").toString(), "build",
         "--input", input.toString(), "--k", "400", "--mode", "distance", "--output", output.toString(),
         "--edge-index", edgeIndex.toString(), "--distances", distances.toString(), "--quiet")
         .directory(dir.toFile()).redirectOutput(new File("/dev/null")).redirectError(new File("/dev/null"));
