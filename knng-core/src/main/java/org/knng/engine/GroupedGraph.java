@@ -60,17 +60,19 @@ public final class GroupedGraph {
   private KnnResult build(int[] groups) {
     int n = points.size();
     int k = options.k();
+    long start = System.nanoTime();
     int[] order = byLabel(groups);
     List<int[]> small = new ArrayList<>();
     List<int[]> large = new ArrayList<>();
-    for (int start = 0; start < n; ) {
-      int end = start + 1;
-      while (end < n && groups[order[end]] == groups[order[start]]) {
+    for (int first = 0; first < n; ) {
+      int end = first + 1;
+      while (end < n && groups[order[end]] == groups[order[first]]) {
         end++;
       }
-      (end - start <= SMALL_GROUP ? small : large).add(new int[] {start, end});
-      start = end;
+      (end - first <= SMALL_GROUP ? small : large).add(new int[] {first, end});
+      first = end;
     }
+    long searching = System.nanoTime();
     for (int[] g : large) {
       search(order, g, options.threads());
     }
@@ -80,6 +82,12 @@ public final class GroupedGraph {
         search(order, small.get(t), 1);
       }
     });
+    // The engines' own notes are off per group (a thousand clouds would print thousands): one
+    // line for all of them.
+    options.progress().note(String.format(java.util.Locale.ROOT, "groups: %d (%d of at most %d"
+        + " points side by side, one thread each; %d larger, all threads each), ordered by label"
+        + " %.2f s, searched %.2f s", small.size() + large.size(), small.size(), SMALL_GROUP,
+        large.size(), (searching - start) / 1e9, (System.nanoTime() - searching) / 1e9));
     return new KnnResult(n, n, k, ids, distances, options.metric(), options.includeSelf());
   }
 

@@ -3,6 +3,7 @@ package org.knng.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -96,6 +97,27 @@ class GroupedGraphTest {
     assertArrayEquals(one.distances(), two.distances());
     for (int i = 0; i < rows.length; i++) {
       for (int id : one.neighbors(i)) {
+        assertEquals(groups[i], groups[id], "row " + i + " has a neighbour from another group");
+      }
+    }
+  }
+
+  @Test
+  void debugNotesCountTheGroupsEachWay() {
+    float[][] rows = TestData.gaussian(6, 9000, 4, 0f);
+    int[] groups = new int[rows.length];
+    for (int i = 0; i < groups.length; i++) {
+      groups[i] = i % 2 == 0 ? -5 : 10 + i % 7; // one group of 4,500 (above 4,096), seven small
+    }
+    List<String> notes = new ArrayList<>();
+    KnnResult grouped = BruteForceEngine.builder().k(3).threads(2)
+        .progress(org.knng.ProgressListener.notes(notes::add)).build().graph(Vectors.of(rows), groups);
+    List<String> lines = notes.stream().filter(m -> m.startsWith("groups: ")).toList();
+    assertEquals(1, lines.size(), "one line for all the groups: " + notes);
+    assertTrue(lines.get(0).startsWith("groups: 8 (7 of at most 4096 points side by side, one"
+        + " thread each; 1 larger, all threads each)"), lines.get(0));
+    for (int i = 0; i < rows.length; i++) {
+      for (int id : grouped.neighbors(i)) {
         assertEquals(groups[i], groups[id], "row " + i + " has a neighbour from another group");
       }
     }
