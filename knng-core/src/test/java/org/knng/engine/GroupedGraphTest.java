@@ -86,10 +86,10 @@ class GroupedGraphTest {
 
   @Test
   void threadCountDoesNotChangeTheResult() {
-    float[][] rows = TestData.gaussian(5, 5000, 9, 0f);
+    float[][] rows = TestData.gaussian(5, 13_000, 9, 0f);
     int[] groups = new int[rows.length];
     for (int i = 0; i < groups.length; i++) {
-      groups[i] = i % 3 == 0 ? 1 : (i * 7919) % 40; // one group above SMALL_GROUP size, many small ones
+      groups[i] = i % 3 == 0 ? 1 : (i * 7919) % 40; // one group of about 4,500 (above 4,096), 39 small
     }
     KnnResult one = BruteForceEngine.builder().k(7).threads(1).build().graph(Vectors.of(rows), groups);
     KnnResult two = BruteForceEngine.builder().k(7).threads(2).build().graph(Vectors.of(rows), groups);
