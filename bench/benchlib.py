@@ -38,6 +38,11 @@ class TimedOut(RunFailed):
     """A timed command ran longer than its time limit and was stopped."""
 
 
+def _exit_on_sigterm(signum, frame):
+    """SIGTERM ends the harness as Ctrl-C does, through the clean-up of the command it is timing."""
+    raise SystemExit(128 + signum)
+
+
 def run(cmd, env=None, timeout=None):
     """Runs a command; returns (seconds, peak RSS in MB, its stderr) of that process alone.
 
@@ -46,6 +51,8 @@ def run(cmd, env=None, timeout=None):
     own process group, so that a timeout stops it with all its children (the JVM behind ./knng).
     """
     rss_file = Path(os.environ.get("TMPDIR", "/tmp")) / f"knng-bench-rss-{os.getpid()}"
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
     start = time.perf_counter()
     proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", str(rss_file)] + list(map(str, cmd)),
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -57,6 +64,13 @@ def run(cmd, env=None, timeout=None):
         proc.communicate()
         rss_file.unlink(missing_ok=True)
         raise TimedOut(f"timed out after {timeout} s: {' '.join(map(str, cmd))}")
+    except BaseException:
+        # The harness itself is stopped (Ctrl-C, or SIGTERM from an outer `timeout`): its own
+        # session would keep the command running, so it is stopped too.
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        rss_file.unlink(missing_ok=True)
+        raise
     seconds = time.perf_counter() - start
     err = err.decode(errors="replace")
     if proc.returncode != 0:
