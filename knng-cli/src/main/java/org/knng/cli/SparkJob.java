@@ -116,7 +116,9 @@ final class SparkJob implements AutoCloseable {
     org.apache.hadoop.fs.Path out = parquetOut ? new org.apache.hadoop.fs.Path(output) : null;
     FileSystem fs = out == null ? null : out.getFileSystem(context.hadoopConfiguration());
     if (fs != null && fs.exists(out)) {
-      throw outputExists(output); // a file system other than the local one, checked before
+      // A local output was refused before the context started; hdfs:// or s3a:// only the context
+      // reaches.
+      throw outputExists(output);
     }
     SparkGraph graph;
     if (points == null) {

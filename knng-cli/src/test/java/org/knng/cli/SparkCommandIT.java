@@ -116,9 +116,11 @@ class SparkCommandIT {
       // An existing output is never overwritten, and a failed run leaves nothing behind.
       PythonRunner.Result again = Launcher.knng(dir, "spark", "--master", "local[2]", "--input",
           table.toString(), "--id-column", "key", "--vector-column", "embedding", "--k", "5",
-          "--output", edges.toString());
+          "--output", edges.toString(), "--debug");
       assertEquals(2, again.exitCode, again.toString());
       assertTrue(again.stderr.contains("exists: remove it first"), again.stderr);
+      // --debug notes when the context has started: a local output is refused before.
+      assertFalse(again.stderr.contains("context started"), again.stderr);
       PythonRunner.Result wrongColumn = Launcher.knng(dir, "spark", "--master", "local[2]", "--input",
           table.toString(), "--k", "5", "--output", dir.resolve("other.parquet").toString());
       assertEquals(2, wrongColumn.exitCode, wrongColumn.toString());
@@ -183,6 +185,16 @@ class SparkCommandIT {
     assertEquals(2, k.exitCode, k.toString());
     assertEquals("error: k = 150 is out of range for 150 points: need 1 <= k < N (a point is not its"
         + " own neighbour)", lastLine(k.stderr));
+    // --debug notes when the Spark context has started (and prints the error's stack trace): a
+    // file's errors are found before the context starts.
+    for (String[] bad : new String[][] {{csv.toString(), "1"},
+        {Launcher.ROOT.resolve("examples/iris/iris.csv").toString(), "150"}}) {
+      PythonRunner.Result debug = Launcher.knng(dir, "spark", "--master", "local[1]", "--input",
+          bad[0], "--k", bad[1], "--output", "out.npz", "--debug");
+      assertEquals(2, debug.exitCode, debug.toString());
+      assertTrue(debug.stderr.contains("\nerror: ") || debug.stderr.startsWith("error: "), debug.stderr);
+      assertFalse(debug.stderr.contains("context started"), debug.stderr);
+    }
     assertFalse(Files.exists(dir.resolve("out.npz")));
     // A master Spark cannot parse: its (checked, undeclared) exception is bad input, not a bug.
     PythonRunner.Result master = Launcher.knng(dir, "spark", "--master", "bogus://x", "--input",
