@@ -302,7 +302,9 @@ final class BuildCommand extends Command {
       if (plan.blocked) {
         base.check(plan.blockRows); // a bad row is refused now, not hours into the run
       }
-      Vectors points = plan.blocked ? null : base.load();
+      // Nothing else reads the input while the engine runs: it may reorder it in place (the exact
+      // self-join does, for locality, and puts it back).
+      Vectors points = plan.blocked ? null : base.load().reorderable();
       Vectors queryPoints = plan.blocked || query == null ? null : query.load();
       read = System.nanoTime();
       String task = engineName + " " + metric.id() + (radiusOnly ? " radius=" + radius : " k=" + kk);

@@ -137,13 +137,17 @@ public final class BruteForceEngine implements KnnEngine {
     NeighborReservoirs lists = new NeighborReservoirs(points.size(), kept);
     long start = System.nanoTime();
     boolean limited = StartingThresholds.pays(kept, points.size(), screen);
-    if (limited) {
-      StartingThresholds.set(lists, screen, ops, options.threads(), true, sigmas);
-      timed("starting thresholds", start);
-      start = System.nanoTime();
+    try {
+      if (limited) {
+        StartingThresholds.set(lists, screen, ops, options.threads(), true, sigmas);
+        timed("starting thresholds", start);
+        start = System.nanoTime();
+      }
+      // One sink per worker on shared lists: the pair schedule keeps them on disjoint rows.
+      tiles().selfJoin(screen, lists.thresholds(), worker -> lists.worker());
+    } finally {
+      putBack(screen); // the points in their own order again: re-scoring reads them by point
     }
-    // One sink per worker on shared lists: the pair schedule keeps them on disjoint rows.
-    tiles().selfJoin(screen, lists.thresholds(), worker -> lists.worker());
     timed("join", start);
     start = System.nanoTime();
     int[] failed = limited ? shortRows(lists, screen.rows()) : new int[0];
@@ -163,11 +167,29 @@ public final class BruteForceEngine implements KnnEngine {
         .filter(r -> lists.count(r) < lists.k()).map(rows::id).sorted().toArray();
   }
 
-  /** The screen of a self-join, chosen once, and told to whoever listens. */
+  /**
+   * The screen of a self-join, chosen once, and told to whoever listens. Reorderable points
+   * ({@link Vectors#reorderable}) are put in its rows' order until {@link #putBack}.
+   */
   private Screen screen(Vectors points) {
-    Screen screen = screening.selfJoin(points, options.metric(), ops, options.threads());
-    describe(screen);
+    Screen screen = screening.selfJoin(points, options.metric(), ops, options.threads(), true);
+    boolean told = false;
+    try {
+      describe(screen);
+      told = true;
+    } finally {
+      if (!told) {
+        putBack(screen);
+      }
+    }
     return screen;
+  }
+
+  /** Puts the points of a self-join back in their own order, if its screen reordered them. */
+  private static void putBack(Screen screen) {
+    if (screen instanceof ProjectedScreen) {
+      ((ProjectedScreen) screen).putBack();
+    }
   }
 
   private void describe(Screen screen) {
@@ -234,7 +256,11 @@ public final class BruteForceEngine implements KnnEngine {
     InputChecks.rankable(points, options.metric(), "row");
     Screen screen = screen(points);
     List<EdgeBuffer> buffers = Collections.synchronizedList(new ArrayList<>());
-    tiles().selfJoin(screen, radiusThresholds(points.size(), radius), edges(screen.rows(), buffers));
+    try {
+      tiles().selfJoin(screen, radiusThresholds(points.size(), radius), edges(screen.rows(), buffers));
+    } finally {
+      putBack(screen);
+    }
     return new Rescoring(options).radius(points, buffers, radius);
   }
 

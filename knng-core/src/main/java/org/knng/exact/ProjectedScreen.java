@@ -1,5 +1,6 @@
 package org.knng.exact;
 
+import java.util.BitSet;
 import java.util.Locale;
 import org.knng.metric.Metric;
 import org.knng.simd.VectorOps;
@@ -26,19 +27,32 @@ final class ProjectedScreen implements Screen {
   private final Side columns;
   private final int dimension;
   private final Differences differences;
+  /** The sides {@link #differences} are indexed by: these screen's own, or by row when reordered. */
+  private final Side valuedRows;
+  private final Side valuedColumns;
   private final int block;
   private final boolean nearFirst;
+  /** The points reordered in place into the row order until {@link #putBack}, else null. */
+  private Vectors reordered;
+  /** For {@link #putBack}: the row of each point, a row of scratch, and the rows placed. */
+  private int[] inverse;
+  private float[] scratch;
+  private BitSet placed;
 
   private ProjectedScreen(Projection projection, Projection.Projected rowProjection,
       Projection.Projected columnProjection, Vectors rowPoints, Vectors columnPoints, int block,
       VectorOps ops) {
-    this(projection, rowProjection, columnProjection, null, rowPoints, columnPoints, block, ops);
+    this(projection, rowProjection, columnProjection, null, rowPoints, columnPoints, block, ops,
+        false);
   }
 
-  /** {@code columnSide}: the columns as a screen made before has them, or null to make them here. */
+  /**
+   * {@code columnSide}: the columns as a screen made before has them, or null to make them here;
+   * {@code inPlace}: the points of a self-join are reordered in place into its row order.
+   */
   private ProjectedScreen(Projection projection, Projection.Projected rowProjection,
       Projection.Projected columnProjection, Side columnSide, Vectors rowPoints,
-      Vectors columnPoints, int block, VectorOps ops) {
+      Vectors columnPoints, int block, VectorOps ops, boolean inPlace) {
     this.ops = ops;
     this.projection = projection;
     this.rowProjection = rowProjection;
@@ -46,14 +60,87 @@ final class ProjectedScreen implements Screen {
     this.dimension = rowPoints.dimension();
     this.block = block;
     this.nearFirst = rowProjection == columnProjection;
-    boolean cosine = projection.unit();
-    float[] rowUnit = cosine ? rowPoints.inverseNorms() : null;
-    float[] columnUnit = !cosine ? null : nearFirst ? rowUnit : columnPoints.inverseNorms();
-    this.differences = new Differences(ops, rowPoints, rowUnit, columnPoints, columnUnit);
     // A self-join's rows are in the projection's order (ids map them back to points).
     this.rows = side(rowProjection, rowPoints.size(), nearFirst);
     this.columns = nearFirst ? rows
         : columnSide != null ? columnSide : side(columnProjection, columnPoints.size(), false);
+    // Reordered in place, the points are valued by row: the re-computed pairs of a block then
+    // read the vectors of near points from nearby memory instead of from all over the array.
+    boolean byRow = inPlace && rows.ids() != null;
+    boolean cosine = projection.unit();
+    float[] rowUnit = cosine ? rowPoints.inverseNorms() : null;
+    float[] columnUnit = !cosine ? null : nearFirst ? rowUnit : columnPoints.inverseNorms();
+    if (byRow && cosine) {
+      rowUnit = inOrder(rowUnit, rows.ids());
+      columnUnit = rowUnit;
+    }
+    this.differences = new Differences(ops, rowPoints, rowUnit, columnPoints, columnUnit);
+    this.valuedRows = byRow ? byRow(rows) : rows;
+    this.valuedColumns = byRow ? valuedRows : columns;
+    if (byRow) {
+      // What putting them back needs is held from now on: it cannot fail for want of memory.
+      int[] order = rows.ids();
+      this.inverse = new int[order.length];
+      for (int r = 0; r < order.length; r++) {
+        inverse[order[r]] = r;
+      }
+      this.scratch = new float[rowPoints.dimension()];
+      this.placed = new BitSet(order.length);
+      this.reordered = rowPoints;
+      permute(rowPoints, order, scratch, placed); // last: a screen not made leaves the points alone
+    }
+  }
+
+  private static float[] inOrder(float[] values, int[] order) {
+    float[] out = new float[values.length];
+    for (int r = 0; r < order.length; r++) {
+      out[r] = values[order[r]];
+    }
+    return out;
+  }
+
+  /** The side as the reordered points are valued: row r is at row r of the vectors. */
+  private static Side byRow(Side side) {
+    return new Side(side.data(), side.dimension(), side.size(), side.add(), side.packScale(), null);
+  }
+
+  /**
+   * Puts the points of a self-join screened in place ({@link #selfJoin(Vectors, Metric,
+   * Screening, VectorOps, int, boolean)}) back in their own order; nothing otherwise, or once they
+   * are back. The screen must not value pairs after this.
+   */
+  void putBack() {
+    if (reordered != null) {
+      placed.clear();
+      permute(reordered, inverse, scratch, placed);
+      reordered = null;
+    }
+  }
+
+  /**
+   * Rearranges the rows of {@code points} in place so that row r holds what row {@code order[r]}
+   * held, cycle by cycle, through one row of scratch ({@code held}; {@code placed} empty).
+   */
+  private static void permute(Vectors points, int[] order, float[] held, BitSet placed) {
+    float[] x = points.data();
+    int d = points.dimension();
+    for (int start = 0; start < order.length; start++) {
+      if (placed.get(start) || order[start] == start) {
+        continue;
+      }
+      System.arraycopy(x, start * d, held, 0, d);
+      int r = start;
+      while (true) {
+        placed.set(r);
+        int from = order[r];
+        if (from == start) {
+          System.arraycopy(held, 0, x, r * d, d);
+          break;
+        }
+        System.arraycopy(x, from * d, x, r * d, d);
+        r = from;
+      }
+    }
   }
 
   private Side side(Projection.Projected p, int n, boolean reordered) {
@@ -63,12 +150,15 @@ final class ProjectedScreen implements Screen {
   /**
    * The screen of a self-join: rows ordered by a median-split tree with leaves of one block, so
    * that each block holds near points and is joined with itself first. Null where {@link
-   * Projection#fit} finds no few dominant directions.
+   * Projection#fit} finds no few dominant directions. With {@code inPlace}, reorderable points
+   * ({@link Vectors#isReorderable}) are put in the rows' order until {@link #putBack}, which the
+   * caller must then call (in a {@code finally}) before it reads them by point again.
    */
   static ProjectedScreen selfJoin(Vectors points, Metric metric, Screening screening, VectorOps ops,
-      int threads) {
+      int threads, boolean inPlace) {
     Projection projection = Projection.fit(points, ops, metric, screening);
-    return projection == null ? null : selfJoin(points, projection, ops, threads);
+    return projection == null ? null : selfJoin(points, projection,
+        projection.coordinates(points, threads), true, ops, inPlace && points.isReorderable());
   }
 
   /** The screen of a self-join on a projection fitted before (on a sample of a larger join). */
@@ -83,9 +173,14 @@ final class ProjectedScreen implements Screen {
    */
   static ProjectedScreen selfJoin(Vectors points, Projection projection,
       Projection.Coordinates coordinates, boolean owned, VectorOps ops) {
+    return selfJoin(points, projection, coordinates, owned, ops, false);
+  }
+
+  private static ProjectedScreen selfJoin(Vectors points, Projection projection,
+      Projection.Coordinates coordinates, boolean owned, VectorOps ops, boolean inPlace) {
     int block = TileJoin.blockSize(ops, points.size(), projection.dims());
     Projection.Projected p = projection.project(coordinates, block, null, owned);
-    return new ProjectedScreen(projection, p, p, points, points, block, ops);
+    return new ProjectedScreen(projection, p, p, null, points, points, block, ops, inPlace);
   }
 
   /**
@@ -120,8 +215,10 @@ final class ProjectedScreen implements Screen {
    */
   ProjectedScreen onto(Vectors queries, Vectors points, int threads) {
     assert nearFirst && points.size() == rows.size() : "the screen of a self-join of the points";
+    assert reordered == null : "the points are in the screen's order: put them back first";
     Projection.Projected q = projection.project(queries, 0, rowProjection, threads);
-    return new ProjectedScreen(projection, q, rowProjection, rows, queries, points, block, ops);
+    return new ProjectedScreen(projection, q, rowProjection, rows, queries, points, block, ops,
+        false);
   }
 
   @Override
@@ -157,7 +254,7 @@ final class ProjectedScreen implements Screen {
   @Override
   public void values(Hits hits) {
     rowProjection.reject(hits, columnProjection, ops);
-    differences.values(hits, rows, columns); // from the original vectors, by point id
+    differences.values(hits, valuedRows, valuedColumns); // from the original vectors
   }
 
   @Override

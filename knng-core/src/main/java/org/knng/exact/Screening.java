@@ -31,9 +31,17 @@ public enum Screening {
    * @return the screen
    */
   public Screen selfJoin(Vectors points, Metric metric, VectorOps ops, int threads) {
+    return selfJoin(points, metric, ops, threads, false);
+  }
+
+  /**
+   * {@link #selfJoin(Vectors, Metric, VectorOps, int)}; with {@code inPlace}, the projected screen
+   * puts reorderable points in its rows' order until {@link ProjectedScreen#putBack}.
+   */
+  Screen selfJoin(Vectors points, Metric metric, VectorOps ops, int threads, boolean inPlace) {
     long n = points.size();
     Screen projected = tries(metric, n * n / 2)
-        ? ProjectedScreen.selfJoin(points, metric, this, ops, threads) : null;
+        ? ProjectedScreen.selfJoin(points, metric, this, ops, threads, inPlace) : null;
     return projected != null ? projected : FullWidthScreen.selfJoin(metric, ops, points);
   }
 
