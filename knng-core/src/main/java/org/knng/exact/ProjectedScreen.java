@@ -87,7 +87,8 @@ final class ProjectedScreen implements Screen {
       this.scratch = new float[rowPoints.dimension()];
       this.placed = new BitSet(order.length);
       this.reordered = rowPoints;
-      permute(rowPoints, order, scratch, placed); // last: a screen not made leaves the points alone
+      // Last: a screen that is not made leaves the points alone.
+      Projection.permuteRows(rowPoints.data(), rowPoints.dimension(), order, scratch, placed);
     }
   }
 
@@ -112,34 +113,8 @@ final class ProjectedScreen implements Screen {
   void putBack() {
     if (reordered != null) {
       placed.clear();
-      permute(reordered, inverse, scratch, placed);
+      Projection.permuteRows(reordered.data(), reordered.dimension(), inverse, scratch, placed);
       reordered = null;
-    }
-  }
-
-  /**
-   * Rearranges the rows of {@code points} in place so that row r holds what row {@code order[r]}
-   * held, cycle by cycle, through one row of scratch ({@code held}; {@code placed} empty).
-   */
-  private static void permute(Vectors points, int[] order, float[] held, BitSet placed) {
-    float[] x = points.data();
-    int d = points.dimension();
-    for (int start = 0; start < order.length; start++) {
-      if (placed.get(start) || order[start] == start) {
-        continue;
-      }
-      System.arraycopy(x, start * d, held, 0, d);
-      int r = start;
-      while (true) {
-        placed.set(r);
-        int from = order[r];
-        if (from == start) {
-          System.arraycopy(held, 0, x, r * d, d);
-          break;
-        }
-        System.arraycopy(x, from * d, x, r * d, d);
-        r = from;
-      }
     }
   }
 

@@ -1,6 +1,7 @@
 package org.knng.exact;
 
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.knng.engine.Parallel;
@@ -542,20 +543,26 @@ final class Projection implements java.io.Serializable {
 
   /** Puts the rows of {@code a} in screen order in place: row r becomes old row {@code order[r]}. */
   private static void permuteRows(float[] a, int width, int[] order) {
-    int n = order.length;
-    boolean[] done = new boolean[n];
-    float[] first = new float[width];
-    for (int start = 0; start < n; start++) {
-      if (done[start]) {
+    permuteRows(a, width, order, new float[width], new BitSet(order.length));
+  }
+
+  /**
+   * {@link #permuteRows(float[], int, int[])}, cycle by cycle, through scratch given beforehand (so
+   * that it cannot fail for want of memory): one row ({@code held}) and an empty set of the rows
+   * placed.
+   */
+  static void permuteRows(float[] a, int width, int[] order, float[] held, BitSet placed) {
+    for (int start = 0; start < order.length; start++) {
+      if (placed.get(start) || order[start] == start) {
         continue;
       }
-      System.arraycopy(a, start * width, first, 0, width);
+      System.arraycopy(a, start * width, held, 0, width);
       int j = start;
       while (true) {
-        done[j] = true;
+        placed.set(j);
         int from = order[j];
         if (from == start) {
-          System.arraycopy(first, 0, a, j * width, width);
+          System.arraycopy(held, 0, a, j * width, width);
           break;
         }
         System.arraycopy(a, from * width, a, j * width, width);
