@@ -137,7 +137,8 @@ public final class BruteForceEngine implements KnnEngine {
     NeighborReservoirs lists = new NeighborReservoirs(points.size(), kept);
     long start = System.nanoTime();
     boolean limited = StartingThresholds.pays(kept, points.size(), screen);
-    try {
+    // Reorderable points in the screen's order for the join, back before re-scoring reads them.
+    try (Screening.InScreenOrder moved = Screening.reorder(screen)) {
       if (limited) {
         StartingThresholds.set(lists, screen, ops, options.threads(), true, sigmas);
         timed("starting thresholds", start);
@@ -145,8 +146,6 @@ public final class BruteForceEngine implements KnnEngine {
       }
       // One sink per worker on shared lists: the pair schedule keeps them on disjoint rows.
       tiles().selfJoin(screen, lists.thresholds(), worker -> lists.worker());
-    } finally {
-      putBack(screen); // the points in their own order again: re-scoring reads them by point
     }
     timed("join", start);
     start = System.nanoTime();
@@ -167,29 +166,11 @@ public final class BruteForceEngine implements KnnEngine {
         .filter(r -> lists.count(r) < lists.k()).map(rows::id).sorted().toArray();
   }
 
-  /**
-   * The screen of a self-join, chosen once, and told to whoever listens. Reorderable points
-   * ({@link Vectors#reorderable}) are put in its rows' order until {@link #putBack}.
-   */
+  /** The screen of a self-join, chosen once, and told to whoever listens. */
   private Screen screen(Vectors points) {
-    Screen screen = screening.selfJoin(points, options.metric(), ops, options.threads(), true);
-    boolean told = false;
-    try {
-      describe(screen);
-      told = true;
-    } finally {
-      if (!told) {
-        putBack(screen);
-      }
-    }
+    Screen screen = screening.selfJoin(points, options.metric(), ops, options.threads());
+    describe(screen);
     return screen;
-  }
-
-  /** Puts the points of a self-join back in their own order, if its screen reordered them. */
-  private static void putBack(Screen screen) {
-    if (screen instanceof ProjectedScreen) {
-      ((ProjectedScreen) screen).putBack();
-    }
   }
 
   private void describe(Screen screen) {
@@ -256,10 +237,8 @@ public final class BruteForceEngine implements KnnEngine {
     InputChecks.rankable(points, options.metric(), "row");
     Screen screen = screen(points);
     List<EdgeBuffer> buffers = Collections.synchronizedList(new ArrayList<>());
-    try {
+    try (Screening.InScreenOrder moved = Screening.reorder(screen)) {
       tiles().selfJoin(screen, radiusThresholds(points.size(), radius), edges(screen.rows(), buffers));
-    } finally {
-      putBack(screen);
     }
     return new Rescoring(options).radius(points, buffers, radius);
   }

@@ -26,15 +26,22 @@ final class ProjectedScreen implements Screen {
   private final Side rows;
   private final Side columns;
   private final int dimension;
+  /** The pairs' values from the points, by point id. */
   private final Differences differences;
-  /** The sides {@link #differences} are indexed by: these screen's own, or by row when reordered. */
-  private final Side valuedRows;
-  private final Side valuedColumns;
+  /** The rows' {@code 1 / |x|} (cosine), or null. */
+  private final float[] rowUnit;
+  /** The points (the rows' own, of a self-join). */
+  private final Vectors points;
   private final int block;
   private final boolean nearFirst;
-  /** The points reordered in place into the row order until {@link #putBack}, else null. */
-  private Vectors reordered;
-  /** For {@link #putBack}: the row of each point, a row of scratch, and the rows placed. */
+  /** While the points are in row order ({@link #reorder}): their values by row, else null. */
+  private Differences byRow;
+  /**
+   * Made by the first {@link #reorder}: the values by row, the side they index, the row of each
+   * point, a row of scratch and the rows placed.
+   */
+  private Differences rowsInPlace;
+  private Side sideInPlace;
   private int[] inverse;
   private float[] scratch;
   private BitSet placed;
@@ -42,17 +49,13 @@ final class ProjectedScreen implements Screen {
   private ProjectedScreen(Projection projection, Projection.Projected rowProjection,
       Projection.Projected columnProjection, Vectors rowPoints, Vectors columnPoints, int block,
       VectorOps ops) {
-    this(projection, rowProjection, columnProjection, null, rowPoints, columnPoints, block, ops,
-        false);
+    this(projection, rowProjection, columnProjection, null, rowPoints, columnPoints, block, ops);
   }
 
-  /**
-   * {@code columnSide}: the columns as a screen made before has them, or null to make them here;
-   * {@code inPlace}: the points of a self-join are reordered in place into its row order.
-   */
+  /** {@code columnSide}: the columns as a screen made before has them, or null to make them here. */
   private ProjectedScreen(Projection projection, Projection.Projected rowProjection,
       Projection.Projected columnProjection, Side columnSide, Vectors rowPoints,
-      Vectors columnPoints, int block, VectorOps ops, boolean inPlace) {
+      Vectors columnPoints, int block, VectorOps ops) {
     this.ops = ops;
     this.projection = projection;
     this.rowProjection = rowProjection;
@@ -64,31 +67,52 @@ final class ProjectedScreen implements Screen {
     this.rows = side(rowProjection, rowPoints.size(), nearFirst);
     this.columns = nearFirst ? rows
         : columnSide != null ? columnSide : side(columnProjection, columnPoints.size(), false);
-    // Reordered in place, the points are valued by row: the re-computed pairs of a block then
-    // read the vectors of near points from nearby memory instead of from all over the array.
-    boolean byRow = inPlace && rows.ids() != null;
     boolean cosine = projection.unit();
-    float[] rowUnit = cosine ? rowPoints.inverseNorms() : null;
+    this.rowUnit = cosine ? rowPoints.inverseNorms() : null;
     float[] columnUnit = !cosine ? null : nearFirst ? rowUnit : columnPoints.inverseNorms();
-    if (byRow && cosine) {
-      rowUnit = inOrder(rowUnit, rows.ids());
-      columnUnit = rowUnit;
-    }
     this.differences = new Differences(ops, rowPoints, rowUnit, columnPoints, columnUnit);
-    this.valuedRows = byRow ? byRow(rows) : rows;
-    this.valuedColumns = byRow ? valuedRows : columns;
-    if (byRow) {
+    this.points = rowPoints;
+  }
+
+  /**
+   * Moves the points of this self-join into its row order, in place, if they are reorderable
+   * ({@link Vectors#isReorderable}) and the rows have an order of their own: from then on a pair's
+   * value is re-computed from the vectors of its rows, so that the pairs of a block read near
+   * points from nearby memory instead of from all over the array. {@link #putBack} must follow
+   * (in a {@code finally}) before anything reads the points by point again.
+   *
+   * @return whether the points were moved
+   */
+  boolean reorder() {
+    if (byRow != null || !nearFirst || rows.ids() == null || !points.isReorderable()) {
+      return false;
+    }
+    int[] order = rows.ids();
+    if (inverse == null) {
       // What putting them back needs is held from now on: it cannot fail for want of memory.
-      int[] order = rows.ids();
-      this.inverse = new int[order.length];
+      inverse = new int[order.length];
       for (int r = 0; r < order.length; r++) {
         inverse[order[r]] = r;
       }
-      this.scratch = new float[rowPoints.dimension()];
-      this.placed = new BitSet(order.length);
-      this.reordered = rowPoints;
-      // Last: a screen that is not made leaves the points alone.
-      Projection.permuteRows(rowPoints.data(), rowPoints.dimension(), order, scratch, placed);
+      scratch = new float[points.dimension()];
+      placed = new BitSet(order.length);
+      float[] unit = rowUnit == null ? null : inOrder(rowUnit, order);
+      rowsInPlace = new Differences(ops, points, unit, points, unit);
+      sideInPlace = new Side(rows.data(), rows.dimension(), rows.size(), rows.add(),
+          rows.packScale(), null);
+    }
+    placed.clear();
+    Projection.permuteRows(points.data(), points.dimension(), order, scratch, placed);
+    byRow = rowsInPlace;
+    return true;
+  }
+
+  /** Puts the points moved by {@link #reorder} back in their own order; nothing if they were not. */
+  void putBack() {
+    if (byRow != null) {
+      placed.clear();
+      Projection.permuteRows(points.data(), points.dimension(), inverse, scratch, placed);
+      byRow = null;
     }
   }
 
@@ -100,24 +124,6 @@ final class ProjectedScreen implements Screen {
     return out;
   }
 
-  /** The side as the reordered points are valued: row r is at row r of the vectors. */
-  private static Side byRow(Side side) {
-    return new Side(side.data(), side.dimension(), side.size(), side.add(), side.packScale(), null);
-  }
-
-  /**
-   * Puts the points of a self-join screened in place ({@link #selfJoin(Vectors, Metric,
-   * Screening, VectorOps, int, boolean)}) back in their own order; nothing otherwise, or once they
-   * are back. The screen must not value pairs after this.
-   */
-  void putBack() {
-    if (reordered != null) {
-      placed.clear();
-      Projection.permuteRows(reordered.data(), reordered.dimension(), inverse, scratch, placed);
-      reordered = null;
-    }
-  }
-
   private Side side(Projection.Projected p, int n, boolean reordered) {
     return new Side(p.data, projection.dims(), n, p.add, null, reordered ? p.order : null);
   }
@@ -125,15 +131,12 @@ final class ProjectedScreen implements Screen {
   /**
    * The screen of a self-join: rows ordered by a median-split tree with leaves of one block, so
    * that each block holds near points and is joined with itself first. Null where {@link
-   * Projection#fit} finds no few dominant directions. With {@code inPlace}, reorderable points
-   * ({@link Vectors#isReorderable}) are put in the rows' order until {@link #putBack}, which the
-   * caller must then call (in a {@code finally}) before it reads them by point again.
+   * Projection#fit} finds no few dominant directions.
    */
   static ProjectedScreen selfJoin(Vectors points, Metric metric, Screening screening, VectorOps ops,
-      int threads, boolean inPlace) {
+      int threads) {
     Projection projection = Projection.fit(points, ops, metric, screening);
-    return projection == null ? null : selfJoin(points, projection,
-        projection.coordinates(points, threads), true, ops, inPlace && points.isReorderable());
+    return projection == null ? null : selfJoin(points, projection, ops, threads);
   }
 
   /** The screen of a self-join on a projection fitted before (on a sample of a larger join). */
@@ -148,14 +151,9 @@ final class ProjectedScreen implements Screen {
    */
   static ProjectedScreen selfJoin(Vectors points, Projection projection,
       Projection.Coordinates coordinates, boolean owned, VectorOps ops) {
-    return selfJoin(points, projection, coordinates, owned, ops, false);
-  }
-
-  private static ProjectedScreen selfJoin(Vectors points, Projection projection,
-      Projection.Coordinates coordinates, boolean owned, VectorOps ops, boolean inPlace) {
     int block = TileJoin.blockSize(ops, points.size(), projection.dims());
     Projection.Projected p = projection.project(coordinates, block, null, owned);
-    return new ProjectedScreen(projection, p, p, null, points, points, block, ops, inPlace);
+    return new ProjectedScreen(projection, p, p, points, points, block, ops);
   }
 
   /**
@@ -190,10 +188,9 @@ final class ProjectedScreen implements Screen {
    */
   ProjectedScreen onto(Vectors queries, Vectors points, int threads) {
     assert nearFirst && points.size() == rows.size() : "the screen of a self-join of the points";
-    assert reordered == null : "the points are in the screen's order: put them back first";
+    assert byRow == null : "the points are in the screen's order: put them back first";
     Projection.Projected q = projection.project(queries, 0, rowProjection, threads);
-    return new ProjectedScreen(projection, q, rowProjection, rows, queries, points, block, ops,
-        false);
+    return new ProjectedScreen(projection, q, rowProjection, rows, queries, points, block, ops);
   }
 
   @Override
@@ -229,7 +226,11 @@ final class ProjectedScreen implements Screen {
   @Override
   public void values(Hits hits) {
     rowProjection.reject(hits, columnProjection, ops);
-    differences.values(hits, valuedRows, valuedColumns); // from the original vectors
+    if (byRow != null) {
+      byRow.values(hits, sideInPlace, sideInPlace); // from the vectors, moved into row order
+    } else {
+      differences.values(hits, rows, columns); // from the original vectors, by point id
+    }
   }
 
   @Override

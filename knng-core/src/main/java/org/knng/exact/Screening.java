@@ -31,18 +31,43 @@ public enum Screening {
    * @return the screen
    */
   public Screen selfJoin(Vectors points, Metric metric, VectorOps ops, int threads) {
-    return selfJoin(points, metric, ops, threads, false);
+    long n = points.size();
+    Screen projected = tries(metric, n * n / 2)
+        ? ProjectedScreen.selfJoin(points, metric, this, ops, threads) : null;
+    return projected != null ? projected : FullWidthScreen.selfJoin(metric, ops, points);
   }
 
   /**
-   * {@link #selfJoin(Vectors, Metric, VectorOps, int)}; with {@code inPlace}, the projected screen
-   * puts reorderable points in its rows' order until {@link ProjectedScreen#putBack}.
+   * Moves the points of a self-join into its screen's row order, in place, until the returned
+   * handle is closed, which puts them back: where the screen has an order of its own (the
+   * projected screen, near points together) and the points are reorderable ({@link
+   * Vectors#reorderable}). The pairs the screen re-computes from the vectors then read near points
+   * from nearby memory. Until the handle is closed nothing may read the points by point; values the
+   * screen gives are the same either way.
+   *
+   * @param selfJoin the screen of a self-join of the points, made by {@link #selfJoin}
+   * @return the handle, for a try-with-resources block
    */
-  Screen selfJoin(Vectors points, Metric metric, VectorOps ops, int threads, boolean inPlace) {
-    long n = points.size();
-    Screen projected = tries(metric, n * n / 2)
-        ? ProjectedScreen.selfJoin(points, metric, this, ops, threads, inPlace) : null;
-    return projected != null ? projected : FullWidthScreen.selfJoin(metric, ops, points);
+  static InScreenOrder reorder(Screen selfJoin) {
+    boolean moved = selfJoin instanceof ProjectedScreen && ((ProjectedScreen) selfJoin).reorder();
+    return new InScreenOrder(moved ? (ProjectedScreen) selfJoin : null);
+  }
+
+  /** Points moved into a screen's row order by {@link #reorder}; {@link #close} puts them back. */
+  static final class InScreenOrder implements AutoCloseable {
+    private final ProjectedScreen screen; // null when nothing was moved
+
+    private InScreenOrder(ProjectedScreen screen) {
+      this.screen = screen;
+    }
+
+    /** Puts the points back in their own order (nothing if they were not moved, or are back). */
+    @Override
+    public void close() {
+      if (screen != null) {
+        screen.putBack();
+      }
+    }
   }
 
   /** The screen of {@code queries} against {@code base}. */

@@ -358,7 +358,7 @@ class ProjectionTest {
     for (Kernel kernel : Kernels.both()) {
       for (int threads : new int[] {1, 2}) {
         ProjectedScreen screen = ProjectedScreen.selfJoin(points, Metric.EUCLIDEAN,
-            Screening.PROJECTED, kernel.ops(), threads, false);
+            Screening.PROJECTED, kernel.ops(), threads);
         assertTrue(screen.nearFirst());
         assertTrue(screen.block() < n / 2, "one row block would start nowhere but at 0");
         int[] list = java.util.stream.IntStream.range(0, n).filter(c -> random.nextInt(6) == 0)
