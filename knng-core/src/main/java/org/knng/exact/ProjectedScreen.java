@@ -34,13 +34,13 @@ final class ProjectedScreen implements Screen {
   private final Vectors points;
   private final int block;
   private final boolean nearFirst;
-  /** While the points are in row order ({@link #reorder}): their values by row, else null. */
-  private Differences byRow;
+  /** Whether the points are in row order ({@link #reorder}) until {@link #putBack}. */
+  private boolean moved;
   /**
-   * Made by the first {@link #reorder}: the values by row, the side they index, the row of each
-   * point, a row of scratch and the rows placed.
+   * Made by the first {@link #reorder}: the pairs' values by row, the side they index, the row of
+   * each point, a row of scratch and the rows placed.
    */
-  private Differences rowsInPlace;
+  private Differences byRow;
   private Side sideInPlace;
   private int[] inverse;
   private float[] scratch;
@@ -84,7 +84,7 @@ final class ProjectedScreen implements Screen {
    * @return whether the points were moved
    */
   boolean reorder() {
-    if (byRow != null || !nearFirst || rows.ids() == null || !points.isReorderable()) {
+    if (moved || !nearFirst || rows.ids() == null || !points.isReorderable()) {
       return false;
     }
     int[] order = rows.ids();
@@ -96,32 +96,27 @@ final class ProjectedScreen implements Screen {
       }
       scratch = new float[points.dimension()];
       placed = new BitSet(order.length);
-      float[] unit = rowUnit == null ? null : inOrder(rowUnit, order);
-      rowsInPlace = new Differences(ops, points, unit, points, unit);
+      float[] unit = rowUnit == null ? null : rowUnit.clone();
+      if (unit != null) {
+        Projection.permuteRows(unit, 1, order);
+      }
+      byRow = new Differences(ops, points, unit, points, unit);
       sideInPlace = new Side(rows.data(), rows.dimension(), rows.size(), rows.add(),
           rows.packScale(), null);
     }
     placed.clear();
     Projection.permuteRows(points.data(), points.dimension(), order, scratch, placed);
-    byRow = rowsInPlace;
+    moved = true;
     return true;
   }
 
   /** Puts the points moved by {@link #reorder} back in their own order; nothing if they were not. */
   void putBack() {
-    if (byRow != null) {
+    if (moved) {
       placed.clear();
       Projection.permuteRows(points.data(), points.dimension(), inverse, scratch, placed);
-      byRow = null;
+      moved = false;
     }
-  }
-
-  private static float[] inOrder(float[] values, int[] order) {
-    float[] out = new float[values.length];
-    for (int r = 0; r < order.length; r++) {
-      out[r] = values[order[r]];
-    }
-    return out;
   }
 
   private Side side(Projection.Projected p, int n, boolean reordered) {
@@ -188,7 +183,7 @@ final class ProjectedScreen implements Screen {
    */
   ProjectedScreen onto(Vectors queries, Vectors points, int threads) {
     assert nearFirst && points.size() == rows.size() : "the screen of a self-join of the points";
-    assert byRow == null : "the points are in the screen's order: put them back first";
+    assert !moved : "the points are in the screen's order: put them back first";
     Projection.Projected q = projection.project(queries, 0, rowProjection, threads);
     return new ProjectedScreen(projection, q, rowProjection, rows, queries, points, block, ops);
   }
@@ -226,7 +221,7 @@ final class ProjectedScreen implements Screen {
   @Override
   public void values(Hits hits) {
     rowProjection.reject(hits, columnProjection, ops);
-    if (byRow != null) {
+    if (moved) {
       byRow.values(hits, sideInPlace, sideInPlace); // from the vectors, moved into row order
     } else {
       differences.values(hits, rows, columns); // from the original vectors, by point id

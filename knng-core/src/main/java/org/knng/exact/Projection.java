@@ -542,7 +542,7 @@ final class Projection implements java.io.Serializable {
   }
 
   /** Puts the rows of {@code a} in screen order in place: row r becomes old row {@code order[r]}. */
-  private static void permuteRows(float[] a, int width, int[] order) {
+  static void permuteRows(float[] a, int width, int[] order) {
     permuteRows(a, width, order, new float[width], new BitSet(order.length));
   }
 

@@ -100,8 +100,9 @@ public final class Vectors implements VectorSource {
    * that the pairs it re-computes from the vectors are read from nearby memory, without a second
    * copy of the vectors (Fashion-MNIST, 60,000 x 784, k = 1000: the join 35 s instead of 43 s on a
    * 2-core machine; at k = 10, with few pairs re-computed, no measurable change), and puts every
-   * row back before it returns, also when it fails. Only for an array that nothing else reads or writes meanwhile: the command line
-   * reads its input this way. Copies made from the result ({@link #rows}) are not reorderable.
+   * row back before it returns, also when it fails. Only for an array that nothing else reads or
+   * writes meanwhile: the command line reads its input this way. Copies made from the result
+   * ({@link #rows}) are not reorderable.
    *
    * @return the same vectors, reorderable
    */

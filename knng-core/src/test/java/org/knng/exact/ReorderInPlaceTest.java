@@ -61,7 +61,7 @@ class ReorderInPlaceTest {
   @ParameterizedTest(name = "{0}")
   @EnumSource(value = Metric.class, names = {"EUCLIDEAN", "SQEUCLIDEAN", "COSINE"})
   void theGraphIsTheSameAndTheRowsAreBack(Metric metric) {
-    // k = 600 takes the starting thresholds (and their second search) as well.
+    // k = 600 takes the starting thresholds (searched on the same screen) as well.
     for (int k : new int[] {7, 600}) {
       for (int threads : new int[] {1, 2}) {
         KnnResult expected = engine(metric, k, threads).build().graph(Vectors.of(POINTS));
