@@ -152,7 +152,8 @@ class _InProcess:
     def graph(self, x, k, metric, include_self, algorithm, target_recall, seed, threads, groups):
         def work():
             engine = self._engine(k, metric, include_self, algorithm, target_recall, seed, threads)
-            points = self._vectors.wrap(self._floats(x), x.shape[1])
+            # The float[] is this call's own copy: the exact engine may reorder it in place.
+            points = self._vectors.wrap(self._floats(x), x.shape[1]).reorderable()
             if groups is None:
                 result = engine.graph(points)
             else:
@@ -173,8 +174,8 @@ class _InProcess:
     def radius(self, x, radius, metric, include_self, algorithm, threads):
         def work():
             engine = self._engine(1, metric, include_self, algorithm, None, 0, threads)
-            return self._csr(engine.radiusGraph(self._vectors.wrap(self._floats(x), x.shape[1]),
-                                                float(radius)))
+            points = self._vectors.wrap(self._floats(x), x.shape[1]).reorderable()
+            return self._csr(engine.radiusGraph(points, float(radius)))
         return self._call(work)
 
     def radius_search(self, base, queries, radius, metric, algorithm, threads):

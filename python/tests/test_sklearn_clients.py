@@ -63,6 +63,22 @@ def test_kneighbors_graph_equals_scikit_learn(metric, mode, include_self):
     assert (np.diff(data, axis=1) >= 0).all() or mode == "connectivity"
 
 
+def test_graphs_of_data_the_engine_reorders_equal_scikit_learns():
+    # 17,000 points near a 3-d subspace of 48: the exact engine screens the pairs on a projection
+    # and, while it joins them, moves its own copy of the points into the projection's order.
+    rng = np.random.default_rng(7)
+    x = (rng.standard_normal((17000, 3)) @ rng.standard_normal((3, 48)) * 3
+         + 0.05 * rng.standard_normal((17000, 48))).astype(np.float32)
+    before = x.copy()
+    ours = knng.kneighbors_graph(x, 50, mode="distance")
+    same_sets(ours, sk_kneighbors_graph(x.astype(np.float64), 50, mode="distance"))
+    radius = float(np.median(ours.data.reshape(len(x), 50)[:, 9]))
+    ours = knng.radius_neighbors_graph(x, radius, mode="distance")
+    assert ours.nnz > 5 * len(x)
+    same_sets(ours, sk_radius_neighbors_graph(x.astype(np.float64), radius, mode="distance"))
+    np.testing.assert_array_equal(x, before)
+
+
 @pytest.mark.parametrize("metric", ["euclidean", "manhattan", "cosine", "chebyshev"])
 def test_radius_neighbors_graph_equals_scikit_learn(metric):
     x = load_diabetes().data.astype(np.float32).astype(np.float64)
