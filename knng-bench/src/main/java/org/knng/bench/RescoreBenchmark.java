@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The double-precision re-scoring kernel on one core, as the engines' last step calls it: pairs
  * whose first vectors are among {@link #SLOTS} rows widened to double (a chunk of rows, kept in
  * cache) and whose second vector is one neighbour they share ({@link
- * VectorOps#squaredEuclidean(double[], int[], double[], int, int, int, double[])}). Each
+ * VectorOps#squaredEuclidean(double[], int[], double[], int, int, int, double[])} for euclidean
+ * distances, {@link VectorOps#dots} for cosine and inner product). Each
  * invocation computes {@link #PAIRS} pairs, {@code batch} per call: with {@code batch = 1} every
  * pair goes through the one-pair loop, with {@code 16} the kernel takes them two at a time and
  * loads the shared vector once for both. Scores are nanoseconds per {@link #PAIRS} pairs.
@@ -50,6 +51,10 @@ public class RescoreBenchmark {
   /** Pairs per kernel call. */
   @Param({"1", "16"})
   public int batch;
+
+  /** The sum: {@code squares} (euclidean) or {@code dots} (cosine, inner product). */
+  @Param({"squares", "dots"})
+  public String sum;
 
   private VectorOps ops;
   private double[] slots;
@@ -88,7 +93,11 @@ public class RescoreBenchmark {
     for (int p = 0; p < PAIRS; p += batch) {
       int[] at = batch == 1 ? one : offsets;
       one[0] = offsets[p];
-      ops.squaredEuclidean(slots, at, second, 0, batch, dimension, out);
+      if (sum.equals("squares")) {
+        ops.squaredEuclidean(slots, at, second, 0, batch, dimension, out);
+      } else {
+        ops.dots(slots, at, second, 0, batch, dimension, out);
+      }
       sink += out[0] + out[batch - 1];
     }
     return sink;

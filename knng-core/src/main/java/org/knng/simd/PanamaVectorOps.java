@@ -439,23 +439,29 @@ final class PanamaVectorOps implements VectorOps {
       w3 = DoubleVector.fromArray(D4, a, u + i + 12).fma(y3, w3);
     }
     int rest = dimension - i;
+    // The last, partial round under masks, one helper call per vector of it: the loop above and
+    // this tail written out in one method are more than C1 can allocate registers for, and a
+    // method C1 skips runs its vector operations unintrinsified until C2 takes it (inner product
+    // re-scoring of random 50k x 128, k = 300: 16.8 s instead of 1.9 s).
     if (rest > 0) {
-      VectorMask<Double> m0 = D4.indexInRange(0, rest);
-      VectorMask<Double> m1 = D4.indexInRange(4, rest);
-      VectorMask<Double> m2 = D4.indexInRange(8, rest);
-      VectorMask<Double> m3 = D4.indexInRange(12, rest);
-      DoubleVector y0 = DoubleVector.fromArray(D4, b, y + i, m0);
-      DoubleVector y1 = DoubleVector.fromArray(D4, b, y + i + 4, m1);
-      DoubleVector y2 = DoubleVector.fromArray(D4, b, y + i + 8, m2);
-      DoubleVector y3 = DoubleVector.fromArray(D4, b, y + i + 12, m3);
-      v0 = DoubleVector.fromArray(D4, a, x + i, m0).fma(y0, v0);
-      v1 = DoubleVector.fromArray(D4, a, x + i + 4, m1).fma(y1, v1);
-      v2 = DoubleVector.fromArray(D4, a, x + i + 8, m2).fma(y2, v2);
-      v3 = DoubleVector.fromArray(D4, a, x + i + 12, m3).fma(y3, v3);
-      w0 = DoubleVector.fromArray(D4, a, u + i, m0).fma(y0, w0);
-      w1 = DoubleVector.fromArray(D4, a, u + i + 4, m1).fma(y1, w1);
-      w2 = DoubleVector.fromArray(D4, a, u + i + 8, m2).fma(y2, w2);
-      w3 = DoubleVector.fromArray(D4, a, u + i + 12, m3).fma(y3, w3);
+      VectorMask<Double> m = D4.indexInRange(0, rest);
+      v0 = product(a, x + i, b, y + i, m, v0);
+      w0 = product(a, u + i, b, y + i, m, w0);
+    }
+    if (rest > 4) {
+      VectorMask<Double> m = D4.indexInRange(4, rest);
+      v1 = product(a, x + i + 4, b, y + i + 4, m, v1);
+      w1 = product(a, u + i + 4, b, y + i + 4, m, w1);
+    }
+    if (rest > 8) {
+      VectorMask<Double> m = D4.indexInRange(8, rest);
+      v2 = product(a, x + i + 8, b, y + i + 8, m, v2);
+      w2 = product(a, u + i + 8, b, y + i + 8, m, w2);
+    }
+    if (rest > 12) {
+      VectorMask<Double> m = D4.indexInRange(12, rest);
+      v3 = product(a, x + i + 12, b, y + i + 12, m, v3);
+      w3 = product(a, u + i + 12, b, y + i + 12, m, w3);
     }
     out[p] = sum4(v0, v1, v2, v3);
     out[p + 1] = sum4(w0, w1, w2, w3);
@@ -525,6 +531,15 @@ final class PanamaVectorOps implements VectorOps {
     }
     out[p] = sum4(v0, v1, v2, v3);
     out[p + 1] = sum4(w0, w1, w2, w3);
+  }
+
+  /**
+   * {@code acc + a b} lane by lane, fused, under {@code m} (where it is unset {@code acc + 0 * 0},
+   * which is {@code acc}: a chain of the definition is never -0).
+   */
+  private static DoubleVector product(double[] a, int x, double[] b, int y, VectorMask<Double> m,
+      DoubleVector acc) {
+    return DoubleVector.fromArray(D4, a, x, m).fma(DoubleVector.fromArray(D4, b, y, m), acc);
   }
 
   /** {@code (a - b)^2} lane by lane, under {@code m} (+0 where it is unset). */
