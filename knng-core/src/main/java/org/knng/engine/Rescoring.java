@@ -23,6 +23,8 @@ public final class Rescoring {
   private static final int CHUNK_BYTES = 128 << 10;
   /** ... and at most this many (row, neighbour) pairs, the size of each worker's scratch. */
   private static final int MAX_PAIRS = 1 << 20;
+  /** Element moves per entry {@link #sortRow}'s insertion sort may make before it sorts by keys. */
+  private static final int MOVES_PER_ENTRY = 16;
 
   private final KnnOptions options;
   private final Metric metric;
@@ -495,8 +497,11 @@ public final class Rescoring {
   }
 
   /**
-   * Sorts one row segment by (distance, id), the order of every engine's rows (an insertion sort:
-   * rows are short or nearly sorted).
+   * Sorts one row segment by (distance, id), the order of every engine's rows ({@code -0} and
+   * {@code +0} are equal distances, as {@code ==} has them). An insertion sort, because the engines
+   * hand over rows that are nearly sorted already; a row far from sorted (more element moves than
+   * {@value #MOVES_PER_ENTRY} per entry) is sorted on packed keys instead, so that any order costs
+   * {@code O(k log k)}, not {@code O(k^2)}.
    *
    * @param ids the ids, sorted along with the distances
    * @param dist the distances
@@ -504,6 +509,7 @@ public final class Rescoring {
    * @param to one past its last
    */
   public static void sortRow(int[] ids, float[] dist, int from, int to) {
+    long budget = (long) MOVES_PER_ENTRY * (to - from);
     for (int i = from + 1; i < to; i++) {
       float dv = dist[i];
       int iv = ids[i];
@@ -515,6 +521,36 @@ public final class Rescoring {
       }
       dist[j + 1] = dv;
       ids[j + 1] = iv;
+      budget -= i - 1 - j;
+      if (budget < 0) {
+        sortByKeys(ids, dist, from, to);
+        return;
+      }
+    }
+  }
+
+  /**
+   * {@link #sortRow} by one signed 64-bit key per entry: the distance's bits made to order as the
+   * values do (negatives flipped, {@code -0} as {@code +0}) above {@code id + 1} (so that {@code -1}
+   * comes first among equal distances, as in the insertion sort) and, lowest, whether the distance
+   * was {@code -0}, so that every value comes back with its bits. Ids are below {@code 2^31 - 1}
+   * (array indices), so {@code id + 1} takes 31 bits.
+   */
+  private static void sortByKeys(int[] ids, float[] dist, int from, int to) {
+    long[] keys = new long[to - from];
+    for (int i = from; i < to; i++) {
+      float value = dist[i];
+      int bits = Float.floatToRawIntBits(value == 0f ? 0f : value);
+      int ordered = bits ^ ((bits >> 31) & 0x7fffffff);
+      long negativeZero = value == 0f && bits != Float.floatToRawIntBits(value) ? 1 : 0;
+      keys[i - from] = ((long) ordered << 32) | ((ids[i] + 1L) << 1) | negativeZero;
+    }
+    Arrays.sort(keys);
+    for (int i = from; i < to; i++) {
+      long key = keys[i - from];
+      int ordered = (int) (key >> 32);
+      dist[i] = (key & 1) != 0 ? -0f : Float.intBitsToFloat(ordered ^ ((ordered >> 31) & 0x7fffffff));
+      ids[i] = (int) ((key & 0xffffffffL) >>> 1) - 1;
     }
   }
 

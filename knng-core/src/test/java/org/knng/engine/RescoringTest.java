@@ -3,7 +3,9 @@ package org.knng.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.knng.graph.KnnResult;
@@ -14,7 +16,8 @@ import org.knng.vectors.Vectors;
  * {@link Rescoring}: every row's candidates re-computed from the metric's definition, sorted by
  * (distance, id), with include-self the point first; and the same result whatever order the rows
  * are visited in ({@link Rescoring#visiting}), over chunks of many rows (small dimension) and of a
- * few (large dimension).
+ * few (large dimension). {@link Rescoring#sortRow} on rows in any order: nearly sorted, reversed,
+ * shuffled, with ties, {@code -0} and {@code +0}, negative distances and missing entries.
  */
 class RescoringTest {
   @ParameterizedTest(name = "{0} d={1} k={2} include-self={3}")
@@ -76,6 +79,70 @@ class RescoringTest {
           assertEquals(true, ordered, "row " + r + " ranks " + (j - 1) + ", " + j);
         }
       }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} entries, {1}")
+  @CsvSource({
+      "1, shuffled", "2, reversed", "17, shuffled", "300, nearly", "1000, reversed",
+      "1000, shuffled", "3000, shuffled", "3000, nearly"})
+  void sortRowOrdersByDistanceThenIdWhateverTheOrderGiven(int length, String order) {
+    Random random = new Random(length * 31L + order.hashCode());
+    // Few distinct values (ties, broken by id), both zeros, negative values (inner product), and
+    // missing entries (-1 at +infinity) among them.
+    float[] palette = {-2.5f, -1f, -0f, 0f, 0.25f, 1f, 3f, Float.POSITIVE_INFINITY};
+    int[] ids = new int[length];
+    float[] dist = new float[length];
+    int[] shuffledIds = IntStream.range(0, 4 * length).toArray();
+    for (int i = shuffledIds.length - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = shuffledIds[i];
+      shuffledIds[i] = shuffledIds[j];
+      shuffledIds[j] = t;
+    }
+    for (int i = 0; i < length; i++) {
+      dist[i] = palette[random.nextInt(palette.length)];
+      ids[i] = dist[i] == Float.POSITIVE_INFINITY && random.nextBoolean() ? -1 : shuffledIds[i];
+    }
+    Integer[] expected = IntStream.range(0, length).boxed().toArray(Integer[]::new);
+    Arrays.sort(expected, (a, b) -> dist[a] < dist[b] ? -1 : dist[a] > dist[b] ? 1
+        : Integer.compare(ids[a], ids[b]));
+    int[] given = IntStream.range(0, length).toArray();
+    if (order.equals("reversed")) {
+      for (int i = 0; i < length; i++) {
+        given[i] = expected[length - 1 - i];
+      }
+    } else if (order.equals("nearly")) {
+      for (int i = 0; i < length; i++) {
+        given[i] = expected[i];
+      }
+      for (int i = 0; i + 1 < length; i += 7) { // neighbours swapped here and there
+        int t = given[i];
+        given[i] = given[i + 1];
+        given[i + 1] = t;
+      }
+    }
+    // The row in the middle of a larger array: nothing outside it may change.
+    int from = 5;
+    int[] rowIds = new int[length + 10];
+    float[] rowDist = new float[length + 10];
+    Arrays.fill(rowIds, 77);
+    Arrays.fill(rowDist, 7f);
+    for (int i = 0; i < length; i++) {
+      rowIds[from + i] = ids[given[i]];
+      rowDist[from + i] = dist[given[i]];
+    }
+    Rescoring.sortRow(rowIds, rowDist, from, from + length);
+    for (int i = 0; i < length; i++) {
+      assertEquals(ids[expected[i]], rowIds[from + i], "id at " + i);
+      assertEquals(Float.floatToRawIntBits(dist[expected[i]]),
+          Float.floatToRawIntBits(rowDist[from + i]), "distance bits at " + i);
+    }
+    for (int i = 0; i < from; i++) {
+      assertEquals(77, rowIds[i]);
+      assertEquals(77, rowIds[from + length + i]);
+      assertEquals(7f, rowDist[i]);
+      assertEquals(7f, rowDist[from + length + i]);
     }
   }
 }
