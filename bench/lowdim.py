@@ -1,7 +1,7 @@
 """Low-dimensional (point-cloud) exact k-NN graphs: ./knng build --algorithm kdtree beside SciPy's
 cKDTree and scikit-learn's kd-tree and ball tree, on the same .npy files.
 
-usage: /usr/bin/python3 bench/lowdim.py [--datasets bunny,uniform200k,uniform1m,surface1m,uniform1m-d8,clouds1000]
+usage: /usr/bin/python3 bench/lowdim.py [--datasets bunny,uniform200k,uniform1m,surface1m,uniform1m-d8,clouds1000] [--bunny FILE]
                                         [--builders knng,ckdtree,sklearn-kd,sklearn-ball,ckdtree-loop,sklearn-kd-loop]
                                         [--knng-algorithms kdtree[,exact]] [--knng PATH] [--jdks 25[,17]]
                                         [--k 10] [--threads 2] [--repeats 3] [--timeout 600]
@@ -21,8 +21,11 @@ reported with its last line.
 
 Datasets (float32 .npy cached in bench/data/, which git ignores; delete bench/data/NAME.* to
 regenerate; the generators are bench/generate.py's, also usable from its command line):
-  bunny          the Stanford bunny, 35,947 x 3 (the vertices of bun_zipper.ply), read from
-                 ../shared/data/stanford-bunny/stanford-bunny.fvecs; skipped when that is absent.
+  bunny          the Stanford bunny, 35,947 x 3: the vertices of bun_zipper.ply, in the
+                 reconstruction/ folder of bunny.tar.gz from the Stanford 3D Scanning Repository
+                 (graphics.stanford.edu/data/3Dscanrep; not shipped here: it has no license). Name
+                 that file (or a .fvecs of its x, y, z) with --bunny FILE; without it, and with no
+                 bench/data/bunny.npy from an earlier run, the bunny is skipped.
   uniformN[-dD]  N points (200k, 1m, ...) uniform in [0, 1)^D, D = 3 unless given:
                  `generate.py uniform`, seed 20261210 (with D); uniform200k is the first 200k rows
                  of uniform1m. The default list has uniform200k, uniform1m and uniform1m-d8.
@@ -98,7 +101,6 @@ import generate  # noqa: E402
 from benchlib import JDK17, JDK25, ROOT, RunFailed, TimedOut, exact_distances, read_fvecs, run  # noqa: E402
 from lowdim_run import GROUPED, PEERS, WHOLE  # noqa: E402
 
-BUNNY = ROOT.parent / "shared" / "data" / "stanford-bunny" / "stanford-bunny.fvecs"
 DATASETS = "bunny,uniform200k,uniform1m,surface1m,uniform1m-d8,clouds1000"
 CLOUD_POINTS = 1024
 JDKS = {"25": JDK25, "17": JDK17}
@@ -127,14 +129,50 @@ def size_of(text):
     return int(float(text.rstrip("kKmM")) * scale)
 
 
-def dataset(name, cache):
-    """The cached dataset, generated (or read) first if needed; None, with the reason printed."""
+def read_ply_vertices(path):
+    """x, y, z of the vertices of an ASCII PLY file (as Stanford ships the bunny), float32."""
+    with open(path, "rb") as f:
+        if f.readline().strip() != b"ply":
+            raise SystemExit(f"--bunny {path}: not a PLY file")
+        count, properties, in_vertex = None, [], False
+        for line in f:
+            words = line.split()
+            if words[:1] == [b"format"] and words[1:2] != [b"ascii"]:
+                raise SystemExit(f"--bunny {path}: only ASCII PLY is read, this one is {words[1].decode()}")
+            if words[:2] == [b"element", b"vertex"]:
+                count, in_vertex = int(words[2]), True
+            elif words[:1] == [b"element"]:
+                in_vertex = False
+            elif words[:1] == [b"property"] and in_vertex:
+                properties.append(words[-1].decode())
+            elif words[:1] == [b"end_header"]:
+                break
+        if count is None or not {"x", "y", "z"} <= set(properties):
+            raise SystemExit(f"--bunny {path}: no vertex element with x, y and z")
+        columns = [properties.index(c) for c in "xyz"]
+        rows = [f.readline().split() for _ in range(count)]
+    return np.array([[float(r[c]) for c in columns] for r in rows], dtype=np.float32)
+
+
+def read_bunny(path):
+    """The bunny's points from --bunny: an ASCII .ply, or a .fvecs of x, y, z."""
+    if path is None:
+        return None
+    path = Path(path)
+    if not path.is_file():
+        raise SystemExit(f"--bunny {path}: no such file")
+    return read_fvecs(path) if path.suffix == ".fvecs" else read_ply_vertices(path)
+
+
+def dataset(name, cache, bunny=None):
+    """The cached dataset, generated (or read) first if needed; None, with the reason printed.
+    bunny: the --bunny file, which replaces a cached bunny."""
     path = cache / f"{name}.npy"
     uniform = re.fullmatch(r"uniform([0-9.]+[km]?)(?:-d([0-9]+))?", name)
     surface = re.fullmatch(r"surface([0-9.]+[km]?)", name)
     clouds = re.fullmatch(r"clouds([0-9]+)", name)
     if name == "bunny":
-        found = Dataset(name, path, source=f"../{BUNNY.relative_to(ROOT.parent)}")
+        found = Dataset(name, path, source="Stanford 3D Scanning Repository, bun_zipper.ply vertices")
     elif uniform:
         d = int(uniform.group(2) or 3)
         found = Dataset(name, path, source=f"generate.py uniform, seed {generate.UNIFORM_SEED}")
@@ -145,16 +183,17 @@ def dataset(name, cache):
                         source=f"generate.py clouds, {CLOUD_POINTS} points each, seed {generate.CLOUDS_SEED}")
     else:
         raise SystemExit(f"unknown dataset {name}: use bunny, uniformN[-dD], surfaceN or cloudsC")
-    if path.exists() and all(p is None or p.exists() for p in (found.labels_npy, found.labels_txt)):
+    fresh = name == "bunny" and bunny is not None
+    if not fresh and path.exists() and all(p is None or p.exists() for p in (found.labels_npy, found.labels_txt)):
         return found
-    if name == "bunny" and not BUNNY.exists():
-        print(f"skipped {name}: {BUNNY} not found (../shared/data is not beside the repository)")
+    if name == "bunny" and bunny is None:
+        print(f"skipped {name}: name Stanford's bun_zipper.ply with --bunny FILE (see --help)")
         return None
     print(f"generating {name} ...", flush=True)
     start = time.perf_counter()
     labels = None
     if name == "bunny":
-        X = read_fvecs(BUNNY)
+        X = read_bunny(bunny)
     elif uniform:
         X = generate.uniform(size_of(uniform.group(1)), d)
     elif surface:
@@ -608,6 +647,7 @@ def main():
     p.add_argument("--jdks", default="25", help="JDKs knng runs on: 25, 17 or 25,17 (default 25)")
     p.add_argument("--groups-format", choices=["npy", "txt"], default="npy",
                    help="which labels file knng's --groups reads (default npy)")
+    p.add_argument("--bunny", metavar="FILE", help="Stanford's bun_zipper.ply (or a .fvecs of it) for the bunny dataset")
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--repeats", type=int, default=3)
@@ -654,7 +694,7 @@ def main():
 
     entries = {}
     for dname in dict.fromkeys(names):
-        ds = dataset(dname, cache)
+        ds = dataset(dname, cache, args.bunny)
         if ds is None:
             continue
         X = np.load(ds.path)
