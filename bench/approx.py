@@ -87,10 +87,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from approx_run import drop_self  # noqa: E402
-from benchlib import (JDK25, ROOT, RunFailed, TimedOut, exact_distances, read_fvecs,  # noqa: E402
-                      read_idx_images, run)
+from benchlib import (DEBIAN_FASHION, JDK25, ROOT, RunFailed, TimedOut, exact_distances,  # noqa: E402
+                      first_existing, in_data_dir, read_vectors, run)
+from benchlib import fashion_source as fashion_file  # noqa: E402
 
-DEBIAN_FASHION = Path("/usr/share/datasets/fashion-mnist")
 NAMED = ("fashion60k", "mnist10k", "sift5k", "cora", "stacked")
 DATASETS = ",".join(NAMED) + ",random100k,mixture1m"
 PEERS = ("pynndescent-11,pynndescent-30,hnswlib-M16-ef50,hnswlib-M16-ef100,hnswlib-M32-ef50,"
@@ -136,30 +136,8 @@ def expand(datasets, sizes):
     return list(dict.fromkeys(names))
 
 
-def read_vectors(path):
-    path = Path(path)
-    if path.suffix == ".npy":
-        return np.load(path).astype(np.float32)
-    if path.suffix == ".fvecs":
-        return read_fvecs(path)
-    return read_idx_images(path)  # IDX images, .gz
-
-
-def first_existing(paths):
-    return next((p for p in paths if p is not None and Path(p).exists()), None)
-
-
-def in_data_dir(data_dir, folder, *files):
-    if data_dir is None:
-        return []
-    return [Path(data_dir) / sub / f for f in files for sub in (folder, ".")]
-
-
 def fashion_source(args, split="train"):
-    if split == "train" and args.fashion:
-        return Path(args.fashion)
-    file = f"{split if split == 'train' else 't10k'}-images-idx3-ubyte.gz"
-    return first_existing([DEBIAN_FASHION / file] + in_data_dir(args.data_dir, "fashion-mnist", file))
+    return fashion_file(args.fashion, args.data_dir, split)
 
 
 def mnist_sources(args):

@@ -29,6 +29,41 @@ def read_idx_images(path):
         return np.frombuffer(f.read(), dtype=np.uint8).reshape(n, rows * cols).astype(np.float32)
 
 
+def read_vectors(path):
+    """float32 rows of a .npy, a .fvecs or IDX images (.gz)."""
+    path = Path(path)
+    if path.suffix == ".npy":
+        return np.load(path).astype(np.float32)
+    if path.suffix == ".fvecs":
+        return read_fvecs(path)
+    return read_idx_images(path)
+
+
+# Where the harnesses find the public datasets: a file the user names, Debian's
+# dataset-fashion-mnist package, or a folder the user names (--data-dir), laid out as
+# DIR/fashion-mnist/, DIR/mnist/, DIR/sift5k/, DIR/cora/ (files may also sit in DIR itself).
+DEBIAN_FASHION = Path("/usr/share/datasets/fashion-mnist")
+
+
+def first_existing(paths):
+    return next((p for p in paths if p is not None and Path(p).exists()), None)
+
+
+def in_data_dir(data_dir, folder, *files):
+    if data_dir is None:
+        return []
+    return [Path(data_dir) / sub / f for f in files for sub in (folder, ".")]
+
+
+def fashion_source(fashion, data_dir, split="train"):
+    """Fashion-MNIST images: the --fashion file (training images only), else Debian's package,
+    else --data-dir; None if none is found."""
+    if split == "train" and fashion:
+        return Path(fashion)
+    file = f"{split if split == 'train' else 't10k'}-images-idx3-ubyte.gz"
+    return first_existing([DEBIAN_FASHION / file] + in_data_dir(data_dir, "fashion-mnist", file))
+
+
 class RunFailed(SystemExit):
     """A timed command exited non-zero. A SystemExit, so a harness that does not catch it stops
     with the command and its stderr as the message."""

@@ -3,6 +3,7 @@
 usage: /usr/bin/python3 bench/peers.py [--datasets random50k,fashion60k,sift5k,cora,scaling]
                                        [--repeats 3] [--k 10[,100,1000]] [--threads 2]
                                        [--jdks 25,17] [--name peers] [--out bench/results]
+                                       [--fashion FILE] [--data-dir DIR]
 
 Every builder runs as its own process on the same .npy file (whole-process wall time and peak RSS,
 imports and JVM start included), in alternating order, --repeats times; the table reports the
@@ -12,9 +13,14 @@ when the graph has more than 5 million edges). knng runs on JDK 25 (the recommen
 on JDK 17 (--jdks). Several k (--k 10,100,1000) give one table row group per k. Results: a
 markdown table and an SVG bar chart in --out, named after --name.
 
-Datasets come from ../shared/data when it is beside the repository (Fashion-MNIST, SIFT, Cora);
-random data is generated with a fixed seed. Missing datasets are reported and skipped.
-Needs Debian's python3-numpy, python3-faiss, python3-sklearn and python3-torch.
+Datasets (float32 .npy, cached in bench/data/, which git ignores), found as bench/approx.py finds
+them: fashion60k (Fashion-MNIST's 60,000 training images) from --fashion FILE (IDX .gz, .fvecs or
+.npy), else Debian's dataset-fashion-mnist package (/usr/share/datasets/fashion-mnist/), else
+DIR/fashion-mnist/ of --data-dir; sift5k and cora (cosine) from DIR/sift5k/sift5k.fvecs and
+DIR/cora/cora.fvecs; randomN (N x 128 standard normal) generated with a fixed seed. Missing
+datasets are reported and skipped.
+Needs Debian's python3-numpy, python3-faiss, python3-sklearn, python3-torch and (for fashion60k)
+dataset-fashion-mnist.
 """
 import argparse
 import os
@@ -29,14 +35,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # Shared with approx.py; same_output.py reaches read_fvecs through this module.
-from benchlib import JDK17, JDK25, ROOT, exact_distances, read_fvecs, read_idx_images, run  # noqa: E402
+from benchlib import (DEBIAN_FASHION, JDK17, JDK25, ROOT, exact_distances, fashion_source,  # noqa: E402
+                      first_existing, in_data_dir, read_fvecs, read_vectors, run)
 
-SHARED = ROOT.parent / "shared" / "data"
 PEERS = ["faiss-flat", "sklearn-brute", "torch-cdist", "torch-mm"]
 
 
-def dataset(name, cache):
-    """Returns (path to .npy, metric) or None with a reason printed."""
+def dataset(name, cache, fashion=None, data_dir=None):
+    """Returns (path to .npy, metric) or None with a reason printed; fashion and data_dir as
+    --fashion and --data-dir."""
     out = cache / f"{name}.npy"
     metric = "cosine" if name == "cora" else "euclidean"
     if out.exists():
@@ -45,15 +52,16 @@ def dataset(name, cache):
         n = int(float(name[len("random"):].rstrip("k")) * 1000)
         X = np.random.default_rng(20261125).standard_normal((n, 128), dtype=np.float32)
     elif name == "fashion60k":
-        src = SHARED / "fashion-mnist" / "train-images-idx3-ubyte.gz"
-        if not src.exists():
-            print(f"skipped {name}: {src} not found (../shared/data is not beside the repository)")
+        src = fashion_source(fashion, data_dir)
+        if src is None or not src.exists():
+            print(f"skipped {name}: no --fashion file, no dataset-fashion-mnist package "
+                  f"({DEBIAN_FASHION}) and none in --data-dir")
             return None
-        X = read_idx_images(src)
+        X = read_vectors(src)
     elif name in ("sift5k", "cora"):
-        src = SHARED / name / f"{name}.fvecs"
-        if not src.exists():
-            print(f"skipped {name}: {src} not found (../shared/data is not beside the repository)")
+        src = first_existing(in_data_dir(data_dir, name, f"{name}.fvecs"))
+        if src is None:
+            print(f"skipped {name}: no {name}/{name}.fvecs in --data-dir")
             return None
         X = read_fvecs(src)
     else:
@@ -141,6 +149,8 @@ def main():
     p.add_argument("--jdks", default="25,17", help="JDKs knng runs on: 25, 17 or both")
     p.add_argument("--name", default="peers", help="basename of the table and chart")
     p.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    p.add_argument("--fashion", help="Fashion-MNIST training images (IDX .gz, .fvecs or .npy)")
+    p.add_argument("--data-dir", help="folder with sift5k/, cora/ (and fashion-mnist/) files")
     args = p.parse_args()
     out_dir = Path(args.out)
     cache = ROOT / "bench" / "data"
@@ -160,7 +170,7 @@ def main():
     results = {}
     scaling = {}
     for name in dict.fromkeys(names):
-        found = dataset(name, cache)
+        found = dataset(name, cache, args.fashion, args.data_dir)
         if found is None:
             continue
         data, metric = found

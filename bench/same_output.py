@@ -1,6 +1,7 @@
 """Checks that two checkouts of knng write the same graphs, byte for byte, on real data.
 
 usage: /usr/bin/python3 bench/same_output.py BEFORE_CHECKOUT [--after CHECKOUT] [--only NAME,...]
+                                             [--data-dir DIR]
 
 Runs `./knng build` of both checkouts on the same inputs with the same options (k-NN graphs in
 every metric, include-self, radius graphs, groups, queries against a base, 1 and 2 threads) and
@@ -10,9 +11,12 @@ line per case and exits 1 if any differ. For refactorings that must not change a
     git worktree add /tmp/knng-before <old commit>
     /usr/bin/python3 bench/same_output.py /tmp/knng-before
 
-Data: Fashion-MNIST (60k train against the 10k test images), MNIST 10k, SIFT 5k, Cora (cosine),
-digits (with its labels as groups) and the Stanford bunny come from ../shared/data beside the
-repository when it is there (missing ones are skipped); random data is generated with a seed.
+Data: Fashion-MNIST (60k train against the 10k test images) from Debian's dataset-fashion-mnist
+package (or DIR/fashion-mnist/); MNIST 10k, SIFT 5k, Cora (cosine), digits (with its labels as
+groups) and the Stanford bunny from the folder --data-dir names, as DIR/mnist/mnist.fvecs (or
+t10k-images-idx3-ubyte.gz), DIR/sift5k/sift5k.fvecs, DIR/cora/cora.fvecs, DIR/digits/digits.fvecs
+with digits.labels.txt and DIR/stanford-bunny/stanford-bunny.fvecs (missing ones are skipped);
+random data is generated with a seed.
 """
 import argparse
 import filecmp
@@ -25,37 +29,41 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import peers  # noqa: E402  (dataset loading and the cache live there)
+from benchlib import fashion_source, first_existing, in_data_dir, read_vectors  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "data"
 
 
-def fvecs(name, file):
-    path = SHARED / name / file
-    if not path.exists():
+def cached(name, source):
+    """bench/data/NAME.npy, written from the source file once; None without a source."""
+    if source is None:
         return None
     out = ROOT / "bench" / "data" / f"{name}.npy"
     if not out.exists():
-        out.parent.mkdir(parents=True, exist_ok=True)
-        np.save(out, peers.read_fvecs(path))
+        np.save(out, read_vectors(source))
     return out
 
 
-def inputs():
+def inputs(data_dir):
     cache = ROOT / "bench" / "data"
     cache.mkdir(parents=True, exist_ok=True)
     found = {}
     for name in ("random50k", "fashion60k", "sift5k", "cora"):
-        got = peers.dataset(name, cache)
+        got = peers.dataset(name, cache, data_dir=data_dir)
         if got:
             found[name] = got[0]
-    for name, file in (("mnist", "mnist.fvecs"), ("fashion10k", None), ("digits", "digits.fvecs"),
-                       ("stanford-bunny", "stanford-bunny.fvecs")):
-        path = fvecs("fashion-mnist", "fashion-mnist.fvecs") if name == "fashion10k" else fvecs(name, file)
+    sources = {
+        "mnist": first_existing(in_data_dir(data_dir, "mnist", "mnist.fvecs", "t10k-images-idx3-ubyte.gz")),
+        "fashion10k": fashion_source(None, data_dir, split="test"),
+        "digits": first_existing(in_data_dir(data_dir, "digits", "digits.fvecs")),
+        "stanford-bunny": first_existing(in_data_dir(data_dir, "stanford-bunny", "stanford-bunny.fvecs")),
+    }
+    for name, source in sources.items():
+        path = cached(name, source)
         if path:
             found[name] = path
-    labels = SHARED / "digits" / "digits.labels.txt"
-    if labels.exists():
+    labels = first_existing(in_data_dir(data_dir, "digits", "digits.labels.txt"))
+    if labels:
         found["digits-labels"] = labels
     return found
 
@@ -103,11 +111,12 @@ def main():
     p.add_argument("before", help="the other checkout (its ./knng is run)")
     p.add_argument("--after", default=str(ROOT), help="this checkout by default")
     p.add_argument("--only", default="", help="comma-separated words; run the cases whose name has one")
+    p.add_argument("--data-dir", help="folder with mnist/, sift5k/, cora/, digits/, stanford-bunny/ files")
     args = p.parse_args()
     words = [w for w in args.only.split(",") if w]
     differ = 0
     with tempfile.TemporaryDirectory() as tmp:
-        for name, data, options, files in cases(inputs()):
+        for name, data, options, files in cases(inputs(args.data_dir)):
             if words and not any(w in name for w in words):
                 continue
             dirs = []
