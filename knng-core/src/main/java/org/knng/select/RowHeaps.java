@@ -24,6 +24,7 @@ public final class RowHeaps implements CandidateSink {
 
   private final int k;
   private final boolean sorted;
+  private final int stride;          // entries per row: k, and a spare one for sorted rows
   private final long[] keys;         // capacity rows of k keys: sorted rows or heaps
   private final int[] slots;         // each key's slot
   private final int[] counts;
@@ -39,7 +40,8 @@ public final class RowHeaps implements CandidateSink {
     }
     this.k = k;
     this.sorted = k <= SORTED;
-    this.keys = new long[Math.multiplyExact(capacity, k)];
+    this.stride = sorted ? k + 1 : k;
+    this.keys = new long[Math.multiplyExact(capacity, stride)];
     this.slots = new int[keys.length];
     this.counts = new int[capacity];
     this.thresholds = new float[capacity];
@@ -89,12 +91,9 @@ public final class RowHeaps implements CandidateSink {
       return;
     }
     long key = NeighborReservoirs.key(distance, id);
-    int base = row * k;
+    int base = row * stride;
     int n = counts[row];
     if (sorted) {
-      if (n == k && key >= keys[base + k - 1]) {
-        return;
-      }
       insert(base, n, key, slot);
       if (n < k) {
         counts[row] = ++n;
@@ -120,11 +119,15 @@ public final class RowHeaps implements CandidateSink {
   }
 
   /**
-   * Inserts (key, slot) into the ascending row of {@code n} at {@code base}, dropping its last
-   * entry if the row is full (the caller has checked that the key is below it).
+   * Inserts (key, slot) into the ascending row of {@code n} at {@code base}. A full row's entry
+   * past the k-th then holds whichever key is last, the new one (a tie with the k-th at a larger
+   * id) or the k-th it pushed out: either way it is dropped, with no branch to take. (Such ties
+   * are rare, and a branch the optimizing compiler has never seen taken is compiled as a trap
+   * whose first use sends the caller's whole loop, the tree engine's scan, back to the
+   * interpreter until it is compiled again.)
    */
   private void insert(int base, int n, long key, int slot) {
-    int i = base + Math.min(n, k - 1);
+    int i = base + n;
     while (i > base && keys[i - 1] > key) {
       keys[i] = keys[i - 1];
       slots[i] = slots[i - 1];
@@ -183,7 +186,7 @@ public final class RowHeaps implements CandidateSink {
    * @param sink receives them
    */
   public void drainInto(int row, int sinkRow, CandidateSink sink) {
-    int base = row * k;
+    int base = row * stride;
     for (int p = base, end = base + counts[row]; p < end; p++) {
       sink.offer(sinkRow, NeighborReservoirs.distance(keys[p]), slots[p]);
     }
@@ -201,7 +204,7 @@ public final class RowHeaps implements CandidateSink {
    * @param offset where the row starts in {@code out}
    */
   public void sortInto(int row, int[] out, int offset) {
-    int base = row * k;
+    int base = row * stride;
     int n = counts[row];
     for (int p = n; p < k; p++) {
       out[offset + p] = -1;
