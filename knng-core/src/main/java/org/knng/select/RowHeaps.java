@@ -25,7 +25,7 @@ public final class RowHeaps implements CandidateSink {
   private final int k;
   private final boolean sorted;
   private final int stride;          // entries per row: k, and a spare one for sorted rows
-  private final long[] keys;         // capacity rows of k keys: sorted rows or heaps
+  private final long[] keys;         // capacity rows of stride keys: sorted rows or heaps
   private final int[] slots;         // each key's slot
   private final int[] counts;
   private final float[] thresholds;  // each row's k-th distance, +infinity until it has k
