@@ -498,10 +498,14 @@ public final class Rescoring {
 
   /**
    * Sorts one row segment by (distance, id), the order of every engine's rows ({@code -0} and
-   * {@code +0} are equal distances, as {@code ==} has them). An insertion sort, because the engines
-   * hand over rows that are nearly sorted already; a row far from sorted (more element moves than
-   * {@value #MOVES_PER_ENTRY} per entry) is sorted on packed keys instead, so that any order costs
-   * {@code O(k log k)}, not {@code O(k^2)}.
+   * {@code +0} are equal distances, as {@code ==} has them). The engines hand over rows that are
+   * sorted already nearly always (by float32 values, which the double-precision distances seldom
+   * reorder), so a row is first checked without a branch per entry ({@link #inOrder}): a
+   * comparison that is almost never true is compiled by the optimizing compiler as a trap, and
+   * each time one fired (three in a run of a thousand point clouds) the method that sorts every
+   * row lost its compiled code until it was compiled again. A row out of order is sorted by
+   * insertion, or, if it is far from sorted (more element moves than {@value #MOVES_PER_ENTRY}
+   * per entry), on packed keys, so that any order costs {@code O(k log k)}, not {@code O(k^2)}.
    *
    * @param ids the ids, sorted along with the distances
    * @param dist the distances
@@ -509,6 +513,30 @@ public final class Rescoring {
    * @param to one past its last
    */
   public static void sortRow(int[] ids, float[] dist, int from, int to) {
+    if (!inOrder(ids, dist, from, to)) {
+      insertionSort(ids, dist, from, to);
+    }
+  }
+
+  /**
+   * Whether a row segment is in (distance, id) order, by arithmetic on one key per entry (the
+   * distance's bits made to order as the values do, {@code -0} as {@code +0}, above {@code id +
+   * 1}): the loop has no branch but its own.
+   */
+  private static boolean inOrder(int[] ids, float[] dist, int from, int to) {
+    long disorder = 0;
+    long previous = -(1L << 62); // the smallest key
+    for (int i = from; i < to; i++) {
+      int bits = Float.floatToRawIntBits(dist[i] + 0f); // -0 + 0 is +0
+      long key = ((long) (bits ^ ((bits >> 31) & 0x7fffffff)) << 31) + (ids[i] + 1L);
+      // Keys lie in [-2^62, 2^62), so a difference cannot overflow: its sign is the order.
+      disorder |= key - previous;
+      previous = key;
+    }
+    return disorder >= 0;
+  }
+
+  private static void insertionSort(int[] ids, float[] dist, int from, int to) {
     long budget = (long) MOVES_PER_ENTRY * (to - from);
     for (int i = from + 1; i < to; i++) {
       float dv = dist[i];

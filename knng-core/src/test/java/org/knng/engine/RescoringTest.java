@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.knng.graph.KnnResult;
@@ -85,7 +86,7 @@ class RescoringTest {
   @ParameterizedTest(name = "{0} entries, {1}")
   @CsvSource({
       "1, shuffled", "2, reversed", "17, shuffled", "300, nearly", "1000, reversed",
-      "1000, shuffled", "3000, shuffled", "3000, nearly"})
+      "1000, shuffled", "3000, shuffled", "3000, nearly", "10, sorted", "1000, sorted"})
   void sortRowOrdersByDistanceThenIdWhateverTheOrderGiven(int length, String order) {
     Random random = new Random(length * 31L + order.hashCode());
     // Few distinct values (ties, broken by id), both zeros, negative values (inner product), and
@@ -111,6 +112,10 @@ class RescoringTest {
     if (order.equals("reversed")) {
       for (int i = 0; i < length; i++) {
         given[i] = expected[length - 1 - i];
+      }
+    } else if (order.equals("sorted")) {
+      for (int i = 0; i < length; i++) {
+        given[i] = expected[i];
       }
     } else if (order.equals("nearly")) {
       for (int i = 0; i < length; i++) {
@@ -143,6 +148,38 @@ class RescoringTest {
       assertEquals(77, rowIds[from + length + i]);
       assertEquals(7f, rowDist[i]);
       assertEquals(7f, rowDist[from + length + i]);
+    }
+  }
+
+  @Test
+  void sortRowFindsEveryKindOfDisorder() {
+    float big = Float.MAX_VALUE;
+    float inf = Float.POSITIVE_INFINITY;
+    int top = Integer.MAX_VALUE - 1;
+    // {given ids, given distances, sorted ids, sorted distances}: the only disorder in each row is
+    // one pair, at either end or in the middle, by distance or by id alone (-0 and +0 are equal).
+    Object[][] rows = {
+        {new int[] {4, 2}, new float[] {0f, -0f}, new int[] {2, 4}, new float[] {-0f, 0f}},
+        {new int[] {2, 4}, new float[] {0f, -0f}, new int[] {2, 4}, new float[] {0f, -0f}},
+        {new int[] {1, 3, 2}, new float[] {-big, 1f, 1f}, new int[] {1, 2, 3}, new float[] {-big, 1f, 1f}},
+        {new int[] {top, 0, 5}, new float[] {-big, -big, big}, new int[] {0, top, 5},
+            new float[] {-big, -big, big}},
+        {new int[] {7, -1, 3}, new float[] {big, inf, big}, new int[] {3, 7, -1},
+            new float[] {big, big, inf}},
+        {new int[] {5, top, -1}, new float[] {2f, inf, inf}, new int[] {5, -1, top},
+            new float[] {2f, inf, inf}},
+        {new int[] {9, 8, 1}, new float[] {-1f, -2f, 3f}, new int[] {8, 9, 1}, new float[] {-2f, -1f, 3f}},
+    };
+    for (Object[] row : rows) {
+      int[] ids = ((int[]) row[0]).clone();
+      float[] dist = ((float[]) row[1]).clone();
+      Rescoring.sortRow(ids, dist, 0, ids.length);
+      assertArrayEquals((int[]) row[2], ids, Arrays.toString((int[]) row[0]));
+      float[] want = (float[]) row[3];
+      for (int i = 0; i < want.length; i++) {
+        assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(dist[i]),
+            "distance bits at " + i + " of " + Arrays.toString((int[]) row[0]));
+      }
     }
   }
 }
