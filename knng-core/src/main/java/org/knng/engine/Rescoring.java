@@ -527,8 +527,7 @@ public final class Rescoring {
     long disorder = 0;
     long previous = -(1L << 62); // the smallest key
     for (int i = from; i < to; i++) {
-      int bits = Float.floatToRawIntBits(dist[i] + 0f); // -0 + 0 is +0
-      long key = ((long) (bits ^ ((bits >> 31) & 0x7fffffff)) << 31) + (ids[i] + 1L);
+      long key = ((long) ordered(dist[i]) << 31) + (ids[i] + 1L);
       // Keys lie in [-2^62, 2^62), so a difference cannot overflow: its sign is the order.
       disorder |= key - previous;
       previous = key;
@@ -568,10 +567,8 @@ public final class Rescoring {
     long[] keys = new long[to - from];
     for (int i = from; i < to; i++) {
       float value = dist[i];
-      int bits = Float.floatToRawIntBits(value == 0f ? 0f : value);
-      int ordered = bits ^ ((bits >> 31) & 0x7fffffff);
-      long negativeZero = value == 0f && bits != Float.floatToRawIntBits(value) ? 1 : 0;
-      keys[i - from] = ((long) ordered << 32) | ((ids[i] + 1L) << 1) | negativeZero;
+      long negativeZero = value == 0f && Float.floatToRawIntBits(value) != 0 ? 1 : 0;
+      keys[i - from] = ((long) ordered(value) << 32) | ((ids[i] + 1L) << 1) | negativeZero;
     }
     Arrays.sort(keys);
     for (int i = from; i < to; i++) {
@@ -580,6 +577,12 @@ public final class Rescoring {
       dist[i] = (key & 1) != 0 ? -0f : Float.intBitsToFloat(ordered ^ ((ordered >> 31) & 0x7fffffff));
       ids[i] = (int) ((key & 0xffffffffL) >>> 1) - 1;
     }
+  }
+
+  /** A distance's bits as an int that orders as the distances do, {@code -0} as {@code +0}. */
+  private static int ordered(float value) {
+    int bits = Float.floatToRawIntBits(value + 0f); // -0 + 0 is +0
+    return bits ^ ((bits >> 31) & 0x7fffffff);
   }
 
   /**
