@@ -74,6 +74,21 @@ class NpzVectorsTest {
   }
 
   @Test
+  void arrayNamesWithControlCharactersAreReadAndShownEscaped() throws IOException {
+    // A zip entry's name may hold any character; no path may hold NUL, and messages are one line.
+    String name = "u\u0000v\nw";
+    byte[] good = npy(1, "<f4", false, "(2, 2)", data("<f4", new double[] {1, 2, 3, 4}));
+    byte[] nan = npy(1, "<f4", false, "(2, 2)", data("<f4", new double[] {1, 2, Double.NaN, 4}));
+    Path file = npz("control.npz", false, new String[] {name + ".npy", "nan\u0001.npy"}, good, nan);
+    assertEquals(List.of("nan\u0001", name), VectorReader.arrays(file));
+    assertArrayEquals(new float[] {1, 2, 3, 4}, VectorReader.read(file, name).data());
+    assertMessage(assertThrows(InputFormatException.class, () -> VectorReader.read(file, "x\u0000")), file,
+        "no array 'x\\u0000' (arrays: nan\\u0001, u\\u0000v\\u000aw)");
+    assertMessage(assertThrows(InputFormatException.class, () -> VectorReader.read(file, "nan\u0001")),
+        Path.of(file + ": array 'nan\\u0001'"), "row 1, column 0: value is NaN");
+  }
+
+  @Test
   void malformedArchivesAndArraysAreOneLineErrors() throws IOException {
     Path notZip = Files.writeString(dir.resolve("x.npz"), "not a zip");
     assertMessage(assertThrows(InputFormatException.class, () -> VectorReader.read(notZip, "train")), notZip,
