@@ -7,6 +7,7 @@ import org.knng.graph.KnnResult;
 import org.knng.graph.SparseGraph;
 import org.knng.metric.Metric;
 import org.knng.select.EdgeBuffer;
+import org.knng.select.NeighborReservoirs;
 import org.knng.simd.VectorOps;
 import org.knng.simd.VectorOpsProvider;
 import org.knng.vectors.Vectors;
@@ -527,7 +528,7 @@ public final class Rescoring {
     long disorder = 0;
     long previous = -(1L << 62); // the smallest key
     for (int i = from; i < to; i++) {
-      long key = ((long) ordered(dist[i]) << 31) + (ids[i] + 1L);
+      long key = ((long) NeighborReservoirs.orderedBits(dist[i]) << 31) + (ids[i] + 1L);
       // Keys lie in [-2^62, 2^62), so a difference cannot overflow: its sign is the order.
       disorder |= key - previous;
       previous = key;
@@ -568,21 +569,15 @@ public final class Rescoring {
     for (int i = from; i < to; i++) {
       float value = dist[i];
       long negativeZero = value == 0f && Float.floatToRawIntBits(value) != 0 ? 1 : 0;
-      keys[i - from] = ((long) ordered(value) << 32) | ((ids[i] + 1L) << 1) | negativeZero;
+      keys[i - from] = ((long) NeighborReservoirs.orderedBits(value) << 32) | ((ids[i] + 1L) << 1)
+          | negativeZero;
     }
     Arrays.sort(keys);
     for (int i = from; i < to; i++) {
       long key = keys[i - from];
-      int ordered = (int) (key >> 32);
-      dist[i] = (key & 1) != 0 ? -0f : Float.intBitsToFloat(ordered ^ ((ordered >> 31) & 0x7fffffff));
+      dist[i] = (key & 1) != 0 ? -0f : NeighborReservoirs.fromOrderedBits((int) (key >> 32));
       ids[i] = (int) ((key & 0xffffffffL) >>> 1) - 1;
     }
-  }
-
-  /** A distance's bits as an int that orders as the distances do, {@code -0} as {@code +0}. */
-  private static int ordered(float value) {
-    int bits = Float.floatToRawIntBits(value + 0f); // -0 + 0 is +0
-    return bits ^ ((bits >> 31) & 0x7fffffff);
   }
 
   /**

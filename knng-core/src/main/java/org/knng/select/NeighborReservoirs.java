@@ -394,9 +394,7 @@ public final class NeighborReservoirs {
    * mapped to an int that orders as the float does (-0 read as +0, as {@code ==} does), then the id.
    */
   static long key(float distance, int id) {
-    int bits = Float.floatToRawIntBits(distance + 0.0f);
-    int ordered = bits ^ ((bits >> 31) & 0x7fffffff);
-    return ((long) ordered << 32) | (id & 0xffffffffL);
+    return ((long) orderedBits(distance) << 32) | (id & 0xffffffffL);
   }
 
   static int id(long key) {
@@ -404,7 +402,29 @@ public final class NeighborReservoirs {
   }
 
   static float distance(long key) {
-    int ordered = (int) (key >> 32);
+    return fromOrderedBits((int) (key >> 32));
+  }
+
+  /**
+   * A distance's bits as an int whose signed order is the order of the floats ({@code -0} read as
+   * {@code +0}, as {@code ==} reads it; NaN above {@code +Infinity}): sorting such ints, or longs
+   * made of them and an id, sorts by distance without a float comparison's branches.
+   *
+   * @param distance a distance
+   * @return its ordered bits
+   */
+  public static int orderedBits(float distance) {
+    int bits = Float.floatToRawIntBits(distance + 0f); // -0 + 0 is +0
+    return bits ^ ((bits >> 31) & 0x7fffffff);
+  }
+
+  /**
+   * The distance of {@link #orderedBits} (the mapping is its own inverse).
+   *
+   * @param ordered ordered bits
+   * @return the distance ({@code +0} for {@code -0})
+   */
+  public static float fromOrderedBits(int ordered) {
     return Float.intBitsToFloat(ordered ^ ((ordered >> 31) & 0x7fffffff));
   }
 

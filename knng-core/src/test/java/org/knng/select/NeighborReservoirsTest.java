@@ -147,6 +147,23 @@ class NeighborReservoirsTest {
 
   /** A candidate's key orders as (distance, id), with -0 equal to +0, and decodes back. */
   @Test
+  void orderedBitsOrderAsTheFloatsDoAndMapBack() {
+    float[] values = {Float.NEGATIVE_INFINITY, -Float.MAX_VALUE, -1.5f, -Float.MIN_NORMAL, -Float.MIN_VALUE,
+        -0f, 0f, Float.MIN_VALUE, Float.MIN_NORMAL, 1f, Math.nextUp(1f), 3.25e7f, Float.MAX_VALUE,
+        Float.POSITIVE_INFINITY};
+    for (float a : values) {
+      float back = NeighborReservoirs.fromOrderedBits(NeighborReservoirs.orderedBits(a));
+      assertEquals(a == 0 ? 0f : a, back); // -0 comes back as +0, every other value as itself
+      assertEquals(Float.floatToRawIntBits(a == 0 ? 0f : a), Float.floatToRawIntBits(back));
+      for (float b : values) {
+        int expected = a < b ? -1 : a == b ? 0 : 1; // the order of <, in which -0 == +0
+        assertEquals(expected, Integer.signum(Integer.compare(NeighborReservoirs.orderedBits(a),
+            NeighborReservoirs.orderedBits(b))), a + " against " + b);
+      }
+    }
+  }
+
+  @Test
   void keysOrderAsDistanceThenId() {
     float[] distances = {Float.NEGATIVE_INFINITY, -3.5f, -1e-30f, -0.0f, 0f, 1e-30f, 2f, 2.5f,
         Float.MAX_VALUE, Float.POSITIVE_INFINITY};
