@@ -47,6 +47,7 @@ class HeapLimitIT {
   }
 
   private PythonRunner.Result knngWith(String javaOpts, String... args) {
+    Launcher.prepare();
     List<String> command = new ArrayList<>();
     command.add(Launcher.ROOT.resolve("knng").toString());
     command.addAll(List.of(args));

@@ -23,8 +23,32 @@ final class Launcher {
 
   private Launcher() {}
 
-  /** Runs {@code ./knng args} from {@code cwd} with the JDK running the tests as JAVA_HOME. */
+  private static boolean prepared;
+
+  /**
+   * Runs {@code ./knng args} from {@code cwd} with the JDK running the tests as JAVA_HOME, after
+   * {@link #prepare}.
+   */
   static PythonRunner.Result knng(Path cwd, String... args) {
+    prepare();
+    return run(cwd, args);
+  }
+
+  /**
+   * Runs {@code ./knng --version} once per test JVM: the launcher's one-time preparation for this
+   * JDK (and its note on stderr) then happens here, not in a test that checks a run's output.
+   */
+  static synchronized void prepare() {
+    if (!prepared) {
+      prepared = true;
+      PythonRunner.Result r = run(ROOT, "--version");
+      if (r.exitCode != 0) {
+        fail("./knng --version: exit " + r.exitCode + "\n" + r.stderr);
+      }
+    }
+  }
+
+  private static PythonRunner.Result run(Path cwd, String... args) {
     List<String> command = new ArrayList<>();
     command.add(ROOT.resolve("knng").toString());
     command.addAll(Arrays.asList(args));

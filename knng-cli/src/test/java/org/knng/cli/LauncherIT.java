@@ -37,6 +37,43 @@ class LauncherIT {
   }
 
   /**
+   * The class-data archive the launcher prepares for this JDK maps (with {@code -Xshare:on} a JVM
+   * that cannot use it stops), gives the graph a run without it gives, and can be left out.
+   */
+  @Test
+  void classDataArchiveIsMadeOnceAndUsed() throws Exception {
+    Launcher.prepare();
+    try (java.util.stream.Stream<Path> files = Files.list(Launcher.ROOT.resolve("knng-cli/target/cds"))) {
+      assertTrue(files.anyMatch(f -> f.getFileName().toString().endsWith(".jsa")), "an archive was made");
+    }
+    Path example = Launcher.ROOT.resolve("examples/iris/iris.csv");
+    String javaHome = System.getProperty("java.home");
+    List<String> command = List.of(Launcher.ROOT.resolve("knng").toString(), "build", "--input",
+        example.toString(), "--k", "10", "--mode", "distance", "--output");
+    PythonRunner.Result with = PythonRunner.exec(dir, Map.of("JAVA_HOME", javaHome, "JAVA_OPTS",
+        "-Xshare:on -Xlog:cds=info"), concat(command, "with.npz"));
+    assertEquals(0, with.exitCode, with.toString());
+    assertTrue(with.stdout.contains("target/cds/knng-"), "knng's archive opened: " + with.stdout);
+    assertFalse(with.stderr.contains("preparing"), with.stderr); // made once, before
+    PythonRunner.Result without = PythonRunner.exec(dir, Map.of("JAVA_HOME", javaHome, "KNNG_NO_CDS", "1",
+        "JAVA_OPTS", "-Xlog:cds=info"), concat(command, "without.npz"));
+    assertEquals(0, without.exitCode, without.toString());
+    assertFalse(without.stdout.contains("knng-cli/target/cds"), "no archive of knng's named: " + without.stdout);
+    org.knng.graph.SparseGraph a = org.knng.io.GraphReader.read(dir.resolve("with.npz"));
+    org.knng.graph.SparseGraph b = org.knng.io.GraphReader.read(dir.resolve("without.npz"));
+    assertEquals(1500, a.indices().length);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(b.indptr(), a.indptr());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(b.indices(), a.indices());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(b.weights(), a.weights());
+  }
+
+  private static List<String> concat(List<String> command, String last) {
+    List<String> all = new java.util.ArrayList<>(command);
+    all.add(last);
+    return all;
+  }
+
+  /**
    * The README's point-cloud example: a shuffled batch of clouds with {@code --groups} and {@code
    * --edge-index}, checked against scipy's cKDTree run on each cloud alone (the distances of each
    * point's neighbours, sorted, must agree), as PyTorch Geometric's {@code knn_graph(pos, k,

@@ -47,6 +47,7 @@ class SignalIT {
     // env --default-signal: a process started with SIGINT ignored (any job a non-interactive
     // shell put in the background, and so this JVM when CI was) passes that on to its children,
     // and a JVM that starts with SIGINT ignored leaves it ignored, as it should: reset it here.
+    Launcher.prepare();
     ProcessBuilder pb = new ProcessBuilder("env", "--default-signal=INT,TERM",
         Launcher.ROOT.resolve("knng").toString(), "build",
         "--input", input.toString(), "--k", "400", "--mode", "distance", "--output", output.toString(),
