@@ -87,7 +87,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from approx_run import drop_self  # noqa: E402
-from benchlib import (DEBIAN_FASHION, JDK25, ROOT, RunFailed, TimedOut, exact_distances,  # noqa: E402
+from benchlib import (DEBIAN_FASHION, JDK25, ROOT, RunFailed, TimedOut, exact_distances, prepare_knng,  # noqa: E402
                       first_existing, in_data_dir, read_vectors, run)
 from benchlib import fashion_source as fashion_file  # noqa: E402
 
@@ -276,8 +276,7 @@ def recall(X, found, rows, kth, metric, k):
 
 def knng_help():
     env = dict(os.environ, JAVA_HOME=JDK25)
-    # The launcher builds its jar on first use (and after source changes): outside the timings.
-    subprocess.run([str(ROOT / "knng"), "--version"], check=True, stdout=subprocess.DEVNULL, env=env)
+    prepare_knng(ROOT / "knng", [JDK25])  # outside the timings: the jar, the class-data archive
     return subprocess.run([str(ROOT / "knng"), "build", "--help"], check=True, capture_output=True,
                           text=True, env=env).stdout
 

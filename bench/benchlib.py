@@ -16,6 +16,14 @@ JDK25 = "/usr/lib/jvm/temurin-25-jdk-amd64"
 JDK17 = "/usr/lib/jvm/java-17-openjdk-amd64"
 
 
+def prepare_knng(launcher, jdks):
+    """Runs `launcher --version` once per JDK home, outside any timing: the launcher builds its jar
+    on first use (and after source changes) and makes its class-data archive once per JDK."""
+    for jdk in dict.fromkeys(jdks):
+        subprocess.run([str(launcher), "--version"], check=True, stdout=subprocess.DEVNULL,
+                       env=dict(os.environ, JAVA_HOME=jdk))
+
+
 def read_fvecs(path):
     raw = np.fromfile(path, dtype=np.int32)
     d = raw[0]

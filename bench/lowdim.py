@@ -98,7 +98,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate  # noqa: E402
-from benchlib import JDK17, JDK25, ROOT, RunFailed, TimedOut, exact_distances, read_fvecs, run  # noqa: E402
+from benchlib import (JDK17, JDK25, ROOT, RunFailed, TimedOut, exact_distances, prepare_knng,  # noqa: E402
+                      read_fvecs, run)
 from lowdim_run import GROUPED, PEERS, WHOLE  # noqa: E402
 
 DATASETS = "bunny,uniform200k,uniform1m,surface1m,uniform1m-d8,clouds1000"
@@ -688,9 +689,8 @@ def main():
     command = "/usr/bin/python3 bench/lowdim.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
 
     if any(b.startswith("knng-") for b in builders):
-        # Let the launcher build its jar once, outside the timings.
-        subprocess.run([args.knng, "--version"], check=True, stdout=subprocess.DEVNULL,
-                       env=dict(os.environ, JAVA_HOME=JDK25))
+        # Let the launcher build its jar and its class-data archives once, outside the timings.
+        prepare_knng(args.knng, [JDKS[j] for j in args.jdks.split(",")])
 
     entries = {}
     for dname in dict.fromkeys(names):

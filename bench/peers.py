@@ -35,7 +35,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # Shared with approx.py; same_output.py reaches read_fvecs through this module.
-from benchlib import (DEBIAN_FASHION, JDK17, JDK25, ROOT, exact_distances, fashion_source,  # noqa: E402
+from benchlib import (DEBIAN_FASHION, JDK17, JDK25, ROOT, exact_distances, fashion_source, prepare_knng,  # noqa: E402
                       first_existing, in_data_dir, read_fvecs, read_vectors, run)
 
 PEERS = ["faiss-flat", "sklearn-brute", "torch-cdist", "torch-mm"]
@@ -164,8 +164,8 @@ def main():
     ks = [int(k) for k in args.k.split(",")]
     builders = [f"knng-jdk{j}" for j in args.jdks.split(",")] + [b for b in args.peers.split(",") if b]
 
-    # Build the launcher's jar once, outside the timings.
-    subprocess.run([str(ROOT / "knng"), "--version"], check=True, stdout=subprocess.DEVNULL)
+    # Build the launcher's jar and its class-data archives once, outside the timings.
+    prepare_knng(ROOT / "knng", [JDK25 if j == "25" else JDK17 for j in args.jdks.split(",")])
 
     results = {}
     scaling = {}
