@@ -1,16 +1,21 @@
 package org.knng.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.knng.graph.SparseGraph;
+import org.knng.io.GraphReader;
 import org.knng.testing.PythonRunner;
 
 /** The {@code ./knng} launcher as a user runs it: from another directory, on the shipped example. */
@@ -43,7 +48,7 @@ class LauncherIT {
   @Test
   void classDataArchiveIsMadeOnceAndUsed() throws Exception {
     Launcher.prepare();
-    try (java.util.stream.Stream<Path> files = Files.list(Launcher.ROOT.resolve("knng-cli/target/cds"))) {
+    try (Stream<Path> files = Files.list(Launcher.ROOT.resolve("knng-cli/target/cds"))) {
       assertTrue(files.anyMatch(f -> f.getFileName().toString().endsWith(".jsa")), "an archive was made");
     }
     Path example = Launcher.ROOT.resolve("examples/iris/iris.csv");
@@ -59,16 +64,16 @@ class LauncherIT {
         "JAVA_OPTS", "-Xlog:cds=info"), concat(command, "without.npz"));
     assertEquals(0, without.exitCode, without.toString());
     assertFalse(without.stdout.contains("knng-cli/target/cds"), "no archive of knng's named: " + without.stdout);
-    org.knng.graph.SparseGraph a = org.knng.io.GraphReader.read(dir.resolve("with.npz"));
-    org.knng.graph.SparseGraph b = org.knng.io.GraphReader.read(dir.resolve("without.npz"));
+    SparseGraph a = GraphReader.read(dir.resolve("with.npz"));
+    SparseGraph b = GraphReader.read(dir.resolve("without.npz"));
     assertEquals(1500, a.indices().length);
-    org.junit.jupiter.api.Assertions.assertArrayEquals(b.indptr(), a.indptr());
-    org.junit.jupiter.api.Assertions.assertArrayEquals(b.indices(), a.indices());
-    org.junit.jupiter.api.Assertions.assertArrayEquals(b.weights(), a.weights());
+    assertArrayEquals(b.indptr(), a.indptr());
+    assertArrayEquals(b.indices(), a.indices());
+    assertArrayEquals(b.weights(), a.weights());
   }
 
   private static List<String> concat(List<String> command, String last) {
-    List<String> all = new java.util.ArrayList<>(command);
+    List<String> all = new ArrayList<>(command);
     all.add(last);
     return all;
   }
@@ -183,7 +188,7 @@ class LauncherIT {
       org.knng.io.NpyWriter.writeFloat32(npy, 3, 2, new float[] {0, 0, 1, 1, 2, 2});
       for (Path secret : List.of(csv, npy)) {
         Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
-        List<String> command = new java.util.ArrayList<>();
+        List<String> command = new ArrayList<>();
         if ("root".equals(System.getProperty("user.name"))) {
           command.addAll(List.of("runuser", "-u", "nobody", "--"));
         }
@@ -198,7 +203,7 @@ class LauncherIT {
         assertFalse(Files.exists(work.resolve("out.npz")));
       }
     } finally {
-      try (java.util.stream.Stream<Path> files = Files.walk(work)) {
+      try (Stream<Path> files = Files.walk(work)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }

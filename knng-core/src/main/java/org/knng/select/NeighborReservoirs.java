@@ -407,8 +407,8 @@ public final class NeighborReservoirs {
 
   /**
    * A distance's bits as an int whose signed order is the order of the floats ({@code -0} read as
-   * {@code +0}, as {@code ==} reads it; NaN above {@code +Infinity}): sorting such ints, or longs
-   * made of them and an id, sorts by distance without a float comparison's branches.
+   * {@code +0}, as {@code ==} reads it; {@code Float.NaN} above {@code +Infinity}): sorting such
+   * ints, or longs made of them and an id, sorts by distance without a float comparison's branches.
    *
    * @param distance a distance
    * @return its ordered bits
