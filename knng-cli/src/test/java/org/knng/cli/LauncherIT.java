@@ -72,6 +72,46 @@ class LauncherIT {
     assertArrayEquals(b.weights(), a.weights());
   }
 
+  /**
+   * Where the kernel offers transparent huge pages to programs that ask, the launcher asks for
+   * them and commits the heap at its full size (InitialHeapSize = MaxHeapSize), without a warning
+   * from the JVM; where it offers none, it does not ask (the JVM would warn on every run). An
+   * -Xmx given by the user still caps the heap, and the run still works.
+   */
+  @Test
+  void hugePagesAreAskedForOnlyWhereTheKernelOffersThem() throws Exception {
+    Path mode = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+    String offered = Files.isReadable(mode) ? Files.readString(mode) : "";
+    boolean huge = offered.contains("[always]") || offered.contains("[madvise]");
+    Path overcommit = Path.of("/proc/sys/vm/overcommit_memory");
+    boolean strict = Files.isReadable(overcommit) && Files.readString(overcommit).trim().equals("2");
+    String javaHome = System.getProperty("java.home");
+    PythonRunner.Result r = PythonRunner.exec(dir, Map.of("JAVA_HOME", javaHome, "JAVA_OPTS",
+        "-XX:+PrintFlagsFinal"), List.of(Launcher.ROOT.resolve("knng").toString(), "--version"));
+    assertEquals(0, r.exitCode, r.toString());
+    assertFalse(r.stderr.contains("pagesize"), r.stderr);
+    assertEquals(huge, flag(r.stdout, "UseTransparentHugePages").equals("true"), offered);
+    if (huge && !strict) {
+      assertEquals(flag(r.stdout, "MaxHeapSize"), flag(r.stdout, "InitialHeapSize"));
+    }
+    PythonRunner.Result capped = PythonRunner.exec(dir, Map.of("JAVA_HOME", javaHome, "JAVA_OPTS",
+        "-Xmx64m -XX:+PrintFlagsFinal"), List.of(Launcher.ROOT.resolve("knng").toString(), "build",
+        "--input", Launcher.ROOT.resolve("examples/iris/iris.csv").toString(), "--k", "5",
+        "--output", "capped.npy", "--quiet"));
+    assertEquals(0, capped.exitCode, capped.toString());
+    assertEquals(String.valueOf(64L << 20), flag(capped.stdout, "MaxHeapSize"));
+    assertTrue(Long.parseLong(flag(capped.stdout, "InitialHeapSize")) <= 64L << 20, capped.stdout);
+    assertTrue(Files.size(dir.resolve("capped.npy")) > 150 * 5 * 4, "the graph was written");
+  }
+
+  /** A flag's value in the output of -XX:+PrintFlagsFinal. */
+  private static String flag(String flags, String name) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s" + name + "\\s+=\\s+(\\S+)")
+        .matcher(flags);
+    assertTrue(m.find(), name + " in " + flags.length() + " characters of flags");
+    return m.group(1);
+  }
+
   private static List<String> concat(List<String> command, String last) {
     List<String> all = new ArrayList<>(command);
     all.add(last);
