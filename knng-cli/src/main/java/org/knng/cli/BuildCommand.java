@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import org.knng.Algorithm;
 import org.knng.InvalidInputException;
+import org.knng.engine.GroupedGraph;
 import org.knng.engine.KnnEngine;
 import org.knng.engine.KnnOptions;
 import org.knng.exact.BlockedJoin;
@@ -268,7 +269,7 @@ final class BuildCommand extends Command {
       // The engine that runs: auto names its choice (queries and radius graphs are exact: the tree or
       // the exact engine).
       Algorithm used = radiusOnly || query != null ? algorithm.chooseExact(options, dimension)
-          : algorithm.choose(options, labels == null ? rows : largestGroup(labels), dimension);
+          : algorithm.choose(options, labels == null ? rows : GroupedGraph.largestGroup(labels), dimension);
       engineName = algorithm == used ? used.id() : algorithm.id() + ": " + used.id();
       options = options.withThreads(workers(used, options.threads(),
           rows + (query == null ? 0 : query.rows()), Runtime.getRuntime().availableProcessors()));
@@ -479,15 +480,6 @@ final class BuildCommand extends Command {
   }
 
   /** The size of the largest group: the engine auto chooses works on one group at a time. */
-  private static int largestGroup(int[] labels) {
-    java.util.Map<Integer, Integer> sizes = new java.util.HashMap<>();
-    int largest = 0;
-    for (int label : labels) {
-      largest = Math.max(largest, sizes.merge(label, 1, Integer::sum));
-    }
-    return largest;
-  }
-
   /** What a radius graph without --k (no fixed number of neighbours per row) cannot do. */
   private void checkRadius(boolean radiusOnly) {
     if (radius == null) {

@@ -92,6 +92,49 @@ public final class GroupedGraph {
   }
 
   /**
+   * The number of points in the largest group (what decides which engine searches the groups):
+   * counted in an array over the labels' range where that is at most {@code 4 N} wide, else from
+   * the rows ordered by label. O(N) either way, without boxing a million labels into a map (that
+   * took 50-80 ms before the JIT had compiled it).
+   *
+   * @param groups one label per row
+   * @return the size of the largest group, 0 for no rows
+   */
+  public static int largestGroup(int[] groups) {
+    int n = groups.length;
+    if (n == 0) {
+      return 0;
+    }
+    int min = Integer.MAX_VALUE;
+    int max = Integer.MIN_VALUE;
+    for (int g : groups) {
+      min = Math.min(min, g);
+      max = Math.max(max, g);
+    }
+    int largest = 0;
+    if ((long) max - min < 4L * n + 16) {
+      int[] sizes = new int[max - min + 1];
+      for (int g : groups) {
+        sizes[g - min]++;
+      }
+      for (int size : sizes) {
+        largest = Math.max(largest, size);
+      }
+      return largest;
+    }
+    int[] order = byLabel(groups);
+    for (int first = 0; first < n; ) {
+      int end = first + 1;
+      while (end < n && groups[order[end]] == groups[order[first]]) {
+        end++;
+      }
+      largest = Math.max(largest, end - first);
+      first = end;
+    }
+    return largest;
+  }
+
+  /**
    * The rows ordered by (label, index): a stable radix sort on the label's distance from the
    * smallest label, 16 bits at a time, so O(N) for any labels (a million rows: about 10 ms where
    * sorting (label, index) keys took 80-140 ms before the JIT had compiled the sort).

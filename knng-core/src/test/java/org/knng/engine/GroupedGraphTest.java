@@ -148,6 +148,29 @@ class GroupedGraphTest {
   }
 
   @Test
+  void largestGroupIsCountedForAnyLabels() {
+    Random r = new Random(4);
+    int[][] cases = {
+      {},
+      {9},
+      {Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MAX_VALUE, 0},
+      r.ints(5000, -3, 4).toArray(),       // a narrow range: counted in an array
+      r.ints(5000).toArray(),              // a wide one: counted from the rows ordered by label
+      r.ints(5000, 0, 1 << 20).toArray(),
+      r.ints(5000, 0, 20_016).toArray(),   // just at the edge of the array's range
+    };
+    for (int[] groups : cases) {
+      java.util.Map<Integer, Integer> sizes = new java.util.HashMap<>();
+      int want = 0;
+      for (int g : groups) {
+        want = Math.max(want, sizes.merge(g, 1, Integer::sum));
+      }
+      assertEquals(want, GroupedGraph.largestGroup(groups), java.util.Arrays.toString(
+          java.util.Arrays.copyOf(groups, Math.min(8, groups.length))));
+    }
+  }
+
+  @Test
   void oneLabelPerPointIsRequired() {
     Vectors v = Vectors.of(new float[][] {{0}, {1}, {2}});
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -27,11 +27,23 @@ class GroupLabelsTest {
     ByteBuffer i8 = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).putLong(5).putLong(-2).putLong(5);
     Path a = Files.write(dir.resolve("a.npy"), NpyFormatTest.npy(1, "<i8", false, "(3,)", i8.array()));
     assertArrayEquals(new int[] {5, -2, 5}, GroupLabels.read(a, 3));
-    ByteBuffer i4 = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putInt(70000).putInt(1);
-    Path b = Files.write(dir.resolve("b.npy"), NpyFormatTest.npy(1, ">i4", false, "(2,)", i4.array()));
+    ByteBuffer big4 = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putInt(70000).putInt(1);
+    Path b = Files.write(dir.resolve("b.npy"), NpyFormatTest.npy(1, ">i4", false, "(2,)", big4.array()));
     assertArrayEquals(new int[] {70000, 1}, GroupLabels.read(b, 2));
     Path c = Files.write(dir.resolve("c.npy"), NpyFormatTest.npy(1, "|u1", false, "(2,)", new byte[] {(byte) 200, 3}));
     assertArrayEquals(new int[] {200, 3}, GroupLabels.read(c, 2));
+    Path d = Files.write(dir.resolve("d.npy"), NpyFormatTest.npy(1, "|i1", false, "(2,)", new byte[] {(byte) 200, 3}));
+    assertArrayEquals(new int[] {-56, 3}, GroupLabels.read(d, 2));
+    ByteBuffer i2 = ByteBuffer.allocate(6).order(ByteOrder.BIG_ENDIAN).putShort((short) -300).putShort((short) 7)
+        .putShort((short) 40000);
+    Path e = Files.write(dir.resolve("e.npy"), NpyFormatTest.npy(1, ">i2", false, "(3,)", i2.array()));
+    assertArrayEquals(new int[] {-300, 7, 40000 - 65536}, GroupLabels.read(e, 3));
+    ByteBuffer u2 = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putShort((short) 65535).putShort((short) 2);
+    Path f = Files.write(dir.resolve("f.npy"), NpyFormatTest.npy(1, "<u2", false, "(2,)", u2.array()));
+    assertArrayEquals(new int[] {65535, 2}, GroupLabels.read(f, 2));
+    ByteBuffer i4 = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(Integer.MIN_VALUE);
+    Path g = Files.write(dir.resolve("g.npy"), NpyFormatTest.npy(1, "<i4", false, "(1,)", i4.array()));
+    assertArrayEquals(new int[] {Integer.MIN_VALUE}, GroupLabels.read(g, 1));
   }
 
   @Test
