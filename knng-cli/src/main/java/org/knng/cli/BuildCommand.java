@@ -479,7 +479,6 @@ final class BuildCommand extends Command {
     return budget;
   }
 
-  /** The size of the largest group: the engine auto chooses works on one group at a time. */
   /** What a radius graph without --k (no fixed number of neighbours per row) cannot do. */
   private void checkRadius(boolean radiusOnly) {
     if (radius == null) {

@@ -64,13 +64,9 @@ public final class GroupedGraph {
     int[] order = byLabel(groups);
     List<int[]> small = new ArrayList<>();
     List<int[]> large = new ArrayList<>();
-    for (int first = 0; first < n; ) {
-      int end = first + 1;
-      while (end < n && groups[order[end]] == groups[order[first]]) {
-        end++;
-      }
+    for (int first = 0, end; first < n; first = end) {
+      end = groupEnd(groups, order, first);
       (end - first <= SMALL_GROUP ? small : large).add(new int[] {first, end});
-      first = end;
     }
     long searching = System.nanoTime();
     for (int[] g : large) {
@@ -123,15 +119,20 @@ public final class GroupedGraph {
       return largest;
     }
     int[] order = byLabel(groups);
-    for (int first = 0; first < n; ) {
-      int end = first + 1;
-      while (end < n && groups[order[end]] == groups[order[first]]) {
-        end++;
-      }
+    for (int first = 0, end; first < n; first = end) {
+      end = groupEnd(groups, order, first);
       largest = Math.max(largest, end - first);
-      first = end;
     }
     return largest;
+  }
+
+  /** Where the group that starts at {@code first} of the rows ordered by label ends. */
+  private static int groupEnd(int[] groups, int[] order, int first) {
+    int end = first + 1;
+    while (end < order.length && groups[order[end]] == groups[order[first]]) {
+      end++;
+    }
+    return end;
   }
 
   /**
