@@ -115,6 +115,47 @@ class VectorReaderTest {
     }
   }
 
+  /**
+   * Files of many reads (a read asks for at most {@link VectorFormat#READ_BYTES}; records of 24
+   * bytes straddle the reads' edges) give back every value, and the group labels of as many rows
+   * too.
+   */
+  @Test
+  void largeFilesAreReadWhole() throws IOException {
+    int n = 3 * VectorFormat.READ_BYTES / 20 + 7;
+    float[][] rows = new float[n][5];
+    java.util.Random random = new java.util.Random(42);
+    float[] flat = new float[n * 5];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < 5; j++) {
+        rows[i][j] = (float) random.nextGaussian();
+        flat[i * 5 + j] = rows[i][j];
+      }
+      labels[i] = random.nextInt(1000) - 500;
+    }
+    Path npy = dir.resolve("big.npy");
+    NpyWriter.writeFloat32(npy, n, 5, flat);
+    Path fvecs = Files.write(dir.resolve("big.fvecs"), fvecs(rows));
+    for (Path file : new Path[] {npy, fvecs}) {
+      Vectors v = VectorReader.read(file);
+      assertEquals(n, v.size(), file.toString());
+      assertArrayEquals(flat, v.data(), file.toString());
+    }
+    ByteBuffer header = ByteBuffer.wrap(NpyHeader.encode("<i4", n));
+    ByteBuffer data = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+    data.asIntBuffer().put(labels);
+    Path labelFile = dir.resolve("labels.npy");
+    Files.write(labelFile, concat(header.array(), data.array()));
+    assertArrayEquals(labels, GroupLabels.read(labelFile, n));
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
   /** TEXMEX .fvecs bytes: per row, int32 dimension then the float32 values, little-endian. */
   static byte[] fvecs(float[][] rows) {
     int bytes = 0;
