@@ -132,6 +132,12 @@ class GroupedGraphTest {
       r.ints(5000, -3, 4).toArray(),
       r.ints(5000).toArray(),
       r.ints(5000, 0, 1 << 20).toArray(),
+      // Ranges at the edge of one 16-bit pass: 65,535 apart (one pass) and 65,536 (two).
+      {65535, 0, 7, 65535, 0, 7},
+      {65536, 0, 1, 65536, 0, 1},
+      {-70000, -4465, -70000, -4464, -4465},
+      r.ints(5000, 100, 100 + (1 << 16)).toArray(),
+      {},
     };
     for (int[] groups : cases) {
       // The reference: indices sorted by (label, index) with a comparator.
