@@ -92,6 +92,7 @@ class LauncherIT {
     // The JVM's warnings go to stdout, as all its unified logging does by default.
     assertFalse((r.stdout + r.stderr).contains("[pagesize]"), r.stderr);
     assertEquals(huge, flag(r.stdout, "UseTransparentHugePages").equals("true"), offered);
+    assertEquals("100", flag(r.stdout, "FreqInlineSize"), "the launcher's inlining limit");
     if (huge && !strict) {
       // Committed from the start: the whole heap, or its first 2 GB where it may grow larger (to
       // a hundredth of a percent of the memory, as the launcher gives it; pages of 2 MB).
