@@ -118,9 +118,10 @@ class VectorReaderTest {
   /**
    * Files of many reads (a read asks for at most {@link VectorFormat#READ_BYTES}; records of 24
    * bytes straddle the reads' edges) give back every value, and the group labels of as many rows
-   * too.
+   * too. (A read loop that stops asking for more would spin: the timeout makes that a failure.)
    */
   @Test
+  @org.junit.jupiter.api.Timeout(60)
   void largeFilesAreReadWhole() throws IOException {
     int n = 3 * VectorFormat.READ_BYTES / 20 + 7;
     float[][] rows = new float[n][5];
