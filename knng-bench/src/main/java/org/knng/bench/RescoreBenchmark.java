@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class RescoreBenchmark {
   /** First vectors held at once (the re-scoring's chunk of rows at D = 784). */
-  static final int SLOTS = 41;
+  static final int SLOTS = 83;
   /** Pairs per invocation. */
   static final int PAIRS = 16;
 
