@@ -25,9 +25,10 @@ public final class Rescoring {
    * pairs read again and again; they stay in the core's cache)... The more rows a chunk holds, the
    * more of its pairs share each neighbour, which is read from memory and widened once for all of
    * them: Fashion-MNIST at k = 1000 re-scores 60M pairs, 7.4 per neighbour read with 128 KB, and
-   * the phase took 5.6 s instead of 6.6 s with 256 KB (5.5 s with 512 KB, whose 1 MB of doubles
-   * would fill the whole L2 cache of this 2-core machine); at k = 100 1.13 s instead of 1.22 s;
-   * random 50k x 128 points, whose neighbours near rows rarely share, unchanged.
+   * the phase took 4.6-4.9 s instead of 5.6-5.8 s with 256 KB on a 2-core machine with a 1 MB L2
+   * cache (512 KB chunks, whose doubles would fill that cache, saved little more); at k = 100
+   * 1.13 s instead of 1.22 s; random 50k x 128 points, whose near rows rarely share neighbours,
+   * unchanged.
    */
   private static final int CHUNK_BYTES = 256 << 10;
   /** ... and at most this many (row, neighbour) pairs, the size of each worker's scratch. */
