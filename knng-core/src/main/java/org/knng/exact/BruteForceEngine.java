@@ -162,7 +162,7 @@ public final class BruteForceEngine implements KnnEngine {
     sorted.toPointOrder(screen.rows().ids());
     if (failed.length > 0) {
       StartingThresholds.redo(sorted.ids, kept, failed, points, points, true, options.metric(), ops,
-          screening, options.threads());
+          screening, screen, options.threads());
     }
     timed("selection" + (limited ? " (" + failed.length + " rows searched again)" : ""), start);
     return sorted;
@@ -227,7 +227,7 @@ public final class BruteForceEngine implements KnnEngine {
     NeighborReservoirs.Sorted sorted = lists.sortAndRelease(options.threads());
     if (failed.length > 0) {
       StartingThresholds.redo(sorted.ids, options.k(), failed, queries, base, false,
-          options.metric(), ops, screening, options.threads());
+          options.metric(), ops, screening, null, options.threads());
     }
     return new Rescoring(options).search(base, queries, sorted.ids, sorted.distances);
   }
