@@ -233,12 +233,27 @@ final class TreeJoin {
         // first, would almost never differ from it, and a branch the optimizing compiler has
         // never seen taken is compiled as a trap: the first time it was, the scan lost its
         // compiled code until it was compiled again (0.27 s of the 0.7 s search of 200,000
-        // uniform 3-d points).
-        for (int j = 0; j < count; j++) {
-          float v = sums[j] * valuePerUnit;
-          if (v <= t && j != self) {
-            rows.offer(r, v, cFrom + j);
-            t = rows.threshold(r);
+        // uniform 3-d points). The comparisons against the threshold the scan starts with make a
+        // mask first, without a branch each (a third of them pass, in no order a processor can
+        // predict), and only the points it holds are compared again with the threshold as it
+        // falls: a thousand clouds of 1,024 points, one thread, 7% less search time.
+        for (int j0 = 0; j0 < count; j0 += 64) {
+          int end = Math.min(count, j0 + 64);
+          long mask = 0;
+          for (int j = j0; j < end; j++) {
+            mask |= (sums[j] * valuePerUnit <= t ? 1L : 0L) << (j - j0);
+          }
+          if (self >= j0 && self < end) {
+            mask &= ~(1L << (self - j0));
+          }
+          while (mask != 0) {
+            int j = j0 + Long.numberOfTrailingZeros(mask);
+            mask &= mask - 1;
+            float v = sums[j] * valuePerUnit;
+            if (v <= t) {
+              rows.offer(r, v, cFrom + j);
+              t = rows.threshold(r);
+            }
           }
         }
         return;
