@@ -27,6 +27,8 @@ public final class GroupedGraph {
   private final int[] ids;
   private final float[] distances;
   private long done;
+  /** What {@link #warm} read, kept so that its reads are not optimised away (racy: never read). */
+  private int warmed;
 
   private GroupedGraph(KnnEngine engine, Vectors points) {
     this.engine = engine;
@@ -189,6 +191,7 @@ public final class GroupedGraph {
       KnnEngine groupEngine = engine.with(
           options.withK(kk).withThreads(threads).withProgress(ProgressListener.NONE));
       KnnResult local = groupEngine.graph(points.rows(order, from, m));
+      warm(order, from, m);
       for (int a = 0; a < m; a++) {
         int row = order[from + a];
         for (int j = 0; j < kk; j++) {
@@ -198,6 +201,23 @@ public final class GroupedGraph {
       }
     }
     reportProgress(m);
+  }
+
+  /**
+   * Reads the result rows of the group's points into the cache before they are written: a group's
+   * rows are scattered over the result when the labels are (a batch of clouds with shuffled rows),
+   * and a write that misses the cache holds up the writes behind it, where reads issued together
+   * wait for memory side by side.
+   */
+  private void warm(int[] order, int from, int m) {
+    int k = options.k();
+    int sum = 0;
+    for (int a = 0; a < m; a++) {
+      int at = order[from + a] * k;
+      sum += ids[at] + ids[at + k - 1] + Float.floatToRawIntBits(distances[at])
+          + Float.floatToRawIntBits(distances[at + k - 1]);
+    }
+    warmed += sum;
   }
 
   private synchronized void reportProgress(int rows) {
