@@ -30,9 +30,13 @@ estimated recall@k of an approximate run, else None)."""
 
 RadiusGraph = namedtuple("RadiusGraph", "indptr indices distances")
 
-# The launcher's JVM settings (see ./knng): the Vector API module, and the serial collector with a
-# small young generation (the work is a few large arrays).
-JVM_OPTIONS = ["--add-modules=jdk.incubator.vector", "-XX:+UseSerialGC", "-XX:MaxNewSize=16m"]
+# The launcher's JVM settings that do not depend on the machine (see ./knng): the Vector API
+# module; the serial collector with a small young generation (the work is a few large arrays);
+# stack traces kept on every exception (a bug reported from Python names where it happened); hot
+# methods inlined up to 100 bytecodes instead of 325, so that the JIT compiles the hot loops sooner
+# (the first kneighbors_graph of 50k x 128 points at k = 100, JDK 25, in-process: 5.4 -> 5.0 s).
+JVM_OPTIONS = ["--add-modules=jdk.incubator.vector", "-XX:+UseSerialGC", "-XX:MaxNewSize=16m",
+               "-XX:-OmitStackTraceInFastThrow", "-XX:FreqInlineSize=100"]
 _INCUBATOR_WARNING = b"WARNING: Using incubator modules: jdk.incubator.vector"
 _HERE = os.path.dirname(os.path.abspath(__file__))
 

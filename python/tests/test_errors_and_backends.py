@@ -72,3 +72,18 @@ def test_subprocess_route_reports_bad_input_the_same_way():
     with pytest.raises(ValueError, match="k=3 is too large for 3 points"):
         _engine._Subprocess().graph(np.zeros((3, 2), np.float32), 3, "euclidean", False, "auto", None, 0,
                                     None, None)
+
+
+def test_the_jvm_runs_with_the_launchers_settings():
+    """The in-process JVM gets the settings ./knng gives its own (what JVM_OPTIONS promises)."""
+    if knng.backend() != "jpype":
+        pytest.skip("no JPype: the subprocess route passes JVM_OPTIONS on its command line")
+    knng.kneighbors_graph(np.zeros((3, 2), np.float32), 1)  # the JVM is started on first use
+    import jpype
+    factory = jpype.JClass("java.lang.management.ManagementFactory")
+    hotspot = factory.getPlatformMXBean(jpype.JClass("com.sun.management.HotSpotDiagnosticMXBean"))
+    assert str(hotspot.getVMOption("FreqInlineSize").getValue()) == "100"
+    assert str(hotspot.getVMOption("OmitStackTraceInFastThrow").getValue()) == "false"
+    assert str(hotspot.getVMOption("UseSerialGC").getValue()) == "true"
+    arguments = [str(a) for a in factory.getRuntimeMXBean().getInputArguments()]
+    assert "-XX:MaxNewSize=16m" in arguments
