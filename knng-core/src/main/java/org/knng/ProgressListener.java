@@ -26,6 +26,24 @@ public interface ProgressListener {
   default void note(String message) {}
 
   /**
+   * Notes how long a phase of an engine's work took, as {@code "<engine>: <phase> <seconds> s"}
+   * ({@link #note}). Nothing is formatted for {@link #NONE}: each of a thousand groups runs an
+   * engine of its own without a listener, and formatting two notes per group cost 34 ms before the
+   * JIT had compiled the formatter.
+   *
+   * @param engine the engine, e.g. {@code "exact engine"}
+   * @param phase the phase, e.g. {@code "join"}
+   * @param start when it started, a {@link System#nanoTime()}
+   */
+  default void phase(String engine, String phase, long start) {
+    if (this == NONE) {
+      return;
+    }
+    note(String.format(java.util.Locale.ROOT, "%s: %s %.2f s", engine, phase,
+        (System.nanoTime() - start) / 1e9));
+  }
+
+  /**
    * A listener that hands every note to {@code notes} and ignores the updates (for {@code --debug}
    * output, or to collect an engine's choices).
    *

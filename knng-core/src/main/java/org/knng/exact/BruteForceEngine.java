@@ -4,10 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.function.IntFunction;
-import org.knng.ProgressListener;
 import org.knng.engine.EngineBuilder;
 import org.knng.engine.InputChecks;
 import org.knng.engine.KnnEngine;
@@ -120,21 +118,8 @@ public final class BruteForceEngine implements KnnEngine {
         : new Rescoring(options).visiting(screen.rows().ids());
     KnnResult graph = nearest == null ? rescoring.graph(points, null)
         : rescoring.graph(points, nearest.ids, nearest.distances);
-    timed("re-scoring", start);
+    options.progress().phase("exact engine", "re-scoring", start);
     return graph;
-  }
-
-  /**
-   * Tells the listener how long a phase took (from {@code start}, a {@link System#nanoTime()}).
-   * Not formatted for no listener: each of a thousand groups runs an engine of its own without
-   * one, and formatting two notes per group cost 34 ms before the JIT had compiled the formatter.
-   */
-  private void timed(String phase, long start) {
-    if (options.progress() == ProgressListener.NONE) {
-      return;
-    }
-    options.progress().note(String.format(Locale.ROOT, "exact engine: %s %.2f s", phase,
-        (System.nanoTime() - start) / 1e9));
   }
 
   /**
@@ -149,13 +134,13 @@ public final class BruteForceEngine implements KnnEngine {
     try (Screening.InScreenOrder moved = Screening.reorder(screen)) {
       if (limited) {
         StartingThresholds.set(lists, screen, ops, options.threads(), true, sigmas);
-        timed("starting thresholds", start);
+        options.progress().phase("exact engine", "starting thresholds", start);
         start = System.nanoTime();
       }
       // One sink per worker on shared lists: the pair schedule keeps them on disjoint rows.
       tiles().selfJoin(screen, lists.thresholds(), worker -> lists.worker());
     }
-    timed("join", start);
+    options.progress().phase("exact engine", "join", start);
     start = System.nanoTime();
     int[] failed = limited ? shortRows(lists, screen.rows()) : new int[0];
     NeighborReservoirs.Sorted sorted = lists.sortAndRelease(options.threads());
@@ -164,7 +149,8 @@ public final class BruteForceEngine implements KnnEngine {
       StartingThresholds.redo(sorted.ids, kept, failed, points, points, true, options.metric(), ops,
           screening, screen, options.threads());
     }
-    timed("selection" + (limited ? " (" + failed.length + " rows searched again)" : ""), start);
+    options.progress().phase("exact engine",
+        "selection" + (limited ? " (" + failed.length + " rows searched again)" : ""), start);
     return sorted;
   }
 

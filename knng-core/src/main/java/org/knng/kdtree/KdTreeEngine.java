@@ -3,10 +3,8 @@ package org.knng.kdtree;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import org.knng.InvalidInputException;
-import org.knng.ProgressListener;
 import org.knng.engine.EngineBuilder;
 import org.knng.engine.InputChecks;
 import org.knng.engine.KnnEngine;
@@ -115,7 +113,7 @@ public final class KdTreeEngine implements KnnEngine {
     }
     long start = System.nanoTime();
     Indexed indexed = index(points);
-    timed("tree", start);
+    options.progress().phase("kdtree engine", "tree", start);
     return nearest(indexed, indexed, kept);
   }
 
@@ -128,7 +126,7 @@ public final class KdTreeEngine implements KnnEngine {
     long start = System.nanoTime();
     Indexed baseIndex = index(base);
     Indexed queryIndex = index(queries);
-    timed("trees", start);
+    options.progress().phase("kdtree engine", "trees", start);
     return nearest(queryIndex, baseIndex, options.k());
   }
 
@@ -182,7 +180,7 @@ public final class KdTreeEngine implements KnnEngine {
     long start = System.nanoTime();
     Nearest nearest = new Nearest(queries, base, kept);
     join(queries, base).run(nearest::rows, options.threads(), options.progress());
-    timed("search", start);
+    options.progress().phase("kdtree engine", "search", start);
     return nearest.rescored.result();
   }
 
@@ -353,19 +351,6 @@ public final class KdTreeEngine implements KnnEngine {
       throw new InvalidInputException("the kdtree engine cannot rank by " + options.metric().id()
           + " (it needs a distance; use --algorithm exact)");
     }
-  }
-
-  /**
-   * Tells the listener how long a phase took (from {@code start}, a {@link System#nanoTime()}).
-   * Not formatted for no listener: each of a thousand groups runs an engine of its own without
-   * one, and formatting two notes per group cost 34 ms before the JIT had compiled the formatter.
-   */
-  private void timed(String phase, long start) {
-    if (options.progress() == ProgressListener.NONE) {
-      return;
-    }
-    options.progress().note(String.format(Locale.ROOT, "kdtree engine: %s %.2f s", phase,
-        (System.nanoTime() - start) / 1e9));
   }
 
   /** Configures a {@link KdTreeEngine}. */
