@@ -115,7 +115,7 @@ final class Hdf5Input implements AutoCloseable {
           : arrays.contains(fallback) ? fallback : null;
       if (name == null) {
         throw new InputFormatException(file + ": the archive holds " + arrays.size() + " arrays ("
-            + (arrays.isEmpty() ? "none" : String.join(", ", arrays)) + "); choose one with " + option);
+            + listed(arrays) + "); choose one with " + option);
       }
       return VectorReader.read(file, name);
     }
@@ -368,6 +368,15 @@ final class Hdf5Input implements AutoCloseable {
     }
   }
 
+  /** Names for a message, in one line: "none", or each as messages show it, comma-separated. */
+  private static String listed(java.util.Collection<String> names) {
+    List<String> shown = new java.util.ArrayList<>();
+    for (String n : names) {
+      shown.add(InputFormatException.shown(n));
+    }
+    return shown.isEmpty() ? "none" : String.join(", ", shown);
+  }
+
   private static Dataset dataset(HdfFile hdf, Path file, String name) throws InputFormatException {
     Node node = find(hdf, name);
     if (!(node instanceof Dataset)) {
@@ -377,8 +386,8 @@ final class Hdf5Input implements AutoCloseable {
           names.add(child.getName());
         }
       }
-      throw new InputFormatException(file + ": no dataset '" + name + "' (datasets: "
-          + (names.isEmpty() ? "none" : String.join(", ", names)) + "; choose one with --dataset)");
+      throw new InputFormatException(file + ": no dataset '" + InputFormatException.shown(name)
+          + "' (datasets: " + listed(names) + "; choose one with --dataset)");
     }
     return (Dataset) node;
   }

@@ -313,6 +313,13 @@ class Hdf5InputTest {
     assertEquals(2, r.exit(), r.err());
     assertTrue(r.err().startsWith("error: " + other + ": no array 'c' (arrays: a, b)"), r.err());
     assertFalse(Files.exists(out));
+    // A name may hold a newline (a zip entry's name may hold anything): the error stays one line.
+    Path odd = zip("odd.npz", "a.npy", trainNpy, "b\nc.npy", testNpy);
+    r = CliRun.of("build", "--input", odd.toString(), "--k", "4", "--output", out.toString());
+    assertEquals(2, r.exit(), r.err());
+    assertEquals("error: " + odd + ": the archive holds 2 arrays (a, b\\u000ac); choose one with"
+        + " --dataset\n", r.err());
+    assertFalse(Files.exists(out));
   }
 
   private Path zip(String name, Object... entries) throws IOException {

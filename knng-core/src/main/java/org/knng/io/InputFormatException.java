@@ -27,4 +27,26 @@ public class InputFormatException extends IOException {
   public InputFormatException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /**
+   * A name read from a file or typed by a user (an array of an archive, a dataset of an HDF5 file)
+   * as messages show it: control characters (a zip entry's name may hold any, a newline or NUL
+   * included) written as a backslash, {@code u} and four hex digits, so that the message stays one
+   * line.
+   *
+   * @param name the name
+   * @return the name as a message shows it
+   */
+  public static String shown(String name) {
+    StringBuilder s = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (Character.isISOControl(c)) {
+        s.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        s.append(c);
+      }
+    }
+    return s.toString();
+  }
 }

@@ -45,23 +45,6 @@ final class NpzVectors {
     return new InputFormatException(file + ": cannot read the archive (" + FileErrors.reason(e) + ")", e);
   }
 
-  /**
-   * An array's name as messages show it: control characters (a zip entry's name may hold any,
-   * NUL included, which no path may) written as a backslash, {@code u} and four hex digits.
-   */
-  static String shown(String name) {
-    StringBuilder s = new StringBuilder(name.length());
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (Character.isISOControl(c)) {
-        s.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
-      } else {
-        s.append(c);
-      }
-    }
-    return s.toString();
-  }
-
   /** Array {@code name} of the archive as vectors (a 2-D array, as a {@code .npy} input). */
   static Vectors read(Path file, String name) throws IOException {
     try (ZipFile zip = FileErrors.openZip(file)) {
@@ -69,12 +52,13 @@ final class NpzVectors {
       if (entry == null) {
         List<String> shown = new ArrayList<>();
         for (String a : arrays(file)) {
-          shown.add(shown(a));
+          shown.add(InputFormatException.shown(a));
         }
-        throw new InputFormatException(file + ": no array '" + shown(name) + "' (arrays: "
-            + String.join(", ", shown) + ")");
+        throw new InputFormatException(file + ": no array '" + InputFormatException.shown(name)
+            + "' (arrays: " + String.join(", ", shown) + ")");
       }
-      Path where = Path.of(file + ": array '" + shown(name) + "'"); // messages name the file and the array
+      // Messages name the file and the array.
+      Path where = Path.of(file + ": array '" + InputFormatException.shown(name) + "'");
       long size = entry.getSize() < 0 ? Long.MAX_VALUE : entry.getSize();
       try (InputStream in = new BufferedInputStream(zip.getInputStream(entry), 1 << 16)) {
         RowLayout layout = NpyFormat.layout(where, NpyHeader.read(where, in, size), size);
