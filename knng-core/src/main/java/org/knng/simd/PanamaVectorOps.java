@@ -23,6 +23,10 @@ final class PanamaVectorOps implements VectorOps {
    * the narrow re-scoring too).
    */
   private static final VectorSpecies<Double> D8 = DoubleVector.SPECIES_512;
+  /** Sixteen floats: the chains of the integer sums ({@link #integers}) in one register ... */
+  private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
+  /** ... or in two of eight. */
+  private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
   /**
    * Vectors per tile row. With 512-bit vectors (32 registers) a 6 x 4 block of accumulators leaves
    * room for 4 panel vectors and a broadcast, and needs one broadcast per four FMAs (measured: about
@@ -558,6 +562,135 @@ final class PanamaVectorOps implements VectorOps {
   }
 
   /** The definition's last step on eight lanes holding {@code c_j + c_{j+8}}. */
+  @Override
+  public void integerSquaredEuclidean(float[] a, int[] aOffsets, float[] b, int bOffset,
+      int count, int dimension, double[] out) {
+    integers(a, aOffsets, b, bOffset, count, dimension, out, true);
+  }
+
+  @Override
+  public void integerDots(float[] a, int[] aOffsets, float[] b, int bOffset, int count,
+      int dimension, double[] out) {
+    integers(a, aOffsets, b, bOffset, count, dimension, out, false);
+  }
+
+  /**
+   * The integer sums, squared differences or products: on 512-bit registers two pairs side by
+   * side in one accumulator of sixteen lanes each (the second vector loaded once for both, the
+   * two chains of adds filling each other's waits), on narrower ones each pair in two
+   * accumulators of eight. Either way sixteen chains, each adding at most
+   * {@code ceil(dimension / 16)} terms; lanes past the end are loaded as +0 and add nothing. The
+   * accumulators hold integers of at most 2^24, summed exactly in double.
+   */
+  private static void integers(float[] a, int[] aOffsets, float[] b, int bOffset, int count,
+      int dimension, double[] out, boolean squares) {
+    int p = 0;
+    int whole = dimension & -16;
+    if (WIDE_DOUBLES) {
+      for (; p + 1 < count; p += 2) {
+        FloatVector s = FloatVector.zero(F16);
+        FloatVector t = s;
+        int x = aOffsets[p];
+        int u = aOffsets[p + 1];
+        int i = 0;
+        for (; i < whole; i += 16) {
+          FloatVector y = FloatVector.fromArray(F16, b, bOffset + i);
+          s = term16(FloatVector.fromArray(F16, a, x + i), y, s, squares);
+          t = term16(FloatVector.fromArray(F16, a, u + i), y, t, squares);
+        }
+        if (i < dimension) {
+          VectorMask<Float> m = F16.indexInRange(i, dimension);
+          FloatVector y = FloatVector.fromArray(F16, b, bOffset + i, m);
+          s = term16(FloatVector.fromArray(F16, a, x + i, m), y, s, squares);
+          t = term16(FloatVector.fromArray(F16, a, u + i, m), y, t, squares);
+        }
+        out[p] = integerSum(s);
+        out[p + 1] = integerSum(t);
+      }
+      if (p < count) {
+        FloatVector s = FloatVector.zero(F16);
+        int x = aOffsets[p];
+        int i = 0;
+        for (; i < whole; i += 16) {
+          s = term16(FloatVector.fromArray(F16, a, x + i),
+              FloatVector.fromArray(F16, b, bOffset + i), s, squares);
+        }
+        if (i < dimension) {
+          VectorMask<Float> m = F16.indexInRange(i, dimension);
+          s = term16(FloatVector.fromArray(F16, a, x + i, m),
+              FloatVector.fromArray(F16, b, bOffset + i, m), s, squares);
+        }
+        out[p] = integerSum(s);
+      }
+      return;
+    }
+    for (; p < count; p++) {
+      FloatVector s = FloatVector.zero(F8);
+      FloatVector t = s;
+      int x = aOffsets[p];
+      int i = 0;
+      for (; i < whole; i += 16) {
+        s = term8(FloatVector.fromArray(F8, a, x + i), FloatVector.fromArray(F8, b, bOffset + i),
+            s, squares);
+        t = term8(FloatVector.fromArray(F8, a, x + i + 8),
+            FloatVector.fromArray(F8, b, bOffset + i + 8), t, squares);
+      }
+      if (i < dimension) {
+        VectorMask<Float> m0 = F8.indexInRange(i, dimension);
+        s = term8(FloatVector.fromArray(F8, a, x + i, m0),
+            FloatVector.fromArray(F8, b, bOffset + i, m0), s, squares);
+        if (i + 8 < dimension) {
+          VectorMask<Float> m1 = F8.indexInRange(i + 8, dimension);
+          t = term8(FloatVector.fromArray(F8, a, x + i + 8, m1),
+              FloatVector.fromArray(F8, b, bOffset + i + 8, m1), t, squares);
+        }
+      }
+      out[p] = integerSum8(s) + integerSum8(t);
+    }
+  }
+
+  /**
+   * One round of {@link #integers} on sixteen lanes: {@code acc + (x - y)^2} or {@code acc + x
+   * y}. (One method per shape: a call site that met both would no longer inline the vector
+   * operations, and every vector would become an object.)
+   */
+  private static FloatVector term16(FloatVector x, FloatVector y, FloatVector acc,
+      boolean squares) {
+    if (squares) {
+      FloatVector e = x.sub(y);
+      return e.fma(e, acc);
+    }
+    return x.fma(y, acc);
+  }
+
+  /** {@link #term16} on eight lanes. */
+  private static FloatVector term8(FloatVector x, FloatVector y, FloatVector acc,
+      boolean squares) {
+    if (squares) {
+      FloatVector e = x.sub(y);
+      return e.fma(e, acc);
+    }
+    return x.fma(y, acc);
+  }
+
+  /**
+   * The sixteen lanes of an accumulator of {@link #integers}, integers of at most 2^24: their
+   * exact sum, in double (converting to int and summing there is as exact, but twice as slow on
+   * JDK 17).
+   */
+  private static double integerSum(FloatVector v) {
+    DoubleVector lo = (DoubleVector) v.convertShape(VectorOperators.F2D, D8, 0);
+    DoubleVector hi = (DoubleVector) v.convertShape(VectorOperators.F2D, D8, 1);
+    return lo.add(hi).reduceLanes(VectorOperators.ADD);
+  }
+
+  /** {@link #integerSum} of an accumulator of eight lanes. */
+  private static double integerSum8(FloatVector v) {
+    DoubleVector lo = (DoubleVector) v.convertShape(VectorOperators.F2D, D4, 0);
+    DoubleVector hi = (DoubleVector) v.convertShape(VectorOperators.F2D, D4, 1);
+    return lo.add(hi).reduceLanes(VectorOperators.ADD);
+  }
+
   private static double sum8(DoubleVector c) {
     double y0 = c.lane(0) + c.lane(4);
     double y1 = c.lane(1) + c.lane(5);

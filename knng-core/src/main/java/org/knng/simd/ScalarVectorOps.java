@@ -75,6 +75,24 @@ public final class ScalarVectorOps implements VectorOps {
     }
   }
 
+  /** The definition itself: exact on the integers this is called for, as the kernel must be. */
+  @Override
+  public void integerSquaredEuclidean(float[] a, int[] aOffsets, float[] b, int bOffset,
+      int count, int dimension, double[] out) {
+    for (int p = 0; p < count; p++) {
+      out[p] = Metric.squaredEuclidean(a, aOffsets[p], b, bOffset, dimension);
+    }
+  }
+
+  /** The definition itself, as {@link #integerSquaredEuclidean}. */
+  @Override
+  public void integerDots(float[] a, int[] aOffsets, float[] b, int bOffset, int count,
+      int dimension, double[] out) {
+    for (int p = 0; p < count; p++) {
+      out[p] = Metric.dot(a, aOffsets[p], b, bOffset, dimension);
+    }
+  }
+
   @Override
   public void dots(double[] a, int[] aOffsets, double[] b, int bOffset, int count, int dimension,
       double[] out) {

@@ -318,6 +318,44 @@ public interface VectorOps {
       double[] out);
 
   /**
+   * {@link #squaredEuclidean} of float32 vectors of integers, not widened: each first vector's
+   * squared differences are summed in float32 accumulators, none adding more than {@code
+   * ceil(dimension / 16)} of them, and the accumulators then as integers. When every value is an
+   * integer and {@code ceil(dimension / 16) m^2 <= 2^24} ({@code m} the largest {@code |a_i -
+   * b_i|}), every partial sum is an integer that float32 holds exactly, so the result is the exact
+   * sum: the bits of {@link org.knng.metric.Metric#squaredEuclidean}, which is exact on such values
+   * too. Pixels and SIFT descriptors (integers of 0 to 255) qualify up to 4,128 dimensions. Outside
+   * that condition the result is unspecified; the caller checks it first.
+   *
+   * @param a the first vectors
+   * @param aOffsets where each pair's first vector starts
+   * @param b the second vector
+   * @param bOffset where it starts
+   * @param count pairs, at most the length of {@code aOffsets} and of {@code out}
+   * @param dimension values per vector
+   * @param out receives the squared distances
+   */
+  void integerSquaredEuclidean(float[] a, int[] aOffsets, float[] b, int bOffset, int count,
+      int dimension, double[] out);
+
+  /**
+   * {@link #dots} of float32 vectors of integers, not widened, as {@link #integerSquaredEuclidean}
+   * sums: exact, so the bits of {@link org.knng.metric.Metric#dot}, when every value is an integer
+   * and {@code ceil(dimension / 16) m^2 <= 2^24} ({@code m} the largest {@code |a_i|} or {@code
+   * |b_i|}); unspecified otherwise.
+   *
+   * @param a the first vectors
+   * @param aOffsets where each pair's first vector starts
+   * @param b the second vector
+   * @param bOffset where it starts
+   * @param count pairs, at most the length of {@code aOffsets} and of {@code out}
+   * @param dimension values per vector
+   * @param out receives the dot products
+   */
+  void integerDots(float[] a, int[] aOffsets, float[] b, int bOffset, int count, int dimension,
+      double[] out);
+
+  /**
    * @return a short name for logs and benchmarks, with the tile shape where there is a choice: e.g.
    *     {@code "panama-512/6x4"} (six rows by four 512-bit vectors) or {@code "scalar"}
    */

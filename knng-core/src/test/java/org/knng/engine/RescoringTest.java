@@ -21,21 +21,30 @@ import org.knng.vectors.Vectors;
  * shuffled, with ties, {@code -0} and {@code +0}, negative distances and missing entries.
  */
 class RescoringTest {
-  @ParameterizedTest(name = "{0} d={1} k={2} include-self={3}")
+  @ParameterizedTest(name = "{0} d={1} k={2} include-self={3} integers={4}")
   @CsvSource({
-      "EUCLIDEAN, 3, 5, false", "EUCLIDEAN, 784, 40, false", "SQEUCLIDEAN, 33, 7, true",
-      "EUCLIDEAN, 784, 40, true", "COSINE, 20, 6, false", "MANHATTAN, 5, 9, true",
+      "EUCLIDEAN, 3, 5, false, false", "EUCLIDEAN, 784, 40, false, false",
+      "SQEUCLIDEAN, 33, 7, true, false", "EUCLIDEAN, 784, 40, true, false",
+      "COSINE, 20, 6, false, false", "MANHATTAN, 5, 9, true, false",
       // cosine and inner product four pairs side by side, and the rest of a batch one by one
-      "COSINE, 131, 13, true", "COSINE, 784, 40, false", "COSINE, 1, 3, false",
-      "INNER_PRODUCT, 50, 11, false", "INNER_PRODUCT, 7, 8, false"})
+      "COSINE, 131, 13, true, false", "COSINE, 784, 40, false, false", "COSINE, 1, 3, false, false",
+      "INNER_PRODUCT, 50, 11, false, false", "INNER_PRODUCT, 7, 8, false, false",
+      // vectors of integers (pixels), summed exactly in float32 lanes
+      "EUCLIDEAN, 784, 40, false, true", "SQEUCLIDEAN, 33, 7, true, true",
+      "COSINE, 131, 13, true, true", "INNER_PRODUCT, 7, 8, false, true",
+      "EUCLIDEAN, 3, 5, false, true"})
   void rowsAreDefinedDistancesInOrderWhateverTheVisitingOrder(Metric metric, int d, int k,
-      boolean includeSelf) {
+      boolean includeSelf, boolean integers) {
     Random random = new Random(d * 1000L + k);
     int n = 300;
     float[] data = new float[n * d];
     for (int i = 0; i < data.length; i++) {
-      data[i] = (float) random.nextGaussian();
+      data[i] = integers ? random.nextInt(256) : (float) random.nextGaussian();
     }
+    // Euclidean pairs below 16 dimensions are computed one at a time, never from integer sums.
+    boolean squares = metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN;
+    boolean batched = squares ? d >= 16 : metric == Metric.COSINE || metric == Metric.INNER_PRODUCT;
+    assertEquals(integers && batched, Rescoring.Distances.integerSums(metric, data, data, d, 2));
     for (int i = 0; i < 20; i++) { // duplicates: equal distances, ordered by id
       System.arraycopy(data, i * d, data, (n - 1 - i) * d, d);
     }
@@ -81,6 +90,38 @@ class RescoringTest {
         }
       }
     }
+  }
+
+  @Test
+  void integerSumsOnlyWhereFloat32HoldsEveryPartialSum() {
+    // Values of 0 to 255: a chain of ceil(d / 16) squares of 255 stays within 2^24 up to 4,128.
+    float[] pixels = new float[4129];
+    pixels[0] = 255f;
+    assertEquals(true, Rescoring.Distances.integerSums(Metric.EUCLIDEAN, pixels, pixels, 4128, 2));
+    assertEquals(false, Rescoring.Distances.integerSums(Metric.EUCLIDEAN, pixels, pixels, 4129, 2));
+    // The range counts, across both sets: 0 to 256 reaches 2^24 exactly at 4,096.
+    float[] other = {256f};
+    assertEquals(true, Rescoring.Distances.integerSums(Metric.EUCLIDEAN, pixels, other, 4096, 2));
+    assertEquals(false, Rescoring.Distances.integerSums(Metric.EUCLIDEAN, pixels, other, 4097, 2));
+    // -255 to 255: differences up to 510 (d <= 1,024), magnitudes up to 255 (d <= 4,128).
+    float[] signed = {-255f, 255f, -0f};
+    assertEquals(true, Rescoring.Distances.integerSums(Metric.SQEUCLIDEAN, signed, signed, 1024, 2));
+    assertEquals(false, Rescoring.Distances.integerSums(Metric.SQEUCLIDEAN, signed, signed, 1025, 2));
+    assertEquals(true, Rescoring.Distances.integerSums(Metric.INNER_PRODUCT, signed, signed, 4128, 2));
+    assertEquals(true, Rescoring.Distances.integerSums(Metric.COSINE, signed, signed, 4128, 2));
+    assertEquals(false, Rescoring.Distances.integerSums(Metric.COSINE, signed, signed, 4129, 2));
+    // One value that is not an integer, wherever it is, in either set.
+    float[] half = new float[10_000];
+    half[9_999] = 0.5f;
+    assertEquals(false, Rescoring.Distances.integerSums(Metric.EUCLIDEAN, pixels, half, 16, 2));
+    assertEquals(false, Rescoring.Distances.integerSums(Metric.EUCLIDEAN, half, pixels, 16, 2));
+    // Too large for int, or for the bound: an integer float above 2^31 is not taken for one.
+    float[] huge = {3e9f, 0f};
+    assertEquals(false, Rescoring.Distances.integerSums(Metric.COSINE, huge, huge, 1, 2));
+    // Not summed in batches at all: manhattan, and euclidean below 16 dimensions.
+    assertEquals(false, Rescoring.Distances.integerSums(Metric.MANHATTAN, pixels, pixels, 16, 2));
+    assertEquals(false, Rescoring.Distances.integerSums(Metric.EUCLIDEAN, pixels, pixels, 15, 2));
+    assertEquals(true, Rescoring.Distances.integerSums(Metric.INNER_PRODUCT, pixels, pixels, 15, 2));
   }
 
   @ParameterizedTest(name = "{0} entries, {1}")
