@@ -152,8 +152,11 @@ class ExactSquaredEuclideanTest {
     return v;
   }
 
-  /** Where {@code count} first vectors of {@link #padded} (offset 3) start, drawn with repeats. */
-  private static int[] firsts(Random random, int count, int n, int d) {
+  /**
+   * Where {@code count} first vectors of {@link #padded} (offset 3) start, drawn with repeats (the
+   * integer kernels' test lays its vectors out alike).
+   */
+  static int[] firsts(Random random, int count, int n, int d) {
     int[] offsets = new int[count];
     for (int p = 0; p < count; p++) {
       offsets[p] = 3 + random.nextInt(n) * d;

@@ -40,20 +40,7 @@ class IntegerSumsTest {
     Arrays.fill(a, 3, 3 + d, 255f);
     a[3 + d / 2] = 254f;
     Arrays.fill(b, 1, 1 + d, 0f);
-    for (int count = 1; count <= 7; count++) {
-      int[] aOffsets = firsts(random, count, n, d);
-      aOffsets[0] = 3;
-      int bOffset = 1 + (count == 1 ? 0 : random.nextInt(n)) * d;
-      double[] out = new double[count + 1];
-      out[count] = -1;
-      kernel.ops().integerSquaredEuclidean(a, aOffsets, b, bOffset, count, d, out);
-      for (int p = 0; p < count; p++) {
-        double defined = Metric.squaredEuclidean(a, aOffsets[p], b, bOffset, d);
-        assertEquals(Double.doubleToRawLongBits(defined), Double.doubleToRawLongBits(out[p]),
-            "pair " + p + " of " + count);
-      }
-      assertEquals(-1, out[count], "wrote past the pairs asked for");
-    }
+    assertDefinitionBits(kernel.ops(), random, a, b, n, d, true);
   }
 
   @ParameterizedTest(name = "{0} d={1}")
@@ -69,22 +56,37 @@ class IntegerSumsTest {
     for (int i = d; i < n * d; i += 5) {
       a[3 + i] = 0f; // products +0 and -0 (not in the first vector)
     }
+    assertDefinitionBits(kernel.ops(), random, a, b, n, d, false);
+    double[] norm = new double[1];
+    kernel.ops().integerDots(a, new int[] {3}, a, 3, 1, d, norm);
+    assertEquals(Metric.dot(a, 3, a, 3, d), norm[0], "a squared norm");
+  }
+
+  /**
+   * The kernel's sums of 1 to 7 pairs, the first always the extreme vectors at offsets 3 and 1,
+   * the others drawn, against the definition's bits ({@link Metric#squaredEuclidean} or {@link
+   * Metric#dot}).
+   */
+  private static void assertDefinitionBits(VectorOps ops, Random random, float[] a, float[] b,
+      int n, int d, boolean squares) {
     for (int count = 1; count <= 7; count++) {
-      int[] aOffsets = firsts(random, count, n, d);
+      int[] aOffsets = ExactSquaredEuclideanTest.firsts(random, count, n, d);
       aOffsets[0] = 3;
       int bOffset = 1 + (count == 1 ? 0 : random.nextInt(n)) * d;
       double[] out = new double[count + 1];
       out[count] = -1;
-      kernel.ops().integerDots(a, aOffsets, b, bOffset, count, d, out);
+      if (squares) {
+        ops.integerSquaredEuclidean(a, aOffsets, b, bOffset, count, d, out);
+      } else {
+        ops.integerDots(a, aOffsets, b, bOffset, count, d, out);
+      }
       for (int p = 0; p < count; p++) {
-        double defined = Metric.dot(a, aOffsets[p], b, bOffset, d);
+        double defined = squares ? Metric.squaredEuclidean(a, aOffsets[p], b, bOffset, d)
+            : Metric.dot(a, aOffsets[p], b, bOffset, d);
         assertEquals(Double.doubleToRawLongBits(defined), Double.doubleToRawLongBits(out[p]),
             "pair " + p + " of " + count);
       }
       assertEquals(-1, out[count], "wrote past the pairs asked for");
-      double[] norm = new double[1];
-      kernel.ops().integerDots(a, aOffsets, a, aOffsets[0], 1, d, norm);
-      assertEquals(Metric.dot(a, aOffsets[0], a, aOffsets[0], d), norm[0], "a squared norm");
     }
   }
 
@@ -99,14 +101,5 @@ class IntegerSumsTest {
       v[i] = low + random.nextInt(high - low + 1);
     }
     return v;
-  }
-
-  /** Where {@code count} first vectors of {@link #integers} (offset 3) start, drawn with repeats. */
-  private static int[] firsts(Random random, int count, int n, int d) {
-    int[] offsets = new int[count];
-    for (int p = 0; p < count; p++) {
-      offsets[p] = 3 + random.nextInt(n) * d;
-    }
-    return offsets;
   }
 }
