@@ -178,7 +178,8 @@ public final class Rescoring {
       this.selfFirst = selfFirst;
       this.rowPoint = rowPoint;
       this.idPoint = idPoint;
-      this.integers = Distances.integerSums(metric, q, x, d, options.threads());
+      this.integers = options.k() >= Distances.INTEGER_SUMS_FROM_K
+          && Distances.integerSums(metric, q, x, d, options.threads());
     }
 
     /** @return a worker's handle (one per thread) */
@@ -284,7 +285,8 @@ public final class Rescoring {
     float[] x = base.data();
     int d = base.dimension();
     int chunk = Math.max(1, Math.min(CHUNK_BYTES / (4 * Math.max(1, d)), MAX_PAIRS / k));
-    boolean integers = Distances.integerSums(metric, q, x, d, options.threads());
+    boolean integers = k >= Distances.INTEGER_SUMS_FROM_K
+        && Distances.integerSums(metric, q, x, d, options.threads());
     int pairs = chunk * k;
     // Buckets of 2^shift consecutive neighbour ids, no more buckets than a chunk has pairs.
     int shift = Math.max(0, bits(base.size()) - bits(pairs));
@@ -364,6 +366,13 @@ public final class Rescoring {
   public static final class Distances {
     private static final int BATCH = 16;
     /** {@code 2^24}: float32 holds every integer up to it exactly. */
+    /**
+     * Neighbours per row from which the integer sums are looked for: below, {@link #integerSums}'s
+     * pass over the values costs more than they save (Fashion-MNIST: the pass about 70 ms; at k =
+     * 10 the re-scoring, bound by reading scattered neighbours, gained nothing from them, at k =
+     * 100 0.14 s, at k = 1000 1.9 s).
+     */
+    public static final int INTEGER_SUMS_FROM_K = 64;
     /** Values per block of {@link #integerRange}. */
     private static final int SCAN_BLOCK = 1 << 14;
     /** {@code 2^24}: float32 holds every integer up to it exactly. */
@@ -404,7 +413,7 @@ public final class Rescoring {
      * @param dist receives each pair's distance, as float32, at the place {@link #add} names
      * @param slots how many first vectors are held at once
      * @param integers {@link #integerSums} of {@code a} and {@code b}, which the caller finds once
-     *     for all its workers
+     *     for all its workers (where it pays: {@link #INTEGER_SUMS_FROM_K})
      */
     public Distances(Metric metric, VectorOps ops, float[] a, float[] b, int d, float[] dist,
         int slots, boolean integers) {

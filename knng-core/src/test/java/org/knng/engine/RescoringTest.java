@@ -29,10 +29,10 @@ class RescoringTest {
       // cosine and inner product four pairs side by side, and the rest of a batch one by one
       "COSINE, 131, 13, true, false", "COSINE, 784, 40, false, false", "COSINE, 1, 3, false, false",
       "INNER_PRODUCT, 50, 11, false, false", "INNER_PRODUCT, 7, 8, false, false",
-      // vectors of integers (pixels), summed exactly in float32 lanes
-      "EUCLIDEAN, 784, 40, false, true", "SQEUCLIDEAN, 33, 7, true, true",
-      "COSINE, 131, 13, true, true", "INNER_PRODUCT, 7, 8, false, true",
-      "EUCLIDEAN, 3, 5, false, true"})
+      // vectors of integers (pixels), summed exactly in float32 lanes from k = 64 on
+      "EUCLIDEAN, 784, 70, false, true", "SQEUCLIDEAN, 33, 64, true, true",
+      "COSINE, 131, 65, true, true", "INNER_PRODUCT, 7, 80, false, true",
+      "EUCLIDEAN, 3, 64, false, true", "EUCLIDEAN, 784, 40, false, true"})
   void rowsAreDefinedDistancesInOrderWhateverTheVisitingOrder(Metric metric, int d, int k,
       boolean includeSelf, boolean integers) {
     Random random = new Random(d * 1000L + k);
