@@ -178,8 +178,8 @@ public final class Rescoring {
       this.selfFirst = selfFirst;
       this.rowPoint = rowPoint;
       this.idPoint = idPoint;
-      this.integers = options.k() >= Distances.INTEGER_SUMS_FROM_K
-          && Distances.integerSums(metric, q, x, d, options.threads());
+      this.integers =
+          Distances.worthIntegerSums(metric, q, x, d, options.k(), options.threads());
     }
 
     /** @return a worker's handle (one per thread) */
@@ -285,8 +285,7 @@ public final class Rescoring {
     float[] x = base.data();
     int d = base.dimension();
     int chunk = Math.max(1, Math.min(CHUNK_BYTES / (4 * Math.max(1, d)), MAX_PAIRS / k));
-    boolean integers = k >= Distances.INTEGER_SUMS_FROM_K
-        && Distances.integerSums(metric, q, x, d, options.threads());
+    boolean integers = Distances.worthIntegerSums(metric, q, x, d, k, options.threads());
     int pairs = chunk * k;
     // Buckets of 2^shift consecutive neighbour ids, no more buckets than a chunk has pairs.
     int shift = Math.max(0, bits(base.size()) - bits(pairs));
@@ -365,7 +364,6 @@ public final class Rescoring {
    */
   public static final class Distances {
     private static final int BATCH = 16;
-    /** {@code 2^24}: float32 holds every integer up to it exactly. */
     /**
      * Neighbours per row from which the integer sums are looked for: below, {@link #integerSums}'s
      * pass over the values costs more than they save (Fashion-MNIST: the pass about 70 ms; at k =
@@ -412,8 +410,7 @@ public final class Rescoring {
      * @param d values per vector
      * @param dist receives each pair's distance, as float32, at the place {@link #add} names
      * @param slots how many first vectors are held at once
-     * @param integers {@link #integerSums} of {@code a} and {@code b}, which the caller finds once
-     *     for all its workers (where it pays: {@link #INTEGER_SUMS_FROM_K})
+     * @param integers {@link #worthIntegerSums} of {@code a} and {@code b}
      */
     public Distances(Metric metric, VectorOps ops, float[] a, float[] b, int d, float[] dist,
         int slots, boolean integers) {
@@ -440,6 +437,24 @@ public final class Rescoring {
     private static boolean batched(Metric metric, int d) {
       boolean squares = metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN;
       return (squares && d >= 16) || metric == Metric.COSINE || metric == Metric.INNER_PRODUCT;
+    }
+
+    /**
+     * Whether re-scoring {@code k} neighbours per row should use the integer sums: {@link
+     * #integerSums}, looked for only from {@link #INTEGER_SUMS_FROM_K} neighbours per row. Callers
+     * find it once for all their workers.
+     *
+     * @param metric the metric
+     * @param a the first vectors
+     * @param b the second vectors (possibly the same array)
+     * @param d values per vector
+     * @param k neighbours re-scored per row
+     * @param threads threads for the pass over the values
+     * @return whether the batches should sum the vectors' integers
+     */
+    public static boolean worthIntegerSums(Metric metric, float[] a, float[] b, int d, int k,
+        int threads) {
+      return k >= INTEGER_SUMS_FROM_K && integerSums(metric, a, b, d, threads);
     }
 
     /**

@@ -418,9 +418,8 @@ public final class SplitJoin {
     float[] distances = new float[n * kept];
     int d = points.dimension();
     Rescoring.Distances exact = new Rescoring.Distances(options.metric(), ops, points.data(),
-        candidates.data(), d, distances, 1, kept >= Rescoring.Distances.INTEGER_SUMS_FROM_K
-            && Rescoring.Distances.integerSums(options.metric(), points.data(), candidates.data(),
-                d, options.threads()));
+        candidates.data(), d, distances, 1, Rescoring.Distances.worthIntegerSums(options.metric(),
+            points.data(), candidates.data(), d, kept, options.threads()));
     for (int row = 0; row < n; row++) {
       int p = rows.id(row);
       exact.finish(); // the pairs of the row before, whose vector the slot held

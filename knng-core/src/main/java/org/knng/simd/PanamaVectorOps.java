@@ -561,7 +561,6 @@ final class PanamaVectorOps implements VectorOps {
     return (c.lane(0) + c.lane(2)) + (c.lane(1) + c.lane(3));
   }
 
-  /** The definition's last step on eight lanes holding {@code c_j + c_{j+8}}. */
   @Override
   public void integerSquaredEuclidean(float[] a, int[] aOffsets, float[] b, int bOffset,
       int count, int dimension, double[] out) {
@@ -691,6 +690,7 @@ final class PanamaVectorOps implements VectorOps {
     return lo.add(hi).reduceLanes(VectorOperators.ADD);
   }
 
+  /** The definition's last step on eight lanes holding {@code c_j + c_{j+8}}. */
   private static double sum8(DoubleVector c) {
     double y0 = c.lane(0) + c.lane(4);
     double y1 = c.lane(1) + c.lane(5);
