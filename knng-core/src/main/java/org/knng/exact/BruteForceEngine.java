@@ -193,19 +193,54 @@ public final class BruteForceEngine implements KnnEngine {
    * @return each query's k nearest base points
    */
   public KnnResult search(Vectors base, Vectors queries, Screen selfJoin) {
+    return search(base, queries, selfJoin, null);
+  }
+
+  /**
+   * {@link #search(Vectors, Vectors, Screen)} for queries whose k-th nearest distance is known not
+   * to exceed a bound (such as the k-th distance of an approximate graph's row): a candidate
+   * farther than its query's bound is dropped before its exact value is computed, so the thresholds
+   * are tight from the first block instead of tightening as the base is scanned. A query that
+   * finds fewer than k within its bound (a bound that was too low) is searched again without one:
+   * the result is the same as without bounds.
+   *
+   * @param base the points of {@code selfJoin}
+   * @param queries the queries
+   * @param selfJoin the screen of the self-join of {@code base}, with this engine's metric
+   * @param bounds per query, a distance (in the metric's units) at least its k-th nearest's, or
+   *     +infinity where none is known; null for none
+   * @return each query's k nearest base points
+   */
+  public KnnResult search(Vectors base, Vectors queries, Screen selfJoin, double[] bounds) {
     Objects.requireNonNull(selfJoin, "selfJoin");
     InputChecks.search(options, base, queries);
     InputChecks.rankable(base, options.metric(), "base row");
     InputChecks.rankable(queries, options.metric(), "query row");
+    if (bounds != null && bounds.length != queries.size()) {
+      throw new IllegalArgumentException(bounds.length + " bounds for " + queries.size() + " queries");
+    }
     return screened(base, queries, Screening.searchOnto(selfJoin, base, queries, options.metric(),
-        ops, options.threads()));
+        ops, options.threads()), bounds);
   }
 
   private KnnResult screened(Vectors base, Vectors queries, Screen screen) {
+    return screened(base, queries, screen, null);
+  }
+
+  private KnnResult screened(Vectors base, Vectors queries, Screen screen, double[] bounds) {
     describe(screen);
     NeighborReservoirs lists = new NeighborReservoirs(queries.size(), options.k());
-    boolean limited = StartingThresholds.pays(options.k(), base.size(), screen);
-    if (limited) {
+    // Bounds set each row's threshold; without them, a large k starts from sampled thresholds.
+    boolean limited = bounds != null || StartingThresholds.pays(options.k(), base.size(), screen);
+    if (bounds != null) {
+      Side rows = screen.rows();
+      for (int r = 0; r < rows.size(); r++) {
+        double bound = bounds[rows.id(r)];
+        if (bound < Double.POSITIVE_INFINITY) {
+          lists.limit(r, Rescoring.collectLimit(options.metric(), bound));
+        }
+      }
+    } else if (limited) {
       StartingThresholds.set(lists, screen, ops, options.threads(), false, sigmas);
     }
     tiles().search(screen, lists.thresholds(), worker -> lists.worker());

@@ -18,11 +18,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.knng.InvalidInputException;
 import org.knng.engine.KnnOptions;
 import org.knng.exact.BruteForceEngine;
+import org.knng.exact.Screening;
 import org.knng.graph.KnnResult;
 import org.knng.graph.RecallEstimate;
 import org.knng.metric.Metric;
+import org.knng.simd.VectorOpsProvider;
 import org.knng.testing.EngineChecks;
 import org.knng.testing.TestData;
+import org.knng.tile.Screen;
 import org.knng.vectors.Vectors;
 
 /**
@@ -360,6 +363,58 @@ class RecallSampleTest {
     }
     assertEquals(RecallSample.draw(points, o.withThreads(1), 700, 77).measure(ids, 5),
         RecallSample.draw(points, o.withThreads(2), 700, 77).measure(ids, 5));
+  }
+
+  /**
+   * A sample grown from a pilot is draw's sample of that size (the same rows, and the same true
+   * neighbours: the same estimates of any graph), whether its new rows are searched within the
+   * distances of a graph (exact; approximate, some entries replaced by farther points and some
+   * rows padded; or one claiming distances below the true ones, whose rows are searched again) or
+   * without one.
+   */
+  @ParameterizedTest(name = "{0} include-self={1}")
+  @MethodSource("metricsAndSelf")
+  void aGrownSampleIsDrawsSampleOfThatSize(Metric metric, boolean includeSelf) {
+    Vectors points = Vectors.of(TestData.plantDuplicates(TestData.gaussian(5, 1500, 12, 3), 3, 20, 4));
+    int n = points.size();
+    int k = 6;
+    KnnOptions o = options(k).withMetric(metric).withIncludeSelf(includeSelf);
+    Screen selfJoin = Screening.PROJECTED.selfJoin(points, metric, VectorOpsProvider.get(), 2);
+    KnnResult exact = BruteForceEngine.create(o).graph(points);
+    int[] ids = exact.ids().clone();
+    float[] distances = exact.distances().clone();
+    float[] tooNear = distances.clone();
+    Random random = new Random(3);
+    float[] x = points.data();
+    int d = points.dimension();
+    for (int r = 0; r < n; r++) {
+      if (r % 3 == 0) { // a farther point instead of the last neighbour
+        int far = random.nextInt(n);
+        ids[r * k + k - 1] = far;
+        distances[r * k + k - 1] = (float) metric.distance(x, r * d, x, far * d, d);
+      } else if (r % 7 == 1) {
+        ids[r * k + k - 1] = -1;
+      }
+      if (r % 2 == 0) {
+        Arrays.fill(tooNear, r * k, r * k + k, -1f);
+      }
+    }
+    KnnResult approximate = new KnnResult(n, n, k, ids, distances, metric, includeSelf);
+    RecallSample drawn = RecallSample.draw(points, o, 400, 11);
+    RecallEstimate expected = drawn.measure(ids, k);
+    assertTrue(expected.recall() < 0.95, expected.describe());
+    KnnResult[] graphs = {null, exact, approximate,
+        new KnnResult(n, n, k, exact.ids(), tooNear, metric, includeSelf)};
+    for (KnnResult graph : graphs) {
+      RecallSample pilot = RecallSample.draw(points, o, 40, 11, selfJoin);
+      RecallSample grown = pilot.grow(400, selfJoin, graph);
+      String what = graph == null ? "no graph" : graph == exact ? "the exact graph"
+          : graph == approximate ? "an approximate graph" : "distances too small";
+      assertArrayEquals(drawn.rows(), grown.rows(), what);
+      assertEquals(expected, grown.measure(ids, k), what);
+      assertEquals(1.0, grown.measure(exact.ids(), k).recall(), what);
+      assertTrue(pilot.grow(30, selfJoin, graph) == pilot, "a pilot is not shrunk");
+    }
   }
 
   /**

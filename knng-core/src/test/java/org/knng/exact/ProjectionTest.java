@@ -95,7 +95,7 @@ class ProjectionTest {
    * arrays as the full screen, with 40 new queries and 10 copies of base points; and so do
    * searches on the screen of the base's self-join made before (the queries projected onto its
    * directions, meeting its rows in its order: a recall sample on an approximate engine's screen),
-   * projected or full width.
+   * projected or full width, also with bounds on the queries' k-th distances ({@link #bounds}).
    */
   @ParameterizedTest(name = "search {0} {1} {2}")
   @MethodSource("cases")
@@ -124,9 +124,32 @@ class ProjectionTest {
           String on = what + ", on the self-join's " + selfJoin.describe();
           assertArrayEquals(full.ids(), onto.ids(), on + ": ids");
           assertArrayEquals(full.distances(), onto.distances(), on + ": distances");
+          KnnResult bounded = BruteForceEngine.builder().metric(metric).k(k).threads(threads)
+              .vectorOps(kernel.ops()).build().search(base, queries, selfJoin, bounds(full));
+          assertArrayEquals(full.ids(), bounded.ids(), on + ", bounded: ids");
+          assertArrayEquals(full.distances(), bounded.distances(), on + ", bounded: distances");
         }
       }
     }
+  }
+
+  /**
+   * Bounds on each query's k-th distance of every kind, by query: exactly its k-th distance (ties at
+   * the bound must be found), below it (the query finds fewer than k and is searched again), well
+   * above it, and none.
+   */
+  static double[] bounds(KnnResult exact) {
+    double[] bounds = new double[exact.rows()];
+    for (int q = 0; q < bounds.length; q++) {
+      double kth = exact.distance(q, exact.k() - 1);
+      bounds[q] = switch (q % 4) {
+        case 0 -> kth;
+        case 1 -> kth - Math.abs(kth) - 1;
+        case 2 -> kth + Math.abs(kth) + 1;
+        default -> Double.POSITIVE_INFINITY;
+      };
+    }
+    return bounds;
   }
 
   /**
