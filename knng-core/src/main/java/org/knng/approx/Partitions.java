@@ -33,13 +33,15 @@ final class Partitions {
    * @param n points
    * @param count partitions
    * @param maxCell the most points in a cell
+   * @param keep candidates a cell offers each row: its nearest of the cell, at most {@code
+   *     lists.k()}
    * @param startsLength room for the cell starts of one partition
    * @param threads partitions made at once
    * @param maker makes one partition (called on several threads at once: each call its own)
    * @param enough called after each partition is joined: true stops the joins there
    * @return the partitions joined
    */
-  static int join(NeighborLists lists, Updates updates, int n, int count, int maxCell,
+  static int join(NeighborLists lists, Updates updates, int n, int count, int maxCell, int keep,
       int startsLength, int threads, Maker maker, BooleanSupplier enough) {
     int[][] orders = new int[threads][];
     int[][] starts = new int[threads][];
@@ -60,7 +62,7 @@ final class Partitions {
       for (int t = 0; t < batch; t++) {
         int[] order = orders[t];
         int[] start = starts[t];
-        updates.run(lists, cells[t], (long) maxCell * Math.min(maxCell - 1, lists.k()), (u, w) -> {
+        updates.run(lists, cells[t], (long) maxCell * Math.min(maxCell - 1, keep), keep, (u, w) -> {
           int size = start[u + 1] - start[u];
           if (size > 1) {
             w.cell(order, start[u], size);
