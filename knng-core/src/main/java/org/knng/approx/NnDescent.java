@@ -49,7 +49,8 @@ import org.knng.tree.RandomProjectionSplit;
  * <p>Memory: the lists, {@code N x k x 9} bytes; the candidate lists, {@code 2 x N x candidates x 9}
  * bytes; the forest, {@code N x 4} bytes per tree being built ({@code threads} at a time); the
  * components, {@code N x 12} bytes; the update buffers, at most {@link #BUDGET} offers of 12 bytes
- * per phase. Nothing grows as {@code N x k x trees}.
+ * per phase; points of small integers as bytes while the lists are joined ({@code N x D} bytes, see
+ * {@code Screening.reorder}). Nothing grows as {@code N x k x trees}.
  */
 final class NnDescent {
   /** Offers buffered per phase at most: 4M x 12 bytes = 48 MB. */

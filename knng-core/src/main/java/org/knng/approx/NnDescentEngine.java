@@ -7,6 +7,7 @@ import org.knng.engine.EngineBuilder;
 import org.knng.engine.KnnEngine;
 import org.knng.engine.KnnOptions;
 import org.knng.exact.BruteForceEngine;
+import org.knng.exact.Screening;
 import org.knng.graph.KnnResult;
 import org.knng.graph.SparseGraph;
 import org.knng.simd.VectorOps;
@@ -134,11 +135,22 @@ public final class NnDescentEngine implements KnnEngine {
     options.progress().note("nndescent: " + settings);
     NnDescent descent = new NnDescent(ops, screen, settings, options.threads(), options.progress(),
         whole, focus == null ? null : inScreenOrder(focus, screen.rows()));
-    KnnResult first = approximation.result(descent.build());
+    NeighborLists lists;
+    // The points in the screen's order while the lists are joined (as bytes where they are small
+    // integers), back before the result is re-scored.
+    try (Screening.InScreenOrder inOrder = Screening.reorder(screen, true, options.threads())) {
+      lists = descent.build();
+    }
+    KnnResult first = approximation.result(lists);
     // Each raise: longer lists and more candidates (effort x 1.5), and rounds until they settle.
     return approximation.measured(first, (step, estimate) -> {
       double more = effort * Math.pow(RAISE, step);
-      return more > MAX_EFFORT ? null : descent.refine(Settings.auto(n, kept, more, options.seed()));
+      if (more > MAX_EFFORT) {
+        return null;
+      }
+      try (Screening.InScreenOrder inOrder = Screening.reorder(screen, true, options.threads())) {
+        return descent.refine(Settings.auto(n, kept, more, options.seed()));
+      }
     });
   }
 

@@ -4,6 +4,7 @@ import java.util.BitSet;
 import java.util.Locale;
 import org.knng.metric.Metric;
 import org.knng.simd.VectorOps;
+import org.knng.tile.ByteRows;
 import org.knng.tile.Differences;
 import org.knng.tile.Hits;
 import org.knng.tile.Screen;
@@ -36,6 +37,11 @@ final class ProjectedScreen implements Screen {
   private final boolean nearFirst;
   /** Whether the points are in row order ({@link #reorder}) until {@link #putBack}. */
   private boolean moved;
+  /**
+   * The pairs' values from a copy of the points as bytes in row order ({@link #reorder} of small
+   * integers) until {@link #putBack}, else null.
+   */
+  private Differences inBytes;
   /**
    * Made by the first {@link #reorder}: the pairs' values by row, the side they index, the row of
    * each point, a row of scratch and the rows placed.
@@ -75,16 +81,31 @@ final class ProjectedScreen implements Screen {
   }
 
   /**
-   * Moves the points of this self-join into its row order, in place, if they are reorderable
-   * ({@link Vectors#isReorderable}) and the rows have an order of their own: from then on a pair's
-   * value is re-computed from the vectors of its rows, so that the pairs of a block read near
-   * points from nearby memory instead of from all over the array. {@link #putBack} must follow
-   * (in a {@code finally}) before anything reads the points by point again.
+   * Puts the points of this self-join in its row order for a join, if the rows have an order of
+   * their own: from then on a pair's value is re-computed from the vectors of its rows, so that the
+   * pairs of a block read near points from nearby memory instead of from all over the array. With
+   * {@code bytes}, euclidean points of small integers ({@link ByteRows}) are copied as bytes in row
+   * order, where the heap has room for the copy twice over: a quarter of the memory to read per
+   * pair and the same bits (Fashion-MNIST, k = 10, a warm JVM: the join 3.02 -> 2.32 s); else the
+   * points are moved in place if they are reorderable ({@link Vectors#isReorderable}). {@link
+   * #putBack} must follow (in a {@code finally}) before anything reads the points by point again.
    *
-   * @return whether the points were moved
+   * @param bytes whether a copy as bytes may be made
+   * @param threads threads of the copy
+   * @return whether the points were copied or moved
    */
-  boolean reorder() {
-    if (moved || !nearFirst || rows.ids() == null || !points.isReorderable()) {
+  boolean reorder(boolean bytes, int threads) {
+    if (moved || inBytes != null || !nearFirst || rows.ids() == null) {
+      return false;
+    }
+    if (bytes && rowUnit == null && ops.byteDistances() && hasRoom((long) points.size() * dimension)) {
+      byte[] copy = ByteRows.of(points, rows.ids(), threads);
+      if (copy != null) {
+        inBytes = new Differences(ops, points, null, points, null, copy, copy);
+        return true;
+      }
+    }
+    if (!points.isReorderable()) {
       return false;
     }
     int[] order = rows.ids();
@@ -110,8 +131,19 @@ final class ProjectedScreen implements Screen {
     return true;
   }
 
-  /** Puts the points moved by {@link #reorder} back in their own order; nothing if they were not. */
+  /** Whether the heap has room for twice this many bytes more. */
+  private static boolean hasRoom(long bytes) {
+    Runtime runtime = Runtime.getRuntime();
+    long used = runtime.totalMemory() - runtime.freeMemory();
+    return runtime.maxMemory() - used >= 2 * bytes;
+  }
+
+  /**
+   * Puts the points moved by {@link #reorder} back in their own order (drops the copy as bytes);
+   * nothing if they were neither.
+   */
   void putBack() {
+    inBytes = null;
     if (moved) {
       placed.clear();
       Projection.permuteRows(points.data(), points.dimension(), inverse, scratch, placed);
@@ -221,7 +253,9 @@ final class ProjectedScreen implements Screen {
   @Override
   public void values(Hits hits) {
     rowProjection.reject(hits, columnProjection, ops);
-    if (moved) {
+    if (inBytes != null) {
+      inBytes.values(hits, rows, columns); // from the bytes, in row order
+    } else if (moved) {
       byRow.values(hits, sideInPlace, sideInPlace); // from the vectors, moved into row order
     } else {
       differences.values(hits, rows, columns); // from the original vectors, by point id

@@ -38,23 +38,31 @@ public enum Screening {
   }
 
   /**
-   * Moves the points of a self-join into its screen's row order, in place, until the returned
-   * handle is closed, which puts them back: where the screen has an order of its own (the
-   * projected screen, near points together) and the points are reorderable ({@link
-   * Vectors#reorderable}). The pairs the screen re-computes from the vectors then read near points
-   * from nearby memory. Until the handle is closed nothing may read the points by point; values the
-   * screen gives are the same either way.
+   * Puts the points of a self-join in its screen's row order until the returned handle is closed:
+   * where the screen has an order of its own (the projected screen, near points together), as a
+   * copy of bytes (euclidean points of small integers, if {@code bytes} allows it and the heap has
+   * room) or moved in place (reorderable points, {@link Vectors#reorderable}). The pairs the screen
+   * re-computes from the vectors then read near points from nearby memory (and bytes read a quarter
+   * of it). Until the handle is closed nothing may read the points by point; values the screen gives
+   * are the same either way.
    *
    * @param selfJoin the screen of a self-join of the points, made by {@link #selfJoin}
+   * @param bytes whether the points may be copied as bytes ({@code N x D} bytes more, while the
+   *     handle is open)
+   * @param threads threads of the copy
    * @return the handle, for a try-with-resources block
    */
-  static InScreenOrder reorder(Screen selfJoin) {
-    boolean moved = selfJoin instanceof ProjectedScreen && ((ProjectedScreen) selfJoin).reorder();
+  public static InScreenOrder reorder(Screen selfJoin, boolean bytes, int threads) {
+    boolean moved = selfJoin instanceof ProjectedScreen
+        && ((ProjectedScreen) selfJoin).reorder(bytes, threads);
     return new InScreenOrder(moved ? (ProjectedScreen) selfJoin : null);
   }
 
-  /** Points moved into a screen's row order by {@link #reorder}; {@link #close} puts them back. */
-  static final class InScreenOrder implements AutoCloseable {
+  /**
+   * Points put in a screen's row order by {@link #reorder} (copied or moved); {@link #close} puts
+   * them back.
+   */
+  public static final class InScreenOrder implements AutoCloseable {
     private final ProjectedScreen screen; // null when nothing was moved
 
     private InScreenOrder(ProjectedScreen screen) {

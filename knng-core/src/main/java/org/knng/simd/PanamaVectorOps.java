@@ -1,9 +1,11 @@
 package org.knng.simd;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import org.knng.metric.Metric;
@@ -16,6 +18,9 @@ import org.knng.metric.Metric;
 final class PanamaVectorOps implements VectorOps {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   private static final int LANES = SPECIES.length();
+  /** Bytes as many as a vector has floats, or null where no byte vector is that short (4 lanes). */
+  private static final VectorSpecies<Byte> BYTES = LANES >= 8
+      ? VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * 8)) : null;
   /** Four doubles: the lanes of the double-precision re-scoring. */
   private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
   /**
@@ -116,6 +121,62 @@ final class PanamaVectorOps implements VectorOps {
       sum = Math.fma(d, d, sum);
     }
     return sum;
+  }
+
+  /**
+   * {@link #squaredDistance(float[], int, float[], int, int)}'s loop with each vector of floats read
+   * from {@link #LANES} bytes and converted (exactly): the same operations, the same bits.
+   */
+  @Override
+  public float squaredDistance(byte[] a, int aOffset, byte[] b, int bOffset, int dimension) {
+    if (dimension < LANES || BYTES == null) {
+      float sum = 0;
+      if (dimension < LANES) {
+        for (int i = 0; i < dimension; i++) {
+          float d = (float) a[aOffset + i] - (float) b[bOffset + i];
+          sum = Math.fma(d, d, sum);
+        }
+        return sum;
+      }
+      float[] x = new float[dimension];
+      float[] y = new float[dimension];
+      for (int i = 0; i < dimension; i++) {
+        x[i] = a[aOffset + i];
+        y[i] = b[bOffset + i];
+      }
+      return squaredDistance(x, 0, y, 0, dimension);
+    }
+    FloatVector acc0 = FloatVector.zero(SPECIES);
+    FloatVector acc1 = FloatVector.zero(SPECIES);
+    int i = 0;
+    int bound2 = dimension - 2 * LANES;
+    for (; i <= bound2; i += 2 * LANES) {
+      FloatVector d0 = floats(a, aOffset + i).sub(floats(b, bOffset + i));
+      FloatVector d1 = floats(a, aOffset + i + LANES).sub(floats(b, bOffset + i + LANES));
+      acc0 = d0.fma(d0, acc0);
+      acc1 = d1.fma(d1, acc1);
+    }
+    if (i <= dimension - LANES) {
+      FloatVector d0 = floats(a, aOffset + i).sub(floats(b, bOffset + i));
+      acc0 = d0.fma(d0, acc0);
+      i += LANES;
+    }
+    float sum = sumLanes(acc0.add(acc1));
+    for (; i < dimension; i++) {
+      float d = (float) a[aOffset + i] - (float) b[bOffset + i];
+      sum = Math.fma(d, d, sum);
+    }
+    return sum;
+  }
+
+  /** {@link #LANES} bytes from {@code offset}, as floats. */
+  private static FloatVector floats(byte[] a, int offset) {
+    return (FloatVector) ByteVector.fromArray(BYTES, a, offset).convertShape(VectorOperators.B2F, SPECIES, 0);
+  }
+
+  @Override
+  public boolean byteDistances() {
+    return BYTES != null;
   }
 
   @Override

@@ -29,6 +29,27 @@ public final class ScalarVectorOps implements VectorOps {
   }
 
   @Override
+  public float squaredDistance(byte[] a, int aOffset, byte[] b, int bOffset, int dimension) {
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int i = 0;
+    for (; i + 3 < dimension; i += 4) {
+      float d0 = (float) a[aOffset + i] - (float) b[bOffset + i];
+      float d1 = (float) a[aOffset + i + 1] - (float) b[bOffset + i + 1];
+      float d2 = (float) a[aOffset + i + 2] - (float) b[bOffset + i + 2];
+      float d3 = (float) a[aOffset + i + 3] - (float) b[bOffset + i + 3];
+      s0 += d0 * d0;
+      s1 += d1 * d1;
+      s2 += d2 * d2;
+      s3 += d3 * d3;
+    }
+    for (; i < dimension; i++) {
+      float d = (float) a[aOffset + i] - (float) b[bOffset + i];
+      s0 += d * d;
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  @Override
   public float squaredDistance(float[] a, int aOffset, float[] b, int bOffset, int dimension) {
     float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     int i = 0;

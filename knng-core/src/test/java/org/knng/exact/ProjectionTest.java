@@ -49,6 +49,11 @@ class ProjectionTest {
         lowRank(3000, 96, 6, 1e3f, 5), false, 5), Metric.EUCLIDEAN, Kernels.both().get(1)));
     out.add(Arguments.of(new BruteForceEnginePropertyTest.Dataset("lowrank+offset",
         lowRank(3000, 96, 6, 1e3f, 5), false, 5), Metric.COSINE, Kernels.both().get(1)));
+    // Small integers, with copies: the join reads them as bytes (below k = 64).
+    for (Metric metric : new Metric[] {Metric.EUCLIDEAN, Metric.SQEUCLIDEAN}) {
+      out.add(Arguments.of(new BruteForceEnginePropertyTest.Dataset("small integers",
+          smallIntegers(2500, 48, 7), false, 7), metric, Kernels.both().get(1)));
+    }
     // Values near float32's limit for the metric: the covariance must not overflow.
     float[][] huge = lowRank(700, 40, 4, 0f, 6);
     for (float[] row : huge) {
@@ -59,6 +64,57 @@ class ProjectionTest {
     out.add(Arguments.of(new BruteForceEnginePropertyTest.Dataset("lowrank*1e17", huge, false, 6),
         Metric.EUCLIDEAN, Kernels.both().get(1)));
     return out.stream();
+  }
+
+  /**
+   * Low-rank data rounded to integers of 0 to 255 (clipped), a tenth of the rows copies of others:
+   * what {@link org.knng.tile.ByteRows} copies as bytes.
+   */
+  static float[][] smallIntegers(int n, int d, long seed) {
+    float[][] x = lowRank(n, d, 6, 0f, seed);
+    float scale = 0;
+    for (float[] row : x) {
+      for (float v : row) {
+        scale = Math.max(scale, Math.abs(v));
+      }
+    }
+    Random random = new Random(seed);
+    for (int i = 0; i < n; i++) {
+      if (i > 0 && i % 10 == 0) {
+        x[i] = x[random.nextInt(i)].clone();
+        continue;
+      }
+      for (int c = 0; c < d; c++) {
+        x[i][c] = Math.max(0, Math.min(255, Math.round(128 + 127 * x[i][c] / scale)));
+      }
+    }
+    return x;
+  }
+
+  /**
+   * The join of small integers reads a copy of them as bytes, the points themselves untouched,
+   * reorderable or not (euclidean, bytes allowed); otherwise (cosine, or bytes not allowed)
+   * reorderable points are moved in place and put back, and others are left as they are.
+   */
+  @Test
+  void smallIntegersAreCopiedAsBytesNotMoved() {
+    VectorOps ops = Kernels.both().get(1).ops();
+    Vectors fixed = Vectors.of(smallIntegers(3000, 48, 8));
+    float[] before = fixed.data().clone();
+    for (Vectors points : new Vectors[] {fixed, fixed.reorderable()}) {
+      for (Metric metric : new Metric[] {Metric.EUCLIDEAN, Metric.COSINE}) {
+        for (boolean bytes : new boolean[] {true, false}) {
+          String what = metric + ", bytes " + bytes + ", reorderable " + points.isReorderable();
+          ProjectedScreen screen = (ProjectedScreen) Screening.PROJECTED.selfJoin(points, metric, ops, 2);
+          boolean copied = bytes && metric == Metric.EUCLIDEAN && ops.byteDistances();
+          assertEquals(copied || points.isReorderable(), screen.reorder(bytes, 2), what);
+          assertEquals(copied || !points.isReorderable(), Arrays.equals(before, points.data()),
+              what + ": the points untouched unless moved");
+          screen.putBack();
+          assertArrayEquals(before, points.data(), what + ": put back");
+        }
+      }
+    }
   }
 
   private static KnnResult run(Vectors points, Metric metric, int k, int threads, boolean includeSelf,
