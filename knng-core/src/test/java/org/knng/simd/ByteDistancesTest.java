@@ -4,12 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
 import java.util.Random;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.knng.testing.Kernels;
 import org.knng.testing.Kernels.Kernel;
 
 /**
@@ -19,14 +15,9 @@ import org.knng.testing.Kernels.Kernel;
  * of up to 255 and chains long enough to round), one pair at a time and in batches.
  */
 class ByteDistancesTest {
-  static Stream<Arguments> cases() {
-    int[] dims = IntStream.concat(IntStream.rangeClosed(1, 40), IntStream.of(97, 784, 1031, 4128))
-        .toArray();
-    return Kernels.both().stream().flatMap(k -> Arrays.stream(dims).mapToObj(d -> Arguments.of(k, d)));
-  }
-
+  /** Both kernels at the dimensions of the integer kernels' test. */
   @ParameterizedTest(name = "{0} d={1}")
-  @MethodSource("cases")
+  @MethodSource("org.knng.simd.IntegerSumsTest#cases")
   void bytesHaveTheBitsOfTheirFloats(Kernel kernel, int d) {
     VectorOps ops = kernel.ops();
     Random random = new Random(17L * d + 3);

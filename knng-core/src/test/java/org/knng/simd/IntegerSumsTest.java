@@ -22,6 +22,10 @@ import org.knng.testing.Kernels.Kernel;
  * an odd last one). Values past the vectors are NaN, so a kernel that read beyond one would show.
  */
 class IntegerSumsTest {
+  /**
+   * Both kernels, at every dimension from 1 to 40 (across the vector loops and their tails) and at
+   * 97, 784, 1031 and 4128 (also {@link ByteDistancesTest}'s).
+   */
   static Stream<Arguments> cases() {
     int[] dims = IntStream.concat(IntStream.rangeClosed(1, 40), IntStream.of(97, 784, 1031, 4128))
         .toArray();
