@@ -155,9 +155,11 @@ public final class RecallSample {
    *
    * @param rows the rows of the grown sample (no more than this one's: this sample)
    * @param selfJoin the screen of the self-join of the points, or null for the exact engine's own
+   *     (then without the graph's bounds: the bounded search runs on a self-join's screen)
    * @param graph a graph of the same points with at least {@link #k()} entries per row and its
    *     distances (an approximate engine's result), or null
    * @return the grown sample
+   * @throws IllegalArgumentException if the graph does not have one row per point
    */
   public RecallSample grow(int rows, Screen selfJoin, KnnResult graph) {
     int n = points.size();
