@@ -137,7 +137,8 @@ public final class LshEngine implements KnnEngine {
 
   private void joinTables(NeighborLists lists, Updates updates, HashBuckets hashing, int from, int to,
       int n, int cap) {
-    Partitions.join(lists, updates, n, to - from, cap, lists.k(), HashBuckets.startsLength(n), options.threads(),
+    Partitions.join(lists, updates, n, to - from, cap, lists.k(), HashBuckets.startsLength(n),
+        options.threads(),
         (t, order, starts) -> hashing.buckets(NnDescent.mix(options.seed(), from + t, 0x15a1L), order, starts),
         () -> false);
   }

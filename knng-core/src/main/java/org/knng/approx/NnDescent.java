@@ -24,9 +24,10 @@ import org.knng.tree.RandomProjectionSplit;
  *   <li><b>Forest.</b> Each tree ({@link RandomProjectionSplit}, seeded by the build's seed and the
  *       tree's number) orders the points into leaves of {@code leaf} points; every leaf is joined
  *       with itself as one dense block of SIMD tiles ({@link BlockJoin}), not pair by pair, each
- *       point taking its nearest {@code kept} (k) of the leaf; the rounds fill the rest of its list. The forest stops early once the components (below)
- *       fit their budget and the last tree shrank them by less than {@link #SETTLED}: on separate
- *       clusters more trees only clean the lists' far ends.
+ *       point taking its nearest {@code kept} (k) of the leaf; the rounds fill the rest of its
+ *       list. The forest stops early once the components (below) fit their budget and the last
+ *       tree shrank them by less than {@link #SETTLED}: on separate clusters more trees only clean
+ *       the lists' far ends.
  *   <li><b>Components.</b> Before each round: if the connected components ({@link Components}) of
  *       the lists' nearest entries (a third of each list, at least {@link #MIN_NEAREST}) can all be
  *       joined in full for at most {@link #COMPONENT_SHARE} of the exact engine's pairs, the rounds
@@ -221,7 +222,8 @@ final class NnDescent {
     long[] last = {-1};
     // A leaf offers each row its nearest kept, not a whole list: the rounds fill the lists' far
     // ends, and the leaves' tighter thresholds compute fewer pairs in full (Fashion-MNIST: forest
-    // 1.97 -> 1.56 s, recall 0.9931 -> 0.9933). Visitors keep whole lists: rounds may never reach them.
+    // 1.97 -> 1.56 s, recall 0.9931 -> 0.9933). Visitors keep whole lists: rounds may never reach
+    // them.
     int keep = visitors ? lists.k() : settings.kept();
     int trees = Partitions.join(lists, updates, n, settings.trees(), leaf, keep,
         RandomProjectionSplit.startsLength(n, leaf), threads, (t, order, starts) -> {

@@ -167,11 +167,11 @@ public final class RecallSample {
     if (wanted <= this.rows.length) {
       return this;
     }
-    RowOrder order = new RowOrder(n, seed);
-    order.next(this.rows.length); // the rows of this sample
     if (graph != null && graph.rows() != n) {
       throw new IllegalArgumentException("a graph of " + graph.rows() + " rows for " + n + " points");
     }
+    RowOrder order = new RowOrder(n, seed);
+    order.next(this.rows.length); // the rows of this sample
     return merge(exact(points, options, order.next(wanted - this.rows.length),
         selfJoin, graph, seed));
   }
@@ -260,8 +260,8 @@ public final class RecallSample {
     checkIds(ids, points.size(), k);
     InputChecks.graphK(o, points.size());
     int n = points.size();
-    RowOrder order = new RowOrder(n, seed);
-    RecallSample sample = exact(points, o, order.next(Math.min(n, DEFAULT_ROWS)), null, null, seed);
+    RecallSample sample = exact(points, o, new RowOrder(n, seed).next(Math.min(n, DEFAULT_ROWS)),
+        null, null, seed);
     RecallEstimate.Tally first = sample.tally(ids, k);
     RecallEstimate estimate = first.estimate();
     if ((estimate.high() - estimate.low()) / 2 <= TARGET_HALF_WIDTH || sample.rows.length == n) {
@@ -272,8 +272,7 @@ public final class RecallSample {
     if (grown <= sample.rows.length) {
       return estimate;
     }
-    RecallSample more = exact(points, o, order.next(grown - sample.rows.length), null, null, seed);
-    return sample.merge(more).measure(ids, k);
+    return sample.grow(grown, null, null).measure(ids, k);
   }
 
   /**
