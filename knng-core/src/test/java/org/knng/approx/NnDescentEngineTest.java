@@ -330,6 +330,32 @@ class NnDescentEngineTest {
     assertTrue(after > before + 0.02 && after > 0.9, before + " -> " + after);
   }
 
+  /**
+   * A forest of one tree and no rounds: a leaf offers each row its nearest {@code kept} (5 of a
+   * list of 12), so the lists' far ends stay empty for the rounds to fill; a Spark cell with
+   * visitors (rows out of focus, which may see no round) fills whole lists.
+   */
+  @Test
+  void forestLeavesOfferTheKeptNearestAndVisitorsWholeLists() {
+    float[][] noise = TestData.gaussian(21, 3000, 24, 0f);
+    Vectors points = Vectors.of(noise);
+    org.knng.simd.VectorOps ops = org.knng.simd.VectorOpsProvider.get();
+    Approximation approximation = new Approximation("test", graph(5).withThreads(2), ops, points);
+    Settings forestOnly = new Settings(5, 12, 1, 40, 12, 0, 0.001, 9);
+    org.knng.tile.Screen screen = approximation.screen(Math.max(forestOnly.leaf(),
+        2 * forestOnly.candidates()));
+    NeighborLists own = new NnDescent(ops, screen, forestOnly, 2, ProgressListener.NONE).build();
+    java.util.BitSet focus = new java.util.BitSet();
+    focus.set(0, 1500);
+    NeighborLists visited = new NnDescent(ops, screen, forestOnly, 2, ProgressListener.NONE, 3000,
+        focus).build();
+    for (int r = 0; r < 3000; r++) {
+      assertTrue(own.id(r, 4) >= 0, "row " + r + " has its kept 5");
+      assertEquals(-1, own.id(r, 5), "row " + r + " holds more than the kept 5");
+      assertTrue(visited.id(r, 11) >= 0, "row " + r + " of a cell with visitors fills its list");
+    }
+  }
+
   @Test
   void badSettingsAreRefused() {
     assertThrows(InvalidInputException.class, () -> NnDescentEngine.builder().effort(0.5));
