@@ -41,9 +41,10 @@ final class Approximation {
    */
   static final double HIGH_DIMENSION = 55;
   /**
-   * Rows of the recall sample drawn before the search (its pilot), on which the intrinsic
-   * dimension is estimated: 100 rows gave 21.0 on Fashion-MNIST, 68.6 on random 50,000 x 128 and
-   * 44.5 on the 200,000-point mixture, where 1,000 gave 20.5, 69.1 and 44.4.
+   * Rows of the recall sample drawn before the search (its pilot) when there is a target recall,
+   * on which the intrinsic dimension is estimated: 100 rows gave 21.0 on Fashion-MNIST, 68.6 on
+   * random 50,000 x 128 and 44.5 on the 200,000-point mixture, where 1,000 gave 20.5, 69.1 and
+   * 44.4.
    */
   static final int PILOT_ROWS = 100;
 
@@ -63,7 +64,7 @@ final class Approximation {
   private final Vectors points;
   private final int kept;
   private Screen screen;
-  /** Rows of the recall sample, and the sample (its pilot until there is a graph). */
+  /** Rows of the recall sample, and the sample (its pilot until there is a graph, or null). */
   private int sampleRows;
   private RecallSample sample;
 
@@ -94,10 +95,11 @@ final class Approximation {
   }
 
   /**
-   * Draws the first rows of the recall sample (its pilot) once the screen is made ({@link #screen}:
-   * the sample's exact search uses its projection), and returns the exact engine's graph where the
-   * pilot says so ({@link #pilotSaysExact}), else null: the approximate search should run. The
-   * rest of the sample is drawn once there is a graph ({@link #measured}).
+   * With a target recall, draws the first rows of the recall sample (its pilot) once the screen is
+   * made ({@link #screen}: the sample's exact search uses its projection), and returns the exact
+   * engine's graph where the pilot says so ({@link #pilotSaysExact}), else null: the approximate
+   * search should run. The rest of the sample (without a target, all of it) is drawn once there is
+   * a graph ({@link #measured}).
    *
    * @param sampleRows rows of the recall sample (0 for none)
    * @return the exact graph, or null
@@ -149,17 +151,17 @@ final class Approximation {
   }
 
   /**
-   * Finds the exact neighbours of the first {@link #PILOT_ROWS} rows of the recall sample (none
-   * without one), on the screen's projection: with a target recall, data of too high an intrinsic
-   * dimension goes to the exact engine at once. The other rows wait for the approximate graph,
-   * whose distances bound their search (Fashion-MNIST, whole process: 1,000 rows in 0.87-0.98 s
-   * before the search; now 100 in 0.37-0.46 s, most of it the first compilation of the kernels,
-   * and 900 in 0.18-0.23 s after it).
+   * With a target recall, finds the exact neighbours of the first {@link #PILOT_ROWS} rows of the
+   * recall sample, on the screen's projection: data of too high an intrinsic dimension goes to the
+   * exact engine at once. The other rows (without a target, all of them: nothing needs them
+   * sooner) wait for the approximate graph, whose distances bound their search (Fashion-MNIST,
+   * whole process: 1,000 rows in 0.87-0.98 s before the search; 100 in 0.37-0.46 s, most of it the
+   * first compilation of the kernels, and 900 in 0.18-0.23 s after it).
    *
    * @return whether the exact engine should build the graph
    */
   private boolean pilotSaysExact() {
-    if (sampleRows == 0) {
+    if (sampleRows == 0 || Double.isNaN(options.targetRecall())) {
       return false;
     }
     long start = System.nanoTime();
@@ -170,7 +172,7 @@ final class Approximation {
     double dimension = sample.intrinsicDimension();
     options.progress().note(String.format(Locale.ROOT, "%s: exact neighbours of %d sampled rows in"
         + " %.2f s; local intrinsic dimension %.1f", name, pilot, seconds, dimension));
-    if (!Double.isNaN(options.targetRecall()) && dimension > HIGH_DIMENSION) {
+    if (dimension > HIGH_DIMENSION) {
       options.progress().note(name + ": intrinsic dimension above " + HIGH_DIMENSION
           + ": the exact engine reaches the target recall sooner");
       return true;
@@ -181,16 +183,22 @@ final class Approximation {
   /** The exact graph, with its recall measured on the sample (1 unless a bug). */
   private KnnResult exactMeasured() {
     KnnResult result = exact().graph(points);
-    return sample == null ? result : result.withRecall(grownSample(result).measure(result.ids(), options.k()));
+    return sampleRows == 0 ? result
+        : result.withRecall(grownSample(result).measure(result.ids(), options.k()));
   }
 
   /**
-   * The whole recall sample, its rows past the pilot searched within the distances of {@code
-   * graph} (the first graph of the search).
+   * The whole recall sample, its rows past the pilot (all, without one) searched within the
+   * distances of {@code graph} (the first graph of the search).
    */
   private RecallSample grownSample(KnnResult graph) {
-    if (sample.rows().length < Math.min(sampleRows, points.size())) {
-      long start = System.nanoTime();
+    long start = System.nanoTime();
+    if (sample == null) {
+      sample = RecallSample.draw(points, options.withProgress(ProgressListener.NONE), sampleRows,
+          options.seed(), screen, graph);
+      options.progress().note(String.format(Locale.ROOT, "%s: exact neighbours of %d sampled rows"
+          + " in %.2f s", name, sample.rows().length, (System.nanoTime() - start) / 1e9));
+    } else if (sample.rows().length < Math.min(sampleRows, points.size())) {
       int pilot = sample.rows().length;
       sample = sample.grow(sampleRows, screen, graph);
       options.progress().note(String.format(Locale.ROOT, "%s: exact neighbours of %d more sampled"
@@ -200,11 +208,12 @@ final class Approximation {
   }
 
   /**
-   * The result with its recall estimate (on the sample begun by {@link #pilotSaysExact}; none
-   * without one), raised until it reaches the options' target recall (if any).
+   * The result with its recall estimate (on the recall sample, begun by {@link #pilotSaysExact}
+   * where there is a target; none without a sample), raised until it reaches the options' target
+   * recall (if any).
    */
   KnnResult measured(KnnResult first, Raise raise) {
-    if (sample == null) {
+    if (sampleRows == 0) {
       return first;
     }
     double target = options.targetRecall();

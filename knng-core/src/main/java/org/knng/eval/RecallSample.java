@@ -132,14 +132,43 @@ public final class RecallSample {
    */
   public static RecallSample draw(Vectors points, KnnOptions options, int rows, long seed,
       Screen selfJoin) {
+    return draw(points, options, rows, seed, selfJoin, null);
+  }
+
+  /**
+   * {@link #draw(Vectors, KnnOptions, int, long, Screen)}, the rows searched within the distances
+   * of a graph of the points (an approximate engine's result, measured once it is built): the same
+   * sample, found faster, as {@link #grow} finds its new rows.
+   *
+   * @param points the points the graphs to measure are of
+   * @param options metric, k, include-self and threads, as for {@link #draw(Vectors, KnnOptions,
+   *     int, long)}
+   * @param rows how many rows to measure, at least 1
+   * @param seed seed of the random choice: the same seed gives the same rows
+   * @param selfJoin the screen of the self-join of {@code points}, or null for the exact engine's own
+   *     (then without the graph's bounds)
+   * @param graph a graph of the points as {@link #grow} takes, or null
+   * @return the sample
+   * @throws InvalidInputException as {@link #draw(Vectors, KnnOptions, int, long)}
+   * @throws IllegalArgumentException if the graph does not have one row per point
+   */
+  public static RecallSample draw(Vectors points, KnnOptions options, int rows, long seed,
+      Screen selfJoin, KnnResult graph) {
     Objects.requireNonNull(points, "points");
     Objects.requireNonNull(options, "options");
     if (rows < 1) {
       throw new InvalidInputException("a recall sample needs at least 1 row, got " + rows);
     }
     InputChecks.graphK(options, points.size());
+    checkRows(graph, points.size());
     RowOrder order = new RowOrder(points.size(), seed);
-    return exact(points, options, order.next(Math.min(rows, points.size())), selfJoin, null, seed);
+    return exact(points, options, order.next(Math.min(rows, points.size())), selfJoin, graph, seed);
+  }
+
+  private static void checkRows(KnnResult graph, int n) {
+    if (graph != null && graph.rows() != n) {
+      throw new IllegalArgumentException("a graph of " + graph.rows() + " rows for " + n + " points");
+    }
   }
 
   /**
@@ -167,9 +196,7 @@ public final class RecallSample {
     if (wanted <= this.rows.length) {
       return this;
     }
-    if (graph != null && graph.rows() != n) {
-      throw new IllegalArgumentException("a graph of " + graph.rows() + " rows for " + n + " points");
-    }
+    checkRows(graph, n);
     RowOrder order = new RowOrder(n, seed);
     order.next(this.rows.length); // the rows of this sample
     return merge(exact(points, options, order.next(wanted - this.rows.length),

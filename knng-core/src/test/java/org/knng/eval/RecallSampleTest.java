@@ -366,11 +366,11 @@ class RecallSampleTest {
   }
 
   /**
-   * A sample grown from a pilot is draw's sample of that size (the same rows, and the same true
-   * neighbours: the same estimates of any graph), whether its new rows are searched within the
-   * distances of a graph (exact; approximate, some entries replaced by farther points and some
-   * rows padded; or one claiming distances below the true ones, whose rows are searched again) or
-   * without one.
+   * A sample grown from a pilot, or drawn at once within a graph's distances, is draw's sample of
+   * that size (the same rows, and the same true neighbours: the same estimates of any graph),
+   * whether its new rows are searched within the distances of a graph (exact; approximate, some
+   * entries replaced by farther points and some rows padded; or one claiming distances below the
+   * true ones, whose rows are searched again) or without one; a graph of other points is refused.
    */
   @ParameterizedTest(name = "{0} include-self={1}")
   @MethodSource("metricsAndSelf")
@@ -414,7 +414,14 @@ class RecallSampleTest {
       assertEquals(expected, grown.measure(ids, k), what);
       assertEquals(1.0, grown.measure(exact.ids(), k).recall(), what);
       assertTrue(pilot.grow(30, selfJoin, graph) == pilot, "a pilot is not shrunk");
+      RecallSample bounded = RecallSample.draw(points, o, 400, 11, selfJoin, graph);
+      assertArrayEquals(drawn.rows(), bounded.rows(), what + ", drawn at once");
+      assertEquals(expected, bounded.measure(ids, k), what + ", drawn at once");
+      assertEquals(1.0, bounded.measure(exact.ids(), k).recall(), what + ", drawn at once");
     }
+    KnnResult fewer = BruteForceEngine.create(o).graph(points.rows(new int[] {0, 1, 2, 3, 4, 5, 6, 7}, 0, 8));
+    assertThrows(IllegalArgumentException.class,
+        () -> RecallSample.draw(points, o, 400, 11, selfJoin, fewer));
   }
 
   /**
