@@ -370,7 +370,10 @@ class BuildCommandTest {
     assertTrue(r.err().contains("\tat "), "expected a stack trace with --debug:\n" + r.err());
   }
 
-  /** --debug names the engine's kernels (provider and tile shape) and screen; the summary the algorithm. */
+  /**
+   * --debug names the engine's kernels (provider and tile shape) and screen, with its set-up time;
+   * the summary the algorithm.
+   */
   @Test
   void debugNamesTheKernelsAndTheScreen() throws Exception {
     Path in = csv("debug.csv", "0,0\n1,0\n0,2\n5,5\n1,0\n");
@@ -379,8 +382,11 @@ class BuildCommandTest {
     assertEquals(0, r.exit(), r.err());
     org.knng.simd.VectorOps ops = org.knng.simd.VectorOpsProvider.get();
     String expected = "debug: exact engine: kernels " + ops.name() + " (tiles 6 x " + ops.tileWidth()
-        + "), screen full width, 2 values";
-    assertTrue(r.err().lines().anyMatch(expected::equals), "expected '" + expected + "' in:\n" + r.err());
+        + "), screen full width, 2 values (";
+    // ... and the seconds the screen's set-up took.
+    assertTrue(r.err().lines().anyMatch(l -> l.startsWith(expected)
+        && l.substring(expected.length()).matches("\\d+\\.\\d\\d s\\)")),
+        "expected '" + expected + "<seconds> s)' in:\n" + r.err());
     assertTrue(r.err().contains("(exact euclidean, dimension 2)"), r.err());
     CliRun plain = knng("build", "--input", in.toString(), "--k", "2", "--output",
         dir.resolve("plain.npy").toString());

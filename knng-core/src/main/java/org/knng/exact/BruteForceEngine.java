@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.IntFunction;
 import org.knng.engine.EngineBuilder;
@@ -171,14 +172,20 @@ public final class BruteForceEngine implements KnnEngine {
 
   /** The screen of a self-join, chosen once, and told to whoever listens. */
   private Screen screen(Vectors points) {
+    long start = System.nanoTime();
     Screen screen = screening.selfJoin(points, options.metric(), ops, options.threads());
-    describe(screen);
+    describe(screen, start);
     return screen;
   }
 
-  private void describe(Screen screen) {
-    options.progress().note("exact engine: kernels " + ops.name() + " (tiles "
-        + VectorOps.TILE_ROWS + " x " + ops.tileWidth() + "), screen " + screen.describe());
+  /**
+   * Tells the kernels and the screen chosen at {@code start} (nanoTime), and the seconds their
+   * set-up took (the fit and the projections of a projected screen).
+   */
+  private void describe(Screen screen, long start) {
+    options.progress().note(String.format(Locale.ROOT, "exact engine: kernels %s (tiles %d x %d),"
+        + " screen %s (%.2f s)", ops.name(), VectorOps.TILE_ROWS, ops.tileWidth(),
+        screen.describe(), (System.nanoTime() - start) / 1e9));
   }
 
   @Override
@@ -186,8 +193,10 @@ public final class BruteForceEngine implements KnnEngine {
     InputChecks.search(options, base, queries);
     InputChecks.rankable(base, options.metric(), "base row");
     InputChecks.rankable(queries, options.metric(), "query row");
-    return screened(base, queries,
-        screening.search(base, queries, options.metric(), ops, options.threads()));
+    long start = System.nanoTime();
+    Screen screen = screening.search(base, queries, options.metric(), ops, options.threads());
+    describe(screen, start);
+    return screened(base, queries, screen, null);
   }
 
   /**
@@ -228,16 +237,14 @@ public final class BruteForceEngine implements KnnEngine {
     if (bounds != null && bounds.length != queries.size()) {
       throw new IllegalArgumentException(bounds.length + " bounds for " + queries.size() + " queries");
     }
-    return screened(base, queries, Screening.searchOnto(selfJoin, base, queries, options.metric(),
-        ops, options.threads()), bounds);
-  }
-
-  private KnnResult screened(Vectors base, Vectors queries, Screen screen) {
-    return screened(base, queries, screen, null);
+    long start = System.nanoTime();
+    Screen screen = Screening.searchOnto(selfJoin, base, queries, options.metric(), ops,
+        options.threads());
+    describe(screen, start);
+    return screened(base, queries, screen, bounds);
   }
 
   private KnnResult screened(Vectors base, Vectors queries, Screen screen, double[] bounds) {
-    describe(screen);
     NeighborReservoirs lists = new NeighborReservoirs(queries.size(), options.k());
     // Bounds set each row's threshold; without them, a large k starts from sampled thresholds.
     boolean limited = bounds != null || StartingThresholds.pays(options.k(), base.size(), screen);
@@ -293,8 +300,9 @@ public final class BruteForceEngine implements KnnEngine {
     InputChecks.sameDimension(base, queries);
     InputChecks.rankable(base, options.metric(), "base row");
     InputChecks.rankable(queries, options.metric(), "query row");
+    long start = System.nanoTime();
     Screen screen = screening.search(base, queries, options.metric(), ops, options.threads());
-    describe(screen);
+    describe(screen, start);
     List<EdgeBuffer> buffers = Collections.synchronizedList(new ArrayList<>());
     tiles().search(screen, radiusThresholds(queries.size(), radius), edges(screen.rows(), buffers));
     return new Rescoring(options).radiusSearch(base, queries, buffers, radius);
