@@ -2,7 +2,6 @@ package org.knng.engine;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.knng.graph.KnnResult;
 import org.knng.graph.SparseGraph;
@@ -371,8 +370,6 @@ public final class Rescoring {
      * 100 0.14 s, at k = 1000 1.9 s).
      */
     public static final int INTEGER_SUMS_FROM_K = 64;
-    /** Values per block of {@link #integerRange}. */
-    private static final int SCAN_BLOCK = 1 << 14;
     /** {@code 2^24}: float32 holds every integer up to it exactly. */
     private static final double EXACT_FLOATS = 1 << 24;
     private final Metric metric;
@@ -461,9 +458,9 @@ public final class Rescoring {
      * Whether the sums of pairs of these vectors are exact in float32 lanes, so that the batches
      * need not widen them: every value an integer, and {@code ceil(d / 16) m^2 <= 2^24}, {@code m}
      * the largest difference of two values (euclidean) or the largest magnitude (cosine and inner
-     * product; the squared norms too). A pass over the values, on {@code threads} threads, stopped
-     * at the first block with a value that is not an integer; false at once where pairs are not
-     * computed in batches.
+     * product; the squared norms too). A pass over the values ({@link IntegerRange}), on {@code
+     * threads} threads, stopped at the first block with a value that is not an integer; false at
+     * once where pairs are not computed in batches.
      *
      * @param metric the metric
      * @param a the first vectors
@@ -477,57 +474,18 @@ public final class Rescoring {
       if (!batched(metric, d)) {
         return false;
       }
-      float[] range = {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
-      if (!integerRange(a, range, threads) || (b != a && !integerRange(b, range, threads))
-          || range[0] > range[1]) {
+      IntegerRange range = IntegerRange.of(a, a.length, threads);
+      if (range != null && b != a) {
+        IntegerRange other = IntegerRange.of(b, b.length, threads);
+        range = other == null ? null : range.with(other);
+      }
+      if (range == null || range.isEmpty()) {
         return false;
       }
       double m = squares
-          ? (double) range[1] - range[0]
-          : Math.max(Math.abs((double) range[0]), Math.abs((double) range[1]));
+          ? (double) range.max() - range.min()
+          : Math.max(Math.abs((double) range.min()), Math.abs((double) range.max()));
       return (double) ((d + 15) / 16) * m * m <= EXACT_FLOATS;
-    }
-
-    /**
-     * Widens {@code range} ({min, max}) to the values, unless one is not an integer (or too large
-     * to be converted to int exactly: such values fail the bound anyway). Blocks of values are
-     * taken in turn by the threads (Fashion-MNIST's 47 million values: 100 ms in one loop, about
-     * 70 ms this way on two threads; data that are not integers stop at the first block).
-     */
-    private static boolean integerRange(float[] values, float[] range, int threads) {
-      int blocks = (values.length + SCAN_BLOCK - 1) / SCAN_BLOCK;
-      AtomicInteger next = new AtomicInteger();
-      AtomicBoolean fractions = new AtomicBoolean();
-      Parallel.run(Math.max(1, Math.min(threads, blocks)), () -> {
-        float[] own = {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
-        for (int block; !fractions.get() && (block = next.getAndIncrement()) < blocks; ) {
-          int from = block * SCAN_BLOCK;
-          if (!integerRange(values, from, Math.min(values.length, from + SCAN_BLOCK), own)) {
-            fractions.set(true);
-          }
-        }
-        synchronized (range) {
-          range[0] = Math.min(range[0], own[0]);
-          range[1] = Math.max(range[1], own[1]);
-        }
-      });
-      return !fractions.get();
-    }
-
-    /** {@link #integerRange} of the values {@code [from, to)}. */
-    private static boolean integerRange(float[] values, int from, int to, float[] range) {
-      float min = range[0];
-      float max = range[1];
-      boolean whole = true;
-      for (int i = from; i < to; i++) {
-        float v = values[i];
-        whole &= (float) (int) v == v;
-        min = Math.min(min, v);
-        max = Math.max(max, v);
-      }
-      range[0] = min;
-      range[1] = max;
-      return whole;
     }
 
     /**

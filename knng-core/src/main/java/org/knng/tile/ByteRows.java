@@ -1,7 +1,7 @@
 package org.knng.tile;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.knng.engine.IntegerRange;
 import org.knng.engine.Parallel;
 import org.knng.vectors.Vectors;
 
@@ -15,15 +15,15 @@ import org.knng.vectors.Vectors;
  * computed from the floats.
  */
 public final class ByteRows {
-  /** Values per task of the parallel passes. */
+  /** Values per task of the copy. */
   private static final int CHUNK = 1 << 16;
 
   private ByteRows() {}
 
   /**
    * The points as bytes, row {@code r} being point {@code order[r]} (point {@code r} without an
-   * order), if they are small integers; else null, after reading no further than the first value
-   * that is not an integer (float data costs next to nothing).
+   * order), if they are small integers; else null, after reading no further than the first block
+   * with a value that is not an integer ({@link IntegerRange}: float data cost next to nothing).
    *
    * @param points the points
    * @param order the point of each row, or null for point order
@@ -38,44 +38,11 @@ public final class ByteRows {
     if (length == 0 || length > Integer.MAX_VALUE - 8) {
       return null;
     }
-    int chunks = (int) ((length + CHUNK - 1) / CHUNK);
-    float[] min = new float[chunks];
-    float[] max = new float[chunks];
-    AtomicInteger next = new AtomicInteger();
-    AtomicBoolean integral = new AtomicBoolean(true);
-    int workers = Math.max(1, Math.min(threads, chunks));
-    Parallel.run(workers, () -> {
-      for (int c; integral.get() && (c = next.getAndIncrement()) < chunks; ) {
-        int from = c * CHUNK;
-        int to = (int) Math.min(length, from + (long) CHUNK);
-        float lo = Float.POSITIVE_INFINITY;
-        float hi = Float.NEGATIVE_INFINITY;
-        for (int i = from; i < to; i++) {
-          float v = x[i];
-          if (v != Math.rint(v)) { // also NaN and the infinities (rint(inf) - inf is no integer)
-            integral.set(false);
-            return;
-          }
-          lo = Math.min(lo, v);
-          hi = Math.max(hi, v);
-        }
-        min[c] = lo;
-        max[c] = hi;
-      }
-    });
-    if (!integral.get()) {
+    IntegerRange range = IntegerRange.of(x, (int) length, threads);
+    if (range == null || !(range.max() - range.min() <= 255) || Math.abs(range.min()) > 1 << 24) {
       return null;
     }
-    float lo = Float.POSITIVE_INFINITY;
-    float hi = Float.NEGATIVE_INFINITY;
-    for (int c = 0; c < chunks; c++) {
-      lo = Math.min(lo, min[c]);
-      hi = Math.max(hi, max[c]);
-    }
-    if (!(hi - lo <= 255) || Float.isInfinite(lo) || Math.abs(lo) > 1 << 24) {
-      return null;
-    }
-    int offset = (int) lo + 128;
+    int offset = (int) range.min() + 128;
     byte[] out = new byte[(int) length];
     int rowsPerTask = Math.max(1, CHUNK / Math.max(1, d));
     AtomicInteger nextRow = new AtomicInteger();
