@@ -36,7 +36,8 @@ public enum Algorithm implements Named {
   },
   /**
    * A kd-tree ({@link KdTreeEngine}): exact, the same output as {@link #EXACT}, and far faster in
-   * low dimensions (point clouds); euclidean, sqeuclidean and manhattan only.
+   * low dimensions (point clouds); every metric but the inner product ({@link
+   * KdTreeEngine#supports}).
    */
   KDTREE("kdtree") {
     @Override
