@@ -150,14 +150,15 @@ final class Projection implements java.io.Serializable {
         b[p] = hits.columns[p] * restDims;
       }
       float[] restDistance = hits.scratch;
-      ops.squaredDistances(rest, a, other.rest, b, n, restDims, restDistance);
+      // restKeep holds for a sum in any order.
+      ops.squaredDistancesAnyOrder(rest, a, other.rest, b, n, restDims, restDistance);
       int kept = 0;
       for (int p = 0; p < n; p++) {
         double bound = hits.screened[p] + adjust[hits.rows[p]] + other.adjust[hits.columns[p]]
             + half * restKeep * restDistance[p];
-        if (!(bound > hits.limits[p])) {
-          hits.move(p, kept++);
-        }
+        // Every pair is moved, and only the kept advance: no branch to mispredict.
+        hits.move(p, kept);
+        kept += bound > hits.limits[p] ? 0 : 1;
       }
       hits.truncate(kept);
     }

@@ -207,6 +207,90 @@ final class PanamaVectorOps implements VectorOps {
   }
 
   /**
+   * Four pairs at a time where a vector has sixteen lanes and the dimension is a multiple of
+   * sixteen (the projected screen's second stage checks 64 coordinates): each pair's squared
+   * differences summed lanewise into a vector, as in {@link #squaredDistance(float[], int, float[],
+   * int, int)}, then the four vectors' lanes added together by {@link #merge}s and two rotations
+   * instead of each vector's own (four permutes and four additions per pair, and a lane read).
+   * Elsewhere one pair after the other.
+   */
+  @Override
+  public void squaredDistancesAnyOrder(float[] a, int[] aOffsets, float[] b, int[] bOffsets,
+      int count, int dimension, float[] out) {
+    int p = 0;
+    if (LANES == 16 && dimension % 16 == 0) {
+      for (; p + 4 <= count; p += 4) {
+        fourPairs(a, aOffsets, b, bOffsets, p, dimension, out);
+      }
+    }
+    for (; p < count; p++) {
+      out[p] = squaredDistance(a, aOffsets[p], b, bOffsets[p], dimension);
+    }
+  }
+
+  /**
+   * Pairs {@code p} to {@code p + 3} into {@code out[p, p + 4)}: one loop over the coordinates for
+   * all four (a method per pair, compiled on its own, would not be inlined and would hand its
+   * vector back boxed; eight pairs in one method passed the compiler's limit on inlined nodes).
+   */
+  private static void fourPairs(float[] a, int[] aOffsets, float[] b, int[] bOffsets, int p,
+      int dimension, float[] out) {
+    FloatVector c0 = FloatVector.zero(SPECIES);
+    FloatVector c1 = c0;
+    FloatVector c2 = c0;
+    FloatVector c3 = c0;
+    for (int i = 0; i < dimension; i += 16) {
+      c0 = square(a, aOffsets[p] + i, b, bOffsets[p] + i, c0);
+      c1 = square(a, aOffsets[p + 1] + i, b, bOffsets[p + 1] + i, c1);
+      c2 = square(a, aOffsets[p + 2] + i, b, bOffsets[p + 2] + i, c2);
+      c3 = square(a, aOffsets[p + 3] + i, b, bOffsets[p + 3] + i, c3);
+    }
+    // Lanes i, i ^ 1, i ^ 2 and i ^ 3 hold quarters of one pair's sum (pair i's bit 3 + 2 x bit 2).
+    FloatVector quarters = merge(merge(c0, c1, BIT8, FLIP8), merge(c2, c3, BIT8, FLIP8), BIT4, FLIP4);
+    FloatVector halves = quarters.add(quarters.rearrange(FLIP2));
+    halves.add(halves.rearrange(FLIP1)).rearrange(PAIRED).intoArray(out, p, FIRST4);
+  }
+
+  /** {@code acc} plus the squares of the differences of the LANES values at x and y. */
+  private static FloatVector square(float[] a, int x, float[] b, int y, FloatVector acc) {
+    FloatVector d = FloatVector.fromArray(SPECIES, a, x).sub(FloatVector.fromArray(SPECIES, b, y));
+    return d.fma(d, acc);
+  }
+
+  /**
+   * One level of the tree: lane {@code i} of the result is {@code x[i] + x[i ^ w]} where lane
+   * {@code i} lacks bit {@code w} ({@code bit}'s lanes have it; {@code flip} maps i to i ^ w), else
+   * {@code y[i] + y[i ^ w]}: after the levels w = 8 and 4 of four pairs' vectors, lane i holds a
+   * quarter of the sum of pair {@code bit3(i) + 2 bit2(i)} ({@link #PAIRED}).
+   */
+  private static FloatVector merge(FloatVector x, FloatVector y, VectorMask<Float> bit,
+      VectorShuffle<Float> flip) {
+    return x.blend(y, bit).add(y.blend(x, bit).rearrange(flip));
+  }
+
+  private static final VectorMask<Float> BIT4 = lanesWith(4);
+  private static final VectorMask<Float> BIT8 = lanesWith(8);
+  private static final VectorShuffle<Float> FLIP1 = flip(1);
+  private static final VectorShuffle<Float> FLIP2 = flip(2);
+  private static final VectorShuffle<Float> FLIP4 = flip(4);
+  private static final VectorShuffle<Float> FLIP8 = flip(8);
+  /** Lane j < 4 from a lane that holds pair j's sum (bit 3 its bit 0, bit 2 its bit 1). */
+  private static final VectorShuffle<Float> PAIRED =
+      LANES == 16 ? VectorShuffle.fromOp(SPECIES, j -> ((j & 1) << 3) | ((j & 2) << 1)) : null;
+  private static final VectorMask<Float> FIRST4 =
+      LANES == 16 ? VectorMask.fromLong(SPECIES, 0xFL) : null;
+
+  /** The lanes whose number has bit {@code w} (null unless a vector has sixteen lanes). */
+  private static VectorMask<Float> lanesWith(int w) {
+    return LANES == 16 ? VectorMask.fromLong(SPECIES, w == 4 ? 0xF0F0L : 0xFF00L) : null;
+  }
+
+  /** Lane i to lane i ^ w (null unless a vector has sixteen lanes). */
+  private static VectorShuffle<Float> flip(int w) {
+    return LANES == 16 ? VectorShuffle.fromOp(SPECIES, i -> i ^ w) : null;
+  }
+
+  /**
    * Two pairs at a time, each summed exactly as {@link #squaredDistance(float[], int, float,
    * float[], int, float, int)} sums it (the same bits): its one chain of additions waits on the
    * adder's latency at every vector, and the other pair's chain fills the gaps.

@@ -221,6 +221,28 @@ public interface VectorOps {
   }
 
   /**
+   * {@link #squaredDistances(float[], int[], float[], int[], int, int, float[])} whose values need
+   * not have {@link #squaredDistance(float[], int, float[], int, int)}'s bits: each is a float32
+   * sum of the pair's squared differences (each difference and square rounded once, as there) in
+   * an order the kernels choose, so it is within the error bound of such a sum in any order, {@code
+   * (dimension + 2) u} of the exact value relative to it ({@code u = 2^-24}, terms that are
+   * squares). For bounds whose margin covers any order (the projected screen's second stage),
+   * where many pairs' sums can then be added side by side instead of one pair's lanes at a time.
+   *
+   * @param a the first vectors
+   * @param aOffsets where each pair's first vector starts
+   * @param b the second vectors
+   * @param bOffsets where each pair's second vector starts
+   * @param count pairs, at most the length of the offset arrays and of {@code out}
+   * @param dimension values per vector
+   * @param out receives the squared distances
+   */
+  default void squaredDistancesAnyOrder(float[] a, int[] aOffsets, float[] b, int[] bOffsets,
+      int count, int dimension, float[] out) {
+    squaredDistances(a, aOffsets, b, bOffsets, count, dimension, out);
+  }
+
+  /**
    * {@link #squaredDistance(float[], int, float[], int, int)} of vectors held as bytes: the bits of
    * that method on the float vectors {@code (float) a[i]} and {@code (float) b[i]}, the same float
    * operations in the same order after an exact conversion, so that a join may keep a copy of

@@ -191,19 +191,22 @@ class VectorOpsTest {
   }
 
   /**
-   * {@link VectorOps#squaredDistances}: every pair with the bits of {@link VectorOps#squaredDistance}
-   * on its own, for 1 to 9 pairs (runs of four side by side and the rest one by one), at offsets
-   * that differ per pair in one array padded with NaN.
+   * Pairs listed by offsets, for 1 to 40 pairs at offsets that differ per pair in one array padded
+   * with NaN: {@link VectorOps#squaredDistances} gives every pair the bits of {@link
+   * VectorOps#squaredDistance} on its own (runs side by side and the rest one by one); {@link
+   * VectorOps#squaredDistancesAnyOrder} every pair a value within the float32 error bound of a sum
+   * in any order of the exact value (what the projected screen's margin assumes; groups of sixteen
+   * side by side), each in its own pair's place. Neither writes past the pairs.
    */
   @ParameterizedTest(name = "{0} d={1}")
   @MethodSource("cases")
-  void squaredDistancesHaveTheBitsOfEachPair(Kernel kernel, int d) {
+  void squaredDistancesOfListedPairs(Kernel kernel, int d) {
     Random rnd = new Random(77 + d);
-    int vectors = 12;
+    int vectors = 20;
     int[] starts = new int[vectors];
     float[] x = vectorsBetweenNaN(rnd, vectors, d, starts);
     VectorOps ops = kernel.ops();
-    for (int count = 1; count <= 9; count++) {
+    for (int count = 1; count <= 40; count++) {
       int[] a = new int[count];
       int[] b = new int[count];
       for (int p = 0; p < count; p++) {
@@ -211,13 +214,20 @@ class VectorOpsTest {
         b[p] = starts[rnd.nextInt(vectors)];
       }
       float[] out = new float[count + 2];
+      float[] anyOrder = new float[count + 2];
       Arrays.fill(out, Float.NaN);
+      Arrays.fill(anyOrder, Float.NaN);
       ops.squaredDistances(x, a, x, b, count, d, out);
+      ops.squaredDistancesAnyOrder(x, a, x, b, count, d, anyOrder);
       for (int p = 0; p < count; p++) {
         assertEquals(Float.floatToIntBits(ops.squaredDistance(x, a[p], x, b[p], d)),
             Float.floatToIntBits(out[p]), count + " pairs, pair " + p);
+        double exact = exactSquared(Arrays.copyOfRange(x, a[p], a[p] + d),
+            Arrays.copyOfRange(x, b[p], b[p] + d));
+        assertWithin(exact, anyOrder[p], bound(d, exact) / 2, "any order, " + count + " pairs, pair " + p);
       }
       assertTrue(Float.isNaN(out[count]), "nothing written past the pairs");
+      assertTrue(Float.isNaN(anyOrder[count]), "nothing written past the pairs, any order");
     }
   }
 
