@@ -83,10 +83,22 @@ public final class InputChecks {
   }
 
   /**
+   * The largest magnitude below which, for euclidean, sqeuclidean and inner product, all values are
+   * too small for float32: {@code 2^-60}, about 8.7e-19. Squares and products of such values are at
+   * most about {@code 2^-118} and lose their precision among float32's subnormal numbers, or vanish:
+   * candidates then tie at 0 and the neighbours are wrong (points of 1e-24 took a point three times
+   * farther than the nearest). Data whose largest value is at least this keep squares of their
+   * larger values among the normal numbers.
+   */
+  static final double SMALLEST_LARGEST_VALUE = 0x1p-60;
+
+  /**
    * Rejects vectors the float32 kernels cannot rank correctly, naming the row: for cosine a vector
    * of norm 0 (no direction); for euclidean, sqeuclidean and inner product a value so large that a
    * squared distance or dot product would overflow float32 (every candidate would then tie at
-   * infinity and the neighbours would be wrong without any sign of it).
+   * infinity and the neighbours would be wrong without any sign of it), or data whose values are
+   * all so small ({@link #SMALLEST_LARGEST_VALUE}) that they would underflow (every candidate
+   * tying at 0); all zeros are fine (every distance is 0, exactly).
    *
    * @param v the vectors
    * @param metric the metric
@@ -101,12 +113,27 @@ public final class InputChecks {
     }
     if (metric != Metric.COSINE) {
       double limit = largestValue(metric, d);
+      int largest = -1;
+      float largestValue = 0;
       for (int i = 0; i < data.length; i++) {
-        if (Math.abs(data[i]) >= limit) {
+        float value = Math.abs(data[i]);
+        if (value >= limit) {
           throw new InvalidInputException(what + " " + (i / d) + ", column " + (i % d) + ": value "
               + data[i] + " is too large for " + metric.id() + " in float32 (at dimension " + d
               + ", values must stay below " + (float) limit + "); scale the data down");
         }
+        if (value > largestValue) {
+          largestValue = value;
+          largest = i;
+        }
+      }
+      boolean squares = metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN
+          || metric == Metric.INNER_PRODUCT;
+      if (squares && largest >= 0 && largestValue < SMALLEST_LARGEST_VALUE) {
+        throw new InvalidInputException("every value is too small for " + metric.id()
+            + " in float32: the largest, " + data[largest] + " (" + what + " " + (largest / d)
+            + ", column " + (largest % d) + "), is below " + (float) SMALLEST_LARGEST_VALUE
+            + ", where squares lose their precision and distances tie at 0; scale the data up");
       }
       return;
     }

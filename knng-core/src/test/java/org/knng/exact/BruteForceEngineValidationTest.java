@@ -141,4 +141,34 @@ class BruteForceEngineValidationTest {
         .graph(Vectors.of(new float[][] {{big, 0}, {0, 0}, {big, 1}}));
     org.junit.jupiter.api.Assertions.assertEquals(2, ok.neighbor(0, 0));
   }
+
+  /**
+   * Values so small that their squares underflow float32 would make every distance tie at 0 (points
+   * of 1e-24 took the point three times farther than the nearest): a clear error naming the
+   * largest, unless all are 0 (every distance exactly 0) or the metric squares nothing.
+   */
+  @org.junit.jupiter.api.Test
+  void valuesThatWouldUnderflowFloat32AreRejectedNamingTheLargest() {
+    float[][] rows = {{0}, {3e-24f}, {-5e-24f}, {1e-24f}};
+    for (Metric m : new Metric[] {Metric.EUCLIDEAN, Metric.SQEUCLIDEAN, Metric.INNER_PRODUCT}) {
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> BruteForceEngine.builder().metric(m).k(1).build().graph(Vectors.of(rows)));
+      org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("every value is too small for "
+          + m.id() + " in float32: the largest, -5.0E-24 (row 2, column 0), is below 8.6736174E-19"),
+          e.getMessage());
+    }
+    // Manhattan takes no squares: the nearest are right.
+    KnnResult manhattan = BruteForceEngine.builder().metric(Metric.MANHATTAN).k(1).build()
+        .graph(Vectors.of(rows));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {3, 3, 0, 0}, manhattan.ids());
+    // All zeros: every distance is 0, ties by the smaller index.
+    KnnResult zeros = BruteForceEngine.builder().k(1).build()
+        .graph(Vectors.of(new float[][] {{0, 0}, {0, 0}, {0, 0}}));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1, 0, 0}, zeros.ids());
+    // At the bound the squares are normal floats and the euclidean ranking is right.
+    float u = (float) 0x1p-60;
+    KnnResult small = BruteForceEngine.builder().k(1).build()
+        .graph(Vectors.of(new float[][] {{0}, {3 * u / 4}, {u / 4}, {u}}));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {2, 3, 0, 1}, small.ids());
+  }
 }
