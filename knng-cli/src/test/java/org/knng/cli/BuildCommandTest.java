@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code knng build} run in-process: the options, the outputs and every bad-input error path. */
 class BuildCommandTest {
@@ -483,6 +484,21 @@ class BuildCommandTest {
         Arguments.of("--target-recall", "high", "'high' is not a double"),
         Arguments.of("--seed", "1.5", "--seed"),
         Arguments.of("--algorithm", "lsh2", "unknown algorithm 'lsh2'"));
+  }
+
+  /** Data too small for float32 squares: one error line naming the largest value, exit 2, no output. */
+  @ParameterizedTest
+  @ValueSource(strings = {"exact", "kdtree", "nndescent"})
+  void dataTooSmallForFloat32IsBadInput(String algorithm) throws Exception {
+    Path in = csv("tiny.csv", "0\n3e-24\n1e-24\n");
+    Path out = dir.resolve("tiny.npy");
+    CliRun r = knng("build", "--input", in.toString(), "--k", "1", "--output", out.toString(),
+        "--algorithm", algorithm);
+    assertEquals(2, r.exit(), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().startsWith("error: ") && r.err().contains("the largest, 3.0E-24 (row 1,")
+        && r.err().contains("scale the data up"), r.err());
+    assertTrue(Files.notExists(out));
   }
 
   @Test
