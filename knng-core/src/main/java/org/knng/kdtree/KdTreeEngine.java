@@ -102,6 +102,18 @@ public final class KdTreeEngine implements KnnEngine {
     return "kdtree";
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Refuses a metric it cannot rank by before the groups are split, so that groups of one point
+   * (which reach no engine) do not let it through.
+   */
+  @Override
+  public KnnResult graph(Vectors points, int[] groups) {
+    checkMetric();
+    return KnnEngine.super.graph(points, groups);
+  }
+
   @Override
   public KnnResult graph(Vectors points) {
     InputChecks.graphK(options, points.size());

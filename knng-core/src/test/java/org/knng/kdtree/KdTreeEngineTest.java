@@ -187,6 +187,10 @@ class KdTreeEngineTest {
         () -> KdTreeEngine.builder().metric(Metric.INNER_PRODUCT).k(2).build().graph(points));
     assertEquals("the kdtree engine cannot rank by inner-product (it needs a distance; use"
         + " --algorithm exact)", e.getMessage());
+    // ... also where every group has one point, and so no group reaches the engine.
+    e = assertThrows(InvalidInputException.class, () -> KdTreeEngine.builder()
+        .metric(Metric.INNER_PRODUCT).k(1).build().graph(points, new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+    assertTrue(e.getMessage().startsWith("the kdtree engine cannot rank by inner-product"), e.getMessage());
     e = assertThrows(InvalidInputException.class, () -> KdTreeEngine.builder().k(10).build().graph(points));
     assertTrue(e.getMessage().startsWith("k=10 is too large for 10 points"), e.getMessage());
     float[][] bad = uniform(1, 10, 3);
