@@ -73,8 +73,7 @@ final class RowLayout {
       for (int i = 0; i < count; i++) {
         int found = in.getInt(i * stride);
         if (found != dimension) {
-          throw new InputFormatException(file + ": row " + (firstRow + i) + " has dimension " + found
-              + ", expected " + dimension + " as in row 0");
+          throw wrongDimension(firstRow + i, found);
         }
         int to = at + i * dimension;
         if (floats != null) {
@@ -131,6 +130,36 @@ final class RowLayout {
       if (!Float.isFinite(v)) {
         throw new InputFormatException(file + ": row " + (firstRow + i / dimension) + ", column "
             + (i % dimension) + ": value is " + v + " (only finite values are allowed)");
+      }
+    }
+  }
+
+  /**
+   * A record whose dimension word is not row 0's; a word no dimension has (below 1, or past 2^24:
+   * likely a value's bits) more likely means the record before holds more values than it says.
+   */
+  private InputFormatException wrongDimension(long row, int found) {
+    boolean implausible = found < 1 || found > 1 << 24;
+    return new InputFormatException(file + ": row " + row + " has dimension " + found + ", expected "
+        + dimension + " as in row 0" + (row > 0 && implausible ? " (or row " + (row - 1) + " has more values than its"
+        + " dimension says)" : ""));
+  }
+
+  /** Refuses the first whole record whose dimension word is not row 0's. */
+  private void checkDimensionWords(FileChannel channel) throws IOException {
+    int rowsPerChunk = (int) Math.max(1, Math.min(rows, VectorFormat.CHUNK_BYTES / recordBytes));
+    ByteBuffer chunk = ByteBuffer.allocate(Math.toIntExact(rowsPerChunk * recordBytes))
+        .order(ByteOrder.LITTLE_ENDIAN);
+    channel.position(dataOffset);
+    for (long row = 0; row < rows; row += rowsPerChunk) {
+      int count = (int) Math.min(rowsPerChunk, rows - row);
+      chunk.clear().limit(Math.toIntExact(count * recordBytes));
+      VectorFormat.readFully(channel, chunk);
+      for (int i = 0; i < count; i++) {
+        int found = chunk.getInt(Math.toIntExact(i * recordBytes));
+        if (found != dimension) {
+          throw wrongDimension(row + i, found);
+        }
       }
     }
   }
@@ -201,14 +230,18 @@ final class RowLayout {
       return;
     }
     long at = dataOffset + rows * recordBytes;
+    if (dimensionWord) {
+      // A record of another length shifts every record after it: name the first whose dimension
+      // word is wrong, not the tail it leaves.
+      checkDimensionWords(channel);
+    }
     if (dimensionWord && tailBytes >= Integer.BYTES) {
       ByteBuffer head = ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
       channel.position(at);
       VectorFormat.readFully(channel, head);
       int found = head.getInt(0);
       if (found != dimension) {
-        throw new InputFormatException(file + ": row " + rows + " has dimension " + found + ", expected "
-            + dimension + " as in row 0");
+        throw wrongDimension(rows, found);
       }
     }
     throw new InputFormatException(file + ": row " + rows + " is truncated: " + tailBytes + " of its "

@@ -109,7 +109,20 @@ class VectorFileTest {
     Path truncatedNpy = Files.write(dir.resolve("cut.npy"),
         npy(1, "<f4", false, "(12, 4)", Arrays.copyOf(data("<f4", new double[48]), 100)));
     Path empty = Files.write(dir.resolve("empty.npy"), new byte[0]);
-    for (Path file : new Path[] {raggedFile, cut, truncatedNpy, empty}) {
+    // Row 5 holds 3 or 5 values, as its dimension word says or not: every record after it moves,
+    // and the first record with a wrong word is named, not the tail the shift leaves.
+    float[][] shorter = rows.clone();
+    shorter[5] = Arrays.copyOf(rows[5], 3);
+    Path shorterFile = Files.write(dir.resolve("shorter.fvecs"), fvecs(shorter));
+    byte[] longer = fvecs(rows);
+    ByteBuffer spliced = ByteBuffer.allocate(longer.length + 4).order(ByteOrder.LITTLE_ENDIAN);
+    spliced.put(longer, 0, 6 * 20).putFloat(1f).put(longer, 6 * 20, longer.length - 6 * 20);
+    Path longerFile = Files.write(dir.resolve("longer.fvecs"), spliced.array());
+    assertMessage(assertThrows(InputFormatException.class, () -> VectorReader.read(shorterFile)),
+        shorterFile, "row 5 has dimension 3, expected 4");
+    assertMessage(assertThrows(InputFormatException.class, () -> VectorReader.read(longerFile)),
+        longerFile, "row 6 has dimension " + Float.floatToIntBits(1f), "or row 5 has more values");
+    for (Path file : new Path[] {raggedFile, cut, truncatedNpy, empty, shorterFile, longerFile}) {
       String reader = assertThrows(InputFormatException.class, () -> VectorReader.read(file)).getMessage();
       // Opening checks the header and the tail; a bad record is found when read (check reads all).
       String mapped = assertThrows(InputFormatException.class, () -> {
