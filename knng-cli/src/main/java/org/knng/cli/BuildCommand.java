@@ -37,7 +37,8 @@ final class BuildCommand extends Command {
           Option.value("--dataset", "NAME", "HDF5 or .npz input: the dataset (HDF5 path) or array of --input to read."
               + " Default: train (or a .npz archive's only array)."),
           Option.value("--k", "K", "Neighbours per point: 1 <= K < N (K <= N with --include-self). Required unless "
-              + "--radius is given; with --radius it is an upper bound."),
+              + "--radius is given. With --radius or --groups it is an upper bound: rows with fewer are padded"
+              + " with -1 to K."),
           Option.value("--radius", "R", "Radius graph: every other point within distance <= R (metric units). With --k,"
               + " the nearest K of those (ties by the smaller index); without, all of them."),
           Option.value("--output", "FILE", "Graph file: .npz, .npy, .mtx or .csv.").required(),
@@ -250,8 +251,8 @@ final class BuildCommand extends Command {
             + " but --input " + input + " has " + dimension);
       }
       kk = radiusOnly ? 1 : k;
-      if (radius != null && query == null && groups == null) {
-        kk = Math.min(kk, includeSelf ? rows : Math.max(1, rows - 1)); // --k is a bound here
+      if (radius != null && groups == null) { // --k is a bound here (finish pads the rows to it)
+        kk = Math.min(kk, query != null || includeSelf ? rows : Math.max(1, rows - 1));
       }
       if (query != null && kk > rows) {
         throw new InvalidInputException("k=" + kk + " is more than the " + rows
@@ -379,7 +380,8 @@ final class BuildCommand extends Command {
       boolean radiusOnly, KnnResult result, SparseGraph graph, ResultSpill spill, int chunkRows,
       EdgeWeights weights, PrintWriter err) throws IOException {
     if (result != null && radius != null) {
-      result = result.withinRadius(radius);
+      // --k is a bound here: the engine searched at most all the points, the rows keep K entries
+      result = result.withinRadius(radius).padded(k);
     }
     int shortRows = result == null || radius != null ? 0 : result.rowsWithFewerThanK();
     if (shortRows > 0 && !quiet) {
@@ -409,7 +411,7 @@ final class BuildCommand extends Command {
       String shape = radiusOnly
           ? String.format(Locale.ROOT, "%d points, %d edges within radius %s", graph.rows(), graph.edgeCount(), radius)
           : String.format(Locale.ROOT, "%d %s x %d neighbours", spill != null ? spill.rows() : result.rows(),
-              queries == null ? "points" : "queries", kk);
+              queries == null ? "points" : "queries", spill != null ? kk : result.k());
       err.printf(Locale.ROOT, "wrote %s: %s (%s %s, dimension %d) in %.2f s"
               + " (read %.2f s, search %.2f s, write %.2f s)%n",
           output, shape, engineName, metric.id(), dimension, (end - start) / 1e9,

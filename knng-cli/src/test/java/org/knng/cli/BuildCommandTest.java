@@ -151,6 +151,21 @@ class BuildCommandTest {
         "--output", dir.resolve("ids.npy").toString(), "--quiet");
     assertEquals(0, bounded.exit(), bounded.err());
     assertArrayEquals(new int[] {1, 0, 1, -1}, readNpyInts(dir.resolve("ids.npy"), 4, 1));
+    // --k is a bound with --radius: K past the other points still gives rows of K entries
+    CliRun wide = knng("build", "--input", in.toString(), "--radius", "2.5", "--k", "6",
+        "--output", dir.resolve("wide.npy").toString(), "--distances", dir.resolve("wide-d.npy").toString());
+    assertEquals(0, wide.exit(), wide.err());
+    assertArrayEquals(new int[] {1, -1, -1, -1, -1, -1, 0, 2, -1, -1, -1, -1, 1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1}, readNpyInts(dir.resolve("wide.npy"), 4, 6));
+    float[] wideDistances = readNpyFloats(dir.resolve("wide-d.npy"), 4, 6);
+    assertEquals(2f, wideDistances[7]);
+    assertEquals(Float.POSITIVE_INFINITY, wideDistances[8]);
+    assertTrue(wide.err().contains("4 points x 6 neighbours"), wide.err());
+    CliRun wideQueries = knng("build", "--input", in.toString(), "--queries", in.toString(), "--radius",
+        "2.5", "--k", "6", "--output", dir.resolve("wide-q.npy").toString(), "--quiet");
+    assertEquals(0, wideQueries.exit(), wideQueries.err());
+    assertArrayEquals(new int[] {0, 1, -1, -1, -1, -1, 1, 0, 2, -1, -1, -1, 2, 1, -1, -1, -1, -1,
+        3, -1, -1, -1, -1, -1}, readNpyInts(dir.resolve("wide-q.npy"), 4, 6));
     CliRun npy = knng("build", "--input", in.toString(), "--radius", "2", "--output",
         dir.resolve("r.npy").toString());
     assertEquals(2, npy.exit(), npy.err());

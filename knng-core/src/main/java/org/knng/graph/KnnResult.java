@@ -206,6 +206,34 @@ public final class KnnResult {
   }
 
   /**
+   * The same neighbours in rows of {@code width} entries, the new ones padding (id {@code -1},
+   * distance infinity): a k larger than the points can give, where k is only a bound (a radius
+   * graph's "at most k within the radius"), keeps the width asked for.
+   *
+   * @param width entries per row, at least {@link #k()}
+   * @return this result if {@code width == k()}, else a padded copy (no recall estimate: it was of
+   *     k neighbours)
+   * @throws IllegalArgumentException if {@code width < k()}
+   */
+  public KnnResult padded(int width) {
+    if (width < k) {
+      throw new IllegalArgumentException("width " + width + " is less than k=" + k);
+    }
+    if (width == k) {
+      return this;
+    }
+    int[] paddedIds = new int[Math.multiplyExact(rows, width)];
+    float[] paddedDistances = new float[paddedIds.length];
+    Arrays.fill(paddedIds, -1);
+    Arrays.fill(paddedDistances, Float.POSITIVE_INFINITY);
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(ids, r * k, paddedIds, r * width, k);
+      System.arraycopy(distances, r * k, paddedDistances, r * width, k);
+    }
+    return new KnnResult(rows, columns, width, paddedIds, paddedDistances, metric, includesSelf);
+  }
+
+  /**
    * @return how many rows have fewer than {@code k} neighbours (padded with id {@code -1}), e.g.
    *     the members of groups with at most k points
    */

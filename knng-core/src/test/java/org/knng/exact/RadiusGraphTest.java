@@ -2,6 +2,7 @@ package org.knng.exact;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
@@ -83,6 +84,13 @@ class RadiusGraphTest {
     assertArrayEquals(new int[] {0, 2, -1}, knn.neighbors(1)); // 0 and 2 tie at 1: both inside
     assertArrayEquals(new int[] {-1, -1, -1}, knn.neighbors(4));
     assertEquals(5, knn.rowsWithFewerThanK()); // no point has three others within 1.5
+    KnnResult wide = knn.padded(5);
+    assertEquals(5, wide.k());
+    assertArrayEquals(new int[] {0, 2, -1, -1, -1}, wide.neighbors(1));
+    assertEquals(1f, wide.distance(1, 1));
+    assertEquals(Float.POSITIVE_INFINITY, wide.distance(1, 3));
+    assertSame(knn, knn.padded(3));
+    assertThrows(IllegalArgumentException.class, () -> knn.padded(2));
   }
 
   @Test
