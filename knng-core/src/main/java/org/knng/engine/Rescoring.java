@@ -188,6 +188,10 @@ public final class Rescoring {
 
     /** @return the result, once every row has been re-scored */
     public KnnResult result() {
+      if (UnderflowRows.mayHave(metric, options.k(), d, ids, dist)) {
+        UnderflowRows.research(metric, options.k(), selfFirst, ids, dist, q, inverse(rowPoint), x,
+            inverse(idPoint), d, columns, q == x, options.threads());
+      }
       return new KnnResult(rows, columns, options.k(), ids, dist, metric, selfFirst);
     }
 
@@ -344,7 +348,18 @@ public final class Rescoring {
         }
       }
     });
+    UnderflowRows.research(metric, k, selfFirst, ids, dist, q, null, x, null, d, base.size(),
+        queries == base, options.threads());
     return new KnnResult(rows, base.size(), k, ids, dist, metric, selfFirst);
+  }
+
+  /** @return the row of each point, given the point of each row */
+  private static int[] inverse(int[] pointOf) {
+    int[] rowOf = new int[pointOf.length];
+    for (int r = 0; r < pointOf.length; r++) {
+      rowOf[pointOf[r]] = r;
+    }
+    return rowOf;
   }
 
   /**

@@ -1,0 +1,111 @@
+package org.knng.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.knng.Algorithm;
+import org.knng.graph.KnnResult;
+import org.knng.metric.Metric;
+import org.knng.testing.NaiveKnn;
+import org.knng.vectors.Vectors;
+
+/**
+ * A cluster of points a few 1e-22 apart inside data of ordinary scale: float32 squares of their
+ * differences underflow, so every engine's float32 choice ties them all, and only the search in
+ * double ({@link UnderflowRows}) gives their true nearest. The reference is {@link NaiveKnn}
+ * (double, from the definition).
+ */
+class UnderflowRowsTest {
+  static Stream<Arguments> cases() {
+    return Stream.of(Algorithm.EXACT, Algorithm.KDTREE, Algorithm.NNDESCENT, Algorithm.LSH)
+        .flatMap(a -> Stream.of(Metric.EUCLIDEAN, Metric.SQEUCLIDEAN)
+            .flatMap(m -> Stream.of(3, 24).flatMap(d -> Stream.of(false, true)
+                .map(self -> Arguments.of(a, m, d, self)))))
+        .filter(c -> c.get()[0] != Algorithm.KDTREE || (int) c.get()[2] <= 16);
+  }
+
+  /** 120 points in [0, 1)^d, then 40 of at most 1e-22 (three of them equal), then 120 more. */
+  static float[][] points(int d, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float[][] rows = new float[280][d];
+    for (int i = 0; i < rows.length; i++) {
+      boolean tiny = i >= 120 && i < 160;
+      for (int j = 0; j < d; j++) {
+        rows[i][j] = (float) (random.nextDouble() * (tiny ? 1e-22 : 1));
+      }
+    }
+    rows[125] = rows[123].clone();
+    rows[126] = rows[123].clone();
+    return rows;
+  }
+
+  @ParameterizedTest(name = "{0} {1} d={2} include-self={3}")
+  @MethodSource("cases")
+  void theTinyClusterGetsItsTrueNearest(Algorithm algorithm, Metric metric, int d, boolean self) {
+    float[][] rows = points(d, 7 + d);
+    int k = 5;
+    KnnOptions options = KnnOptions.defaults().withMetric(metric).withK(k).withIncludeSelf(self)
+        .withThreads(2).withSeed(3);
+    KnnResult result = algorithm.engine(options).graph(Vectors.of(rows));
+    NaiveKnn.Ranking truth = NaiveKnn.rank(rows, rows, metric, true);
+    for (int r = 120; r < 160; r++) {
+      int[] expected = truth.expectedIds(r, k, self);
+      int[] got = result.neighbors(r);
+      if (metric == Metric.EUCLIDEAN) { // distances of 1e-23 are ordinary floats: the order too
+        assertArrayEquals(expected, got, "row " + r);
+      } else { // squares of 1e-46 round to float32 zeros or steps: the set, ordered as stored
+        assertArrayEquals(sorted(expected), sorted(got), "row " + r);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} queries")
+  @MethodSource("searchEngines")
+  void queriesInTheTinyClusterGetTheirTrueNearest(Algorithm algorithm) {
+    float[][] base = points(8, 11);
+    float[][] queries = Arrays.copyOfRange(points(8, 12), 115, 165); // tiny ones and a few others
+    int k = 4;
+    KnnResult result = algorithm.engine(KnnOptions.defaults().withK(k).withThreads(2))
+        .search(Vectors.of(base), Vectors.of(queries));
+    NaiveKnn.Ranking truth = NaiveKnn.rank(queries, base, Metric.EUCLIDEAN, false);
+    for (int r = 0; r < queries.length; r++) {
+      assertArrayEquals(truth.expectedIds(r, k, false), result.neighbors(r), "query " + r);
+    }
+  }
+
+  static Stream<Algorithm> searchEngines() {
+    return Stream.of(Algorithm.EXACT, Algorithm.KDTREE);
+  }
+
+  @ParameterizedTest(name = "ordinary {0}")
+  @MethodSource("searchEngines")
+  void ordinaryDataAndExactDuplicatesAreNotSearchedAgain(Algorithm algorithm) {
+    float[][] rows = new float[60][3];
+    SplittableRandom random = new SplittableRandom(5);
+    for (int i = 0; i < rows.length; i++) {
+      for (int j = 0; j < 3; j++) {
+        rows[i][j] = i < 20 ? 0.5f : (float) random.nextDouble(); // 20 copies of one point
+      }
+    }
+    KnnResult result = algorithm.engine(KnnOptions.defaults().withK(6)).graph(Vectors.of(rows));
+    float[] data = Vectors.of(rows).data();
+    int[] ids = result.ids().clone();
+    float[] dist = result.distances().clone();
+    assertEquals(0, UnderflowRows.research(Metric.EUCLIDEAN, 6, false, ids, dist, data, null, data,
+        null, 3, rows.length, true, 1));
+    assertArrayEquals(new int[] {1, 2, 3, 4, 5, 6}, result.neighbors(0)); // copies: smallest ids
+    assertEquals(0f, result.distance(0, 5));
+  }
+
+  private static int[] sorted(int[] ids) {
+    int[] copy = ids.clone();
+    Arrays.sort(copy);
+    return copy;
+  }
+}
