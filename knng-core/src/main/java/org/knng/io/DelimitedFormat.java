@@ -52,6 +52,7 @@ final class DelimitedFormat implements VectorFormat {
     int dimension = -1;
     long rows = 0;
     long firstDataLine = 0;
+    long headerLine = 0;
     long lineNumber = 0;
     String[] cells = new String[16];
     try {
@@ -70,7 +71,8 @@ final class DelimitedFormat implements VectorFormat {
           split(line, cells);
         }
         if (dimension < 0) {
-          if (isHeader(cells, n)) {
+          if (headerLine == 0 && isHeader(cells, n)) { // the first non-blank line only
+            headerLine = lineNumber;
             continue;
           }
           dimension = n;
@@ -92,7 +94,8 @@ final class DelimitedFormat implements VectorFormat {
       throw new InputFormatException(file + ": not valid UTF-8 text (at or after line " + (lineNumber + 1) + ")", e);
     }
     if (rows == 0) {
-      throw new InputFormatException(file + ": empty file, no vectors");
+      throw new InputFormatException(file + (headerLine > 0 ? ": no vectors after the header on line "
+          + headerLine : ": empty file, no vectors"));
     }
     return VectorFormat.wrap(file, count == values.length ? values : Arrays.copyOf(values, count), dimension);
   }

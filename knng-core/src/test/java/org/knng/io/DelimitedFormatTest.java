@@ -43,6 +43,20 @@ class DelimitedFormatTest {
     assertArrayEquals(new float[] {3, 4, 5}, v.data());
   }
 
+  /** Only the first non-blank line may be a header: a word further down is an error, not skipped. */
+  @Test
+  void onlyTheFirstLineIsAHeader() throws IOException {
+    Path typo = write("typo.csv", "a,b\nx1,2\n0,0\n1,0\n");
+    assertMessage(assertThrows(InputFormatException.class, () -> VectorReader.read(typo)), typo,
+        "line 2, column 1: 'x1' is not a number");
+    Path twoHeaders = write("two.csv", "\n\njunk\nmore junk\n1,2\n");
+    assertMessage(assertThrows(InputFormatException.class, () -> VectorReader.read(twoHeaders)),
+        twoHeaders, "line 4, column 1: 'more junk' is not a number");
+    Path semicolons = write("s.csv", "1;2\n3;4\n");
+    assertMessage(assertThrows(InputFormatException.class, () -> VectorReader.read(semicolons)),
+        semicolons, "line 2, column 1: '3;4' is not a number");
+  }
+
   @Test
   void readsTsvIgnoringBlankLinesWhitespaceCrlfAndBom() throws IOException {
     String text = "\uFEFF\r\n  \r\n 1\t 2.5 \r\n\t\n3 \t4\r\n\r\n";
@@ -115,7 +129,7 @@ class DelimitedFormatTest {
   @Test
   void headerOnlyOrBlankIsEmpty() throws IOException {
     Path header = write("h.csv", "x,y\n\n");
-    assertEquals(header + ": empty file, no vectors",
+    assertEquals(header + ": no vectors after the header on line 1",
         assertThrows(InputFormatException.class, () -> VectorReader.read(header)).getMessage());
     Path blank = write("b.tsv", "\n  \n\t\n");
     assertEquals(blank + ": empty file, no vectors",
