@@ -137,6 +137,7 @@ class _InProcess:
         return out
 
     def _engine(self, k, metric, include_self, algorithm, target_recall, seed, threads):
+        check_numbers(k, target_recall, threads)
         options = (self._options.defaults().withK(int(k)).withMetric(self._metric.parse(metric))
                    .withIncludeSelf(bool(include_self)).withSeed(int(seed)))
         if threads is not None:
@@ -194,6 +195,17 @@ class _InProcess:
     def _csr(g):
         return RadiusGraph(np.array(g.indptr(), dtype=np.int64), np.array(g.indices(), dtype=np.int32),
                            np.array(g.weights(), dtype=np.float32))
+
+
+def check_numbers(k, target_recall, threads):
+    """Refuses, in the same words on both routes, what neither a Java int nor the command line's
+    options can take (the engines check the rest)."""
+    if not -2**31 <= int(k) < 2**31:
+        raise ValueError("k=%d is more than one result can hold" % int(k))
+    if target_recall is not None and not 0 < float(target_recall) <= 1:
+        raise ValueError("target recall must be in (0, 1], got %r" % (target_recall,))
+    if threads is not None and not 0 < int(threads) < 2**31:
+        raise ValueError("threads must be at least 1, got %r" % (threads,))
 
 
 class _FilteredStderr:
@@ -254,6 +266,7 @@ class _Subprocess:
                          recall.get("recall") if isinstance(recall, dict) else None)
 
     def graph(self, x, k, metric, include_self, algorithm, target_recall, seed, threads, groups):
+        check_numbers(k, target_recall, threads)
         with tempfile.TemporaryDirectory(prefix="knng-") as d:
             np.save(os.path.join(d, "x.npy"), x)
             args = ["--input", "x.npy", "--k", str(int(k)), "--seed", str(int(seed))]
@@ -268,6 +281,7 @@ class _Subprocess:
             return self._knn(args, d)
 
     def search(self, base, queries, k, metric, algorithm, threads):
+        check_numbers(k, None, threads)
         with tempfile.TemporaryDirectory(prefix="knng-") as d:
             np.save(os.path.join(d, "x.npy"), base)
             np.save(os.path.join(d, "queries.npy"), queries)
@@ -323,8 +337,9 @@ def backend():
     return _backend
 
 
-def vectors(x, name="X"):
-    """The input as a float32 C-contiguous 2-D array (scipy sparse matrices are densified)."""
+def vectors(x, name="X", empty=False):
+    """The input as a float32 C-contiguous 2-D array (scipy sparse matrices are densified); no rows
+    is an error unless ``empty``."""
     if hasattr(x, "detach") and hasattr(x, "cpu"):  # a torch tensor
         x = x.detach().cpu().numpy()
     if hasattr(x, "toarray") and not isinstance(x, np.ndarray):  # a scipy sparse matrix
@@ -340,6 +355,8 @@ def vectors(x, name="X"):
                          % (name, x.ndim))
     if x.shape[1] == 0:
         raise ValueError("%s: 0 features" % name)
+    if x.shape[0] == 0 and not empty:
+        raise ValueError("%s: 0 samples (shape %s), at least one is needed" % (name, x.shape))
     return np.ascontiguousarray(x, dtype=np.float32)
 
 

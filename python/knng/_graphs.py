@@ -60,6 +60,18 @@ def check_mode(mode):
                          % (mode,))
 
 
+def include_self_for(include_self, mode):
+    """scikit-learn's ``include_self``: True or False, or 'auto' (True in connectivity mode, False
+    in distance mode)."""
+    if isinstance(include_self, str):
+        if include_self != "auto":
+            raise ValueError("include_self=%r: expected True, False or 'auto'" % (include_self,))
+        return mode == "connectivity"
+    if not isinstance(include_self, (bool, np.bool_, int, np.integer)):
+        raise TypeError("include_self=%r: expected True, False or 'auto'" % (include_self,))
+    return bool(include_self)
+
+
 def check_count(value, name):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise TypeError("%s does not take %s value, enter integer value" % (name, type(value)))
@@ -120,7 +132,7 @@ def kneighbors_graph(X, n_neighbors, *, mode="connectivity", metric="minkowski",
     'distance': the distance); ``metric`` ('minkowski' with ``p`` 1 or 2, 'euclidean', 'l2',
     'manhattan', 'cityblock', 'l1', 'chebyshev', 'infinity', 'sqeuclidean', 'cosine');
     ``include_self`` (a point is its own
-    first neighbour, at distance 0); ``n_jobs`` (threads; None uses all cores - the graph does not
+    first neighbour, at distance 0; 'auto': in connectivity mode only); ``n_jobs`` (threads; None uses all cores - the graph does not
     depend on it). knng's own: ``algorithm`` ('auto', 'exact', 'kdtree', 'nndescent', 'lsh'),
     ``target_recall`` (approximate engines: raise the effort until the estimated recall reaches
     it) and ``seed`` (approximate engines).
@@ -131,6 +143,7 @@ def kneighbors_graph(X, n_neighbors, *, mode="connectivity", metric="minkowski",
     """
     check_mode(mode)
     n_neighbors = check_count(n_neighbors, "n_neighbors")
+    include_self = include_self_for(include_self, mode)
     knng = knng_metric(metric, p, metric_params)
     x = _engine.vectors(fitted_data(X, metric, p, metric_params))
     result = _engine.backend().graph(x, n_neighbors, knng, include_self, algorithm, target_recall,
@@ -141,13 +154,15 @@ def kneighbors_graph(X, n_neighbors, *, mode="connectivity", metric="minkowski",
 def radius_neighbors_graph(X, radius, *, mode="connectivity", metric="minkowski", p=2,
                            metric_params=None, include_self=False, n_jobs=None, algorithm="auto"):
     """The radius graph of X, as ``sklearn.neighbors.radius_neighbors_graph``: an edge from each
-    point to every other point at distance <= ``radius`` (and to itself with ``include_self``).
+    point to every other point at distance <= ``radius`` (and to itself with ``include_self``);
+    ``radius`` 0 gives the exact duplicates, ``inf`` every pair.
 
     Parameters as in :func:`kneighbors_graph`; ``algorithm`` is 'auto', 'exact' or 'kdtree'.
     Returns a (n_samples, n_samples) ``scipy.sparse.csr_matrix`` of float64 with each row's
     columns in increasing order.
     """
     check_mode(mode)
+    include_self = include_self_for(include_self, mode)
     knng = knng_metric(metric, p, metric_params)
     x = _engine.vectors(fitted_data(X, metric, p, metric_params))
     radius = float(radius)

@@ -15,6 +15,7 @@ a point is excluded from its own list by index, so duplicate points are found.
 import numpy as np
 
 from . import _engine
+from ._graphs import check_count
 
 __all__ = ["knn_graph", "radius_graph"]
 
@@ -59,13 +60,18 @@ def knn_graph(x, k, batch=None, loop=False, flow="source_to_target", cosine=Fals
 
     Points of a graph with at most k members get all the others. ``cosine=True`` ranks by cosine
     distance. ``num_workers``: threads (None: all cores; the result does not depend on it)."""
-    points = _engine.vectors(x, "x")
-    k = int(k)
-    groups = _labels(batch, points.shape[0])
-    if groups is None:
-        k = min(k, points.shape[0] if loop else points.shape[0] - 1)
+    points = _engine.vectors(x, "x", empty=True)
+    k = check_count(k, "k")
     if k < 1:
-        raise ValueError("k=%d: expected at least 1 neighbour (x has %d points)" % (k, points.shape[0]))
+        raise ValueError("k=%d: expected at least 1 neighbour" % k)
+    groups = _labels(batch, points.shape[0])
+    n = points.shape[0]
+    if groups is None:
+        k = min(k, n if loop else n - 1)
+        if k < 1:  # one point (or none) and no loop: no edges, as in PyTorch Geometric
+            return _edge_index(np.zeros((n, 0), dtype=np.int32), flow, x)
+    elif n == 0:
+        return _edge_index(np.zeros((0, 0), dtype=np.int32), flow, x)
     result = _engine.backend().graph(points, k, "cosine" if cosine else "euclidean", bool(loop), "auto",
                                      None, 0, _engine.threads(num_workers), groups)
     return _edge_index(result.ids, flow, x)
@@ -76,15 +82,18 @@ def radius_graph(x, r, batch=None, loop=False, max_num_neighbors=32, flow="sourc
     """Edges to every point within distance ``r`` (of its own graph in ``batch``), at most
     ``max_num_neighbors`` per point: the nearest ones (ties by the smaller index), where
     torch_cluster keeps whichever it meets first."""
-    points = _engine.vectors(x, "x")
+    points = _engine.vectors(x, "x", empty=True)
     groups = _labels(batch, points.shape[0])
     n = points.shape[0]
-    k = min(int(max_num_neighbors), n if loop else n - 1)
-    if k < 1:
-        return _edge_index(np.zeros((n, 0), dtype=np.int32), flow, x)
     r = float(r)
     if not r > 0:
         raise ValueError("r=%r: expected a radius > 0" % (r,))
+    max_num_neighbors = check_count(max_num_neighbors, "max_num_neighbors")
+    if max_num_neighbors < 1:
+        raise ValueError("max_num_neighbors=%d: expected at least 1" % max_num_neighbors)
+    k = min(max_num_neighbors, n if loop else n - 1)
+    if k < 1:
+        return _edge_index(np.zeros((n, 0), dtype=np.int32), flow, x)
     result = _engine.backend().graph(points, k, "euclidean", bool(loop), "auto", None, 0,
                                      _engine.threads(num_workers), groups)
     ids = np.where(result.distances <= r, result.ids, -1)

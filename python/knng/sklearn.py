@@ -172,13 +172,18 @@ class RadiusNeighborsTransformer(_FittedPoints):
 
     def fit(self, X, y=None):
         """Keep the points X (n_samples, n_features); y is ignored."""
-        if not float(self.radius) > 0:
-            raise ValueError("radius=%r: expected a radius > 0" % (self.radius,))
+        if not float(self.radius) >= 0:
+            raise ValueError("radius=%r: expected a radius >= 0" % (self.radius,))
         return self._keep(X)
 
     def transform(self, X):
         """Each row of X's fitted points within the radius: (n_queries, n_samples_fit) CSR."""
         queries = self._queries(X)
+        if float(self.radius) == float("inf"):  # every fitted point: a search for all of them
+            result = _engine.backend().search(self._fit_X, queries, self.n_samples_fit_,
+                                              self.effective_metric_, self._engine_name(),
+                                              _engine.threads(self.n_jobs))
+            return radius_csr(_every_pair(result), self.n_samples_fit_, self.mode, by_distance=True)
         graph = _engine.backend().radius_search(self._fit_X, queries, float(self.radius),
                                                 self.effective_metric_, self._engine_name(),
                                                 _engine.threads(self.n_jobs))
@@ -187,6 +192,18 @@ class RadiusNeighborsTransformer(_FittedPoints):
     def fit_transform(self, X, y=None):
         """The radius graph of X itself, each point included at distance 0 (one self-join)."""
         self.fit(X)
+        if float(self.radius) == float("inf"):  # every pair: the k-NN graph with k = N
+            result = _engine.backend().graph(self._fit_X, self.n_samples_fit_, self.effective_metric_,
+                                             True, self._engine_name(), None, 0,
+                                             _engine.threads(self.n_jobs), None)
+            return radius_csr(_every_pair(result), self.n_samples_fit_, self.mode, by_distance=True)
         graph = _engine.backend().radius(self._fit_X, float(self.radius), self.effective_metric_, True,
                                          self._engine_name(), _engine.threads(self.n_jobs))
         return radius_csr(graph, self.n_samples_fit_, self.mode, by_distance=True)
+
+
+def _every_pair(result):
+    """A k-NN result with k = every point, as the radius graph of an infinite radius."""
+    rows, k = result.ids.shape
+    return _engine.RadiusGraph(np.arange(0, rows * k + 1, k, dtype=np.int64), result.ids.reshape(-1),
+                               result.distances.reshape(-1))

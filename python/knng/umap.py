@@ -36,10 +36,15 @@ def precomputed_knn(X, n_neighbors=15, metric="euclidean", *, algorithm="auto", 
     UMAP ignores a precomputed graph of fewer than 4,096 points unless
     ``force_approximation_algorithm=True``.
     """
-    indices, dists = nearest_neighbors(X, n_neighbors, metric, algorithm=algorithm,
-                                       target_recall=target_recall, seed=seed, n_jobs=n_jobs)
     if search_index == "auto":
         search_index = _umap_needs_index()
+    if search_index and knng_metric(metric) == "inner-product":  # refused before the work
+        # pynndescent's 'dot' normalises the vectors: cosine, not -x.y.
+        raise ValueError("metric=%r: pynndescent has no unnormalised inner product for the search "
+                         "index UMAP wants here; use search_index=False (umap-learn >= 0.5.4), or "
+                         "metric='cosine'" % (metric,))
+    indices, dists = nearest_neighbors(X, n_neighbors, metric, algorithm=algorithm,
+                                       target_recall=target_recall, seed=seed, n_jobs=n_jobs)
     index = _seeded_index(X, indices, dists, metric, seed) if search_index else None
     return indices, dists, index
 
@@ -59,6 +64,6 @@ def _umap_needs_index():
 def _seeded_index(X, indices, dists, metric, seed):
     from pynndescent import NNDescent
     data = np.asarray(_engine.vectors(X))
-    name = {"l2": "euclidean", "cityblock": "manhattan", "l1": "manhattan", "infinity": "chebyshev"}.get(metric, metric)
+    name = knng_metric(metric)  # knng's names are pynndescent's, inner-product aside (refused above)
     return NNDescent(data, metric=name, n_neighbors=indices.shape[1], init_graph=indices.astype(np.int32),
                      init_dist=dists, tree_init=False, n_iters=0, random_state=seed)

@@ -29,6 +29,37 @@ def test_bad_input_is_a_value_error(x, k, kwargs, message):
     assert "Exception" not in str(e.value)  # knng's message, not a Java class name
 
 
+@pytest.mark.parametrize("call,message", [
+    (lambda: knng.kneighbors_graph(np.eye(3), 2**31), "k="),
+    (lambda: knng.kneighbors_graph(np.eye(3), 1, target_recall=float("nan")), "target recall"),
+    (lambda: knng.kneighbors_graph(np.zeros((0, 3)), 1), "0 samples"),
+    (lambda: knng.knn_graph(np.eye(3), 2.7), "k"),
+    (lambda: knng.knn_graph(np.eye(3), 0), "k=0"),
+    (lambda: knng.radius_graph(np.eye(1), -1.0), "r=-1"),
+    (lambda: knng.radius_graph(np.eye(3), 1.0, max_num_neighbors=-1), "max_num_neighbors"),
+])
+def test_bad_arguments_are_refused_the_same_way_on_both_routes(call, message, monkeypatch):
+    for route in (_engine.backend(), _engine._Subprocess()):
+        monkeypatch.setattr(_engine, "_backend", route)
+        with pytest.raises((ValueError, TypeError), match=message) as e:
+            call()
+        assert "\n" not in str(e.value)
+
+
+def test_a_graph_of_one_point_or_none_has_no_edges():
+    for n in (0, 1):
+        for batch in (None, np.zeros(n, dtype=np.int64)):
+            assert knng.knn_graph(np.zeros((n, 3), dtype=np.float32), 3, batch=batch).shape == (2, 0)
+            assert knng.radius_graph(np.zeros((n, 3), dtype=np.float32), 1.0, batch=batch).shape == (2, 0)
+    # Two points: each the other's neighbour (k capped at n - 1, as PyTorch Geometric gives).
+    assert knng.knn_graph(np.eye(2, dtype=np.float32), 5).shape == (2, 2)
+
+
+def test_umap_search_index_refuses_the_inner_product_before_the_work():
+    with pytest.raises(ValueError, match="inner"):
+        knng.precomputed_knn(np.random.RandomState(0).rand(50, 4), 5, "inner-product", search_index=True)
+
+
 def test_sparse_input_is_densified():
     import scipy.sparse as sp
     x = np.random.RandomState(2).rand(40, 6)

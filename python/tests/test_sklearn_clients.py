@@ -100,6 +100,34 @@ def test_transform_new_points_equals_scikit_learn():
         same_sets(ours, theirs)
 
 
+@pytest.mark.parametrize("mode", ["connectivity", "distance"])
+def test_include_self_auto_is_scikit_learns(mode):
+    """'auto': the point itself in connectivity mode only."""
+    x = cancer()[:120]
+    same_sets(knng.kneighbors_graph(x, 4, mode=mode, include_self="auto"),
+              sk_kneighbors_graph(x, 4, mode=mode, include_self="auto"))
+    same_sets(knng.radius_neighbors_graph(x, 3.0, mode=mode, include_self="auto"),
+              sk_radius_neighbors_graph(x, 3.0, mode=mode, include_self="auto"))
+    with pytest.raises(ValueError, match="include_self"):
+        knng.kneighbors_graph(x, 4, mode=mode, include_self="False")
+
+
+def test_radius_zero_and_infinity_are_scikit_learns():
+    """Radius 0: the exact duplicates; infinity: every pair (the functions and the transformer)."""
+    x = np.array([[0.0, 1.0], [1.0, 1.0], [0.0, 1.0], [3.0, 0.5], [1.0, 1.0], [0.0, 1.0]])
+    for radius in (0.0, np.inf):
+        for mode in ("connectivity", "distance"):
+            same_sets(knng.radius_neighbors_graph(x, radius, mode=mode),
+                      sk_radius_neighbors_graph(x, radius, mode=mode))
+            ours = RadiusNeighborsTransformer(radius=radius, mode=mode)
+            theirs = SkRadiusTransformer(radius=radius, mode=mode)
+            same_sets(ours.fit_transform(x), theirs.fit_transform(x))
+            same_sets(ours.fit(x).transform(x[:3] + 0.5), theirs.fit(x).transform(x[:3] + 0.5))
+    assert knng.radius_neighbors_graph(x, 0.0).nnz == 8  # three copies of one point, two of another
+    with pytest.raises(ValueError, match="radius"):
+        knng.radius_neighbors_graph(x, -1.0)
+
+
 @pytest.mark.parametrize("metric", ["euclidean", "manhattan", "cosine", "chebyshev"])
 def test_radius_transformer_equals_scikit_learn(metric):
     x = cancer()

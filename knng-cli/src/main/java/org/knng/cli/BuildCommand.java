@@ -39,8 +39,9 @@ final class BuildCommand extends Command {
           Option.value("--k", "K", "Neighbours per point: 1 <= K < N (K <= N with --include-self). Required unless "
               + "--radius is given. With --radius or --groups it is an upper bound: rows with fewer are padded"
               + " with -1 to K."),
-          Option.value("--radius", "R", "Radius graph: every other point within distance <= R (metric units). With --k,"
-              + " the nearest K of those (ties by the smaller index); without, all of them."),
+          Option.value("--radius", "R", "Radius graph: every other point within distance <= R (R >= 0, metric"
+              + " units; 0 gives the duplicates). With --k, the nearest K of those (ties by the smaller index);"
+              + " without, all of them."),
           Option.value("--output", "FILE", "Graph file: .npz, .npy, .mtx or .csv.").required(),
           Option.value("--algorithm", "ALGORITHM", "The engine: exact (every pair compared), kdtree (exact, the same output, for"
               + " point clouds and other low-dimensional data; every metric but inner-product),"
@@ -486,8 +487,8 @@ final class BuildCommand extends Command {
     if (radius == null) {
       return;
     }
-    if (!(radius > 0) || radius.isInfinite()) {
-      throw new InvalidInputException("--radius must be a finite number > 0, got " + radius);
+    if (!(radius >= 0) || radius.isInfinite()) {
+      throw new InvalidInputException("--radius must be a finite number >= 0, got " + radius);
     }
     if (!radiusOnly) {
       return;

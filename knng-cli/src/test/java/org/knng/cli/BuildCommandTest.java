@@ -222,7 +222,7 @@ class BuildCommandTest {
         Arguments.of("unknown option", "0,0\n1,1\n", List.of("--k", "1", "--bogus"), "--bogus"),
         Arguments.of("threads zero", "0,0\n1,1\n", List.of("--k", "1", "--threads", "0"), "threads"),
         Arguments.of("k not a number", "0,0\n1,1\n", List.of("--k", "ten"), "ten"),
-        Arguments.of("radius zero", "0,0\n1,1\n", List.of("--radius", "0"), "--radius"),
+        Arguments.of("radius negative", "0,0\n1,1\n", List.of("--radius", "-0.5"), "--radius"),
         Arguments.of("radius NaN", "0,0\n1,1\n", List.of("--radius", "NaN"), "--radius"),
         Arguments.of("no k and no radius", "0,0\n1,1\n", List.of(), "--k"),
         Arguments.of("radius alone with umap", "0,0\n1,1\n", List.of("--radius", "1", "--mode", "umap"), "umap"),

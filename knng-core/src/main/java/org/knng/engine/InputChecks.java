@@ -74,11 +74,11 @@ public final class InputChecks {
 
   /**
    * @param radius a radius
-   * @throws InvalidInputException if it is not a finite number {@code > 0}
+   * @throws InvalidInputException if it is not a finite number {@code >= 0}
    */
   public static void radius(double radius) {
-    if (!(radius > 0) || Double.isInfinite(radius)) {
-      throw new InvalidInputException("radius must be a finite number > 0, got " + radius);
+    if (!(radius >= 0) || Double.isInfinite(radius)) {
+      throw new InvalidInputException("radius must be a finite number >= 0, got " + radius);
     }
   }
 

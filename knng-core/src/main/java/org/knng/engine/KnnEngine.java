@@ -82,9 +82,9 @@ public interface KnnEngine {
    * within the radius", build the k-NN graph and use {@link KnnResult#withinRadius(double)}.
    *
    * @param points the points
-   * @param radius the largest distance kept, finite and {@code > 0}
+   * @param radius the largest distance kept, finite and {@code >= 0} (0: the points at distance 0, duplicates)
    * @return the N x N graph
-   * @throws InvalidInputException if the radius is not finite and positive, a point cannot be
+   * @throws InvalidInputException if the radius is not finite and at least 0, a point cannot be
    *     ranked, or the engine cannot build radius graphs
    */
   SparseGraph radiusGraph(Vectors points, double radius);
@@ -98,9 +98,9 @@ public interface KnnEngine {
    *
    * @param base the set searched
    * @param queries the query points, of the same dimension
-   * @param radius the largest distance kept, finite and {@code > 0}
+   * @param radius the largest distance kept, finite and {@code >= 0} (0: the points at distance 0, duplicates)
    * @return a {@code queries.size() x base.size()} graph
-   * @throws InvalidInputException if the radius is not finite and positive, the dimensions differ,
+   * @throws InvalidInputException if the radius is not finite and at least 0, the dimensions differ,
    *     or a vector cannot be ranked
    */
   SparseGraph radiusSearch(Vectors base, Vectors queries, double radius);

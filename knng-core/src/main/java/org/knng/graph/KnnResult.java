@@ -186,13 +186,13 @@ public final class KnnResult {
    * {@code k} points within the radius, ties by the smaller index (never a random subset). A
    * recall estimate is not carried over: it was of the unpruned rows.
    *
-   * @param radius the largest distance kept, in the metric's units, finite and {@code > 0}
+   * @param radius the largest distance kept, in the metric's units, finite and {@code >= 0} (0: the points at distance 0, duplicates)
    * @return a new result
-   * @throws InvalidInputException if the radius is not finite and positive
+   * @throws InvalidInputException if the radius is not finite and at least 0
    */
   public KnnResult withinRadius(double radius) {
-    if (!(radius > 0) || Double.isInfinite(radius)) {
-      throw new InvalidInputException("radius must be a finite number > 0, got " + radius);
+    if (!(radius >= 0) || Double.isInfinite(radius)) {
+      throw new InvalidInputException("radius must be a finite number >= 0, got " + radius);
     }
     int[] keptIds = ids.clone();
     float[] keptDistances = distances.clone();

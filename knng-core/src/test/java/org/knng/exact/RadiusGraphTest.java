@@ -10,6 +10,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.knng.Algorithm;
+import org.knng.engine.KnnEngine;
+import org.knng.engine.KnnOptions;
 import org.knng.graph.KnnResult;
 import org.knng.graph.SparseGraph;
 import org.knng.metric.Metric;
@@ -94,11 +97,38 @@ class RadiusGraphTest {
   }
 
   @Test
-  void radiusMustBeFiniteAndPositive() {
+  void radiusMustBeFiniteAndAtLeastZero() {
     BruteForceEngine e = BruteForceEngine.builder().build();
     Vectors v = Vectors.of(new float[][] {{0}, {1}});
-    for (double bad : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
+    for (double bad : new double[] {-1, -Double.MIN_VALUE, Double.NaN, Double.POSITIVE_INFINITY}) {
       assertThrows(IllegalArgumentException.class, () -> e.radiusGraph(v, bad), "radius " + bad);
     }
+  }
+
+  /** Radius 0 (scikit-learn's too): the points at distance 0, exact duplicates, and no other. */
+  @ParameterizedTest
+  @EnumSource(value = Algorithm.class, names = {"EXACT", "KDTREE"})
+  void radiusZeroFindsTheDuplicates(Algorithm algorithm) {
+    Vectors v = Vectors.of(new float[][] {{0, 1}, {1, 1}, {0, 1}, {0, 1.0000001f}, {1, 1}});
+    KnnEngine e = algorithm.engine(KnnOptions.defaults());
+    SparseGraph g = e.radiusGraph(v, 0);
+    assertEquals(4, g.edgeCount());
+    assertEquals(List.of(2), columns(g, 0));
+    assertEquals(List.of(4), columns(g, 1));
+    assertEquals(List.of(0), columns(g, 2));
+    assertEquals(List.of(), columns(g, 3));
+    assertEquals(List.of(1), columns(g, 4));
+    SparseGraph q = e.radiusSearch(v, Vectors.of(new float[][] {{0, 1}}), 0);
+    assertEquals(List.of(0, 2), columns(q, 0));
+    KnnResult within = BruteForceEngine.builder().k(2).build().graph(v).withinRadius(0);
+    assertArrayEquals(new int[] {2, -1}, within.neighbors(0));
+  }
+
+  private static List<Integer> columns(SparseGraph g, int row) {
+    List<Integer> out = new ArrayList<>();
+    for (int e = g.indptr()[row]; e < g.indptr()[row + 1]; e++) {
+      out.add(g.indices()[e]);
+    }
+    return out;
   }
 }
