@@ -216,6 +216,9 @@ final class EvalCommand extends Command {
   private int[] fromNpy(NeighborIds g, int n) {
     sameRows(g.rows(), n);
     int c = g.columns();
+    if (c == 0) {
+      throw new InvalidInputException("--graph " + graph + " has no columns: no neighbour ids");
+    }
     if (k == null) {
       k = c;
     }

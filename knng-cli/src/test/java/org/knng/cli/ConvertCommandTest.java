@@ -70,6 +70,22 @@ class ConvertCommandTest {
     assertSameGraph(unweighted, GraphReader.read(convert("t2s.npy", "u2.npz", "--flow", "target-to-source")));
   }
 
+  /** A graph of no edges: its edge_index is 2 x 0, and reads back with --nodes. */
+  @Test
+  void aGraphWithoutEdgesRoundTripsThroughItsEdgeIndex() throws IOException {
+    Path points = Files.writeString(dir.resolve("far.csv"), "0\n10\n20\n30\n40\n");
+    CliRun built = CliRun.of("build", "--quiet", "--input", points.toString(), "--radius", "1",
+        "--output", dir.resolve("none.npz").toString());
+    assertEquals(0, built.exit(), built.err());
+    assertEquals(0, GraphReader.read(dir.resolve("none.npz")).edgeCount());
+    NeighborIds edgeIndex = NeighborIds.read(convert("none.npz", "none.npy"));
+    assertEquals(2, edgeIndex.rows());
+    assertEquals(0, edgeIndex.columns());
+    SparseGraph back = GraphReader.read(convert("none.npy", "back.npz", "--nodes", "5"));
+    assertEquals(5, back.rows());
+    assertEquals(0, back.edgeCount());
+  }
+
   @Test
   void matrixMarketFromOtherToolsIsRead() throws IOException {
     // scipy.io.mmwrite of a symmetric pattern matrix: each off-diagonal entry stands for two edges.

@@ -219,6 +219,7 @@ class EvalCommandTest {
         Arguments.of("unknown metric", List.of("--graph", "GRAPH", "--metric", "hamming"), "hamming"),
         Arguments.of("k above the columns", List.of("--graph", "GRAPH", "--k", "4"), "--k 4"),
         Arguments.of("k zero", List.of("--graph", "GRAPH", "--k", "0"), "--k"),
+        Arguments.of("graph of no columns", List.of("--graph", "EMPTY"), "no neighbour ids"),
         Arguments.of("graph of another format", List.of("--graph", "g.csv"), "unsupported graph format"),
         Arguments.of("missing graph", List.of("--graph", "none.npy"), "none.npy"),
         Arguments.of("graph not integers", List.of("--graph", "line.csv.npy"), "integer"),
@@ -235,6 +236,7 @@ class EvalCommandTest {
     int[] ids = exactIds(build(in, "graph.npy", "--k", "3"));
     NpyWriter.writeInt32(dir.resolve("short.npy"), 20, 3, java.util.Arrays.copyOf(ids, 60));
     NpyWriter.writeInt32(dir.resolve("narrow.npy"), 30, 2, new int[60]);
+    NpyWriter.writeInt32(dir.resolve("empty.npy"), 30, 0, new int[0]);
     int[] bad = ids.clone();
     bad[8 * 3 + 1] = 30;
     NpyWriter.writeInt32(dir.resolve("badid.npy"), 30, 3, bad);

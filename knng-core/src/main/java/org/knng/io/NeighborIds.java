@@ -35,7 +35,7 @@ public final class NeighborIds {
    *
    * @param file a 2-D integer {@code .npy} file, or an {@code .ivecs} file
    * @return its ids
-   * @throws InputFormatException if it is not a 2-D C-order integer array, is empty or truncated,
+   * @throws InputFormatException if it is not a 2-D C-order integer array, has no rows, is truncated,
    *     or holds a value outside the int32 range (naming the row and column)
    * @throws IOException {@code FILE: no such file}, {@code FILE: is a directory} or {@code FILE:
    *     cannot read (...)}
@@ -115,8 +115,8 @@ public final class NeighborIds {
     String shape = NpyHeader.shapeText(header.shape);
     long rows = header.shape[0];
     long columns = header.shape[1];
-    if (rows == 0 || columns == 0) {
-      throw new InputFormatException(file + ": shape " + shape + " holds no neighbour ids");
+    if (rows == 0) { // no columns is fine: an edge_index of no edges, 2 x 0
+      throw new InputFormatException(file + ": shape " + shape + " holds no rows");
     }
     if (rows * columns > Integer.MAX_VALUE - 8 || rows > Integer.MAX_VALUE || columns > Integer.MAX_VALUE) {
       throw new InputFormatException(file + ": " + rows + " x " + columns + " ids exceed the "
