@@ -17,6 +17,7 @@ with h5py.File("ann.hdf5", "w") as f:
     f.create_dataset("distances", data=np.zeros((20, 10), np.float32))
     f.create_dataset("float64", data=wide, chunks=(16, 3), compression="gzip")
     f.create_dataset("counts", data=r.randint(0, 9, size=(30, 4)).astype(np.int16))
+    f.create_dataset("ucounts", data=f["counts"][()].astype(np.uint64))  # read by jHDF as BigInteger
     f.create_group("extra").create_dataset("inner", data=test[:5])
 np.save("train.npy", train)
 np.save("test.npy", test)

@@ -10,6 +10,7 @@ import io.jhdf.api.dataset.ContiguousDataset;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Array;
+import java.math.BigInteger;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -297,6 +298,11 @@ final class Hdf5Input implements AutoCloseable {
               + " computes in"));
         }
       }
+    } else if (values instanceof BigInteger[]) {
+      BigInteger[] v = (BigInteger[]) values;
+      for (int c = 0; c < dimension; c++) {
+        out[o + c] = v[c].floatValue();
+      }
     } else if (values != null && values.getClass().isArray() && values.getClass().getComponentType().isPrimitive()) {
       for (int c = 0; c < dimension; c++) {
         out[o + c] = ((Number) Array.get(values, c)).floatValue();
@@ -381,15 +387,30 @@ final class Hdf5Input implements AutoCloseable {
     Node node = find(hdf, name);
     if (!(node instanceof Dataset)) {
       TreeSet<String> names = new TreeSet<>();
-      for (Node child : hdf) {
-        if (child instanceof Dataset) {
-          names.add(child.getName());
-        }
-      }
+      collect(hdf, "", names, 0);
       throw new InputFormatException(file + ": no dataset '" + InputFormatException.shown(name)
           + "' (datasets: " + listed(names) + "; choose one with --dataset)");
     }
     return (Dataset) node;
+  }
+
+  /** Groups nested deeper than this are not listed (soft links may form cycles). */
+  private static final int LISTED_DEPTH = 8;
+
+  /** The paths of the datasets in a group and the groups within it, following soft links. */
+  private static void collect(Group group, String prefix, TreeSet<String> names, int depth) {
+    for (Node child : group) {
+      Node node = child;
+      if (node instanceof Link) {
+        Link link = (Link) node;
+        node = link.isBrokenLink() ? null : link.getTarget();
+      }
+      if (node instanceof Dataset) {
+        names.add(prefix + child.getName());
+      } else if (node instanceof Group && depth < LISTED_DEPTH) {
+        collect((Group) node, prefix + child.getName() + "/", names, depth + 1);
+      }
+    }
   }
 
   /**
@@ -447,7 +468,9 @@ final class Hdf5Input implements AutoCloseable {
           + shape[1] + " but no values stored (created, never written)");
     }
     Class<?> type = d.getJavaType();
-    if (!type.isPrimitive() || type == boolean.class || type == char.class) {
+    boolean numbers = type == BigInteger.class // jHDF's unsigned 64-bit integers
+        || (type.isPrimitive() && type != boolean.class && type != char.class);
+    if (!numbers) {
       throw new InputFormatException(file + ": dataset '" + name + "' holds " + type.getSimpleName()
           + " values; expected numbers (float32, float64 or integers)");
     }

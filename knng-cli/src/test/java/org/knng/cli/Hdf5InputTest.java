@@ -72,6 +72,9 @@ class Hdf5InputTest {
         graph("b.npz", "--input", dir.resolve("ann.hdf5").toString(), "--dataset", "float64"));
     assertArrayEquals(graph("c.npz", "--input", dir.resolve("counts.npy").toString()),
         graph("d.npz", "--input", dir.resolve("ann.hdf5").toString(), "--dataset", "counts"));
+    // Unsigned 64-bit integers, which jHDF reads as BigInteger.
+    assertArrayEquals(graph("e.npz", "--input", dir.resolve("counts.npy").toString()),
+        graph("f.npz", "--input", dir.resolve("ann.hdf5").toString(), "--dataset", "ucounts"));
   }
 
   /**
@@ -135,7 +138,7 @@ class Hdf5InputTest {
 
   static Stream<Arguments> malformed() {
     return Stream.of(
-        Arguments.of("no such dataset", "ann.hdf5", "nope", "no dataset 'nope' (datasets: counts, distances, float64, neighbors, test, train"),
+        Arguments.of("no such dataset", "ann.hdf5", "nope", "no dataset 'nope' (datasets: counts, distances, extra/inner, float64, neighbors, test, train, ucounts"),
         Arguments.of("3-D", "malformed.hdf5", "cube", "dataset 'cube' has shape [4, 3, 2]; expected 2 dimensions"),
         Arguments.of("1-D", "malformed.hdf5", "line", "dataset 'line' has shape [5]"),
         Arguments.of("empty", "malformed.hdf5", "empty", "dataset 'empty' is empty"),
