@@ -66,6 +66,18 @@ public final class NeighborIds {
     }
     long rowBytes = Integer.BYTES * (1L + columns);
     if (size % rowBytes != 0) {
+      // A row of another length shifts every row after it: name the first whose count is wrong.
+      ByteBuffer count = ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      for (long row = 1; (row + 1) * rowBytes <= size; row++) {
+        count.clear();
+        channel.position(row * rowBytes);
+        VectorFormat.readFully(channel, count);
+        int n = count.getInt(0);
+        if (n != columns) {
+          throw new InputFormatException(file + ": row " + row + " has " + n + " ids, row 0 has " + columns
+              + " (rows of different lengths)");
+        }
+      }
       throw new InputFormatException(file + ": " + size + " bytes is not a whole number of rows of " + columns
           + " ids (" + rowBytes + " bytes each): truncated, or rows of different lengths");
     }

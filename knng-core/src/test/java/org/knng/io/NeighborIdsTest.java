@@ -72,7 +72,7 @@ class NeighborIdsTest {
   void refusesMalformedIvecs() throws Exception {
     Path ragged = Files.write(dir.resolve("r.ivecs"), ivecs(new int[] {1, 2}, new int[] {3}, new int[] {4}));
     assertMessage(assertThrows(InputFormatException.class, () -> NeighborIds.read(ragged)), ragged,
-        "not a whole number of rows");
+        "row 1 has 1 ids, row 0 has 2");
     Path ragged2 = Files.write(dir.resolve("r2.ivecs"), ivecs(new int[] {1, 2}, new int[] {3, 4, 5}, new int[] {6}));
     assertMessage(assertThrows(InputFormatException.class, () -> NeighborIds.read(ragged2)), ragged2,
         "row 1 has 3 ids");
