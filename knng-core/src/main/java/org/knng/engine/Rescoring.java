@@ -91,7 +91,7 @@ public final class Rescoring {
    * @return the sorted, re-scored graph
    */
   public KnnResult graph(Vectors points, int[] candidates, float[] spare) {
-    return knn(points, points, candidates, spare, options.includeSelf());
+    return knn(points, points, candidates, spare, true, options.includeSelf());
   }
 
   /**
@@ -105,7 +105,7 @@ public final class Rescoring {
    * @return the sorted, re-scored result
    */
   public KnnResult search(Vectors base, Vectors queries, int[] candidates, float[] spare) {
-    return knn(queries, base, candidates, spare, false);
+    return knn(queries, base, candidates, spare, false, false);
   }
 
   /**
@@ -124,7 +124,7 @@ public final class Rescoring {
    * @return the re-scoring, to which workers hand their rows
    */
   public InOrder graphInOrder(Vectors ordered, int[] candidates, float[] spare, int[] pointOf) {
-    return new InOrder(ordered, ordered, candidates, spare, options.includeSelf(), pointOf, pointOf);
+    return new InOrder(ordered, ordered, candidates, spare, true, options.includeSelf(), pointOf, pointOf);
   }
 
   /**
@@ -141,7 +141,7 @@ public final class Rescoring {
    */
   public InOrder searchInOrder(Vectors base, Vectors queries, int[] candidates, float[] spare,
       int[] basePoint, int[] queryPoint) {
-    return new InOrder(queries, base, candidates, spare, false, queryPoint, basePoint);
+    return new InOrder(queries, base, candidates, spare, false, false, queryPoint, basePoint);
   }
 
   /**
@@ -158,14 +158,16 @@ public final class Rescoring {
     private final int d;
     private final int rows;
     private final int columns;
+    private final boolean graph;
     private final boolean selfFirst;
     private final int[] rowPoint;
     private final int[] idPoint;
     private final boolean integers;
 
-    private InOrder(Vectors queries, Vectors base, int[] candidates, float[] spare,
+    private InOrder(Vectors queries, Vectors base, int[] candidates, float[] spare, boolean graph,
         boolean selfFirst, int[] rowPoint, int[] idPoint) {
       int k = options.k();
+      this.graph = graph;
       this.rows = queries.size();
       this.columns = base.size();
       this.candidates = candidates;
@@ -190,7 +192,7 @@ public final class Rescoring {
     public KnnResult result() {
       if (UnderflowRows.mayHave(metric, options.k(), d, ids, dist)) {
         UnderflowRows.research(metric, options.k(), selfFirst, ids, dist, q, inverse(rowPoint), x,
-            inverse(idPoint), d, columns, q == x, options.threads());
+            inverse(idPoint), d, columns, graph, options.threads());
       }
       return new KnnResult(rows, columns, options.k(), ids, dist, metric, selfFirst);
     }
@@ -273,10 +275,11 @@ public final class Rescoring {
    * Re-scores chunk by chunk of rows. In point order (or the order given to {@link #visiting}), a
    * chunk's rows stay in cache while its (row, neighbour) pairs are taken in the order of the
    * neighbours' ids, so the base is read in one ascending sweep instead of at N x k scattered
-   * addresses (at k = 1000 that is 2.5x faster).
+   * addresses (at k = 1000 that is 2.5x faster). {@code graph}: the rows are the base's own points
+   * (a self-join), not queries.
    */
   private KnnResult knn(Vectors queries, Vectors base, int[] candidates, float[] spare,
-      boolean selfFirst) {
+      boolean graph, boolean selfFirst) {
     assert visit == null || visit.length == queries.size() : "an order to visit is for every row";
     int k = options.k();
     int rows = queries.size();
@@ -349,7 +352,7 @@ public final class Rescoring {
       }
     });
     UnderflowRows.research(metric, k, selfFirst, ids, dist, q, null, x, null, d, base.size(),
-        queries == base, options.threads());
+        graph, options.threads());
     return new KnnResult(rows, base.size(), k, ids, dist, metric, selfFirst);
   }
 

@@ -79,6 +79,20 @@ class UnderflowRowsTest {
     }
   }
 
+  /** The same vectors as base and queries: a search, so each query finds itself at distance 0. */
+  @ParameterizedTest(name = "{0} queries are the base")
+  @MethodSource("searchEngines")
+  void aSearchOfTheBaseItselfKeepsEachPointInItsRow(Algorithm algorithm) {
+    float[][] rows = points(4, 13);
+    Vectors v = Vectors.of(rows);
+    int k = 3;
+    KnnResult result = algorithm.engine(KnnOptions.defaults().withK(k).withThreads(2)).search(v, v);
+    NaiveKnn.Ranking truth = NaiveKnn.rank(rows, rows, Metric.EUCLIDEAN, false);
+    for (int r = 0; r < rows.length; r++) {
+      assertArrayEquals(truth.expectedIds(r, k, false), result.neighbors(r), "query " + r);
+    }
+  }
+
   static Stream<Algorithm> searchEngines() {
     return Stream.of(Algorithm.EXACT, Algorithm.KDTREE);
   }
