@@ -190,7 +190,7 @@ class KnnEngineContractTest {
           () -> engine(a, Metric.EUCLIDEAN, 1, false).radiusGraph(points, Double.NaN));
       assertTrue(e.getMessage().startsWith("radius must be a finite number"), e.getMessage());
       e = assertThrows(InvalidInputException.class,
-          () -> engine(a, Metric.EUCLIDEAN, 1, false).radiusSearch(points, points, 0));
+          () -> engine(a, Metric.EUCLIDEAN, 1, false).radiusSearch(points, points, -1));
       assertTrue(e.getMessage().startsWith("radius must be a finite number"), e.getMessage());
       e = assertThrows(InvalidInputException.class, () -> engine(a, Metric.EUCLIDEAN, 1, false)
           .radiusSearch(points, Vectors.of(new float[][] {{1, 2, 3}}), 1.0));
