@@ -2,6 +2,7 @@ package org.knng.engine;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.knng.InvalidInputException;
 import org.knng.metric.Metric;
 
 /**
@@ -25,6 +26,12 @@ import org.knng.metric.Metric;
 final class UnderflowRows {
   /** {@code 2^-126}, float32's smallest normal value: per dimension, the squared distances re-searched. */
   private static final double FLOOR = 0x1p-126;
+  /**
+   * The pairs the new search may compare, per point, beyond a fixed million: a cluster of a few
+   * thousand such points is searched in full; a million of them in 3-D data would compare billions,
+   * and is refused instead (as data tiny as a whole is, {@link InputChecks#rankable}).
+   */
+  private static final long MAX_PAIRS_PER_POINT = 32;
 
   private UnderflowRows() {}
 
@@ -78,6 +85,8 @@ final class UnderflowRows {
    *     neighbour but first with {@code selfFirst}), not a query
    * @param threads worker threads
    * @return how many rows were searched again
+   * @throws InvalidInputException if searching them would compare more than about 32 pairs per
+   *     point (a large cluster of such points): naming the first row
    */
   static int research(Metric metric, int k, boolean selfFirst, int[] ids, float[] dist, float[] q,
       int[] qRowOf, float[] x, int[] xRowOf, int d, int points, boolean sameSet, int threads) {
@@ -88,6 +97,7 @@ final class UnderflowRows {
     double floor = d * FLOOR;
     float sure = sure(metric, d);
     int[] suspects = new int[0];
+    double[] kths = new double[0];
     int count = 0;
     for (int r = 0; r < rows; r++) {
       int last = r * k + k - 1;
@@ -96,7 +106,9 @@ final class UnderflowRows {
         if (kth > 0 && kth < floor) {
           if (count == suspects.length) {
             suspects = Arrays.copyOf(suspects, Math.max(16, 2 * count));
+            kths = Arrays.copyOf(kths, suspects.length);
           }
+          kths[count] = kth;
           suspects[count++] = r;
         }
       }
@@ -118,6 +130,25 @@ final class UnderflowRows {
       byNorm[i] = boxed[i];
       sorted[i] = norms[byNorm[i]];
     }
+    // Each row's window: every point nearer than its kept k-th has a norm within that distance of
+    // the row's (with room for the roundings of the norms).
+    int[] from = new int[count];
+    int[] to = new int[count];
+    long pairs = 0;
+    for (int i = 0; i < count; i++) {
+      int qAt = row(qRowOf, suspects[i]) * d;
+      double norm = Math.sqrt(squaredNorm(q, qAt, d));
+      double reach = Math.sqrt(kths[i]) * (1 + 1e-9) + norm * 1e-12;
+      from[i] = lowerBound(sorted, norm - reach);
+      to[i] = lowerBound(sorted, Math.nextUp(norm + reach));
+      pairs += to[i] - from[i];
+    }
+    long budget = MAX_PAIRS_PER_POINT * points + (1 << 20);
+    if (pairs > budget) {
+      throw new InvalidInputException(count + " rows (the first: row " + suspects[0] + ") have"
+          + " neighbours closer than float32 squares can rank (squared distances below " + (float) floor
+          + "), and searching them again in double would compare " + pairs + " pairs; scale the data up");
+    }
     int[] todo = suspects;
     int total = count;
     AtomicInteger next = new AtomicInteger();
@@ -128,15 +159,9 @@ final class UnderflowRows {
         int r = todo[i];
         int at = r * k;
         int qAt = row(qRowOf, r) * d;
-        double kth = farthest(ids, at, k, q, qAt, x, xRowOf, d);
-        double norm = Math.sqrt(squaredNorm(q, qAt, d));
-        // Every point nearer than the kept k-th has a norm within its distance of the row's
-        // (with room for the roundings of the norms).
-        double reach = Math.sqrt(kth) * (1 + 1e-9) + norm * 1e-12;
-        int from = lowerBound(sorted, norm - reach);
         int first = selfFirst ? 1 : 0;
         int size = 0;
-        for (int j = from; j < points && sorted[j] <= norm + reach; j++) {
+        for (int j = from[i]; j < to[i]; j++) {
           int p = byNorm[j];
           if (sameSet && p == r) {
             continue;

@@ -93,6 +93,25 @@ class UnderflowRowsTest {
     }
   }
 
+  /** 8,000 points of 1e-22 and a few ordinary ones: too many to search in double, refused. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("searchEngines")
+  void aLargeClusterTooCloseForFloat32IsRefusedNotSearchedForHours(Algorithm algorithm) {
+    SplittableRandom random = new SplittableRandom(9);
+    float[][] rows = new float[8_010][3];
+    for (int i = 0; i < rows.length; i++) {
+      for (int j = 0; j < 3; j++) {
+        rows[i][j] = (float) (random.nextDouble() * (i < 10 ? 1 : 1e-22));
+      }
+    }
+    KnnEngine engine = algorithm.engine(KnnOptions.defaults().withK(5).withThreads(2));
+    org.knng.InvalidInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+        org.knng.InvalidInputException.class, () -> engine.graph(Vectors.of(rows)));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("rows (the first: row 10) have"
+        + " neighbours closer than float32 squares can rank") && e.getMessage().endsWith("scale the data up"),
+        e.getMessage());
+  }
+
   static Stream<Algorithm> searchEngines() {
     return Stream.of(Algorithm.EXACT, Algorithm.KDTREE);
   }
