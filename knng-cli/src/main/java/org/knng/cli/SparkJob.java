@@ -4,10 +4,9 @@ import java.io.IOException;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkThrowable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.AnalysisException;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.knng.InvalidInputException;
 import org.knng.graph.KnnResult;
@@ -126,17 +125,11 @@ final class SparkJob implements AutoCloseable {
       if (!in.getFileSystem(context.hadoopConfiguration()).exists(in)) {
         throw new InvalidInputException(input + ": no such file or directory");
       }
-      Dataset<Row> table;
       try {
-        table = session().read().parquet(input);
+        graph = job.graph(session().read().parquet(input));
       } catch (Exception e) {
-        // Spark throws its (checked) AnalysisException undeclared: a path that is not a table.
-        if (e instanceof AnalysisException) {
-          throw new InvalidInputException("--input " + input + ": " + Main.oneLine(e.getMessage()));
-        }
-        throw e;
+        throw unreadable(input, e);
       }
-      graph = job.graph(table);
     } else {
       long t0 = System.nanoTime();
       graph = job.graph(context, points);
@@ -168,6 +161,26 @@ final class SparkJob implements AutoCloseable {
       throw SparkKnn.unwrap(e);
     }
     return new Built(null, graph, used);
+  }
+
+  /**
+   * What reading the input table threw, as the one-line error it is where the input is at fault:
+   * Spark's (checked, undeclared) AnalysisException for a path that is not a table, a file whose
+   * footer or data cannot be read (not Parquet, or corrupt), or an input error of a row; else the
+   * exception itself (a bug or a cluster failure).
+   */
+  static RuntimeException unreadable(String input, Exception e) {
+    if (e instanceof AnalysisException) {
+      return new InvalidInputException("--input " + input + ": " + Main.oneLine(e.getMessage()));
+    }
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof SparkThrowable && String.valueOf(((SparkThrowable) c).getCondition())
+          .startsWith("FAILED_READ_FILE")) {
+        return new InvalidInputException("--input " + input + ": not a readable Parquet table ("
+            + Main.oneLine(c.getMessage()) + ")");
+      }
+    }
+    return SparkKnn.unwrap(e);
   }
 
   /** The error for a Parquet output that exists already. */

@@ -171,6 +171,43 @@ class SparkCommandIT {
     assertFalse(Files.exists(dir.resolve("no.npy")));
   }
 
+  /**
+   * A table's bad input is the one line of stderr (with -q, no progress bar), exit code 2: a row
+   * with a NaN or a null id (no executor stack trace or lost-task lines before it), a table of no
+   * rows, a file that is not Parquet.
+   */
+  @Test
+  void badParquetInputIsOneLineAndExitTwo() throws Exception {
+    SparkSession spark = SparkSession.builder().master("local[1]").appName("knng-cli-test")
+        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
+    StructType schema = new StructType().add("id", DataTypes.LongType)
+        .add("vector", DataTypes.createArrayType(DataTypes.FloatType));
+    try {
+      spark.createDataFrame(List.of(RowFactory.create(0L, new Float[] {0f}),
+          RowFactory.create(1L, new Float[] {Float.NaN}), RowFactory.create(2L, new Float[] {1f})), schema)
+          .write().parquet(dir.resolve("nan.parquet").toString());
+      spark.createDataFrame(List.of(RowFactory.create(0L, new Float[] {0f}),
+          RowFactory.create(null, new Float[] {1f})), schema)
+          .write().parquet(dir.resolve("nullid.parquet").toString());
+      spark.createDataFrame(List.<Row>of(), schema).write().parquet(dir.resolve("empty.parquet").toString());
+    } finally {
+      spark.stop();
+    }
+    Files.writeString(dir.resolve("text.parquet"), "not a table\n");
+    String[][] cases = {{"nan.parquet", "error: id 1, column 0: value NaN is not a finite number"},
+        {"nullid.parquet", "error: a row has a null 'id': every point needs an id"},
+        {"empty.parquet", "error: the input has no points"},
+        {"text.parquet", "error: --input text.parquet: not a readable Parquet table ("}};
+    for (String[] c : cases) {
+      PythonRunner.Result r = Launcher.knng(dir, "spark", "-q", "--master", "local[1]", "--input", c[0],
+          "--k", "1", "--output", "out.parquet");
+      assertEquals(2, r.exitCode, r.toString());
+      String err = r.stderr.strip();
+      assertTrue(err.startsWith(c[1]) && !err.contains("\n"), c[0] + ": " + r.stderr);
+      assertFalse(Files.exists(dir.resolve("out.parquet")), c[0]);
+    }
+  }
+
   @Test
   void badInputIsOneLineAndExitTwo() throws Exception {
     Path csv = dir.resolve("bad.csv");

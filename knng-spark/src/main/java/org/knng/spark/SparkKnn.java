@@ -328,7 +328,11 @@ public final class SparkKnn implements Serializable {
   }
 
   private SparkGraph run(JavaPairRDD<Long, float[]> points) throws SparkException {
-    Tuple2<Long, float[]> first = guard(points::first);
+    List<Tuple2<Long, float[]>> head = guard(() -> points.take(1));
+    if (head.isEmpty()) {
+      throw new InvalidInputException("the input has no points");
+    }
+    Tuple2<Long, float[]> first = head.get(0);
     int d = first._2().length;
     if (d == 0) {
       throw new InvalidInputException("id " + first._1() + ": the vector is empty");
