@@ -40,3 +40,6 @@ with h5py.File("malformed.hdf5", "w") as f:
     # 1.2 GB of float32 declared in a few KB: one chunk written, the rest unallocated (read as zeros)
     vast = f.create_dataset("vast", shape=(300, 1_000_000), dtype=np.float32, chunks=(64, 8))
     vast[:64, :8] = 1
+    many = f.create_group("many")  # more datasets than a message lists
+    for i in range(45):
+        many.create_dataset("d%02d" % i, data=np.zeros((2, 2), np.float32))

@@ -388,14 +388,20 @@ final class Hdf5Input implements AutoCloseable {
     if (!(node instanceof Dataset)) {
       TreeSet<String> names = new TreeSet<>();
       collect(hdf, "", names, 0);
+      String more = names.size() > LISTED ? ", ..." : "";
+      while (names.size() > LISTED) {
+        names.pollLast();
+      }
       throw new InputFormatException(file + ": no dataset '" + InputFormatException.shown(name)
-          + "' (datasets: " + listed(names) + "; choose one with --dataset)");
+          + "' (datasets: " + listed(names) + more + "; choose one with --dataset)");
     }
     return (Dataset) node;
   }
 
-  /** Groups nested deeper than this are not listed (soft links may form cycles). */
+  /** Groups nested deeper than this are not listed (links may form cycles). */
   private static final int LISTED_DEPTH = 8;
+  /** Datasets named in a message at most (a file may hold thousands). */
+  private static final int LISTED = 40;
 
   /** The paths of the datasets in a group and the groups within it, following soft links. */
   private static void collect(Group group, String prefix, TreeSet<String> names, int depth) {
@@ -404,6 +410,9 @@ final class Hdf5Input implements AutoCloseable {
       if (node instanceof Link) {
         Link link = (Link) node;
         node = link.isBrokenLink() ? null : link.getTarget();
+      }
+      if (names.size() > LISTED) {
+        return;
       }
       if (node instanceof Dataset) {
         names.add(prefix + child.getName());

@@ -139,6 +139,9 @@ class Hdf5InputTest {
   static Stream<Arguments> malformed() {
     return Stream.of(
         Arguments.of("no such dataset", "ann.hdf5", "nope", "no dataset 'nope' (datasets: counts, distances, extra/inner, float64, neighbors, test, train, ucounts"),
+        Arguments.of("no such dataset among many", "malformed.hdf5", "nope",
+            "(datasets: cube, empty, huge, line, many/d00, many/d01,"),
+        Arguments.of("no such dataset: the list is cut", "malformed.hdf5", "nope", ", ...; choose one with --dataset)"),
         Arguments.of("3-D", "malformed.hdf5", "cube", "dataset 'cube' has shape [4, 3, 2]; expected 2 dimensions"),
         Arguments.of("1-D", "malformed.hdf5", "line", "dataset 'line' has shape [5]"),
         Arguments.of("empty", "malformed.hdf5", "empty", "dataset 'empty' is empty"),

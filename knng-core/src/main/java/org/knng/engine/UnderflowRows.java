@@ -15,8 +15,9 @@ import org.knng.metric.Metric;
  * such a cluster ({@link InputChecks#rankable} refuses data that is tiny as a whole).
  *
  * <p>A row is searched again when its k-th squared distance, in double (the largest of its kept:
- * ties in float32 are stored by id), is above 0 and below {@code D x 2^-126}, where the sum's rounding to the subnormal grid ({@code D x 2^-150} at most)
- * is no longer far below float32's own relative rounding. A k-th distance of exactly 0 needs no
+ * ties in float32 are stored by id), is above 0 and below {@code D x 2^-126}, where the sum's
+ * rounding to the subnormal grid ({@code D x 2^-150} at most) is no longer far below float32's own
+ * relative rounding. A k-th distance of exactly 0 needs no
  * search: the kept are then exact duplicates of the row (every one of which has float32 distance
  * exactly 0), the smallest indices of them. The new search runs in double over the points whose
  * norm is within the k-th distance of the row's (by the triangle inequality every point nearer
@@ -24,7 +25,7 @@ import org.knng.metric.Metric;
  * little else. Ordinary data has no such row and pays one pass over the k-th distances.
  */
 final class UnderflowRows {
-  /** {@code 2^-126}, float32's smallest normal value: per dimension, the squared distances re-searched. */
+  /** {@code 2^-126}, float32's smallest normal value: times D, the squared distances searched again. */
   private static final double FLOOR = 0x1p-126;
   /**
    * The pairs the new search may compare, per point, beyond a fixed million: a cluster of a few
