@@ -177,6 +177,8 @@ class _InProcess:
         return self._call(work)
 
     def radius(self, x, radius, metric, include_self, algorithm, threads):
+        check_radius(radius)
+
         def work():
             engine = self._engine(1, metric, include_self, algorithm, None, 0, threads)
             points = self._vectors.wrap(self._floats(x), x.shape[1]).reorderable()
@@ -184,6 +186,8 @@ class _InProcess:
         return self._call(work)
 
     def radius_search(self, base, queries, radius, metric, algorithm, threads):
+        check_radius(radius)
+
         def work():
             engine = self._engine(1, metric, False, algorithm, None, 0, threads)
             return self._csr(engine.radiusSearch(self._vectors.wrap(self._floats(base), base.shape[1]),
@@ -200,12 +204,20 @@ class _InProcess:
 def check_numbers(k, target_recall, threads):
     """Refuses, in the same words on both routes, what neither a Java int nor the command line's
     options can take (the engines check the rest)."""
-    if not -2**31 <= int(k) < 2**31:
+    if int(k) < 1:
+        raise ValueError("k must be at least 1, got %d" % int(k))
+    if int(k) >= 2**31:
         raise ValueError("k=%d is more than one result can hold" % int(k))
     if target_recall is not None and not 0 < float(target_recall) <= 1:
         raise ValueError("target recall must be in (0, 1], got %r" % (target_recall,))
     if threads is not None and not 0 < int(threads) < 2**31:
         raise ValueError("threads must be at least 1, got %r" % (threads,))
+
+
+def check_radius(radius):
+    """Refuses a radius in the engines' words, on both routes."""
+    if not 0 <= float(radius) < float("inf"):
+        raise ValueError("radius must be a finite number >= 0, got %r" % (radius,))
 
 
 class _FilteredStderr:
@@ -296,6 +308,7 @@ class _Subprocess:
 
     def _radius(self, x, queries, radius, metric, include_self, algorithm, threads):
         import scipy.sparse as sp
+        check_radius(radius)
         with tempfile.TemporaryDirectory(prefix="knng-") as d:
             np.save(os.path.join(d, "x.npy"), x)
             args = ["--input", "x.npy", "--radius", repr(float(radius)), "--mode", "distance",
