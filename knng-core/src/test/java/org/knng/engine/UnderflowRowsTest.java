@@ -68,29 +68,34 @@ class UnderflowRowsTest {
   @ParameterizedTest(name = "{0} queries")
   @MethodSource("searchEngines")
   void queriesInTheTinyClusterGetTheirTrueNearest(Algorithm algorithm) {
-    float[][] base = points(8, 11);
     float[][] queries = Arrays.copyOfRange(points(8, 12), 115, 165); // tiny ones and a few others
-    int k = 4;
-    KnnResult result = algorithm.engine(KnnOptions.defaults().withK(k).withThreads(2))
-        .search(Vectors.of(base), Vectors.of(queries));
-    NaiveKnn.Ranking truth = NaiveKnn.rank(queries, base, Metric.EUCLIDEAN, false);
-    for (int r = 0; r < queries.length; r++) {
-      assertArrayEquals(truth.expectedIds(r, k, false), result.neighbors(r), "query " + r);
-    }
+    Vectors base = Vectors.of(points(8, 11));
+    assertSearchIsExact(algorithm, base, Vectors.of(queries), 4);
   }
 
   /** The same vectors as base and queries: a search, so each query finds itself at distance 0. */
   @ParameterizedTest(name = "{0} queries are the base")
   @MethodSource("searchEngines")
   void aSearchOfTheBaseItselfKeepsEachPointInItsRow(Algorithm algorithm) {
-    float[][] rows = points(4, 13);
-    Vectors v = Vectors.of(rows);
-    int k = 3;
-    KnnResult result = algorithm.engine(KnnOptions.defaults().withK(k).withThreads(2)).search(v, v);
-    NaiveKnn.Ranking truth = NaiveKnn.rank(rows, rows, Metric.EUCLIDEAN, false);
-    for (int r = 0; r < rows.length; r++) {
+    Vectors v = Vectors.of(points(4, 13));
+    assertSearchIsExact(algorithm, v, v, 3);
+  }
+
+  /** Every query's k nearest base points are the reference's (double, from the definition). */
+  private static void assertSearchIsExact(Algorithm algorithm, Vectors base, Vectors queries, int k) {
+    KnnResult result = algorithm.engine(KnnOptions.defaults().withK(k).withThreads(2)).search(base, queries);
+    NaiveKnn.Ranking truth = NaiveKnn.rank(rows(queries), rows(base), Metric.EUCLIDEAN, false);
+    for (int r = 0; r < queries.size(); r++) {
       assertArrayEquals(truth.expectedIds(r, k, false), result.neighbors(r), "query " + r);
     }
+  }
+
+  private static float[][] rows(Vectors v) {
+    float[][] out = new float[v.size()][];
+    for (int r = 0; r < v.size(); r++) {
+      out[r] = Arrays.copyOfRange(v.data(), r * v.dimension(), (r + 1) * v.dimension());
+    }
+    return out;
   }
 
   /** 8,000 points of 1e-22 and a few ordinary ones: too many to search in double, refused. */
