@@ -14,6 +14,7 @@ message; anything else that fails in the engine is a bug and raises ``RuntimeErr
 
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -241,6 +242,13 @@ class _FilteredStderr:
         return False
 
 
+def _python_words(message):
+    """A command-line refusal in the in-process route's words: without the option wrapper of the
+    command's parser (the same engine message is inside it)."""
+    wrapped = re.match(r"Invalid value for option '--[a-z-]+': (.*) \(see 'knng build --help'\)$", message)
+    return wrapped.group(1) if wrapped else message
+
+
 class _Subprocess:
     """`java -jar knng.jar build ...` on `.npy` files in a temporary directory, per call."""
 
@@ -253,7 +261,7 @@ class _Subprocess:
         errors = [line for line in done.stderr.decode("utf-8", "replace").splitlines()
                   if line.startswith("error: ")]
         if done.returncode == 2 and errors:
-            raise ValueError(errors[0][len("error: "):])
+            raise ValueError(_python_words(errors[0][len("error: "):]))
         if done.returncode != 0:
             detail = errors[0][len("error: "):] if errors else done.stderr.decode("utf-8", "replace").strip()
             raise RuntimeError(detail if detail.startswith("internal error")
@@ -370,7 +378,25 @@ def vectors(x, name="X", empty=False):
         raise ValueError("%s: 0 features" % name)
     if x.shape[0] == 0 and not empty:
         raise ValueError("%s: 0 samples (shape %s), at least one is needed" % (name, x.shape))
-    return np.ascontiguousarray(x, dtype=np.float32)
+    with np.errstate(over="ignore", invalid="ignore"):  # reported below, by row and column
+        out = np.ascontiguousarray(x, dtype=np.float32)
+    _check_finite(x, out, name)
+    return out
+
+
+def _check_finite(x, out, name):
+    """Refuses NaN, infinity and values float32 cannot hold, naming the array, row and column (in
+    blocks of rows: no N x D mask of the whole array)."""
+    step = max(1, (1 << 22) // max(1, out.shape[1]))
+    for first in range(0, out.shape[0], step):
+        block = out[first:first + step]
+        if not np.isfinite(block).all():
+            row, column = np.argwhere(~np.isfinite(block))[0]
+            value = x[first + row, column]
+            what = ("is %s" % value if not np.isfinite(value) else
+                    "%r does not fit in float32" % (float(value),))
+            raise ValueError("%s: row %d, column %d: value %s (only finite values are allowed)"
+                             % (name, first + row, column, what))
 
 
 def threads(n_jobs):

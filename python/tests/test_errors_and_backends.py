@@ -40,6 +40,16 @@ def test_bad_input_is_a_value_error(x, k, kwargs, message):
     (lambda: knng.knn_graph(np.eye(3), 0), "k=0"),
     (lambda: knng.radius_graph(np.eye(1), -1.0), "r=-1"),
     (lambda: knng.radius_graph(np.eye(3), 1.0, max_num_neighbors=-1), "max_num_neighbors"),
+    # Values named by the caller's array, row and column (not the route's temporary file).
+    (lambda: knng.kneighbors_graph(np.array([[0.0, 1.0], [2.0, np.nan]]), 1),
+     r"^X: row 1, column 1: value is nan \(only finite values are allowed\)$"),
+    (lambda: knng.knn_graph(np.array([[0.0], [-np.inf], [1.0]], np.float32), 1), r"^x: row 1, column 0: value is -inf"),
+    (lambda: knng.kneighbors_graph(np.array([[0.0], [1.0], [1e39]]), 1), r"^X: row 2, column 0: value 1e\+39 does not fit"),
+    # The engines' words, not the command line's option wrapper around them.
+    (lambda: _engine.backend().graph(np.eye(3, dtype=np.float32), 1, "hamming", False, "auto", None, 0, None, None),
+     r"^unknown metric 'hamming' \(expected one of [a-z, -]+\)$"),
+    (lambda: _engine.backend().graph(np.eye(3, dtype=np.float32), 1, "euclidean", False, "hnsw", None, 0, None, None),
+     r"^unknown algorithm 'hnsw' \(expected one of [a-z, ]+\)$"),
 ])
 def test_bad_arguments_are_refused_the_same_way_on_both_routes(call, message, monkeypatch):
     for route in (_engine.backend(), _engine._Subprocess()):
