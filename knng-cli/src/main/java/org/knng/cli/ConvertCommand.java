@@ -50,7 +50,8 @@ final class ConvertCommand extends Command {
           + " .tsv (reading also .bvecs and HDF5).",
       "",
       "The input's kind: .npz and .mtx are graphs; a .npy of 2 x E integers is an edge_index, any"
-          + " other .npy vectors; a .csv starting with the header 'source,target,weight' is an edge"
+          + " other .npy vectors; a .csv starting with the header 'source,target,weight' (or"
+          + " 'source,target', unweighted) is an edge"
           + " list, any other .csv vectors; everything else is vectors. An edge_index holds no"
           + " weights (every edge weighs 1).",
       ""
@@ -135,6 +136,12 @@ final class ConvertCommand extends Command {
       if (nodes != null) {
         throw new InvalidInputException("--nodes applies to graphs; " + input + " holds vectors");
       }
+      String out = GraphOutput.extension(output);
+      if (out.equals(".npz") || out.equals(".mtx")) {
+        throw new InvalidInputException("OUT " + output + ": " + input + " holds vectors, which convert to"
+            + " .npy, .fvecs, .csv or .tsv (a graph's .csv starts with the header 'source,target,weight'"
+            + " or 'source,target'; to build a graph of vectors, use knng build)");
+      }
       Vectors vectors = Hdf5Input.vectors(input, dataset, "train", "--dataset");
       VectorWriter.write(vectors, output);
       what = String.format(Locale.ROOT, "%d vectors of dimension %d", vectors.size(), vectors.dimension());
@@ -159,8 +166,7 @@ final class ConvertCommand extends Command {
           return false; // the vector reader names what is wrong with it
         }
         try (var in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
-          String first = in.readLine();
-          return first != null && first.trim().equals("source,target,weight");
+          return EdgeListReader.isEdgeListHeader(in.readLine());
         }
       default:
         return false;

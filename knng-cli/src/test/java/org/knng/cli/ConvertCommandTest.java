@@ -99,6 +99,13 @@ class ConvertCommandTest {
     Files.writeString(dir.resolve("e.csv"), "source,target,weight\n0,2,0.5\n2,0,0.5\n");
     assertEquals(3, GraphReader.read(convert("e.csv", "e3.npz")).rows());
     assertEquals(10, GraphReader.read(convert("e.csv", "e10.npz", "--nodes", "10")).rows());
+    // An unweighted edge list (networkx, pandas): every edge weighs 1.
+    Files.writeString(dir.resolve("u.csv"), "source,target\n0,2\n2,1\n\n1,2\n");
+    SparseGraph u = GraphReader.read(convert("u.csv", "u.npz"));
+    assertEquals(3, u.rows());
+    assertEquals(3, u.edgeCount());
+    assertTrue(u.hasEdge(0, 2) && u.hasEdge(2, 1) && u.hasEdge(1, 2) && !u.hasEdge(2, 0));
+    assertEquals(1f, u.weight(0, 2));
   }
 
   @Test
@@ -135,6 +142,8 @@ class ConvertCommandTest {
         Arguments.of("bad.csv", "source,target,weight\n0,1,1.0\n1,zero,1.0\n", "line 3: 'zero' is not an integer id"),
         Arguments.of("bad.csv", "source,target,weight\n0,1,NaN\n", "line 2: weight NaN is not finite"),
         Arguments.of("bad.csv", "source,target,weight\n0,1999999999,1.0\n", "give the number of nodes"),
+        Arguments.of("bad.csv", "source,target\n0,1\n1,2,1.0\n", "line 3: expected 'source,target'"),
+        Arguments.of("bad.csv", "source,target,weight\n0,1\n", "line 2: expected 'source,target,weight'"),
         Arguments.of("bad.mtx", "", "empty file"));
   }
 
@@ -153,7 +162,8 @@ class ConvertCommandTest {
   void wrongCombinationsAreRefused() throws IOException {
     Files.copy(IRIS, dir.resolve("iris.csv"));
     String[][] cases = {
-      {"iris.csv", "g.npz", "unsupported vector format '.npz'"},
+      {"iris.csv", "g.npz", "iris.csv holds vectors, which convert to .npy, .fvecs, .csv or .tsv"},
+      {"iris.csv", "g.mtx", "iris.csv holds vectors"},
       {"iris.csv", "iris.csv", "is the input file"},
       {"iris.csv", "v.npy", "--nodes", "3", "--nodes applies to graphs"},
       {"iris.csv", "missing/v.npy", "does not exist"},

@@ -23,7 +23,8 @@ import org.knng.graph.SparseGraph;
  *       (each off-diagonal entry stands for both directions), 1-based, as {@code scipy.io.mmwrite}
  *       and {@link GraphWriter} write it;
  *   <li>{@code .csv}: the edge list {@link GraphWriter} writes, a header {@code source,target,weight}
- *       then one 0-based edge per line (row, column, weight);
+ *       then one 0-based edge per line (row, column, weight); or, with the header {@code
+ *       source,target}, one unweighted edge per line (every edge weighs 1);
  *   <li>{@code .npy}: a PyTorch Geometric {@code edge_index}, 2 x E integers, read with the {@link
  *       Flow} it was written with (source-to-target: row 0 the neighbour, row 1 the centre, whose
  *       row of the graph the edge is in); every edge weighs 1.
@@ -169,11 +170,31 @@ public final class EdgeListReader {
         Arrays.copyOf(value, n));
   }
 
+  /**
+   * Whether a {@code .csv} file's first line is the header of an edge list: {@code
+   * source,target,weight}, or {@code source,target} for unweighted edges.
+   *
+   * @param firstLine the file's first line, or null for an empty file
+   * @return whether the file is an edge list
+   */
+  public static boolean isEdgeListHeader(String firstLine) {
+    return columns(firstLine) > 0;
+  }
+
+  /** The columns an edge list with this header has (3 weighted, 2 not), or 0 for another line. */
+  private static int columns(String header) {
+    String h = header == null ? "" : header.trim();
+    return h.equals("source,target,weight") ? 3 : h.equals("source,target") ? 2 : 0;
+  }
+
   private static SparseGraph edgeList(Path file, BufferedReader in, int nodes) throws IOException {
     String header = in.readLine();
-    if (header == null || !header.trim().equals("source,target,weight")) {
-      throw new InputFormatException(file + ": line 1: expected the header 'source,target,weight' of an edge list");
+    int columns = columns(header);
+    if (columns == 0) {
+      throw new InputFormatException(file + ": line 1: expected the header 'source,target,weight' (or"
+          + " 'source,target') of an edge list");
     }
+    String expected = columns == 3 ? "'source,target,weight'" : "'source,target'";
     int[] row = new int[1024];
     int[] column = new int[1024];
     float[] value = new float[1024];
@@ -187,8 +208,8 @@ public final class EdgeListReader {
         continue;
       }
       String[] f = line.split(",", -1);
-      if (f.length != 3) {
-        throw new InputFormatException(file + ": line " + lineNumber + ": expected 'source,target,weight'");
+      if (f.length != columns) {
+        throw new InputFormatException(file + ": line " + lineNumber + ": expected " + expected);
       }
       if (n == row.length) {
         if (n > Integer.MAX_VALUE / 2 - 8) {
@@ -200,7 +221,7 @@ public final class EdgeListReader {
       }
       row[n] = id(file, lineNumber, f[0], limit, 0);
       column[n] = id(file, lineNumber, f[1], limit, 0);
-      value[n] = number(file, lineNumber, f[2]);
+      value[n] = columns == 3 ? number(file, lineNumber, f[2]) : 1f;
       largest = Math.max(largest, Math.max(row[n], column[n]));
       n++;
     }
