@@ -28,11 +28,14 @@ final class UnderflowRows {
   /** {@code 2^-126}, float32's smallest normal value: times D, the squared distances searched again. */
   private static final double FLOOR = 0x1p-126;
   /**
-   * The pairs the new search may compare, per point, beyond a fixed million: a cluster of a few
-   * thousand such points is searched in full; a million of them in 3-D data would compare billions,
-   * and is refused instead (as data tiny as a whole is, {@link InputChecks#rankable}).
+   * The pairs the new search may compare per point, beyond {@link #FIXED_WORK}: a cluster of
+   * thousands of such points is searched in full; a million of them in 3-D data would compare
+   * hundreds of billions, and is refused instead (as data tiny as a whole is, {@link
+   * InputChecks#rankable}).
    */
   private static final long MAX_PAIRS_PER_POINT = 32;
+  /** The values (pairs x D) the new search may read beyond 32 pairs per point: about a second. */
+  private static final long FIXED_WORK = 1L << 30;
 
   private UnderflowRows() {}
 
@@ -86,8 +89,8 @@ final class UnderflowRows {
    *     neighbour but first with {@code selfFirst}), not a query
    * @param threads worker threads
    * @return how many rows were searched again
-   * @throws InvalidInputException if searching them would compare more than about 32 pairs per
-   *     point (a large cluster of such points): naming the first row
+   * @throws InvalidInputException if searching them would compare more than 32 pairs per point
+   *     and about 2^30 / D more (a large cluster of such points): naming the first row
    */
   static int research(Metric metric, int k, boolean selfFirst, int[] ids, float[] dist, float[] q,
       int[] qRowOf, float[] x, int[] xRowOf, int d, int points, boolean sameSet, int threads) {
@@ -144,8 +147,7 @@ final class UnderflowRows {
       to[i] = lowerBound(sorted, Math.nextUp(norm + reach));
       pairs += to[i] - from[i];
     }
-    long budget = MAX_PAIRS_PER_POINT * points + (1 << 20);
-    if (pairs > budget) {
+    if (pairs > MAX_PAIRS_PER_POINT * points + FIXED_WORK / Math.max(1, d)) {
       throw new InvalidInputException(count + " rows (the first: row " + suspects[0] + ") have"
           + " neighbours closer than float32 squares can rank (squared distances below " + (float) floor
           + "), and searching them again in double would compare " + pairs + " pairs; scale the data up");

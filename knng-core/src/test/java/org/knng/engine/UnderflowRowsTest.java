@@ -98,14 +98,17 @@ class UnderflowRowsTest {
     return out;
   }
 
-  /** 8,000 points of 1e-22 and a few ordinary ones: too many to search in double, refused. */
+  /**
+   * 5,000 points of 1e-22 in 64-D and a few ordinary ones: about 25 million pairs to search in
+   * double, above the 32 per point and 2^30 / 64 allowed: refused.
+   */
   @ParameterizedTest(name = "{0}")
   @MethodSource("searchEngines")
   void aLargeClusterTooCloseForFloat32IsRefusedNotSearchedForHours(Algorithm algorithm) {
     SplittableRandom random = new SplittableRandom(9);
-    float[][] rows = new float[8_010][3];
+    float[][] rows = new float[5_010][64];
     for (int i = 0; i < rows.length; i++) {
-      for (int j = 0; j < 3; j++) {
+      for (int j = 0; j < 64; j++) {
         rows[i][j] = (float) (random.nextDouble() * (i < 10 ? 1 : 1e-22));
       }
     }
@@ -115,6 +118,27 @@ class UnderflowRowsTest {
     org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("rows (the first: row 10) have"
         + " neighbours closer than float32 squares can rank") && e.getMessage().endsWith("scale the data up"),
         e.getMessage());
+  }
+
+  /**
+   * 2,000 points of 1e-22 in 16-D among 1,000 ordinary ones: about 4 million pairs in double,
+   * within what is searched (the first budget, 32 pairs per point and a million, refused it).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("searchEngines")
+  void aClusterOfThousandsIsSearchedInFull(Algorithm algorithm) {
+    SplittableRandom random = new SplittableRandom(21);
+    float[][] rows = new float[3_000][16];
+    for (int i = 0; i < rows.length; i++) {
+      for (int j = 0; j < 16; j++) {
+        rows[i][j] = (float) (random.nextDouble() * (i < 1_000 ? 1 : 1e-22));
+      }
+    }
+    KnnResult result = algorithm.engine(KnnOptions.defaults().withK(4).withThreads(2)).graph(Vectors.of(rows));
+    NaiveKnn.Ranking truth = NaiveKnn.rank(rows, rows, Metric.EUCLIDEAN, true);
+    for (int r = 1_000; r < rows.length; r += 7) {
+      assertArrayEquals(truth.expectedIds(r, 4, false), result.neighbors(r), "row " + r);
+    }
   }
 
   static Stream<Algorithm> searchEngines() {
