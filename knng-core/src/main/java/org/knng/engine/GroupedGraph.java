@@ -72,12 +72,12 @@ public final class GroupedGraph {
     }
     long searching = System.nanoTime();
     for (int[] g : large) {
-      search(order, g, options.threads());
+      search(groups, order, g, options.threads());
     }
     AtomicInteger next = new AtomicInteger();
     Parallel.run(Math.max(1, Math.min(options.threads(), small.size())), () -> {
       for (int t; (t = next.getAndIncrement()) < small.size(); ) {
-        search(order, small.get(t), 1);
+        search(groups, order, small.get(t), 1);
       }
     });
     // The engines' own notes are off per group (a thousand clouds would print thousands): one
@@ -182,7 +182,7 @@ public final class GroupedGraph {
   }
 
   /** Searches the group {@code order[range[0], range[1])} and writes its rows of the result. */
-  private void search(int[] order, int[] range, int threads) {
+  private void search(int[] groups, int[] order, int[] range, int threads) {
     int from = range[0];
     int m = range[1] - from;
     int k = options.k();
@@ -190,7 +190,15 @@ public final class GroupedGraph {
     if (kk > 0) {
       KnnEngine groupEngine = engine.with(
           options.withK(kk).withThreads(threads).withProgress(ProgressListener.NONE));
-      KnnResult local = groupEngine.graph(points.rows(order, from, m));
+      Vectors group = points.rows(order, from, m);
+      // The engine checks the group again, where only "every value too small" can fail (the
+      // whole set passed the rest): named here by the group and the rows' numbers in the input.
+      try {
+        InputChecks.rankable(group, options.metric(), "row", a -> order[from + a]);
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException("group " + groups[order[from]] + ": " + e.getMessage());
+      }
+      KnnResult local = groupEngine.graph(group);
       warm(order, from, m);
       for (int a = 0; a < m; a++) {
         int row = order[from + a];

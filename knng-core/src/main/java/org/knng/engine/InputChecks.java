@@ -1,5 +1,6 @@
 package org.knng.engine;
 
+import java.util.function.IntUnaryOperator;
 import org.knng.InvalidInputException;
 import org.knng.metric.Metric;
 import org.knng.vectors.Vectors;
@@ -106,6 +107,20 @@ public final class InputChecks {
    * @throws InvalidInputException naming the first row (and column) at fault
    */
   public static void rankable(Vectors v, Metric metric, String what) {
+    rankable(v, metric, what, IntUnaryOperator.identity());
+  }
+
+  /**
+   * {@link #rankable(Vectors, Metric, String)} of vectors that are some rows of a larger set,
+   * naming the rows as that set numbers them.
+   *
+   * @param v the vectors
+   * @param metric the metric
+   * @param what how a row is named in the message
+   * @param row the number of each of {@code v}'s rows in the larger set
+   * @throws InvalidInputException naming the first row (and column) at fault
+   */
+  public static void rankable(Vectors v, Metric metric, String what, IntUnaryOperator row) {
     int d = v.dimension();
     float[] data = v.data();
     if (metric == Metric.MANHATTAN) {
@@ -118,8 +133,8 @@ public final class InputChecks {
       for (int i = 0; i < data.length; i++) {
         float value = Math.abs(data[i]);
         if (value >= limit) {
-          throw new InvalidInputException(what + " " + (i / d) + ", column " + (i % d) + ": value "
-              + data[i] + " is too large for " + metric.id() + " in float32 (at dimension " + d
+          throw new InvalidInputException(what + " " + row.applyAsInt(i / d) + ", column " + (i % d)
+              + ": value " + data[i] + " is too large for " + metric.id() + " in float32 (at dimension " + d
               + ", values must stay below " + (float) limit + "); scale the data down");
         }
         if (value > largestValue) {
@@ -131,7 +146,7 @@ public final class InputChecks {
           || metric == Metric.INNER_PRODUCT;
       if (squares && largest >= 0 && largestValue < SMALLEST_LARGEST_VALUE) {
         throw new InvalidInputException("every value is too small for " + metric.id()
-            + " in float32: the largest, " + data[largest] + " (" + what + " " + (largest / d)
+            + " in float32: the largest, " + data[largest] + " (" + what + " " + row.applyAsInt(largest / d)
             + ", column " + (largest % d) + "), is below " + (float) SMALLEST_LARGEST_VALUE
             + ", where squares lose their precision and distances tie at 0; scale the data up");
       }
@@ -143,7 +158,7 @@ public final class InputChecks {
         zero = data[i * d + j] == 0f;
       }
       if (zero) {
-        throw new InvalidInputException(what + " " + i
+        throw new InvalidInputException(what + " " + row.applyAsInt(i)
             + " is all zeros: cosine distance is undefined for a vector of norm 0");
       }
     }

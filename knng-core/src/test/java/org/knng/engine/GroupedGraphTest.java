@@ -183,4 +183,22 @@ class GroupedGraphTest {
         () -> BruteForceEngine.builder().k(1).build().graph(v, new int[] {0, 0}));
     assertEquals("2 group labels for 3 points", e.getMessage());
   }
+
+  /**
+   * A group whose values are all too small for float32 squares (in data that is not) is refused
+   * naming the group and the row as the input numbers it, not as the group does.
+   */
+  @Test
+  void aGroupTooSmallForFloat32IsNamedByItsLabelAndInputRow() {
+    float[][] rows = new float[9][2];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i][0] = i % 3 == 1 ? (i + 1) * 1e-22f : i;
+      rows[i][1] = i % 3 == 1 ? 1e-23f : 1;
+    }
+    int[] groups = {5, 9, 5, 5, 9, 5, 5, 9, 5}; // group 9: rows 1, 4 and 7, the largest value in row 7
+    org.knng.InvalidInputException e = assertThrows(org.knng.InvalidInputException.class,
+        () -> BruteForceEngine.builder().k(1).build().graph(Vectors.of(rows), groups));
+    assertTrue(e.getMessage().startsWith("group 9: every value is too small for euclidean in float32:"
+        + " the largest, 8.0E-22 (row 7, column 0)"), e.getMessage());
+  }
 }
