@@ -309,7 +309,7 @@ final class Updates {
   }
 
   /** One chunk's offers, then sorted (stably) by row bin. */
-  private static final class Buffer implements CandidateSink {
+  static final class Buffer implements CandidateSink {
     int[] rows = new int[256];
     float[] values = new float[256];
     int[] ids = new int[256];
@@ -340,7 +340,10 @@ final class Updates {
         binStart = new int[BINS + 1];
       }
       Arrays.fill(binStart, 0);
-      if (bins.length < size) {
+      // As long as the offers' arrays (not only the offers): the swap below must not leave the
+      // next phase arrays shorter than these (a phase without offers left arrays of length 0,
+      // which offer() then could not grow).
+      if (sortedRows.length < rows.length) {
         bins = new int[rows.length];
         sortedRows = new int[rows.length];
         sortedValues = new float[rows.length];
