@@ -21,6 +21,7 @@ import org.knng.graph.Symmetrization;
 import org.knng.io.AtomicOutput;
 import org.knng.io.GroupLabels;
 import org.knng.metric.Metric;
+import org.knng.vectors.VectorSource;
 import org.knng.vectors.Vectors;
 
 /**
@@ -308,7 +309,7 @@ final class BuildCommand extends Command {
       // Nothing else reads the input while the engine runs: it may reorder it in place (the exact
       // self-join does, for locality, and puts it back).
       Vectors points = plan.blocked ? null : base.load().reorderable();
-      Vectors queryPoints = plan.blocked || query == null ? null : query.load();
+      Vectors queryPoints = query == null ? null : query.load();
       read = System.nanoTime();
       String task = engineName + " " + metric.id() + (radiusOnly ? " radius=" + radius : " k=" + kk);
       if (plan.blocked && !quiet) {
@@ -321,13 +322,13 @@ final class BuildCommand extends Command {
         if (chunked) {
           spill = ResultSpill.create(output, rows, kk, metric, includeSelf && query == null);
           try {
-            spillRows(spill, base, points, query == null ? null : query.load(), run, plan, chunkRows);
+            spillRows(spill, base, points, queryPoints, run, plan, chunkRows);
           } catch (IOException | RuntimeException e) {
             spill.close();
             throw e;
           }
         } else if (plan.blocked) {
-          result = query != null ? BlockedJoin.search(base.blocks(), query.load(), run, plan.blockRows)
+          result = query != null ? BlockedJoin.search(base.blocks(), queryPoints, run, plan.blockRows)
               : BlockedJoin.graph(base.blocks(), run, plan.blockRows);
         } else {
           KnnEngine engine = algorithm.engine(run);
@@ -339,6 +340,13 @@ final class BuildCommand extends Command {
                 : labels != null ? engine.graph(points, labels) : engine.graph(points);
           }
         }
+      }
+      if (result != null && radius != null) {
+        // --k is a bound here: the engine searched at most all the points, the rows keep K
+        // entries. The radius decides in double, as the radius graph's: the few entries near it
+        // read their rows again (from the file when the run read it in blocks).
+        VectorSource from = plan.blocked ? base.blocks() : points;
+        result = result.withinRadius(radius, from, queryPoints == null ? from : queryPoints).padded(k);
       }
     }
     try {
@@ -380,10 +388,6 @@ final class BuildCommand extends Command {
   private int finish(long start, long read, int rows, int dimension, int kk, String engineName,
       boolean radiusOnly, KnnResult result, SparseGraph graph, ResultSpill spill, int chunkRows,
       EdgeWeights weights, PrintWriter err) throws IOException {
-    if (result != null && radius != null) {
-      // --k is a bound here: the engine searched at most all the points, the rows keep K entries
-      result = result.withinRadius(radius).padded(k);
-    }
     int shortRows = result == null || radius != null ? 0 : result.rowsWithFewerThanK();
     if (shortRows > 0 && !quiet) {
       err.printf(Locale.ROOT, "notice: %d of %d rows got fewer than k=%d neighbours (their group has"

@@ -14,6 +14,7 @@ import org.knng.Algorithm;
 import org.knng.InvalidInputException;
 import org.knng.io.NpyWriter;
 import org.knng.io.VectorReader;
+import org.knng.metric.Metric;
 
 /**
  * {@code --memory} and {@code --dry-run}: the plan is printed without any work; an exact run whose
@@ -85,6 +86,54 @@ class MemoryBudgetTest {
       assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(blocked), "ids " + self);
       assertArrayEquals(Files.readAllBytes(wholeDist), Files.readAllBytes(blockedDist), "distances " + self);
     }
+  }
+
+  /**
+   * --radius with --k, the radius a pair's double distance whose float32 rounding is above it:
+   * the pair is kept (the radius decides in double, as the radius graph's), whether the input is
+   * read whole or in blocks (then the two rows are read again from the file).
+   */
+  @Test
+  void theNearestKWithinARadiusDecideInDoubleAlsoReadInBlocks() throws Exception {
+    int n = 6000;
+    int d = 32;
+    Path input = points("p.npy", n, d, 5);
+    float[] x = org.knng.io.VectorReader.read(input).data();
+    double[][] byDistance = new double[n - 1][];
+    for (int j = 1; j < n; j++) {
+      byDistance[j - 1] = new double[] {Metric.EUCLIDEAN.distance(x, 0, x, j * d, d), j};
+    }
+    java.util.Arrays.sort(byDistance, (a, b) -> a[0] != b[0] ? Double.compare(a[0], b[0]) : Double.compare(a[1], b[1]));
+    double radius = -1;
+    for (int i = 2; i < 7 && radius < 0; i++) {
+      if ((float) byDistance[i][0] > byDistance[i][0]) {
+        radius = byDistance[i][0];
+      }
+    }
+    assertTrue(radius > 0, "no pair rounds up among row 0's nearest");
+    java.util.Set<Integer> expected = new java.util.TreeSet<>();
+    for (int i = 0; i < 7 && byDistance[i][0] <= radius; i++) {
+      expected.add((int) byDistance[i][1]);
+    }
+    String[] common = {"build", "--input", input.toString(), "--k", "7", "--radius", Double.toString(radius),
+        "--algorithm", "exact"};
+    Path whole = dir.resolve("whole.npy");
+    Path blocked = dir.resolve("blocked.npy");
+    CliRun a = CliRun.of(concat(common, "--output", whole.toString()));
+    assertEquals(0, a.exit(), a.err());
+    CliRun b = CliRun.of(concat(common, "--output", blocked.toString(), "--memory",
+        Long.toString(blockedBudget(n, d, 0, 7))));
+    assertEquals(0, b.exit(), b.err());
+    assertTrue(b.err().contains("reading it in blocks of"), b.err());
+    assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(blocked));
+    int[] row0 = java.util.Arrays.copyOf(org.knng.io.NeighborIds.read(whole).ids(), 7);
+    java.util.Set<Integer> got = new java.util.TreeSet<>();
+    for (int id : row0) {
+      if (id >= 0) {
+        got.add(id);
+      }
+    }
+    assertEquals(expected, got);
   }
 
   @Test

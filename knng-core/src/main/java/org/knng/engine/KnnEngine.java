@@ -79,7 +79,7 @@ public interface KnnEngine {
    * mode='distance')}: an edge from each point to every other point at distance at most {@code
    * radius} (with include-self, also to itself at distance 0), weighted by the distance in the
    * metric's units, columns sorted within each row. {@code k} is not used; for "the nearest k
-   * within the radius", build the k-NN graph and use {@link KnnResult#withinRadius(double)}.
+   * within the radius", build the k-NN graph and use {@link KnnResult#withinRadius(double, Vectors)}.
    *
    * @param points the points
    * @param radius the largest distance kept, finite and {@code >= 0} (0: the points at distance 0, duplicates)

@@ -1,10 +1,13 @@
 package org.knng.graph;
 
 import org.knng.InvalidInputException;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import org.knng.metric.Metric;
+import org.knng.vectors.VectorSource;
+import org.knng.vectors.Vectors;
 
 /**
  * The k nearest neighbours of each row: {@code rows() x k()} neighbour ids and distances, each row
@@ -181,23 +184,71 @@ public final class KnnResult {
   }
 
   /**
-   * The nearest neighbours that are also within a radius: every entry farther than {@code radius}
-   * becomes padding (id {@code -1}). Since rows are sorted, what remains of a row is its nearest
-   * {@code k} points within the radius, ties by the smaller index (never a random subset). A
-   * recall estimate is not carried over: it was of the unpruned rows.
+   * The nearest neighbours of a graph that are also within a radius: every entry farther than
+   * {@code radius} becomes padding (id {@code -1}). Since rows are sorted, what remains of a row is
+   * its nearest {@code k} points within the radius, ties by the smaller index (never a random
+   * subset): the points of {@link org.knng.engine.KnnEngine#radiusGraph}'s row, or its nearest
+   * {@code k}. As there, a distance is compared with the radius in double precision: an entry
+   * whose float32 distance is within one float32 step of the radius is computed again from {@code
+   * points}. A recall estimate is not carried over: it was of the unpruned rows.
    *
-   * @param radius the largest distance kept, in the metric's units, finite and {@code >= 0} (0: the points at distance 0, duplicates)
+   * @param radius the largest distance kept, in the metric's units, finite and {@code >= 0} (0:
+   *     the points at distance 0, duplicates)
+   * @param points the points this graph is of
    * @return a new result
    * @throws InvalidInputException if the radius is not finite and at least 0
    */
-  public KnnResult withinRadius(double radius) {
+  public KnnResult withinRadius(double radius, Vectors points) {
+    return withinRadius(radius, points, points);
+  }
+
+  /**
+   * {@link #withinRadius(double, Vectors)} of a search's result: {@link
+   * org.knng.engine.KnnEngine#radiusSearch}'s rows, or their nearest {@code k}.
+   *
+   * @param radius the largest distance kept, finite and {@code >= 0}
+   * @param base the points the ids index
+   * @param queries the points the rows are of
+   * @return a new result
+   * @throws InvalidInputException if the radius is not finite and at least 0
+   */
+  public KnnResult withinRadius(double radius, Vectors base, Vectors queries) {
+    try {
+      return withinRadius(radius, (VectorSource) base, queries);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // not thrown by vectors in memory
+    }
+  }
+
+  /**
+   * {@link #withinRadius(double, Vectors, Vectors)} of points that may be in a file: the few
+   * entries near the radius read their two rows from it.
+   *
+   * @param radius the largest distance kept, finite and {@code >= 0}
+   * @param base the points the ids index
+   * @param queries the points the rows are of (the same as {@code base} for a graph)
+   * @return a new result
+   * @throws InvalidInputException if the radius is not finite and at least 0
+   * @throws IOException if a row cannot be read
+   */
+  public KnnResult withinRadius(double radius, VectorSource base, VectorSource queries) throws IOException {
     if (!(radius >= 0) || Double.isInfinite(radius)) {
       throw new InvalidInputException("radius must be a finite number >= 0, got " + radius);
     }
     int[] keptIds = ids.clone();
     float[] keptDistances = distances.clone();
+    int d = base.dimension();
     for (int e = 0; e < keptIds.length; e++) {
-      if (keptIds[e] >= 0 && !(keptDistances[e] <= radius)) {
+      int id = keptIds[e];
+      float f = keptDistances[e];
+      if (id < 0 || (includesSelf && id == e / k)) {
+        continue; // padding, or the point itself (at distance 0, as in the radius graph)
+      }
+      // The stored value is the double distance rounded to float32: far from the radius, it
+      // decides as the double would; within a step of it, the double is computed again.
+      boolean kept = Math.abs(f - radius) > Math.ulp(f) ? f <= radius
+          : metric.distance(queries.rows(e / k, 1).data(), 0, base.rows(id, 1).data(), 0, d) <= radius;
+      if (!kept) {
         keptIds[e] = -1;
         keptDistances[e] = Float.POSITIVE_INFINITY;
       }

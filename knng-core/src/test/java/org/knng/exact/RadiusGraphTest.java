@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +83,7 @@ class RadiusGraphTest {
   @Test
   void withinRadiusKeepsTheNearestKInsideTheRadius() {
     Vectors v = Vectors.of(new float[][] {{0}, {1}, {2}, {3}, {10}});
-    KnnResult knn = BruteForceEngine.builder().k(3).build().graph(v).withinRadius(1.5);
+    KnnResult knn = BruteForceEngine.builder().k(3).build().graph(v).withinRadius(1.5, v);
     assertArrayEquals(new int[] {1, -1, -1}, knn.neighbors(0));
     assertArrayEquals(new int[] {0, 2, -1}, knn.neighbors(1)); // 0 and 2 tie at 1: both inside
     assertArrayEquals(new int[] {-1, -1, -1}, knn.neighbors(4));
@@ -94,6 +95,32 @@ class RadiusGraphTest {
     assertEquals(Float.POSITIVE_INFINITY, wide.distance(1, 3));
     assertSame(knn, knn.padded(3));
     assertThrows(IllegalArgumentException.class, () -> knn.padded(2));
+  }
+
+  /**
+   * A radius between a distance and its float32 rounding: sqrt(5) in double is below the float32
+   * 2.236068 reported for the pair (0, 0)-(1, 2), and above the pair's double distance, which the
+   * radius graph compares. The nearest k within the radius keep what the radius graph keeps.
+   */
+  @Test
+  void withinRadiusDecidesAsTheRadiusGraphAtTheBoundary() {
+    Vectors v = Vectors.of(new float[][] {{0, 0}, {1, 2}, {5, 5}});
+    Vectors q = Vectors.of(new float[][] {{1, 2}, {2, 4}});
+    double r = Math.sqrt(5);
+    assertTrue((float) r > r, "the pair's float32 distance is above the radius");
+    BruteForceEngine e = BruteForceEngine.builder().k(1).build();
+    assertEquals(2, e.radiusGraph(v, r).edgeCount());
+    assertArrayEquals(new int[] {1}, e.graph(v).withinRadius(r, v).neighbors(0));
+    assertArrayEquals(new int[] {0}, e.graph(v).withinRadius(r, v).neighbors(1));
+    assertArrayEquals(new int[] {-1}, e.graph(v).withinRadius(r, v).neighbors(2));
+    // Searches: (1, 2) is its own base point at 0; (2, 4) is sqrt(5) from (1, 2).
+    assertEquals(List.of(1), columns(e.radiusSearch(v, q, r), 1));
+    assertArrayEquals(new int[] {1}, e.search(v, q).withinRadius(r, v, q).neighbors(1));
+    // Just below the double distance, nothing: the one float32 step is decided in double too.
+    double below = Math.nextDown(r);
+    assertEquals(0, e.radiusGraph(v, below).edgeCount());
+    assertArrayEquals(new int[] {-1}, e.graph(v).withinRadius(below, v).neighbors(0));
+    assertArrayEquals(new int[] {-1}, e.search(v, q).withinRadius(below, v, q).neighbors(1));
   }
 
   @Test
@@ -120,7 +147,7 @@ class RadiusGraphTest {
     assertEquals(List.of(1), columns(g, 4));
     SparseGraph q = e.radiusSearch(v, Vectors.of(new float[][] {{0, 1}}), 0);
     assertEquals(List.of(0, 2), columns(q, 0));
-    KnnResult within = BruteForceEngine.builder().k(2).build().graph(v).withinRadius(0);
+    KnnResult within = BruteForceEngine.builder().k(2).build().graph(v).withinRadius(0, v);
     assertArrayEquals(new int[] {2, -1}, within.neighbors(0));
   }
 
