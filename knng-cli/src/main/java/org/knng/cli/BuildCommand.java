@@ -539,7 +539,7 @@ final class BuildCommand extends Command {
   }
 
   private void checkOutputs() {
-    graphOut.checkFiles(output, input);
+    graphOut.checkFiles(output, input, queries, groups);
     ReportFile.check(report, input, output, queries, groups, graphOut.distances, graphOut.edgeIndex);
   }
 

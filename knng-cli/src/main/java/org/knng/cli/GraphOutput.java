@@ -151,6 +151,11 @@ final class GraphOutput {
       if (same(distances, output)) {
         throw new InvalidInputException("--distances and --output name the same file " + output);
       }
+      for (Path in : inputs) {
+        if (in != null && same(distances, in)) {
+          throw new InvalidInputException("--distances " + distances + " would overwrite the input " + in);
+        }
+      }
     }
     if (edgeIndex != null) {
       if (!isNpy(edgeIndex)) {
@@ -167,7 +172,7 @@ final class GraphOutput {
     }
     for (Path in : inputs) {
       if (in != null && same(output, in)) {
-        throw new InvalidInputException("--output " + output + " would overwrite the input");
+        throw new InvalidInputException("--output " + output + " would overwrite the input " + in);
       }
     }
   }

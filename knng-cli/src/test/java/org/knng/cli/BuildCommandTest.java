@@ -266,6 +266,38 @@ class BuildCommandTest {
     assertFailsCleanly(knng(args.toArray(new String[0])), mentions, content == null ? Set.of() : Set.of("in.csv"));
   }
 
+  /** No output option may name a file the run reads: the input, the queries or the groups. */
+  @Test
+  void noOutputMayOverwriteAFileTheRunReads() throws Exception {
+    org.knng.io.NpyWriter.writeFloat32(dir.resolve("x.npy"), 4, 1, new float[] {0, 1, 3, 7});
+    org.knng.io.NpyWriter.writeFloat32(dir.resolve("q.npy"), 1, 1, new float[] {2});
+    // Groups as a 1-D int32 .npy, written by hand (numpy.save's layout: a header padded to 128 bytes).
+    String header = "{'descr': '<i4', 'fortran_order': False, 'shape': (4,), }";
+    header = header + " ".repeat(128 - 10 - header.length() - 1) + "\n";
+    ByteBuffer g = ByteBuffer.allocate(128 + 16).order(ByteOrder.LITTLE_ENDIAN);
+    g.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length())
+        .put(header.getBytes(StandardCharsets.US_ASCII)).putInt(0).putInt(0).putInt(1).putInt(1);
+    Files.write(dir.resolve("g.npy"), g.array());
+    byte[] x = Files.readAllBytes(dir.resolve("x.npy"));
+    byte[] q = Files.readAllBytes(dir.resolve("q.npy"));
+    Set<String> files = Set.of("x.npy", "q.npy", "g.npy");
+    String in = dir.resolve("x.npy").toString();
+    String out = dir.resolve("out.npz").toString();
+    assertFailsCleanly(knng("build", "--input", in, "--k", "1", "--output", out, "--distances", in),
+        "--distances " + in + " would overwrite the input", files);
+    assertFailsCleanly(knng("build", "--input", in, "--k", "1", "--queries", dir.resolve("q.npy").toString(),
+        "--output", dir.resolve("q.npy").toString()), "would overwrite the input", files);
+    assertFailsCleanly(knng("build", "--input", in, "--k", "1", "--queries", dir.resolve("q.npy").toString(),
+        "--output", out, "--distances", dir.resolve("q.npy").toString()), "would overwrite the input", files);
+    assertEquals(0, knng("build", "--input", in, "--k", "1", "--groups", dir.resolve("g.npy").toString(),
+        "--output", out, "--quiet").exit()); // the hand-written groups are read
+    Files.delete(dir.resolve("out.npz"));
+    assertFailsCleanly(knng("build", "--input", in, "--k", "1", "--groups", dir.resolve("g.npy").toString(),
+        "--output", dir.resolve("g.npy").toString()), "would overwrite the input", files);
+    assertArrayEquals(x, Files.readAllBytes(dir.resolve("x.npy")));
+    assertArrayEquals(q, Files.readAllBytes(dir.resolve("q.npy")));
+  }
+
   /**
    * Points at x = 0, 1, 3, 7 with k=1: edges 0->1, 1->0, 2->1, 3->2. Gaussian weights with sigma
    * 2, then union: 1->2 and 2->3 are added with the weight of their reverse.
