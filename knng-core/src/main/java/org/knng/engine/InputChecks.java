@@ -95,9 +95,10 @@ public final class InputChecks {
 
   /**
    * Rejects vectors the float32 kernels cannot rank correctly, naming the row: for cosine a vector
-   * of norm 0 (no direction); for euclidean, sqeuclidean and inner product a value so large that a
-   * squared distance or dot product would overflow float32 (every candidate would then tie at
-   * infinity and the neighbours would be wrong without any sign of it), or data whose values are
+   * of norm 0 (no direction); for the other metrics a value so large that a distance (a squared
+   * distance, dot product, sum of differences or difference) would overflow float32 (every
+   * candidate would then tie at infinity and the neighbours would be wrong without any sign of it);
+   * for euclidean, sqeuclidean and inner product also data whose values are
    * all so small ({@link #SMALLEST_LARGEST_VALUE}) that they would underflow (every candidate
    * tying at 0); all zeros are fine (every distance is 0, exactly).
    *
@@ -123,9 +124,6 @@ public final class InputChecks {
   public static void rankable(Vectors v, Metric metric, String what, IntUnaryOperator row) {
     int d = v.dimension();
     float[] data = v.data();
-    if (metric == Metric.MANHATTAN) {
-      return; // sums of |x - y| reach float32's limit only for values near 1e36 / D: not checked
-    }
     if (metric != Metric.COSINE) {
       double limit = largestValue(metric, d);
       int largest = -1;
@@ -164,13 +162,10 @@ public final class InputChecks {
     }
   }
 
-  /**
-   * The largest magnitude a value may have for a float32 distance at dimension {@code d} (no limit
-   * for manhattan, see {@link #rankable}).
-   */
+  /** The largest magnitude a value may have for a float32 distance at dimension {@code d}. */
   private static double largestValue(Metric metric, int d) {
     if (metric == Metric.MANHATTAN) {
-      return Double.POSITIVE_INFINITY;
+      return Float.MAX_VALUE / (2.0 * d); // a sum of D values |x - y| stays finite
     }
     if (metric == Metric.CHEBYSHEV) {
       return Float.MAX_VALUE / 2.0; // |x - y| stays finite

@@ -132,9 +132,21 @@ class BruteForceEngineValidationTest {
       org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("row 2, column 0: value 1.0E19"),
           e.getMessage());
     }
-    // Cosine and manhattan handle the same data: the largest point's nearest is the one most aligned.
+    // Cosine handles the same data: the largest point's nearest is the one most aligned.
     KnnResult cosine = BruteForceEngine.builder().metric(Metric.COSINE).k(1).build().graph(Vectors.of(rows));
     org.junit.jupiter.api.Assertions.assertEquals(1, cosine.neighbor(2, 0));
+    // Manhattan sums D differences of up to twice the largest value: 3e38 / 2D at D = 1. Point 0's
+    // true distances are 5e38 and 4e38; in float32 both were infinite and the smaller index won.
+    float[][] huge = {{2e38f}, {-3e38f}, {-2e38f}};
+    for (Metric m : new Metric[] {Metric.MANHATTAN, Metric.CHEBYSHEV}) {
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> BruteForceEngine.builder().metric(m).k(1).build().graph(Vectors.of(huge)));
+      org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("row 0, column 0: value 2.0E38 is"
+          + " too large for " + m.id()) && e.getMessage().endsWith("scale the data down"), e.getMessage());
+    }
+    KnnResult manhattan = BruteForceEngine.builder().metric(Metric.MANHATTAN).k(1).build()
+        .graph(Vectors.of(new float[][] {{1e38f}, {-1e38f}, {-0.5e38f}}));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {2, 2, 1}, manhattan.ids());
     // Just below the limit the euclidean ranking is still right.
     float big = 1e18f;
     KnnResult ok = BruteForceEngine.builder().k(1).build()
