@@ -2,6 +2,7 @@ package org.knng.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -130,6 +131,13 @@ class HeapLimitIT {
     assertEquals(2, small.exitCode, small.toString());
     assertTrue(small.stderr.startsWith("error: --memory 40m is more than the ")
         && small.stderr.contains("raise it to -Xmx42m"), small.stderr);
+    // A heap as small as the young generation the launcher gives larger ones: no JVM warning.
+    String[] tiny = build.clone();
+    tiny[tiny.length - 1] = "12m";
+    PythonRunner.Result quiet = knngWith("-XX:+PrintFlagsFinal", tiny);
+    assertEquals(0, quiet.exitCode, quiet.toString());
+    assertEquals(16L << 20, maxHeapSize(quiet.stdout));
+    assertFalse(quiet.stderr.contains("warning"), quiet.stderr);
   }
 
   @Test
