@@ -235,22 +235,26 @@ public final class KnnResult {
     if (!(radius >= 0) || Double.isInfinite(radius)) {
       throw new InvalidInputException("radius must be a finite number >= 0, got " + radius);
     }
-    int[] keptIds = ids.clone();
-    float[] keptDistances = distances.clone();
+    int[] keptIds = new int[ids.length];
+    float[] keptDistances = new float[distances.length];
+    Arrays.fill(keptIds, -1);
+    Arrays.fill(keptDistances, Float.POSITIVE_INFINITY);
     int d = base.dimension();
-    for (int e = 0; e < keptIds.length; e++) {
-      int id = keptIds[e];
-      float f = keptDistances[e];
-      if (id < 0 || (includesSelf && id == e / k)) {
-        continue; // padding, or the point itself (at distance 0, as in the radius graph)
-      }
-      // The stored value is the double distance rounded to float32: far from the radius, it
-      // decides as the double would; within a step of it, the double is computed again.
-      boolean kept = Math.abs(f - radius) > Math.ulp(f) ? f <= radius
-          : metric.distance(queries.rows(e / k, 1).data(), 0, base.rows(id, 1).data(), 0, d) <= radius;
-      if (!kept) {
-        keptIds[e] = -1;
-        keptDistances[e] = Float.POSITIVE_INFINITY;
+    for (int r = 0; r < rows; r++) {
+      int out = r * k;
+      for (int e = r * k; e < (r + 1) * k; e++) {
+        int id = ids[e];
+        float f = distances[e];
+        // The stored value is the double distance rounded to float32: far from the radius, it
+        // decides as the double would; within a step of it, the double is computed again. The
+        // point itself is at distance 0, as in the radius graph.
+        boolean kept = id >= 0 && ((includesSelf && id == r) || (Math.abs(f - radius) > Math.ulp(f)
+            ? f <= radius
+            : metric.distance(queries.rows(r, 1).data(), 0, base.rows(id, 1).data(), 0, d) <= radius));
+        if (kept) { // kept entries move up: two of one float32 value may be decided differently
+          keptIds[out] = id;
+          keptDistances[out++] = f;
+        }
       }
     }
     return new KnnResult(rows, columns, k, keptIds, keptDistances, metric, includesSelf);

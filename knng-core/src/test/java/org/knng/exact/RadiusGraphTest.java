@@ -123,6 +123,27 @@ class RadiusGraphTest {
     assertArrayEquals(new int[] {-1}, e.search(v, q).withinRadius(below, v, q).neighbors(1));
   }
 
+  /**
+   * Two points at one float32 distance from the origin, the one with the smaller index farther in
+   * double: a radius between them keeps the second, and the row moves it up (no -1 before an id).
+   */
+  @Test
+  void withinRadiusKeepsARowsEntriesTogether() {
+    float[] far = {0.0897989422082901f, 0.013315292075276375f, 0.3757723867893219f}; // 0.3865825056803806
+    float[] near = {0.2159939408302307f, 0.18916679918766022f, 0.25886011123657227f}; // 0.386582484833041
+    Vectors v = Vectors.of(new float[][] {{0, 0, 0}, far, near});
+    double dFar = Metric.EUCLIDEAN.distance(v.data(), 0, v.data(), 3, 3);
+    double dNear = Metric.EUCLIDEAN.distance(v.data(), 0, v.data(), 6, 3);
+    assertTrue(dNear < dFar && (float) dNear == (float) dFar, dNear + " " + dFar);
+    double r = (dNear + dFar) / 2;
+    BruteForceEngine e = BruteForceEngine.builder().k(2).build();
+    assertEquals(List.of(2), columns(e.radiusGraph(v, r), 0));
+    KnnResult knn = e.graph(v);
+    assertArrayEquals(new int[] {1, 2}, knn.neighbors(0)); // one float32 distance: by index
+    assertArrayEquals(new int[] {2, -1}, knn.withinRadius(r, v).neighbors(0));
+    assertEquals((float) dNear, knn.withinRadius(r, v).distance(0, 0));
+  }
+
   @Test
   void radiusMustBeFiniteAndAtLeastZero() {
     BruteForceEngine e = BruteForceEngine.builder().build();
