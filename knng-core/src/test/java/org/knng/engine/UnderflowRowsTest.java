@@ -105,13 +105,7 @@ class UnderflowRowsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("searchEngines")
   void aLargeClusterTooCloseForFloat32IsRefusedNotSearchedForHours(Algorithm algorithm) {
-    SplittableRandom random = new SplittableRandom(9);
-    float[][] rows = new float[5_010][64];
-    for (int i = 0; i < rows.length; i++) {
-      for (int j = 0; j < 64; j++) {
-        rows[i][j] = (float) (random.nextDouble() * (i < 10 ? 1 : 1e-22));
-      }
-    }
+    float[][] rows = ordinaryThenTiny(10, 5_000, 64, 9);
     KnnEngine engine = algorithm.engine(KnnOptions.defaults().withK(5).withThreads(2));
     org.knng.InvalidInputException e = org.junit.jupiter.api.Assertions.assertThrows(
         org.knng.InvalidInputException.class, () -> engine.graph(Vectors.of(rows)));
@@ -127,18 +121,24 @@ class UnderflowRowsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("searchEngines")
   void aClusterOfThousandsIsSearchedInFull(Algorithm algorithm) {
-    SplittableRandom random = new SplittableRandom(21);
-    float[][] rows = new float[3_000][16];
-    for (int i = 0; i < rows.length; i++) {
-      for (int j = 0; j < 16; j++) {
-        rows[i][j] = (float) (random.nextDouble() * (i < 1_000 ? 1 : 1e-22));
-      }
-    }
+    float[][] rows = ordinaryThenTiny(1_000, 2_000, 16, 21);
     KnnResult result = algorithm.engine(KnnOptions.defaults().withK(4).withThreads(2)).graph(Vectors.of(rows));
     NaiveKnn.Ranking truth = NaiveKnn.rank(rows, rows, Metric.EUCLIDEAN, true);
     for (int r = 1_000; r < rows.length; r += 7) {
       assertArrayEquals(truth.expectedIds(r, 4, false), result.neighbors(r), "row " + r);
     }
+  }
+
+  /** {@code ordinary} points in [0, 1)^d, then {@code tiny} of at most 1e-22. */
+  private static float[][] ordinaryThenTiny(int ordinary, int tiny, int d, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float[][] rows = new float[ordinary + tiny][d];
+    for (int i = 0; i < rows.length; i++) {
+      for (int j = 0; j < d; j++) {
+        rows[i][j] = (float) (random.nextDouble() * (i < ordinary ? 1 : 1e-22));
+      }
+    }
+    return rows;
   }
 
   static Stream<Algorithm> searchEngines() {
