@@ -191,14 +191,20 @@ public final class GroupedGraph {
       KnnEngine groupEngine = engine.with(
           options.withK(kk).withThreads(threads).withProgress(ProgressListener.NONE));
       Vectors group = points.rows(order, from, m);
-      // The engine checks the group again, where only "every value too small" can fail (the
-      // whole set passed the rest): named here by the group and the rows' numbers in the input.
+      KnnResult local;
       try {
-        InputChecks.rankable(group, options.metric(), "row", a -> order[from + a]);
+        local = groupEngine.graph(group);
       } catch (InvalidInputException e) {
-        throw new InvalidInputException("group " + groups[order[from]] + ": " + e.getMessage());
+        // The engine checks the group again, where only "every value too small" can fail (the
+        // whole set passed the rest), naming rows as the group numbers them: checked once more
+        // here, on this path only, to name the group and the rows' numbers in the input.
+        try {
+          InputChecks.rankable(group, options.metric(), "row", a -> order[from + a]);
+        } catch (InvalidInputException named) {
+          throw new InvalidInputException("group " + groups[order[from]] + ": " + named.getMessage());
+        }
+        throw e;
       }
-      KnnResult local = groupEngine.graph(group);
       warm(order, from, m);
       for (int a = 0; a < m; a++) {
         int row = order[from + a];
