@@ -345,10 +345,12 @@ public final class KdTreeEngine implements KnnEngine {
     } else {
       norm = TreeJoin.Norm.SQUARES;
       // The tree's coordinates are those the exact engine's differences start from (the unit
-      // vectors for cosine, scaled alike), so where its squared distances are a running sum the
-      // scan's sums are its values.
-      if (!ops.runningSquares(d)) {
-        value = new Differences(ops, queries.ordered, queries.unit, base.ordered, base.unit)::value;
+      // vectors for cosine, scaled alike), so where its squared distances are a running float32
+      // sum the scan's sums are its values: not for integers it sums in double.
+      Differences differences =
+          new Differences(ops, queries.ordered, queries.unit, base.ordered, base.unit);
+      if (!ops.runningSquares(d) || differences.sumsIntegersInDouble()) {
+        value = differences::value;
       }
     }
     return new TreeJoin(queries.tree, base.tree, norm, metric == Metric.COSINE ? 2f : 1f, value);

@@ -421,6 +421,75 @@ public interface VectorOps {
       double[] out);
 
   /**
+   * {@code |a - b|^2} summed in double: exactly, so the same on every route and in any order, when
+   * every value is an integer of magnitude at most 2^24 and the sum is below 2^53 (each difference
+   * and its square are then exact, and so is every partial sum); unspecified otherwise. What values
+   * pairs of integer rows whose float32 sums would round ({@link org.knng.tile.Differences}).
+   *
+   * @param a the first vector's array
+   * @param aOffset where it starts
+   * @param b the second vector's array
+   * @param bOffset where it starts
+   * @param dimension values per vector
+   * @return the squared distance
+   */
+  default double integerSquaresInDouble(float[] a, int aOffset, float[] b, int bOffset, int dimension) {
+    // Plain Java on every route: fast from the first call, where Vector API code runs many times
+    // slower until the optimizing compiler has compiled it, and the first calls come early in a
+    // join, from pairs met before the thresholds fall. Four chains (exact: any order).
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < dimension; i += 4) {
+      double e0 = (double) a[aOffset + i] - b[bOffset + i];
+      double e1 = (double) a[aOffset + i + 1] - b[bOffset + i + 1];
+      double e2 = (double) a[aOffset + i + 2] - b[bOffset + i + 2];
+      double e3 = (double) a[aOffset + i + 3] - b[bOffset + i + 3];
+      s0 += e0 * e0;
+      s1 += e1 * e1;
+      s2 += e2 * e2;
+      s3 += e3 * e3;
+    }
+    for (; i < dimension; i++) {
+      double e = (double) a[aOffset + i] - b[bOffset + i];
+      s0 += e * e;
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /**
+   * {@code a . b} summed in double: exactly, so the same on every route and in any order, when every
+   * value is an integer of magnitude at most 2^24 and {@code sum |a_i b_i|} is below 2^53;
+   * unspecified otherwise.
+   *
+   * @param a the first vector's array
+   * @param aOffset where it starts
+   * @param b the second vector's array
+   * @param bOffset where it starts
+   * @param dimension values per vector
+   * @return the dot product
+   */
+  default double integerDotInDouble(float[] a, int aOffset, float[] b, int bOffset, int dimension) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < dimension; i += 4) {
+      s0 += (double) a[aOffset + i] * b[bOffset + i];
+      s1 += (double) a[aOffset + i + 1] * b[bOffset + i + 1];
+      s2 += (double) a[aOffset + i + 2] * b[bOffset + i + 2];
+      s3 += (double) a[aOffset + i + 3] * b[bOffset + i + 3];
+    }
+    for (; i < dimension; i++) {
+      s0 += (double) a[aOffset + i] * b[bOffset + i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /**
    * @return a short name for logs and benchmarks, with the tile shape where there is a choice: e.g.
    *     {@code "panama-512/6x4"} (six rows by four 512-bit vectors) or {@code "scalar"}
    */

@@ -1,5 +1,7 @@
 package org.knng.tile;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import org.knng.simd.VectorOps;
 import org.knng.vectors.Vectors;
 
@@ -9,17 +11,48 @@ import org.knng.vectors.Vectors;
  * (cosine, with the rows' {@code 1 / |x|} factors). The kernels' dot-product values cancel badly
  * for near-duplicates; these do not, so every screen offers these values to the candidate lists
  * and the lists are the same whichever screen found the pair.
+ *
+ * <p>Ties. Two pairs equally near in exact arithmetic must get the same value, so that the smaller
+ * index wins the k-th place: float32 sums of the same terms in other lanes can round apart. Where
+ * exact ties are common, between vectors of integers, a pair of integer rows (every value an
+ * integer of magnitude at most 2^24) is therefore valued by a sum in double:
+ * <ul>
+ *   <li>euclidean: where the float32 sum reaches 2^24. Below that every partial sum of the integer
+ *       squares is an integer float32 holds, so the sum is exact in any order (pixels, SIFT); from
+ *       there on it is summed again in double, exact below 2^53, and rounded once;
+ *   <li>cosine: always ({@code 1/|x|} makes the terms fractions), from the exact dot product and
+ *       norms, in double and rounded once, so that pairs with equal dot products and norms (as in
+ *       0/1 data) get the same value on every route.
+ * </ul>
+ * Whether a row is integer is its own property, so a pair's value does not depend on the other
+ * points, the blocks the input is read in, the engine or the SIMD width.
  */
 public final class Differences {
+  /** Below this, a float32 sum of integer squares is exact whatever the order. */
+  private static final float EXACT_BELOW = 0x1p24f;
+  /** The largest magnitude of an integer row's values: their differences and products are exact in double. */
+  private static final int INTEGER_LIMIT = 1 << 24;
+
   private final VectorOps ops;
   private final float[] rows;
   private final float[] columns;
   private final float[] rowUnit;
   private final float[] columnUnit;
   private final int d;
+  private final Vectors rowVectors;
+  private final Vectors columnVectors;
   /** The rows' and columns' vectors as bytes in their sides' row order ({@link ByteRows}), or null. */
   private final byte[] rowBytes;
   private final byte[] columnBytes;
+  /**
+   * What each row of a side is, found when a pair first needs to know ({@link #look}): 0 not yet
+   * looked at, -1 not an integer row, else 1 + its squared norm (exact). Allocated on first use;
+   * the columns share the rows' array in a self-join. Entries are read and written opaquely (whole
+   * doubles); two threads that look at one row at once find and write the same.
+   */
+  private volatile double[] rowStates;
+  private volatile double[] columnStates;
+  private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(double[].class);
 
   /**
    * @param ops the kernels
@@ -57,7 +90,136 @@ public final class Differences {
     this.rowUnit = rowUnit;
     this.columnUnit = columnUnit;
     this.d = rows.dimension();
+    this.rowVectors = rows;
+    this.columnVectors = columns;
   }
+
+  /**
+   * Whether some pairs are valued by a sum in double rather than by the float32 kernels: integer
+   * rows on both sides, and for euclidean integers far enough apart for a sum to reach 2^24. Then a
+   * running float32 sum of the squares is not always the value. Looks at every row.
+   *
+   * @return whether some pairs of integer rows have their values summed in double
+   */
+  public boolean sumsIntegersInDouble() {
+    float[] range = {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+    boolean rows = lookAtAll(rowStates(), rowVectors, range);
+    boolean columns = lookAtAll(columnStates(), columnVectors, range);
+    double span = (double) range[1] - range[0];
+    return rows && columns && (rowUnit != null || (double) d * span * span >= EXACT_BELOW);
+  }
+
+  /**
+   * Looks at every row of {@code v}, widening {@code range} by the integer rows' values.
+   *
+   * @return whether there are integer rows
+   */
+  private static boolean lookAtAll(double[] states, Vectors v, float[] range) {
+    float[] x = v.data();
+    int dim = v.dimension();
+    boolean any = false;
+    for (int i = 0; i < v.size(); i++) {
+      if (state(states, v, i) > 0) {
+        any = true;
+        for (int c = i * dim; c < (i + 1) * dim; c++) {
+          range[0] = Math.min(range[0], x[c]);
+          range[1] = Math.max(range[1], x[c]);
+        }
+      }
+    }
+    return any;
+  }
+
+  private double[] rowStates() {
+    double[] states = rowStates;
+    if (states == null) {
+      states = new double[rowVectors.size()];
+      rowStates = states; // a race allocates twice: the entries found in the other are found again
+    }
+    return states;
+  }
+
+  private double[] columnStates() {
+    if (columnVectors == rowVectors) {
+      return rowStates();
+    }
+    double[] states = columnStates;
+    if (states == null) {
+      states = new double[columnVectors.size()];
+      columnStates = states;
+    }
+    return states;
+  }
+
+  /** Row {@code i}'s state ({@link #rowStates}) in {@code states} of the rows of {@code v}. */
+  private static double state(double[] states, Vectors v, int i) {
+    double state = (double) STATE.getOpaque(states, i);
+    if (state == 0) {
+      state = look(v, i);
+      STATE.setOpaque(states, i, state);
+    }
+    return state;
+  }
+
+  /**
+   * Whether row {@code i} of {@code v} is an integer row (every value an integer of magnitude at
+   * most 2^24; also its squared norm below 2^53, so that it is exact): 1 + that norm if so, else -1.
+   */
+  private static double look(Vectors v, int i) {
+    float[] x = v.data();
+    int from = i * v.dimension();
+    double norm = 0;
+    for (int c = from; c < from + v.dimension(); c++) {
+      float value = x[c];
+      int whole = (int) value; // 0 for NaN
+      if (whole != value || whole > INTEGER_LIMIT || whole < -INTEGER_LIMIT) {
+        return -1;
+      }
+      norm += (double) whole * whole;
+    }
+    return norm < 0x1p53 ? 1 + norm : -1;
+  }
+
+  /** Whether row {@code i} and column {@code j} are both integer rows. */
+  private boolean integers(int i, int j) {
+    return state(rowStates(), rowVectors, i) > 0 && state(columnStates(), columnVectors, j) > 0;
+  }
+
+  /** The squared distance of integer rows, summed exactly ({@link VectorOps#integerSquaresInDouble}), rounded once. */
+  private float integerSquares(float[] a, int aOffset, float[] b, int bOffset) {
+    return (float) ops.integerSquaresInDouble(a, aOffset, b, bOffset, d);
+  }
+
+  /** {@code |a - b|^2} of two rows of bytes, summed exactly, rounded once. */
+  private static float integerSquares(byte[] a, int aOffset, byte[] b, int bOffset, int d) {
+    long sum = 0;
+    for (int c = 0; c < d; c++) {
+      long e = (a[aOffset + c] & 0xff) - (b[bOffset + c] & 0xff);
+      sum += e * e;
+    }
+    return (float) sum;
+  }
+
+  /**
+   * {@code |x s - y t|^2 / 2} of integer rows ({@code s, t} their {@code 1 / |x|} factors) from
+   * their exact squared norms and dot product ({@link VectorOps#integerDotInDouble}), in double, in one
+   * order (symmetric in the two), rounded once: pairs with equal dot products and norms get the
+   * same value whichever the lanes, the route or the side. At least 0.
+   */
+  private float integerCosine(int i, int aOffset, int j, int bOffset) {
+    double s = rowUnit[i];
+    double t = columnUnit[j];
+    double rowNorm = state(rowStates(), rowVectors, i) - 1;
+    double columnNorm = state(columnStates(), columnVectors, j) - 1;
+    // Below 2^24 both norms bound every partial sum of the products (|x . y| <= |x| |y|), so the
+    // float32 kernel's dot product is exact too: the same value, in vector lanes.
+    double dot = rowNorm < EXACT_BELOW && columnNorm < EXACT_BELOW
+        ? ops.dot(rows, aOffset, columns, bOffset, d)
+        : ops.integerDotInDouble(rows, aOffset, columns, bOffset, d);
+    double value = 0.5 * ((s * s * rowNorm + t * t * columnNorm) - 2 * (s * t) * dot);
+    return (float) Math.max(0, value);
+  }
+
 
   /**
    * @param i a row
@@ -66,7 +228,11 @@ public final class Differences {
    */
   public float value(int i, int j) {
     if (rowUnit == null) {
-      return ops.squaredDistance(rows, i * d, columns, j * d, d);
+      float v = ops.squaredDistance(rows, i * d, columns, j * d, d);
+      return v >= EXACT_BELOW && integers(i, j) ? integerSquares(rows, i * d, columns, j * d) : v;
+    }
+    if (integers(i, j)) {
+      return integerCosine(i, i * d, j, j * d);
     }
     return 0.5f * ops.squaredDistance(rows, i * d, rowUnit[i], columns, j * d, columnUnit[j], d);
   }
@@ -90,6 +256,7 @@ public final class Differences {
         b[p] = hits.columns[p] * d;
       }
       ops.squaredDistances(rowBytes, a, columnBytes, b, n, d, hits.values);
+      integersInDouble(hits, rowSide, columnSide);
       return;
     }
     if (rowUnit == null) {
@@ -100,6 +267,7 @@ public final class Differences {
         b[p] = columnSide.id(hits.columns[p]) * d;
       }
       ops.squaredDistances(rows, a, columns, b, n, d, hits.values);
+      integersInDouble(hits, rowSide, columnSide);
       return;
     }
     int[] a = hits.aOffsets;
@@ -116,5 +284,36 @@ public final class Differences {
     for (int p = 0; p < n; p++) {
       hits.values[p] *= 0.5f;
     }
+    integersInDouble(hits, rowSide, columnSide);
   }
+
+  /**
+   * Values again, as {@link #value} does, the hits between integer rows that the float32 kernels
+   * may have rounded apart from equally near pairs: euclidean values from 2^24 on, every cosine
+   * value. A method of its own, so that {@link #values} stays small enough to be compiled into
+   * the join's loop.
+   */
+  private void integersInDouble(Hits hits, Side rowSide, Side columnSide) {
+    int n = hits.size();
+    float[] values = hits.values;
+    if (rowUnit == null) {
+      for (int p = 0; p < n; p++) {
+        if (values[p] >= EXACT_BELOW
+            && integers(rowSide.id(hits.rows[p]), columnSide.id(hits.columns[p]))) {
+          values[p] = rowBytes != null
+              ? integerSquares(rowBytes, hits.aOffsets[p], columnBytes, hits.bOffsets[p], d)
+              : integerSquares(rows, hits.aOffsets[p], columns, hits.bOffsets[p]);
+        }
+      }
+      return;
+    }
+    for (int p = 0; p < n; p++) {
+      int i = rowSide.id(hits.rows[p]);
+      int j = columnSide.id(hits.columns[p]);
+      if (integers(i, j)) {
+        values[p] = integerCosine(i, hits.aOffsets[p], j, hits.bOffsets[p]);
+      }
+    }
+  }
+
 }
