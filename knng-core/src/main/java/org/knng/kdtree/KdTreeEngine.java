@@ -346,14 +346,31 @@ public final class KdTreeEngine implements KnnEngine {
       norm = TreeJoin.Norm.SQUARES;
       // The tree's coordinates are those the exact engine's differences start from (the unit
       // vectors for cosine, scaled alike), so where its squared distances are a running float32
-      // sum the scan's sums are its values: not for integers it sums in double.
+      // sum the scan's sums are its values, but for the integers it sums in double.
       Differences differences =
           new Differences(ops, queries.ordered, queries.unit, base.ordered, base.unit);
-      if (!ops.runningSquares(d) || differences.sumsIntegersInDouble()) {
-        value = differences::value;
+      if (!ops.runningSquares(d)) {
+        value = (q, b, scan) -> differences.value(q, b);
+      } else if ((metric == Metric.COSINE || reaches(queries.tree, base.tree, 0x1p24))
+          && differences.sumsIntegersInDouble()) {
+        value = differences::valueAfterRunningSum;
       }
     }
     return new TreeJoin(queries.tree, base.tree, norm, metric == Metric.COSINE ? 2f : 1f, value);
+  }
+
+  /**
+   * Whether two points of the trees can be {@code squared} apart or more: the sum over the
+   * coordinates of the squared extent of both root boxes together.
+   */
+  private static boolean reaches(KdTree queries, KdTree base, double squared) {
+    double sum = 0;
+    for (int c = 0; c < base.dimension(); c++) {
+      double extent = (double) Math.max(queries.high()[c], base.high()[c])
+          - Math.min(queries.low()[c], base.low()[c]);
+      sum += extent * extent;
+    }
+    return sum >= squared;
   }
 
   private int leaf(Vectors points) {

@@ -51,9 +51,12 @@ final class TreeJoin {
     MAX
   }
 
-  /** The ranking value of a pair, from its positions in the two trees. */
+  /**
+   * The ranking value of a pair, from its positions in the two trees and the scan's own value for
+   * it (its running float32 sum, in the ranking value's units).
+   */
   interface PairValue {
-    float value(int queryPosition, int basePosition);
+    float value(int queryPosition, int basePosition, float scanValue);
   }
 
   /**
@@ -261,7 +264,7 @@ final class TreeJoin {
       float limit = slack(t);
       for (int j = 0; j < count; j++) {
         if (sums[j] <= limit && j != self) {
-          float v = value.value(r, cFrom + j);
+          float v = value.value(r, cFrom + j, sums[j] * valuePerUnit);
           if (v <= t) {
             rows.offer(r, v, cFrom + j);
             t = rows.threshold(r);

@@ -238,6 +238,24 @@ public final class Differences {
   }
 
   /**
+   * The ranking value of a pair whose squared distance (halved for cosine) the kernels compute as a
+   * running float32 sum ({@link VectorOps#runningSquares}) equal to {@code runningSum}: that sum,
+   * except for a pair of integer rows whose value is summed in double ({@link #value}).
+   *
+   * @param i a row
+   * @param j a column
+   * @param runningSum the running sum, in the value's units
+   * @return their ranking value, that of {@link #value}
+   */
+  public float valueAfterRunningSum(int i, int j, float runningSum) {
+    if (rowUnit == null) {
+      return runningSum >= EXACT_BELOW && integers(i, j)
+          ? integerSquares(rows, i * d, columns, j * d) : runningSum;
+    }
+    return integers(i, j) ? integerCosine(i, i * d, j, j * d) : runningSum;
+  }
+
+  /**
    * The ranking values of the hits (each that of {@link #value}), computed together ({@link
    * VectorOps#squaredDistances}), from the bytes where there are bytes (indexed by the hits' rows and
    * columns themselves), else from the vectors (by the sides' point ids).
