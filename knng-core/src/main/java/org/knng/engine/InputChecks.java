@@ -122,13 +122,37 @@ public final class InputChecks {
    * @throws InvalidInputException naming the first row (and column) at fault
    */
   public static void rankable(Vectors v, Metric metric, String what, IntUnaryOperator row) {
+    int largest = rankableRows(v, metric, what, row);
+    if (largest >= 0) {
+      int d = v.dimension();
+      notTiny(metric, v.data()[largest], what + " " + row.applyAsInt(largest / d) + ", column "
+          + (largest % d));
+    }
+  }
+
+  /**
+   * The checks of {@link #rankable(Vectors, Metric, String, IntUnaryOperator)} that concern one row
+   * at a time (too large, or all zeros for cosine), for vectors that are a part of the input (a
+   * block read from a file): the check that every value is too small concerns the whole input,
+   * {@link #notTiny} with the largest of all parts.
+   *
+   * @param v the vectors
+   * @param metric the metric
+   * @param what how a row is named in the message
+   * @param row the number of each of {@code v}'s rows in the whole input
+   * @return the position in {@code v.data()} of a value of the largest magnitude, or -1 where
+   *     {@link #notTiny} does not apply (cosine, no values)
+   * @throws InvalidInputException naming the first row (and column) at fault
+   */
+  public static int rankableRows(Vectors v, Metric metric, String what, IntUnaryOperator row) {
     int d = v.dimension();
     float[] data = v.data();
     if (metric != Metric.COSINE) {
       double limit = largestValue(metric, d);
       int largest = -1;
       float largestValue = 0;
-      for (int i = 0; i < data.length; i++) {
+      int end = v.size() * d;
+      for (int i = 0; i < end; i++) {
         float value = Math.abs(data[i]);
         if (value >= limit) {
           throw new InvalidInputException(what + " " + row.applyAsInt(i / d) + ", column " + (i % d)
@@ -140,15 +164,7 @@ public final class InputChecks {
           largest = i;
         }
       }
-      boolean squares = metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN
-          || metric == Metric.INNER_PRODUCT;
-      if (squares && largest >= 0 && largestValue < SMALLEST_LARGEST_VALUE) {
-        throw new InvalidInputException("every value is too small for " + metric.id()
-            + " in float32: the largest, " + data[largest] + " (" + what + " " + row.applyAsInt(largest / d)
-            + ", column " + (largest % d) + "), is below " + (float) SMALLEST_LARGEST_VALUE
-            + ", where squares lose their precision and distances tie at 0; scale the data up");
-      }
-      return;
+      return largest;
     }
     for (int i = 0; i < v.size(); i++) {
       boolean zero = true;
@@ -159,6 +175,28 @@ public final class InputChecks {
         throw new InvalidInputException(what + " " + row.applyAsInt(i)
             + " is all zeros: cosine distance is undefined for a vector of norm 0");
       }
+    }
+    return -1;
+  }
+
+  /**
+   * Rejects an input whose values are all so small ({@link #SMALLEST_LARGEST_VALUE}) that their
+   * squares would underflow (every candidate tying at 0), for euclidean, sqeuclidean and inner
+   * product; all zeros are fine (every distance is 0, exactly).
+   *
+   * @param metric the metric
+   * @param largest a value of the largest magnitude in the whole input
+   * @param where where it is, e.g. {@code "row 3, column 7"}
+   * @throws InvalidInputException naming that value
+   */
+  public static void notTiny(Metric metric, float largest, String where) {
+    boolean squares = metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN
+        || metric == Metric.INNER_PRODUCT;
+    if (squares && largest != 0 && Math.abs(largest) < SMALLEST_LARGEST_VALUE) {
+      throw new InvalidInputException("every value is too small for " + metric.id()
+          + " in float32: the largest, " + largest + " (" + where + "), is below "
+          + (float) SMALLEST_LARGEST_VALUE
+          + ", where squares lose their precision and distances tie at 0; scale the data up");
     }
   }
 

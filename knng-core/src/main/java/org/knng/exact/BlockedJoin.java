@@ -179,10 +179,12 @@ public final class BlockedJoin {
       // (see CACHED_SHARE); the others are projected again in each piece.
       SplitJoin.BlockProjection[] projections = new SplitJoin.BlockProjection[blocks];
       long cacheLeft = (long) (CACHED_SHARE * blockBytes(blockRows, points.dimension(), 0));
+      Largest largest = new Largest(join.options().metric());
       for (int a = 0; a < blocks; a++) {
         int fromA = a * blockRows;
         int sizeA = Math.min(blockRows, n - fromA);
         Vectors block = points.rows(fromA, sizeA);
+        largest.check(block, "row", fromA);
         SplitJoin.BlockProjection projection = join.project(block);
         SplitJoin.Lists own = join.within(block, projection);
         if (projection != null && projection.bytes() <= cacheLeft) {
@@ -192,6 +194,7 @@ public final class BlockedJoin {
         merged.merge(own, fromA, sizeA, 0);
         progress.add();
       }
+      largest.notTiny();
       // Two full blocks side by side in one buffer for all their pairs: block a stays at its
       // start while each block b is read after it (no new arrays per pair for the collector).
       int d = points.dimension();
@@ -233,13 +236,48 @@ public final class BlockedJoin {
     int q = queries.size();
     Lists merged = new Lists(q, kept);
     Progress progress = new Progress(join.options(), (n + (long) blockRows - 1) / blockRows);
+    InputChecks.rankable(queries, join.options().metric(), "query row");
+    Largest largest = new Largest(join.options().metric());
     for (int from = 0; from < n; from += blockRows) {
       int size = Math.min(blockRows, n - from);
-      SplitJoin.Lists found = join.search(base.rows(from, size), queries, merged.limits(0, q));
+      Vectors block = base.rows(from, size);
+      largest.check(block, "base row", from);
+      SplitJoin.Lists found = join.search(block, queries, merged.limits(0, q));
       merged.mergeRows(found, 0, from);
       progress.add();
     }
+    largest.notTiny(); // the base's blocks are read once: after the search
     return merged.finish(n, join.options(), false);
+  }
+
+  /**
+   * The rows of the blocks checked as they are first read, named as the input numbers them
+   * ({@link InputChecks#rankableRows}), and the largest value of all of them, for the check that
+   * concerns the whole input ({@link InputChecks#notTiny}).
+   */
+  private static final class Largest {
+    private final Metric metric;
+    private float value;
+    private String where;
+
+    Largest(Metric metric) {
+      this.metric = metric;
+    }
+
+    void check(Vectors block, String what, int from) {
+      int at = InputChecks.rankableRows(block, metric, what, i -> from + i);
+      if (at >= 0 && Math.abs(block.data()[at]) > Math.abs(value)) {
+        int d = block.dimension();
+        value = block.data()[at];
+        where = what + " " + (from + at / d) + ", column " + (at % d);
+      }
+    }
+
+    void notTiny() {
+      if (where != null) {
+        InputChecks.notTiny(metric, value, where);
+      }
+    }
   }
 
   /** Tells the options' listener how many pieces (blocks, pairs of blocks) are done. */

@@ -31,6 +31,11 @@ import org.knng.vectors.Vectors;
  * org.knng.engine.Rescoring} does. Ids inside a piece are positions; the caller makes the position
  * order its id order (blocks sorted by id), so ties go to the smaller id.
  *
+ * <p>The pieces do not check the rows: the caller does, where it can name them as the whole input
+ * numbers them and look at all of them for the check that concerns the whole ({@link
+ * InputChecks#rankableRows} for each block as it is first read, {@link InputChecks#notTiny} with
+ * the largest value of all).
+ *
  * <p>Memory per piece: the two blocks, one copy of them side by side, and {@code rows x kept}
  * candidates.
  */
@@ -222,7 +227,6 @@ public final class SplitJoin {
    *
    * @param block the rows of one block
    * @return lists for the block's rows, ids indexing the block
-   * @throws InvalidInputException if a row cannot be ranked under the metric
    */
   public Lists within(Vectors block) {
     return within(block, null);
@@ -234,10 +238,8 @@ public final class SplitJoin {
    * @param block the rows of one block
    * @param projection the block's projection, or null (projected here where the screen needs it)
    * @return lists for the block's rows, ids indexing the block
-   * @throws InvalidInputException if a row cannot be ranked under the metric
    */
   public Lists within(Vectors block, BlockProjection projection) {
-    InputChecks.rankable(block, options.metric(), "row");
     Projection.Coordinates coordinates = coordinates(block.size(), projection);
     int n = block.size();
     if (kept == 0) {
@@ -258,7 +260,7 @@ public final class SplitJoin {
    * @param a one block
    * @param b another block of the same dimension
    * @return lists for the rows of {@code a}, then of {@code b}
-   * @throws InvalidInputException if the dimensions differ or a row cannot be ranked
+   * @throws InvalidInputException if the dimensions differ
    */
   public Lists between(Vectors a, Vectors b) {
     return between(a, b, null, null);
@@ -277,7 +279,7 @@ public final class SplitJoin {
    * @param limitsB the same for the rows of {@code b}, or null
    * @return lists for the rows of {@code a}, then of {@code b}; a row may hold fewer than
    *     {@code kept}
-   * @throws InvalidInputException if the dimensions differ or a row cannot be ranked
+   * @throws InvalidInputException if the dimensions differ
    */
   public Lists between(Vectors a, Vectors b, float[] limitsA, float[] limitsB) {
     return between(a, null, b, null, limitsA, limitsB);
@@ -294,7 +296,7 @@ public final class SplitJoin {
    * @param limitsA the largest ranking value each row of {@code a} takes, or null for none
    * @param limitsB the same for the rows of {@code b}, or null
    * @return lists for the rows of {@code a}, then of {@code b}
-   * @throws InvalidInputException if the dimensions differ or a row cannot be ranked
+   * @throws InvalidInputException if the dimensions differ
    */
   public Lists between(Vectors a, BlockProjection projectionA, Vectors b,
       BlockProjection projectionB, float[] limitsA, float[] limitsB) {
@@ -317,7 +319,6 @@ public final class SplitJoin {
    * @param limitsA the largest ranking value each row of the first block takes, or null for none
    * @param limitsB the same for the rows of the other block, or null
    * @return lists for the rows of {@code both}
-   * @throws InvalidInputException if a row cannot be ranked
    */
   public Lists between(Vectors both, int sizeA, BlockProjection projectionA,
       BlockProjection projectionB, float[] limitsA, float[] limitsB) {
@@ -325,7 +326,6 @@ public final class SplitJoin {
     if (sizeA < 1 || sizeA >= n) {
       throw new IllegalArgumentException("a first block of " + sizeA + " of " + n + " rows");
     }
-    InputChecks.rankable(both, options.metric(), "row");
     if (kept == 0) {
       return Lists.empty(n);
     }
@@ -374,15 +374,13 @@ public final class SplitJoin {
    * @param limits the largest ranking value each query takes (ties included), e.g. the k-th of
    *     its lists from other blocks, or null for none
    * @return lists for the queries, ids indexing the block
-   * @throws InvalidInputException if the dimensions differ or a row cannot be ranked
+   * @throws InvalidInputException if the dimensions differ
    */
   public Lists search(Vectors block, Vectors queries, float[] limits) {
     if (options.includeSelf()) {
       throw new IllegalArgumentException("a search has no self to include");
     }
     InputChecks.sameDimension(block, queries);
-    InputChecks.rankable(block, options.metric(), "base row");
-    InputChecks.rankable(queries, options.metric(), "query row");
     Screen screen = fit == null
         ? screening.search(block, queries, options.metric(), ops, options.threads())
         : fit.projection == null ? FullWidthScreen.search(options.metric(), ops, block, queries)

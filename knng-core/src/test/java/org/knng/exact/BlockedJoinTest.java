@@ -133,6 +133,65 @@ class BlockedJoinTest {
     };
   }
 
+  /**
+   * Rows refused in a block are named as the input numbers them, not by their place in the block;
+   * and the check that every value is too small concerns the whole input: tiny rows in the first
+   * blocks among ordinary ones later build the engine's graph (searched again in double), while
+   * an input that is tiny throughout is refused naming its largest value's row, as the engine does.
+   */
+  @Test
+  void blocksAreCheckedAsPartsOfTheWholeInput() throws IOException {
+    float[][] rows = TestData.gaussian(3, 90, 4, 1f);
+    float[][] large = rows.clone();
+    large[77] = new float[] {0f, 0f, 3e38f, 0f};
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> BlockedJoin.graph(Vectors.of(large), KnnOptions.defaults().withK(3), 20));
+    assertTrue(e.getMessage().startsWith("row 77, column 2:"), e.getMessage());
+    e = assertThrows(InvalidInputException.class, () -> BlockedJoin.search(Vectors.of(large),
+        Vectors.of(rows), KnnOptions.defaults().withK(3), 20));
+    assertTrue(e.getMessage().startsWith("base row 77, column 2:"), e.getMessage());
+    float[][] zero = rows.clone();
+    zero[65] = new float[4];
+    e = assertThrows(InvalidInputException.class, () -> BlockedJoin.graph(Vectors.of(zero),
+        KnnOptions.defaults().withK(3).withMetric(Metric.COSINE), 20));
+    assertTrue(e.getMessage().startsWith("row 65 is all zeros"), e.getMessage());
+
+    float[][] tinyFirst = new float[90][];
+    for (int i = 0; i < 90; i++) {
+      tinyFirst[i] = rows[i].clone();
+      for (int c = 0; c < 4 && i < 30; c++) {
+        tinyFirst[i][c] *= 1e-20f;
+      }
+    }
+    Vectors points = Vectors.of(tinyFirst);
+    for (Metric metric : new Metric[] {Metric.EUCLIDEAN, Metric.SQEUCLIDEAN, Metric.INNER_PRODUCT}) {
+      KnnOptions options = KnnOptions.defaults().withK(3).withMetric(metric);
+      KnnResult want = BruteForceEngine.create(options).graph(points);
+      KnnResult got = BlockedJoin.graph(points, options, 20);
+      assertArrayEquals(want.ids(), got.ids(), metric + ": ids");
+      assertArrayEquals(want.distances(), got.distances(), metric + ": distances");
+      KnnResult wantSearch = BruteForceEngine.create(options).search(points, Vectors.of(rows));
+      KnnResult gotSearch = BlockedJoin.search(points, Vectors.of(rows), options, 20);
+      assertArrayEquals(wantSearch.ids(), gotSearch.ids(), metric + ": search ids");
+    }
+    float[][] tiny = new float[90][];
+    for (int i = 0; i < 90; i++) {
+      tiny[i] = rows[i].clone();
+      for (int c = 0; c < 4; c++) {
+        tiny[i][c] *= 1e-20f;
+      }
+    }
+    KnnOptions options = KnnOptions.defaults().withK(3);
+    String want = assertThrows(InvalidInputException.class,
+        () -> BruteForceEngine.create(options).graph(Vectors.of(tiny))).getMessage();
+    String got = assertThrows(InvalidInputException.class,
+        () -> BlockedJoin.graph(Vectors.of(tiny), options, 20)).getMessage();
+    assertEquals(want, got);
+    got = assertThrows(InvalidInputException.class,
+        () -> BlockedJoin.search(Vectors.of(tiny), Vectors.of(rows), options, 20)).getMessage();
+    assertEquals(want.replace("(row ", "(base row "), got);
+  }
+
   @Test
   void refusesWhatTheEngineRefuses() {
     Vectors points = Vectors.of(TestData.gaussian(1, 20, 3, 1f));

@@ -251,9 +251,18 @@ public final class SparkKnn implements Serializable {
     int d = points.dimension();
     float[] x = points.data();
     float[] row = new float[d];
+    int largest = -1;
     for (int i = 0; i < n; i++) {
       System.arraycopy(x, i * d, row, 0, d);
       InputChecks.rankableRow(row, metric, "row " + i);
+      for (int j = 0; j < d; j++) {
+        if (largest < 0 || Math.abs(row[j]) > Math.abs(x[largest])) {
+          largest = i * d + j;
+        }
+      }
+    }
+    if (largest >= 0) {
+      InputChecks.notTiny(metric, x[largest], "row " + largest / d + ", column " + largest % d);
     }
     checkK(n);
   }
@@ -348,6 +357,23 @@ public final class SparkKnn implements Serializable {
     });
     long n = guard(checked::count);
     checkK(n);
+    if (m == Metric.EUCLIDEAN || m == Metric.SQEUCLIDEAN || m == Metric.INNER_PRODUCT) {
+      // The whole input's largest value (the smaller id among equals), for the check that concerns
+      // the whole: tiny rows among ordinary ones are searched again in double, not refused.
+      Tuple2<Long, float[]> top = guard(() -> checked.mapToPair(p -> {
+        float[] v = p._2();
+        int at = 0;
+        for (int j = 1; j < v.length; j++) {
+          at = Math.abs(v[j]) > Math.abs(v[at]) ? j : at;
+        }
+        return new Tuple2<>(p._1(), new float[] {v[at], at});
+      }).reduce((a, b) -> {
+        float x = Math.abs(a._2()[0]);
+        float y = Math.abs(b._2()[0]);
+        return x > y || (x == y && a._1() < b._1()) ? a : b;
+      }));
+      InputChecks.notTiny(m, top._2()[0], "id " + top._1() + ", column " + (int) top._2()[1]);
+    }
     // Ids must be unique: checked now, on the ids alone, so that the error comes from this call.
     long distinct = guard(() -> checked.keys().distinct().count());
     if (distinct != n) {
