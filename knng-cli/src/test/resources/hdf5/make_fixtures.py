@@ -43,3 +43,7 @@ with h5py.File("malformed.hdf5", "w") as f:
     many = f.create_group("many")  # more datasets than a message lists
     for i in range(45):
         many.create_dataset("d%02d" % i, data=np.zeros((2, 2), np.float32))
+
+# A sound file that jHDF 0.13 cannot list: an opaque (numpy void) attribute next to the vectors.
+with h5py.File("opaque.hdf5", "w") as f:
+    f.create_dataset("train", data=train[:50]).attrs["meta"] = np.void(b"abcd")

@@ -325,7 +325,32 @@ final class Hdf5Input implements AutoCloseable {
     if (reason.isEmpty()) {
       reason = "a structure that cannot be decoded";
     }
+    String type = dataType(e);
+    if (type != null) {
+      // Where a data type's decoder failed, the file may be sound: jHDF cannot decode every type
+      // (an opaque attribute, numpy's void, breaks 0.13 as it lists the group it is in).
+      return new InputFormatException(file + ": the HDF5 reader cannot decode an object of " + type
+          + " type in this file (" + reason + "); save the vectors alone, e.g. as .npy", e);
+    }
     return new InputFormatException(file + ": not a readable HDF5 file (" + reason + ")", e);
+  }
+
+  /**
+   * The HDF5 data type whose decoder (a class of {@code io.jhdf.object.datatype}) failed, in
+   * lower case ({@code "opaque"}), or null where no decoder is on the stack.
+   */
+  private static String dataType(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      for (StackTraceElement frame : t.getStackTrace()) {
+        String c = frame.getClassName();
+        if (c.startsWith("io.jhdf.object.datatype.") && c.endsWith("DataType")
+            && !c.endsWith(".DataType")) {
+          return c.substring("io.jhdf.object.datatype.".length(), c.length() - "DataType".length())
+              .toLowerCase(java.util.Locale.ROOT);
+        }
+      }
+    }
+    return null;
   }
 
   @Override
