@@ -185,10 +185,53 @@ public final class Differences {
     return state(rowStates(), rowVectors, i) > 0 && state(columnStates(), columnVectors, j) > 0;
   }
 
-  /** The squared distance of integer rows, summed exactly ({@link VectorOps#integerSquaresInDouble}), rounded once. */
+  /** The squared distance of integer rows, summed exactly ({@link #integerSum}), rounded once. */
   private float integerSquares(float[] a, int aOffset, float[] b, int bOffset) {
-    return (float) ops.integerSquaresInDouble(a, aOffset, b, bOffset, d);
+    return (float) integerSum(a, aOffset, b, bOffset, d, true);
   }
+
+  /**
+   * {@code |a - b|^2} ({@code squares}) or {@code a . b} summed in double: exactly, so the same in
+   * any order, when every value is an integer of magnitude at most 2^24 and the terms' magnitudes
+   * sum to less than 2^53 (each difference, square and product is then exact, and so is every
+   * partial sum); unspecified otherwise. Plain Java on every route, in four chains: fast from the
+   * first call (Vector API code runs many times slower until the optimizing compiler has compiled
+   * it, and the first calls come early in a join, from pairs met before the thresholds fall).
+   *
+   * @param a the first vector's array
+   * @param aOffset where it starts
+   * @param b the second vector's array
+   * @param bOffset where it starts
+   * @param d values per vector
+   * @param squares squared differences if true, else products
+   * @return the sum
+   */
+  static double integerSum(float[] a, int aOffset, float[] b, int bOffset, int d, boolean squares) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < d; i += 4) {
+      s0 += term(a[aOffset + i], b[bOffset + i], squares);
+      s1 += term(a[aOffset + i + 1], b[bOffset + i + 1], squares);
+      s2 += term(a[aOffset + i + 2], b[bOffset + i + 2], squares);
+      s3 += term(a[aOffset + i + 3], b[bOffset + i + 3], squares);
+    }
+    for (; i < d; i++) {
+      s0 += term(a[aOffset + i], b[bOffset + i], squares);
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  private static double term(float x, float y, boolean squares) {
+    if (squares) {
+      double e = (double) x - y;
+      return e * e;
+    }
+    return (double) x * y;
+  }
+
 
   /** {@code |a - b|^2} of two rows of bytes, summed exactly, rounded once. */
   private static float integerSquares(byte[] a, int aOffset, byte[] b, int bOffset, int d) {
@@ -202,7 +245,7 @@ public final class Differences {
 
   /**
    * {@code |x s - y t|^2 / 2} of integer rows ({@code s, t} their {@code 1 / |x|} factors) from
-   * their exact squared norms and dot product ({@link VectorOps#integerDotInDouble}), in double, in one
+   * their exact squared norms and dot product ({@link #integerSum}), in double, in one
    * order (symmetric in the two), rounded once: pairs with equal dot products and norms get the
    * same value whichever the lanes, the route or the side. At least 0.
    */
@@ -215,7 +258,7 @@ public final class Differences {
     // float32 kernel's dot product is exact too: the same value, in vector lanes.
     double dot = rowNorm < EXACT_BELOW && columnNorm < EXACT_BELOW
         ? ops.dot(rows, aOffset, columns, bOffset, d)
-        : ops.integerDotInDouble(rows, aOffset, columns, bOffset, d);
+        : integerSum(rows, aOffset, columns, bOffset, d, false);
     double value = 0.5 * ((s * s * rowNorm + t * t * columnNorm) - 2 * (s * t) * dot);
     return (float) Math.max(0, value);
   }

@@ -67,44 +67,6 @@ class IntegerSumsTest {
   }
 
   /**
-   * {@link VectorOps#integerSquaresInDouble} and {@link VectorOps#integerDotInDouble}: the exact
-   * sums (counted in {@code long}) for integers as large as the sums below 2^53 allow, up to 2^24,
-   * with the extremes {@code -m} and {@code m} against each other, differences that float32 could
-   * not hold (2^24 + 1).
-   */
-  @ParameterizedTest(name = "{0} d={1}")
-  @MethodSource("cases")
-  void sumsInDoubleOfLargeIntegersAreExact(Kernel kernel, int d) {
-    Random random = new Random(41L * d + 3);
-    int m = (int) Math.min(1 << 24, Math.floor(Math.sqrt(0x1p51 / d)));
-    int n = 6;
-    float[] a = integers(random, n, d, 2, -m, m);
-    float[] b = integers(random, n, d, 5, -m, m);
-    Arrays.fill(a, 2, 2 + d, -m);
-    Arrays.fill(b, 5, 5 + d, m);
-    if (m == 1 << 24) {
-      a[2] = -1; // 2^24 + 1 from b's 2^24: float32 would round the difference
-    }
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < n; j++) {
-        int x = 2 + i * d;
-        int y = 5 + j * d;
-        long squares = 0;
-        long dot = 0;
-        for (int c = 0; c < d; c++) {
-          long e = (long) a[x + c] - (long) b[y + c];
-          squares += e * e;
-          dot += (long) a[x + c] * (long) b[y + c];
-        }
-        assertEquals((double) squares, kernel.ops().integerSquaresInDouble(a, x, b, y, d),
-            "squares of pair " + i + ", " + j);
-        assertEquals((double) dot, kernel.ops().integerDotInDouble(a, x, b, y, d),
-            "dot of pair " + i + ", " + j);
-      }
-    }
-  }
-
-  /**
    * The kernel's sums of 1 to 7 pairs, the first always the extreme vectors at offsets 3 and 1,
    * the others drawn, against the definition's bits ({@link Metric#squaredEuclidean} or {@link
    * Metric#dot}).

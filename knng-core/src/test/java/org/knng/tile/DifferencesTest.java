@@ -1,0 +1,62 @@
+package org.knng.tile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link Differences#integerSum}: the exact sums of squared differences and of products (counted
+ * in {@code long}) for integers as large as sums below 2^53 allow, up to 2^24, with the extremes
+ * {@code -m} and {@code m} against each other and differences that float32 could not hold
+ * (2^24 + 1), at every dimension across the four chains and their tail.
+ */
+class DifferencesTest {
+  static IntStream dimensions() {
+    return IntStream.concat(IntStream.rangeClosed(1, 20), IntStream.of(97, 784, 4128));
+  }
+
+  @ParameterizedTest(name = "d={0}")
+  @MethodSource("dimensions")
+  void integerSumsAreExact(int d) {
+    Random random = new Random(41L * d + 3);
+    int m = (int) Math.min(1 << 24, Math.floor(Math.sqrt(0x1p51 / d)));
+    int n = 6;
+    float[] a = integers(random, n * d + 2, -m, m);
+    float[] b = integers(random, n * d + 5, -m, m);
+    Arrays.fill(a, 2, 2 + d, -m);
+    Arrays.fill(b, 5, 5 + d, m);
+    if (m == 1 << 24) {
+      a[2] = -1; // 2^24 + 1 from b's 2^24: float32 would round the difference
+    }
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        int x = 2 + i * d;
+        int y = 5 + j * d;
+        long squares = 0;
+        long dot = 0;
+        for (int c = 0; c < d; c++) {
+          long e = (long) a[x + c] - (long) b[y + c];
+          squares += e * e;
+          dot += (long) a[x + c] * (long) b[y + c];
+        }
+        assertEquals((double) squares, Differences.integerSum(a, x, b, y, d, true),
+            "squares of pair " + i + ", " + j);
+        assertEquals((double) dot, Differences.integerSum(a, x, b, y, d, false),
+            "dot of pair " + i + ", " + j);
+      }
+    }
+  }
+
+  private static float[] integers(Random random, int length, int low, int high) {
+    float[] v = new float[length + 17];
+    Arrays.fill(v, Float.NaN); // a sum that read past a vector would show
+    for (int i = 0; i < length; i++) {
+      v[i] = low + random.nextInt(high - low + 1);
+    }
+    return v;
+  }
+}
