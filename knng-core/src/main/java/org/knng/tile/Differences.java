@@ -232,12 +232,14 @@ public final class Differences {
     return (double) x * y;
   }
 
-
-  /** {@code |a - b|^2} of two rows of bytes, summed exactly, rounded once. */
+  /**
+   * {@code |a - b|^2} of two rows of bytes ({@link ByteRows}: signed, with one offset), summed
+   * exactly, rounded once.
+   */
   private static float integerSquares(byte[] a, int aOffset, byte[] b, int bOffset, int d) {
     long sum = 0;
     for (int c = 0; c < d; c++) {
-      long e = (a[aOffset + c] & 0xff) - (b[bOffset + c] & 0xff);
+      long e = a[aOffset + c] - b[bOffset + c];
       sum += e * e;
     }
     return (float) sum;
@@ -262,7 +264,6 @@ public final class Differences {
     double value = 0.5 * ((s * s * rowNorm + t * t * columnNorm) - 2 * (s * t) * dot);
     return (float) Math.max(0, value);
   }
-
 
   /**
    * @param i a row
@@ -351,8 +352,7 @@ public final class Differences {
   /**
    * Values again, as {@link #value} does, the hits between integer rows that the float32 kernels
    * may have rounded apart from equally near pairs: euclidean values from 2^24 on, every cosine
-   * value. A method of its own, so that {@link #values} stays small enough to be compiled into
-   * the join's loop.
+   * value.
    */
   private void integersInDouble(Hits hits, Side rowSide, Side columnSide) {
     int n = hits.size();
@@ -376,5 +376,4 @@ public final class Differences {
       }
     }
   }
-
 }
