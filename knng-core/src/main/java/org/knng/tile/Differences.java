@@ -20,9 +20,9 @@ import org.knng.vectors.Vectors;
  *   <li>euclidean: where the float32 sum reaches 2^24. Below that every partial sum of the integer
  *       squares is an integer float32 holds, so the sum is exact in any order (pixels, SIFT); from
  *       there on it is summed again in double, exact below 2^53, and rounded once;
- *   <li>cosine: always ({@code 1/|x|} makes the terms fractions), from the exact dot product and
- *       norms, in double and rounded once, so that pairs with equal dot products and norms (as in
- *       0/1 data) get the same value on every route.
+ *   <li>cosine: always ({@code 1/|x|} makes the terms fractions), in double in index order and
+ *       rounded once, so that pairs with the same terms (equal norms and dot products, as in 0/1
+ *       data) get the same value on every route.
  * </ul>
  * Whether a row is integer is its own property, so a pair's value does not depend on the other
  * points, the blocks the input is read in, the engine or the SIMD width.
@@ -46,13 +46,13 @@ public final class Differences {
   private final byte[] columnBytes;
   /**
    * What each row of a side is, found when a pair first needs to know ({@link #look}): 0 not yet
-   * looked at, -1 not an integer row, else 1 + its squared norm (exact). Allocated on first use;
-   * the columns share the rows' array in a self-join. Entries are read and written opaquely (whole
-   * doubles); two threads that look at one row at once find and write the same.
+   * looked at, 1 an integer row, -1 not. Allocated on first use; the columns share the rows' array
+   * in a self-join. Entries are read and written opaquely; two threads that look at one row at once
+   * find and write the same.
    */
-  private volatile double[] rowStates;
-  private volatile double[] columnStates;
-  private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(double[].class);
+  private volatile byte[] rowStates;
+  private volatile byte[] columnStates;
+  private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(byte[].class);
 
   /**
    * @param ops the kernels
@@ -114,7 +114,7 @@ public final class Differences {
    *
    * @return whether there are integer rows
    */
-  private static boolean lookAtAll(double[] states, Vectors v, float[] range) {
+  private static boolean lookAtAll(byte[] states, Vectors v, float[] range) {
     float[] x = v.data();
     int dim = v.dimension();
     boolean any = false;
@@ -130,55 +130,51 @@ public final class Differences {
     return any;
   }
 
-  private double[] rowStates() {
-    double[] states = rowStates;
+  private byte[] rowStates() {
+    byte[] states = rowStates;
     if (states == null) {
-      states = new double[rowVectors.size()];
+      states = new byte[rowVectors.size()];
       rowStates = states; // a race allocates twice: the entries found in the other are found again
     }
     return states;
   }
 
-  private double[] columnStates() {
+  private byte[] columnStates() {
     if (columnVectors == rowVectors) {
       return rowStates();
     }
-    double[] states = columnStates;
+    byte[] states = columnStates;
     if (states == null) {
-      states = new double[columnVectors.size()];
+      states = new byte[columnVectors.size()];
       columnStates = states;
     }
     return states;
   }
 
   /** Row {@code i}'s state ({@link #rowStates}) in {@code states} of the rows of {@code v}. */
-  private static double state(double[] states, Vectors v, int i) {
-    double state = (double) STATE.getOpaque(states, i);
+  private static byte state(byte[] states, Vectors v, int i) {
+    byte state = (byte) STATE.getOpaque(states, i);
     if (state == 0) {
-      state = look(v, i);
+      state = look(v, i) ? (byte) 1 : (byte) -1;
       STATE.setOpaque(states, i, state);
     }
     return state;
   }
 
-  /**
-   * Whether row {@code i} of {@code v} is an integer row (every value an integer of magnitude at
-   * most 2^24; also its squared norm below 2^53, so that it is exact): 1 + that norm if so, else -1.
-   */
-  private static double look(Vectors v, int i) {
+  /** Whether row {@code i} of {@code v} is an integer row: every value an integer of magnitude at most 2^24. */
+  private static boolean look(Vectors v, int i) {
     float[] x = v.data();
     int from = i * v.dimension();
-    double norm = 0;
     for (int c = from; c < from + v.dimension(); c++) {
       float value = x[c];
       int whole = (int) value; // 0 for NaN
       if (whole != value || whole > INTEGER_LIMIT || whole < -INTEGER_LIMIT) {
-        return -1;
+        return false;
       }
-      norm += (double) whole * whole;
     }
-    return norm < 0x1p53 ? 1 + norm : -1;
+    return true;
   }
+
 
   /** Whether row {@code i} and column {@code j} are both integer rows. */
   private boolean integers(int i, int j) {
@@ -187,49 +183,45 @@ public final class Differences {
 
   /** The squared distance of integer rows, summed exactly ({@link #integerSum}), rounded once. */
   private float integerSquares(float[] a, int aOffset, float[] b, int bOffset) {
-    return (float) integerSum(a, aOffset, b, bOffset, d, true);
+    return (float) integerSum(a, aOffset, b, bOffset, d);
   }
 
   /**
-   * {@code |a - b|^2} ({@code squares}) or {@code a . b} summed in double: exactly, so the same in
-   * any order, when every value is an integer of magnitude at most 2^24 and the terms' magnitudes
-   * sum to less than 2^53 (each difference, square and product is then exact, and so is every
-   * partial sum); unspecified otherwise. Plain Java on every route, in four chains: fast from the
-   * first call (Vector API code runs many times slower until the optimizing compiler has compiled
-   * it, and the first calls come early in a join, from pairs met before the thresholds fall).
+   * {@code |a - b|^2} summed in double: exactly, so the same in any order, when every value is an
+   * integer of magnitude at most 2^24 and the sum is below 2^53 (each difference and square is then
+   * exact, and so is every partial sum); unspecified otherwise. Plain Java on every route, in four
+   * chains: fast from the first call (Vector API code runs many times slower until the optimizing
+   * compiler has compiled it, and the first calls come early in a join, from pairs met before the
+   * thresholds fall).
    *
    * @param a the first vector's array
    * @param aOffset where it starts
    * @param b the second vector's array
    * @param bOffset where it starts
    * @param d values per vector
-   * @param squares squared differences if true, else products
    * @return the sum
    */
-  static double integerSum(float[] a, int aOffset, float[] b, int bOffset, int d, boolean squares) {
+  static double integerSum(float[] a, int aOffset, float[] b, int bOffset, int d) {
     double s0 = 0;
     double s1 = 0;
     double s2 = 0;
     double s3 = 0;
     int i = 0;
     for (; i + 3 < d; i += 4) {
-      s0 += term(a[aOffset + i], b[bOffset + i], squares);
-      s1 += term(a[aOffset + i + 1], b[bOffset + i + 1], squares);
-      s2 += term(a[aOffset + i + 2], b[bOffset + i + 2], squares);
-      s3 += term(a[aOffset + i + 3], b[bOffset + i + 3], squares);
+      double e0 = (double) a[aOffset + i] - b[bOffset + i];
+      double e1 = (double) a[aOffset + i + 1] - b[bOffset + i + 1];
+      double e2 = (double) a[aOffset + i + 2] - b[bOffset + i + 2];
+      double e3 = (double) a[aOffset + i + 3] - b[bOffset + i + 3];
+      s0 += e0 * e0;
+      s1 += e1 * e1;
+      s2 += e2 * e2;
+      s3 += e3 * e3;
     }
     for (; i < d; i++) {
-      s0 += term(a[aOffset + i], b[bOffset + i], squares);
+      double e = (double) a[aOffset + i] - b[bOffset + i];
+      s0 += e * e;
     }
     return (s0 + s1) + (s2 + s3);
-  }
-
-  private static double term(float x, float y, boolean squares) {
-    if (squares) {
-      double e = (double) x - y;
-      return e * e;
-    }
-    return (double) x * y;
   }
 
   /**
@@ -246,24 +238,24 @@ public final class Differences {
   }
 
   /**
-   * {@code |x s - y t|^2 / 2} of integer rows ({@code s, t} their {@code 1 / |x|} factors) from
-   * their exact squared norms and dot product ({@link #integerSum}), in double, in one
-   * order (symmetric in the two), rounded once: pairs with equal dot products and norms get the
-   * same value whichever the lanes, the route or the side. At least 0.
+   * {@code |x s - y t|^2 / 2} of integer rows ({@code s, t} their {@code 1 / |x|} factors): each
+   * coordinate scaled in float32 as the kernels and the tree's unit vectors have it (so the value
+   * is the quantity the screens bound), the differences and squares in double, summed in index
+   * order (plain Java, the same on every route) and rounded once. Pairs with the same terms (equal
+   * norms and equal coordinates in other places, as in 0/1 data) get the same value, but for a
+   * last-bit difference of the double sums that almost never survives the rounding.
    */
   private float integerCosine(int i, int aOffset, int j, int bOffset) {
-    double s = rowUnit[i];
-    double t = columnUnit[j];
-    double rowNorm = state(rowStates(), rowVectors, i) - 1;
-    double columnNorm = state(columnStates(), columnVectors, j) - 1;
-    // Below 2^24 both norms bound every partial sum of the products (|x . y| <= |x| |y|), so the
-    // float32 kernel's dot product is exact too: the same value, in vector lanes.
-    double dot = rowNorm < EXACT_BELOW && columnNorm < EXACT_BELOW
-        ? ops.dot(rows, aOffset, columns, bOffset, d)
-        : integerSum(rows, aOffset, columns, bOffset, d, false);
-    double value = 0.5 * ((s * s * rowNorm + t * t * columnNorm) - 2 * (s * t) * dot);
-    return (float) Math.max(0, value);
+    float s = rowUnit[i];
+    float t = columnUnit[j];
+    double sum = 0;
+    for (int c = 0; c < d; c++) {
+      double e = (double) (rows[aOffset + c] * s) - (double) (columns[bOffset + c] * t);
+      sum += e * e;
+    }
+    return (float) (0.5 * sum);
   }
+
 
   /**
    * @param i a row

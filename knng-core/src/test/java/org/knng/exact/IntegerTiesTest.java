@@ -91,6 +91,31 @@ class IntegerTiesTest {
     }
   }
 
+  /**
+   * Cosine between integers near 2^24, nearly parallel (1 - cos about 1e-15): the tree engine's
+   * scan of the float32 unit vectors lets through every pair the exact engine keeps, so both give
+   * the same graph, bit for bit.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kernels")
+  void treeAndExactAgreeOnNearlyParallelLargeIntegers(Kernel kernel) {
+    Random random = new Random(3);
+    for (int d = 2; d <= 7; d++) {
+      float[][] points = new float[40][d];
+      for (float[] p : points) {
+        for (int c = 0; c < d; c++) {
+          p[c] = (1 << 24) - random.nextInt(8);
+        }
+      }
+      KnnResult tree = KdTreeEngine.builder().metric(Metric.COSINE).k(3).threads(2)
+          .vectorOps(kernel.ops()).build().graph(Vectors.of(points));
+      KnnResult exact = BruteForceEngine.builder().metric(Metric.COSINE).k(3).threads(2)
+          .vectorOps(kernel.ops()).build().graph(Vectors.of(points));
+      assertArrayEquals(exact.ids(), tree.ids(), "d=" + d + ": ids");
+      assertArrayEquals(exact.distances(), tree.distances(), "d=" + d + ": distances");
+    }
+  }
+
   /** {@code n x d} values, each 0 or {@code scale}, from {@code seed}. */
   private static float[][] scaledBits(int n, int d, float scale, long seed) {
     Random random = new Random(seed);
