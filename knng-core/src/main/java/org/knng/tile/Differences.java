@@ -175,7 +175,6 @@ public final class Differences {
     return true;
   }
 
-
   /** Whether row {@code i} and column {@code j} are both integer rows. */
   private boolean integers(int i, int j) {
     return state(rowStates(), rowVectors, i) > 0 && state(columnStates(), columnVectors, j) > 0;
@@ -222,19 +221,6 @@ public final class Differences {
       s0 += e * e;
     }
     return (s0 + s1) + (s2 + s3);
-  }
-
-  /**
-   * {@code |a - b|^2} of two rows of bytes ({@link ByteRows}: signed, with one offset), summed
-   * exactly, rounded once.
-   */
-  private static float integerSquares(byte[] a, int aOffset, byte[] b, int bOffset, int d) {
-    long sum = 0;
-    for (int c = 0; c < d; c++) {
-      long e = a[aOffset + c] - b[bOffset + c];
-      sum += e * e;
-    }
-    return (float) sum;
   }
 
   /**
@@ -351,11 +337,11 @@ public final class Differences {
     float[] values = hits.values;
     if (rowUnit == null) {
       for (int p = 0; p < n; p++) {
-        if (values[p] >= EXACT_BELOW
-            && integers(rowSide.id(hits.rows[p]), columnSide.id(hits.columns[p]))) {
-          values[p] = rowBytes != null
-              ? integerSquares(rowBytes, hits.aOffsets[p], columnBytes, hits.bOffsets[p], d)
-              : integerSquares(rows, hits.aOffsets[p], columns, hits.bOffsets[p]);
+        int i = rowSide.id(hits.rows[p]);
+        int j = columnSide.id(hits.columns[p]);
+        if (values[p] >= EXACT_BELOW && integers(i, j)) {
+          // From the vectors by point, also where the kernels read the bytes in row order.
+          values[p] = integerSquares(rows, i * d, columns, j * d);
         }
       }
       return;
