@@ -247,24 +247,8 @@ public final class SparkKnn implements Serializable {
    * @throws InvalidInputException naming the first row that cannot be ranked, or k out of range
    */
   public void check(org.knng.vectors.Vectors points) {
-    int n = points.size();
-    int d = points.dimension();
-    float[] x = points.data();
-    float[] row = new float[d];
-    int largest = -1;
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(x, i * d, row, 0, d);
-      InputChecks.rankableRow(row, metric, "row " + i);
-      for (int j = 0; j < d; j++) {
-        if (largest < 0 || Math.abs(row[j]) > Math.abs(x[largest])) {
-          largest = i * d + j;
-        }
-      }
-    }
-    if (largest >= 0) {
-      InputChecks.notTiny(metric, x[largest], "row " + largest / d + ", column " + largest % d);
-    }
-    checkK(n);
+    InputChecks.rankable(points, metric, "row");
+    checkK(points.size());
   }
 
   /**

@@ -205,6 +205,48 @@ class SparkKnnTest {
     assertThrows(InvalidInputException.class, () -> SparkKnn.builder().mode(GraphMode.SELF_TUNING));
   }
 
+  @Test
+  void tinyRowsAreSearchedAmongOrdinaryOnesAndRefusedOnlyWhenTheWholeInputIsTiny() {
+    // A fifth of the rows scaled to about 1e-20: the core engine searches them again in double
+    // and they are valid input; only an input whose every value is that small is refused, and the
+    // refusal names the largest value of the whole input (a cell or block alone must not decide).
+    float[][] rows = TestData.gaussian(7, 600, 6, 0.5f);
+    for (int i = 0; i < rows.length; i += 5) {
+      for (int j = 0; j < rows[i].length; j++) {
+        rows[i][j] *= 1e-20f;
+      }
+    }
+    KnnResult want = BruteForceEngine.create(KnnOptions.defaults().withK(4))
+        .graph(org.knng.vectors.Vectors.of(rows));
+    SparkKnn job = SparkKnn.builder().k(4).blocks(4).build();
+    assertSame(want, job.neighbors(table(rows, DataTypes.FloatType, null)), "a fifth tiny");
+    KnnResult held = job.collect(job.graph(
+        new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext()),
+        org.knng.vectors.Vectors.of(rows)));
+    assertArrayEquals(want.ids(), held.ids(), "a fifth tiny, held by the driver");
+
+    float[][] tiny = new float[rows.length][];
+    int top = 0;
+    for (int i = 0; i < rows.length; i++) {
+      tiny[i] = rows[i].clone();
+      for (int j = 0; j < tiny[i].length; j++) {
+        tiny[i][j] *= i % 5 == 0 ? 1f : 1e-20f;
+        if (Math.abs(tiny[i][j]) > Math.abs(tiny[top / 6][top % 6])) {
+          top = i * 6 + j;
+        }
+      }
+    }
+    String largest = "the largest, " + tiny[top / 6][top % 6] + " (";
+    String where = top / 6 + ", column " + top % 6 + "), is below";
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> job.neighbors(table(tiny, DataTypes.FloatType, null)));
+    assertTrue(e.getMessage().startsWith("every value is too small for euclidean in float32: "),
+        e.getMessage());
+    assertTrue(e.getMessage().contains(largest + "id " + where), e.getMessage());
+    e = assertThrows(InvalidInputException.class, () -> job.check(org.knng.vectors.Vectors.of(tiny)));
+    assertTrue(e.getMessage().contains(largest + "row " + where), e.getMessage());
+  }
+
   private static Dataset<Row> rowsOf(StructType schema, Row... rows) {
     return spark.createDataFrame(Arrays.asList(rows), schema);
   }
