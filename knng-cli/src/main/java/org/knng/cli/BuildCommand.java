@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import org.knng.Algorithm;
 import org.knng.InvalidInputException;
+import org.knng.UnrankableVectorsException;
 import org.knng.engine.GroupedGraph;
 import org.knng.engine.KnnEngine;
 import org.knng.engine.KnnOptions;
@@ -348,6 +349,8 @@ final class BuildCommand extends Command {
         VectorSource from = plan.blocked ? base.blocks() : points;
         result = result.withinRadius(radius, from, queryPoints == null ? from : queryPoints).padded(k);
       }
+    } catch (UnrankableVectorsException e) {
+      throw inFile(e, input, queries);
     }
     try {
       return finish(start, read, rows, dimension, kk, engineName, radiusOnly, result, graph, spill,

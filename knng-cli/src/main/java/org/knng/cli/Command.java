@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.knng.InvalidInputException;
+import org.knng.UnrankableVectorsException;
 
 /**
  * A subcommand of {@code knng} ({@code build}, {@code info}, ...) and the reading of its arguments:
@@ -323,6 +325,19 @@ abstract class Command {
   }
 
   // ---- Values ----
+
+  /**
+   * Vectors the metric cannot rank, named in the message with the file they were read from.
+   *
+   * @param e the refusal, naming the row (and column)
+   * @param input the file of the points (or of the base a search looks in)
+   * @param queries the file of the queries, or null
+   * @return the refusal naming the file as well
+   */
+  static InvalidInputException inFile(UnrankableVectorsException e, Object input, Object queries) {
+    return new InvalidInputException((e.queries() && queries != null ? "--queries " + queries
+        : "--input " + input) + ": " + e.getMessage());
+  }
 
   /** @throws IllegalArgumentException "'x' is not an int" */
   static int integer(String value) {

@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.knng.InvalidInputException;
+import org.knng.UnrankableVectorsException;
+import org.knng.engine.InputChecks;
 import org.knng.engine.KnnOptions;
 import org.knng.eval.RecallSample;
 import org.knng.graph.RecallEstimate;
@@ -137,6 +139,11 @@ final class EvalCommand extends Command {
     checkOptions();
     boolean sparse = graphFormat().equals(".npz");
     Vectors points = Hdf5Input.vectors(input, dataset, "train", "--dataset");
+    try {
+      InputChecks.rankable(points, metric, "row");
+    } catch (UnrankableVectorsException e) {
+      throw inFile(e, input, null);
+    }
     int n = points.size();
     int[] ids = sparse ? fromSparse(GraphReader.read(graph), n) : fromNpy(NeighborIds.read(graph), n);
     KnnOptions options = KnnOptions.defaults().withMetric(metric).withK(k).withIncludeSelf(includeSelf);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import org.knng.Algorithm;
 import org.knng.InvalidInputException;
+import org.knng.UnrankableVectorsException;
 import org.knng.graph.EdgeWeights;
 import org.knng.graph.GraphMode;
 import org.knng.graph.Symmetrization;
@@ -216,7 +217,11 @@ final class SparkCommand extends Command {
     } else {
       long reading = System.nanoTime();
       points = readFile(input, dataset);
-      knn.check(points);
+      try {
+        knn.check(points);
+      } catch (UnrankableVectorsException e) {
+        throw inFile(e, input, null);
+      }
       note.accept(String.format(Locale.ROOT, "spark: read and checked %d points in %.2f s",
           points.size(), (System.nanoTime() - reading) / 1e9));
     }

@@ -533,6 +533,53 @@ class BuildCommandTest {
         Arguments.of("--algorithm", "lsh2", "unknown algorithm 'lsh2'"));
   }
 
+  /**
+   * Rows the metric cannot rank are refused naming the file they came from, the row and the
+   * column: the points, a search's base or its queries, for build, eval and spark (refused before
+   * Spark starts).
+   */
+  @Test
+  void unrankableRowsNameTheirFile() throws Exception {
+    Path zero = csv("zero.csv", "1,2\n3,4\n0,0\n5,6\n");
+    Path huge = csv("huge.csv", "1,2\n1e30,4\n");
+    Path huger = csv("huger.csv", "1,2\n3,-1e38\n");
+    Path line = line();
+    Path out = dir.resolve("never.npy");
+    String zeros = "row 2 is all zeros: cosine distance is undefined for a vector of norm 0";
+    String[][] cases = {
+        {"error: --input " + zero + ": " + zeros,
+            "build", "--input", zero.toString(), "--k", "1", "--metric", "cosine"},
+        {"error: --input " + zero + ": base " + zeros,
+            "build", "--input", zero.toString(), "--queries", line.toString(), "--k", "1",
+            "--metric", "cosine"},
+        {"error: --queries " + huge + ": query row 1, column 0: value 1.0E30 is too large for"
+            + " euclidean in float32 (at dimension 2, values must stay below 6.5219088E18); scale"
+            + " the data down",
+            "build", "--input", line.toString(), "--queries", huge.toString(), "--k", "1"},
+        {"error: --input " + huger + ": row 1, column 1: value -1.0E38 is too large for manhattan"
+            + " in float32 (at dimension 2, values must stay below 8.5070587E37)",
+            "build", "--input", huger.toString(), "--k", "1", "--metric", "manhattan"},
+        {"error: --input " + zero + ": " + zeros,
+            "spark", "--input", zero.toString(), "--k", "1", "--metric", "cosine"},
+    };
+    for (String[] c : cases) {
+      String[] args = java.util.Arrays.copyOfRange(c, 1, c.length + 2);
+      args[args.length - 2] = "--output";
+      args[args.length - 1] = out.toString();
+      CliRun r = knng(args);
+      assertEquals(2, r.exit(), r.err());
+      assertEquals(1, r.err().lines().count(), r.err());
+      assertTrue(r.err().startsWith(c[0]), r.err());
+      assertTrue(Files.notExists(out));
+    }
+    Path graph = dir.resolve("line.npy"); // a graph of 4 points, as zero.csv has
+    assertEquals(0, knng("build", "--input", line.toString(), "--k", "1", "--output", graph.toString(),
+        "--quiet").exit());
+    CliRun r = knng("eval", "--input", zero.toString(), "--graph", graph.toString(), "--k", "1",
+        "--metric", "cosine");
+    assertEquals("error: --input " + zero + ": " + zeros + "\n", r.err());
+  }
+
   /** Data too small for float32 squares: one error line naming the largest value, exit 2, no output. */
   @ParameterizedTest
   @ValueSource(strings = {"exact", "kdtree", "nndescent"})

@@ -2,6 +2,7 @@ package org.knng.engine;
 
 import java.util.function.IntUnaryOperator;
 import org.knng.InvalidInputException;
+import org.knng.UnrankableVectorsException;
 import org.knng.metric.Metric;
 import org.knng.vectors.Vectors;
 
@@ -105,7 +106,7 @@ public final class InputChecks {
    * @param v the vectors
    * @param metric the metric
    * @param what how a row is named in the message, e.g. {@code "row"} or {@code "query row"}
-   * @throws InvalidInputException naming the first row (and column) at fault
+   * @throws UnrankableVectorsException naming the first row (and column) at fault
    */
   public static void rankable(Vectors v, Metric metric, String what) {
     rankable(v, metric, what, IntUnaryOperator.identity());
@@ -119,7 +120,7 @@ public final class InputChecks {
    * @param metric the metric
    * @param what how a row is named in the message
    * @param row the number of each of {@code v}'s rows in the larger set
-   * @throws InvalidInputException naming the first row (and column) at fault
+   * @throws UnrankableVectorsException naming the first row (and column) at fault
    */
   public static void rankable(Vectors v, Metric metric, String what, IntUnaryOperator row) {
     int largest = rankableRows(v, metric, what, row);
@@ -142,7 +143,7 @@ public final class InputChecks {
    * @param row the number of each of {@code v}'s rows in the whole input
    * @return the position in {@code v.data()} of a value of the largest magnitude, or -1 where
    *     {@link #notTiny} does not apply (cosine, no values)
-   * @throws InvalidInputException naming the first row (and column) at fault
+   * @throws UnrankableVectorsException naming the first row (and column) at fault
    */
   public static int rankableRows(Vectors v, Metric metric, String what, IntUnaryOperator row) {
     int d = v.dimension();
@@ -155,9 +156,8 @@ public final class InputChecks {
       for (int i = 0; i < end; i++) {
         float value = Math.abs(data[i]);
         if (value >= limit) {
-          throw new InvalidInputException(what + " " + row.applyAsInt(i / d) + ", column " + (i % d)
-              + ": value " + data[i] + " is too large for " + metric.id() + " in float32 (at dimension " + d
-              + ", values must stay below " + (float) limit + "); scale the data down");
+          throw tooLarge(what + " " + row.applyAsInt(i / d) + ", column " + (i % d), data[i], metric,
+              d, limit, queries(what));
         }
         if (value > largestValue) {
           largestValue = value;
@@ -172,8 +172,7 @@ public final class InputChecks {
         zero = data[i * d + j] == 0f;
       }
       if (zero) {
-        throw new InvalidInputException(what + " " + row.applyAsInt(i)
-            + " is all zeros: cosine distance is undefined for a vector of norm 0");
+        throw zeros(what + " " + row.applyAsInt(i), queries(what));
       }
     }
     return -1;
@@ -187,16 +186,17 @@ public final class InputChecks {
    * @param metric the metric
    * @param largest a value of the largest magnitude in the whole input
    * @param where where it is, e.g. {@code "row 3, column 7"}
-   * @throws InvalidInputException naming that value
+   * @throws UnrankableVectorsException naming that value
    */
   public static void notTiny(Metric metric, float largest, String where) {
     boolean squares = metric == Metric.EUCLIDEAN || metric == Metric.SQEUCLIDEAN
         || metric == Metric.INNER_PRODUCT;
     if (squares && largest != 0 && Math.abs(largest) < SMALLEST_LARGEST_VALUE) {
-      throw new InvalidInputException("every value is too small for " + metric.id()
+      throw new UnrankableVectorsException("every value is too small for " + metric.id()
           + " in float32: the largest, " + largest + " (" + where + "), is below "
           + (float) SMALLEST_LARGEST_VALUE
-          + ", where squares lose their precision and distances tie at 0; scale the data up");
+          + ", where squares lose their precision and distances tie at 0; scale the data up",
+          queries(where));
     }
   }
 
@@ -219,7 +219,7 @@ public final class InputChecks {
    * @param row the row's values
    * @param metric the metric
    * @param name how the row is named in the message
-   * @throws InvalidInputException naming the row (and column) at fault
+   * @throws UnrankableVectorsException naming the row (and column) at fault
    */
   public static void rankableRow(float[] row, Metric metric, String name) {
     int d = row.length;
@@ -232,15 +232,29 @@ public final class InputChecks {
             + " is not a finite number");
       }
       if (metric != Metric.COSINE && Math.abs(v) >= limit) {
-        throw new InvalidInputException(name + ", column " + j + ": value " + v
-            + " is too large for " + metric.id() + " in float32 (at dimension " + d
-            + ", values must stay below " + (float) limit + "); scale the data down");
+        throw tooLarge(name + ", column " + j, v, metric, d, limit, false);
       }
       zero &= v == 0f;
     }
     if (metric == Metric.COSINE && zero) {
-      throw new InvalidInputException(name
-          + " is all zeros: cosine distance is undefined for a vector of norm 0");
+      throw zeros(name, false);
     }
+  }
+
+  private static UnrankableVectorsException tooLarge(String where, float value, Metric metric,
+      int d, double limit, boolean queries) {
+    return new UnrankableVectorsException(where + ": value " + value + " is too large for "
+        + metric.id() + " in float32 (at dimension " + d + ", values must stay below "
+        + (float) limit + "); scale the data down", queries);
+  }
+
+  private static UnrankableVectorsException zeros(String row, boolean queries) {
+    return new UnrankableVectorsException(row
+        + " is all zeros: cosine distance is undefined for a vector of norm 0", queries);
+  }
+
+  /** Whether rows named so are a search's queries: callers name them "query row". */
+  private static boolean queries(String what) {
+    return what.startsWith("query");
   }
 }

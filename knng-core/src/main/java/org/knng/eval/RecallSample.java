@@ -218,7 +218,8 @@ public final class RecallSample {
    * @return the sample of all N rows
    * @throws InvalidInputException if the shape is not {@code N x truthK}, {@code truthK < k}, k is
    *     too large for the points, an id is {@code -1} or out of range, or a row lists fewer true
-   *     neighbours than k needs (each message names the row)
+   *     neighbours than k needs (each message names the row), or a point cannot be ranked under
+   *     the metric
    */
   public static RecallSample truth(Vectors points, int[] truthIds, int truthK, KnnOptions options) {
     Objects.requireNonNull(points, "points");
@@ -234,6 +235,7 @@ public final class RecallSample {
       throw new InvalidInputException("the true neighbours have " + truthK + " per row, fewer than k=" + k);
     }
     InputChecks.graphK(options, n);
+    InputChecks.rankable(points, options.metric(), "row"); // no search here checks them
     int others = k - (options.includeSelf() ? 1 : 0);
     int[] chosen = new int[n * others];
     int[] seenIn = new int[n];

@@ -2,6 +2,7 @@ package org.knng.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -307,6 +308,13 @@ class RecallSampleTest {
         .getMessage().contains("fewer than k=11"));
     assertTrue(assertThrows(InvalidInputException.class, () -> RecallSample.truth(points, wide, 9, options(k)))
         .getMessage().contains("not " + n + " rows x 9"));
+    // No search checks the points here: a zero vector under cosine is refused, not measured.
+    float[][] rows = TestData.gaussian(8, n, 5, 0);
+    java.util.Arrays.fill(rows[250], 0f);
+    org.knng.UnrankableVectorsException zero = assertThrows(org.knng.UnrankableVectorsException.class,
+        () -> RecallSample.truth(Vectors.of(rows), wide, 10, options(k).withMetric(org.knng.metric.Metric.COSINE)));
+    assertEquals("row 250 is all zeros: cosine distance is undefined for a vector of norm 0", zero.getMessage());
+    assertFalse(zero.queries());
   }
 
   /**

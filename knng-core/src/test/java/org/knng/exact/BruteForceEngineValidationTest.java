@@ -1,12 +1,14 @@
 package org.knng.exact;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.knng.UnrankableVectorsException;
 import org.knng.graph.KnnResult;
 import org.knng.metric.Metric;
 import org.knng.vectors.Vectors;
@@ -98,10 +100,21 @@ class BruteForceEngineValidationTest {
     BruteForceEngine engine = BruteForceEngine.builder().metric(Metric.COSINE).k(1).build();
     Vectors good = Vectors.of(new float[][] {{1, 0}, {0, 1}});
     Vectors zeroSecond = Vectors.of(new float[][] {{1, 0}, {0, 0}});
-    assertMessageContains(assertThrows(IllegalArgumentException.class, () -> engine.search(zeroSecond, good)),
-        "base row 1");
-    assertMessageContains(assertThrows(IllegalArgumentException.class, () -> engine.search(good, zeroSecond)),
-        "query row 1");
+    UnrankableVectorsException base = assertThrows(UnrankableVectorsException.class,
+        () -> engine.search(zeroSecond, good));
+    assertMessageContains(base, "base row 1");
+    assertFalse(base.queries(), "the base's row");
+    UnrankableVectorsException query = assertThrows(UnrankableVectorsException.class,
+        () -> engine.search(good, zeroSecond));
+    assertMessageContains(query, "query row 1");
+    assertTrue(query.queries(), "a query's row");
+    Vectors huge = Vectors.of(new float[][] {{1, 0}, {0, 1e30f}});
+    BruteForceEngine euclidean = BruteForceEngine.builder().k(1).build();
+    assertFalse(assertThrows(UnrankableVectorsException.class, () -> euclidean.search(huge, good)).queries());
+    assertTrue(assertThrows(UnrankableVectorsException.class, () -> euclidean.search(good, huge)).queries());
+    Vectors tiny = Vectors.of(new float[][] {{1e-30f, 0}, {0, 1e-30f}});
+    assertFalse(assertThrows(UnrankableVectorsException.class, () -> euclidean.search(tiny, good)).queries());
+    assertTrue(assertThrows(UnrankableVectorsException.class, () -> euclidean.search(good, tiny)).queries());
   }
 
   /** Other metrics accept zero vectors. */
