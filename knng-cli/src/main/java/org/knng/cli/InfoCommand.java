@@ -38,8 +38,9 @@ final class InfoCommand extends Command {
       "Prints statistics of a sparse graph saved as .npz (by knng build or scipy.sparse.save_npz):",
       "nodes, edges (stored entries, explicit zeros included), self-loops, whether it is symmetric",
       "(structure and weights), out- and in-degree min/mean/max, weakly connected components and",
-      "the largest one's size, hubness (skewness of the in-degrees; 0 when all are equal) and an",
-      "in-degree histogram.",
+      "the largest one's size, hubness (skewness of the in-degrees; 0 when all are equal), an",
+      "in-degree histogram, and the weights' min/mean/max with how many are negative, NaN or",
+      "infinite.",
       ""
     };
   }
@@ -118,6 +119,11 @@ final class InfoCommand extends Command {
     j.append(", \"out_degree\": ").append(degrees(s.minOutDegree(), s.meanOutDegree(), s.maxOutDegree()));
     j.append(", \"in_degree\": ").append(degrees(s.minInDegree(), s.meanInDegree(), s.maxInDegree()));
     j.append(", \"hubness\": ").append(number(s.hubness()));
+    j.append(", \"weights\": {\"min\": ").append(number(s.minWeight()))
+        .append(", \"mean\": ").append(number(s.meanWeight()))
+        .append(", \"max\": ").append(number(s.maxWeight()))
+        .append(", \"negative\": ").append(s.negativeWeights())
+        .append(", \"non_finite\": ").append(s.nonFiniteWeights()).append('}');
     j.append(", \"in_degree_histogram\": [");
     long[] h = s.inDegreeHistogram();
     for (int d = 0; d < h.length; d++) {
@@ -135,11 +141,41 @@ final class InfoCommand extends Command {
     return Double.isFinite(v) ? Double.toString(v) : "null";
   }
 
+  /** The weights' line: range and mean of the finite ones, and the counts a user must see. */
+  private static String weights(GraphStatistics s) {
+    String range = Double.isNaN(s.minWeight()) ? "none finite"
+        : String.format(Locale.ROOT, "min %s, mean %s, max %s", shortest(s.minWeight()),
+            shortest(s.meanWeight()), shortest(s.maxWeight()));
+    if (s.edges() == 0) {
+      range = "none";
+    }
+    StringBuilder t = new StringBuilder(range);
+    if (s.negativeWeights() > 0) {
+      t.append(", ").append(s.negativeWeights()).append(" negative");
+    }
+    if (s.nonFiniteWeights() > 0) {
+      t.append(", ").append(s.nonFiniteWeights()).append(" NaN or infinite");
+    }
+    return t.toString();
+  }
+
+  /** A weight with the digits that tell it apart (six significant ones at most). */
+  static String shortest(double v) {
+    String s = String.format(Locale.ROOT, "%.6g", v); // 0.435702, 1.00000, 100000, 7.36994e-05
+    int e = s.indexOf('e');
+    String mantissa = e < 0 ? s : s.substring(0, e);
+    if (mantissa.indexOf('.') >= 0) {
+      mantissa = mantissa.replaceFirst("\\.?0+$", "");
+    }
+    return e < 0 ? mantissa : mantissa + s.substring(e);
+  }
+
   private String text(GraphStatistics s) {
     StringBuilder t = new StringBuilder();
     t.append(String.format(Locale.ROOT, "%s%n", graph));
     t.append(String.format(Locale.ROOT, "  nodes              %d%n", s.nodes()));
     t.append(String.format(Locale.ROOT, "  edges              %d (stored entries)%n", s.edges()));
+    t.append(String.format(Locale.ROOT, "  weights            %s%n", weights(s)));
     t.append(String.format(Locale.ROOT, "  self-loops         %d%n", s.selfLoops()));
     t.append(String.format(Locale.ROOT, "  symmetric          %s%n", s.symmetric() ? "yes" : "no"));
     t.append(String.format(Locale.ROOT, "  out-degree         min %d, mean %.3f, max %d%n",

@@ -81,6 +81,28 @@ class InfoCommandTest {
     assertTrue(text.out().contains("symmetric          no"), text.out());
     assertTrue(text.out().contains("in-degree histogram"), text.out());
     assertTrue(text.out().contains("        1 | " + "#".repeat(20)), text.out());
+    assertTrue(text.out().contains("weights            min 1, mean 1, max 1\n"), text.out());
+    // Distances: 0 -> 1 is 1, 1 -> 0 is 1, 2 -> 1 is 2, 3 -> 2 is 4.
+    Path d = dir.resolve("line-distance.npz");
+    assertEquals(0, knng("build", "--input", in.toString(), "--k", "1", "--mode", "distance",
+        "--output", d.toString(), "--quiet").exit());
+    assertTrue(knng("info", d.toString()).out().contains("weights            min 1, mean 2, max 4\n"));
+    assertEquals("{\"min\": 1.0, \"mean\": 2.0, \"max\": 4.0, \"negative\": 0, \"non_finite\": 0}",
+        value(knng("info", d.toString(), "--json").out(), "weights"));
+  }
+
+  @Test
+  void weightsArePrintedWithTheirSignificantDigits() {
+    assertEquals("1", InfoCommand.shortest(1));
+    assertEquals("100000", InfoCommand.shortest(100000));
+    assertEquals("10", InfoCommand.shortest(10));
+    assertEquals("0.5", InfoCommand.shortest(0.5));
+    assertEquals("0", InfoCommand.shortest(0));
+    assertEquals("-2.25", InfoCommand.shortest(-2.25));
+    assertEquals("0.435702", InfoCommand.shortest(0.43570196));
+    assertEquals("7.36994e-05", InfoCommand.shortest(7.369943e-5));
+    assertEquals("1.23457e+06", InfoCommand.shortest(1234567));
+    assertEquals("2e+06", InfoCommand.shortest(2e6));
   }
 
   @Test

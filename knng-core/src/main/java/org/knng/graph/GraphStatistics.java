@@ -21,7 +21,12 @@ import java.util.Objects;
  *       {@code s = 0} (every node equally popular, as in a k-NN graph of distinct symmetric
  *       neighbourhoods) or the graph has no nodes;
  *   <li>{@linkplain #inDegreeHistogram() in-degree histogram}: exact counts per in-degree value, not
- *       binned.
+ *       binned;
+ *   <li>weights: the {@linkplain #minWeight() smallest}, {@linkplain #meanWeight() mean} and
+ *       {@linkplain #maxWeight() largest} of the finite stored weights, and how many stored
+ *       weights are {@linkplain #negativeWeights() negative} and {@linkplain #nonFiniteWeights()
+ *       NaN or infinite} (a graph from another tool may carry them; no knng graph does, except
+ *       inner-product distances, which can be negative).
  * </ul>
  *
  * <p>For a graph with no nodes the degree statistics and counts are 0.
@@ -39,6 +44,11 @@ public final class GraphStatistics {
   private final int largestComponent;
   private final double hubness;
   private final long[] inDegreeHistogram;
+  private final double minWeight;
+  private final double meanWeight;
+  private final double maxWeight;
+  private final long negativeWeights;
+  private final long nonFiniteWeights;
 
   private GraphStatistics(SparseGraph g) {
     if (g.rows() != g.columns()) {
@@ -108,6 +118,30 @@ public final class GraphStatistics {
     this.largestComponent = largest;
     this.hubness = minIn == maxIn ? 0 : skewness(inDegree); // all equal: s = 0, defined as 0
     this.inDegreeHistogram = histogram;
+    double min = Double.NaN;
+    double max = Double.NaN;
+    double sum = 0;
+    long finite = 0;
+    long negative = 0;
+    for (float w : weights) {
+      if (!Float.isFinite(w)) {
+        continue;
+      }
+      min = finite == 0 ? w : Math.min(min, w);
+      max = finite == 0 ? w : Math.max(max, w);
+      sum += w;
+      finite++;
+      negative += w < 0 ? 1 : 0;
+    }
+    long notFinite = weights.length - finite;
+    for (float w : weights) {
+      negative += w == Float.NEGATIVE_INFINITY ? 1 : 0;
+    }
+    this.minWeight = min;
+    this.maxWeight = max;
+    this.meanWeight = finite == 0 ? Double.NaN : sum / finite;
+    this.negativeWeights = negative;
+    this.nonFiniteWeights = notFinite;
   }
 
   /**
@@ -263,6 +297,31 @@ public final class GraphStatistics {
    */
   public long[] inDegreeHistogram() {
     return inDegreeHistogram.clone();
+  }
+
+  /** @return the smallest finite stored weight, NaN if there is none */
+  public double minWeight() {
+    return minWeight;
+  }
+
+  /** @return the mean of the finite stored weights (summed in double), NaN if there is none */
+  public double meanWeight() {
+    return meanWeight;
+  }
+
+  /** @return the largest finite stored weight, NaN if there is none */
+  public double maxWeight() {
+    return maxWeight;
+  }
+
+  /** @return how many stored weights are below 0 (-infinity included) */
+  public long negativeWeights() {
+    return negativeWeights;
+  }
+
+  /** @return how many stored weights are NaN or infinite */
+  public long nonFiniteWeights() {
+    return nonFiniteWeights;
   }
 
   @Override

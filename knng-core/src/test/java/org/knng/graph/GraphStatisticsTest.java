@@ -31,6 +31,29 @@ class GraphStatisticsTest {
   }
 
   @Test
+  void weightsAreSummedOverTheFiniteOnesAndTheOthersCounted() {
+    float nan = Float.NaN;
+    float inf = Float.POSITIVE_INFINITY;
+    // Weights 0.5, -2, NaN, +inf, 3, -inf: finite ones -2, 0.5, 3 (mean 0.5); negative -2 and
+    // -inf; NaN and both infinities not finite.
+    SparseGraph g = graph(3, new float[][] {{1, 0.5f, 2, -2}, {0, nan, 2, inf}, {0, 3, 1, -inf}});
+    GraphStatistics s = GraphStatistics.of(g);
+    assertEquals(-2.0, s.minWeight());
+    assertEquals(0.5, s.meanWeight(), 1e-15);
+    assertEquals(3.0, s.maxWeight());
+    assertEquals(2, s.negativeWeights());
+    assertEquals(3, s.nonFiniteWeights());
+    GraphStatistics none = GraphStatistics.of(graph(2, new float[][] {{1, nan}, {0, inf}}));
+    assertTrue(Double.isNaN(none.minWeight()) && Double.isNaN(none.meanWeight())
+        && Double.isNaN(none.maxWeight()));
+    assertEquals(2, none.nonFiniteWeights());
+    assertEquals(0, none.negativeWeights());
+    GraphStatistics empty = GraphStatistics.of(graph(2, new float[][] {{}, {}}));
+    assertTrue(Double.isNaN(empty.meanWeight()));
+    assertEquals(0, empty.nonFiniteWeights());
+  }
+
+  @Test
   void twoComponentsWithASelfLoop() {
     // 0 -> 1, 1 -> 2, 3 -> 4, 4 -> 4 (self-loop); 5 isolated. Components {0,1,2}, {3,4}, {5}.
     SparseGraph g = graph(6, new float[][] {{1, 1}, {2, 1}, {}, {4, 1}, {4, 1}, {}});
