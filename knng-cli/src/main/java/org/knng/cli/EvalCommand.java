@@ -145,12 +145,15 @@ final class EvalCommand extends Command {
       throw inFile(e, input, null);
     }
     int n = points.size();
-    int[] ids = sparse ? fromSparse(GraphReader.read(graph), n) : fromNpy(NeighborIds.read(graph), n);
+    SparseGraph rows = sparse ? sparse(GraphReader.read(graph), n) : null;
+    int[] ids = sparse ? null : fromNpy(NeighborIds.read(graph), n);
     KnnOptions options = KnnOptions.defaults().withMetric(metric).withK(k).withIncludeSelf(includeSelf);
     if (threads != null) {
       options = options.withThreads(threads);
     }
-    onGraph(() -> RecallSample.checkIds(ids, n, k));
+    if (!sparse) {
+      onGraph(() -> RecallSample.checkIds(ids, n, k));
+    }
     RecallEstimate estimate;
     if (truth != null) {
       NeighborIds t = NeighborIds.read(truth);
@@ -167,11 +170,13 @@ final class EvalCommand extends Command {
       } catch (InvalidInputException e) {
         throw new InvalidInputException("--truth " + truth + ": " + e.getMessage());
       }
-      estimate = all.measure(ids, k);
+      estimate = sparse ? all.measure(rows, k) : all.measure(ids, k);
     } else if (sample != null) {
-      estimate = RecallSample.draw(points, options, sample, seed).measure(ids, k);
+      RecallSample drawn = RecallSample.draw(points, options, sample, seed);
+      estimate = sparse ? drawn.measure(rows, k) : drawn.measure(ids, k);
     } else {
-      estimate = RecallSample.evaluate(points, ids, k, options, seed);
+      estimate = sparse ? RecallSample.evaluate(points, rows, k, options, seed)
+          : RecallSample.evaluate(points, ids, k, options, seed);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     if (report != null) {
@@ -243,37 +248,34 @@ final class EvalCommand extends Command {
   }
 
   /**
-   * N x k ids from a sparse N x N graph: each row's stored entries in stored order, padded with
-   * -1. A row cannot be cut to fewer entries: a sparse row is in column order, not nearest first.
+   * A sparse N x N graph, measured row by row: a row's stored entries are its neighbours, in any
+   * order and any number (a symmetrized k-NN graph's rows hold k or more). Without --k, k is the
+   * most entries of a row.
    */
-  private int[] fromSparse(SparseGraph g, int n) {
+  private SparseGraph sparse(SparseGraph g, int n) {
     sameRows(g.rows(), n);
     if (g.columns() != n) {
       throw new InvalidInputException("--graph " + graph + " is a " + g.rows() + " x " + g.columns()
           + " matrix; a graph of the " + n + " points of --input is " + n + " x " + n);
     }
-    int widest = 0;
-    for (int r = 0; r < n; r++) {
-      widest = Math.max(widest, g.degree(r));
-    }
     if (k == null) {
+      int widest = 0;
+      int fewest = Integer.MAX_VALUE;
+      for (int r = 0; r < n; r++) {
+        widest = Math.max(widest, g.degree(r));
+        fewest = Math.min(fewest, g.degree(r));
+      }
       if (widest == 0) {
         throw new InvalidInputException("--graph " + graph + " has no entries: give --k to measure it");
       }
       k = widest;
-    }
-    int[] ids = new int[n * k];
-    Arrays.fill(ids, -1);
-    int[] indptr = g.indptr();
-    for (int r = 0; r < n; r++) {
-      int degree = indptr[r + 1] - indptr[r];
-      if (degree > k) {
-        throw new InvalidInputException("--graph " + graph + ": row " + r + " has " + degree + " entries, more"
-            + " than --k " + k + " (a sparse row has no nearest-first order to cut it at)");
+      if (fewest > 0 && fewest < widest && !quiet) {
+        err.printf(Locale.ROOT, "note: the rows of %s hold %d to %d entries: measuring recall@%d; give"
+            + " --k K for the k it was built with (a symmetrized graph's rows hold more)%n", graph,
+            fewest, widest, k);
       }
-      System.arraycopy(g.indices(), indptr[r], ids, r * k, degree);
     }
-    return ids;
+    return g;
   }
 
   private void sameRows(int rows, int n) {

@@ -13,6 +13,7 @@ import org.knng.engine.Parallel;
 import org.knng.exact.BruteForceEngine;
 import org.knng.graph.KnnResult;
 import org.knng.graph.RecallEstimate;
+import org.knng.graph.SparseGraph;
 import org.knng.metric.Metric;
 import org.knng.tile.Screen;
 import org.knng.vectors.Vectors;
@@ -285,8 +286,32 @@ public final class RecallSample {
    */
   public static RecallEstimate evaluate(Vectors points, int[] ids, int k, KnnOptions options, long seed) {
     Objects.requireNonNull(points, "points");
-    KnnOptions o = Objects.requireNonNull(options, "options").withK(k);
     checkIds(ids, points.size(), k);
+    return evaluate(points, new GraphRows(ids, null, k), k, options, seed);
+  }
+
+  /**
+   * {@link #evaluate(Vectors, int[], int, KnnOptions, long)} of a sparse graph, as {@link
+   * #measure(SparseGraph, int)} measures it: each row's stored entries are its neighbours, in any
+   * order and any number (a symmetrized k-NN graph's rows hold k or more).
+   *
+   * @param points the points
+   * @param graph an N x N graph of the points
+   * @param k the k of the recall@k
+   * @param options metric, include-self and threads ({@code options.k()} is replaced by {@code k})
+   * @param seed seed of the row sample
+   * @return the estimate
+   * @throws InvalidInputException if the graph is not N x N, or as {@link #draw}
+   */
+  public static RecallEstimate evaluate(Vectors points, SparseGraph graph, int k, KnnOptions options,
+      long seed) {
+    Objects.requireNonNull(points, "points");
+    return evaluate(points, GraphRows.of(graph, points.size()), k, options, seed);
+  }
+
+  private static RecallEstimate evaluate(Vectors points, GraphRows ids, int k, KnnOptions options,
+      long seed) {
+    KnnOptions o = Objects.requireNonNull(options, "options").withK(k);
     InputChecks.graphK(o, points.size());
     int n = points.size();
     RecallSample sample = exact(points, o, new RowOrder(n, seed).next(Math.min(n, DEFAULT_ROWS)),
@@ -301,7 +326,7 @@ public final class RecallSample {
     if (grown <= sample.rows.length) {
       return estimate;
     }
-    return sample.grow(grown, null, null).measure(ids, k);
+    return sample.grow(grown, null, null).tally(ids, k).estimate();
   }
 
   /**
@@ -338,7 +363,59 @@ public final class RecallSample {
    *     a sampled row is out of range (naming the row and column)
    */
   public RecallEstimate measure(int[] ids, int k) {
-    return tally(ids, k).estimate();
+    Objects.requireNonNull(ids, "ids");
+    checkK(k);
+    int n = points.size();
+    if ((long) n * k != ids.length) {
+      throw new InvalidInputException("the graph holds " + ids.length + " ids, not " + n + " rows x k=" + k);
+    }
+    return tally(new GraphRows(ids, null, k), k).estimate();
+  }
+
+  /**
+   * Measures a sparse graph of the same points: each row's stored entries are its neighbours, in
+   * any order and any number, so a row of a symmetrized k-NN graph (k or more entries) has the
+   * share of its k true nearest neighbours it lists as its recall. A row with fewer than k entries
+   * is short of entries; a stored diagonal entry is a self-loop (the point itself with
+   * include-self).
+   *
+   * @param graph an N x N graph of the points
+   * @param k the k of the recall@k, at most {@link #k()}
+   * @return recall@k of the sampled rows, its 95% interval and the defect counts
+   * @throws InvalidInputException if k is out of range or the graph is not N x N
+   */
+  public RecallEstimate measure(SparseGraph graph, int k) {
+    return tally(GraphRows.of(graph, points.size()), k).estimate();
+  }
+
+  /** A graph's rows as they are measured: row r's entries are {@code ids[start(r) .. end(r))}. */
+  private static final class GraphRows {
+    final int[] ids;
+    private final int[] indptr;
+    private final int width;
+
+    GraphRows(int[] ids, int[] indptr, int width) {
+      this.ids = ids;
+      this.indptr = indptr;
+      this.width = width;
+    }
+
+    static GraphRows of(SparseGraph graph, int n) {
+      Objects.requireNonNull(graph, "graph");
+      if (graph.rows() != n || graph.columns() != n) {
+        throw new InvalidInputException("a " + graph.rows() + " x " + graph.columns()
+            + " matrix is not a graph of " + n + " points (it needs " + n + " x " + n + ")");
+      }
+      return new GraphRows(graph.indices(), graph.indptr(), 0);
+    }
+
+    int start(int r) {
+      return indptr == null ? r * width : indptr[r];
+    }
+
+    int end(int r) {
+      return indptr == null ? (r + 1) * width : indptr[r + 1];
+    }
   }
 
   /** @return the largest k this sample can measure (the k it was drawn for) */
@@ -389,21 +466,21 @@ public final class RecallSample {
     return rows.clone();
   }
 
-  private RecallEstimate.Tally tally(int[] ids, int k) {
-    Objects.requireNonNull(ids, "ids");
-    int n = points.size();
+  private void checkK(int k) {
     if (k < 1 || k > this.k) {
       throw new InvalidInputException("recall@" + k + " cannot be measured: the exact neighbours were found"
           + " for k from 1 to " + this.k);
     }
-    if ((long) n * k != ids.length) {
-      throw new InvalidInputException("the graph holds " + ids.length + " ids, not " + n + " rows x k=" + k);
-    }
+  }
+
+  private RecallEstimate.Tally tally(GraphRows ids, int k) {
+    int n = points.size();
+    checkK(k);
     for (int row : rows) {
-      for (int c = 0; c < k; c++) {
-        int id = ids[row * k + c];
+      for (int e = ids.start(row); e < ids.end(row); e++) {
+        int id = ids.ids[e];
         if (id < -1 || id >= n) {
-          throw outOfRange(row, c, id, n);
+          throw outOfRange(row, e - ids.start(row), id, n);
         }
       }
     }
@@ -415,6 +492,10 @@ public final class RecallSample {
       int[] row = new int[k];
       for (int s0; (s0 = next.getAndAdd(CHUNK)) < m; ) {
         for (int s = s0; s < Math.min(m, s0 + CHUNK); s++) {
+          int length = ids.end(rows[s]) - ids.start(rows[s]);
+          if (length > row.length) {
+            row = new int[length];
+          }
           measureRow(s, ids, k, row, hits, defects);
         }
       }
@@ -428,7 +509,7 @@ public final class RecallSample {
   }
 
   /** Counts the hits of sampled row {@code s} and notes its defects; {@code row} is scratch. */
-  private void measureRow(int s, int[] ids, int k, int[] row, int[] hits, byte[] defects) {
+  private void measureRow(int s, GraphRows ids, int k, int[] row, int[] hits, byte[] defects) {
     int i = rows[s];
     int d = points.dimension();
     float[] x = points.data();
@@ -437,15 +518,19 @@ public final class RecallSample {
         : nearest[s * others + k - 1];
     double t = kth + Math.ulp((float) kth); // what float32 cannot tell from the k-th distance
 
-    System.arraycopy(ids, i * k, row, 0, k);
-    Arrays.sort(row);
+    int length = ids.end(i) - ids.start(i);
+    System.arraycopy(ids.ids, ids.start(i), row, 0, length);
+    Arrays.sort(row, 0, length);
     int count = 0;
+    int entries = 0;
     byte flags = 0;
-    for (int c = 0; c < k; c++) {
+    for (int c = 0; c < length; c++) {
       int j = row[c];
       if (j < 0) {
-        flags |= MISSING;
-      } else if (c > 0 && row[c - 1] == j) {
+        continue;
+      }
+      entries++;
+      if (c > 0 && row[c - 1] == j) {
         flags |= DUPLICATE;
       } else if (j == i) {
         if (includeSelf) {
@@ -458,7 +543,7 @@ public final class RecallSample {
       }
     }
     hits[s] = Math.min(k, count);
-    defects[s] = flags;
+    defects[s] = (byte) (flags | (entries < k ? MISSING : 0));
   }
 
   private static InvalidInputException outOfRange(int row, int column, int id, int n) {

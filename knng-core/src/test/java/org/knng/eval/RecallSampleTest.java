@@ -22,6 +22,7 @@ import org.knng.exact.BruteForceEngine;
 import org.knng.exact.Screening;
 import org.knng.graph.KnnResult;
 import org.knng.graph.RecallEstimate;
+import org.knng.graph.SparseGraph;
 import org.knng.metric.Metric;
 import org.knng.simd.VectorOpsProvider;
 import org.knng.testing.EngineChecks;
@@ -274,6 +275,87 @@ class RecallSampleTest {
     int[] nearest = new int[n];
     Arrays.setAll(nearest, r -> plainIds[r * k]);
     assertEquals(0.0, one.measure(nearest, 1).recall());
+  }
+
+  /**
+   * A sparse graph is measured row by row, whatever its rows' lengths: a graph of k entries per
+   * row as its ids are; a symmetrized one (more entries) by the share of each row's true k nearest
+   * among all of them; rows of fewer than k entries are short of entries.
+   */
+  @Test
+  void sparseGraphsAreMeasuredWholeRowByRow() {
+    int n = 500;
+    int k = 5;
+    Vectors points = Vectors.of(TestData.gaussian(4, n, 6, 0));
+    KnnResult exact = BruteForceEngine.create(options(k)).graph(points);
+    int[] ids = exact.ids().clone();
+    for (int r = 0; r < n; r += 3) {
+      // The 5th nearest of every third row replaced by a point not in the row (rarely a hit).
+      int other = (r + 250) % n;
+      while (contains(ids, r * k, r * k + k, other) || other == r) {
+        other = (other + 1) % n;
+      }
+      ids[r * k + 4] = other;
+    }
+    RecallSample all = RecallSample.draw(points, options(k), n, 1);
+    RecallEstimate asIds = all.measure(ids, k);
+    assertEquals(asIds, all.measure(sparse(n, ids, k, null), k));
+    // Each row's reverse entries added, as a union symmetrization: only hits can be gained.
+    SparseGraph union = sparse(n, ids, k, exact.ids());
+    RecallEstimate wide = all.measure(union, k);
+    int hits = 0;
+    int[] truth = exact.ids();
+    for (int r = 0; r < n; r++) {
+      for (int c = 0; c < k; c++) {
+        int t = truth[r * k + c];
+        boolean listed = false;
+        for (int e = union.indptr()[r]; e < union.indptr()[r + 1]; e++) {
+          listed |= union.indices()[e] == t;
+        }
+        hits += listed ? 1 : 0;
+      }
+    }
+    assertEquals((double) hits / (n * k), wide.recall(), 1e-12);
+    assertTrue(wide.recall() > asIds.recall(), wide + " against " + asIds);
+    assertEquals(0, wide.rowsWithMissing());
+    // Row 7 cut to its 4 nearest: short of entries, 4 hits of 5.
+    int[] cut = exact.ids().clone();
+    cut[7 * k + 4] = -1;
+    RecallEstimate shortRow = all.measure(sparse(n, cut, k, null), k);
+    assertEquals(1, shortRow.rowsWithMissing());
+    assertEquals(1.0 - 1.0 / (n * k), shortRow.recall(), 1e-12);
+    assertEquals(shortRow, RecallSample.evaluate(points, sparse(n, cut, k, null), k, options(k), 3));
+    assertTrue(assertThrows(InvalidInputException.class, () -> all.measure(
+        new SparseGraph(n, n + 1, new int[n + 1], new int[0], new float[0]), k)).getMessage()
+        .contains("is not a graph of " + n + " points"));
+  }
+
+  /** A CSR graph of N x k ids (-1 left out), with the reverse of {@code reverse}'s entries added. */
+  private static SparseGraph sparse(int n, int[] ids, int k, int[] reverse) {
+    java.util.List<java.util.TreeSet<Integer>> rows = new java.util.ArrayList<>();
+    for (int r = 0; r < n; r++) {
+      rows.add(new java.util.TreeSet<>());
+    }
+    for (int e = 0; e < ids.length; e++) {
+      if (ids[e] >= 0) {
+        rows.get(e / k).add(ids[e]);
+      }
+      if (reverse != null) {
+        rows.get(reverse[e]).add(e / k);
+      }
+    }
+    int[] indptr = new int[n + 1];
+    for (int r = 0; r < n; r++) {
+      indptr[r + 1] = indptr[r] + rows.get(r).size();
+    }
+    int[] indices = new int[indptr[n]];
+    int at = 0;
+    for (java.util.TreeSet<Integer> row : rows) {
+      for (int c : row) {
+        indices[at++] = c;
+      }
+    }
+    return new SparseGraph(n, n, indptr, indices, new float[indices.length]);
   }
 
   /** Ground truth from a file-like array: wider than k, listing the point itself first, or broken. */
