@@ -244,9 +244,11 @@ class _FilteredStderr:
 
 def _python_words(message):
     """A command-line refusal in the in-process route's words: without the option wrapper of the
-    command's parser (the same engine message is inside it)."""
+    command's parser (the same engine message is inside it), nor the name of the temporary file
+    the rows were passed in."""
     wrapped = re.match(r"Invalid value for option '--[a-z-]+': (.*) \(see 'knng build --help'\)$", message)
-    return wrapped.group(1) if wrapped else message
+    message = wrapped.group(1) if wrapped else message
+    return re.sub(r"^--(input x|queries queries)\.npy: ", "", message)
 
 
 class _Subprocess:

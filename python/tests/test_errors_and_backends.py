@@ -116,6 +116,21 @@ def test_subprocess_route_reports_bad_input_the_same_way():
     with pytest.raises(ValueError, match="k=3 is too large for 3 points"):
         _engine._Subprocess().graph(np.zeros((3, 2), np.float32), 3, "euclidean", False, "auto", None, 0,
                                     None, None)
+    # Rows the metric cannot rank: the message names the row, not the temporary file it went in.
+    zero = np.array([[1, 0], [0, 0], [2, 1]], np.float32)
+    good = np.eye(2, dtype=np.float32)
+    for call, expected in [
+            (lambda route: route.graph(zero, 1, "cosine", False, "auto", None, 0, None, None),
+             "row 1 is all zeros: cosine distance is undefined for a vector of norm 0"),
+            (lambda route: route.search(good, zero, 1, "cosine", "auto", None),
+             "query row 1 is all zeros: cosine distance is undefined for a vector of norm 0")]:
+        with pytest.raises(ValueError) as sub:
+            call(_engine._Subprocess())
+        assert str(sub.value) == expected
+        if knng.backend() == "jpype":
+            with pytest.raises(ValueError) as inproc:
+                call(_engine.backend())
+            assert str(inproc.value) == expected
 
 
 def test_the_jvm_runs_with_the_launchers_settings():
