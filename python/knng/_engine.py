@@ -196,6 +196,42 @@ class _InProcess:
                                                  float(radius)))
         return self._call(work)
 
+    def recall(self, x, ids, indptr, k, metric, include_self, sample, truth, seed, threads):
+        jpype = self._jpype
+
+        def ints(a):
+            return jpype.JArray(jpype.JInt)(np.ascontiguousarray(a, dtype=np.int32).reshape(-1))
+
+        def work():
+            sample_class = jpype.JClass("org.knng.eval.RecallSample")
+            options = (self._options.defaults().withK(k).withMetric(self._metric.parse(metric))
+                       .withIncludeSelf(include_self))
+            if threads is not None:
+                options = options.withThreads(int(threads))
+            n = x.shape[0]
+            points = self._vectors.wrap(self._floats(x), x.shape[1])
+            jpype.JClass("org.knng.engine.InputChecks").rankable(points, options.metric(), "row")
+            if indptr is None:
+                graph = ints(ids)
+                sample_class.checkIds(graph, n, k)
+            else:
+                graph = jpype.JClass("org.knng.graph.SparseGraph")(
+                    n, n, ints(indptr), ints(ids), jpype.JArray(jpype.JFloat)(len(ids)))
+            if truth is not None:
+                try:
+                    measured = sample_class.truth(points, ints(truth), truth.shape[1], options)
+                except self._invalid as e:
+                    raise ValueError("truth: %s" % e.getMessage()) from None
+                estimate = measured.measure(graph, k)
+            elif sample is not None:
+                estimate = sample_class.draw(points, options, sample, seed).measure(graph, k)
+            else:
+                estimate = sample_class.evaluate(points, graph, k, options, seed)
+            return (float(estimate.recall()), float(estimate.low()), float(estimate.high()),
+                    int(estimate.k()), int(estimate.rows()), int(estimate.rowsWithSelfLoops()),
+                    int(estimate.rowsWithDuplicates()), int(estimate.rowsWithMissing()))
+        return self._call(work)
+
     @staticmethod
     def _csr(g):
         return RadiusGraph(np.array(g.indptr(), dtype=np.int64), np.array(g.indices(), dtype=np.int32),
@@ -248,7 +284,8 @@ def _python_words(message):
     the rows were passed in."""
     wrapped = re.match(r"Invalid value for option '--[a-z-]+': (.*) \(see 'knng build --help'\)$", message)
     message = wrapped.group(1) if wrapped else message
-    return re.sub(r"^--(input x|queries queries)\.npy: ", "", message)
+    message = re.sub(r"^--(input x|queries queries)\.npy: ", "", message)
+    return re.sub(r"^--(graph|truth) \1\.np[yz]: ", r"\1: ", message)
 
 
 class _Subprocess:
@@ -256,9 +293,9 @@ class _Subprocess:
 
     name = "process"
 
-    def _run(self, args, directory):
+    def _run(self, args, directory, command="build"):
         java = os.path.join(_java_home(), "bin", "java")
-        command = [java] + JVM_OPTIONS + _user_jvm_options() + ["-jar", jar_path(), "build"] + args
+        command = [java] + JVM_OPTIONS + _user_jvm_options() + ["-jar", jar_path(), command] + args
         done = subprocess.run(command, cwd=directory, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         errors = [line for line in done.stderr.decode("utf-8", "replace").splitlines()
                   if line.startswith("error: ")]
@@ -315,6 +352,36 @@ class _Subprocess:
 
     def radius_search(self, base, queries, radius, metric, algorithm, threads):
         return self._radius(base, queries, radius, metric, False, algorithm, threads)
+
+    def recall(self, x, ids, indptr, k, metric, include_self, sample, truth, seed, threads):
+        with tempfile.TemporaryDirectory(prefix="knng-") as d:
+            np.save(os.path.join(d, "x.npy"), x)
+            if indptr is None:
+                np.save(os.path.join(d, "graph.npy"), ids)
+                graph = "graph.npy"
+            else:
+                import scipy.sparse as sp
+                n = x.shape[0]
+                sp.save_npz(os.path.join(d, "graph.npz"), sp.csr_matrix(
+                    (np.ones(len(ids), np.float32), ids, indptr), shape=(n, n)))
+                graph = "graph.npz"
+            args = ["--input", "x.npy", "--graph", graph, "--k", str(k), "--metric", metric,
+                    "--seed", str(seed), "--report", "report.json", "--quiet"]
+            if include_self:
+                args.append("--include-self")
+            if sample is not None:
+                args += ["--sample", str(sample)]
+            if truth is not None:
+                np.save(os.path.join(d, "truth.npy"), truth)
+                args += ["--truth", "truth.npy"]
+            if threads is not None:
+                args += ["--threads", str(int(threads))]
+            self._run(args, d, "eval")
+            with open(os.path.join(d, "report.json")) as f:
+                r = json.load(f)
+            return (float(r["recall"]), float(r["low"]), float(r["high"]), int(r["k"]), int(r["rows"]),
+                    int(r["rows_with_self_loops"]), int(r["rows_with_duplicates"]),
+                    int(r["rows_with_missing"]))
 
     def _radius(self, x, queries, radius, metric, include_self, algorithm, threads):
         import scipy.sparse as sp
