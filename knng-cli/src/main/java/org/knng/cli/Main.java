@@ -191,7 +191,8 @@ public final class Main {
 
   /**
    * Prints the one {@code error:} line for a failure of a command (and its stack trace with {@code
-   * --debug}) and returns the exit code: 2 for bad input, 1 for a bug.
+   * --debug}) and returns the exit code: 2 for bad input, 1 for a bug. Nothing is printed once the
+   * JVM is stopping (Ctrl-C, a kill): what failed then failed because of the stop.
    *
    * @param e the failure
    * @param debug whether {@code --debug} was given
@@ -200,6 +201,11 @@ public final class Main {
    */
   static int report(Throwable e, boolean debug, PrintStream err) {
     boolean user = UserErrors.isUserError(e);
+    if (org.knng.io.AtomicOutput.stopping() && !debug) {
+      // Ctrl-C or a kill: the JVM exits with the signal's code; a write cut short by the stop is
+      // no error of its own.
+      return user ? EXIT_USAGE : EXIT_INTERNAL;
+    }
     err.println("error: " + (user ? UserErrors.message(e) : UserErrors.bug(e)));
     if (debug) {
       e.printStackTrace(err);

@@ -32,6 +32,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * batch without committing (an error in between) deletes them, so a run that fails after its
  * first output leaves none. If the JVM is stopped first (SIGINT, SIGTERM: Ctrl-C or a kill), a
  * shutdown hook deletes every temporary file not yet moved into place.
+ *
+ * <p>The hook and the writers take turns on one lock: a temporary file is created, and a batch is
+ * moved into place (all of its files), while the hook waits; once the hook has run, nothing more is
+ * created or moved ({@link #stopping()}). A stop therefore leaves all of a batch's outputs or none
+ * of them, and no temporary file.
  */
 public final class AtomicOutput {
   /** Buffer size of the stream handed to the content writer: outputs run to millions of lines. */
@@ -41,6 +46,10 @@ public final class AtomicOutput {
   private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
   /** The batch open on each thread, if any. */
   private static final ThreadLocal<Batch> BATCH = new ThreadLocal<>();
+  /** Held to create a temporary file, to move outputs into place, and by the shutdown hook. */
+  private static final Object TURN = new Object();
+  /** Set by the shutdown hook (under {@link #TURN}): nothing is created or moved after it. */
+  private static volatile boolean stopping;
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(AtomicOutput::deletePending, "knng-output-cleanup"));
@@ -76,9 +85,11 @@ public final class AtomicOutput {
      *     moved are deleted)
      */
     public void commit() throws IOException {
-      while (!written.isEmpty()) {
-        Path[] pair = written.remove(0);
-        moveIntoPlace(pair[0], pair[1]);
+      synchronized (TURN) { // a stop waits until all are in place, or comes first and none is
+        while (!written.isEmpty()) {
+          Path[] pair = written.remove(0);
+          moveIntoPlace(pair[0], pair[1]);
+        }
       }
     }
 
@@ -198,6 +209,16 @@ public final class AtomicOutput {
 
   /** Renames the temporary file over the target (atomically where the file system can). */
   private static void moveIntoPlace(Path temporary, Path target) throws IOException {
+    synchronized (TURN) {
+      if (stopping) {
+        deleteQuietly(temporary);
+        throw new IOException(target + ": not written (knng is stopping)");
+      }
+      rename(temporary, target);
+    }
+  }
+
+  private static void rename(Path temporary, Path target) throws IOException {
     try {
       try {
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -223,10 +244,33 @@ public final class AtomicOutput {
     PENDING.remove(temporary);
   }
 
-  /** The shutdown hook: every temporary file not moved into place. */
-  private static void deletePending() {
-    for (Path temporary : PENDING.toArray(new Path[0])) {
-      deleteQuietly(temporary);
+  /**
+   * The shutdown hook: every temporary file not moved into place is deleted, and nothing is
+   * created or moved after it (a batch being moved into place is finished first).
+   */
+  static void deletePending() {
+    synchronized (TURN) {
+      stopping = true;
+      for (Path temporary : PENDING.toArray(new Path[0])) {
+        deleteQuietly(temporary);
+      }
+    }
+  }
+
+  /**
+   * Whether the JVM is stopping (its shutdown hook has run): a write that fails now fails because
+   * of the stop, and its error is not worth reporting.
+   *
+   * @return whether outputs are no longer created or moved into place
+   */
+  public static boolean stopping() {
+    return stopping;
+  }
+
+  /** For tests of the stop in the same JVM: writes are allowed again. */
+  static void resumeAfterStop() {
+    synchronized (TURN) {
+      stopping = false;
     }
   }
 
@@ -236,9 +280,13 @@ public final class AtomicOutput {
       Path candidate = directory.resolve(
           "." + name + ".tmp-" + Integer.toHexString(ThreadLocalRandom.current().nextInt() | 0x10000000));
       try {
-        // Registered before it exists, so that a stop at any moment leaves nothing behind.
-        PENDING.add(candidate);
-        return Files.createFile(candidate);
+        synchronized (TURN) { // registered before it exists, and never after the hook's sweep
+          if (stopping) {
+            throw new IOException("knng is stopping");
+          }
+          PENDING.add(candidate);
+          return Files.createFile(candidate);
+        }
       } catch (FileAlreadyExistsException e) {
         PENDING.remove(candidate); // another writer's file: left alone
       } catch (IOException e) {

@@ -3,6 +3,7 @@ package org.knng.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.knng.io.ErrorMessages.assertMessage;
 import static org.knng.io.GraphWriterTest.names;
 import static org.knng.io.NpyWriterTest.assertEmpty;
@@ -91,6 +92,83 @@ class AtomicOutputTest {
     try (AtomicOutput.Batch outer = AtomicOutput.batch()) {
       assertThrows(IllegalStateException.class, AtomicOutput::batch);
     }
+  }
+
+  /** A stop before the commit (the shutdown hook): nothing is moved, nothing is left. */
+  @Test
+  void aStopBeforeTheCommitLeavesEveryTargetAsItWas() throws IOException {
+    Path a = dir.resolve("a.bin");
+    Files.write(a, new byte[] {9});
+    try (AtomicOutput.Batch batch = AtomicOutput.batch()) {
+      AtomicOutput.write(a, out -> out.write(new byte[] {1, 2}));
+      AtomicOutput.write(dir.resolve("b.bin"), out -> out.write(new byte[] {3}));
+      AtomicOutput.deletePending();
+      assertThrows(IOException.class, batch::commit);
+      assertThrows(IOException.class, () -> AtomicOutput.write(dir.resolve("c.bin"), out -> out.write(1)));
+    } finally {
+      AtomicOutput.resumeAfterStop();
+    }
+    assertEquals(List.of("a.bin"), names(dir));
+    assertEquals(1, Files.size(a));
+  }
+
+  /**
+   * A stop that comes while a batch is moved into place waits for it, or comes first: every time,
+   * all of the batch's targets are new or all are old, and no temporary file is left.
+   */
+  @Test
+  void aStopDuringTheCommitLeavesAllOrNone() throws Exception {
+    java.util.concurrent.ExecutorService stopper = java.util.concurrent.Executors.newSingleThreadExecutor();
+    int all = 0;
+    int none = 0;
+    try {
+      for (int round = 0; round < 300; round++) {
+        Path[] targets = new Path[4];
+        for (int t = 0; t < targets.length; t++) {
+          targets[t] = dir.resolve(round + "-" + t + ".bin");
+          Files.write(targets[t], new byte[] {0});
+        }
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.Future<?> stop;
+        try (AtomicOutput.Batch batch = AtomicOutput.batch()) {
+          for (Path target : targets) {
+            AtomicOutput.write(target, out -> out.write(new byte[] {1, 1}));
+          }
+          int spins = (round * 7) % 200; // the stop at a different moment each round
+          stop = stopper.submit(() -> {
+            start.await();
+            for (int spin = spins; spin > 0; spin--) {
+              Thread.onSpinWait();
+            }
+            AtomicOutput.deletePending();
+            return null;
+          });
+          start.await();
+          try {
+            batch.commit();
+          } catch (IOException stopped) {
+            // the stop came first
+          }
+        }
+        stop.get();
+        AtomicOutput.resumeAfterStop();
+        long fresh = 0;
+        for (Path target : targets) {
+          fresh += Files.size(target) == 2 ? 1 : 0;
+        }
+        assertTrue(fresh == 0 || fresh == targets.length, "round " + round + ": " + fresh + " of 4 moved");
+        all += fresh == targets.length ? 1 : 0;
+        none += fresh == 0 ? 1 : 0;
+      }
+    } finally {
+      stopper.shutdownNow();
+      AtomicOutput.resumeAfterStop();
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      assertEquals(0, files.filter(f -> f.getFileName().toString().startsWith(".")).count(),
+          "temporary files left");
+    }
+    assertTrue(all + none == 300, all + " all, " + none + " none");
   }
 
   @Test
