@@ -536,7 +536,7 @@ final class BuildCommand extends Command {
       throw new InvalidInputException("--mode self-tuning needs a square graph; with --queries the graph is"
           + " queries x points");
     }
-    if (queries.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
+    if (GraphOutput.same(queries, output)) {
       throw new InvalidInputException("--output " + output + " would overwrite --queries");
     }
   }

@@ -240,12 +240,41 @@ final class GraphOutput {
     return edges;
   }
 
+  /**
+   * Whether two paths name the same file, through symbolic links and hard links: an output must
+   * not overwrite an input, nor another output, whichever way it is spelled.
+   */
   static boolean same(Path a, Path b) {
-    return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    if (Files.exists(a) && Files.exists(b)) {
+      try {
+        return Files.isSameFile(a, b);
+      } catch (IOException e) {
+        // compared by their paths below
+      }
+    }
+    return real(a).equals(real(b));
+  }
+
+  /** The path with every symbolic link resolved: the file's own, else its directory's and its name. */
+  private static Path real(Path p) {
+    Path absolute = p.toAbsolutePath();
+    try {
+      return absolute.toRealPath();
+    } catch (IOException e) {
+      Path dir = absolute.getParent();
+      try {
+        return dir == null ? absolute.normalize() : dir.toRealPath().resolve(absolute.getFileName());
+      } catch (IOException again) {
+        return absolute.normalize();
+      }
+    }
   }
 
   static void checkDirectory(String option, Path file) {
     Path dir = file.toAbsolutePath().getParent();
+    if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new InvalidInputException(option + " " + file + ": " + dir + " is not a directory");
+    }
     if (dir != null && !Files.isDirectory(dir)) {
       throw new InvalidInputException(option + " " + file + ": output directory " + dir
           + " does not exist");

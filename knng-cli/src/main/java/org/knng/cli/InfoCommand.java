@@ -98,12 +98,9 @@ final class InfoCommand extends Command {
     if (!name.endsWith(".svg")) {
       throw new InvalidInputException("--plot " + plot + ": must end in .svg");
     }
-    Path dir = plot.toAbsolutePath().getParent();
-    if (dir != null && !Files.isDirectory(dir)) {
-      throw new InvalidInputException("--plot " + plot + ": output directory " + dir + " does not exist");
-    }
-    if (Files.isDirectory(plot)) {
-      throw new InvalidInputException("--plot " + plot + ": is a directory");
+    GraphOutput.checkDirectory("--plot", plot);
+    if (GraphOutput.same(plot, graph)) {
+      throw new InvalidInputException("--plot " + plot + " would overwrite the graph " + graph);
     }
   }
 

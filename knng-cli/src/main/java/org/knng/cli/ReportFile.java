@@ -26,16 +26,9 @@ final class ReportFile {
     if (!name.endsWith(".json")) {
       throw new InvalidInputException("--report " + report + ": must end in .json");
     }
-    Path dir = report.toAbsolutePath().getParent();
-    if (dir != null && !Files.isDirectory(dir)) {
-      throw new InvalidInputException("--report " + report + ": output directory " + dir + " does not exist");
-    }
-    if (Files.isDirectory(report)) {
-      throw new InvalidInputException("--report " + report + ": is a directory");
-    }
-    Path r = report.toAbsolutePath().normalize();
+    GraphOutput.checkDirectory("--report", report);
     for (Path other : others) {
-      if (other != null && r.equals(other.toAbsolutePath().normalize())) {
+      if (other != null && GraphOutput.same(report, other)) {
         throw new InvalidInputException("--report " + report + " names the same file as another option");
       }
     }

@@ -299,6 +299,37 @@ class BuildCommandTest {
   }
 
   /**
+   * The same file through a symbolic link (to the file or to its directory) or a hard link is
+   * still the same file: refused, the input intact.
+   */
+  @Test
+  void noOutputMayOverwriteAnInputThroughALink() throws Exception {
+    org.knng.io.NpyWriter.writeFloat32(dir.resolve("x.npy"), 4, 1, new float[] {0, 1, 3, 7});
+    byte[] x = Files.readAllBytes(dir.resolve("x.npy"));
+    Files.createSymbolicLink(dir.resolve("link.npy"), dir.resolve("x.npy"));
+    Files.createSymbolicLink(dir.resolve("here"), dir);
+    Files.createLink(dir.resolve("hard.npy"), dir.resolve("x.npy"));
+    Set<String> files = Set.of("x.npy", "link.npy", "here", "hard.npy");
+    String in = dir.resolve("x.npy").toString();
+    String viaDir = dir.resolve("here").resolve("x.npy").toString();
+    assertFailsCleanly(knng("build", "--input", dir.resolve("link.npy").toString(), "--k", "1",
+        "--output", in), "would overwrite the input", files);
+    assertFailsCleanly(knng("build", "--input", in, "--k", "1", "--output", viaDir),
+        "would overwrite the input", files);
+    assertFailsCleanly(knng("build", "--input", dir.resolve("hard.npy").toString(), "--k", "1",
+        "--output", in), "would overwrite the input", files);
+    // Two outputs that are one file: the second would replace the first.
+    assertFailsCleanly(knng("build", "--input", in, "--k", "1", "--output", dir.resolve("a.npy").toString(),
+        "--distances", dir.resolve("here").resolve("a.npy").toString()), "name the same file", files);
+    assertFailsCleanly(knng("convert", dir.resolve("link.npy").toString(), viaDir),
+        "OUT " + viaDir + " is the input file", files);
+    // An output whose directory is a file.
+    assertFailsCleanly(knng("build", "--input", in, "--k", "1", "--output", in + "/g.npz"),
+        dir.resolve("x.npy") + " is not a directory", files);
+    assertArrayEquals(x, Files.readAllBytes(dir.resolve("x.npy")));
+  }
+
+  /**
    * Points at x = 0, 1, 3, 7 with k=1: edges 0->1, 1->0, 2->1, 3->2. Gaussian weights with sigma
    * 2, then union: 1->2 and 2->3 are added with the weight of their reverse.
    */
