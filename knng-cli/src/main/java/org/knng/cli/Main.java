@@ -213,7 +213,12 @@ public final class Main {
     return user ? EXIT_USAGE : EXIT_INTERNAL;
   }
 
+  /**
+   * A message as one line: line breaks of any kind become a space, other control characters a
+   * question mark (a message may quote bytes of a damaged file).
+   */
   static String oneLine(String message) {
-    return message == null ? "" : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+    return message == null ? "" : message.replaceAll("\\s*[\\r\\n\\u000b\\u000c\\u0085\\u2028\\u2029]+\\s*", " ")
+        .replaceAll("[\\p{Cntrl}&&[^\\t]]", "?").trim();
   }
 }

@@ -39,6 +39,14 @@ class ErrorReportTest {
   }
 
   @Test
+  void aMessageIsOneLineWhateverItQuotes() {
+    String[] lines = report(new InputFormatException("x.npy: header a\r\nb\u0085c\u2028d\u0000e\u001bf\tg"),
+        false, 2);
+    assertEquals(1, lines.length);
+    assertEquals("error: x.npy: header a b c d?e?f\tg", lines[0]);
+  }
+
+  @Test
   void aBugIsExitOneAndSaysSo() {
     String[] lines = report(new IllegalArgumentException("blocks of 9 rows exceed 8"), false, 1);
     assertEquals(1, lines.length, String.join("\n", lines));

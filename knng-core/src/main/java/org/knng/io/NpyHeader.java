@@ -372,9 +372,24 @@ final class NpyHeader {
       return malformed(file, what + " at character " + pos + " of " + oneLine(text));
     }
 
+    /**
+     * The header as shown in a message: one line, at most 120 characters, characters that are not
+     * printable ASCII (data read as header in a damaged file) written as a backslash, x and two hex
+     * digits (or u and four).
+     */
     private static String oneLine(String s) {
       String flat = s.strip().replaceAll("\\s+", " ");
-      return flat.length() > 120 ? flat.substring(0, 120) + "..." : flat;
+      StringBuilder shown = new StringBuilder();
+      int i = 0;
+      for (; i < flat.length() && shown.length() < 120; i++) {
+        char c = flat.charAt(i);
+        if (c >= 0x20 && c < 0x7f) {
+          shown.append(c);
+        } else {
+          shown.append(String.format(java.util.Locale.ROOT, c <= 0xff ? "\\x%02x" : "\\u%04x", (int) c));
+        }
+      }
+      return i < flat.length() ? shown + "..." : shown.toString();
     }
   }
 }

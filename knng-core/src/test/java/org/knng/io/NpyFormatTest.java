@@ -3,6 +3,7 @@ package org.knng.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.knng.io.ErrorMessages.assertMessage;
 
 import java.io.ByteArrayOutputStream;
@@ -168,6 +169,14 @@ class NpyFormatTest {
     Path garbage = Files.write(dir.resolve("garbage.npy"), npyWithDict(1, "{'descr': <f4}", new byte[8]));
     assertMessage(assertThrows(InputFormatException.class, () -> VectorReader.read(garbage)), garbage,
         "malformed .npy header");
+    // A header length that runs into the data: the data's bytes are shown escaped, on one line.
+    Path overrun = Files.write(dir.resolve("overrun.npy"), npyWithDict(1,
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), } l\u00bf\u0000>\u0085x\ny",
+        new byte[16]));
+    String message = assertThrows(InputFormatException.class, () -> VectorReader.read(overrun)).getMessage();
+    assertTrue(message.contains("unexpected text after the dict"), message);
+    assertTrue(message.endsWith("} l\\xbf\\x00>\\x85x y"), message);
+    assertTrue(message.chars().allMatch(c -> c >= 0x20 && c < 0x7f), message);
   }
 
   @Test
