@@ -185,8 +185,15 @@ public final class VectorFile implements VectorSource, AutoCloseable {
       int inChunk = row - c * rowsPerChunk;
       int n = Math.min(end - row, (int) Math.min(rowsPerChunk, layout.rows - (long) c * rowsPerChunk) - inChunk);
       MappedByteBuffer chunk = chunk(c);
-      layout.decode(chunk.duplicate().position((int) (inChunk * layout.recordBytes)), row, n, into,
-          offset + (row - from) * layout.dimension);
+      try {
+        layout.decode(chunk.duplicate().position((int) (inChunk * layout.recordBytes)), row, n, into,
+            offset + (row - from) * layout.dimension);
+      } catch (InternalError e) {
+        // The JVM's word for a mapped page that is gone: the file was cut short (or its device
+        // failed) after it was opened.
+        throw new InputFormatException(layout.file + ": cannot read rows " + row + "-" + (row + n - 1) + ": the file"
+            + " was truncated or changed while it was being read", e);
+      }
       row += n;
     }
   }

@@ -68,6 +68,27 @@ class VectorFileTest {
     }
   }
 
+  /**
+   * A file cut short by someone else after it was opened: the pages past its new end are gone, and
+   * a read there is refused naming the file and the row (bad input, not an internal error).
+   */
+  @Test
+  void aFileTruncatedWhileOpenIsRefusedNamingIt() throws IOException {
+    float[][] rows = random(5000, 64, 3);
+    Path npy = dir.resolve("cut.npy");
+    VectorWriter.write(Vectors.of(rows), npy);
+    try (VectorFile mapped = VectorFile.open(npy, 1L << 30)) {
+      assertArrayEquals(Vectors.of(rows).rows(0, 10).data(), mapped.rows(0, 10).data());
+      try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(npy,
+          java.nio.file.StandardOpenOption.WRITE)) {
+        c.truncate(128 + 4L * 64 * 1000 + 1000); // row 1000 and on: past the new end's page
+      }
+      InputFormatException e = assertThrows(InputFormatException.class, () -> mapped.rows(0, 5000));
+      assertEquals(npy + ": cannot read rows 0-4999: the file was truncated or changed while it was"
+          + " being read", e.getMessage());
+    }
+  }
+
   @Test
   void blocksAreWhatTheWholeFileReaderReads() throws IOException {
     float[][] rows = random(23, 7, 1);
