@@ -158,9 +158,31 @@ final class SparkJob implements AutoCloseable {
       if (e instanceof IOException) {
         throw (IOException) e;
       }
+      IOException io = writeFailure(e);
+      if (io != null) {
+        throw new IOException(output + ": cannot write (" + Main.oneLine(io.getMessage()) + ")", e);
+      }
       throw SparkKnn.unwrap(e);
     }
     return new Built(null, graph, used);
+  }
+
+  /**
+   * The I/O error under a failed write of the Parquet output (a full disk, a permission), as the
+   * tasks that wrote it met it: the innermost {@link IOException} of a TASK_WRITE_FAILED, or null
+   * if the write failed for another reason.
+   */
+  static IOException writeFailure(Throwable e) {
+    boolean writing = false;
+    IOException innermost = null;
+    for (Throwable c = e; c != null && c.getCause() != c; c = c.getCause()) {
+      writing |= c instanceof SparkThrowable
+          && String.valueOf(((SparkThrowable) c).getCondition()).startsWith("TASK_WRITE_FAILED");
+      if (c instanceof IOException) {
+        innermost = (IOException) c;
+      }
+    }
+    return writing ? innermost : null;
   }
 
   /**

@@ -2,6 +2,7 @@ package org.knng.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,22 @@ class SparkJobTest {
     assertEquals(0, SparkJob.localThreads("spark://127.0.0.1:7077"));
     assertEquals(0, SparkJob.localThreads("yarn"));
     assertEquals(0, SparkJob.localThreads("local[x]"));
+  }
+
+  /**
+   * A task's failed write (Spark's own error, as its Parquet writer throws it, around an Error as
+   * Hadoop's FSError, around the disk's IOException) is read down to the IOException; other
+   * failures are not write failures.
+   */
+  @Test
+  void aFailedWriteIsReadDownToItsIoError() {
+    java.io.IOException disk = new java.io.IOException("No space left on device");
+    Throwable failed = org.apache.spark.sql.errors.QueryExecutionErrors.taskFailedWhileWritingRowsError(
+        "file:/tmp/out/.g.parquet.tmp-1", new RuntimeException("Unable to close resource",
+            new Error(disk))); // as Hadoop's FSError wraps it
+    assertSame(disk, SparkJob.writeFailure(new IllegalStateException(failed)));
+    assertNull(SparkJob.writeFailure(new IllegalStateException(new RuntimeException(disk))));
+    assertNull(SparkJob.writeFailure(failed.getCause().getCause())); // no task write in the chain
   }
 
   @Test
