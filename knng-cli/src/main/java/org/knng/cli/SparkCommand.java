@@ -208,6 +208,9 @@ final class SparkCommand extends Command {
     if (localOut != null && Files.exists(localOut)) {
       throw SparkJob.outputExists(output);
     }
+    if (localOut != null) {
+      GraphOutput.checkDirectory("--output", localOut); // as build: no directory is made
+    }
     org.knng.vectors.Vectors points = null;
     if (parquetInput(input)) {
       if (dataset != null) {

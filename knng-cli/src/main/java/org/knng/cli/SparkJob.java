@@ -147,6 +147,13 @@ final class SparkJob implements AutoCloseable {
     }
     org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(out.getParent(),
         "." + out.getName() + ".tmp-" + UUID.randomUUID());
+    // Ctrl-C or a kill while the tasks write: the JVM stops before the catch below runs, so a
+    // local temporary directory is removed by a hook of its own.
+    java.nio.file.Path localTmp = SparkCommand.localPath(tmp.toString());
+    Thread cleanup = new Thread(() -> removeTree(localTmp), "knng-parquet-cleanup");
+    if (localTmp != null) {
+      Runtime.getRuntime().addShutdownHook(cleanup);
+    }
     try {
       session();
       job.edges(graph).write().parquet(tmp.toString());
@@ -163,8 +170,37 @@ final class SparkJob implements AutoCloseable {
         throw new IOException(output + ": cannot write (" + Main.oneLine(io.getMessage()) + ")", e);
       }
       throw SparkKnn.unwrap(e);
+    } finally {
+      if (localTmp != null) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException stopping) {
+          // the hook runs (or has run)
+        }
+      }
     }
     return new Built(null, graph, used);
+  }
+
+  /**
+   * Deletes a directory tree that tasks may still be writing into as the JVM stops: again until
+   * it stays gone, for at most about a second.
+   */
+  private static void removeTree(java.nio.file.Path dir) {
+    for (int attempt = 0; attempt < 20 && java.nio.file.Files.exists(dir); attempt++) {
+      try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(dir)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException | java.io.UncheckedIOException e) {
+        // a file the tasks removed or added meanwhile: walk again
+      }
+      if (java.nio.file.Files.exists(dir)) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
   }
 
   /**

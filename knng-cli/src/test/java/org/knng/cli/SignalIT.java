@@ -75,6 +75,50 @@ class SignalIT {
     assertFalse(Files.exists(distances), "no other output was written");
   }
 
+  /**
+   * The same for {@code knng spark} writing a Parquet directory: its temporary directory goes (the
+   * tasks may still be writing into it as the JVM stops), nothing is printed for the tasks the stop
+   * cut short.
+   */
+  @ParameterizedTest(name = "SIG{0}")
+  @ValueSource(strings = {"TERM", "INT"})
+  void aSignalWhileSparkWritesParquetLeavesNothing(String signal) throws Exception {
+    Random random = new Random(12);
+    float[] values = new float[60_000 * 16];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = random.nextFloat();
+    }
+    Path input = dir.resolve("points.npy");
+    NpyWriter.writeFloat32(input, 60_000, 16, values);
+    Path output = dir.resolve("graph.parquet");
+    Path log = dir.resolve("stderr.txt");
+    Launcher.prepare();
+    ProcessBuilder pb = new ProcessBuilder("env", "--default-signal=INT,TERM",
+        Launcher.ROOT.resolve("knng").toString(), "spark", "--master", "local[2]",
+        "--input", input.toString(), "--k", "60", "--output", output.toString(), "--quiet")
+        .directory(dir.toFile()).redirectOutput(new File("/dev/null")).redirectError(log.toFile());
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    Process p = pb.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    boolean writing = false;
+    while (!writing && p.isAlive() && System.nanoTime() < deadline) {
+      writing = !temporaryFiles().isEmpty();
+      Thread.sleep(10);
+    }
+    if (!writing) {
+      p.destroyForcibly();
+      fail("the run ended (exit " + (p.isAlive() ? "none" : p.exitValue()) + ") before it was seen writing");
+    }
+    Thread.sleep(300); // the tasks are writing their part files
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start();
+    assertEquals(0, kill.waitFor(), "kill -" + signal);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the run stops after SIG" + signal);
+    assertTrue(p.exitValue() != 0, "a stopped run does not exit 0 (the run takes about 15 s)");
+    assertEquals(List.of(), temporaryFiles(), "no temporary directory remains");
+    assertFalse(Files.exists(output), "no output");
+    assertEquals("", Files.readString(log), "nothing printed for a stopped run");
+  }
+
   private List<Path> temporaryFiles() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(f -> f.getFileName().toString().contains(".tmp-")).toList();

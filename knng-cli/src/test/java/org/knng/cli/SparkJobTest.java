@@ -1,6 +1,7 @@
 package org.knng.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -40,6 +41,18 @@ class SparkJobTest {
     assertSame(disk, SparkJob.writeFailure(new IllegalStateException(failed)));
     assertNull(SparkJob.writeFailure(new IllegalStateException(new RuntimeException(disk))));
     assertNull(SparkJob.writeFailure(failed.getCause().getCause())); // no task write in the chain
+  }
+
+  /** A local Parquet output in a missing directory is refused before Spark starts, as build's. */
+  @Test
+  void aParquetOutputNeedsItsDirectory(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path in = java.nio.file.Files.writeString(dir.resolve("p.csv"), "0\n1\n3\n");
+    Path out = dir.resolve("missing").resolve("g.parquet");
+    CliRun r = CliRun.of("spark", "--input", in.toString(), "--k", "1", "--output", out.toString());
+    assertEquals(2, r.exit(), r.err());
+    assertEquals("error: --output " + out + ": output directory " + out.getParent() + " does not exist\n",
+        r.err());
+    assertFalse(java.nio.file.Files.exists(out.getParent()));
   }
 
   @Test

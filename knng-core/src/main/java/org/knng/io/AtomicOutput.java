@@ -52,7 +52,11 @@ public final class AtomicOutput {
   private static volatile boolean stopping;
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(AtomicOutput::deletePending, "knng-output-cleanup"));
+    try {
+      Runtime.getRuntime().addShutdownHook(new Thread(AtomicOutput::deletePending, "knng-output-cleanup"));
+    } catch (IllegalStateException shuttingDown) {
+      stopping = true; // first used while the JVM stops: nothing is to be written any more
+    }
   }
 
   private AtomicOutput() {}
