@@ -13,7 +13,6 @@ import java.lang.reflect.Array;
 import java.math.BigInteger;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -385,12 +384,7 @@ final class Hdf5Input implements AutoCloseable {
 
   /** The checks every reader makes before reading: the file exists, is a file, is readable, is not empty. */
   private static void checkFile(Path file) throws IOException {
-    if (!Files.exists(file)) {
-      throw new NoSuchFileException(file.toString(), null, "no such file");
-    }
-    if (Files.isDirectory(file)) {
-      throw new java.nio.file.FileSystemException(file.toString(), null, "is a directory");
-    }
+    org.knng.io.FileErrors.checkInput(file);
     if (!Files.isReadable(file)) {
       throw new java.nio.file.AccessDeniedException(file.toString(), null, "cannot read (permission denied)");
     }

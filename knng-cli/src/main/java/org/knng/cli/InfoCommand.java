@@ -83,13 +83,13 @@ final class InfoCommand extends Command {
           + " matrix is not a graph (it needs as many rows as columns)");
     }
     GraphStatistics s = GraphStatistics.of(g);
-    out.print(json ? json(s) : text(s));
-    out.flush();
-    if (plot != null) {
+    if (plot != null) { // first: a plot that cannot be written fails the command before it prints
       byte[] svg = DegreeHistogramChart.svg(s.inDegreeHistogram(), "In-degree histogram of " + graph.getFileName())
           .getBytes(StandardCharsets.UTF_8);
       AtomicOutput.write(plot, stream -> stream.write(svg));
     }
+    out.print(json ? json(s) : text(s));
+    out.flush();
     return 0;
   }
 

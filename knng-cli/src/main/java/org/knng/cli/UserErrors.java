@@ -34,7 +34,9 @@ final class UserErrors {
       e = e.getCause();
     }
     if (e instanceof NoSuchFileException) {
-      return ((NoSuchFileException) e).getFile() + ": no such file or directory";
+      String reason = ((NoSuchFileException) e).getReason();
+      return ((NoSuchFileException) e).getFile() + ": " + (reason != null && reason.contains("symbolic link")
+          ? reason : "no such file or directory");
     }
     if (e instanceof AccessDeniedException) {
       return ((AccessDeniedException) e).getFile() + ": permission denied";

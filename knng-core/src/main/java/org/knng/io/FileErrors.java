@@ -11,10 +11,34 @@ import java.nio.file.FileSystemException;
 
 /**
  * Turns low-level I/O failures into the short reason shown in {@code FILE: cannot read (...)} and
- * {@code FILE: cannot write (...)}.
+ * {@code FILE: cannot write (...)}, and checks an input file before it is opened.
  */
-final class FileErrors {
+public final class FileErrors {
   private FileErrors() {}
+
+  /**
+   * The checks every reader makes before it opens an input: the file exists (a symbolic link
+   * that leads nowhere is named as such), is not a directory, and is a regular file: a pipe or a
+   * device would block the open or read as empty.
+   *
+   * @param file the file
+   * @throws NoSuchFileException if it does not exist
+   * @throws FileSystemException if it is a directory, a pipe, a socket or a device
+   */
+  public static void checkInput(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      boolean link = Files.isSymbolicLink(file);
+      throw new NoSuchFileException(file.toString(), null, link
+          ? "a symbolic link that leads to no file (a missing target, or a loop of links)" : "no such file");
+    }
+    if (Files.isDirectory(file)) {
+      throw new FileSystemException(file.toString(), null, "is a directory");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new FileSystemException(file.toString(), null,
+          "not a regular file (a pipe, socket or device): give a file");
+    }
+  }
 
   /**
    * Opens a file for reading, with the messages every reader gives: no such file, a directory,
@@ -25,12 +49,7 @@ final class FileErrors {
    * @throws IOException naming the file and what is wrong
    */
   static FileChannel openForReading(Path file) throws IOException {
-    if (!Files.exists(file)) {
-      throw new NoSuchFileException(file.toString(), null, "no such file");
-    }
-    if (Files.isDirectory(file)) {
-      throw new FileSystemException(file.toString(), null, "is a directory");
-    }
+    checkInput(file);
     try {
       return FileChannel.open(file, StandardOpenOption.READ);
     } catch (AccessDeniedException e) {
@@ -49,12 +68,7 @@ final class FileErrors {
    * @throws IOException naming the file and what is wrong
    */
   static java.util.zip.ZipFile openZip(Path file) throws IOException {
-    if (!Files.exists(file)) {
-      throw new NoSuchFileException(file.toString(), null, "no such file");
-    }
-    if (Files.isDirectory(file)) {
-      throw new FileSystemException(file.toString(), null, "is a directory");
-    }
+    checkInput(file);
     try {
       return new java.util.zip.ZipFile(file.toFile());
     } catch (java.util.zip.ZipException e) {

@@ -6,7 +6,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -32,9 +31,7 @@ public final class GroupLabels {
    */
   public static int[] read(Path file, int rows) throws IOException {
     Objects.requireNonNull(file, "file");
-    if (!Files.exists(file)) {
-      throw new NoSuchFileException(file.toString(), null, "no such file");
-    }
+    FileErrors.checkInput(file);
     int[] labels = Extension.key(file).equals(".npy") ? readNpy(file) : readText(file);
     if (labels.length != rows) {
       throw new InputFormatException(file + ": " + labels.length + " group labels, but the vectors have "

@@ -3,9 +3,6 @@ package org.knng.io;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.knng.InvalidInputException;
@@ -74,12 +71,7 @@ public final class VectorFile implements VectorSource, AutoCloseable {
   /** {@link #open(Path)} with mappings of at most {@code chunkBytes} (tests cross chunk borders). */
   static VectorFile open(Path file, long chunkBytes) throws IOException {
     Objects.requireNonNull(file, "file");
-    if (!Files.exists(file)) {
-      throw new NoSuchFileException(file.toString(), null, "no such file");
-    }
-    if (Files.isDirectory(file)) {
-      throw new FileSystemException(file.toString(), null, "is a directory");
-    }
+    FileErrors.checkInput(file);
     if (!isMappable(file)) {
       throw new InvalidInputException(file + ": " + Extension.describe(Extension.of(file))
           + " input cannot be read in blocks (use .npy, .fvecs or .bvecs; knng convert makes a .npy)");

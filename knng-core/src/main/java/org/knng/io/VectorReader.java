@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -58,12 +57,7 @@ public final class VectorReader {
   public static Vectors read(Path file) throws IOException {
     Objects.requireNonNull(file, "file");
     // A missing file or a directory is named before an unknown format; opening checks both again.
-    if (!Files.exists(file)) {
-      throw new NoSuchFileException(file.toString(), null, "no such file");
-    }
-    if (Files.isDirectory(file)) {
-      throw new FileSystemException(file.toString(), null, "is a directory");
-    }
+    FileErrors.checkInput(file);
     VectorFormat format = formatOf(file);
 
     FileChannel channel = FileErrors.openForReading(file);

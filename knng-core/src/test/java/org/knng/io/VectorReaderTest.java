@@ -32,6 +32,30 @@ class VectorReaderTest {
     assertEquals(file + ": no such file", e.getMessage());
   }
 
+  /**
+   * A pipe with no writer would block the open for ever, a device reads as empty: both are refused
+   * as what they are, before any open, by every reader; a link that leads nowhere is named so.
+   */
+  @Test
+  void aPipeADeviceAndABrokenLinkAreNamedAsSuch() throws Exception {
+    Path fifo = dir.resolve("pipe.npy");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    Path device = Files.createSymbolicLink(dir.resolve("zero.fvecs"), Path.of("/dev/zero"));
+    for (Path file : new Path[] {fifo, device}) {
+      String expected = file + ": not a regular file (a pipe, socket or device): give a file";
+      org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+        assertEquals(expected, assertThrows(IOException.class, () -> VectorReader.read(file)).getMessage());
+        assertEquals(expected, assertThrows(IOException.class, () -> VectorFile.open(file)).getMessage());
+        assertEquals(expected, assertThrows(IOException.class, () -> GroupLabels.read(file, 3)).getMessage());
+      });
+    }
+    Path a = dir.resolve("a.npy");
+    Files.createSymbolicLink(a, dir.resolve("b.npy"));
+    Files.createSymbolicLink(dir.resolve("b.npy"), a);
+    assertEquals(a + ": a symbolic link that leads to no file (a missing target, or a loop of links)",
+        assertThrows(NoSuchFileException.class, () -> VectorReader.read(a)).getMessage());
+  }
+
   @Test
   void directoryIsRefused() throws IOException {
     Path file = Files.createDirectory(dir.resolve("vectors.npy"));
