@@ -105,6 +105,16 @@ class InfoCommandTest {
     assertEquals("2e+06", InfoCommand.shortest(2e6));
   }
 
+  /** A plot that cannot be written (no file can be made in /proc) fails before anything is printed. */
+  @Test
+  void aPlotThatCannotBeWrittenFailsBeforeTheStatistics() throws Exception {
+    Path g = twoClusters();
+    CliRun r = knng("info", g.toString(), "--plot", "/proc/knng-plot.svg");
+    assertEquals(2, r.exit(), r.err());
+    assertEquals("", r.out());
+    assertEquals("error: /proc/knng-plot.svg: cannot write (no such file or directory)\n", r.err());
+  }
+
   @Test
   void plotWritesWellFormedSvg() throws Exception {
     Path g = twoClusters("--mode", "distance");

@@ -133,6 +133,9 @@ public final class FileErrors {
     if (e instanceof FileSystemException && ((FileSystemException) e).getReason() != null) {
       return ((FileSystemException) e).getReason();
     }
+    if (e instanceof NoSuchFileException) { // its message is only the path
+      return "no such file or directory";
+    }
     if (e.getMessage() != null) {
       return e.getMessage();
     }
