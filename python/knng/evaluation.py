@@ -1,6 +1,7 @@
 """`knng.recall`: the recall@k of a k-NN graph, from knng or any other tool, against exact
 neighbours, as `knng eval` measures it."""
 
+import operator
 from collections import namedtuple
 
 import numpy as np
@@ -65,14 +66,25 @@ def recall(X, graph, k=None, *, metric="euclidean", p=2, include_self=False, sam
     name = knng_metric(metric, p)
     if sample is not None and truth is not None:
         raise ValueError("sample and truth: give one (truth measures every row)")
-    if sample is not None and int(sample) < 1:
-        raise ValueError("sample must be at least 1 row, got %r" % (sample,))
+    if sample is not None:
+        sample = _integer(sample, "sample")
+        if not 1 <= sample < 2**31:
+            raise ValueError("sample must be at least 1 row (and below 2^31), got %d" % sample)
+    seed = _integer(seed, "seed")
+    if not -2**63 <= seed < 2**63:
+        raise ValueError("seed=%d does not fit in 64 bits" % seed)
+    threads = _engine.threads(n_jobs)
+    if k is not None:
+        k = _integer(k, "k")
+        if k < 1:
+            raise ValueError("k must be at least 1, got %d" % k)
     if sp.issparse(graph):
-        g = sp.csr_matrix(graph)
+        g = sp.csr_matrix(graph, copy=True)  # sum_duplicates works in place: the caller's stays
         if g.shape != (n, n):
             raise ValueError("graph: a %d x %d matrix is not a graph of the %d points of X (it needs "
                              "%d x %d)" % (g.shape[0], g.shape[1], n, n, n))
         g.sum_duplicates()
+        _in_range(g.indices, n, "graph", lambda e: (int(np.searchsorted(g.indptr, e, "right") - 1), None))
         widths = np.diff(g.indptr)
         if k is None:
             k = int(widths.max()) if n else 0
@@ -88,26 +100,48 @@ def recall(X, graph, k=None, *, metric="euclidean", p=2, include_self=False, sam
             raise ValueError("graph: expected integer ids, got dtype %s" % ids.dtype)
         if k is None:
             k = ids.shape[1]
-        if not 1 <= int(k) <= ids.shape[1]:
-            raise ValueError("k=%r is out of range for a graph of %d columns" % (k, ids.shape[1]))
-        if ids.size and (ids.min() < -1 or ids.max() >= n):
-            bad = np.argwhere((ids[:, :int(k)] < -1) | (ids[:, :int(k)] >= n))
-            if len(bad):
-                r, c = bad[0]
-                raise ValueError("graph row %d, column %d: id %d is out of range [0, %d) (-1 marks a "
-                                 "missing entry)" % (r, c, ids[r, c], n))
-        ids, indptr = np.ascontiguousarray(ids[:, :int(k)], dtype=np.int32), None
-    if int(k) < 1:
-        raise ValueError("k must be at least 1, got %r" % (k,))
+        if k > ids.shape[1]:
+            raise ValueError("k=%d is out of range for a graph of %d columns" % (k, ids.shape[1]))
+        ids = ids[:, :k]
+        _in_range(ids, n, "graph", None, missing=True)
+        ids, indptr = np.ascontiguousarray(ids, dtype=np.int32), None
     if truth is not None:
         truth = np.asarray(truth)
         if truth.ndim != 2 or truth.shape[0] != n or truth.dtype.kind not in "iu":
             raise ValueError("truth: expected integer ids of shape (%d, K), got %s of shape %s"
                              % (n, truth.dtype, truth.shape))
-        if truth.shape[1] < int(k):
-            raise ValueError("truth: %d columns, fewer than k=%d" % (truth.shape[1], int(k)))
+        if truth.shape[1] < k:
+            raise ValueError("truth: %d columns, fewer than k=%d" % (truth.shape[1], k))
+        _in_range(truth, n, "truth", None, missing=True)  # -1 is refused with its reason below
         truth = np.ascontiguousarray(truth, dtype=np.int32)
-    values = _engine.backend().recall(x, ids, indptr, int(k), name, bool(include_self),
-                                      None if sample is None else int(sample), truth, int(seed),
-                                      n_jobs)
+    values = _engine.backend().recall(x, ids, indptr, k, name, bool(include_self), sample, truth,
+                                      seed, threads)
     return Recall(*values)
+
+
+def _integer(value, name):
+    """A whole number given as a Python or numpy integer (not 2.5, not '3', not True)."""
+    if isinstance(value, (bool, np.bool_)):
+        raise ValueError("%s=%r: expected an integer" % (name, value))
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise ValueError("%s=%r: expected an integer" % (name, value)) from None
+
+
+def _in_range(ids, n, what, row_of, missing=False):
+    """Refuses an id outside [0, n) (-1 allowed where ``missing``), naming its row and column:
+    ``row_of(flat position)`` gives them for a sparse graph, else the array is N x c."""
+    low = -1 if missing else 0
+    bad = np.flatnonzero((ids.ravel() < low) | (ids.ravel() >= n))
+    if not len(bad):
+        return
+    e = int(bad[0])
+    value = int(ids.ravel()[e])
+    if row_of is None:
+        row, column = divmod(e, ids.shape[1])
+        raise ValueError("%s row %d, column %d: id %d is out of range [0, %d)%s"
+                         % (what, row, column, value, n,
+                            " (-1 marks a missing entry)" if what == "graph" else ""))
+    row, _ = row_of(e)
+    raise ValueError("%s row %d: column %d is out of range [0, %d)" % (what, row, value, n))

@@ -111,6 +111,28 @@ def test_both_routes_give_the_same_numbers():
         assert a == b
 
 
+def test_the_callers_graph_is_left_as_it_was_and_n_jobs_is_scikit_learns():
+    x = points(4, 3)
+    a = sp.csr_matrix((np.ones(6), [3, 1, 1, 2, 0, 0], [0, 3, 6, 6, 6]), shape=(4, 4))  # unsorted, repeated
+    before = (a.indptr.copy(), a.indices.copy(), a.data.copy())
+    knng.recall(x, a, 2)
+    np.testing.assert_array_equal(before[0], a.indptr)
+    np.testing.assert_array_equal(before[1], a.indices)
+    np.testing.assert_array_equal(before[2], a.data)
+    ids = exact_ids(points(300), 5)
+    assert knng.recall(points(300), ids, n_jobs=-1) == knng.recall(points(300), ids, n_jobs=1)
+
+
+def test_parallel_vectors_tie_under_cosine():
+    """Scaled copies of a few directions: knng's exact cosine graph, whichever copy it lists,
+    scores 1 (the copies' distances are rounding, 1e-16 to 1e-15 in double)."""
+    rng = np.random.default_rng(2)
+    directions = rng.normal(size=(30, 4))
+    x = (rng.uniform(0.5, 2, size=(300, 1)) * np.repeat(directions, 10, axis=0)).astype(np.float32)
+    graph = knng.kneighbors_graph(x, 1, metric="cosine", algorithm="exact")
+    assert knng.recall(x, graph, 1, metric="cosine").recall == 1.0
+
+
 @pytest.mark.parametrize("call,message", [
     (lambda x, ids: knng.recall(x, ids[:-1]), r"^graph: expected neighbour ids of shape \(300, k\)"),
     (lambda x, ids: knng.recall(x, ids.astype(np.float32)), r"^graph: expected integer ids"),
@@ -123,6 +145,14 @@ def test_both_routes_give_the_same_numbers():
     (lambda x, ids: knng.recall(x, sp.eye(300, 301, format="csr")), r"^graph: a 300 x 301 matrix"),
     (lambda x, ids: knng.recall(np.vstack([np.zeros((1, 12), np.float32), x[1:]]), ids, metric="cosine"),
      r"^row 0 is all zeros"),
+    (lambda x, ids: knng.recall(x, sp.csr_matrix((np.ones(2), [1, 300], [0, 1] + [2] * 299), shape=(300, 300))),
+     r"^graph row 1: column 300 is out of range \[0, 300\)$"),
+    (lambda x, ids: knng.recall(x, ids, truth=ids + 2**32), r"^truth row 0, column 0: id 4294967\d+ is out of range"),
+    (lambda x, ids: knng.recall(x, ids, seed=2**64), r"^seed=18446744073709551616 does not fit in 64 bits$"),
+    (lambda x, ids: knng.recall(x, ids, sample=2**31), r"^sample must be at least 1 row"),
+    (lambda x, ids: knng.recall(x, ids, 2.5), r"^k=2.5: expected an integer$"),
+    (lambda x, ids: knng.recall(x, ids, True), r"^k=True: expected an integer$"),
+    (lambda x, ids: knng.recall(x, ids, n_jobs=0), r"^n_jobs=0"),
 ])
 @pytest.mark.parametrize("route", ["jpype", "process"])
 def test_bad_input_is_a_one_line_value_error(call, message, route, monkeypatch):

@@ -584,11 +584,12 @@ class BuildCommandTest {
             "build", "--input", zero.toString(), "--queries", line.toString(), "--k", "1",
             "--metric", "cosine"},
         {"error: --queries " + huge + ": query row 1, column 0: value 1.0E30 is too large for"
-            + " euclidean in float32 (at dimension 2, values must stay below 6.5219088E18); scale"
-            + " the data down",
+            + " euclidean in float32 (at dimension 2, values must stay below "
+            + (float) Math.sqrt(Float.MAX_VALUE / 8.0) + "); scale the data down", // sqrt(max / 4d)
             "build", "--input", line.toString(), "--queries", huge.toString(), "--k", "1"},
         {"error: --input " + huger + ": row 1, column 1: value -1.0E38 is too large for manhattan"
-            + " in float32 (at dimension 2, values must stay below 8.5070587E37)",
+            + " in float32 (at dimension 2, values must stay below " + (float) (Float.MAX_VALUE / 4.0)
+            + ")", // max / 2d; the JDK decides how a float prints (17 and 25 differ)
             "build", "--input", huger.toString(), "--k", "1", "--metric", "manhattan"},
         {"error: --input " + zero + ": " + zeros,
             "spark", "--input", zero.toString(), "--k", "1", "--metric", "cosine"},

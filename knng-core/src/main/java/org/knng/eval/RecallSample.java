@@ -64,6 +64,11 @@ public final class RecallSample {
 
   /** Measured rows per task: a task does {@code CHUNK x k} distances. */
   private static final int CHUNK = 256;
+  /**
+   * Cosine distances this close (2^-46, about 1.4e-14) are one direction: float32 vectors that are
+   * parallel but for the rounding of their coordinates are up to about 2^-49 apart.
+   */
+  static final double COSINE_ROUNDING = 0x1p-46;
   /** Defects of a measured row, as bits. */
   private static final byte SELF_LOOP = 1;
   private static final byte DUPLICATE = 2;
@@ -516,7 +521,10 @@ public final class RecallSample {
     double kth = includeSelf
         ? (k == 1 ? metric.distance(x, i * d, x, i * d, d) : nearest[s * others + k - 2])
         : nearest[s * others + k - 1];
-    double t = kth + Math.ulp((float) kth); // what float32 cannot tell from the k-th distance
+    // What float32 cannot tell from the k-th distance; for cosine also directions float32 cannot
+    // tell apart: parallel vectors, each coordinate rounded, are 1e-16 to 1e-15 apart in double,
+    // and an engine's tie-break among them must not count as a miss.
+    double t = kth + Math.max(Math.ulp((float) kth), metric == Metric.COSINE ? COSINE_ROUNDING : 0);
 
     int length = ids.end(i) - ids.start(i);
     System.arraycopy(ids.ids, ids.start(i), row, 0, length);

@@ -358,6 +358,39 @@ class RecallSampleTest {
     return new SparseGraph(n, n, indptr, indices, new float[indices.length]);
   }
 
+  /**
+   * Scaled copies of a few directions: under cosine they are all at distance 0 of each other, up
+   * to the rounding of 1 - cos in double (a few 1e-16), so the exact engine's graph, whichever copy
+   * it lists, has recall 1.
+   */
+  @Test
+  void parallelVectorsTieUnderCosine() {
+    Random random = new Random(7);
+    int groups = 30;
+    int copies = 10;
+    float[][] rows = new float[groups * copies][];
+    for (int g = 0; g < groups; g++) {
+      float[] direction = new float[6];
+      for (int j = 0; j < direction.length; j++) {
+        direction[j] = (float) random.nextGaussian();
+      }
+      for (int c = 0; c < copies; c++) {
+        float scale = 0.5f + 1.5f * random.nextFloat();
+        rows[g * copies + c] = new float[direction.length];
+        for (int j = 0; j < direction.length; j++) {
+          rows[g * copies + c][j] = scale * direction[j];
+        }
+      }
+    }
+    Vectors points = Vectors.of(rows);
+    for (int k : new int[] {1, 5, 9}) {
+      KnnOptions o = options(k).withMetric(Metric.COSINE);
+      KnnResult exact = BruteForceEngine.create(o).graph(points);
+      assertEquals(1.0, RecallSample.draw(points, o, rows.length, 1).measure(exact.ids(), k).recall(),
+          "k=" + k);
+    }
+  }
+
   /** Ground truth from a file-like array: wider than k, listing the point itself first, or broken. */
   @Test
   void truthGivenAsIds() {
