@@ -22,7 +22,8 @@ import org.knng.io.NpyWriter;
 /**
  * A real signal sent to a running {@code ./knng build} while it writes its outputs (a large CSV
  * edge list, then edge_index and distances): the JVM stops, and no output and no temporary file
- * remains, and the output file that existed before the run is untouched.
+ * remains, and the output file that existed before the run is untouched; the same for {@code knng
+ * spark} writing Parquet.
  */
 class SignalIT {
   @TempDir Path dir;
@@ -32,43 +33,15 @@ class SignalIT {
   void aSignalWhileWritingLeavesNothingAndTheOldOutputUntouched(String signal) throws Exception {
     // 20,000 random 8-d points, k = 400: 8 million edges, a CSV of a few hundred MB, written for
     // seconds after a search of about one.
-    Random random = new Random(11);
-    float[] values = new float[20_000 * 8];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = random.nextFloat();
-    }
-    Path input = dir.resolve("points.npy");
-    NpyWriter.writeFloat32(input, 20_000, 8, values);
+    Path input = randomPoints(20_000, 8, 11);
     Path output = Files.writeString(dir.resolve("graph.csv"), "the previous graph\n");
     byte[] before = Files.readAllBytes(output);
     Path edgeIndex = dir.resolve("edge-index.npy");
     Path distances = dir.resolve("distances.npy");
-
-    // env --default-signal: a process started with SIGINT ignored (any job a non-interactive
-    // shell put in the background, and so this JVM when CI was) passes that on to its children,
-    // and a JVM that starts with SIGINT ignored leaves it ignored, as it should: reset it here.
-    Launcher.prepare();
-    ProcessBuilder pb = new ProcessBuilder("env", "--default-signal=INT,TERM",
-        Launcher.ROOT.resolve("knng").toString(), "build",
-        "--input", input.toString(), "--k", "400", "--mode", "distance", "--output", output.toString(),
-        "--edge-index", edgeIndex.toString(), "--distances", distances.toString(), "--quiet")
-        .directory(dir.toFile()).redirectOutput(new File("/dev/null")).redirectError(new File("/dev/null"));
-    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    Process p = pb.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    boolean writing = false;
-    while (!writing && p.isAlive() && System.nanoTime() < deadline) {
-      writing = temporaryFiles().stream().anyMatch(f -> size(f) > 1_000_000);
-      Thread.sleep(10);
-    }
-    if (!writing) {
-      p.destroyForcibly();
-      fail("the run ended (exit " + (p.isAlive() ? "none" : p.exitValue()) + ") before it was seen writing");
-    }
-    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start();
-    assertEquals(0, kill.waitFor(), "kill -" + signal);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the run stops after SIG" + signal);
-    assertTrue(p.exitValue() != 0, "a stopped run does not exit 0");
+    Process p = start(new File("/dev/null"), "build", "--input", input.toString(), "--k", "400",
+        "--mode", "distance", "--output", output.toString(), "--edge-index", edgeIndex.toString(),
+        "--distances", distances.toString(), "--quiet");
+    stopWhileWriting(p, () -> temporaryFiles().stream().anyMatch(f -> size(f) > 1_000_000), 0, signal);
     assertEquals(List.of(), temporaryFiles(), "no temporary file remains");
     assertArrayEquals(before, Files.readAllBytes(output), "the previous output is untouched");
     assertFalse(Files.exists(edgeIndex), "no other output was written");
@@ -83,40 +56,70 @@ class SignalIT {
   @ParameterizedTest(name = "SIG{0}")
   @ValueSource(strings = {"TERM", "INT"})
   void aSignalWhileSparkWritesParquetLeavesNothing(String signal) throws Exception {
-    Random random = new Random(12);
-    float[] values = new float[60_000 * 16];
+    Path input = randomPoints(60_000, 16, 12); // about 15 s to the end
+    Path output = dir.resolve("graph.parquet");
+    Path log = dir.resolve("stderr.txt");
+    Process p = start(log.toFile(), "spark", "--master", "local[2]", "--input", input.toString(),
+        "--k", "60", "--output", output.toString(), "--quiet");
+    // 0.3 s after the temporary directory appears, the tasks are writing their part files.
+    stopWhileWriting(p, () -> !temporaryFiles().isEmpty(), 300, signal);
+    assertEquals(List.of(), temporaryFiles(), "no temporary directory remains");
+    assertFalse(Files.exists(output), "no output");
+    assertEquals("", Files.readString(log), "nothing printed for a stopped run");
+  }
+
+  private Path randomPoints(int n, int d, long seed) throws IOException {
+    Random random = new Random(seed);
+    float[] values = new float[n * d];
     for (int i = 0; i < values.length; i++) {
       values[i] = random.nextFloat();
     }
     Path input = dir.resolve("points.npy");
-    NpyWriter.writeFloat32(input, 60_000, 16, values);
-    Path output = dir.resolve("graph.parquet");
-    Path log = dir.resolve("stderr.txt");
+    NpyWriter.writeFloat32(input, n, d, values);
+    return input;
+  }
+
+  /** Starts {@code ./knng ARGS} in the test's directory, its stderr into {@code stderr}. */
+  private Process start(File stderr, String... args) throws IOException {
+    // env --default-signal: a process started with SIGINT ignored (any job a non-interactive
+    // shell put in the background, and so this JVM when CI was) passes that on to its children,
+    // and a JVM that starts with SIGINT ignored leaves it ignored, as it should: reset it here.
     Launcher.prepare();
-    ProcessBuilder pb = new ProcessBuilder("env", "--default-signal=INT,TERM",
-        Launcher.ROOT.resolve("knng").toString(), "spark", "--master", "local[2]",
-        "--input", input.toString(), "--k", "60", "--output", output.toString(), "--quiet")
-        .directory(dir.toFile()).redirectOutput(new File("/dev/null")).redirectError(log.toFile());
+    List<String> command = new java.util.ArrayList<>(List.of("env", "--default-signal=INT,TERM",
+        Launcher.ROOT.resolve("knng").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+        .redirectOutput(new File("/dev/null")).redirectError(stderr);
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    Process p = pb.start();
+    return pb.start();
+  }
+
+  /** A check of the test's directory that may meet files being moved. */
+  private interface Check {
+    boolean holds() throws IOException;
+  }
+
+  /**
+   * Waits until {@code writing} holds (at most 3 minutes), {@code settleMillis} more, then sends
+   * the signal; the run must stop, not with exit 0.
+   */
+  private static void stopWhileWriting(Process p, Check writing, long settleMillis, String signal)
+      throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-    boolean writing = false;
-    while (!writing && p.isAlive() && System.nanoTime() < deadline) {
-      writing = !temporaryFiles().isEmpty();
+    boolean seen = false;
+    while (!seen && p.isAlive() && System.nanoTime() < deadline) {
+      seen = writing.holds();
       Thread.sleep(10);
     }
-    if (!writing) {
+    if (!seen) {
       p.destroyForcibly();
       fail("the run ended (exit " + (p.isAlive() ? "none" : p.exitValue()) + ") before it was seen writing");
     }
-    Thread.sleep(300); // the tasks are writing their part files
+    Thread.sleep(settleMillis);
     Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start();
     assertEquals(0, kill.waitFor(), "kill -" + signal);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the run stops after SIG" + signal);
-    assertTrue(p.exitValue() != 0, "a stopped run does not exit 0 (the run takes about 15 s)");
-    assertEquals(List.of(), temporaryFiles(), "no temporary directory remains");
-    assertFalse(Files.exists(output), "no output");
-    assertEquals("", Files.readString(log), "nothing printed for a stopped run");
+    assertTrue(p.exitValue() != 0, "a stopped run does not exit 0");
   }
 
   private List<Path> temporaryFiles() throws IOException {
