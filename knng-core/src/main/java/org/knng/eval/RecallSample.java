@@ -275,8 +275,9 @@ public final class RecallSample {
    * The recall@k of the graph of {@code points} given as {@code ids}, estimated the way {@code knng
    * eval} does by default: {@link #DEFAULT_ROWS} rows (all rows if there are fewer) are drawn and
    * measured; if the 95% interval is wider than {@code +-}{@link #TARGET_HALF_WIDTH}, the sample
-   * is grown once to the size the observed row-to-row variance needs for that width, {@code
-   * (1.96 s / 0.005)^2} rows (at most N), keeping the rows already measured, and measured again.
+   * is grown once to the size that width needs (at most N): what the observed row-to-row variance
+   * needs, {@code (1.96 s / 0.005)^2} rows, or, if the interval of the entries is the wider, {@code
+   * rows x (half-width / 0.005)^2}; keeping the rows already measured, and measured again.
    * The final sample is the one {@link #draw} gives for that size and seed. Every id of the graph
    * is checked, not only the sampled rows'.
    *
@@ -323,10 +324,15 @@ public final class RecallSample {
         null, null, seed);
     RecallEstimate.Tally first = sample.tally(ids, k);
     RecallEstimate estimate = first.estimate();
-    if ((estimate.high() - estimate.low()) / 2 <= TARGET_HALF_WIDTH || sample.rows.length == n) {
+    double half = (estimate.high() - estimate.low()) / 2;
+    if (half <= TARGET_HALF_WIDTH || sample.rows.length == n) {
       return estimate;
     }
-    double needed = Math.ceil(Math.pow(RecallEstimate.Z * first.standardDeviation() / TARGET_HALF_WIDTH, 2));
+    // What the row-to-row variance needs, or, where the rows vary less than their entries and the
+    // entries' Wilson interval is the wider, what that needs: it narrows as 1 / sqrt(rows).
+    double needed = Math.ceil(Math.max(
+        Math.pow(RecallEstimate.Z * first.standardDeviation() / TARGET_HALF_WIDTH, 2),
+        sample.rows.length * Math.pow(half / TARGET_HALF_WIDTH, 2)));
     int grown = (int) Math.min(n, needed);
     if (grown <= sample.rows.length) {
       return estimate;

@@ -548,6 +548,34 @@ class RecallSampleTest {
   }
 
   /**
+   * Every row with exactly 1 of its 10 true neighbours: the rows do not vary (recall 0.1 each), so
+   * the interval is the entries' Wilson interval, about +-0.0059 on 1000 rows; the sample still
+   * grows until it is about +-0.005.
+   */
+  @Test
+  void evaluateGrowsTheSampleWhenTheEntriesIntervalIsWide() {
+    int n = 5000;
+    int k = 10;
+    Vectors points = Vectors.of(TestData.gaussian(13, n, 4, 0));
+    int[] ids = exactIds(points, options(k));
+    for (int r = 0; r < n; r++) {
+      for (int c = 1; c < k; c++) {
+        int far = (r + n / 2 + c) % n;
+        while (contains(ids, r * k, r * k + k, far) || far == r) {
+          far = (far + 1) % n;
+        }
+        ids[r * k + c] = far; // rarely a true neighbour: checked below against all rows
+      }
+    }
+    RecallEstimate first = RecallSample.draw(points, options(k), RecallSample.DEFAULT_ROWS, 3).measure(ids, k);
+    assertTrue((first.high() - first.low()) / 2 > 0.0055, first.toString());
+    RecallEstimate grown = RecallSample.evaluate(points, ids, k, options(k), 3);
+    assertTrue(grown.rows() > 1.3 * RecallSample.DEFAULT_ROWS && grown.rows() < n, grown.toString());
+    assertEquals(RecallSample.draw(points, options(k), grown.rows(), 3).measure(ids, k), grown);
+    assertTrue((grown.high() - grown.low()) / 2 < 0.0052, grown.toString());
+  }
+
+  /**
    * evaluate stops at 1000 rows when the interval is narrow, and otherwise grows the sample to
    * what the row-to-row variance needs (capped at N); the result is draw's sample of that size.
    */
