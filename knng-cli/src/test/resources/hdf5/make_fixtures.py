@@ -19,6 +19,10 @@ with h5py.File("ann.hdf5", "w") as f:
     f.create_dataset("counts", data=r.randint(0, 9, size=(30, 4)).astype(np.int16))
     f.create_dataset("ucounts", data=f["counts"][()].astype(np.uint64))  # read by jHDF as BigInteger
     f.create_group("extra").create_dataset("inner", data=test[:5])
+    # Contiguous datasets of the types knng maps and reads in blocks (the first 64 rows of train).
+    f.create_dataset("bigendian", data=train[:64].astype(">f8"))
+    f.create_dataset("bytes", data=(train[:64] * 255).astype(np.uint8))
+    f.create_dataset("longs", data=(train[:64] * 1000).astype(np.int64))
 np.save("train.npy", train)
 np.save("test.npy", test)
 np.save("float64.npy", wide.astype(np.float32))

@@ -7,10 +7,15 @@ import io.jhdf.api.Link;
 import io.jhdf.api.Node;
 import io.jhdf.api.dataset.ChunkedDataset;
 import io.jhdf.api.dataset.ContiguousDataset;
+import io.jhdf.Constants;
+import io.jhdf.object.datatype.DataType;
+import io.jhdf.object.datatype.FixedPoint;
+import io.jhdf.object.datatype.FloatingPoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Array;
 import java.math.BigInteger;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +26,7 @@ import java.util.TreeSet;
 import java.util.stream.IntStream;
 import org.knng.InvalidInputException;
 import org.knng.io.InputFormatException;
+import org.knng.io.VectorFile;
 import org.knng.io.VectorReader;
 import org.knng.vectors.Vectors;
 
@@ -77,6 +83,9 @@ final class Hdf5Input implements AutoCloseable {
   private final Dataset dataset;
   private final int rows;
   private final int dimension;
+  /** The dataset mapped for block reads ({@link #blocks}), once asked for. */
+  private VectorFile mapped;
+  private boolean unmappable;
 
   private Hdf5Input(Path file, String name, HdfFile hdf, Dataset dataset, int rows, int dimension) {
     this.file = file;
@@ -198,6 +207,64 @@ final class Hdf5Input implements AutoCloseable {
   }
 
   /**
+   * The dataset as a memory-mapped {@link VectorFile}, read a block of rows at a time, where it can
+   * be: stored contiguously (not chunked), unfiltered, of a type a {@code .npy} file may hold
+   * (float32, float64, uint8, int32, int64, either byte order). ann-benchmarks' files and
+   * {@code h5py}'s default datasets are such. Null for the rest, which are read whole.
+   *
+   * @return the mapped dataset, or null
+   * @throws IOException if the file cannot be opened again, or the dataset lies past its end
+   */
+  VectorFile blocks() throws IOException {
+    if (mapped == null && !unmappable) {
+      String dtype = mappableType();
+      unmappable = dtype == null;
+      if (dtype != null) {
+        mapped = VectorFile.open(file, file + ": dataset '" + name + "', ",
+            ((ContiguousDataset) dataset).getDataAddress(), rows, dimension, dtype);
+      }
+    }
+    return mapped;
+  }
+
+  /** The numpy type of a contiguous, unfiltered dataset of a type {@link VectorFile} reads; else null. */
+  private String mappableType() throws InputFormatException {
+    try {
+      if (!(dataset instanceof ContiguousDataset) || !dataset.getFilters().isEmpty()) {
+        return null;
+      }
+      long address = ((ContiguousDataset) dataset).getDataAddress();
+      if (address < 0 || address == Constants.UNDEFINED_ADDRESS) {
+        return null;
+      }
+      DataType type = dataset.getDataType();
+      int size = type.getSize();
+      if (type instanceof FloatingPoint) {
+        FloatingPoint f = (FloatingPoint) type;
+        boolean standard = f.getBitOffset() == 0 && f.getBitPrecision() == 8 * size;
+        return !standard || (size != 4 && size != 8) ? null : mark(f.getByteOrder()) + "f" + size;
+      }
+      if (type instanceof FixedPoint) {
+        FixedPoint i = (FixedPoint) type;
+        if (i.getBitOffset() != 0 || i.getBitPrecision() != 8 * size) {
+          return null;
+        }
+        if (size == 1 && !i.isSigned()) {
+          return "|u1";
+        }
+        return i.isSigned() && (size == 4 || size == 8) ? mark(i.getByteOrder()) + "i" + size : null;
+      }
+      return null;
+    } catch (RuntimeException e) {
+      throw malformed(file, e);
+    }
+  }
+
+  private static String mark(ByteOrder order) {
+    return order == ByteOrder.BIG_ENDIAN ? ">" : "<";
+  }
+
+  /**
    * Reads the values as float32, row-major, a slab of rows at a time (float32 as stored, other
    * types converted), so that besides the result only one slab is held.
    *
@@ -206,6 +273,10 @@ final class Hdf5Input implements AutoCloseable {
    *     (or not a float32), or the file if a chunk cannot be decoded
    */
   Vectors read() throws IOException {
+    if ((long) rows * dimension > Integer.MAX_VALUE - 8) {
+      throw new InputFormatException(file + ": dataset '" + name + "' holds " + rows + " x "
+          + dimension + " values, more than one array can hold");
+    }
     float[] out;
     if (dataset instanceof ContiguousDataset && dataset.getJavaType() == float.class) {
       // Stored as read, within the file (checked when opened), and mapped by jHDF: one copy, where
@@ -354,7 +425,13 @@ final class Hdf5Input implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    hdf.close();
+    try {
+      if (mapped != null) {
+        mapped.close();
+      }
+    } finally {
+      hdf.close();
+    }
   }
 
   private static void closeQuietly(HdfFile hdf) {
@@ -477,9 +554,9 @@ final class Hdf5Input implements AutoCloseable {
       throw new InputFormatException(file + ": dataset '" + name + "' is empty (shape "
           + shape[0] + " x " + shape[1] + "), no vectors");
     }
-    if (shape[0] * shape[1] > Integer.MAX_VALUE - 8) {
-      throw new InputFormatException(file + ": dataset '" + name + "' holds " + shape[0] + " x "
-          + shape[1] + " values, more than one array can hold");
+    if (shape[0] > Integer.MAX_VALUE - 8) {
+      throw new InputFormatException(file + ": dataset '" + name + "' has " + shape[0]
+          + " rows, more than knng can index");
     }
     // Checked before jHDF reads (and allocates for) the data: what is stored cannot be larger than
     // the file (a corrupt chunk index can claim gigabytes).

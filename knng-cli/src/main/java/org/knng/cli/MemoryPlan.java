@@ -212,8 +212,8 @@ final class MemoryPlan {
         size(need), size(input), size(engineBytes), size(result), size(output), size(budget),
         Math.max(1, (long) Math.ceil(need * 1.1 / (1L << 30)))));
     if (!canBlock && !blocked) {
-      s.append(", or an exact run (--algorithm exact) of a .npy, .fvecs or .bvecs input, which can be"
-          + " read in blocks");
+      s.append(", or an exact run (--algorithm exact) of a .npy, .fvecs or .bvecs input or a contiguous"
+          + " HDF5 dataset, which can be read in blocks");
     }
     if (graphOutput) {
       s.append(", or write .npy neighbour ids instead of a sparse matrix");

@@ -11,8 +11,10 @@ import org.knng.vectors.Vectors;
  * A vectors input of {@code knng build}, its shape known before its values are read: a {@code
  * .npy}, {@code .fvecs} or {@code .bvecs} file is opened as a memory-mapped {@link VectorFile} (its
  * header checked, nothing decoded), so that the run can be planned against the memory budget and
- * the file read whole or a block at a time; an HDF5 dataset is opened (its shape checked) and read
- * whole when the run loads it; other formats (text, {@code .npz}) are read whole at once.
+ * the file read whole or a block at a time; an HDF5 dataset is opened (its shape checked), and
+ * mapped as well where it is stored contiguously ({@link Hdf5Input#blocks}) so that it too can be
+ * read a block at a time, else read whole when the run loads it; other formats (text, {@code
+ * .npz}) are read whole at once.
  */
 final class VectorInput implements AutoCloseable {
   private final Path file;
@@ -40,19 +42,25 @@ final class VectorInput implements AutoCloseable {
       return new VectorInput(file, VectorFile.open(file), null, null);
     }
     if (Hdf5Input.handles(file)) {
-      return new VectorInput(file, null, Hdf5Input.open(file, dataset == null ? fallback : dataset), null);
+      Hdf5Input hdf5 = Hdf5Input.open(file, dataset == null ? fallback : dataset);
+      try {
+        return new VectorInput(file, hdf5.blocks(), hdf5, null);
+      } catch (IOException | RuntimeException e) {
+        hdf5.close();
+        throw e;
+      }
     }
     return new VectorInput(file, null, null, Hdf5Input.vectors(file, dataset, fallback, option));
   }
 
   /** @return the number of vectors */
   int rows() {
-    return loaded != null ? loaded.size() : hdf5 != null ? hdf5.rows() : mapped.size();
+    return loaded != null ? loaded.size() : mapped != null ? mapped.size() : hdf5.rows();
   }
 
   /** @return values per vector */
   int dimension() {
-    return loaded != null ? loaded.dimension() : hdf5 != null ? hdf5.dimension() : mapped.dimension();
+    return loaded != null ? loaded.dimension() : mapped != null ? mapped.dimension() : hdf5.dimension();
   }
 
   /** @return the bytes of the vectors as float32 in memory */
@@ -68,7 +76,7 @@ final class VectorInput implements AutoCloseable {
   /** @return the input as a source of blocks */
   VectorSource blocks() {
     if (loaded == null && mapped == null) {
-      throw new IllegalStateException("an HDF5 input is read whole: load() it first");
+      throw new IllegalStateException("this HDF5 dataset is read whole: load() it first");
     }
     return loaded != null ? loaded : mapped;
   }
@@ -100,11 +108,10 @@ final class VectorInput implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    if (mapped != null) {
-      mapped.close();
-    }
     if (hdf5 != null) {
-      hdf5.close();
+      hdf5.close(); // closes its mapping too
+    } else if (mapped != null) {
+      mapped.close();
     }
   }
 }

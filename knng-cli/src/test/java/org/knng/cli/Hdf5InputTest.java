@@ -98,6 +98,86 @@ class Hdf5InputTest {
   }
 
   /**
+   * Contiguous datasets of float32, float64 (here big-endian), uint8 and int64, as h5py writes them,
+   * are mapped for block reads, and the rows read through the mapping are the values jHDF decodes;
+   * chunked and compressed datasets, and types a {@code .npy} file cannot hold (int16), are not.
+   */
+  @Test
+  void contiguousDatasetsAreMappedWithTheValuesTheyHold() throws IOException {
+    Path h5 = dir.resolve("ann.hdf5");
+    float[] train = org.knng.io.VectorReader.read(dir.resolve("train.npy")).data();
+    for (String name : new String[] {"test", "bigendian", "bytes", "longs"}) {
+      try (Hdf5Input input = Hdf5Input.open(h5, name)) {
+        org.knng.io.VectorFile mapped = input.blocks();
+        assertTrue(mapped != null, name + " is contiguous");
+        float[] whole = input.read().data();
+        float[] blocks = new float[whole.length];
+        for (int from = 0; from < input.rows(); from += 7) {
+          int count = Math.min(7, input.rows() - from);
+          mapped.read(from, count, blocks, from * input.dimension());
+        }
+        assertArrayEquals(whole, blocks, name);
+        if (name.equals("bigendian")) {
+          assertArrayEquals(Arrays.copyOf(train, 64 * 8), blocks, "float32 values widened and read back");
+        }
+      }
+    }
+    for (String name : new String[] {"train", "float64", "counts"}) {
+      try (Hdf5Input input = Hdf5Input.open(h5, name)) {
+        assertEquals(null, input.blocks(), name + " is chunked or int16");
+      }
+    }
+  }
+
+  /**
+   * An exact run whose HDF5 input does not fit the memory budget reads it in blocks through the
+   * mapping, and writes the graph a run reading the same values from {@code .npy} whole writes; a
+   * NaN in a block is refused naming the dataset and its row before the run starts.
+   */
+  @Test
+  void aContiguousDatasetLargerThanTheBudgetIsReadInBlocks() throws IOException {
+    int n = 6000;
+    int d = 32;
+    Random random = new Random(11);
+    float[][] rows = new float[n][d];
+    float[] flat = new float[n * d];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < d; j++) {
+        rows[i][j] = random.nextInt(50) / 7f;
+        flat[i * d + j] = rows[i][j];
+      }
+    }
+    Path npy = dir.resolve("big.npy");
+    org.knng.io.NpyWriter.writeFloat32(npy, n, d, flat);
+    Path h5 = dir.resolve("big.h5");
+    try (io.jhdf.WritableHdfFile file = io.jhdf.HdfFile.write(h5)) {
+      file.putDataset("train", rows); // jHDF writes it contiguous
+    }
+    String budget = Long.toString(MemoryBudgetTest.blockedBudget(n, d, 0, 7));
+    Path a = dir.resolve("a.npy");
+    Path b = dir.resolve("b.npy");
+    CliRun fromNpy = CliRun.of("build", "--input", npy.toString(), "--k", "7", "--algorithm", "exact",
+        "--output", a.toString());
+    assertEquals(0, fromNpy.exit(), fromNpy.err());
+    CliRun blocked = CliRun.of("build", "--input", h5.toString(), "--k", "7", "--algorithm", "exact",
+        "--memory", budget, "--output", b.toString());
+    assertEquals(0, blocked.exit(), blocked.err());
+    assertTrue(blocked.err().contains("reading it in blocks of"), blocked.err());
+    assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+
+    rows[4321][5] = Float.NaN;
+    Path bad = dir.resolve("bad.h5");
+    try (io.jhdf.WritableHdfFile file = io.jhdf.HdfFile.write(bad)) {
+      file.putDataset("train", rows);
+    }
+    Path out = dir.resolve("c.npy");
+    CliRun refused = CliRun.of("build", "--input", bad.toString(), "--k", "7", "--algorithm", "exact",
+        "--memory", budget, "--output", out.toString());
+    assertRefused(refused, bad + ": dataset 'train', row 4321, column 5: value is NaN");
+    assertFalse(Files.exists(out));
+  }
+
+  /**
    * A few kilobytes can declare a gigabyte (chunks never written are not stored): the run is planned
    * on the declared shape and refused before anything is allocated for the values.
    */
@@ -138,7 +218,8 @@ class Hdf5InputTest {
 
   static Stream<Arguments> malformed() {
     return Stream.of(
-        Arguments.of("no such dataset", "ann.hdf5", "nope", "no dataset 'nope' (datasets: counts, distances, extra/inner, float64, neighbors, test, train, ucounts"),
+        Arguments.of("no such dataset", "ann.hdf5", "nope", "no dataset 'nope' (datasets: bigendian, bytes, counts, distances, extra/inner, float64, longs, neighbors,"
+            + " test, train, ucounts"),
         Arguments.of("no such dataset among many", "malformed.hdf5", "nope",
             "(datasets: cube, empty, huge, line, many/d00, many/d01,"),
         Arguments.of("no such dataset: the list is cut", "malformed.hdf5", "nope", ", ...; choose one with --dataset)"),

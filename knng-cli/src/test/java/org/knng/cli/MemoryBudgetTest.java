@@ -36,7 +36,7 @@ class MemoryBudgetTest {
   }
 
   /** A budget between what the run needs in blocks and what it needs whole. */
-  private static long blockedBudget(int n, int d, int queries, int k) {
+  static long blockedBudget(int n, int d, int queries, int k) {
     long whole = MemoryPlan.of(Algorithm.EXACT, n, d, queries, queries > 0 ? queries : n, k, false, false, Long.MAX_VALUE).peak();
     for (long budget = whole - 1; budget > 0; budget -= Math.max(1, whole / 200)) {
       MemoryPlan plan = MemoryPlan.of(Algorithm.EXACT, n, d, queries, queries > 0 ? queries : n, k, false, true, budget);

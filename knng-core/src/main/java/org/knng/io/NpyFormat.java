@@ -50,28 +50,51 @@ final class NpyFormat implements VectorFormat {
     if (!header.simpleDescr) {
       throw unsupported(file, header.descr);
     }
-    Kind kind = kind(file, header.descr);
-    ByteOrder order = order(file, header.descr, kind);
     header.requireRowMajor2d(file, "expected a 2-D array", "(rows, columns)");
     String shape = NpyHeader.shapeText(header.shape);
-    long rows = header.shape[0];
-    long columns = header.shape[1];
-    if (rows == 0) {
+    if (header.shape[0] == 0) {
       throw new InputFormatException(file + ": empty file, no vectors (shape " + shape + ")");
     }
-    if (columns == 0) {
+    if (header.shape[1] == 0) {
       throw new InputFormatException(file + ": shape " + shape + " has no columns; vectors need at least one value");
     }
+    return region(file, file + ": ", header.descr, header.shape[0], header.shape[1], header.dataOffset, size);
+  }
+
+  /**
+   * The rows of a row-major array at a known place in a file, checked as a {@code .npy} file's
+   * are: a supported type, rows and columns, and the file holding all of them (data after them is
+   * ignored, as {@code numpy.load} does). A {@code .npy} file's header gives the place; so does an
+   * HDF5 file's for a contiguous dataset.
+   *
+   * @param file the file
+   * @param where what messages put before {@code row N} (see {@link RowLayout#where})
+   * @param descr the element type and byte order, as numpy names them ({@code <f4})
+   * @param rows the rows, at least 1
+   * @param columns values per row, at least 1
+   * @param dataOffset the byte offset of the first value
+   * @param size the bytes of the file
+   * @return the layout of the rows
+   * @throws InputFormatException if the type is unsupported, the shape empty or too large, or the
+   *     file shorter than the rows
+   */
+  static RowLayout region(Path file, String where, String descr, long rows, long columns, long dataOffset,
+      long size) throws InputFormatException {
+    Kind kind = kind(file, descr);
+    ByteOrder order = order(file, descr, kind);
+    if (rows < 1 || columns < 1) {
+      throw new IllegalArgumentException("rows and columns must be positive, got " + rows + " x " + columns);
+    }
+    String shape = NpyHeader.shapeText(new long[] {rows, columns});
     VectorFormat.checkRows(file, rows, columns, kind.bytes);
     long rowBytes = columns * kind.bytes;
     long needed = rows * rowBytes; // no overflow: both are below 2^31
-    long present = size - header.dataOffset;
+    long present = Math.max(0, size - dataOffset);
     if (present < needed) {
-      throw new InputFormatException(file + ": truncated at row " + present / rowBytes + ": shape " + shape
-          + " of '" + header.descr + "' needs " + needed + " data bytes, the file has " + present);
+      throw new InputFormatException(where + "truncated at row " + present / rowBytes + ": shape " + shape
+          + " of '" + descr + "' needs " + needed + " data bytes, the file has " + present);
     }
-    // Data after the array is ignored, as numpy.load does.
-    return new RowLayout(file, header.dataOffset, rows, (int) columns, kind, order, false, 0);
+    return new RowLayout(file, where, dataOffset, rows, (int) columns, kind, order, false, 0);
   }
 
   private static Kind kind(Path file, String descr) throws InputFormatException {

@@ -28,6 +28,11 @@ final class RowLayout {
   }
 
   final Path file;
+  /**
+   * What a message puts before {@code row N}: the file's name and a colon ({@code "x.npy: "}), or
+   * the array within it ({@code "x.h5: dataset 'train', "}).
+   */
+  final String where;
   final long dataOffset;
   final long rows;
   final int dimension;
@@ -41,7 +46,13 @@ final class RowLayout {
 
   RowLayout(Path file, long dataOffset, long rows, int dimension, Kind kind, ByteOrder order,
       boolean dimensionWord, long tailBytes) {
+    this(file, file + ": ", dataOffset, rows, dimension, kind, order, dimensionWord, tailBytes);
+  }
+
+  RowLayout(Path file, String where, long dataOffset, long rows, int dimension, Kind kind, ByteOrder order,
+      boolean dimensionWord, long tailBytes) {
     this.file = file;
+    this.where = where;
     this.dataOffset = dataOffset;
     this.rows = rows;
     this.dimension = dimension;
@@ -96,7 +107,7 @@ final class RowLayout {
             double v = in.getDouble(i * Double.BYTES);
             out[at + i] = (float) v;
             if (Double.isFinite(v) && Float.isInfinite(out[at + i])) {
-              throw new InputFormatException(file + ": row " + (firstRow + i / dimension) + ", column "
+              throw new InputFormatException(where + "row " + (firstRow + i / dimension) + ", column "
                   + (i % dimension) + ": value " + v + " is beyond the float32 range (+-3.4e38)"
                   + " knng computes in");
             }
@@ -128,7 +139,7 @@ final class RowLayout {
     for (int i = 0; i < n; i++) {
       float v = values[at + i];
       if (!Float.isFinite(v)) {
-        throw new InputFormatException(file + ": row " + (firstRow + i / dimension) + ", column "
+        throw new InputFormatException(where + "row " + (firstRow + i / dimension) + ", column "
             + (i % dimension) + ": value is " + v + " (only finite values are allowed)");
       }
     }
@@ -140,7 +151,7 @@ final class RowLayout {
    */
   private InputFormatException wrongDimension(long row, int found) {
     boolean implausible = found < 1 || found > 1 << 24;
-    return new InputFormatException(file + ": row " + row + " has dimension " + found + ", expected "
+    return new InputFormatException(where + "row " + row + " has dimension " + found + ", expected "
         + dimension + " as in row 0" + (row > 0 && implausible ? " (or row " + (row - 1) + " has more values than its"
         + " dimension says)" : ""));
   }
@@ -191,7 +202,7 @@ final class RowLayout {
     return readAll(chunk -> {
       int wanted = chunk.remaining();
       if (in.readNBytes(chunk.array(), chunk.position(), wanted) < wanted) {
-        throw new InputFormatException(file + ": truncated (the data ends before the " + rows
+        throw new InputFormatException(where + "truncated (the data ends before the " + rows
             + " rows its header promises)");
       }
       chunk.position(chunk.limit()).flip();
@@ -244,7 +255,7 @@ final class RowLayout {
         throw wrongDimension(rows, found);
       }
     }
-    throw new InputFormatException(file + ": row " + rows + " is truncated: " + tailBytes + " of its "
+    throw new InputFormatException(where + "row " + rows + " is truncated: " + tailBytes + " of its "
         + recordBytes + " bytes present (file size " + (at + tailBytes)
         + " is not a whole number of records)");
   }

@@ -10,8 +10,9 @@ import org.knng.vectors.VectorSource;
 import org.knng.vectors.Vectors;
 
 /**
- * A {@code .npy}, {@code .fvecs} or {@code .bvecs} file of vectors, memory-mapped and read a block
- * of rows at a time, so that a file several times larger than the heap can be the base of a search
+ * A {@code .npy}, {@code .fvecs} or {@code .bvecs} file of vectors (or an array at a known place
+ * in another file: an HDF5 file's contiguous dataset), memory-mapped and read a block of rows at a
+ * time, so that a file several times larger than the heap can be the base of a search
  * or a self-join ({@link org.knng.exact.BlockedJoin}). The mapping is cut into chunks of whole
  * records of at most 1 GiB each (one mapping cannot pass 2 GiB on Java 17); the operating system
  * pages the file in and out, the heap holds only the blocks asked for.
@@ -76,17 +77,55 @@ public final class VectorFile implements VectorSource, AutoCloseable {
       throw new InvalidInputException(file + ": " + Extension.describe(Extension.of(file))
           + " input cannot be read in blocks (use .npy, .fvecs or .bvecs; knng convert makes a .npy)");
     }
-    FileChannel channel = FileErrors.openForReading(file);
-    try {
-      long size = channel.size();
+    String key = Extension.key(file);
+    return open(file, chunkBytes, (channel, size) -> {
       if (size == 0) {
         throw new InputFormatException(file + ": empty file, no vectors");
       }
-      String key = Extension.key(file);
       RowLayout layout = key.equals(".npy") ? NpyFormat.layout(file, channel, size)
           : (key.equals(".fvecs") ? TexmexFormat.FVECS : TexmexFormat.BVECS).layout(file, channel, size);
       layout.checkTail(channel);
-      return new VectorFile(layout, channel, chunkBytes);
+      return layout;
+    });
+  }
+
+  /**
+   * Opens a row-major array at a known place in a file of another format, to be read in blocks as
+   * a {@code .npy} file is: an HDF5 file's contiguous dataset, whose place and type the file's
+   * header gives. The array is checked to lie within the file; nothing is mapped yet.
+   *
+   * @param file the file
+   * @param where what messages put before {@code row N}, e.g. {@code "x.h5: dataset 'train', "}
+   * @param dataOffset the byte offset of the first value
+   * @param rows the rows, at least 1
+   * @param columns values per row, at least 1
+   * @param dtype the element type and byte order as numpy names them: {@code <f4}, {@code >f8},
+   *     {@code |u1}, {@code <i4}, {@code <i8}
+   * @return the open array (close it to release the channel)
+   * @throws InputFormatException if the type is unsupported, the shape too large, or the file
+   *     shorter than the array
+   * @throws IOException if the file is missing, a directory, or cannot be read
+   */
+  public static VectorFile open(Path file, String where, long dataOffset, long rows, long columns, String dtype)
+      throws IOException {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(where, "where");
+    Objects.requireNonNull(dtype, "dtype");
+    FileErrors.checkInput(file);
+    return open(file, CHUNK_BYTES,
+        (channel, size) -> NpyFormat.region(file, where, dtype, rows, columns, dataOffset, size));
+  }
+
+  /** Finds where the rows of an open file are. */
+  @FunctionalInterface
+  private interface Layouts {
+    RowLayout of(FileChannel channel, long size) throws IOException;
+  }
+
+  private static VectorFile open(Path file, long chunkBytes, Layouts layouts) throws IOException {
+    FileChannel channel = FileErrors.openForReading(file);
+    try {
+      return new VectorFile(layouts.of(channel, channel.size()), channel, chunkBytes);
     } catch (IOException | RuntimeException e) {
       channel.close();
       if (e instanceof InputFormatException || !(e instanceof IOException)) {

@@ -165,6 +165,42 @@ class VectorFileTest {
         "cannot be read in blocks");
   }
 
+  /**
+   * An array at an offset inside another file (as HDF5 stores a contiguous dataset): its rows are
+   * decoded from there in the type and byte order named, messages name it as the caller does, and
+   * an array reaching past the end of the file, or of a type no reader decodes, is refused.
+   */
+  @Test
+  void anArrayAtAnOffsetInAnotherFileIsReadInBlocks() throws IOException {
+    int n = 9;
+    int d = 5;
+    int offset = 123;
+    ByteBuffer bytes = ByteBuffer.allocate(offset + n * d * 8 + 17).order(ByteOrder.BIG_ENDIAN);
+    float[] expected = new float[n * d];
+    for (int i = 0; i < n * d; i++) {
+      expected[i] = i * 0.25f - 3;
+      bytes.putDouble(offset + 8 * i, expected[i]);
+    }
+    bytes.putDouble(offset + 8 * (6 * d + 2), Double.NaN);
+    expected[6 * d + 2] = Float.NaN;
+    Path file = Files.write(dir.resolve("other.h5"), bytes.array());
+    try (VectorFile array = VectorFile.open(file, "other.h5: dataset 'x', ", offset, n, d, ">f8")) {
+      assertEquals(n, array.size());
+      assertEquals(d, array.dimension());
+      assertArrayEquals(Arrays.copyOf(expected, 6 * d), array.rows(0, 6).data());
+      assertArrayEquals(Arrays.copyOfRange(expected, 7 * d, n * d), array.rows(7, 2).data());
+      InputFormatException nan = assertThrows(InputFormatException.class, () -> array.rows(5, 2));
+      assertEquals("other.h5: dataset 'x', row 6, column 2: value is NaN (only finite values are allowed)",
+          nan.getMessage());
+    }
+    InputFormatException past = assertThrows(InputFormatException.class,
+        () -> VectorFile.open(file, "other.h5: dataset 'x', ", offset + 18, n, d, ">f8"));
+    assertEquals("other.h5: dataset 'x', truncated at row 8: shape (9, 5) of '>f8' needs 360 data bytes,"
+        + " the file has 359", past.getMessage());
+    assertMessage(assertThrows(InputFormatException.class,
+        () -> VectorFile.open(file, "other.h5: dataset 'x', ", offset, n, d, "<f2")), file, "unsupported dtype '<f2'");
+  }
+
   @Test
   void aNonFiniteValueIsRefusedWhenItsBlockIsReadNamingItsRowInTheFile() throws IOException {
     float[][] rows = random(30, 3, 3);
