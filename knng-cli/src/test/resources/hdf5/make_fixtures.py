@@ -36,6 +36,7 @@ with h5py.File("malformed.hdf5", "w") as f:
     nan = np.ones((6, 3), np.float32)
     nan[4, 1] = np.nan
     f.create_dataset("nan", data=nan)
+    f.create_dataset("nanchunked", data=nan, chunks=(2, 3), compression="gzip")  # read in slabs
     f.create_dataset("scalar", data=3.0)
     huge = np.ones((5, 2))  # float64
     huge[2, 1] = 1e300  # finite, but not as float32

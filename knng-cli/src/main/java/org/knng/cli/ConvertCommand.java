@@ -13,7 +13,6 @@ import org.knng.io.EdgeListReader;
 import org.knng.io.GraphReader;
 import org.knng.io.GraphWriter;
 import org.knng.io.VectorWriter;
-import org.knng.vectors.Vectors;
 
 /** {@code knng convert}: a graph or a set of vectors from one file format to another. */
 final class ConvertCommand extends Command {
@@ -142,9 +141,12 @@ final class ConvertCommand extends Command {
             + " .npy, .fvecs, .csv or .tsv (a graph's .csv starts with the header 'source,target,weight'"
             + " or 'source,target'; to build a graph of vectors, use knng build)");
       }
-      Vectors vectors = Hdf5Input.vectors(input, dataset, "train", "--dataset");
-      VectorWriter.write(vectors, output);
-      what = String.format(Locale.ROOT, "%d vectors of dimension %d", vectors.size(), vectors.dimension());
+      // Read a block at a time where the input allows (a .npy, .fvecs or .bvecs file, an HDF5
+      // dataset), so that a file larger than the heap converts; text and .npz are read whole.
+      try (VectorInput vectors = VectorInput.open(input, dataset, "train", "--dataset")) {
+        VectorWriter.write(vectors.blocks(), output);
+        what = String.format(Locale.ROOT, "%d vectors of dimension %d", vectors.rows(), vectors.dimension());
+      }
     }
     if (!quiet) {
       err.printf(Locale.ROOT, "wrote %s: %s from %s in %.2f s%n", output, what, input,

@@ -28,6 +28,7 @@ import org.knng.InvalidInputException;
 import org.knng.io.InputFormatException;
 import org.knng.io.VectorFile;
 import org.knng.io.VectorReader;
+import org.knng.vectors.VectorSource;
 import org.knng.vectors.Vectors;
 
 /**
@@ -48,7 +49,7 @@ import org.knng.vectors.Vectors;
  * the datasets there are), a shape other than rows x columns, a type that is not numeric, no values
  * stored, a value that is not finite (with its row and column).
  */
-final class Hdf5Input implements AutoCloseable {
+final class Hdf5Input implements AutoCloseable, VectorSource {
   /**
    * Bytes of the stored type read (and converted) at a time, at least one row or one chunk's rows
    * ({@code knng.hdf5.slabBytes} lowers it, so that tests read small datasets in many slabs).
@@ -201,8 +202,14 @@ final class Hdf5Input implements AutoCloseable {
     return rows;
   }
 
+  @Override
+  public int size() {
+    return rows;
+  }
+
   /** @return the dataset's columns: the dimension of its vectors */
-  int dimension() {
+  @Override
+  public int dimension() {
     return dimension;
   }
 
@@ -265,8 +272,9 @@ final class Hdf5Input implements AutoCloseable {
   }
 
   /**
-   * Reads the values as float32, row-major, a slab of rows at a time (float32 as stored, other
-   * types converted), so that besides the result only one slab is held.
+   * Reads the values as float32, row-major: from the mapping of a contiguous dataset ({@link
+   * #blocks}), else a slab of rows at a time (converted to float32), so that besides the result
+   * only one slab is held.
    *
    * @return the dataset's rows as vectors
    * @throws IOException naming the file, dataset, row and column of a value that is not finite
@@ -277,28 +285,43 @@ final class Hdf5Input implements AutoCloseable {
       throw new InputFormatException(file + ": dataset '" + name + "' holds " + rows + " x "
           + dimension + " values, more than one array can hold");
     }
-    float[] out;
-    if (dataset instanceof ContiguousDataset && dataset.getJavaType() == float.class) {
-      // Stored as read, within the file (checked when opened), and mapped by jHDF: one copy, where
-      // its slices would be read a row at a time.
-      try {
-        out = (float[]) dataset.getDataFlat();
-      } catch (RuntimeException e) {
-        throw malformed(file, e);
-      }
-    } else {
-      out = readSlabs();
+    float[] out = new float[rows * dimension];
+    read(0, rows, out, 0);
+    return Vectors.wrap(out, dimension);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Rows of a contiguous dataset are decoded from its mapping; others a slab at a time (whole
+   * chunks where the dataset is chunked), slabs in parallel.
+   */
+  @Override
+  public Vectors rows(int from, int count) throws IOException {
+    java.util.Objects.checkFromIndexSize(from, count, rows);
+    Vectors.checkCapacity(count, dimension);
+    float[] out = new float[count * dimension];
+    read(from, count, out, 0);
+    return Vectors.wrap(out, dimension);
+  }
+
+  @Override
+  public void read(int from, int count, float[] into, int offset) throws IOException {
+    if (count < 1) {
+      throw new IllegalArgumentException("a block needs at least one row, got " + count);
     }
-    try {
-      return Vectors.wrap(out, dimension);
-    } catch (IllegalArgumentException e) {
-      throw new InputFormatException(file + ": dataset '" + name + "', " + e.getMessage(), e);
+    java.util.Objects.checkFromIndexSize(from, count, rows);
+    java.util.Objects.checkFromIndexSize(offset, (long) count * dimension, into.length);
+    VectorFile mapped = blocks();
+    if (mapped != null) {
+      mapped.read(from, count, into, offset);
+    } else {
+      readSlabs(from, count, into, offset);
     }
   }
 
-  /** The values read a slab of rows at a time, converted to float32. */
-  private float[] readSlabs() throws IOException {
-    float[] out = new float[rows * dimension];
+  /** Rows {@code from .. from + count - 1} into {@code out} from {@code at}, a slab at a time, as float32. */
+  private void readSlabs(int from, int count, float[] out, int at) throws IOException {
     int elementBytes;
     int chunkRows;
     try {
@@ -310,28 +333,28 @@ final class Hdf5Input implements AutoCloseable {
     }
     long rowBytes = (long) dimension * elementBytes;
     long slabBytes = Long.getLong("knng.hdf5.slabBytes", SLAB_BYTES);
-    int slabRows = (int) Math.max(1, Math.min(rows, slabBytes / rowBytes));
+    int slabRows = (int) Math.max(1, Math.min(count, slabBytes / rowBytes));
     if (chunkRows > 0) {
       // Whole chunks per slab: a chunk cut by a slab's edge would be decoded once per slab it meets.
       if (slabRows > chunkRows) {
         slabRows -= slabRows % chunkRows;
       } else if ((long) chunkRows * rowBytes <= 8 * slabBytes) {
-        slabRows = Math.min(rows, chunkRows);
+        slabRows = Math.min(count, chunkRows);
       }
     }
     int step = slabRows;
-    int slabs = (rows + step - 1) / step;
+    int slabs = (count + step - 1) / step;
     // Slabs decoded in parallel (as jHDF decodes a whole dataset's chunks), each into its rows; of
     // the failures the first slab's is reported, whatever the threads' timing.
     RuntimeException[] failed = new RuntimeException[slabs];
     try {
       IntStream.range(0, slabs).parallel().forEach(s -> {
-        int r0 = s * step;
-        int count = Math.min(step, rows - r0);
+        int r0 = from + s * step;
+        int n = Math.min(step, from + count - r0);
         try {
-          Object slab = dataset.getData(new long[] {r0, 0}, new int[] {count, dimension});
-          for (int r = 0; r < count; r++) {
-            copy(Array.get(slab, r), out, r0 + r);
+          Object slab = dataset.getData(new long[] {r0, 0}, new int[] {n, dimension});
+          for (int r = 0; r < n; r++) {
+            copy(Array.get(slab, r), r0 + r, out, at + (r0 - from + r) * dimension);
           }
         } catch (RuntimeException e) {
           failed[s] = e;
@@ -350,12 +373,13 @@ final class Hdf5Input implements AutoCloseable {
         throw malformed(file, e);
       }
     }
-    return out;
   }
 
-  /** Converts row {@code row} of the dataset, as jHDF gives it (an array of its type), into {@code out}. */
-  private void copy(Object values, float[] out, int row) {
-    int o = row * dimension;
+  /**
+   * Converts row {@code row} of the dataset, as jHDF gives it (an array of its type), into {@code
+   * out} from {@code o}, refusing a value that is not finite (or not a float32) by its row and column.
+   */
+  private void copy(Object values, int row, float[] out, int o) {
     if (values instanceof float[]) {
       System.arraycopy(values, 0, out, o, dimension);
     } else if (values instanceof double[]) {
@@ -380,6 +404,12 @@ final class Hdf5Input implements AutoCloseable {
     } else {
       throw new UncheckedIOException(new InputFormatException(file + ": dataset '" + name + "' holds"
           + " values that cannot be read as numbers"));
+    }
+    for (int c = 0; c < dimension; c++) {
+      if (!Float.isFinite(out[o + c])) {
+        throw new UncheckedIOException(new InputFormatException(file + ": dataset '" + name + "', row "
+            + row + ", column " + c + ": value is " + out[o + c] + " (only finite values are allowed)"));
+      }
     }
   }
 

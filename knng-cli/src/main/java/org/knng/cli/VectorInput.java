@@ -73,12 +73,13 @@ final class VectorInput implements AutoCloseable {
     return mapped != null && loaded == null;
   }
 
-  /** @return the input as a source of blocks */
+  /**
+   * @return the input as a source of blocks: the mapped file, a chunked HDF5 dataset read a slab at
+   *     a time (which a join should not read again and again: {@link #readsInBlocks} is false), or
+   *     the vectors in memory
+   */
   VectorSource blocks() {
-    if (loaded == null && mapped == null) {
-      throw new IllegalStateException("this HDF5 dataset is read whole: load() it first");
-    }
-    return loaded != null ? loaded : mapped;
+    return loaded != null ? loaded : mapped != null ? mapped : hdf5;
   }
 
   /**

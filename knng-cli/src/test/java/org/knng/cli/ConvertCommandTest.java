@@ -129,6 +129,37 @@ class ConvertCommandTest {
         VectorReader.read(convert("ann.hdf5", "q.fvecs", "--dataset", "test")).data());
   }
 
+  /**
+   * Vectors are converted a block at a time: a chunked, compressed HDF5 dataset read in slabs of a
+   * few rows gives the values it holds; a NaN in a later slab fails the conversion with one line
+   * naming the dataset, row and column, and leaves an existing output as it was.
+   */
+  @Test
+  void hdf5DatasetsConvertASlabAtATimeAndABadRowWritesNothing() throws IOException {
+    for (String name : new String[] {"ann.hdf5", "malformed.hdf5", "train.npy"}) {
+      try (var in = ConvertCommandTest.class.getResourceAsStream("/hdf5/" + name)) {
+        Files.copy(in, dir.resolve(name));
+      }
+    }
+    System.setProperty("knng.hdf5.slabBytes", "100");
+    try {
+      assertArrayEquals(VectorReader.read(dir.resolve("train.npy")).data(),
+          VectorReader.read(convert("ann.hdf5", "t.npy")).data());
+      Files.writeString(dir.resolve("old.csv"), "1,2,3\n");
+      CliRun r = CliRun.of("convert", dir.resolve("malformed.hdf5").toString(), dir.resolve("old.csv").toString(),
+          "--dataset", "nanchunked");
+      assertEquals(2, r.exit(), r.err());
+      assertEquals("error: " + dir.resolve("malformed.hdf5") + ": dataset 'nanchunked', row 4, column 1: value is NaN"
+          + " (only finite values are allowed)", r.err().strip());
+      assertEquals("1,2,3\n", Files.readString(dir.resolve("old.csv")));
+      try (Stream<Path> files = Files.list(dir)) {
+        assertEquals(0, files.filter(f -> f.getFileName().toString().contains(".tmp")).count());
+      }
+    } finally {
+      System.clearProperty("knng.hdf5.slabBytes");
+    }
+  }
+
   static Stream<Arguments> refused() {
     return Stream.of(
         Arguments.of("bad.mtx", "%%MatrixMarket matrix array real general\n2 2\n1\n2\n3\n4\n", "only 'coordinate'"),

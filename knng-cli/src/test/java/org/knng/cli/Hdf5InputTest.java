@@ -228,6 +228,8 @@ class Hdf5InputTest {
         Arguments.of("empty", "malformed.hdf5", "empty", "dataset 'empty' is empty"),
         Arguments.of("strings", "malformed.hdf5", "words", "dataset 'words'"),
         Arguments.of("NaN", "malformed.hdf5", "nan", "dataset 'nan', row 4, column 1"),
+        Arguments.of("NaN, chunked", "malformed.hdf5", "nanchunked",
+            "dataset 'nanchunked', row 4, column 1: value is NaN"),
         Arguments.of("float64 beyond float32", "malformed.hdf5", "huge",
             "dataset 'huge', row 2, column 1: value 1.0E300 is beyond the float32 range"),
         Arguments.of("scalar", "malformed.hdf5", "scalar", "dataset 'scalar' is not an array of numbers"),

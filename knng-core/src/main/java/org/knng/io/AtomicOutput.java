@@ -176,6 +176,8 @@ public final class AtomicOutput {
       return temporary;
     } catch (AccessDeniedException e) {
       throw new AccessDeniedException(target.toString(), null, "cannot write (permission denied)");
+    } catch (InputFormatException e) {
+      throw e; // the content's input is bad (a block read while writing): its own message
     } catch (IOException e) {
       throw new IOException(target + ": cannot write (" + FileErrors.reason(e) + ")", e);
     } finally {

@@ -4,72 +4,79 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Objects;
 import org.knng.InvalidInputException;
-import org.knng.vectors.Vectors;
+import org.knng.vectors.VectorSource;
 
 /**
  * Writes vectors in the formats {@link VectorReader} reads back to the same float32 values: {@code
  * .npy} (N x D float32), {@code .fvecs} (per vector an int32 dimension, then the values), {@code
  * .csv} and {@code .tsv} (one vector per line, each value the shortest text that reads back as the
- * same float32). Through {@link AtomicOutput}: all or nothing.
+ * same float32). The vectors are read a block of rows at a time, so that a source larger than the
+ * heap (a memory-mapped {@link VectorFile}) is written holding one block. Through {@link
+ * AtomicOutput}: all or nothing.
  */
 public final class VectorWriter {
+  /** Values read from the source at a time (at least one row). */
+  private static final int BLOCK_VALUES = 1 << 21;
+
   private VectorWriter() {}
 
   /**
-   * @param vectors the vectors
+   * @param vectors the vectors: in memory ({@link org.knng.vectors.Vectors}) or read in blocks
    * @param out a {@code .npy}, {@code .fvecs}, {@code .csv} or {@code .tsv} file
-   * @throws IOException if it cannot be written
+   * @throws IOException if it cannot be written, or a block of the source cannot be read (naming
+   *     its row); either way nothing is left at {@code out}
    * @throws InvalidInputException if the extension is none of these
    */
-  public static void write(Vectors vectors, Path out) throws IOException {
+  public static void write(VectorSource vectors, Path out) throws IOException {
+    Objects.requireNonNull(vectors, "vectors");
     int n = vectors.size();
     int d = vectors.dimension();
-    float[] x = vectors.data();
-    switch (Extension.key(out)) {
-      case ".npy":
-        NpyWriter.writeFloat32(out, n, d, x);
-        return;
-      case ".fvecs":
-        AtomicOutput.write(out, stream -> {
-          ByteBuffer row = ByteBuffer.allocate(4 + 4 * d).order(ByteOrder.LITTLE_ENDIAN);
-          for (int i = 0; i < n; i++) {
-            row.clear();
-            row.putInt(d);
-            for (int j = 0; j < d; j++) {
-              row.putFloat(x[i * d + j]);
-            }
-            stream.write(row.array());
-          }
-        });
-        return;
-      case ".csv":
-      case ".tsv": {
-        char separator = Extension.key(out).equals(".csv") ? ',' : '\t';
-        AtomicOutput.write(out, stream -> {
-          Writer w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.US_ASCII), 1 << 16);
-          StringBuilder line = new StringBuilder();
-          for (int i = 0; i < n; i++) {
+    String key = Extension.key(out);
+    if (!key.equals(".npy") && !key.equals(".fvecs") && !key.equals(".csv") && !key.equals(".tsv")) {
+      throw new InvalidInputException(out + ": unsupported vector format " + Extension.describe(Extension.of(out))
+          + " (expected .npy, .fvecs, .csv or .tsv)");
+    }
+    int step = Math.max(1, Math.min(n, BLOCK_VALUES / d));
+    float[] block = new float[step * d];
+    AtomicOutput.write(out, stream -> {
+      LittleEndianOutput binary = key.equals(".npy") || key.equals(".fvecs") ? new LittleEndianOutput(stream) : null;
+      Writer text = binary == null
+          ? new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.US_ASCII), 1 << 16) : null;
+      char separator = key.equals(".csv") ? ',' : '\t';
+      StringBuilder line = new StringBuilder();
+      if (key.equals(".npy")) {
+        stream.write(NpyHeader.encode("<f4", n, d));
+      }
+      for (int from = 0; from < n; from += step) {
+        int count = Math.min(step, n - from);
+        vectors.read(from, count, block, 0);
+        for (int i = 0; i < count; i++) {
+          if (key.equals(".npy")) {
+            binary.floats(block, i * d, d);
+          } else if (key.equals(".fvecs")) {
+            binary.putInt(d);
+            binary.floats(block, i * d, d);
+          } else {
             line.setLength(0);
             for (int j = 0; j < d; j++) {
               if (j > 0) {
                 line.append(separator);
               }
-              line.append(x[i * d + j]);
+              line.append(block[i * d + j]);
             }
-            w.append(line).append('\n');
+            text.append(line).append('\n');
           }
-          w.flush();
-        });
-        return;
+        }
       }
-      default:
-        throw new InvalidInputException(out + ": unsupported vector format " + Extension.describe(Extension.of(out))
-            + " (expected .npy, .fvecs, .csv or .tsv)");
-    }
+      if (binary != null) {
+        binary.flush();
+      } else {
+        text.flush();
+      }
+    });
   }
 }
