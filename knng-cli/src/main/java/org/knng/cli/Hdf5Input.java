@@ -584,9 +584,9 @@ final class Hdf5Input implements AutoCloseable, VectorSource {
       throw new InputFormatException(file + ": dataset '" + name + "' is empty (shape "
           + shape[0] + " x " + shape[1] + "), no vectors");
     }
-    if (shape[0] > Integer.MAX_VALUE - 8) {
-      throw new InputFormatException(file + ": dataset '" + name + "' has " + shape[0]
-          + " rows, more than knng can index");
+    if (shape[0] > Integer.MAX_VALUE - 8 || shape[1] > Integer.MAX_VALUE - 8) {
+      throw new InputFormatException(file + ": dataset '" + name + "' has shape " + shape[0] + " x "
+          + shape[1] + ", more rows or columns than knng can index (at most " + (Integer.MAX_VALUE - 8) + ")");
     }
     // Checked before jHDF reads (and allocates for) the data: what is stored cannot be larger than
     // the file (a corrupt chunk index can claim gigabytes).

@@ -301,6 +301,21 @@ class Hdf5InputTest {
   }
 
   /**
+   * A mutant whose dataset declares 3,472,883,715 columns (past an int: once a negative dimension,
+   * then an "internal error") is refused by its shape.
+   */
+  @Test
+  void aDatasetOfMoreColumnsThanAnIntHoldsIsRefused() throws IOException {
+    Path file = dir.resolve("mutant.hdf5");
+    try (InputStream in = Hdf5InputTest.class.getResourceAsStream("/hdf5/regressions/mutant-7.hdf5")) {
+      Files.copy(in, file);
+    }
+    assertRefused(build("--input", file.toString(), "--dataset", "float64", "--k", "3", "--output",
+        dir.resolve("out.npz").toString()), "dataset 'float64' has shape 40 x 3472883715, more rows or columns"
+        + " than knng can index");
+  }
+
+  /**
    * A bounded mutation run (the same seeded mutants every time; {@code -Dknng.fuzz.mutants=N}
    * runs more): random bytes overwritten, bits flipped, the file cut short. Every mutant either
    * reads (and writes its graph) or is refused with one line and exit code 2: never an internal
@@ -335,7 +350,8 @@ class Hdf5InputTest {
       }
       Files.write(file, m);
       Files.deleteIfExists(out);
-      String dataset = i % 2 == 0 ? "train" : "float64";
+      // Chunked (train, float64) and contiguous, mapped (bigendian, test) datasets.
+      String dataset = new String[] {"train", "float64", "bigendian", "test"}[i % 4];
       CliRun r = build("--input", file.toString(), "--dataset", dataset, "--k", "3", "--output", out.toString());
       if (assertReadOrRefused(r, out, "mutant " + i + " (seed 20261201)")) {
         read++;
