@@ -229,7 +229,7 @@ final class BuildCommand extends Command {
     }
     boolean radiusOnly = radius != null && k == null;
     checkRadius(radiusOnly);
-    EdgeWeights weights = radiusOnly ? null : graphOut.weights(k);
+    EdgeWeights weights = radiusOnly ? null : graphOut.weights(k, metric);
     checkQueries();
     if (queries == null && queriesDataset != null) {
       throw new InvalidInputException("--queries-dataset needs --queries");

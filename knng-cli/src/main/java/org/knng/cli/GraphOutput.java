@@ -16,6 +16,7 @@ import org.knng.graph.Symmetrization;
 import org.knng.io.GraphWriter;
 import org.knng.io.NpyWriter;
 import org.knng.io.ResultSpill;
+import org.knng.metric.Metric;
 
 /**
  * What turns neighbours into output files, the same for {@code knng build} and {@code knng spark}:
@@ -92,9 +93,14 @@ final class GraphOutput {
    * The weighting the options ask for, checked before any work is done.
    *
    * @param k the neighbours per point (bounds {@code --scale-neighbor})
+   * @param metric the metric (a kernel needs distances of at least 0)
    * @return the weighting
    */
-  EdgeWeights weights(int k) {
+  EdgeWeights weights(int k, Metric metric) {
+    if (mode.kernel() && metric.negativeDistances()) {
+      throw new InvalidInputException("--mode " + mode.id() + " weighs distances >= 0, and --metric "
+          + metric.id() + " gives negative ones (-dot): use --mode distance or connectivity, or --metric cosine");
+    }
     if (sigma != null && mode != GraphMode.GAUSSIAN) {
       throw new InvalidInputException("--sigma applies only to --mode gaussian (mode is " + mode.id() + ")");
     }

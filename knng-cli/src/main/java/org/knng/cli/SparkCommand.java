@@ -184,7 +184,7 @@ final class SparkCommand extends Command {
     } else {
       graphOut.checkFiles(local, parquetInput(input) ? null : Path.of(input));
     }
-    EdgeWeights weights = graphOut.weights(k);
+    EdgeWeights weights = graphOut.weights(k, metric);
     java.util.function.Consumer<String> note = line -> {
       if (debug) {
         err.println("debug: " + line);

@@ -138,9 +138,17 @@ public final class EdgeWeights {
    * @param knn the neighbours
    * @return a {@code rows x columns} CSR graph, one edge per listed neighbour
    * @throws InvalidInputException for self-tuning on a result that is not a graph of one set,
-   *     or with m &gt; k
+   *     or with m &gt; k; for a kernel ({@link GraphMode#kernel()}) of distances that can be
+   *     negative (inner product)
    */
   public SparseGraph apply(KnnResult knn) {
+    if (mode.kernel() && knn.metric().negativeDistances()) {
+      // exp(-d^2 / (s_i s_j)) with a negative scale exceeds 1, a gaussian weighs the most similar
+      // least, UMAP's rho (the smallest d > 0) gives every negative d weight 1: none means anything.
+      throw new InvalidInputException(mode.id() + " weights are a kernel of distances >= 0, and "
+          + knn.metric().id() + " distances (-dot) can be negative: use connectivity or distance weights,"
+          + " or the cosine metric");
+    }
     double[] scales = mode == GraphMode.SELF_TUNING ? selfTuningScales(knn) : null;
     return build(knn, (r, w) -> weighRow(knn, r, scales, w));
   }

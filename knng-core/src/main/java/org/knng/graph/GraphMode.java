@@ -39,6 +39,15 @@ public enum GraphMode implements Named {
   }
 
   /**
+   * @return whether the weight is a kernel of the distance ({@link #GAUSSIAN}, {@link
+   *     #SELF_TUNING}, {@link #UMAP}), defined for distances of at least 0: refused with a metric
+   *     whose distances can be negative ({@link org.knng.metric.Metric#negativeDistances()})
+   */
+  public boolean kernel() {
+    return this == GAUSSIAN || this == SELF_TUNING || this == UMAP;
+  }
+
+  /**
    * @param name a mode name, case-insensitive
    * @return the mode
    * @throws org.knng.InvalidInputException naming the valid choices if there is no such mode

@@ -56,6 +56,14 @@ public enum Metric implements Named {
     return Named.parse(values(), name, "metric");
   }
 
+  /**
+   * @return whether distances can be negative: only {@link #INNER_PRODUCT}'s {@code -dot} (the
+   *     kernels of {@link org.knng.graph.GraphMode} need distances of at least 0)
+   */
+  public boolean negativeDistances() {
+    return this == INNER_PRODUCT;
+  }
+
   /** @return the valid names, comma-separated */
   public static String choices() {
     return Named.choices(values());

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.knng.InvalidInputException;
 import org.knng.exact.BruteForceEngine;
 import org.knng.metric.Metric;
 import org.knng.testing.TestData;
@@ -197,6 +198,26 @@ class EdgeWeightsTest {
     // m = 2: sigma_0 = 2 (its neighbours: 1 at 0, 2 at 2), sigma_3 = 5 (2 at 3, 0 at 5).
     SparseGraph g2 = EdgeWeights.selfTuning(2).apply(r);
     assertEquals(Math.exp(-25.0 / (5 * 2)), g2.weight(3, 0), 1e-6);
+  }
+
+  /**
+   * Inner-product distances (-dot) can be negative, where the kernels mean nothing (self-tuning's
+   * product of two scales of opposite signs gave weights above 1): the kernels are refused for
+   * them, distances and connectivity kept.
+   */
+  @Test
+  void kernelsRefuseNegativeDistances() {
+    float[][] p = {{1, 0}, {1, 1}, {0.5f, -3}};
+    KnnResult r = BruteForceEngine.builder().k(2).metric(Metric.INNER_PRODUCT).build().graph(Vectors.of(p));
+    assertTrue(r.distances()[0] < 0, "row 0's nearest is at -dot < 0");
+    for (EdgeWeights kernel : new EdgeWeights[] {EdgeWeights.umap(), EdgeWeights.selfTuning(),
+        EdgeWeights.gaussian(1)}) {
+      InvalidInputException e = assertThrows(InvalidInputException.class, () -> kernel.apply(r));
+      assertTrue(e.getMessage().startsWith(kernel.mode().id() + " weights are a kernel of distances >= 0,"
+          + " and inner-product distances (-dot) can be negative"), e.getMessage());
+    }
+    assertEquals(r.distances()[0], EdgeWeights.distance().apply(r).weight(0, r.ids()[0]));
+    assertEquals(1f, EdgeWeights.connectivity().apply(r).weight(0, r.ids()[0]));
   }
 
   @Test

@@ -940,6 +940,11 @@ public final class SparkKnn implements Serializable {
       if (mode == GraphMode.GAUSSIAN) {
         EdgeWeights.gaussian(sigma); // checks sigma
       }
+      if (mode.kernel() && metric.negativeDistances()) {
+        // Checked here, not by the weighting inside a task, where it would fail the job.
+        throw new InvalidInputException("mode " + mode.id() + " weighs distances >= 0, and metric "
+            + metric.id() + " gives negative ones (-dot): use connectivity or distance, or cosine");
+      }
       return new SparkKnn(this);
     }
   }

@@ -203,6 +203,9 @@ class SparkKnnTest {
         () -> job.neighbors(rowsOf(schema, RowFactory.create(1L, new Float[] {1f, 2f}),
             RowFactory.create(2L, new Float[] {1f, 3f}))));
     assertThrows(InvalidInputException.class, () -> SparkKnn.builder().mode(GraphMode.SELF_TUNING));
+    assertMessage("mode umap weighs distances >= 0, and metric inner-product gives negative ones (-dot): use"
+        + " connectivity or distance, or cosine",
+        () -> SparkKnn.builder().k(2).metric(Metric.INNER_PRODUCT).mode(GraphMode.UMAP).build());
   }
 
   @Test
