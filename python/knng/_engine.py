@@ -321,7 +321,9 @@ class _Subprocess:
         recall = report.get("recall")
         return Neighbors(np.load(os.path.join(directory, "ids.npy")).astype(np.int32, copy=False),
                          np.load(os.path.join(directory, "distances.npy")).astype(np.float32, copy=False),
-                         report.get("engine", ""),
+                         # "auto: exact" names the request, then the engine that ran: the latter,
+                         # as the in-process route gives it
+                         report.get("engine", "").split(": ")[-1],
                          recall.get("recall") if isinstance(recall, dict) else None)
 
     def graph(self, x, k, metric, include_self, algorithm, target_recall, seed, threads, groups):

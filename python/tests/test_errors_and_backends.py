@@ -96,8 +96,10 @@ def test_subprocess_route_gives_the_same_results(metric):
     inproc, sub = _engine.backend(), _engine._Subprocess()
     for args in [(x, 5, metric, False, "auto", None, 0, None, None),
                  (x, 5, metric, True, "exact", None, 0, 2, None),
+                 (x, 5, metric, False, "nndescent", None, 0, None, None),  # small: the exact engine
                  (x, 5, metric, False, "auto", None, 0, None, groups)]:
         a, b = inproc.graph(*args), sub.graph(*args)
+        assert a.engine == b.engine and a.engine in ("exact", "kdtree"), (args[4], a.engine, b.engine)
         np.testing.assert_array_equal(a.ids, b.ids)
         np.testing.assert_array_equal(a.distances[a.ids >= 0], b.distances[b.ids >= 0])
     a, b = inproc.search(x, q, 6, metric, "auto", None), sub.search(x, q, 6, metric, "auto", None)

@@ -100,8 +100,10 @@ public enum Algorithm implements Named {
   /**
    * The engine {@link #AUTO} uses for a graph of {@code n} points of dimension {@code dimension}:
    * {@link #KDTREE} for low dimensions ({@link #treePays}); else {@link #EXACT} below {@link
-   * #APPROXIMATE_FROM} points or for a target recall of 1, else {@link #NNDESCENT}. Any other
-   * algorithm is itself.
+   * #APPROXIMATE_FROM} points or for a target recall of 1, else {@link #NNDESCENT}. {@link
+   * #NNDESCENT} and {@link #LSH} are {@link #EXACT} where their engines hand the graph to it (below
+   * {@link NnDescentEngine#EXACT_BELOW} points, or for a target recall of 1), so that what runs is
+   * named and planned as what it is. Any other algorithm is itself.
    *
    * @param options the options (the metric and the target recall count)
    * @param n the number of points
@@ -109,6 +111,9 @@ public enum Algorithm implements Named {
    * @return a concrete algorithm
    */
   public Algorithm choose(KnnOptions options, int n, int dimension) {
+    if (this == NNDESCENT || this == LSH) {
+      return n < NnDescentEngine.EXACT_BELOW || options.targetRecall() == 1 ? EXACT : this;
+    }
     if (this != AUTO) {
       return this;
     }

@@ -531,6 +531,26 @@ class BuildCommandTest {
     assertTrue(recall >= 0.95, eval.out());
   }
 
+  /**
+   * Below 20,000 points NN-Descent and LSH hand the graph to the exact engine: the summary and the
+   * report name it as such ("nndescent: exact", as auto's choice is named), with no recall estimate.
+   */
+  @Test
+  void approximateEnginesOnSmallInputsNameTheExactEngineThatRan() throws Exception {
+    Path in = clusters(2_000);
+    for (String algorithm : new String[] {"nndescent", "lsh"}) {
+      Path out = dir.resolve(algorithm + ".npy");
+      Path report = dir.resolve(algorithm + ".json");
+      CliRun r = knng("build", "--input", in.toString(), "--k", "5", "--output", out.toString(), "--algorithm",
+          algorithm, "--report", report.toString());
+      assertEquals(0, r.exit(), r.err());
+      assertTrue(r.err().contains("(" + algorithm + ": exact euclidean, dimension 3)"), r.err());
+      assertTrue(!r.err().contains("estimated recall"), r.err());
+      String json = Files.readString(report);
+      assertTrue(json.contains("\"engine\": \"" + algorithm + ": exact\"") && json.contains("\"recall\": null"), json);
+    }
+  }
+
   @Test
   void targetRecallOneIsTheExactGraph() throws Exception {
     Path in = clusters(20_000);

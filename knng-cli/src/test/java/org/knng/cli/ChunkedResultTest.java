@@ -102,16 +102,20 @@ class ChunkedResultTest {
     Path input = points("p.npy", 600, 4, 4);
     Path labels = dir.resolve("labels.txt");
     Files.writeString(labels, "0\n".repeat(300) + "1\n".repeat(300));
+    // NN-Descent from 20,000 points (below, it hands the graph to the exact engine, which chunks).
+    Path large = points("large.npy", 20_000, 4, 5);
     Path out = dir.resolve("g.npz");
     for (String[] extra : new String[][] {
         {"--symmetrize", "union"}, {"--mode", "self-tuning"}, {"--algorithm", "nndescent"},
         {"--groups", labels.toString()}, {"--radius", "2"}}) {
-      List<String> a = new ArrayList<>(List.of("build", "--input", input.toString(), "--k", "5", "--output",
-          out.toString()));
+      boolean nndescent = extra[1].equals("nndescent");
+      List<String> a = new ArrayList<>(List.of("build", "--input", (nndescent ? large : input).toString(), "--k",
+          "5", "--output", out.toString()));
       a.addAll(Arrays.asList(extra));
       CliRun r = chunked(a.toArray(String[]::new));
       assertEquals(2, r.exit(), String.join(" ", extra) + ": " + r.err());
-      assertTrue(r.err().startsWith("error: 3,000 neighbours are more than one array holds"), r.err());
+      assertTrue(r.err().startsWith("error: " + (nndescent ? "100,000" : "3,000")
+          + " neighbours are more than one array holds"), r.err());
       assertEquals(1, r.err().lines().count(), r.err());
       assertFalse(Files.exists(out));
     }

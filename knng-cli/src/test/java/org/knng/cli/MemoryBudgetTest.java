@@ -197,11 +197,13 @@ class MemoryBudgetTest {
     // Just below what each run needs whole (by the plan's own estimate).
     String exact = Long.toString(
         MemoryPlan.of(Algorithm.EXACT, 3000, 16, 0, 3000, 10, true, false, Long.MAX_VALUE).peak() - 1);
+    // NN-Descent from 20,000 points (below, it hands the graph to the exact engine, and is planned so).
+    Path large = points("large.npy", 20_000, 16, 6);
     String nndescent = Long.toString(
-        MemoryPlan.of(Algorithm.NNDESCENT, 3000, 16, 0, 3000, 10, true, false, Long.MAX_VALUE).peak() - 1);
+        MemoryPlan.of(Algorithm.NNDESCENT, 20_000, 16, 0, 20_000, 10, true, false, Long.MAX_VALUE).peak() - 1);
     for (String[] args : new String[][] {{"--input", csv.toString(), "--memory", exact},
         {"--input", input.toString(), "--memory", "1m"},
-        {"--input", input.toString(), "--memory", nndescent, "--algorithm", "nndescent"}}) {
+        {"--input", large.toString(), "--memory", nndescent, "--algorithm", "nndescent"}}) {
       CliRun r = CliRun.of(concat(new String[] {"build", "--k", "10", "--output", out.toString()}, args));
       assertEquals(2, r.exit(), r.err());
       assertEquals(1, r.err().lines().count(), r.err());

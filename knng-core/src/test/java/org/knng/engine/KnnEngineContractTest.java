@@ -204,4 +204,21 @@ class KnnEngineContractTest {
     assertThrows(InvalidInputException.class, () -> KnnOptions.defaults().withTargetRecall(1.01));
     assertEquals(1.0, KnnOptions.defaults().withTargetRecall(1).targetRecall());
   }
+
+  /**
+   * The approximate algorithms are named as the exact engine where their engines hand the graph to
+   * it: below 20,000 points, or for a target recall of 1.
+   */
+  @Test
+  void approximateAlgorithmsChooseTheExactEngineWhereTheyHandOver() {
+    KnnOptions options = KnnOptions.defaults();
+    for (Algorithm a : new Algorithm[] {Algorithm.NNDESCENT, Algorithm.LSH}) {
+      assertEquals(Algorithm.EXACT, a.choose(options, 19_999, 64));
+      assertEquals(a, a.choose(options, 20_000, 64));
+      assertEquals(Algorithm.EXACT, a.choose(options.withTargetRecall(1), 1_000_000, 64));
+      assertEquals(a, a.choose(options.withTargetRecall(0.99), 1_000_000, 64));
+    }
+    assertEquals(Algorithm.KDTREE, Algorithm.KDTREE.choose(options, 10, 3));
+    assertEquals(Algorithm.EXACT, Algorithm.EXACT.choose(options, 1_000_000, 64));
+  }
 }
