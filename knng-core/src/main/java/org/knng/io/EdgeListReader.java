@@ -297,16 +297,29 @@ public final class EdgeListReader {
     return (int) (v - base);
   }
 
+  /**
+   * A weight: a decimal number, or NaN or an infinity as Java ({@code NaN}, {@code -Infinity}) and
+   * Python ({@code nan}, {@code -inf}) write them. A graph's weights are kept as they are, as the
+   * {@code .npz} reader keeps them ({@code knng info} counts the ones that are not finite), so that
+   * every graph {@link GraphWriter} writes reads back.
+   */
   private static float number(Path file, int line, String text) throws InputFormatException {
-    float v;
+    String t = text.trim();
+    String word = t.toLowerCase(java.util.Locale.ROOT);
+    boolean negative = word.startsWith("-");
+    if (negative || word.startsWith("+")) {
+      word = word.substring(1);
+    }
+    if (word.equals("nan")) {
+      return Float.NaN;
+    }
+    if (word.equals("inf") || word.equals("infinity")) {
+      return negative ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
+    }
     try {
-      v = Float.parseFloat(text.trim());
+      return Float.parseFloat(t);
     } catch (NumberFormatException e) {
       throw new InputFormatException(file + ": line " + line + ": '" + text + "' is not a number");
     }
-    if (!Float.isFinite(v)) {
-      throw new InputFormatException(file + ": line " + line + ": weight " + text.trim() + " is not finite");
-    }
-    return v;
   }
 }
