@@ -81,6 +81,11 @@ public final class GraphReader {
 
     SparseGraph graph() throws IOException {
       String format = format();
+      if (!format.equals("csr") && !format.equals("csc") && !format.equals("coo")) {
+        // Named before any array is read: bsr's data is 3-D and dia's 2-D, and would be refused as such.
+        throw error("sparse format '" + format + "' is not supported (expected csr, csc or coo;"
+            + " convert with A.tocsr() before save_npz)");
+      }
       long[] shape = longs("shape", -1);
       if (shape.length != 2 || shape[0] < 0 || shape[1] < 0) {
         throw error("shape.npy holds " + Arrays.toString(shape) + ", expected two sizes (rows, columns)");
@@ -106,8 +111,7 @@ public final class GraphReader {
           return CanonicalCsr.build(rows, columns, row, col, data);
         }
         default:
-          throw error("sparse format '" + format + "' is not supported (expected csr, csc or coo;"
-              + " convert with A.tocsr() before save_npz)");
+          throw new AssertionError(format); // refused above
       }
     }
 

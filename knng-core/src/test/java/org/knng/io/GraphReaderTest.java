@@ -156,6 +156,19 @@ class GraphReaderTest {
     bsr.put("format.npy", format("bsr"));
     Path f2 = zip("bsr.npz", bsr);
     assertMessage(assertThrows(InputFormatException.class, () -> GraphReader.read(f2)), f2, "'bsr'");
+    // As scipy writes them: bsr's data is blocks (3-D), dia's the diagonals (2-D); the format is
+    // what is named, not the data's shape.
+    bsr.put("data.npy", npy("<f8", new long[] {1, 1, 1}, f8(1)));
+    Path f2b = zip("bsr3d.npz", bsr);
+    assertMessage(assertThrows(InputFormatException.class, () -> GraphReader.read(f2b)), f2b,
+        "sparse format 'bsr' is not supported (expected csr, csc or coo; convert with A.tocsr() before save_npz)");
+    Map<String, byte[]> dia = new java.util.LinkedHashMap<>();
+    dia.put("format.npy", format("dia"));
+    dia.put("shape.npy", npy("<i8", new long[] {2}, i8(2, 2)));
+    dia.put("data.npy", npy("<f8", new long[] {1, 2}, f8(1, 2)));
+    dia.put("offsets.npy", npy("<i4", new long[] {1}, i4(0)));
+    Path f2d = zip("dia.npz", dia);
+    assertMessage(assertThrows(InputFormatException.class, () -> GraphReader.read(f2d)), f2d, "sparse format 'dia'");
 
     Map<String, byte[]> shortData = csr64(new long[] {0, 2}, new long[] {0, 1}, new double[] {1, 2});
     byte[] data = shortData.get("data.npy");
