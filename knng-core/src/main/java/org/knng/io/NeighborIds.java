@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * An {@code N x k} array of neighbour ids read from a NumPy {@code .npy} file, such as the one
  * {@code knng build --output ids.npy} writes or ann-benchmarks' {@code neighbors}: a 2-D C-order
- * array of int32 or int64 (int8, int16, uint8, uint16 and uint32 are read too), either byte order;
+ * array of int32 or int64 (int8, int16 and uint8 to uint64 are read too), either byte order;
  * or from a TEXMEX {@code .ivecs} file (the ground truth of the SIFT and GIST sets: per row a
  * little-endian int32 count, then that many int32 ids; every row the same count).
  * Row {@code i} lists the neighbours of point {@code i}; {@code -1} marks a missing entry. Values
@@ -118,7 +118,7 @@ public final class NeighborIds {
       case "i1": case "u1": bytes = 1; break;
       case "i2": case "u2": bytes = 2; break;
       case "i4": case "u4": bytes = 4; break;
-      case "i8": bytes = 8; break;
+      case "i8": case "u8": bytes = 8; break;
       default:
         throw new InputFormatException(file + ": dtype " + descr + " is not an integer type; neighbour ids"
             + " are int32 or int64 (e.g. <i4, <i8)");
@@ -158,10 +158,10 @@ public final class NeighborIds {
           case 4: v = unsigned ? chunk.getInt() & 0xFFFFFFFFL : chunk.getInt(); break;
           default: v = chunk.getLong(); break;
         }
-        if (v != (int) v) {
+        if (v != (int) v || (unsigned && v < 0)) { // (a uint64 past 2^63 reads as negative)
           int at = done + i;
           throw new InputFormatException(file + ": row " + at / columns + ", column " + at % columns + ": id "
-              + v + " does not fit in 32 bits");
+              + (unsigned ? Long.toUnsignedString(v) : Long.toString(v)) + " does not fit in 32 bits");
         }
         ids[done + i] = (int) v;
       }

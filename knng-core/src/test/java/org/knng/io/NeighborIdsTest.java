@@ -32,6 +32,15 @@ class NeighborIdsTest {
     assertArrayEquals(new int[] {3, -1, 70000, 0}, NeighborIds.read(b).ids());
     Path c = Files.write(dir.resolve("c.npy"), NpyFormatTest.npy(1, "|u1", false, "(1, 2)", new byte[] {(byte) 200, 3}));
     assertArrayEquals(new int[] {200, 3}, NeighborIds.read(c).ids());
+    // uint64 (an edge_index numpy made unsigned): read, and a value past 2^63 named unsigned.
+    ByteBuffer u8 = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN).putLong(0).putLong(1).putLong(1)
+        .putLong(0);
+    Path d = Files.write(dir.resolve("d.npy"), NpyFormatTest.npy(1, "<u8", false, "(2, 2)", u8.array()));
+    assertArrayEquals(new int[] {0, 1, 1, 0}, NeighborIds.read(d).ids());
+    u8.putLong(16, -1L);
+    Path e = Files.write(dir.resolve("e.npy"), NpyFormatTest.npy(1, "<u8", false, "(2, 2)", u8.array()));
+    assertMessage(assertThrows(InputFormatException.class, () -> NeighborIds.read(e)), e,
+        "row 1, column 0: id 18446744073709551615 does not fit in 32 bits");
   }
 
   /** TEXMEX .ivecs rows: a little-endian int32 count, then the ids. */
