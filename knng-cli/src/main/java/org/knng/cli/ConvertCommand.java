@@ -12,6 +12,7 @@ import org.knng.graph.SparseGraph;
 import org.knng.io.EdgeListReader;
 import org.knng.io.GraphReader;
 import org.knng.io.GraphWriter;
+import org.knng.io.VectorReader;
 import org.knng.io.VectorWriter;
 
 /** {@code knng convert}: a graph or a set of vectors from one file format to another. */
@@ -46,9 +47,10 @@ final class ConvertCommand extends Command {
     return new String[] {
       "Converts a graph between .npz (scipy CSR), .mtx (Matrix Market), .csv (edge list) and a"
           + " PyTorch Geometric edge_index .npy (2 x E), or vectors between .npy, .fvecs, .csv and"
-          + " .tsv (reading also .bvecs and HDF5).",
+          + " .tsv (reading also .bvecs, HDF5 and numpy.savez archives).",
       "",
-      "The input's kind: .npz and .mtx are graphs; a .npy of 2 x E integers is an edge_index, any"
+      "The input's kind: .mtx and scipy.sparse's .npz are graphs (a .npz of numpy.savez arrays is"
+          + " vectors: --dataset names the array); a .npy of 2 x E integers is an edge_index, any"
           + " other .npy vectors; a .csv starting with the header 'source,target,weight' (or"
           + " 'source,target', unweighted) is an edge"
           + " list, any other .csv vectors; everything else is vectors. An edge_index holds no"
@@ -159,6 +161,13 @@ final class ConvertCommand extends Command {
   private static boolean isGraph(Path file) throws IOException {
     switch (GraphOutput.extension(file)) {
       case ".npz":
+        // scipy.sparse.save_npz stores a 'format' array; numpy.savez's arrays of vectors have none.
+        // A file that cannot be listed goes to the graph reader, which names what is wrong with it.
+        try {
+          return !Files.isRegularFile(file) || VectorReader.arrays(file).contains("format");
+        } catch (IOException e) {
+          return true;
+        }
       case ".mtx":
         return true;
       case ".npy":

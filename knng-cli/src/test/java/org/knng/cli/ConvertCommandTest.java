@@ -179,6 +179,29 @@ class ConvertCommandTest {
     assertSameGraph(g, GraphReader.read(convert("py.mtx", "back3.npz")));
   }
 
+  /**
+   * A .npz of numpy.savez arrays (no scipy 'format' array) holds vectors: converted as such, the
+   * array named by --dataset when there are several; scipy's .npz stays a graph.
+   */
+  @Test
+  void aNumpySavezArchiveConvertsAsVectors() throws IOException {
+    Path a = dir.resolve("a.npy");
+    Path b = dir.resolve("b.npy");
+    org.knng.io.NpyWriter.writeFloat32(a, 2, 3, new float[] {1, 2, 3, 4, 5, 6});
+    org.knng.io.NpyWriter.writeFloat32(b, 1, 2, new float[] {7, 8});
+    Path npz = dir.resolve("arrays.npz");
+    try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(npz))) {
+      for (Path p : new Path[] {a, b}) {
+        zip.putNextEntry(new java.util.zip.ZipEntry(p.getFileName().toString()));
+        zip.write(Files.readAllBytes(p));
+      }
+    }
+    assertArrayEquals(new float[] {7, 8}, VectorReader.read(convert("arrays.npz", "b.fvecs", "--dataset", "b")).data());
+    CliRun r = CliRun.of("convert", npz.toString(), dir.resolve("x.csv").toString());
+    assertEquals(2, r.exit(), r.err());
+    assertEquals("error: " + npz + ": the archive holds 2 arrays (a, b); choose one with --dataset", r.err().strip());
+  }
+
   static Stream<Arguments> refused() {
     return Stream.of(
         Arguments.of("bad.mtx", "%%MatrixMarket matrix array real general\n2 2\n1\n2\n3\n4\n", "only 'coordinate'"),
