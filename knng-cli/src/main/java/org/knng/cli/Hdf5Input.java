@@ -606,7 +606,10 @@ final class Hdf5Input implements AutoCloseable, VectorSource {
     boolean numbers = type == BigInteger.class // jHDF's unsigned 64-bit integers
         || (type.isPrimitive() && type != boolean.class && type != char.class);
     if (!numbers) {
-      throw new InputFormatException(file + ": dataset '" + name + "' holds " + type.getSimpleName()
+      // jHDF reads an enum (numpy's bool is one) as the names of its values: say which it is.
+      String what = d.getDataType() instanceof io.jhdf.object.datatype.EnumDataType
+          ? "enum (e.g. numpy bool)" : type.getSimpleName();
+      throw new InputFormatException(file + ": dataset '" + name + "' holds " + what
           + " values; expected numbers (float32, float64 or integers)");
     }
     return shape;
