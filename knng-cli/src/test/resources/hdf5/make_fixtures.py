@@ -50,6 +50,15 @@ with h5py.File("malformed.hdf5", "w") as f:
     for i in range(45):
         many.create_dataset("d%02d" % i, data=np.zeros((2, 2), np.float32))
 
+# A user block before the superblock (HDF5 addresses count from the superblock), and a compact
+# dataset (its values in the object header), both holding the first rows of train.
+with h5py.File("layouts.hdf5", "w", userblock_size=512) as f:
+    f.create_dataset("train", data=train[:40])
+    dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+    dcpl.set_layout(h5py.h5d.COMPACT)
+    compact = h5py.h5d.create(f.id, b"compact", h5py.h5t.IEEE_F32LE, h5py.h5s.create_simple((5, 8)), dcpl=dcpl)
+    compact.write(h5py.h5s.ALL, h5py.h5s.ALL, np.ascontiguousarray(train[:5]))
+
 # A sound file that jHDF 0.13 cannot list: an opaque (numpy void) attribute next to the vectors.
 with h5py.File("opaque.hdf5", "w") as f:
     f.create_dataset("train", data=train[:50]).attrs["meta"] = np.void(b"abcd")

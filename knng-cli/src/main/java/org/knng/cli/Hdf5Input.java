@@ -217,7 +217,7 @@ final class Hdf5Input implements AutoCloseable, VectorSource {
    * The dataset as a memory-mapped {@link VectorFile}, read a block of rows at a time, where it can
    * be: stored contiguously (not chunked), unfiltered, of a type a {@code .npy} file may hold
    * (float32, float64, uint8, int32, int64, either byte order). ann-benchmarks' files and
-   * {@code h5py}'s default datasets are such. Null for the rest, which are read whole.
+   * {@code h5py}'s default datasets are such. Null for the rest, which are read a slab at a time.
    *
    * @return the mapped dataset, or null
    * @throws IOException if the file cannot be opened again, or the dataset lies past its end
@@ -227,8 +227,10 @@ final class Hdf5Input implements AutoCloseable, VectorSource {
       String dtype = mappableType();
       unmappable = dtype == null;
       if (dtype != null) {
+        // HDF5 addresses count from the superblock, which a user block (h5py's userblock_size)
+        // puts that many bytes into the file.
         mapped = VectorFile.open(file, file + ": dataset '" + name + "', ",
-            ((ContiguousDataset) dataset).getDataAddress(), rows, dimension, dtype);
+            hdf.getUserBlockSize() + ((ContiguousDataset) dataset).getDataAddress(), rows, dimension, dtype);
       }
     }
     return mapped;
@@ -312,9 +314,9 @@ final class Hdf5Input implements AutoCloseable, VectorSource {
     }
     java.util.Objects.checkFromIndexSize(from, count, rows);
     java.util.Objects.checkFromIndexSize(offset, (long) count * dimension, into.length);
-    VectorFile mapped = blocks();
-    if (mapped != null) {
-      mapped.read(from, count, into, offset);
+    VectorFile m = blocks();
+    if (m != null) {
+      m.read(from, count, into, offset);
     } else {
       readSlabs(from, count, into, offset);
     }
@@ -322,6 +324,20 @@ final class Hdf5Input implements AutoCloseable, VectorSource {
 
   /** Rows {@code from .. from + count - 1} into {@code out} from {@code at}, a slab at a time, as float32. */
   private void readSlabs(int from, int count, float[] out, int at) throws IOException {
+    if (dataset.getDataLayout() == io.jhdf.object.message.DataLayout.COMPACT) {
+      // The values are in the object header (at most 64 KB), and jHDF reads no slice of them.
+      try {
+        Object all = dataset.getData();
+        for (int r = 0; r < count; r++) {
+          copy(Array.get(all, from + r), from + r, out, at + r * dimension);
+        }
+        return;
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      } catch (RuntimeException e) {
+        throw malformed(file, e);
+      }
+    }
     int elementBytes;
     int chunkRows;
     try {

@@ -34,7 +34,7 @@ class Hdf5InputTest {
   @BeforeEach
   void fixtures() throws IOException {
     for (String name : new String[] {"ann.hdf5", "malformed.hdf5", "train.npy", "test.npy", "float64.npy",
-        "counts.npy", "opaque.hdf5"}) {
+        "counts.npy", "opaque.hdf5", "layouts.hdf5"}) {
       try (InputStream in = Hdf5InputTest.class.getResourceAsStream("/hdf5/" + name)) {
         Files.copy(in, dir.resolve(name));
       }
@@ -127,6 +127,31 @@ class Hdf5InputTest {
         assertEquals(null, input.blocks(), name + " is chunked or int16");
       }
     }
+  }
+
+  /**
+   * A file with a 512-byte user block before its superblock (h5py's {@code userblock_size}; HDF5
+   * addresses count from the superblock, so a mapping at the bare address read zeros and header
+   * bytes) and a compact dataset (values in the object header, of which jHDF reads no slice): both
+   * give the values they hold, and the graph of the mapped one is the graph of its values.
+   */
+  @Test
+  void aUserBlockAndACompactDatasetAreReadWithTheirValues() throws IOException {
+    Path h5 = dir.resolve("layouts.hdf5");
+    float[] train = org.knng.io.VectorReader.read(dir.resolve("train.npy")).data();
+    try (Hdf5Input input = Hdf5Input.open(h5, "train")) {
+      assertTrue(input.blocks() != null, "contiguous: mapped");
+      assertArrayEquals(Arrays.copyOf(train, 40 * 8), input.read().data());
+      assertArrayEquals(Arrays.copyOfRange(train, 10 * 8, 13 * 8), input.rows(10, 3).data());
+    }
+    try (Hdf5Input input = Hdf5Input.open(h5, "compact")) {
+      assertEquals(null, input.blocks());
+      assertArrayEquals(Arrays.copyOf(train, 5 * 8), input.read().data());
+      assertArrayEquals(Arrays.copyOfRange(train, 2 * 8, 4 * 8), input.rows(2, 2).data());
+    }
+    Path first = dir.resolve("first40.npy");
+    org.knng.io.NpyWriter.writeFloat32(first, 40, 8, Arrays.copyOf(train, 40 * 8));
+    assertArrayEquals(graph("a.npz", "--input", first.toString()), graph("b.npz", "--input", h5.toString()));
   }
 
   /**
