@@ -214,6 +214,11 @@ class ConvertCommandTest {
             "not a neighbour graph"),
         Arguments.of("bad.csv", "source,target,weight\n0,1,1.0\n1,zero,1.0\n", "line 3: 'zero' is not an integer id"),
         Arguments.of("bad.csv", "source,target,weight\n0,1999999999,1.0\n", "give the number of nodes"),
+        Arguments.of("bad.csv", "source,target,weight\n0,1,1e39\n", "line 2: weight 1e39 is beyond the float32 range"),
+        Arguments.of("bad.mtx", "%%MatrixMarket matrix coordinate integer general\n2 2 1\n1 2 1.5\n",
+            "line 3: '1.5' is not an integer (the header says integer values)"),
+        Arguments.of("bad.mtx", "%%MatrixMarket matrix coordinate integer general\n2 2 1\n1 2 nan\n",
+            "line 3: 'nan' is not an integer"),
         Arguments.of("bad.csv", "source,target\n0,1\n1,2,1.0\n", "line 3: expected 'source,target'"),
         Arguments.of("bad.csv", "source,target,weight\n0,1\n", "line 2: expected 'source,target,weight'"),
         Arguments.of("bad.mtx", "", "empty file"));

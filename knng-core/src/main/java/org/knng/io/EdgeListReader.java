@@ -101,6 +101,7 @@ public final class EdgeListReader {
       throw new InputFormatException(file + ": line 1: '" + h[2] + "' matrix; only 'coordinate' (sparse) is read");
     }
     boolean pattern = h[3].equals("pattern");
+    boolean integer = h[3].equals("integer");
     if (!pattern && !h[3].equals("real") && !h[3].equals("integer")) {
       throw new InputFormatException(file + ": line 1: '" + h[3] + "' values; expected real, integer or pattern");
     }
@@ -156,7 +157,7 @@ public final class EdgeListReader {
       }
       int r = id(file, lineNumber, f[0], rows, 1);
       int c = id(file, lineNumber, f[1], columns, 1);
-      float v = pattern ? 1f : number(file, lineNumber, f[2]);
+      float v = pattern ? 1f : integer ? integerValue(file, lineNumber, f[2]) : number(file, lineNumber, f[2]);
       row[n] = r;
       column[n] = c;
       value[n++] = v;
@@ -301,7 +302,8 @@ public final class EdgeListReader {
    * A weight: a decimal number, or NaN or an infinity as Java ({@code NaN}, {@code -Infinity}) and
    * Python ({@code nan}, {@code -inf}) write them. A graph's weights are kept as they are, as the
    * {@code .npz} reader keeps them ({@code knng info} counts the ones that are not finite), so that
-   * every graph {@link GraphWriter} writes reads back.
+   * every graph {@link GraphWriter} writes reads back. A decimal beyond the float32 range is
+   * refused, not read as an infinity.
    */
   private static float number(Path file, int line, String text) throws InputFormatException {
     String t = text.trim();
@@ -316,10 +318,26 @@ public final class EdgeListReader {
     if (word.equals("inf") || word.equals("infinity")) {
       return negative ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
     }
+    float v;
     try {
-      return Float.parseFloat(t);
+      v = Float.parseFloat(t);
     } catch (NumberFormatException e) {
       throw new InputFormatException(file + ": line " + line + ": '" + text + "' is not a number");
+    }
+    if (Float.isInfinite(v)) {
+      throw new InputFormatException(file + ": line " + line + ": weight " + t + " is beyond the float32 range"
+          + " (+-3.4e38)");
+    }
+    return v;
+  }
+
+  /** A value of a Matrix Market {@code integer} file: a whole number, as scipy's {@code mmread} reads it. */
+  private static float integerValue(Path file, int line, String text) throws InputFormatException {
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw new InputFormatException(file + ": line " + line + ": '" + text + "' is not an integer (the header"
+          + " says integer values)");
     }
   }
 }
