@@ -34,6 +34,8 @@ with h5py.File("malformed.hdf5", "w") as f:
     f.create_dataset("empty", data=np.zeros((0, 4), np.float32))
     f.create_dataset("words", data=np.array([b"a", b"bc"]).reshape(2, 1))
     f.create_dataset("bools", data=np.ones((3, 2), bool))  # an HDF5 enum
+    part = f.create_dataset("partfill", shape=(4, 3), dtype=np.float32, chunks=(2, 3), fillvalue=2.5)
+    part[:2] = 1  # the second chunk never written: its values are the fill value, 2.5
     nan = np.ones((6, 3), np.float32)
     nan[4, 1] = np.nan
     f.create_dataset("nan", data=nan)

@@ -618,6 +618,7 @@ final class Hdf5Input implements AutoCloseable, VectorSource {
       throw new InputFormatException(file + ": dataset '" + name + "' has shape " + shape[0] + " x "
           + shape[1] + " but no values stored (created, never written)");
     }
+    checkFilledChunks(d, file, name, shape);
     Class<?> type = d.getJavaType();
     boolean numbers = type == BigInteger.class // jHDF's unsigned 64-bit integers
         || (type.isPrimitive() && type != boolean.class && type != char.class);
@@ -629,6 +630,36 @@ final class Hdf5Input implements AutoCloseable, VectorSource {
           + " values; expected numbers (float32, float64 or integers)");
     }
     return shape;
+  }
+
+  /**
+   * A chunk never written holds the dataset's fill value, which jHDF does not apply (it reads 0):
+   * where the fill value is not 0, every chunk must be stored, or the values read would be wrong.
+   */
+  private static void checkFilledChunks(Dataset d, Path file, String name, long[] shape)
+      throws InputFormatException {
+    if (!(d instanceof ChunkedDataset)) {
+      return;
+    }
+    Object fill = d.getFillValue();
+    if (!(fill instanceof Number) || ((Number) fill).doubleValue() == 0) {
+      return; // no fill value, or 0: what jHDF reads is right
+    }
+    int[] chunk = ((ChunkedDataset) d).getChunkDimensions();
+    for (long r = 0; r < shape[0]; r += chunk[0]) {
+      for (long c = 0; c < shape[1]; c += chunk[1]) {
+        try {
+          ((ChunkedDataset) d).getRawChunkBuffer(new int[] {(int) r, (int) c});
+        } catch (RuntimeException e) {
+          if (!insideJhdf(e)) {
+            throw e;
+          }
+          throw new InputFormatException(file + ": dataset '" + name + "' has chunks never written (from row "
+              + r + ", column " + c + "), which hold its fill value " + fill + "; the HDF5 reader cannot"
+              + " apply a fill value: write every row, or save the vectors as .npy");
+        }
+      }
+    }
   }
 
   private static long fileSize(Path file) throws InputFormatException {

@@ -253,6 +253,8 @@ class Hdf5InputTest {
         Arguments.of("empty", "malformed.hdf5", "empty", "dataset 'empty' is empty"),
         Arguments.of("strings", "malformed.hdf5", "words", "dataset 'words' holds String values"),
         Arguments.of("booleans", "malformed.hdf5", "bools", "dataset 'bools' holds enum (e.g. numpy bool) values"),
+        Arguments.of("a fill value jHDF would read as 0", "malformed.hdf5", "partfill",
+            "dataset 'partfill' has chunks never written (from row 2, column 0), which hold its fill value 2.5"),
         Arguments.of("NaN", "malformed.hdf5", "nan", "dataset 'nan', row 4, column 1"),
         Arguments.of("NaN, chunked", "malformed.hdf5", "nanchunked",
             "dataset 'nanchunked', row 4, column 1: value is NaN"),
