@@ -8,13 +8,13 @@ import org.knng.vectors.VectorSource;
 import org.knng.vectors.Vectors;
 
 /**
- * A vectors input of {@code knng build}, its shape known before its values are read: a {@code
- * .npy}, {@code .fvecs} or {@code .bvecs} file is opened as a memory-mapped {@link VectorFile} (its
- * header checked, nothing decoded), so that the run can be planned against the memory budget and
- * the file read whole or a block at a time; an HDF5 dataset is opened (its shape checked), and
+ * A vectors input of {@code knng build} (and {@code convert}), its shape known before its values
+ * are read: a {@code .npy}, {@code .fvecs} or {@code .bvecs} file is opened as a memory-mapped
+ * {@link VectorFile} (its header checked, nothing decoded), so that the run can be planned against
+ * the memory budget and the file read whole or a block at a time; an HDF5 dataset is opened (its shape checked), and
  * mapped as well where it is stored contiguously ({@link Hdf5Input#blocks}) so that it too can be
- * read a block at a time, else read whole when the run loads it; other formats (text, {@code
- * .npz}) are read whole at once.
+ * read a block at a time, else read a slab at a time (whole when a run loads it); other formats
+ * (text, {@code .npz}) are read whole at once.
  */
 final class VectorInput implements AutoCloseable {
   private final Path file;
