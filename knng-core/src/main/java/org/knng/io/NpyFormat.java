@@ -8,13 +8,14 @@ import org.knng.io.RowLayout.Kind;
 import org.knng.vectors.Vectors;
 
 /**
- * NumPy {@code .npy} input: a 2-D C-order array of float32, float64, uint8, int32 or int64 in
- * either byte order, converted to float32 (rows = vectors). Header versions 1.0, 2.0 and 3.0 are
+ * NumPy {@code .npy} input: a 2-D C-order array of float16, float32, float64 or integers of 8 to
+ * 64 bits in either byte order, converted to float32 (rows = vectors). Header versions 1.0, 2.0 and 3.0 are
  * read by {@link NpyHeader}. Data after the array is ignored, as {@code numpy.load} does.
  */
 final class NpyFormat implements VectorFormat {
   private static final String SUPPORTED =
-      "expected float32, float64, uint8, int32 or int64, e.g. <f4, <f8, |u1, <i4, <i8, in either byte order";
+      "expected float16, float32, float64 or integers of 8 to 64 bits, e.g. <f2, <f4, <f8, |u1, <i2, <i4, <i8,"
+          + " in either byte order";
 
   @Override
   public Vectors read(Path file, FileChannel channel, long size) throws IOException {
@@ -100,16 +101,28 @@ final class NpyFormat implements VectorFormat {
   private static Kind kind(Path file, String descr) throws InputFormatException {
     String type = descr.isEmpty() || "<>=|".indexOf(descr.charAt(0)) < 0 ? descr : descr.substring(1);
     switch (type) {
+      case "f2":
+        return Kind.F2;
       case "f4":
         return Kind.F4;
       case "f8":
         return Kind.F8;
+      case "i1":
+        return Kind.I1;
       case "u1":
         return Kind.U1;
+      case "i2":
+        return Kind.I2;
+      case "u2":
+        return Kind.U2;
       case "i4":
         return Kind.I4;
+      case "u4":
+        return Kind.U4;
       case "i8":
         return Kind.I8;
+      case "u8":
+        return Kind.U8;
       default:
         throw unsupported(file, "'" + descr + "'");
     }

@@ -18,7 +18,7 @@ import java.nio.file.Path;
 final class RowLayout {
   /** The element types read, with their size in bytes. */
   enum Kind {
-    F4(4), F8(8), U1(1), I4(4), I8(8);
+    F2(2), F4(4), F8(8), I1(1), U1(1), I2(2), U2(2), I4(4), U4(4), I8(8), U8(8);
 
     final int bytes;
 
@@ -113,6 +113,39 @@ final class RowLayout {
             }
           }
           break;
+        case F2:
+          for (int i = 0; i < n; i++) {
+            out[at + i] = halfToFloat(in.getShort(i * 2));
+          }
+          break;
+        case I1:
+          for (int i = 0; i < n; i++) {
+            out[at + i] = in.get(i);
+          }
+          break;
+        case I2:
+          for (int i = 0; i < n; i++) {
+            out[at + i] = in.getShort(i * 2);
+          }
+          break;
+        case U2:
+          for (int i = 0; i < n; i++) {
+            out[at + i] = in.getShort(i * 2) & 0xFFFF;
+          }
+          break;
+        case U4:
+          for (int i = 0; i < n; i++) {
+            out[at + i] = in.getInt(i * Integer.BYTES) & 0xFFFFFFFFL;
+          }
+          break;
+        case U8:
+          for (int i = 0; i < n; i++) {
+            long v = in.getLong(i * Long.BYTES);
+            // Unsigned: halved with the lost bit kept as a sticky bit, so that rounding to float32
+            // is the correctly rounded value's.
+            out[at + i] = v >= 0 ? (float) v : (float) ((v >>> 1) | (v & 1)) * 2f;
+          }
+          break;
         case I4:
           for (int i = 0; i < n; i++) {
             out[at + i] = in.getInt(i * Integer.BYTES);
@@ -133,6 +166,25 @@ final class RowLayout {
       }
     }
     checkFinite(firstRow, out, at, count * dimension);
+  }
+
+  /**
+   * An IEEE half-precision value (numpy's float16) as float32, which holds every one exactly
+   * ({@code Float.float16ToFloat} from Java 20 on).
+   */
+  static float halfToFloat(short half) {
+    int bits = half & 0xFFFF;
+    int sign = (bits & 0x8000) << 16;
+    int exponent = (bits >>> 10) & 0x1F;
+    int mantissa = bits & 0x3FF;
+    if (exponent == 0x1F) { // infinity or NaN (refused as values, with their row)
+      return Float.intBitsToFloat(sign | 0x7F800000 | (mantissa << 13));
+    }
+    if (exponent == 0) { // zero or subnormal: mantissa x 2^-24
+      float magnitude = mantissa * 0x1p-24f;
+      return sign != 0 ? -magnitude : magnitude;
+    }
+    return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
   }
 
   private void checkFinite(long firstRow, float[] values, int at, int n) throws InputFormatException {

@@ -16,8 +16,8 @@ import org.knng.vectors.Vectors;
  * <ul>
  *   <li>{@code .fvecs}, {@code .bvecs}: TEXMEX records (int32 dimension, then float32 or unsigned
  *       byte values), as in the SIFT / GIST / BIGANN benchmark sets;
- *   <li>{@code .npy}: a 2-D C-order NumPy array of float32, float64, uint8, int32 or int64 in
- *       either byte order (header versions 1.0, 2.0, 3.0);
+ *   <li>{@code .npy}: a 2-D C-order NumPy array of float16, float32, float64 or integers of 8 to
+ *       64 bits in either byte order (header versions 1.0, 2.0, 3.0);
  *   <li>{@code .csv}, {@code .tsv}: one vector per line, comma- or tab-separated numbers, with an
  *       optional header line (detected: a first line with a non-numeric word in it).
  * </ul>

@@ -32,7 +32,8 @@ class NpyFormatTest {
   private static final double[] SIGNED = {-3, 0, 7, -128, 100_000, -2_000_000};
 
   @ParameterizedTest
-  @ValueSource(strings = {"<f4", ">f4", "=f4", "<f8", ">f8", "|u1", "u1", "<u1", "<i4", ">i4", "<i8", ">i8"})
+  @ValueSource(strings = {"<f4", ">f4", "=f4", "<f8", ">f8", "|u1", "u1", "<u1", "<i4", ">i4", "<i8", ">i8",
+      "<f2", ">f2", "<i2", ">i2", "<u2", ">u2", "<u4", ">u4", "<u8", ">u8"})
   void readsEveryDtypeInEitherByteOrder(String descr) throws IOException {
     Path file = Files.write(dir.resolve("a.npy"), npy(1, descr, false, "(2, 3)", data(descr, VALUES)));
     Vectors v = VectorReader.read(file);
@@ -49,6 +50,52 @@ class NpyFormatTest {
     assertEquals(3, v.size());
     assertEquals(2, v.dimension());
     assertArrayEquals(floats(SIGNED), v.data());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"|i1", "<i2", ">i2", "<f2", ">f2"})
+  void readsNegativeValuesOfNarrowTypes(String descr) throws IOException {
+    double[] values = {-3, 0, 7, -128, 127, -100};
+    Path file = Files.write(dir.resolve("n.npy"), npy(1, descr, false, "(2, 3)", data(descr, values)));
+    assertArrayEquals(floats(values), VectorReader.read(file).data());
+  }
+
+  /**
+   * Every float16 bit pattern against its definition, (-1)^s 2^(e-15) (1 + m/1024), or m 2^-24
+   * for e = 0, which float32 holds exactly; e = 31 is infinity or NaN.
+   */
+  @Test
+  void everyFloat16IsItsValue() {
+    for (int bits = 0; bits < 1 << 16; bits++) {
+      int s = bits >>> 15;
+      int e = (bits >>> 10) & 0x1F;
+      int m = bits & 0x3FF;
+      double magnitude = e == 31 ? (m == 0 ? Double.POSITIVE_INFINITY : Double.NaN)
+          : e == 0 ? m * Math.pow(2, -24) : Math.pow(2, e - 15) * (1 + m / 1024.0);
+      float expected = (float) (s == 1 ? -magnitude : magnitude);
+      float got = RowLayout.halfToFloat((short) bits);
+      if (Float.isNaN(expected)) {
+        assertTrue(Float.isNaN(got), "bits " + bits);
+      } else {
+        assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(got), "bits " + bits);
+      }
+    }
+  }
+
+  /** uint64 values past 2^63 are rounded to float32 as their exact value is. */
+  @Test
+  void largeUint64IsRoundedCorrectly() throws IOException {
+    long[] raw = {-1L, Long.MIN_VALUE, Long.MIN_VALUE | (1L << 39) | 1, Long.MIN_VALUE | (1L << 39), 5};
+    ByteBuffer b = ByteBuffer.allocate(8 * raw.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (long v : raw) {
+      b.putLong(v);
+    }
+    Path file = Files.write(dir.resolve("u8.npy"), npy(1, "<u8", false, "(1, 5)", b.array()));
+    float[] got = VectorReader.read(file).data();
+    for (int i = 0; i < raw.length; i++) {
+      float expected = new java.math.BigInteger(Long.toUnsignedString(raw[i])).floatValue();
+      assertEquals(expected, got[i], Long.toUnsignedString(raw[i]));
+    }
   }
 
   @Test
@@ -105,7 +152,7 @@ class NpyFormatTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"<c8", "|b1", "<U5", "|O", "<f2", "|i1", "<u4", "|S3", "|f4"})
+  @ValueSource(strings = {"<c8", "|b1", "<U5", "|O", "<f16", "<m8", "|S3", "|f4"})
   void unsupportedDtypeIsNamed(String descr) throws IOException {
     Path file = Files.write(dir.resolve("t.npy"), npy(1, descr, false, "(2, 3)", new byte[6 * 16]));
     assertMessage(assertThrows(InputFormatException.class, () -> VectorReader.read(file)), file,
@@ -274,11 +321,40 @@ class NpyFormatTest {
         case "i8":
           b.putLong((long) v);
           break;
+        case "i1":
+          b.put((byte) (int) v);
+          break;
+        case "i2":
+          b.putShort((short) (int) v);
+          break;
+        case "u2":
+          b.putShort((short) (int) v);
+          break;
+        case "u4":
+          b.putInt((int) (long) v);
+          break;
+        case "u8":
+          b.putLong((long) v);
+          break;
+        case "f2":
+          b.putShort(half(v));
+          break;
         default:
           throw new IllegalArgumentException(descr);
       }
     }
     return b.array();
+  }
+
+  /** The float16 bits of an integer of magnitude at most 2048 (exact in float16). */
+  private static short half(double v) {
+    if (v == 0) {
+      return 0;
+    }
+    double a = Math.abs(v);
+    int e = Math.getExponent(a);
+    int m = (int) Math.round((a / Math.pow(2, e) - 1) * 1024);
+    return (short) ((v < 0 ? 0x8000 : 0) | ((e + 15) << 10) | m);
   }
 
   private static float[] floats(double[] values) {

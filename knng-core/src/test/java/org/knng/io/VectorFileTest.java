@@ -198,7 +198,7 @@ class VectorFileTest {
     assertEquals("other.h5: dataset 'x', truncated at row 8: shape (9, 5) of '>f8' needs 360 data bytes,"
         + " the file has 359", past.getMessage());
     assertMessage(assertThrows(InputFormatException.class,
-        () -> VectorFile.open(file, "other.h5: dataset 'x', ", offset, n, d, "<f2")), file, "unsupported dtype '<f2'");
+        () -> VectorFile.open(file, "other.h5: dataset 'x', ", offset, n, d, "<c8")), file, "unsupported dtype '<c8'");
   }
 
   @Test
