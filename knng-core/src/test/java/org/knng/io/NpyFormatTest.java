@@ -312,27 +312,21 @@ class NpyFormatTest {
         case "f8":
           b.putDouble(v);
           break;
+        case "i1":
         case "u1":
           b.put((byte) (int) v);
+          break;
+        case "i2":
+        case "u2":
+          b.putShort((short) (int) v);
           break;
         case "i4":
           b.putInt((int) v);
           break;
-        case "i8":
-          b.putLong((long) v);
-          break;
-        case "i1":
-          b.put((byte) (int) v);
-          break;
-        case "i2":
-          b.putShort((short) (int) v);
-          break;
-        case "u2":
-          b.putShort((short) (int) v);
-          break;
         case "u4":
           b.putInt((int) (long) v);
           break;
+        case "i8":
         case "u8":
           b.putLong((long) v);
           break;
