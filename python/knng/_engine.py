@@ -13,6 +13,8 @@ message; anything else that fails in the engine is a bug and raises ``RuntimeErr
 """
 
 import json
+import numbers
+import operator
 import os
 import re
 import shlex
@@ -92,6 +94,7 @@ class _InProcess:
                 "use knng before anything else starts JPype, or add %s to that class path" % jar_path())
         self._algorithm, self._options, self._metric, self._vectors = Algorithm, KnnOptions, Metric, Vectors
         self._invalid = jpype.JClass("org.knng.InvalidInputException")
+        self._out_of_memory = jpype.JClass("java.lang.OutOfMemoryError")
         self._order = jpype.JClass("java.nio.ByteOrder").nativeOrder()
 
     def _start(self):
@@ -122,6 +125,12 @@ class _InProcess:
             return work()
         except self._invalid as e:
             raise ValueError(str(e.getMessage())) from None
+        except self._out_of_memory:
+            heap = self._jpype.java.lang.Runtime.getRuntime().maxMemory() / 2**20
+            raise MemoryError(
+                "the JVM in this process ran out of memory (its heap holds at most %.0f MB): set "
+                "JAVA_OPTS=-Xmx<size> (e.g. -Xmx8g) before the first knng call starts it, or use "
+                "KNNG_BACKEND=process, which says how much a run needs" % heap) from None
         except self._jpype.JException as e:
             raise RuntimeError("internal error (a bug in knng, not in your input): %s" % e) from e
 
@@ -138,7 +147,7 @@ class _InProcess:
         return out
 
     def _engine(self, k, metric, include_self, algorithm, target_recall, seed, threads):
-        check_numbers(k, target_recall, threads)
+        check_options(k, algorithm, target_recall, seed, threads)
         options = (self._options.defaults().withK(int(k)).withMetric(self._metric.parse(metric))
                    .withIncludeSelf(bool(include_self)).withSeed(int(seed)))
         if threads is not None:
@@ -238,9 +247,41 @@ class _InProcess:
                            np.array(g.weights(), dtype=np.float32))
 
 
-def check_numbers(k, target_recall, threads):
-    """Refuses, in the same words on both routes, what neither a Java int nor the command line's
-    options can take (the engines check the rest)."""
+def integer(value, name):
+    """A whole number given as a Python or numpy integer (not 2.5, not '3', not True)."""
+    if isinstance(value, (bool, np.bool_)):
+        raise ValueError("%s=%r: expected an integer" % (name, value))
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise ValueError("%s=%r: expected an integer" % (name, value)) from None
+
+
+def number(value, name):
+    """A real number given as a Python or numpy number (not '1', not True), as a float."""
+    if isinstance(value, (bool, np.bool_, str)) or not isinstance(value, numbers.Real):
+        raise ValueError("%s=%r: expected a number" % (name, value))
+    return float(value)
+
+
+def seed64(seed):
+    """The seed as an int, refused unless a 64-bit integer (Java's long)."""
+    seed = integer(seed, "seed")
+    if not -2**63 <= seed < 2**63:
+        raise ValueError("seed=%d does not fit in 64 bits" % seed)
+    return seed
+
+
+def check_options(k, algorithm, target_recall, seed, threads):
+    """Refuses, in the same words on both routes, what neither the Java options nor the command
+    line's can take (the engines check the rest): an algorithm that is not a name, a seed that is
+    not a 64-bit integer, a target recall that is not a number in (0, 1]."""
+    if not isinstance(algorithm, str):
+        raise ValueError("algorithm=%r: expected a name such as 'auto', 'exact', 'kdtree', "
+                         "'nndescent' or 'lsh'" % (algorithm,))
+    seed64(seed)
+    if target_recall is not None:
+        number(target_recall, "target_recall")
     if int(k) < 1:
         raise ValueError("k must be at least 1, got %d" % int(k))
     if int(k) >= 2**31:
@@ -253,7 +294,7 @@ def check_numbers(k, target_recall, threads):
 
 def check_radius(radius):
     """Refuses a radius in the engines' words, on both routes."""
-    if not 0 <= float(radius) < float("inf"):
+    if not 0 <= number(radius, "radius") < float("inf"):
         raise ValueError("radius must be a finite number >= 0, got %r" % (radius,))
 
 
@@ -327,7 +368,7 @@ class _Subprocess:
                          recall.get("recall") if isinstance(recall, dict) else None)
 
     def graph(self, x, k, metric, include_self, algorithm, target_recall, seed, threads, groups):
-        check_numbers(k, target_recall, threads)
+        check_options(k, algorithm, target_recall, seed, threads)
         with tempfile.TemporaryDirectory(prefix="knng-") as d:
             np.save(os.path.join(d, "x.npy"), x)
             args = ["--input", "x.npy", "--k", str(int(k)), "--seed", str(int(seed))]
@@ -342,7 +383,7 @@ class _Subprocess:
             return self._knn(args, d)
 
     def search(self, base, queries, k, metric, algorithm, threads):
-        check_numbers(k, None, threads)
+        check_options(k, algorithm, None, 0, threads)
         with tempfile.TemporaryDirectory(prefix="knng-") as d:
             np.save(os.path.join(d, "x.npy"), base)
             np.save(os.path.join(d, "queries.npy"), queries)
@@ -388,6 +429,7 @@ class _Subprocess:
     def _radius(self, x, queries, radius, metric, include_self, algorithm, threads):
         import scipy.sparse as sp
         check_radius(radius)
+        check_options(1, algorithm, None, 0, threads)
         with tempfile.TemporaryDirectory(prefix="knng-") as d:
             np.save(os.path.join(d, "x.npy"), x)
             args = ["--input", "x.npy", "--radius", repr(float(radius)), "--mode", "distance",
@@ -475,7 +517,7 @@ def threads(n_jobs):
     it), -1 = all cores, -2 = all but one, and so on."""
     if n_jobs is None:
         return None
-    n_jobs = int(n_jobs)
+    n_jobs = integer(n_jobs, "n_jobs")
     if n_jobs == 0:
         raise ValueError("n_jobs=0: expected a positive count, or -1 for all cores")
     if n_jobs < 0:

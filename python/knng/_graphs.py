@@ -165,7 +165,7 @@ def radius_neighbors_graph(X, radius, *, mode="connectivity", metric="minkowski"
     include_self = include_self_for(include_self, mode)
     knng = knng_metric(metric, p, metric_params)
     x = _engine.vectors(fitted_data(X, metric, p, metric_params))
-    radius = float(radius)
+    radius = _engine.number(radius, "radius")
     n = x.shape[0]
     if radius == float("inf"):
         # Every pair: the radius graph's engine wants a finite radius, the k-NN engine gives all.

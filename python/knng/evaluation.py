@@ -1,7 +1,6 @@
 """`knng.recall`: the recall@k of a k-NN graph, from knng or any other tool, against exact
 neighbours, as `knng eval` measures it."""
 
-import operator
 from collections import namedtuple
 
 import numpy as np
@@ -67,15 +66,13 @@ def recall(X, graph, k=None, *, metric="euclidean", p=2, include_self=False, sam
     if sample is not None and truth is not None:
         raise ValueError("sample and truth: give one (truth measures every row)")
     if sample is not None:
-        sample = _integer(sample, "sample")
+        sample = _engine.integer(sample, "sample")
         if not 1 <= sample < 2**31:
             raise ValueError("sample must be at least 1 row (and below 2^31), got %d" % sample)
-    seed = _integer(seed, "seed")
-    if not -2**63 <= seed < 2**63:
-        raise ValueError("seed=%d does not fit in 64 bits" % seed)
+    seed = _engine.seed64(seed)
     threads = _engine.threads(n_jobs)
     if k is not None:
-        k = _integer(k, "k")
+        k = _engine.integer(k, "k")
         if k < 1:
             raise ValueError("k must be at least 1, got %d" % k)
     if sp.issparse(graph):
@@ -117,16 +114,6 @@ def recall(X, graph, k=None, *, metric="euclidean", p=2, include_self=False, sam
     values = _engine.backend().recall(x, ids, indptr, k, name, bool(include_self), sample, truth,
                                       seed, threads)
     return Recall(*values)
-
-
-def _integer(value, name):
-    """A whole number given as a Python or numpy integer (not 2.5, not '3', not True)."""
-    if isinstance(value, (bool, np.bool_)):
-        raise ValueError("%s=%r: expected an integer" % (name, value))
-    try:
-        return operator.index(value)
-    except TypeError:
-        raise ValueError("%s=%r: expected an integer" % (name, value)) from None
 
 
 def _in_range(ids, n, what, row_of, missing=False):

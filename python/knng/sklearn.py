@@ -41,6 +41,12 @@ class _FittedPoints(_FeatureNames, TransformerMixin, BaseEstimator):
     def _keep(self, X):
         check_mode(self.mode)
         self.effective_metric_ = knng_metric(self.metric, self.p, self.metric_params)
+        if self.effective_metric_ == "inner-product":
+            # -x.y is no distance: a point is not nearest itself, and the estimators that take a
+            # precomputed graph refuse negative values.
+            raise ValueError("metric=%r: the transformers give distances >= 0 (a point is its own "
+                             "nearest, at 0), and the inner product is neither; use metric='cosine',"
+                             " or kneighbors_graph for a graph of inner products" % (self.metric,))
         X = self._validate_data(X, accept_sparse=("csr", "csc", "coo"), dtype=(np.float64, np.float32))
         self._fit_X = _engine.vectors(X)
         self.n_samples_fit_ = self._fit_X.shape[0]
@@ -78,7 +84,7 @@ class KNeighborsTransformer(_FittedPoints):
     mode : {'distance', 'connectivity'}, default='distance'
     n_neighbors : int, default=5
     algorithm : {'auto', 'exact', 'kdtree', 'nndescent', 'lsh'}, default='auto'
-        knng's engine ('auto': a kd-tree up to 8 dimensions, exact up to 150,000 points, else
+        knng's engine ('auto': a kd-tree up to 8 dimensions, exact up to 150,000 points at k = 10 (more for a larger k), else
         NN-Descent at a target recall of 0.99). scikit-learn's names 'brute', 'kd_tree' and
         'ball_tree' are accepted as 'exact', 'kdtree' and 'kdtree'.
     metric : str, default='minkowski'
@@ -172,7 +178,7 @@ class RadiusNeighborsTransformer(_FittedPoints):
 
     def fit(self, X, y=None):
         """Keep the points X (n_samples, n_features); y is ignored."""
-        if not float(self.radius) >= 0:
+        if not _engine.number(self.radius, "radius") >= 0:
             raise ValueError("radius=%r: expected a radius >= 0" % (self.radius,))
         return self._keep(X)
 

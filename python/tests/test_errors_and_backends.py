@@ -6,6 +6,7 @@ import pytest
 
 import knng
 from knng import _engine
+from knng.sklearn import KNeighborsTransformer, RadiusNeighborsTransformer
 
 
 @pytest.mark.parametrize("x,k,kwargs,message", [
@@ -50,6 +51,19 @@ def test_bad_input_is_a_value_error(x, k, kwargs, message):
      r"^unknown metric 'hamming' \(expected one of [a-z, -]+\)$"),
     (lambda: _engine.backend().graph(np.eye(3, dtype=np.float32), 1, "euclidean", False, "hnsw", None, 0, None, None),
      r"^unknown algorithm 'hnsw' \(expected one of [a-z, ]+\)$"),
+    # Arguments of the wrong type: refused by name, not converted, and not a Java error.
+    (lambda: knng.kneighbors_graph(np.eye(3), 1, algorithm=None), r"^algorithm=None: expected a name"),
+    (lambda: KNeighborsTransformer(algorithm=None).fit_transform(np.eye(3)), r"^algorithm=None: expected a name"),
+    (lambda: knng.radius_neighbors_graph(np.eye(3), 1.0, algorithm=5), r"^algorithm=5: expected a name"),
+    (lambda: knng.kneighbors_graph(np.eye(3), 1, seed=2**63), r"^seed=9223372036854775808 does not fit in 64 bits$"),
+    (lambda: knng.kneighbors_graph(np.eye(3), 1, seed=1.5), r"^seed=1.5: expected an integer$"),
+    (lambda: knng.kneighbors_graph(np.eye(3), 1, seed="3"), r"^seed='3': expected an integer$"),
+    (lambda: knng.kneighbors_graph(np.eye(3), 1, n_jobs=2.5), r"^n_jobs=2.5: expected an integer$"),
+    (lambda: knng.kneighbors_graph(np.eye(3), 1, target_recall="0.9"), r"^target_recall='0.9': expected a number$"),
+    (lambda: knng.radius_neighbors_graph(np.eye(3), "1"), r"^radius='1': expected a number$"),
+    (lambda: RadiusNeighborsTransformer(radius="1").fit(np.eye(3)), r"^radius='1': expected a number$"),
+    # -x.y is no distance: the transformers' consumers need distances >= 0, a point nearest itself.
+    (lambda: KNeighborsTransformer(metric="inner-product").fit(np.eye(3)), r"^metric='inner-product': the transformers"),
 ])
 def test_bad_arguments_are_refused_the_same_way_on_both_routes(call, message, monkeypatch):
     for route in (_engine.backend(), _engine._Subprocess()):
@@ -133,6 +147,16 @@ def test_subprocess_route_reports_bad_input_the_same_way():
             with pytest.raises(ValueError) as inproc:
                 call(_engine.backend())
             assert str(inproc.value) == expected
+
+
+def test_the_in_process_jvm_running_out_of_memory_is_a_memory_error_not_a_bug():
+    if knng.backend() != "jpype":
+        pytest.skip("no JPype: the subprocess route plans the memory before the run")
+    import jpype
+    route = _engine.backend()
+    with pytest.raises(MemoryError, match=r"^the JVM in this process ran out of memory .*JAVA_OPTS=-Xmx"):
+        route._call(lambda: jpype.JArray(jpype.JLong)(2**31 - 16))  # 16 GB: past any default heap
+    assert knng.kneighbors_graph(np.eye(3), 1).nnz == 3  # and the JVM works on
 
 
 def test_the_jvm_runs_with_the_launchers_settings():
