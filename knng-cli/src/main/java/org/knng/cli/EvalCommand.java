@@ -209,17 +209,28 @@ final class EvalCommand extends Command {
       throw new InvalidInputException("--threads must be at least 1, got " + threads);
     }
     graphFormat();
+    if (truth != null) {
+      format("--truth", truth, false);
+    }
     ReportFile.check(report, input, graph, truth);
   }
 
   private String graphFormat() {
-    String name = graph.getFileName() == null ? "" : graph.getFileName().toString();
+    return format("--graph", graph, true);
+  }
+
+  /**
+   * The lower-case extension of the graph (.npy, .ivecs or, if {@code sparse}, .npz) or the truth
+   * (.npy or .ivecs), refused by name otherwise.
+   */
+  private static String format(String option, Path file, boolean sparse) {
+    String name = file.getFileName() == null ? "" : file.getFileName().toString();
     int dot = name.lastIndexOf('.');
     String ext = dot < 0 ? "" : name.substring(dot).toLowerCase(Locale.ROOT);
-    if (!ext.equals(".npy") && !ext.equals(".ivecs") && !ext.equals(".npz")) {
-      throw new InvalidInputException("--graph " + graph + ": unsupported graph format "
-          + (ext.isEmpty() ? "(no extension)" : "'" + name.substring(dot) + "'")
-          + " (expected .npy or .ivecs neighbour ids, or a .npz sparse matrix)");
+    if (!ext.equals(".npy") && !ext.equals(".ivecs") && !(sparse && ext.equals(".npz"))) {
+      throw new InvalidInputException(option + " " + file + ": unsupported " + (sparse ? "graph" : "truth")
+          + " format " + (ext.isEmpty() ? "(no extension)" : "'" + name.substring(dot) + "'")
+          + " (expected .npy or .ivecs neighbour ids" + (sparse ? ", or a .npz sparse matrix)" : ")"));
     }
     return ext;
   }

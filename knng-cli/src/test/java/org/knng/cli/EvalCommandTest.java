@@ -236,6 +236,8 @@ class EvalCommandTest {
         Arguments.of("truth of other points", List.of("--graph", "GRAPH", "--truth", "SHORT"), "--truth"),
         Arguments.of("truth narrower than k", List.of("--graph", "GRAPH", "--truth", "NARROW"), "fewer than k=3"),
         Arguments.of("truth with a hole", List.of("--graph", "GRAPH", "--truth", "BADTRUTH"), "row 2, column 0"),
+        Arguments.of("truth of another format", List.of("--graph", "GRAPH", "--truth", "t.hdf5"),
+            "t.hdf5: unsupported truth format '.hdf5' (expected .npy or .ivecs neighbour ids)"),
         Arguments.of("sample zero", List.of("--graph", "GRAPH", "--sample", "0"), "--sample"),
         Arguments.of("sample with truth", List.of("--graph", "GRAPH", "--sample", "5", "--truth", "GRAPH"),
             "--sample and --truth"),

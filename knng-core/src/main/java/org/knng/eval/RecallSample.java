@@ -214,7 +214,8 @@ public final class RecallSample {
    * truth.npy} of the exact graph, or ann-benchmarks' {@code neighbors}). Each row of the truth
    * lists that row's nearest points, nearest first; the first k distinct ones that are not the row
    * itself (k - 1 with include-self) are taken as its true neighbours, so a truth that lists the
-   * point itself first (as scikit-learn's {@code kneighbors(X)} does) needs one column more.
+   * point itself first (as scikit-learn's {@code kneighbors(X)} does) needs one column more; the
+   * columns after them are not read, and may be -1.
    * Their distances are computed here, in double precision.
    *
    * @param points the points
@@ -223,7 +224,7 @@ public final class RecallSample {
    * @param options metric, k (the largest k that can be measured), include-self and threads
    * @return the sample of all N rows
    * @throws InvalidInputException if the shape is not {@code N x truthK}, {@code truthK < k}, k is
-   *     too large for the points, an id is {@code -1} or out of range, or a row lists fewer true
+   *     too large for the points, an id read is {@code -1} or out of range, or a row lists fewer true
    *     neighbours than k needs (each message names the row), or a point cannot be ranked under
    *     the metric
    */
@@ -248,14 +249,15 @@ public final class RecallSample {
     Arrays.fill(seenIn, -1);
     for (int r = 0; r < n; r++) {
       int found = 0;
-      for (int c = 0; c < truthK; c++) {
+      // The columns after the row's first k true neighbours are not read (they may be -1).
+      for (int c = 0; c < truthK && found < others; c++) {
         int id = truthIds[r * truthK + c];
         if (id < 0 || id >= n) {
           throw new InvalidInputException("row " + r + ", column " + c + " of the true neighbours: "
-              + (id == -1 ? "-1 (a missing entry): the truth must list " + truthK + " neighbours in every row"
+              + (id == -1 ? "-1 (a missing entry) where k=" + k + " needs a true neighbour"
                   : "id " + id + " is out of range [0, " + n + ")"));
         }
-        if (found < others && id != r && seenIn[id] != r) {
+        if (id != r && seenIn[id] != r) {
           seenIn[id] = r;
           chosen[r * others + found++] = id;
         }

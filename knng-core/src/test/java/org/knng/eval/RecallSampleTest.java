@@ -411,6 +411,12 @@ class RecallSampleTest {
     InvalidInputException notEnough = assertThrows(InvalidInputException.class,
         () -> RecallSample.truth(points, exactIds(points, options(k).withIncludeSelf(true)), k, options(k)));
     assertTrue(notEnough.getMessage().startsWith("row 0 of the true neighbours lists only 5"), notEnough.getMessage());
+    // Columns after a row's first k true neighbours are not read: -1 padding there is no error.
+    int[] padded = wide.clone();
+    for (int r = 0; r < n; r += 3) {
+      java.util.Arrays.fill(padded, r * 10 + k, r * 10 + 10, -1);
+    }
+    assertEquals(truth.measure(ids, k), RecallSample.truth(points, padded, 10, options(k)).measure(ids, k));
     int[] holes = wide.clone();
     holes[33 * 10 + 4] = -1;
     InvalidInputException missing = assertThrows(InvalidInputException.class,
