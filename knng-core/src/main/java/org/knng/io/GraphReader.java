@@ -100,12 +100,12 @@ public final class GraphReader {
       int nnz = data.length;
       switch (format) {
         case "csr":
-          return fromCompressed(rows, columns, ints("indptr", rows + 1), ints("indices", nnz), data, false);
+          return fromCompressed(rows, columns, ints("indptr", rows + 1), entries("indices", nnz), data, false);
         case "csc":
-          return fromCompressed(columns, rows, ints("indptr", columns + 1), ints("indices", nnz), data, true);
+          return fromCompressed(columns, rows, ints("indptr", columns + 1), entries("indices", nnz), data, true);
         case "coo": {
-          int[] row = ints("row", nnz);
-          int[] col = ints("col", nnz);
+          int[] row = entries("row", nnz);
+          int[] col = entries("col", nnz);
           checkRange("row", row, rows);
           checkRange("col", col, columns);
           return CanonicalCsr.build(rows, columns, row, col, data);
@@ -172,9 +172,14 @@ public final class GraphReader {
 
     /** An integer array of one dimension, of {@code expected} values (any count if negative). */
     private long[] longs(String name, long expected) throws IOException {
+      return longs(name, expected, "expected " + expected);
+    }
+
+    /** As {@link #longs(String, long)}, {@code unlike} saying why another count is wrong. */
+    private long[] longs(String name, long expected, String unlike) throws IOException {
       Array a = open(name);
       try (InputStream in = a.in) {
-        long n = a.length(expected);
+        long n = a.length(expected, unlike);
         Kind kind = a.kind;
         if (!kind.integer) {
           throw error(name + ".npy has dtype '" + a.header.descr + "', expected integers");
@@ -185,8 +190,19 @@ public final class GraphReader {
       }
     }
 
+    /**
+     * An array of one value per stored entry, as many as data.npy holds: a count that differs
+     * names both arrays, since either may be the wrong one.
+     */
+    private int[] entries(String name, int entries) throws IOException {
+      return ints(longs(name, entries, "but data.npy has " + entries + " (one of each per stored entry)"), name);
+    }
+
     private int[] ints(String name, long expected) throws IOException {
-      long[] values = longs(name, expected);
+      return ints(longs(name, expected), name);
+    }
+
+    private int[] ints(long[] values, String name) throws InputFormatException {
       int[] out = new int[values.length];
       for (int i = 0; i < values.length; i++) {
         if (values[i] < Integer.MIN_VALUE || values[i] > Integer.MAX_VALUE) {
@@ -200,7 +216,7 @@ public final class GraphReader {
     private float[] floats(String name) throws IOException {
       Array a = open(name);
       try (InputStream in = a.in) {
-        long n = a.length(-1);
+        long n = a.length(-1, null);
         Kind kind = a.kind;
         float[] out = new float[checkedLength(name, n)];
         a.decode(0, out.length, (i, buffer) -> out[i] = kind.readFloat(buffer));
@@ -280,15 +296,18 @@ public final class GraphReader {
         this.entrySize = entrySize;
       }
 
-      /** The number of values of a 1-D array, checked against the expected count. */
-      long length(long expected) throws InputFormatException {
+      /**
+       * The number of values of a 1-D array, checked against the expected count ({@code unlike}
+       * ends the message of another count).
+       */
+      long length(long expected, String unlike) throws InputFormatException {
         if (header.shape.length != 1) {
           throw error(name + " has shape " + NpyHeader.shapeText(header.shape) + ", expected a 1-D array"
               + (expected >= 0 ? " of " + expected + " values" : ""));
         }
         long n = header.shape[0];
         if (expected >= 0 && n != expected) {
-          throw error(name + " has " + n + " values, expected " + expected);
+          throw error(name + " has " + n + " values, " + unlike);
         }
         if (entrySize >= 0 && entrySize - header.dataOffset < n * kind.bytes) {
           throw error(name + " is truncated: " + n + " values of '" + header.descr + "' need " + n * kind.bytes

@@ -182,6 +182,11 @@ class GraphReaderTest {
     Path f5 = zip("indptr.npz", csr64(new long[] {0, 2}, new long[] {0}, new double[] {1}));
     assertMessage(assertThrows(InputFormatException.class, () -> GraphReader.read(f5)), f5, "indptr.npy", "from 0 to 1");
 
+    // indices and data disagree: either may be the wrong one, so both counts are named.
+    Path f5b = zip("counts.npz", csr64(new long[] {0, 2}, new long[] {0, 1}, new double[] {1}));
+    assertMessage(assertThrows(InputFormatException.class, () -> GraphReader.read(f5b)), f5b,
+        "indices.npy has 2 values, but data.npy has 1 (one of each per stored entry)");
+
     Map<String, byte[]> badShape = csr64(new long[] {0, 1}, new long[] {0}, new double[] {1});
     badShape.put("shape.npy", npy("<i8", new long[] {3}, i8(1, 3, 1)));
     Path f6 = zip("shape.npz", badShape);
