@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.knng.InvalidInputException;
 import org.knng.ProgressListener;
 import org.knng.graph.KnnResult;
+import org.knng.graph.RecallEstimate;
 import org.knng.vectors.Vectors;
 
 /**
@@ -15,7 +16,9 @@ import org.knng.vectors.Vectors;
  * stays near the input plus the largest groups in flight), given to the engine, and their
  * neighbour ids mapped back to global rows. Rows are ordered by (label, index), so within a group
  * the smaller local index is the smaller global index and ties still go to the smaller index.
- * Large groups use all threads each; small groups are spread over the threads.
+ * Large groups use all threads each; small groups are spread over the threads. Where an
+ * approximate engine estimated the recall of some groups, the graph carries their estimates
+ * combined ({@link #combined}).
  */
 public final class GroupedGraph {
   /** Groups up to this size run single-threaded side by side; larger ones use all threads each. */
@@ -29,6 +32,14 @@ public final class GroupedGraph {
   private long done;
   /** What {@link #warm} read, kept so that its reads are not optimised away (racy: never read). */
   private int warmed;
+  /** The groups searched, with their estimates (guarded by this). */
+  private final List<Part> parts = new ArrayList<>();
+
+  /**
+   * One group searched: its rows, neighbours per row and recall estimate (null where the engine
+   * was exact).
+   */
+  record Part(int rows, int k, RecallEstimate estimate) {}
 
   private GroupedGraph(KnnEngine engine, Vectors points) {
     this.engine = engine;
@@ -86,7 +97,57 @@ public final class GroupedGraph {
         + " points side by side, one thread each; %d larger, all threads each), ordered by label"
         + " %.2f s, searched %.2f s", small.size() + large.size(), small.size(), SMALL_GROUP,
         large.size(), (searching - start) / 1e9, (System.nanoTime() - searching) / 1e9));
-    return new KnnResult(n, n, k, ids, distances, options.metric(), options.includeSelf());
+    KnnResult result = new KnnResult(n, n, k, ids, distances, options.metric(), options.includeSelf());
+    RecallEstimate recall = combined(parts, k);
+    return recall == null ? result : result.withRecall(recall);
+  }
+
+  /**
+   * The recall of the whole graph from its groups' (a stratified estimate): each group weighs as
+   * its entries; a group without an estimate was searched exactly and counts as recall 1, known
+   * for all its rows; the interval's distances from the recall add as the groups' do, weighed
+   * likewise, in quadrature. Null if no group has an estimate.
+   *
+   * @param groups the groups searched
+   * @param k the graph's k
+   */
+  static RecallEstimate combined(List<Part> groups, int k) {
+    double entries = 0;
+    boolean any = false;
+    for (Part g : groups) {
+      entries += (double) g.rows() * g.k();
+      any |= g.estimate() != null;
+    }
+    if (!any) {
+      return null;
+    }
+    double recall = 0;
+    double below = 0;
+    double above = 0;
+    long rows = 0;
+    int selfLoops = 0;
+    int duplicates = 0;
+    int missing = 0;
+    for (Part g : groups) {
+      double w = (double) g.rows() * g.k() / entries;
+      RecallEstimate e = g.estimate();
+      if (e == null) {
+        recall += w;
+        rows += g.rows();
+        continue;
+      }
+      recall += w * e.recall();
+      below += w * w * (e.recall() - e.low()) * (e.recall() - e.low());
+      above += w * w * (e.high() - e.recall()) * (e.high() - e.recall());
+      rows += e.rows();
+      selfLoops += e.rowsWithSelfLoops();
+      duplicates += e.rowsWithDuplicates();
+      missing += e.rowsWithMissing();
+    }
+    recall = Math.min(1, recall);
+    return new RecallEstimate(recall, Math.max(0, recall - Math.sqrt(below)),
+        Math.min(1, recall + Math.sqrt(above)), (int) Math.min(Integer.MAX_VALUE, rows), k, selfLoops,
+        duplicates, missing);
   }
 
   /**
@@ -204,6 +265,9 @@ public final class GroupedGraph {
           throw new InvalidInputException("group " + groups[order[from]] + ": " + named.getMessage());
         }
         throw e;
+      }
+      synchronized (this) {
+        parts.add(new Part(m, kk, local.recall().orElse(null)));
       }
       warm(order, from, m);
       for (int a = 0; a < m; a++) {

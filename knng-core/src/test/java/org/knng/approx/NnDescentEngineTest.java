@@ -232,6 +232,54 @@ class NnDescentEngineTest {
     return KnnOptions.defaults().withK(k);
   }
 
+  /** A graph within groups carries its groups' estimates combined, close to its measured recall. */
+  @Test
+  void aGraphWithinGroupsCarriesItsEstimatedRecall() {
+    float[][] rows = TestData.gaussian(12, 8000, 24, 0); // no clusters to join in full: approximate
+    Vectors points = Vectors.of(rows);
+    int[] groups = new int[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      groups[i] = i % 2;
+    }
+    KnnResult graph = NnDescentEngine.builder().k(10).threads(2).seed(5).effort(1).exactBelow(0).build()
+        .graph(points, groups);
+    double measured = 0;
+    for (int g = 0; g < 2; g++) {
+      int[] members = new int[rows.length / 2];
+      float[][] part = new float[members.length][];
+      for (int i = 0; i < members.length; i++) {
+        members[i] = 2 * i + g;
+        part[i] = rows[members[i]];
+      }
+      KnnResult mine = new KnnResult(members.length, members.length, 10, local(graph, members, groups),
+          new float[members.length * 10], Metric.EUCLIDEAN, false);
+      measured += EngineChecks.recall(mine, BruteForceEngine.create(graph(10)).graph(Vectors.of(part)), part,
+          part) / 2;
+    }
+    RecallEstimate estimate = graph.recall().orElseThrow();
+    assertTrue(measured < 0.999, "the test needs an approximate graph: " + measured);
+    assertEquals(measured, estimate.recall(), 0.02);
+    assertTrue(estimate.low() < estimate.recall() && estimate.recall() <= estimate.high(), estimate.describe());
+    assertEquals(2 * NnDescentEngine.SAMPLE_ROWS, estimate.rows(), "the rows sampled in each group");
+  }
+
+  /** The rows {@code members} of a graph within groups, their ids as positions in {@code members}. */
+  private static int[] local(KnnResult graph, int[] members, int[] groups) {
+    int[] position = new int[groups.length];
+    for (int i = 0; i < members.length; i++) {
+      position[members[i]] = i;
+    }
+    int[] ids = new int[members.length * 10];
+    for (int i = 0; i < members.length; i++) {
+      for (int j = 0; j < 10; j++) {
+        int id = graph.neighbor(members[i], j);
+        assertEquals(groups[members[i]], groups[id], "within the group");
+        ids[i * 10 + j] = position[id];
+      }
+    }
+    return ids;
+  }
+
   @Test
   void includeSelfPutsThePointFirst() {
     KnnResult graph = NnDescentEngine.builder().k(8).includeSelf(true).threads(2).exactBelow(0).build()

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.knng.exact.BruteForceEngine;
 import org.knng.graph.KnnResult;
+import org.knng.graph.RecallEstimate;
 import org.knng.metric.Metric;
 import org.knng.testing.NaiveKnn;
 import org.knng.testing.TestData;
@@ -200,5 +201,26 @@ class GroupedGraphTest {
         () -> BruteForceEngine.builder().k(1).build().graph(Vectors.of(rows), groups));
     assertTrue(e.getMessage().startsWith("group 9: every value is too small for euclidean in float32:"
         + " the largest, 8.0E-22 (row 7, column 0)"), e.getMessage());
+  }
+
+  /**
+   * A stratified estimate: an exact group of 1,000 entries (recall 1, all 100 rows known) and a
+   * group of 3,000 estimated at 0.9 (0.88-0.92, 50 rows) make 0.925; the interval's distances,
+   * weighed by 3/4, are 0.015.
+   */
+  @Test
+  void theGroupsEstimatesCombineWeighedByTheirEntries() {
+    RecallEstimate approximate = new RecallEstimate(0.9, 0.88, 0.92, 50, 10, 1, 2, 3);
+    RecallEstimate both = GroupedGraph.combined(List.of(new GroupedGraph.Part(100, 10, null),
+        new GroupedGraph.Part(300, 10, approximate)), 10);
+    assertEquals(0.925, both.recall(), 1e-12);
+    assertEquals(0.910, both.low(), 1e-12);
+    assertEquals(0.940, both.high(), 1e-12);
+    assertEquals(150, both.rows());
+    assertEquals(10, both.k());
+    assertEquals(List.of(1, 2, 3), List.of(both.rowsWithSelfLoops(), both.rowsWithDuplicates(),
+        both.rowsWithMissing()));
+    // Exact groups alone carry no estimate.
+    assertEquals(null, GroupedGraph.combined(List.of(new GroupedGraph.Part(100, 10, null)), 10));
   }
 }
