@@ -1,14 +1,16 @@
 package org.knng.io;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -41,22 +43,37 @@ public final class GroupLabels {
   }
 
   private static int[] readText(Path file) throws IOException {
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    int[] labels = new int[lines.size()];
+    int[] labels = new int[1024];
     int n = 0;
-    for (int i = 0; i < lines.size(); i++) {
-      String cell = lines.get(i).strip();
-      if (cell.isEmpty()) {
-        continue;
+    int line = 0;
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      for (String text; (text = in.readLine()) != null; ) {
+        line++;
+        // A byte-order mark (as some editors save UTF-8) is no part of the first label.
+        String cell = (line == 1 && text.startsWith("\uFEFF") ? text.substring(1) : text).strip();
+        if (cell.isEmpty()) {
+          continue;
+        }
+        if (n == labels.length) {
+          labels = Arrays.copyOf(labels, 2 * n);
+        }
+        labels[n++] = label(file, line, cell);
       }
-      try {
-        labels[n++] = Integer.parseInt(cell);
-      } catch (NumberFormatException e) {
-        throw new InputFormatException(file + ": line " + (i + 1) + ": '" + cell
-            + "' is not an integer group label");
-      }
+    } catch (CharacterCodingException e) {
+      throw new InputFormatException(file + ": not valid UTF-8 text (at or after line " + (line + 1)
+          + "); group labels are one integer per line, or a .npy file", e);
     }
-    return java.util.Arrays.copyOf(labels, n);
+    return Arrays.copyOf(labels, n);
+  }
+
+  private static int label(Path file, int line, String cell) throws InputFormatException {
+    try {
+      return Integer.parseInt(cell);
+    } catch (NumberFormatException e) {
+      boolean integer = cell.matches("[+-]?[0-9]+");
+      throw new InputFormatException(file + ": line " + line + ": '" + cell + "' is not "
+          + (integer ? "a group label: it does not fit in 32 bits" : "an integer group label"));
+    }
   }
 
   private static int[] readNpy(Path file) throws IOException {

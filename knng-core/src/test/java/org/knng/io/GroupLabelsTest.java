@@ -1,6 +1,7 @@
 package org.knng.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,16 @@ class GroupLabelsTest {
   void textOneIntegerPerLineBlankLinesIgnored() throws Exception {
     Path f = Files.writeString(dir.resolve("g.txt"), "3\n-1\n\n 3 \n7\n");
     assertArrayEquals(new int[] {3, -1, 3, 7}, GroupLabels.read(f, 4));
+    // A UTF-8 byte-order mark before the first label, as some editors write it.
+    Path bom = Files.writeString(dir.resolve("bom.txt"), "\uFEFF5\r\n6\r\n");
+    assertArrayEquals(new int[] {5, 6}, GroupLabels.read(bom, 2));
+    // More labels than the first buffer holds.
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i < 3000; i++) {
+      many.append(i % 7).append('\n');
+    }
+    int[] read = GroupLabels.read(Files.writeString(dir.resolve("many.txt"), many), 3000);
+    assertEquals(2999 % 7, read[2999]);
   }
 
   @Test
@@ -60,6 +71,12 @@ class GroupLabelsTest {
     Path wide = Files.write(dir.resolve("w.npy"), NpyFormatTest.npy(1, "<i8", false, "(1,)", big.array()));
     assertMessage(assertThrows(InputFormatException.class, () -> GroupLabels.read(wide, 1)), "w.npy", "32 bits");
     assertThrows(NoSuchFileException.class, () -> GroupLabels.read(dir.resolve("none.txt"), 1));
+    Path binary = Files.write(dir.resolve("bin.txt"), new byte[] {'1', '\n', (byte) 0xff, (byte) 0xfe, 0, 1});
+    assertMessage(assertThrows(InputFormatException.class, () -> GroupLabels.read(binary, 2)), "bin.txt",
+        "not valid UTF-8 text (at or after line ");
+    Path large = Files.writeString(dir.resolve("large.txt"), "1\n2147483648\n");
+    assertMessage(assertThrows(InputFormatException.class, () -> GroupLabels.read(large, 2)), "large.txt",
+        "line 2: '2147483648' is not a group label: it does not fit in 32 bits");
   }
 
   private static void assertMessage(Exception e, String... parts) {
