@@ -233,12 +233,13 @@ class SparkCommandIT {
       assertFalse(debug.stderr.contains("context started"), debug.stderr);
     }
     assertFalse(Files.exists(dir.resolve("out.npz")));
-    // A master Spark cannot parse: its (checked, undeclared) exception is bad input, not a bug.
+    // A master Spark cannot parse is bad input, refused before Spark logs a stack trace for it.
     PythonRunner.Result master = Launcher.knng(dir, "spark", "--master", "bogus://x", "--input",
         Launcher.ROOT.resolve("examples/iris/iris.csv").toString(), "--k", "5", "--output", "out.npz");
     assertEquals(2, master.exitCode, master.toString());
-    assertEquals("error: could not start Spark with master bogus://x: Could not parse Master URL:"
-        + " 'bogus://x'", lastLine(master.stderr));
+    assertEquals("error: --master bogus://x: not a Spark master URL (expected local, local[N], local[*],"
+        + " local-cluster[N,C,M], spark://HOST:PORT, yarn or k8s://URL)", lastLine(master.stderr));
+    assertFalse(master.stderr.contains("Exception") || master.stderr.contains("\tat "), master.stderr);
     PythonRunner.Result missing = Launcher.knng(dir, "spark", "--master", "local[1]", "--input",
         dir.resolve("none.npy").toString(), "--k", "5", "--output", "out.npz");
     assertEquals(2, missing.exitCode, missing.toString());

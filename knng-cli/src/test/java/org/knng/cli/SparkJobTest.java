@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -62,5 +63,16 @@ class SparkJobTest {
     assertEquals(Path.of("/tmp/g.parquet"), SparkCommand.localPath("file:///tmp/g.parquet"));
     assertNull(SparkCommand.localPath("hdfs://namenode:8020/graphs/g.parquet"));
     assertNull(SparkCommand.localPath("s3a://bucket/g.parquet"));
+  }
+
+  @Test
+  void mastersAreTheFormsSparkParses() {
+    for (String m : new String[] {"local", "local[2]", "local[*]", "local[2,4]", "local[*, 3]",
+        "local-cluster[2,1,1024]", "spark://host:7077", "spark://a:7077,b:7077", "yarn", "k8s://https://k:443"}) {
+      assertTrue(SparkJob.isMaster(m), m);
+    }
+    for (String m : new String[] {"bogus", "bogus://x", "local[", "local[-1]", "spark:/x", "", "Local"}) {
+      assertFalse(SparkJob.isMaster(m), m);
+    }
   }
 }
