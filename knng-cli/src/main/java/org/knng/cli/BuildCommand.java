@@ -281,6 +281,11 @@ final class BuildCommand extends Command {
       boolean graphOutput = !isNpy(output);
       boolean canBlock = base.readsInBlocks() && used == Algorithm.EXACT && !radiusOnly && labels == null
           && rows > 1;
+      // The run that would read an input of a format read in blocks so, for the refusal's advice.
+      String blockedRun = !base.readsInBlocks() || rows <= 1 ? null
+          : labels != null ? "a run without --groups"
+          : radiusOnly ? "a run with --k besides --radius"
+          : used != Algorithm.EXACT ? "an exact run (--algorithm exact)" : null;
       // A result of more neighbours than one array holds is built and written a block of rows at
       // a time (knng.resultSlots lowers the limit, so that tests need no billions of neighbours).
       long resultRows = query == null ? rows : query.rows();
@@ -298,11 +303,11 @@ final class BuildCommand extends Command {
             radiusOnly ? "radius=" + radius : "k=" + kk, rows, dimension,
             query == null ? "" : " (" + query.rows() + " queries)", GraphOutput.extension(output));
         out.print(plan.describe(options.threads()));
-        out.println(plan.fits() ? "fits: yes" : "fits: no: " + plan.refusal(canBlock, graphOutput));
+        out.println(plan.fits() ? "fits: yes" : "fits: no: " + plan.refusal(canBlock, blockedRun, graphOutput));
         return 0;
       }
       if (!plan.fits()) {
-        throw new InvalidInputException(plan.refusal(canBlock, graphOutput));
+        throw new InvalidInputException(plan.refusal(canBlock, blockedRun, graphOutput));
       }
       if (plan.blocked) {
         base.check(plan.blockRows); // a bad row is refused now, not hours into the run

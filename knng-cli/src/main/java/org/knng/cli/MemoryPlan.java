@@ -201,10 +201,12 @@ final class MemoryPlan {
    * The one-line refusal of a run that does not fit, with what to change.
    *
    * @param canBlock whether the input could be read in blocks
+   * @param blockedRun the run that would read this input (of a format read in blocks) in blocks,
+   *     e.g. "a run without --groups", or null
    * @param graphOutput whether the output is a sparse matrix
    * @return the message
    */
-  String refusal(boolean canBlock, boolean graphOutput) {
+  String refusal(boolean canBlock, String blockedRun, boolean graphOutput) {
     long need = needed;
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
         "this run needs about %s of memory (%s vectors, %s engine, %s result, %s output), more than"
@@ -212,8 +214,10 @@ final class MemoryPlan {
         size(need), size(input), size(engineBytes), size(result), size(output), size(budget),
         Math.max(1, (long) Math.ceil(need * 1.1 / (1L << 30)))));
     if (!canBlock && !blocked) {
-      s.append(", or an exact run (--algorithm exact) of a .npy, .fvecs or .bvecs input or a contiguous"
-          + " HDF5 dataset, which can be read in blocks");
+      s.append(blockedRun != null
+          ? ", or " + blockedRun + ", which reads its input in blocks"
+          : ", or an exact run (--algorithm exact) of a .npy, .fvecs or .bvecs input or a contiguous"
+              + " HDF5 dataset, which can be read in blocks");
     }
     if (graphOutput) {
       s.append(", or write .npy neighbour ids instead of a sparse matrix");

@@ -215,6 +215,16 @@ class MemoryBudgetTest {
     CliRun r = CliRun.of("build", "--k", "10", "--output", out.toString(), "--input", csv.toString(),
         "--memory", exact);
     assertTrue(r.err().contains("--algorithm exact) of a .npy, .fvecs or .bvecs input"), r.err());
+    // A .npy read whole because of an option: the advice names the option, not the format.
+    r = CliRun.of("build", "--k", "10", "--output", out.toString(), "--input", large.toString(),
+        "--memory", nndescent, "--algorithm", "nndescent");
+    assertTrue(r.err().endsWith(", or an exact run (--algorithm exact), which reads its input in blocks,"
+        + " or write .npy neighbour ids instead of a sparse matrix\n"), r.err());
+    Path groups = Files.writeString(dir.resolve("g.txt"), "0\n1\n".repeat(1500));
+    r = CliRun.of("build", "--k", "10", "--output", out.toString(), "--input", input.toString(),
+        "--memory", exact, "--groups", groups.toString());
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains(", or a run without --groups, which reads its input in blocks"), r.err());
   }
 
   @Test
