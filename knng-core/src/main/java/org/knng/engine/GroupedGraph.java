@@ -252,20 +252,8 @@ public final class GroupedGraph {
       KnnEngine groupEngine = engine.with(
           options.withK(kk).withThreads(threads).withProgress(ProgressListener.NONE));
       Vectors group = points.rows(order, from, m);
-      KnnResult local;
-      try {
-        local = groupEngine.graph(group);
-      } catch (InvalidInputException e) {
-        // The engine checks the group again, where only "every value too small" can fail (the
-        // whole set passed the rest), naming rows as the group numbers them: checked once more
-        // here, on this path only, to name the group and the rows' numbers in the input.
-        try {
-          InputChecks.rankable(group, options.metric(), "row", a -> order[from + a]);
-        } catch (InvalidInputException named) {
-          throw new InvalidInputException("group " + groups[order[from]] + ": " + named.getMessage());
-        }
-        throw e;
-      }
+      int up = scaleUp(group);
+      KnnResult local = groupEngine.graph(group);
       synchronized (this) {
         parts.add(new Part(m, kk, local.recall().orElse(null)));
       }
@@ -274,11 +262,52 @@ public final class GroupedGraph {
         int row = order[from + a];
         for (int j = 0; j < kk; j++) {
           ids[row * k + j] = order[from + local.neighbor(a, j)];
-          distances[row * k + j] = local.distance(a, j);
+          distances[row * k + j] = Math.scalb(local.distance(a, j), -up * distancePower());
         }
       }
     }
     reportProgress(m);
+  }
+
+  /**
+   * Scales, in place, a group whose values are all too small for float32 squares (in data that is
+   * not: the whole set passed that check, and the exact engine searches such rows again in double)
+   * by the power of two that brings its largest value to [1, 2): exact, as are its distances scaled
+   * back ({@link #distancePower}), so the group's graph is what the whole set's search would give
+   * it, where the engine alone would refuse it.
+   *
+   * @return the power of two it was scaled by (0: not scaled)
+   */
+  private int scaleUp(Vectors group) {
+    float[] data = group.data();
+    float largest = 0;
+    for (float v : data) {
+      largest = Math.max(largest, Math.abs(v));
+    }
+    if (distancePower() == 0 || largest == 0 || largest >= InputChecks.SMALLEST_LARGEST_VALUE) {
+      return 0;
+    }
+    int up = -Math.getExponent(largest);
+    for (int i = 0; i < data.length; i++) {
+      data[i] = Math.scalb(data[i], up);
+    }
+    return up;
+  }
+
+  /**
+   * The power of the data's scale a distance has (1 for euclidean, 2 for sqeuclidean and inner
+   * product); 0 for the metrics whose values are never too small ({@link InputChecks#notTiny}).
+   */
+  private int distancePower() {
+    switch (options.metric()) {
+      case EUCLIDEAN:
+        return 1;
+      case SQEUCLIDEAN:
+      case INNER_PRODUCT:
+        return 2;
+      default:
+        return 0;
+    }
   }
 
   /**

@@ -186,21 +186,26 @@ class GroupedGraphTest {
   }
 
   /**
-   * A group whose values are all too small for float32 squares (in data that is not) is refused
-   * naming the group and the row as the input numbers it, not as the group does.
+   * A group whose values are all too small for float32 squares, in data that is not, is searched
+   * as the whole set's search would (which searches such rows again in double), not refused: the
+   * group is scaled by a power of two, exactly, and its distances scaled back.
    */
   @Test
-  void aGroupTooSmallForFloat32IsNamedByItsLabelAndInputRow() {
+  void aGroupTooSmallForFloat32SquaresIsSearchedExactly() {
+    float tiny = 0x1p-80f;
     float[][] rows = new float[9][2];
     for (int i = 0; i < rows.length; i++) {
-      rows[i][0] = i % 3 == 1 ? (i + 1) * 1e-22f : i;
-      rows[i][1] = i % 3 == 1 ? 1e-23f : 1;
+      rows[i][0] = i % 3 == 1 ? new int[] {2, 5, 9}[i / 3] * tiny : i;
+      rows[i][1] = i % 3 == 1 ? tiny : 1;
     }
-    int[] groups = {5, 9, 5, 5, 9, 5, 5, 9, 5}; // group 9: rows 1, 4 and 7, the largest value in row 7
-    org.knng.InvalidInputException e = assertThrows(org.knng.InvalidInputException.class,
-        () -> BruteForceEngine.builder().k(1).build().graph(Vectors.of(rows), groups));
-    assertTrue(e.getMessage().startsWith("group 9: every value is too small for euclidean in float32:"
-        + " the largest, 8.0E-22 (row 7, column 0)"), e.getMessage());
+    int[] groups = {5, 9, 5, 5, 9, 5, 5, 9, 5}; // group 9: rows 1, 4 and 7, at x = 2, 5, 9 (x 2^-80)
+    KnnResult g = BruteForceEngine.builder().k(1).build().graph(Vectors.of(rows), groups);
+    assertEquals(List.of(4, 1, 4), List.of(g.neighbor(1, 0), g.neighbor(4, 0), g.neighbor(7, 0)));
+    assertEquals(List.of(3 * tiny, 3 * tiny, 4 * tiny), List.of(g.distance(1, 0), g.distance(4, 0), g.distance(7, 0)));
+    assertEquals(List.of(2, 3), List.of(g.neighbor(0, 0), g.neighbor(2, 0)), "the other group as it was");
+    KnnResult squares = BruteForceEngine.builder().k(1).metric(Metric.SQEUCLIDEAN).build()
+        .graph(Vectors.of(rows), groups);
+    assertEquals(List.of(4, 1, 4), List.of(squares.neighbor(1, 0), squares.neighbor(4, 0), squares.neighbor(7, 0)));
   }
 
   /**
