@@ -83,12 +83,12 @@ public final class GroupedGraph {
     }
     long searching = System.nanoTime();
     for (int[] g : large) {
-      search(groups, order, g, options.threads());
+      search(order, g, options.threads());
     }
     AtomicInteger next = new AtomicInteger();
     Parallel.run(Math.max(1, Math.min(options.threads(), small.size())), () -> {
       for (int t; (t = next.getAndIncrement()) < small.size(); ) {
-        search(groups, order, small.get(t), 1);
+        search(order, small.get(t), 1);
       }
     });
     // The engines' own notes are off per group (a thousand clouds would print thousands): one
@@ -243,7 +243,7 @@ public final class GroupedGraph {
   }
 
   /** Searches the group {@code order[range[0], range[1])} and writes its rows of the result. */
-  private void search(int[] groups, int[] order, int[] range, int threads) {
+  private void search(int[] order, int[] range, int threads) {
     int from = range[0];
     int m = range[1] - from;
     int k = options.k();
