@@ -64,8 +64,9 @@ public enum Algorithm implements Named {
   };
 
   /**
-   * From this many points on, {@link #AUTO} builds graphs with NN-Descent: below, the exact engine
-   * is about as fast (measured on Fashion-MNIST and random data with 2 threads).
+   * From this many points on, {@link #AUTO} builds graphs of k = 10 with NN-Descent: below, the
+   * exact engine is about as fast (measured on Fashion-MNIST and random data with 2 threads). For
+   * a larger k the size grows ({@link NnDescentEngine#fromPoints}: 592,233 points at k = 30).
    */
   public static final int APPROXIMATE_FROM = 150_000;
   /**
@@ -100,19 +101,22 @@ public enum Algorithm implements Named {
   /**
    * The engine {@link #AUTO} uses for a graph of {@code n} points of dimension {@code dimension}:
    * {@link #KDTREE} for low dimensions ({@link #treePays}); else {@link #EXACT} below {@link
-   * #APPROXIMATE_FROM} points or for a target recall of 1, else {@link #NNDESCENT}. {@link
-   * #NNDESCENT} and {@link #LSH} are {@link #EXACT} where their engines hand the graph to it (below
-   * {@link NnDescentEngine#EXACT_BELOW} points, or for a target recall of 1), so that what runs is
-   * named and planned as what it is. Any other algorithm is itself.
+   * #APPROXIMATE_FROM} points (more for k above 10: {@link NnDescentEngine#fromPoints}) or for a
+   * target recall of 1, else {@link #NNDESCENT}. {@link #NNDESCENT} and {@link #LSH} are {@link
+   * #EXACT} where their engines hand the graph to it (below {@link NnDescentEngine#EXACT_BELOW}
+   * points, again more for a larger k, or for a target recall of 1), so that what runs is named
+   * and planned as what it is. Any other algorithm is itself.
    *
-   * @param options the options (the metric and the target recall count)
+   * @param options the options (the metric, k, include-self and the target recall count)
    * @param n the number of points
    * @param dimension values per point
    * @return a concrete algorithm
    */
   public Algorithm choose(KnnOptions options, int n, int dimension) {
+    int kept = options.includeSelf() ? options.k() - 1 : options.k();
     if (this == NNDESCENT || this == LSH) {
-      return n < NnDescentEngine.EXACT_BELOW || options.targetRecall() == 1 ? EXACT : this;
+      return n < NnDescentEngine.fromPoints(NnDescentEngine.EXACT_BELOW, kept)
+          || options.targetRecall() == 1 ? EXACT : this;
     }
     if (this != AUTO) {
       return this;
@@ -120,7 +124,8 @@ public enum Algorithm implements Named {
     if (treePays(options, dimension)) {
       return KDTREE;
     }
-    return n < APPROXIMATE_FROM || options.targetRecall() == 1 ? EXACT : NNDESCENT;
+    return n < NnDescentEngine.fromPoints(APPROXIMATE_FROM, kept) || options.targetRecall() == 1
+        ? EXACT : NNDESCENT;
   }
 
   /**

@@ -48,7 +48,7 @@ final class BuildCommand extends Command {
           Option.value("--algorithm", "ALGORITHM", "The engine: exact (every pair compared), kdtree (exact, the same output, for"
               + " point clouds and other low-dimensional data; every metric but inner-product),"
               + " nndescent (approximate, for large N: prints its estimated recall), lsh (approximate:"
-              + " hash tables), or auto (kdtree up to 8 dimensions, else exact below 150,000 points,"
+              + " hash tables), or auto (kdtree up to 8 dimensions, else exact below 150,000 points at k = 10, more for a larger k,"
               + " else nndescent with --target-recall 0.99 unless given). Default: ${DEFAULT-VALUE}.").defaultValue("auto"),
           Option.value("--seed", "S", "Seed of the approximate engines: the same seed gives the same graph, whatever"
               + " the thread count. Default: ${DEFAULT-VALUE}.").defaultValue("0"),

@@ -35,7 +35,7 @@ final class SparkCommand extends Command {
           Option.value("--output", "OUT", "DIR.parquet (edges), or FILE.npz, .npy, .mtx, .csv.").required(),
           Option.value("--algorithm", "ALGORITHM", "exact (the core's exact graph, bit for bit), nndescent (approximate: local"
               + " graphs in overlapping k-means cells, recall estimated on a sample) or auto"
-              + " (nndescent from 150,000 points on, at a target recall of 0.99). Default: ${DEFAULT-VALUE}.").defaultValue("exact"),
+              + " (nndescent from 150,000 points on at k = 10, more for a larger k, at a target recall of 0.99). Default: ${DEFAULT-VALUE}.").defaultValue("exact"),
           Option.value("--target-recall", "R", "nndescent/auto: more cells per point until the recall estimate's 95% lower"
               + " bound reaches R (0 < R <= 1), else the exact job; 1 means exact."),
           Option.value("--metric", "METRIC", "euclidean, sqeuclidean, cosine, inner-product, manhattan, chebyshev. Default: ${DEFAULT-VALUE}.").defaultValue("euclidean"),

@@ -92,7 +92,8 @@ public final class LshEngine implements KnnEngine {
     int n = points.size();
     int kept = approximation.kept();
     // Leaves (buckets) of more than 2 k points; small inputs are faster exactly.
-    KnnResult exact = approximation.exactInstead(Math.max(exactBelow, 4 * kept + 4));
+    KnnResult exact = approximation.exactInstead(
+        Math.max(NnDescentEngine.fromPoints(exactBelow, kept), 4 * kept + 4));
     if (exact != null) {
       return exact;
     }

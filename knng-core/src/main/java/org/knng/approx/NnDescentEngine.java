@@ -35,7 +35,8 @@ import org.knng.vectors.Vectors;
 public final class NnDescentEngine implements KnnEngine {
   /**
    * Below this many points the exact engine is faster (MNIST's 10,000 test images: exact 2.6 s,
-   * NN-Descent 3.9 s, whole process): it is used instead.
+   * NN-Descent 3.9 s, whole process): it is used instead. That is for k = 10; for more neighbours
+   * the size grows ({@link #fromPoints}).
    */
   public static final int EXACT_BELOW = 20_000;
   /** Rows of the recall estimate: about +-0.003 at a recall of 0.99. */
@@ -62,6 +63,29 @@ public final class NnDescentEngine implements KnnEngine {
     this.sampleRows = sampleRows;
     this.exactBelow = exactBelow;
     this.whole = whole;
+  }
+
+  /**
+   * The fewest points worth an approximate graph of {@code kept} neighbours a point, when it is
+   * {@code points} for 10 ({@link #EXACT_BELOW}, {@code Algorithm.APPROXIMATE_FROM}): more for a
+   * larger k, by {@code (k / 10)^1.25} (2.4 at k = 20, 3.9 at 30, 17.8 at 100), never less.
+   * NN-Descent's work per point grows with its lists and candidates, the exact engine's much more
+   * slowly, and the exact engine's grows as N^2 where NN-Descent's grows about as N, so the size
+   * from which NN-Descent pays grows as the ratio of their times. Measured on the mixture of
+   * 200,000 x 96 ({@code bench/generate.py mixture --n 200000 --d 96 --seed 1}), JDK 25, 2
+   * threads, NN-Descent at a target recall of 0.99 against the exact engine: 0.35x its time at k =
+   * 10, 0.68x at 20, 2.97x at 50, 4.45x at 100 (and 0.59x at 30, where the forest's lists fell
+   * apart into the mixture's clusters and no rounds ran); on Fashion-MNIST (60,000 x 784) 1.3x at
+   * k = 10 and 4.6x at 30. The factor keeps the sizes about 2 to 3 times above where the two cost
+   * the same.
+   *
+   * @param points the size for k = 10
+   * @param kept neighbours a point besides itself
+   * @return the size for {@code kept}, at most {@link Integer#MAX_VALUE}
+   */
+  public static int fromPoints(int points, int kept) {
+    double factor = Math.max(1, Math.pow(kept / 10.0, 1.25));
+    return (int) Math.min(Integer.MAX_VALUE, points * factor);
   }
 
   /** @return a builder with the default options (seed 0) and the default effort */
@@ -121,7 +145,7 @@ public final class NnDescentEngine implements KnnEngine {
     int n = points.size();
     int kept = approximation.kept();
     // Leaves (buckets) of more than 2 k points; small inputs are faster exactly.
-    KnnResult exact = approximation.exactInstead(Math.max(exactBelow, 4 * kept + 4));
+    KnnResult exact = approximation.exactInstead(Math.max(fromPoints(exactBelow, kept), 4 * kept + 4));
     if (exact != null) {
       return exact;
     }

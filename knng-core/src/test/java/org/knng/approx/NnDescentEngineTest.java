@@ -304,6 +304,20 @@ class NnDescentEngineTest {
         () -> engine(Metric.EUCLIDEAN, 5, 1).graph(Vectors.of(Arrays.copyOf(CLUSTERS, 5))));
   }
 
+  /**
+   * Above 20,000 points NN-Descent runs at k = 10 (and estimates its recall), but at k = 30 it
+   * hands the graph to the exact engine until 78,964 points: its work grows with k much faster.
+   */
+  @Test
+  void theSizeItHandsOverBelowGrowsWithK() {
+    Vectors points = Vectors.of(TestData.gaussian(8, 21_000, 4, 0));
+    KnnResult ten = NnDescentEngine.builder().k(10).threads(2).build().graph(points);
+    assertTrue(ten.recall().isPresent(), "k = 10: NN-Descent, measured");
+    KnnResult thirty = NnDescentEngine.builder().k(30).threads(2).build().graph(points);
+    assertTrue(thirty.recall().isEmpty(), "k = 30: the exact engine");
+    assertArrayEquals(BruteForceEngine.create(graph(30)).graph(points).ids(), thirty.ids());
+  }
+
   @Test
   void theEstimateIsCloseToTheMeasuredRecall() {
     Vectors points = Vectors.of(CLUSTERS);

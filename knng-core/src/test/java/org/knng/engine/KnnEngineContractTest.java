@@ -221,4 +221,33 @@ class KnnEngineContractTest {
     assertEquals(Algorithm.KDTREE, Algorithm.KDTREE.choose(options, 10, 3));
     assertEquals(Algorithm.EXACT, Algorithm.EXACT.choose(options, 1_000_000, 64));
   }
+
+  /**
+   * NN-Descent's work per point grows with k much faster than the exact engine's: the sizes from
+   * which {@code auto} and the approximate algorithms take it (150,000 and 20,000 points at k = 10)
+   * grow by {@code (k / 10)^1.25}, and never shrink below them.
+   */
+  @Test
+  void theSizeFromWhichAnApproximateGraphPaysGrowsWithK() {
+    KnnOptions k10 = KnnOptions.defaults().withK(10);
+    assertEquals(Algorithm.EXACT, Algorithm.AUTO.choose(k10, 149_999, 64));
+    assertEquals(Algorithm.NNDESCENT, Algorithm.AUTO.choose(k10, 150_000, 64));
+    for (KnnOptions k5 : new KnnOptions[] {k10.withK(5), k10.withK(1)}) {
+      assertEquals(Algorithm.NNDESCENT, Algorithm.AUTO.choose(k5, 150_000, 64));
+      assertEquals(Algorithm.NNDESCENT, Algorithm.NNDESCENT.choose(k5, 20_000, 64));
+    }
+    // 3^1.25 = 3.948...; with include-self, k = 31 keeps 30 others.
+    for (KnnOptions k30 : new KnnOptions[] {k10.withK(30), k10.withK(31).withIncludeSelf(true)}) {
+      assertEquals(Algorithm.EXACT, Algorithm.AUTO.choose(k30, 592_232, 64));
+      assertEquals(Algorithm.NNDESCENT, Algorithm.AUTO.choose(k30, 592_233, 64));
+      for (Algorithm a : new Algorithm[] {Algorithm.NNDESCENT, Algorithm.LSH}) {
+        assertEquals(Algorithm.EXACT, a.choose(k30, 78_963, 64));
+        assertEquals(a, a.choose(k30, 78_964, 64));
+      }
+    }
+    // k = 100: 10^1.25 = 17.78 times; a k whose size passes an int stays exact at every size.
+    assertEquals(Algorithm.EXACT, Algorithm.AUTO.choose(k10.withK(100), 2_667_418, 64));
+    assertEquals(Algorithm.NNDESCENT, Algorithm.AUTO.choose(k10.withK(100), 2_667_419, 64));
+    assertEquals(Algorithm.EXACT, Algorithm.AUTO.choose(k10.withK(1_000_000), Integer.MAX_VALUE - 1, 64));
+  }
 }

@@ -538,10 +538,12 @@ public final class SparkKnn implements Serializable {
   /**
    * Whether this job builds an approximate graph of {@code n} points: asked for ({@code
    * nndescent}), or chosen by {@code auto} as the core chooses ({@link Algorithm#choose}: from
-   * {@link Algorithm#APPROXIMATE_FROM} points on, unless the target recall is 1).
+   * {@link Algorithm#APPROXIMATE_FROM} points on, more for k above 10, unless the target recall is
+   * 1).
    */
   private boolean approximate(long n) {
-    KnnOptions o = KnnOptions.defaults().withTargetRecall(targetRecall);
+    KnnOptions o = KnnOptions.defaults().withK(k).withIncludeSelf(includeSelf)
+        .withTargetRecall(targetRecall);
     int size = (int) Math.min(Integer.MAX_VALUE, n);
     return (algorithm == Algorithm.NNDESCENT && targetRecall != 1)
         || (algorithm == Algorithm.AUTO && Algorithm.AUTO.choose(o, size, Integer.MAX_VALUE) == Algorithm.NNDESCENT);
@@ -812,7 +814,7 @@ public final class SparkKnn implements Serializable {
      * @param algorithm {@code EXACT} (the default: the core's exact graph, bit for bit), {@code
      *     NNDESCENT} (the approximate job: local graphs in overlapping cells, with a recall
      *     estimate) or {@code AUTO} (approximate from {@link Algorithm#APPROXIMATE_FROM} points on,
-     *     at a target recall of {@link Algorithm#AUTO_RECALL} unless one is given, as the core)
+     *     more for k above 10, at a target recall of {@link Algorithm#AUTO_RECALL} unless one is given, as the core)
      * @return this
      * @throws InvalidInputException for {@code KDTREE} and {@code LSH}, which Spark does not run
      */
