@@ -157,7 +157,8 @@ def radius_neighbors_graph(X, radius, *, mode="connectivity", metric="minkowski"
     point to every other point at distance <= ``radius`` (and to itself with ``include_self``);
     ``radius`` 0 gives the exact duplicates, ``inf`` every pair.
 
-    Parameters as in :func:`kneighbors_graph`; ``algorithm`` is 'auto', 'exact' or 'kdtree'.
+    Parameters as in :func:`kneighbors_graph`; ``algorithm`` is 'auto', 'exact' or 'kdtree'
+    (radius graphs are exact: 'nndescent' and 'lsh' search with the exact engine).
     Returns a (n_samples, n_samples) ``scipy.sparse.csr_matrix`` of float64 with each row's
     columns in increasing order.
     """
