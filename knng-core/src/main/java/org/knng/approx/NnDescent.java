@@ -38,8 +38,9 @@ import org.knng.tree.RandomProjectionSplit;
  *       from the nearest five entries of 15), and the nearest entries settle in fewer trees.
  *   <li><b>Candidates.</b> For each point, up to {@code candidates} new and as many old neighbours,
  *       forward and reverse, sampled by a pseudo-random priority that depends only on the seed, the
- *       round and the pair (so the sample does not depend on who computes it). Sampled new
- *       neighbours become old.
+ *       round and the pair (so the sample does not depend on who computes it); old ones only for
+ *       points that have new ones, the only ones they are joined with. Sampled new neighbours
+ *       become old.
  *   <li><b>Local join.</b> Each point's new candidates are joined with each other and with its old
  *       ones, again as small dense blocks; pairs that beat a list's k-th value are offered to it
  *       ({@link Updates}: per-chunk buffers applied row by row in a fixed order).
