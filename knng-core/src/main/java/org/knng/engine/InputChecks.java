@@ -166,13 +166,24 @@ public final class InputChecks {
       }
       return largest;
     }
+    // A row needs a norm whose inverse float32 holds (the kernels scale rows to unit length): a
+    // value of at least 1 / Float.MAX_VALUE settles it; a row without one has its norm computed.
+    double smallestNorm = 1.0 / Float.MAX_VALUE;
     for (int i = 0; i < v.size(); i++) {
-      boolean zero = true;
-      for (int j = 0; j < d && zero; j++) {
-        zero = data[i * d + j] == 0f;
+      boolean small = true;
+      for (int j = 0; j < d && small; j++) {
+        small = Math.abs(data[i * d + j]) < smallestNorm;
       }
-      if (zero) {
-        throw zeros(what + " " + row.applyAsInt(i), queries(what));
+      if (small) {
+        double norm = Math.sqrt(Vectors.squaredNorm(data, i * d, d));
+        if (norm == 0) {
+          throw zeros(what + " " + row.applyAsInt(i), queries(what));
+        }
+        if (norm < smallestNorm) {
+          throw new UnrankableVectorsException(what + " " + row.applyAsInt(i) + " has a norm of " + (float) norm
+              + ", below " + (float) smallestNorm + ", too small for cosine in float32 (its unit vector"
+              + " overflows); scale the data up (cosine distances do not change)", queries(what));
+        }
       }
     }
     return -1;

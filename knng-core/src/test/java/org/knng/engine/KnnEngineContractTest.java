@@ -183,6 +183,13 @@ class KnnEngineContractTest {
       e = assertThrows(InvalidInputException.class,
           () -> engine(a, Metric.COSINE, 1, false).graph(zero));
       assertTrue(e.getMessage().startsWith("row 0 is all zeros"), e.getMessage());
+      // A norm whose inverse float32 cannot hold: refused, not a graph of empty rows.
+      Vectors tiny = Vectors.of(new float[][] {{1, 0}, {1e-39f, 1e-40f}, {0, 1}, {1, 1}});
+      e = assertThrows(InvalidInputException.class, () -> engine(a, Metric.COSINE, 1, false).graph(tiny));
+      assertTrue(e.getMessage().startsWith("row 1 has a norm of 1.00")
+          && e.getMessage().contains("too small for cosine in float32"), a + ": " + e.getMessage());
+      Vectors small = Vectors.of(new float[][] {{1, 0}, {3e-39f, 1e-40f}, {0, 1}, {1, 1}});
+      assertEquals(0, engine(a, Metric.COSINE, 1, false).graph(small).neighbor(1, 0), a + ": a norm of 3e-39 is fine");
       e = assertThrows(InvalidInputException.class, () -> engine(a, Metric.EUCLIDEAN, 1, false)
           .search(points, Vectors.of(new float[][] {{1, 2, 3}})));
       assertTrue(e.getMessage().contains("dimension 3"), e.getMessage());
