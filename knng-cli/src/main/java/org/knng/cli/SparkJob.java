@@ -42,16 +42,16 @@ final class SparkJob implements AutoCloseable {
   }
 
   private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
-      "local(\\[(\\d+|\\*)(\\s*,\\s*\\d+)?\\])?|local-cluster\\[\\s*\\d+\\s*,\\s*\\d+\\s*,\\s*\\d+\\s*]"
+      "local(\\[([1-9]\\d*|\\*)(\\s*,\\s*\\d+)?\\])?|local-cluster\\[\\s*\\d+\\s*,\\s*\\d+\\s*,\\s*\\d+\\s*]"
           + "|spark://.+|yarn|k8s://.+");
 
   /** Whether Spark can parse this master URL (its own forms, and the cluster managers it may load). */
   static boolean isMaster(String master) {
-    return MASTER.matcher(master.trim()).matches();
+    return MASTER.matcher(master).matches();
   }
 
   SparkJob(String master, java.util.Map<String, String> conf, boolean quiet) {
-    String given = master != null ? master : System.getProperty("spark.master", "local[*]");
+    String given = (master != null ? master : System.getProperty("spark.master", "local[*]")).trim();
     // Refused here, before Spark logs its own stack trace for a master it cannot parse.
     if (!isMaster(given)) {
       throw new InvalidInputException("--master " + given + ": not a Spark master URL (expected local,"

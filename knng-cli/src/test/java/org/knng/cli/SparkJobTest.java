@@ -71,7 +71,8 @@ class SparkJobTest {
         "local-cluster[2,1,1024]", "spark://host:7077", "spark://a:7077,b:7077", "yarn", "k8s://https://k:443"}) {
       assertTrue(SparkJob.isMaster(m), m);
     }
-    for (String m : new String[] {"bogus", "bogus://x", "local[", "local[-1]", "spark:/x", "", "Local"}) {
+    for (String m : new String[] {"bogus", "bogus://x", "local[", "local[-1]", "local[0]", "local[01]", "spark:/x", "",
+        "Local", " local"}) {
       assertFalse(SparkJob.isMaster(m), m);
     }
   }
