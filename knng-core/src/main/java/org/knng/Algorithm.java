@@ -115,7 +115,8 @@ public enum Algorithm implements Named {
   public Algorithm choose(KnnOptions options, int n, int dimension) {
     int kept = options.includeSelf() ? options.k() - 1 : options.k();
     if (this == NNDESCENT || this == LSH) {
-      return n < NnDescentEngine.fromPoints(NnDescentEngine.EXACT_BELOW, kept)
+      // k = 1 with include-self: nothing to find but the point itself, which the engines hand over.
+      return n < NnDescentEngine.fromPoints(NnDescentEngine.EXACT_BELOW, kept) || kept == 0
           || options.targetRecall() == 1 ? EXACT : this;
     }
     if (this != AUTO) {
@@ -124,8 +125,8 @@ public enum Algorithm implements Named {
     if (treePays(options, dimension)) {
       return KDTREE;
     }
-    return n < NnDescentEngine.fromPoints(APPROXIMATE_FROM, kept) || options.targetRecall() == 1
-        ? EXACT : NNDESCENT;
+    return n < NnDescentEngine.fromPoints(APPROXIMATE_FROM, kept) || kept == 0
+        || options.targetRecall() == 1 ? EXACT : NNDESCENT;
   }
 
   /**

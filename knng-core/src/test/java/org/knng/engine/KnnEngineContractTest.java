@@ -224,6 +224,7 @@ class KnnEngineContractTest {
       assertEquals(a, a.choose(options, 20_000, 64));
       assertEquals(Algorithm.EXACT, a.choose(options.withTargetRecall(1), 1_000_000, 64));
       assertEquals(a, a.choose(options.withTargetRecall(0.99), 1_000_000, 64));
+      assertEquals(Algorithm.EXACT, a.choose(options.withK(1).withIncludeSelf(true), 1_000_000, 64));
     }
     assertEquals(Algorithm.KDTREE, Algorithm.KDTREE.choose(options, 10, 3));
     assertEquals(Algorithm.EXACT, Algorithm.EXACT.choose(options, 1_000_000, 64));
@@ -256,5 +257,6 @@ class KnnEngineContractTest {
     assertEquals(Algorithm.EXACT, Algorithm.AUTO.choose(k10.withK(100), 2_667_418, 64));
     assertEquals(Algorithm.NNDESCENT, Algorithm.AUTO.choose(k10.withK(100), 2_667_419, 64));
     assertEquals(Algorithm.EXACT, Algorithm.AUTO.choose(k10.withK(1_000_000), Integer.MAX_VALUE - 1, 64));
+    assertEquals(Algorithm.EXACT, Algorithm.AUTO.choose(k10.withK(1).withIncludeSelf(true), 1_000_000, 64));
   }
 }
