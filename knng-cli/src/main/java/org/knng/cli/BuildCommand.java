@@ -281,11 +281,13 @@ final class BuildCommand extends Command {
       boolean graphOutput = !isNpy(output);
       boolean canBlock = base.readsInBlocks() && used == Algorithm.EXACT && !radiusOnly && labels == null
           && rows > 1;
-      // The run that would read an input of a format read in blocks so, for the refusal's advice.
-      String blockedRun = !base.readsInBlocks() || rows <= 1 ? null
-          : labels != null ? "a run without --groups"
-          : radiusOnly ? "a run with --k besides --radius"
-          : used != Algorithm.EXACT ? "an exact run (--algorithm exact)" : null;
+      // The run that would read an input of a format read in blocks so, for the refusal's advice:
+      // the exact engine on all rows at once (without --groups, the engine chosen for all rows).
+      Algorithm plain = labels == null ? used : algorithm.choose(options, rows, dimension);
+      boolean exact = plain == Algorithm.EXACT;
+      String blockedRun = !base.readsInBlocks() || rows <= 1 || (exact && labels == null && !radiusOnly) ? null
+          : (exact ? "a run" : "an exact run (--algorithm exact)") + (labels != null ? " without --groups" : "")
+              + (radiusOnly ? " with --k besides --radius" : "");
       // A result of more neighbours than one array holds is built and written a block of rows at
       // a time (knng.resultSlots lowers the limit, so that tests need no billions of neighbours).
       long resultRows = query == null ? rows : query.rows();

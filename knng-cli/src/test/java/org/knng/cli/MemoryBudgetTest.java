@@ -225,6 +225,12 @@ class MemoryBudgetTest {
         "--memory", exact, "--groups", groups.toString());
     assertEquals(2, r.exit(), r.err());
     assertTrue(r.err().contains(", or a run without --groups, which reads its input in blocks"), r.err());
+    // Without the groups, NN-Descent (20,000 points) would still read it whole: the advice says
+    // exact too.
+    Path halves = Files.writeString(dir.resolve("h.txt"), "0\n1\n".repeat(10_000));
+    r = CliRun.of("build", "--k", "10", "--output", out.toString(), "--input", large.toString(),
+        "--memory", "1m", "--groups", halves.toString(), "--algorithm", "nndescent");
+    assertTrue(r.err().contains(", or an exact run (--algorithm exact) without --groups, which reads"), r.err());
   }
 
   @Test
