@@ -13,7 +13,6 @@ message; anything else that fails in the engine is a bug and raises ``RuntimeErr
 """
 
 import json
-import numbers
 import operator
 import os
 import re
@@ -95,6 +94,7 @@ class _InProcess:
         self._algorithm, self._options, self._metric, self._vectors = Algorithm, KnnOptions, Metric, Vectors
         self._invalid = jpype.JClass("org.knng.InvalidInputException")
         self._out_of_memory = jpype.JClass("java.lang.OutOfMemoryError")
+        self._grouped = jpype.JClass("org.knng.engine.GroupedGraph")
         self._order = jpype.JClass("java.nio.ByteOrder").nativeOrder()
 
     def _start(self):
@@ -171,9 +171,14 @@ class _InProcess:
             points = self._vectors.wrap(self._floats(x), x.shape[1]).reorderable()
             if groups is None:
                 result = engine.graph(points)
+                size = x.shape[0]
             else:
-                result = engine.graph(points, self._jpype.JArray(self._jpype.JInt)(groups))
-            chosen = self._algorithm.parse(algorithm).choose(engine.options(), x.shape[0], x.shape[1])
+                labels = self._jpype.JArray(self._jpype.JInt)(groups)
+                result = engine.graph(points, labels)
+                # Each group is a graph of its own: the largest decides the engine, as on the
+                # command line.
+                size = self._grouped.largestGroup(labels)
+            chosen = self._algorithm.parse(algorithm).choose(engine.options(), size, x.shape[1])
             return self._neighbors(result, str(chosen.id()))
         return self._call(work)
 
@@ -258,10 +263,15 @@ def integer(value, name):
 
 
 def number(value, name):
-    """A real number given as a Python or numpy number (not '1', not True), as a float."""
-    if isinstance(value, (bool, np.bool_, str)) or not isinstance(value, numbers.Real):
+    """A real number (a Python or numpy number, a Decimal, a 0-d array; not '1', not True), as a
+    float."""
+    if isinstance(value, (bool, np.bool_, str, bytes, np.str_, np.bytes_)) or (
+            isinstance(value, np.ndarray) and value.dtype.kind not in "iuf"):
         raise ValueError("%s=%r: expected a number" % (name, value))
-    return float(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError("%s=%r: expected a number" % (name, value)) from None
 
 
 def seed64(seed):
@@ -512,14 +522,14 @@ def _check_finite(x, out, name):
                              % (name, first + row, column, what))
 
 
-def threads(n_jobs):
+def threads(n_jobs, name="n_jobs"):
     """scikit-learn's n_jobs as a thread count: None = all cores (the output does not depend on
     it), -1 = all cores, -2 = all but one, and so on."""
     if n_jobs is None:
         return None
-    n_jobs = integer(n_jobs, "n_jobs")
+    n_jobs = integer(n_jobs, name)
     if n_jobs == 0:
-        raise ValueError("n_jobs=0: expected a positive count, or -1 for all cores")
+        raise ValueError("%s=0: expected a positive count, or -1 for all cores" % name)
     if n_jobs < 0:
         return max(1, (os.cpu_count() or 1) + 1 + n_jobs)
     return n_jobs

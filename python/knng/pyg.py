@@ -73,7 +73,7 @@ def knn_graph(x, k, batch=None, loop=False, flow="source_to_target", cosine=Fals
     elif n == 0:
         return _edge_index(np.zeros((0, 0), dtype=np.int32), flow, x)
     result = _engine.backend().graph(points, k, "cosine" if cosine else "euclidean", bool(loop), "auto",
-                                     None, 0, _engine.threads(num_workers), groups)
+                                     None, 0, _engine.threads(num_workers, "num_workers"), groups)
     return _edge_index(result.ids, flow, x)
 
 
@@ -85,7 +85,7 @@ def radius_graph(x, r, batch=None, loop=False, max_num_neighbors=32, flow="sourc
     points = _engine.vectors(x, "x", empty=True)
     groups = _labels(batch, points.shape[0])
     n = points.shape[0]
-    r = float(r)
+    r = _engine.number(r, "r")
     if not r > 0:
         raise ValueError("r=%r: expected a radius > 0" % (r,))
     max_num_neighbors = check_count(max_num_neighbors, "max_num_neighbors")
@@ -95,6 +95,6 @@ def radius_graph(x, r, batch=None, loop=False, max_num_neighbors=32, flow="sourc
     if k < 1:
         return _edge_index(np.zeros((n, 0), dtype=np.int32), flow, x)
     result = _engine.backend().graph(points, k, "euclidean", bool(loop), "auto", None, 0,
-                                     _engine.threads(num_workers), groups)
+                                     _engine.threads(num_workers, "num_workers"), groups)
     ids = np.where(result.distances <= r, result.ids, -1)
     return _edge_index(ids, flow, x)

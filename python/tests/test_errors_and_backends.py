@@ -62,6 +62,8 @@ def test_bad_input_is_a_value_error(x, k, kwargs, message):
     (lambda: knng.kneighbors_graph(np.eye(3), 1, target_recall="0.9"), r"^target_recall='0.9': expected a number$"),
     (lambda: knng.radius_neighbors_graph(np.eye(3), "1"), r"^radius='1': expected a number$"),
     (lambda: RadiusNeighborsTransformer(radius="1").fit(np.eye(3)), r"^radius='1': expected a number$"),
+    (lambda: knng.radius_graph(np.eye(3), "3.0"), r"^r='3.0': expected a number$"),
+    (lambda: knng.knn_graph(np.eye(3), 1, num_workers=2.0), r"^num_workers=2.0: expected an integer$"),
     # -x.y is no distance: the transformers' consumers need distances >= 0, a point nearest itself.
     (lambda: KNeighborsTransformer(metric="inner-product").fit(np.eye(3)), r"^metric='inner-product': the transformers"),
 ])
@@ -71,6 +73,27 @@ def test_bad_arguments_are_refused_the_same_way_on_both_routes(call, message, mo
         with pytest.raises((ValueError, TypeError), match=message) as e:
             call()
         assert "\n" not in str(e.value)
+
+
+def test_numbers_of_every_kind_are_taken():
+    """A Decimal, a Fraction, numpy scalars and 0-d arrays are numbers (as float() takes them)."""
+    from decimal import Decimal
+    from fractions import Fraction
+    x = np.array([[0.0], [1.0], [3.0]])
+    expected = knng.radius_neighbors_graph(x, 1.5).toarray()
+    for r in (Decimal("1.5"), Fraction(3, 2), np.float32(1.5), np.array(1.5), np.int64(1) + 0.5):
+        assert (knng.radius_neighbors_graph(x, r).toarray() == expected).all(), r
+    assert knng.kneighbors_graph(x, 1, target_recall=np.array(0.9), n_jobs=np.int64(1)).nnz == 3
+
+
+def test_both_routes_name_the_engine_that_ran_on_groups():
+    """Within groups, the largest group decides the engine: two groups of 19,999 points are below
+    the size NN-Descent hands over at, so the exact engine builds them, on both routes."""
+    x = np.random.default_rng(4).random((39_998, 4), dtype=np.float32)
+    groups = np.arange(len(x)) % 2
+    names = {route.name: route.graph(x, 3, "euclidean", False, "nndescent", None, 0, None, groups).engine
+             for route in (_engine.backend(), _engine._Subprocess())}
+    assert set(names.values()) == {"exact"}, names
 
 
 def test_a_graph_of_one_point_or_none_has_no_edges():
