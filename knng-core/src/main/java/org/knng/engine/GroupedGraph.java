@@ -273,8 +273,11 @@ public final class GroupedGraph {
    * Scales, in place, a group whose values are all too small for float32 squares (in data that is
    * not: the whole set passed that check, and the exact engine searches such rows again in double)
    * by the power of two that brings its largest value to [1, 2): exact, as are its distances scaled
-   * back ({@link #distancePower}), so the group's graph is what the whole set's search would give
-   * it, where the engine alone would refuse it.
+   * back ({@link #distancePower}), so the group's neighbours are ordered by their true distances,
+   * where the engine alone would refuse the group. The whole set's search gives the same, but for
+   * squared distances (sqeuclidean, inner product) below float32's range: reported as 0 either
+   * way, they are ordered here by their true values, there by index; and a distance below
+   * float32's normal range may differ in its last bit (rounded twice).
    *
    * @return the power of two it was scaled by (0: not scaled)
    */
