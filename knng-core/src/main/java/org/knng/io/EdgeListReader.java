@@ -84,8 +84,8 @@ public final class EdgeListReader {
     FileChannel channel = FileErrors.openForReading(file);
     try (channel) {
       NpyHeader header = NpyHeader.read(file, channel, channel.size());
-      String type = header.descr.isEmpty() ? "" : header.descr.substring(1);
-      return header.simpleDescr && (type.startsWith("i") || type.startsWith("u")) && header.shape.length == 2
+      NumpyType type = header.simpleDescr ? NumpyType.of(header.descr) : null;
+      return type != null && type.integer && type != NumpyType.B1 && header.shape.length == 2
           && header.shape[0] == 2;
     }
   }

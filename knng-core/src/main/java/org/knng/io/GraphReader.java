@@ -180,12 +180,16 @@ public final class GraphReader {
       Array a = open(name);
       try (InputStream in = a.in) {
         long n = a.length(expected, unlike);
-        Kind kind = a.kind;
+        NumpyType kind = a.kind;
         if (!kind.integer) {
           throw error(name + ".npy has dtype '" + a.header.descr + "', expected integers");
         }
         long[] out = new long[checkedLength(name, n)];
-        a.decode(0, out.length, (i, buffer) -> out[i] = kind.readLong(buffer));
+        a.decode(out.length, (first, chunk, count) -> {
+          for (int i = 0; i < count; i++) {
+            out[first + i] = kind.longAt(chunk, i * kind.bytes);
+          }
+        });
         return out;
       }
     }
@@ -217,9 +221,15 @@ public final class GraphReader {
       Array a = open(name);
       try (InputStream in = a.in) {
         long n = a.length(-1, null);
-        Kind kind = a.kind;
+        NumpyType kind = a.kind;
         float[] out = new float[checkedLength(name, n)];
-        a.decode(0, out.length, (i, buffer) -> out[i] = kind.readFloat(buffer));
+        a.decode(out.length, (first, chunk, count) -> {
+          int beyond = kind.floats(chunk, count, out, first);
+          if (beyond >= 0) {
+            throw error(name + ".npy[" + (first + beyond) + "] = " + chunk.getDouble(beyond * Double.BYTES)
+                + " is beyond the float32 range (+-3.4e38) knng computes in");
+          }
+        });
         return out;
       }
     }
@@ -241,7 +251,7 @@ public final class GraphReader {
       InputStream in = new BufferedInputStream(zip.getInputStream(entry), 1 << 16);
       try {
         NpyHeader header = NpyHeader.read(Path.of(entryName), in, size < 0 ? Long.MAX_VALUE : size);
-        Kind kind = Kind.of(header.descr);
+        NumpyType kind = NumpyType.of(header.descr);
         if (header.simpleDescr && kind == null && !name.equals("format")) {
           throw error(entryName + " has unsupported dtype '" + header.descr + "'");
         }
@@ -274,10 +284,10 @@ public final class GraphReader {
       return new InputFormatException(file + ": " + what);
     }
 
-    /** Reads one value from a buffer into element {@code i} of an output array. */
+    /** Takes values {@code [first, first + count)} of an array, from byte 0 of a chunk. */
     @FunctionalInterface
     private interface Sink {
-      void accept(int i, ByteBuffer buffer);
+      void accept(int first, ByteBuffer chunk, int count) throws InputFormatException;
     }
 
     /** One opened {@code .npy} entry, positioned at its data. */
@@ -285,10 +295,10 @@ public final class GraphReader {
       final String name;
       final InputStream in;
       final NpyHeader header;
-      final Kind kind;
+      final NumpyType kind;
       final long entrySize;
 
-      Array(String name, InputStream in, NpyHeader header, Kind kind, long entrySize) {
+      Array(String name, InputStream in, NpyHeader header, NumpyType kind, long entrySize) {
         this.name = name;
         this.in = in;
         this.header = header;
@@ -316,88 +326,17 @@ public final class GraphReader {
         return n;
       }
 
-      void decode(int from, int count, Sink sink) throws IOException {
-        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_VALUES * kind.bytes).order(kind.order(header.descr));
-        for (int done = from; done < from + count; ) {
-          int n = Math.min(CHUNK_VALUES, from + count - done);
+      void decode(int count, Sink sink) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_VALUES * kind.bytes).order(NumpyType.order(header.descr));
+        for (int done = 0; done < count; ) {
+          int n = Math.min(CHUNK_VALUES, count - done);
           int bytes = n * kind.bytes;
           if (in.readNBytes(chunk.array(), 0, bytes) < bytes) {
             throw error(name + " is truncated at value " + done);
           }
-          chunk.position(0).limit(bytes);
-          for (int i = 0; i < n; i++) {
-            sink.accept(done + i, chunk);
-          }
+          sink.accept(done, chunk, n);
           done += n;
         }
-      }
-    }
-  }
-
-  /** Element types read from the arrays, with how to read one value. */
-  private enum Kind {
-    F4(4, false), F8(8, false), B1(1, true), I1(1, true), U1(1, true), I2(2, true), U2(2, true),
-    I4(4, true), U4(4, true), I8(8, true), U8(8, true);
-
-    final int bytes;
-    final boolean integer;
-
-    Kind(int bytes, boolean integer) {
-      this.bytes = bytes;
-      this.integer = integer;
-    }
-
-    static Kind of(String descr) {
-      String type = descr.isEmpty() || "<>=|".indexOf(descr.charAt(0)) < 0 ? descr : descr.substring(1);
-      switch (type) {
-        case "f4": return F4;
-        case "f8": return F8;
-        case "b1": case "?": return B1;
-        case "i1": return I1;
-        case "u1": return U1;
-        case "i2": return I2;
-        case "u2": return U2;
-        case "i4": return I4;
-        case "u4": return U4;
-        case "i8": return I8;
-        case "u8": return U8;
-        default: return null;
-      }
-    }
-
-    ByteOrder order(String descr) {
-      return descr.charAt(0) == '>' ? ByteOrder.BIG_ENDIAN
-          : descr.charAt(0) == '<' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.nativeOrder();
-    }
-
-    long readLong(ByteBuffer b) {
-      switch (this) {
-        case B1: return b.get() != 0 ? 1 : 0;
-        case I1: return b.get();
-        case U1: return b.get() & 0xFF;
-        case I2: return b.getShort();
-        case U2: return b.getShort() & 0xFFFF;
-        case I4: return b.getInt();
-        case U4: return b.getInt() & 0xFFFFFFFFL;
-        case I8: return b.getLong();
-        case U8: {
-          long v = b.getLong();
-          return v < 0 ? Long.MAX_VALUE : v; // out of every range checked later
-        }
-        case F4: return (long) b.getFloat();
-        default: return (long) b.getDouble();
-      }
-    }
-
-    float readFloat(ByteBuffer b) {
-      switch (this) {
-        case F4: return b.getFloat();
-        case F8: return (float) b.getDouble();
-        case U8: {
-          long v = b.getLong();
-          return v >= 0 ? v : (float) (v >>> 1) * 2f;
-        }
-        default: return readLong(b);
       }
     }
   }

@@ -3,7 +3,6 @@ package org.knng.io;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -85,32 +84,25 @@ public final class GroupLabels {
             + " is not 1-D; group labels are one integer per row");
       }
       String descr = header.descr;
-      char mark = descr.isEmpty() ? '?' : descr.charAt(0);
-      String type = "<>=|".indexOf(mark) >= 0 ? descr.substring(1) : descr;
-      int bytes;
-      switch (type) {
-        case "i1": case "u1": bytes = 1; break;
-        case "i2": case "u2": bytes = 2; break;
-        case "i4": bytes = 4; break;
-        case "i8": bytes = 8; break;
-        default:
-          throw new InputFormatException(file + ": dtype '" + descr + "' is not an integer type"
-              + " (expected int8, int16, int32, int64, uint8 or uint16)");
+      NumpyType kind = header.simpleDescr ? NumpyType.of(descr) : null;
+      if (kind == null || !kind.integer || kind == NumpyType.B1) {
+        throw new InputFormatException(file + ": dtype '" + descr + "' is not an integer type"
+            + " (expected signed or unsigned integers of 8 to 64 bits)");
       }
+      int bytes = kind.bytes;
       long count = header.shape[0];
       if (count > Integer.MAX_VALUE - 8 || header.dataOffset + count * bytes > size) {
         throw new InputFormatException(file + ": truncated: shape (" + count + ",) of '" + descr
             + "' does not fit in " + size + " bytes");
       }
-      ByteBuffer data = ByteBuffer.allocate((int) (count * bytes))
-          .order(mark == '>' ? ByteOrder.BIG_ENDIAN : mark == '<' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.nativeOrder());
+      ByteBuffer data = ByteBuffer.allocate((int) (count * bytes)).order(NumpyType.order(descr));
       channel.position(header.dataOffset);
       VectorFormat.readFully(channel, data); // leaves the buffer flipped, ready to read
       int[] labels = new int[(int) count];
       // Bulk views of the buffer and one plain loop per type: the million labels of a batch of
       // point clouds are read before the JIT has compiled anything, where a switch per label
       // through the buffer's getters cost about 50 ms.
-      boolean unsigned = type.startsWith("u");
+      boolean unsigned = kind == NumpyType.U1 || kind == NumpyType.U2;
       if (bytes == 1) {
         byte[] values = new byte[labels.length];
         data.get(values);
@@ -123,15 +115,14 @@ public final class GroupLabels {
         for (int i = 0; i < labels.length; i++) {
           labels[i] = unsigned ? values[i] & 0xFFFF : values[i];
         }
-      } else if (bytes == 4) {
+      } else if (kind == NumpyType.I4) {
         data.asIntBuffer().get(labels);
-      } else {
-        long[] values = new long[labels.length];
-        data.asLongBuffer().get(values);
+      } else { // uint32 and 64 bits: each label checked against 32 bits
         for (int i = 0; i < labels.length; i++) {
-          long v = values[i];
+          long v = kind.longAt(data, i * bytes);
           if (v != (int) v) {
-            throw new InputFormatException(file + ": label " + v + " at row " + i + " does not fit in 32 bits");
+            String label = kind == NumpyType.U8 ? Long.toUnsignedString(data.getLong(i * bytes)) : Long.toString(v);
+            throw new InputFormatException(file + ": label " + label + " at row " + i + " does not fit in 32 bits");
           }
           labels[i] = (int) v;
         }

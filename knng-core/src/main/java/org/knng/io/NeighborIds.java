@@ -110,19 +110,12 @@ public final class NeighborIds {
   private static NeighborIds read(Path file, FileChannel channel, long size) throws IOException {
     NpyHeader header = NpyHeader.read(file, channel, size);
     String descr = header.descr;
-    char mark = descr.isEmpty() ? '?' : descr.charAt(0);
-    String type = "<>=|".indexOf(mark) >= 0 ? descr.substring(1) : descr;
-    int bytes;
-    boolean unsigned = type.startsWith("u");
-    switch (header.simpleDescr ? type : "") {
-      case "i1": case "u1": bytes = 1; break;
-      case "i2": case "u2": bytes = 2; break;
-      case "i4": case "u4": bytes = 4; break;
-      case "i8": case "u8": bytes = 8; break;
-      default:
-        throw new InputFormatException(file + ": dtype " + descr + " is not an integer type; neighbour ids"
-            + " are int32 or int64 (e.g. <i4, <i8)");
+    NumpyType kind = header.simpleDescr ? NumpyType.of(descr) : null;
+    if (kind == null || !kind.integer || kind == NumpyType.B1) {
+      throw new InputFormatException(file + ": dtype " + descr + " is not an integer type; neighbour ids"
+          + " are int32 or int64 (e.g. <i4, <i8)");
     }
+    int bytes = kind.bytes;
     header.requireRowMajor2d(file, "neighbour ids are a 2-D array", "(points, neighbours)");
     String shape = NpyHeader.shapeText(header.shape);
     long rows = header.shape[0];
@@ -141,8 +134,7 @@ public final class NeighborIds {
           + needed + " data bytes, the file has " + present);
     }
     int[] ids = new int[(int) (rows * columns)];
-    ByteOrder order = mark == '>' ? ByteOrder.BIG_ENDIAN : mark == '<' ? ByteOrder.LITTLE_ENDIAN
-        : ByteOrder.nativeOrder();
+    ByteOrder order = NumpyType.order(descr);
     int chunkValues = VectorFormat.CHUNK_BYTES / Long.BYTES;
     ByteBuffer chunk = ByteBuffer.allocate(chunkValues * bytes).order(order);
     channel.position(header.dataOffset);
@@ -151,17 +143,12 @@ public final class NeighborIds {
       chunk.clear().limit(count * bytes);
       VectorFormat.readFully(channel, chunk);
       for (int i = 0; i < count; i++) {
-        long v;
-        switch (bytes) {
-          case 1: v = unsigned ? chunk.get() & 0xFF : chunk.get(); break;
-          case 2: v = unsigned ? chunk.getShort() & 0xFFFF : chunk.getShort(); break;
-          case 4: v = unsigned ? chunk.getInt() & 0xFFFFFFFFL : chunk.getInt(); break;
-          default: v = chunk.getLong(); break;
-        }
-        if (v != (int) v || (unsigned && v < 0)) { // (a uint64 past 2^63 reads as negative)
+        long v = kind.longAt(chunk, i * bytes);
+        if (v != (int) v) {
           int at = done + i;
+          String id = kind == NumpyType.U8 ? Long.toUnsignedString(chunk.getLong(i * bytes)) : Long.toString(v);
           throw new InputFormatException(file + ": row " + at / columns + ", column " + at % columns + ": id "
-              + (unsigned ? Long.toUnsignedString(v) : Long.toString(v)) + " does not fit in 32 bits");
+              + id + " does not fit in 32 bits");
         }
         ids[done + i] = (int) v;
       }

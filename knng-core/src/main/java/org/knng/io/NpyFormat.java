@@ -4,18 +4,17 @@ import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import org.knng.io.RowLayout.Kind;
 import org.knng.vectors.Vectors;
 
 /**
- * NumPy {@code .npy} input: a 2-D C-order array of float16, float32, float64 or integers of 8 to
- * 64 bits in either byte order, converted to float32 (rows = vectors). Header versions 1.0, 2.0 and 3.0 are
- * read by {@link NpyHeader}. Data after the array is ignored, as {@code numpy.load} does.
+ * NumPy {@code .npy} input: a 2-D C-order array of float16, float32, float64, integers of 8 to 64
+ * bits in either byte order, or booleans (0 and 1), converted to float32 ({@link NumpyType}; rows
+ * = vectors). Header versions 1.0, 2.0 and 3.0 are read by {@link NpyHeader}. Data after the array is ignored, as {@code numpy.load} does.
  */
 final class NpyFormat implements VectorFormat {
   private static final String SUPPORTED =
-      "expected float16, float32, float64 or integers of 8 to 64 bits, e.g. <f2, <f4, <f8, |u1, <i2, <i4, <i8,"
-          + " in either byte order";
+      "expected float16, float32, float64, integers of 8 to 64 bits or bool, e.g. <f2, <f4, <f8, |u1, <i2,"
+          + " <i4, <i8, |b1, in either byte order";
 
   @Override
   public Vectors read(Path file, FileChannel channel, long size) throws IOException {
@@ -81,7 +80,7 @@ final class NpyFormat implements VectorFormat {
    */
   static RowLayout region(Path file, String where, String descr, long rows, long columns, long dataOffset,
       long size) throws InputFormatException {
-    Kind kind = kind(file, descr);
+    NumpyType kind = kind(file, descr);
     ByteOrder order = order(file, descr, kind);
     if (rows < 1 || columns < 1) {
       throw new IllegalArgumentException("rows and columns must be positive, got " + rows + " x " + columns);
@@ -98,49 +97,20 @@ final class NpyFormat implements VectorFormat {
     return new RowLayout(file, where, dataOffset, rows, (int) columns, kind, order, false, 0);
   }
 
-  private static Kind kind(Path file, String descr) throws InputFormatException {
-    String type = descr.isEmpty() || "<>=|".indexOf(descr.charAt(0)) < 0 ? descr : descr.substring(1);
-    switch (type) {
-      case "f2":
-        return Kind.F2;
-      case "f4":
-        return Kind.F4;
-      case "f8":
-        return Kind.F8;
-      case "i1":
-        return Kind.I1;
-      case "u1":
-        return Kind.U1;
-      case "i2":
-        return Kind.I2;
-      case "u2":
-        return Kind.U2;
-      case "i4":
-        return Kind.I4;
-      case "u4":
-        return Kind.U4;
-      case "i8":
-        return Kind.I8;
-      case "u8":
-        return Kind.U8;
-      default:
-        throw unsupported(file, "'" + descr + "'");
+  private static NumpyType kind(Path file, String descr) throws InputFormatException {
+    NumpyType kind = NumpyType.of(descr);
+    if (kind == null) {
+      throw unsupported(file, "'" + descr + "'");
     }
+    return kind;
   }
 
-  private static ByteOrder order(Path file, String descr, Kind kind) throws InputFormatException {
-    char mark = descr.charAt(0);
-    if (mark == '<') {
-      return ByteOrder.LITTLE_ENDIAN;
-    }
-    if (mark == '>') {
-      return ByteOrder.BIG_ENDIAN;
-    }
-    if (mark == '|' && kind.bytes > 1) {
+  private static ByteOrder order(Path file, String descr, NumpyType kind) throws InputFormatException {
+    if (descr.charAt(0) == '|' && kind.bytes > 1) {
       // '|' means "byte order not applicable", which is not true of a multi-byte number.
       throw unsupported(file, "'" + descr + "'");
     }
-    return ByteOrder.nativeOrder(); // '=', no mark, or a single byte
+    return NumpyType.order(descr);
   }
 
   private static InputFormatException unsupported(Path file, String dtype) {

@@ -16,17 +16,6 @@ import java.nio.file.Path;
  * means the same, and a bad row gets the same message, either way.
  */
 final class RowLayout {
-  /** The element types read, with their size in bytes. */
-  enum Kind {
-    F2(2), F4(4), F8(8), I1(1), U1(1), I2(2), U2(2), I4(4), U4(4), I8(8), U8(8);
-
-    final int bytes;
-
-    Kind(int bytes) {
-      this.bytes = bytes;
-    }
-  }
-
   final Path file;
   /**
    * What a message puts before {@code row N}: the file's name and a colon ({@code "x.npy: "}), or
@@ -36,7 +25,7 @@ final class RowLayout {
   final long dataOffset;
   final long rows;
   final int dimension;
-  final Kind kind;
+  final NumpyType kind;
   final ByteOrder order;
   /** Whether each record starts with its dimension as a little-endian int32 (TEXMEX). */
   final boolean dimensionWord;
@@ -44,12 +33,12 @@ final class RowLayout {
   /** Bytes after the last whole record (TEXMEX: a cut record or another dimension). */
   final long tailBytes;
 
-  RowLayout(Path file, long dataOffset, long rows, int dimension, Kind kind, ByteOrder order,
+  RowLayout(Path file, long dataOffset, long rows, int dimension, NumpyType kind, ByteOrder order,
       boolean dimensionWord, long tailBytes) {
     this(file, file + ": ", dataOffset, rows, dimension, kind, order, dimensionWord, tailBytes);
   }
 
-  RowLayout(Path file, String where, long dataOffset, long rows, int dimension, Kind kind, ByteOrder order,
+  RowLayout(Path file, String where, long dataOffset, long rows, int dimension, NumpyType kind, ByteOrder order,
       boolean dimensionWord, long tailBytes) {
     this.file = file;
     this.where = where;
@@ -80,7 +69,7 @@ final class RowLayout {
       // TEXMEX: little-endian records of a dimension word and float32 or unsigned byte values.
       ByteBuffer in = records.slice().order(ByteOrder.LITTLE_ENDIAN);
       int stride = Math.toIntExact(recordBytes);
-      FloatBuffer floats = kind == Kind.F4 ? in.asFloatBuffer() : null;
+      FloatBuffer floats = kind == NumpyType.F4 ? in.asFloatBuffer() : null;
       for (int i = 0; i < count; i++) {
         int found = in.getInt(i * stride);
         if (found != dimension) {
@@ -98,93 +87,14 @@ final class RowLayout {
     } else {
       ByteBuffer in = records.slice().order(order);
       int n = count * dimension;
-      switch (kind) {
-        case F4:
-          in.asFloatBuffer().get(out, at, n);
-          break;
-        case F8:
-          for (int i = 0; i < n; i++) {
-            double v = in.getDouble(i * Double.BYTES);
-            out[at + i] = (float) v;
-            if (Double.isFinite(v) && Float.isInfinite(out[at + i])) {
-              throw new InputFormatException(where + "row " + (firstRow + i / dimension) + ", column "
-                  + (i % dimension) + ": value " + v + " is beyond the float32 range (+-3.4e38)"
-                  + " knng computes in");
-            }
-          }
-          break;
-        case F2:
-          for (int i = 0; i < n; i++) {
-            out[at + i] = halfToFloat(in.getShort(i * 2));
-          }
-          break;
-        case I1:
-          for (int i = 0; i < n; i++) {
-            out[at + i] = in.get(i);
-          }
-          break;
-        case I2:
-          for (int i = 0; i < n; i++) {
-            out[at + i] = in.getShort(i * 2);
-          }
-          break;
-        case U2:
-          for (int i = 0; i < n; i++) {
-            out[at + i] = in.getShort(i * 2) & 0xFFFF;
-          }
-          break;
-        case U4:
-          for (int i = 0; i < n; i++) {
-            out[at + i] = in.getInt(i * Integer.BYTES) & 0xFFFFFFFFL;
-          }
-          break;
-        case U8:
-          for (int i = 0; i < n; i++) {
-            long v = in.getLong(i * Long.BYTES);
-            // Unsigned: halved with the lost bit kept as a sticky bit, so that rounding to float32
-            // is the correctly rounded value's.
-            out[at + i] = v >= 0 ? (float) v : (float) ((v >>> 1) | (v & 1)) * 2f;
-          }
-          break;
-        case I4:
-          for (int i = 0; i < n; i++) {
-            out[at + i] = in.getInt(i * Integer.BYTES);
-          }
-          break;
-        case I8:
-          for (int i = 0; i < n; i++) {
-            out[at + i] = in.getLong(i * Long.BYTES);
-          }
-          break;
-        case U1:
-          for (int i = 0; i < n; i++) {
-            out[at + i] = in.get(i) & 0xFF;
-          }
-          break;
-        default:
-          throw new AssertionError(kind);
+      int beyond = kind.floats(in, n, out, at);
+      if (beyond >= 0) {
+        throw new InputFormatException(where + "row " + (firstRow + beyond / dimension) + ", column "
+            + (beyond % dimension) + ": value " + in.getDouble(beyond * Double.BYTES)
+            + " is beyond the float32 range (+-3.4e38) knng computes in");
       }
     }
     checkFinite(firstRow, out, at, count * dimension);
-  }
-
-  /**
-   * An IEEE half-precision value (numpy's float16) as float32, which holds every one exactly
-   * ({@code Float.float16ToFloat} from Java 20 on).
-   */
-  static float halfToFloat(short half) {
-    int bits = half & 0xFFFF;
-    int sign = (bits & 0x8000) << 16;
-    int exponent = (bits >>> 10) & 0x1F;
-    int mantissa = bits & 0x3FF;
-    if (exponent == 0x1F) { // infinity or NaN (refused as values, with their row)
-      return Float.intBitsToFloat(sign | 0x7F800000 | (mantissa << 13));
-    }
-    if (exponent == 0) { // zero or subnormal: mantissa x 2^-24
-      float magnitude = mantissa * 0x1p-24f;
-      return sign != 0 ? -magnitude : magnitude;
-    }
-    return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
   }
 
   private void checkFinite(long firstRow, float[] values, int at, int n) throws InputFormatException {

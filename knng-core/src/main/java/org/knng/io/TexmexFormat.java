@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import org.knng.io.RowLayout.Kind;
 import org.knng.vectors.Vectors;
 
 /**
@@ -64,7 +63,7 @@ enum TexmexFormat implements VectorFormat {
           + " bytes present (file size " + size + " is not a whole number of records)");
     }
     VectorFormat.checkRows(file, rows, dimension, valueBytes);
-    return new RowLayout(file, 0, rows, dimension, valueBytes == 1 ? Kind.U1 : Kind.F4,
+    return new RowLayout(file, 0, rows, dimension, valueBytes == 1 ? NumpyType.U1 : NumpyType.F4,
         ByteOrder.LITTLE_ENDIAN, true, size - rows * record);
   }
 

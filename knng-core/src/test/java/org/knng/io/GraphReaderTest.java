@@ -138,6 +138,34 @@ class GraphReaderTest {
     assertArrayEquals(new float[] {1, 1, 1}, b.weights());
   }
 
+  /**
+   * Weights of every numpy type become the nearest float32, as in vector files: uint64 past 2^63
+   * rounded from its exact value (2^63 + 2^39 + 1 is above the midpoint 2^63 + 2^39 between the
+   * floats 2^63 and 2^63 + 2^40, so it rounds up), float16 exactly, big-endian read as such.
+   */
+  @Test
+  void weightsOfEveryTypeAreTheNearestFloat() throws IOException {
+    long above = Long.MIN_VALUE | (1L << 39) | 1;
+    long midpoint = Long.MIN_VALUE | (1L << 39); // a tie: to even, 2^63
+    Map<String, byte[]> m = csr64(new long[] {0, 1, 2, 3}, new long[] {0, 1, 2}, new double[] {0, 0, 0});
+    m.put("data.npy", npy("<u8", new long[] {3}, i8(above, midpoint, -1L)));
+    SparseGraph g = GraphReader.read(zip("u8.npz", m));
+    assertArrayEquals(new float[] {0x1.000002p63f, 0x1p63f, 0x1p64f}, g.weights());
+
+    ByteBuffer half = ByteBuffer.allocate(6).order(ByteOrder.BIG_ENDIAN);
+    half.putShort((short) 0x3E00).putShort((short) 0x0001).putShort((short) 0xC000); // 1.5, 2^-24, -2
+    m.put("data.npy", npy(">f2", new long[] {3}, half.array()));
+    assertArrayEquals(new float[] {1.5f, 0x1p-24f, -2f}, GraphReader.read(zip("f2.npz", m)).weights());
+  }
+
+  /** A finite float64 weight beyond float32 is refused by its index, not read as infinity. */
+  @Test
+  void aWeightBeyondFloat32IsRefusedByIndex() throws IOException {
+    Path file = zip("big.npz", csr64(new long[] {0, 1, 2}, new long[] {0, 1}, new double[] {2, -1e300}));
+    assertMessage(assertThrows(InputFormatException.class, () -> GraphReader.read(file)), file,
+        "data.npy[1] = -1.0E300 is beyond the float32 range");
+  }
+
   @Test
   void errorsNameTheFileAndTheProblem() throws IOException {
     Path missing = dir.resolve("none.npz");

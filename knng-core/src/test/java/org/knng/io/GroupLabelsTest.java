@@ -55,6 +55,21 @@ class GroupLabelsTest {
     ByteBuffer i4 = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(Integer.MIN_VALUE);
     Path g = Files.write(dir.resolve("g.npy"), NpyFormatTest.npy(1, "<i4", false, "(1,)", i4.array()));
     assertArrayEquals(new int[] {Integer.MIN_VALUE}, GroupLabels.read(g, 1));
+    // numpy's unsigned labels of 32 and 64 bits (np.unique's inverse on some platforms, pandas
+    // codes cast to uint): read while they fit in 32 bits, the value named when one does not.
+    ByteBuffer u4 = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(7).putInt(0x7FFFFFFF);
+    Path h = Files.write(dir.resolve("h.npy"), NpyFormatTest.npy(1, "<u4", false, "(2,)", u4.array()));
+    assertArrayEquals(new int[] {7, Integer.MAX_VALUE}, GroupLabels.read(h, 2));
+    u4.putInt(0, -1);
+    Path h2 = Files.write(dir.resolve("h2.npy"), NpyFormatTest.npy(1, "<u4", false, "(2,)", u4.array()));
+    assertMessage(assertThrows(InputFormatException.class, () -> GroupLabels.read(h2, 2)), "h2.npy",
+        "label 4294967295 at row 0 does not fit in 32 bits");
+    ByteBuffer u8 = ByteBuffer.allocate(16).order(ByteOrder.BIG_ENDIAN).putLong(3).putLong(-1L);
+    Path k = Files.write(dir.resolve("k.npy"), NpyFormatTest.npy(1, ">u8", false, "(1,)", u8.array()));
+    assertArrayEquals(new int[] {3}, GroupLabels.read(k, 1));
+    Path k2 = Files.write(dir.resolve("k2.npy"), NpyFormatTest.npy(1, ">u8", false, "(2,)", u8.array()));
+    assertMessage(assertThrows(InputFormatException.class, () -> GroupLabels.read(k2, 2)), "k2.npy",
+        "label 18446744073709551615 at row 1 does not fit in 32 bits");
   }
 
   @Test
@@ -65,6 +80,9 @@ class GroupLabelsTest {
     assertMessage(assertThrows(InputFormatException.class, () -> GroupLabels.read(count, 3)), "count.txt", "2 group labels", "3 rows");
     Path floats = Files.write(dir.resolve("f.npy"), NpyFormatTest.npy(1, "<f4", false, "(1,)", new byte[4]));
     assertMessage(assertThrows(InputFormatException.class, () -> GroupLabels.read(floats, 1)), "f.npy", "<f4");
+    Path bools = Files.write(dir.resolve("b.npy"), NpyFormatTest.npy(1, "|b1", false, "(1,)", new byte[1]));
+    assertMessage(assertThrows(InputFormatException.class, () -> GroupLabels.read(bools, 1)), "b.npy",
+        "'|b1' is not an integer type");
     Path twoD = Files.write(dir.resolve("m.npy"), NpyFormatTest.npy(1, "<i4", false, "(1, 1)", new byte[4]));
     assertMessage(assertThrows(InputFormatException.class, () -> GroupLabels.read(twoD, 1)), "m.npy", "not 1-D");
     ByteBuffer big = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(1L << 40);

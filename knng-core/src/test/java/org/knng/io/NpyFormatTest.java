@@ -73,7 +73,7 @@ class NpyFormatTest {
       double magnitude = e == 31 ? (m == 0 ? Double.POSITIVE_INFINITY : Double.NaN)
           : e == 0 ? m * Math.pow(2, -24) : Math.pow(2, e - 15) * (1 + m / 1024.0);
       float expected = (float) (s == 1 ? -magnitude : magnitude);
-      float got = RowLayout.halfToFloat((short) bits);
+      float got = NumpyType.halfToFloat((short) bits);
       if (Float.isNaN(expected)) {
         assertTrue(Float.isNaN(got), "bits " + bits);
       } else {
@@ -96,6 +96,14 @@ class NpyFormatTest {
       float expected = new java.math.BigInteger(Long.toUnsignedString(raw[i])).floatValue();
       assertEquals(expected, got[i], Long.toUnsignedString(raw[i]));
     }
+  }
+
+  /** numpy booleans are 0 and 1, as scikit-learn reads them; any non-zero byte is true. */
+  @Test
+  void boolVectorsAreZerosAndOnes() throws IOException {
+    Path file = Files.write(dir.resolve("b.npy"), npy(1, "|b1", false, "(2, 3)",
+        new byte[] {1, 0, 1, 0, 0, 2}));
+    assertArrayEquals(new float[] {1, 0, 1, 0, 0, 1}, VectorReader.read(file).data());
   }
 
   @Test
@@ -152,7 +160,7 @@ class NpyFormatTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"<c8", "|b1", "<U5", "|O", "<f16", "<m8", "|S3", "|f4"})
+  @ValueSource(strings = {"<c8", "<c16", "<U5", "|O", "<f16", "<m8", "|S3", "|f4"})
   void unsupportedDtypeIsNamed(String descr) throws IOException {
     Path file = Files.write(dir.resolve("t.npy"), npy(1, descr, false, "(2, 3)", new byte[6 * 16]));
     assertMessage(assertThrows(InputFormatException.class, () -> VectorReader.read(file)), file,
