@@ -136,7 +136,7 @@ final class Hdf5Input implements AutoCloseable, VectorSource {
       }
       return VectorReader.read(file);
     }
-    try (Hdf5Input hdf5 = open(file, dataset == null ? fallback : dataset)) {
+    try (Hdf5Input hdf5 = open(file, dataset == null ? fallback : dataset, option)) {
       return hdf5.read();
     }
   }
@@ -156,12 +156,20 @@ final class Hdf5Input implements AutoCloseable, VectorSource {
    * @throws IOException naming the file and dataset if it is not a readable 2-D numeric dataset
    */
   static Hdf5Input open(Path file, String name) throws IOException {
+    return open(file, name, "--dataset");
+  }
+
+  /**
+   * As {@link #open(Path, String)}, {@code option} being the option that names the dataset (for
+   * the message when there is none of that name).
+   */
+  static Hdf5Input open(Path file, String name, String option) throws IOException {
     checkFile(file);
     HdfFile hdf = null;
     Hdf5Input opened = null;
     try {
       hdf = hdfFile(file);
-      Dataset d = dataset(hdf, file, name);
+      Dataset d = dataset(hdf, file, name, option);
       long[] shape = shape(d, file, name);
       opened = new Hdf5Input(file, name, hdf, d, (int) shape[0], (int) shape[1]);
       return opened;
@@ -525,7 +533,8 @@ final class Hdf5Input implements AutoCloseable, VectorSource {
     return shown.isEmpty() ? "none" : String.join(", ", shown);
   }
 
-  private static Dataset dataset(HdfFile hdf, Path file, String name) throws InputFormatException {
+  private static Dataset dataset(HdfFile hdf, Path file, String name, String option)
+      throws InputFormatException {
     Node node = find(hdf, name);
     if (!(node instanceof Dataset)) {
       TreeSet<String> names = new TreeSet<>();
@@ -535,7 +544,7 @@ final class Hdf5Input implements AutoCloseable, VectorSource {
         names.pollLast();
       }
       throw new InputFormatException(file + ": no dataset '" + InputFormatException.shown(name)
-          + "' (datasets: " + listed(names) + more + "; choose one with --dataset)");
+          + "' (datasets: " + listed(names) + more + "; choose one with " + option + ")");
     }
     return (Dataset) node;
   }

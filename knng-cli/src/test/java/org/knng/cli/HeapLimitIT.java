@@ -153,4 +153,31 @@ class HeapLimitIT {
     assertEquals(1, r.stderr.strip().lines().count(), r.stderr);
     assertTrue(!Files.exists(dir.resolve("g.npz")));
   }
+
+  /**
+   * A text input is read whole before the run can be planned (its shape is not known until then):
+   * one that does not fit in the heap is refused naming the file and the way out, exit 2 and no
+   * output, with --dry-run too, not an out-of-memory error.
+   */
+  @Test
+  void aTextInputLargerThanTheHeapIsRefusedByName() throws Exception {
+    float[] values = gaussian(200_000, 32, 5);
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < values.length; i++) {
+      text.append(values[i]).append(i % 32 == 31 ? '\n' : ',');
+    }
+    Path file = Files.writeString(dir.resolve("points.csv"), text);
+    for (String[] extra : new String[][] {{}, {"--dry-run"}}) {
+      List<String> args = new ArrayList<>(List.of("build", "--input", file.toString(), "--k", "10",
+          "--output", "g.npz"));
+      args.addAll(List.of(extra));
+      PythonRunner.Result r = knng(args.toArray(new String[0]));
+      assertEquals(2, r.exitCode, r.toString());
+      assertTrue(r.stderr.startsWith("error: " + file + ": does not fit in the heap while it is read whole"),
+          r.stderr);
+      assertTrue(r.stderr.contains("knng convert " + file + " " + dir.resolve("points.npy")), r.stderr);
+      assertEquals(1, r.stderr.strip().lines().count(), r.stderr);
+      assertFalse(Files.exists(dir.resolve("g.npz")));
+    }
+  }
 }
