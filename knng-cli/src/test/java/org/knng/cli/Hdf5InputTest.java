@@ -231,6 +231,18 @@ class Hdf5InputTest {
     assertArrayEquals(Arrays.copyOfRange(test, header, header + 5 * 3 * 4), Arrays.copyOfRange(inner, header, inner.length));
   }
 
+  /** A queries dataset that is not there is chosen with --queries-dataset, and the message says so. */
+  @Test
+  void aMissingQueriesDatasetNamesTheQueriesOption() {
+    Path h5 = dir.resolve("ann.hdf5");
+    assertRefused(build("--input", h5.toString(), "--queries", h5.toString(), "--queries-dataset", "nope",
+        "--k", "3", "--output", dir.resolve("out.npz").toString()), "no dataset 'nope'");
+    assertRefused(build("--input", h5.toString(), "--queries", h5.toString(), "--queries-dataset", "nope",
+        "--k", "3", "--output", dir.resolve("out.npz").toString()), "; choose one with --queries-dataset)");
+    assertRefused(build("--input", h5.toString(), "--dataset", "nope", "--k", "3",
+        "--output", dir.resolve("out.npz").toString()), "; choose one with --dataset)");
+  }
+
   @Test
   void evalReadsHdf5Input() throws IOException {
     Path h5 = dir.resolve("ann.hdf5");
