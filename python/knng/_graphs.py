@@ -129,7 +129,7 @@ def kneighbors_graph(X, n_neighbors, *, mode="connectivity", metric="minkowski",
 
     Parameters are scikit-learn's: ``X`` (n_samples, n_features) array-like, scipy sparse matrix
     or fitted ``NearestNeighbors``; ``n_neighbors``; ``mode`` ('connectivity': 1 per edge,
-    'distance': the distance); ``metric`` ('minkowski' with ``p`` 1 or 2, 'euclidean', 'l2',
+    'distance': the distance); ``metric`` ('minkowski' with ``p`` 1, 2 or inf, 'euclidean', 'l2',
     'manhattan', 'cityblock', 'l1', 'chebyshev', 'infinity', 'sqeuclidean', 'cosine');
     ``include_self`` (a point is its own
     first neighbour, at distance 0; 'auto': in connectivity mode only); ``n_jobs`` (threads; None uses all cores - the graph does not

@@ -74,7 +74,7 @@ final class BuildCommand extends Command {
           Option.value("--memory", "SIZE", "The heap the run may use, e.g. 512m or 4g (default: all the JVM may use, set by"
               + " JAVA_OPTS=-Xmx...; ./knng caps the JVM's heap at SIZE unless JAVA_OPTS sets -Xmx)."
               + " Before any work the run's peak is estimated: an exact run of a .npy,"
-              + " .fvecs or .bvecs input that does not fit reads it in blocks; any other run that does not"
+              + " .fvecs or .bvecs input or a contiguous HDF5 dataset that does not fit reads it in blocks; any other run that does not"
               + " fit is refused, saying what to change."),
           Option.flag("--dry-run", "Print the plan (engine, estimated peak memory and time, whole or block reads) and"
               + " exit without building anything.")),
@@ -112,7 +112,8 @@ final class BuildCommand extends Command {
   @Override
   String[] description() {
     return new String[] {
-        "Builds the exact k-nearest-neighbour graph of the vectors in a file.",
+        "Builds the k-nearest-neighbour graph of the vectors in a file: exactly, or",
+        "approximately for large N (--algorithm; the recall is estimated and printed).",
         "",
         "Each point gets its k nearest OTHER points (excluded by index, so duplicates are",
         "found); ties go to the smaller index. Output format follows the extension of --output:",
@@ -424,7 +425,8 @@ final class BuildCommand extends Command {
     if (!quiet) {
       long end = System.nanoTime();
       String shape = radiusOnly
-          ? String.format(Locale.ROOT, "%d points, %d edges within radius %s", graph.rows(), graph.edgeCount(), radius)
+          ? String.format(Locale.ROOT, "%d %s, %d edges within radius %s", graph.rows(),
+              queries == null ? "points" : "queries", graph.edgeCount(), radius)
           : String.format(Locale.ROOT, "%d %s x %d neighbours", spill != null ? spill.rows() : result.rows(),
               queries == null ? "points" : "queries", spill != null ? kk : result.k());
       err.printf(Locale.ROOT, "wrote %s: %s (%s %s, dimension %d) in %.2f s"

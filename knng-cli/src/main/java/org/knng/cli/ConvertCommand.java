@@ -20,7 +20,8 @@ final class ConvertCommand extends Command {
   private static final List<Option> OPTIONS = List.of(
       Option.parameter("IN", "The file to read."),
       Option.parameter("OUT", "The file to write; its extension names the format."),
-      Option.value("--dataset", "NAME", "HDF5 input: the dataset to read. Default: train."),
+      Option.value("--dataset", "NAME", "HDF5 or .npz input: the dataset (HDF5 path) or array to read."
+          + " Default: train (or a .npz archive's only array)."),
       Option.value("--nodes", "N", "Edge lists and edge_index inputs: the number of nodes (they"
           + " do not record it). Default: the largest id + 1."),
       Option.value("--flow", "FLOW", "How an edge_index lists edges, read or written:"

@@ -25,8 +25,9 @@ import org.knng.vectors.Vectors;
  */
 final class EvalCommand extends Command {
   private static final List<Option> OPTIONS = List.of(
-      Option.value("--input", "FILE", "The vectors the graph is of: .fvecs, .bvecs, .npy, .csv, .tsv or .hdf5/.h5.").required(),
-      Option.value("--dataset", "NAME", "HDF5 input: the dataset of --input to read. Default: train."),
+      Option.value("--input", "FILE", "The vectors the graph is of: .fvecs, .bvecs, .npy, .csv, .tsv, .npz (an array) or .hdf5/.h5.").required(),
+      Option.value("--dataset", "NAME", "HDF5 or .npz input: the dataset (HDF5 path) or array of --input to read."
+          + " Default: train (or a .npz archive's only array)."),
       Option.value("--graph", "FILE", "The graph: .npy N x k neighbour ids, or a .npz sparse N x N matrix.").required(),
       Option.value("--k", "K", "The k of recall@k. Default: the graph's k (.npy columns, or the largest row degree of a .npz)."),
       Option.value("--metric", "METRIC", "euclidean, sqeuclidean, cosine, inner-product, manhattan, chebyshev. Default: ${DEFAULT-VALUE}.").defaultValue("euclidean"),

@@ -28,7 +28,7 @@ final class GraphOutput {
   /** The options, listed in the help of the commands that write graphs. */
   static final List<Command.Option> OPTIONS = List.of(
       Command.Option.value("--mode", "MODE", "Edge weights: connectivity (1), distance, gaussian, self-tuning or umap "
-          + "(see above). Default: ${DEFAULT-VALUE}.").defaultValue("connectivity"),
+          + "(formulas in 'knng build --help'). Default: ${DEFAULT-VALUE}.").defaultValue("connectivity"),
       Command.Option.value("--sigma", "S", "Width of the gaussian kernel, > 0, in the metric's units (--mode gaussian only)."),
       Command.Option.value("--scale-neighbor", "M", "self-tuning scale: sigma_i = distance to i's M-th neighbour, 1 <= M <= K. "
           + "Default: K."),

@@ -38,6 +38,7 @@ public final class Main {
     "Run 'knng build --help' for the options of a build,",
     "'knng info --help' for graph statistics,",
     "'knng eval --help' for the recall of a graph against the exact neighbours,",
+    "'knng convert --help' for graphs and vectors from one file format to another,",
     "'knng spark --help' for the same graphs as an Apache Spark job."
   };
 

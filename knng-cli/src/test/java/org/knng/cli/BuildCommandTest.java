@@ -116,6 +116,7 @@ class BuildCommandTest {
     // x=2: x=1 and x=3 at exactly 1 (kept: at most the radius); x=6.5: x=7; x=-1: x=0.
     assertEquals(List.of("source,target,weight", "0,1,1.0", "0,2,1.0", "1,3,0.5", "2,0,1.0"),
         Files.readAllLines(edges));
+    assertTrue(r.err().contains(": 3 queries, 4 edges within radius 1"), r.err());
   }
 
   @Test
