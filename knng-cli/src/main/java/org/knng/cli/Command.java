@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.knng.InvalidInputException;
 import org.knng.UnrankableVectorsException;
@@ -357,8 +358,20 @@ abstract class Command {
     }
   }
 
-  /** @throws IllegalArgumentException "'x' is not a double" */
+  /**
+   * A number as Java and Python write it: {@code inf}, {@code -inf} and {@code nan} (any case) too,
+   * so that the option's own check names what is wrong with them.
+   *
+   * @throws IllegalArgumentException "'x' is not a double"
+   */
   static double doubleValue(String value) {
+    String t = value.trim().toLowerCase(Locale.ROOT);
+    String unsigned = t.startsWith("-") || t.startsWith("+") ? t.substring(1) : t;
+    if (unsigned.equals("inf") || unsigned.equals("infinity")) {
+      return t.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    } else if (unsigned.equals("nan")) {
+      return Double.NaN;
+    }
     try {
       return Double.parseDouble(value.trim());
     } catch (NumberFormatException e) {

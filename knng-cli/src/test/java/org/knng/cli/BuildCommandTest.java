@@ -225,6 +225,11 @@ class BuildCommandTest {
         Arguments.of("k not a number", "0,0\n1,1\n", List.of("--k", "ten"), "ten"),
         Arguments.of("radius negative", "0,0\n1,1\n", List.of("--radius", "-0.5"), "--radius"),
         Arguments.of("radius NaN", "0,0\n1,1\n", List.of("--radius", "NaN"), "--radius"),
+        // Python's spellings of infinity are read as numbers, so the check names the real problem.
+        Arguments.of("radius inf", "0,0\n1,1\n", List.of("--radius", "inf"),
+            "--radius must be a finite number >= 0, got Infinity"),
+        Arguments.of("sigma -INF", "0,0\n1,1\n", List.of("--k", "1", "--mode", "gaussian", "--sigma", "-INF"),
+            "--sigma must be a finite number > 0, got -Infinity"),
         Arguments.of("no k and no radius", "0,0\n1,1\n", List.of(), "--k"),
         Arguments.of("radius alone with umap", "0,0\n1,1\n", List.of("--radius", "1", "--mode", "umap"), "umap"),
         Arguments.of("radius alone with distances", "0,0\n1,1\n",
