@@ -124,7 +124,7 @@ class _InProcess:
         try:
             return work()
         except self._invalid as e:
-            raise ValueError(str(e.getMessage())) from None
+            raise ValueError(_python_words(str(e.getMessage()))) from None
         except self._out_of_memory:
             heap = self._jpype.java.lang.Runtime.getRuntime().maxMemory() / 2**20
             raise MemoryError(
@@ -330,12 +330,13 @@ class _FilteredStderr:
 
 
 def _python_words(message):
-    """A command-line refusal in the in-process route's words: without the option wrapper of the
-    command's parser (the same engine message is inside it), nor the name of the temporary file
-    the rows were passed in."""
+    """An engine's or the command line's refusal in Python's words: without the option wrapper of
+    the command's parser (the same engine message is inside it), nor the name of the temporary
+    file the rows were passed in, and with the Python argument where the engine names an option."""
     wrapped = re.match(r"Invalid value for option '--[a-z-]+': (.*) \(see 'knng build --help'\)$", message)
     message = wrapped.group(1) if wrapped else message
     message = re.sub(r"^--(input x|queries queries)\.npy: ", "", message)
+    message = message.replace("use include-self to count it", "use include_self=True to count it")
     return re.sub(r"^--(graph|truth) \1\.np[yz]: ", r"\1: ", message)
 
 
