@@ -55,6 +55,11 @@ import org.knng.tree.RandomProjectionSplit;
  * {@code Screening.reorder}). Nothing grows as {@code N x k x trees}.
  */
 final class NnDescent {
+  /**
+   * Reverse candidates a thread buffers before it inserts them grouped by row: 2 x 256K x 12 bytes
+   * (6 MB) a thread.
+   */
+  static final int REVERSE_BUFFER = 1 << 18;
   /** Offers buffered per phase at most: 4M x 12 bytes = 48 MB. */
   static final long BUDGET = 1L << 22;
   /**
@@ -359,6 +364,10 @@ final class NnDescent {
     AtomicInteger next = new AtomicInteger();
     long seed = mix(settings.seed(), round, 0xca9dL);
     Parallel.run(parts, () -> {
+      // Reverse candidates go to rows all over the part: buffered, and applied grouped by row
+      // (a list keeps the smallest priorities whatever the order they come in).
+      Updates.Buffer reverseFresh = new Updates.Buffer();
+      Updates.Buffer reverseOld = new Updates.Buffer();
       for (int part; (part = next.getAndIncrement()) < parts; ) {
         int lo = (int) ((long) n * part / parts);
         int hi = (int) ((long) n * (part + 1) / parts);
@@ -374,18 +383,32 @@ final class NnDescent {
             if (!toV && !toU) {
               continue;
             }
-            NeighborLists to = isNew ? fresh : old;
             float priority = priority(seed, v, u);
             if (toV) {
-              to.insert(v, priority, u);
+              (isNew ? fresh : old).insert(v, priority, u);
             }
             if (toU) {
-              to.insert(u, priority, v);
+              Updates.Buffer to = isNew ? reverseFresh : reverseOld;
+              to.offer(u, priority, v);
+              if (to.size >= REVERSE_BUFFER) {
+                apply(to, isNew ? fresh : old);
+              }
             }
           }
         }
+        apply(reverseFresh, fresh);
+        apply(reverseOld, old);
       }
     });
+  }
+
+  /** Inserts a buffer's candidates into their lists, grouped by row, and empties it. */
+  private void apply(Updates.Buffer buffer, NeighborLists to) {
+    buffer.sortByBin(n);
+    for (int e = 0; e < buffer.size; e++) {
+      to.insert(buffer.rows[e], buffer.values[e], buffer.ids[e]);
+    }
+    buffer.size = 0;
   }
 
   /** A list's new entries that were sampled are old from now on. */
