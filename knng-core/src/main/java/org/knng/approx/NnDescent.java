@@ -51,7 +51,7 @@ import org.knng.tree.RandomProjectionSplit;
  * <p>Memory: the lists, {@code N x k x 9} bytes; the candidate lists, {@code 2 x N x candidates x 9}
  * bytes; the forest, {@code N x 4} bytes per tree being built ({@code threads} at a time); the
  * components, {@code N x 12} bytes; the update buffers, at most {@link #BUDGET} offers of 12 bytes
- * per phase; points of small integers as bytes while the lists are joined ({@code N x D} bytes, see
+ * per phase; the sampling's reverse candidates, {@link #REVERSE_BUFFER} x 2 x 12 bytes a thread; points of small integers as bytes while the lists are joined ({@code N x D} bytes, see
  * {@code Screening.reorder}). Nothing grows as {@code N x k x trees}.
  */
 final class NnDescent {
