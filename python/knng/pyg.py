@@ -9,7 +9,9 @@ sorted), ``loop=True`` counts each point as one of its own k neighbours, ``flow=
 puts the neighbour in row 0 and the centre in row 1. The result is a ``torch.LongTensor`` when x is
 a tensor (on x's device) or, for numpy input, when torch is installed; else a numpy int64 array.
 Edges are grouped by centre, each centre's neighbours nearest first (ties by the smaller index);
-a point is excluded from its own list by index, so duplicate points are found.
+a point is excluded from its own list by index, so duplicate points are found. Both are exact, as
+torch_cluster's are, whatever the size (the kd-tree for point clouds, the exact engine above 8
+dimensions): an approximate graph is asked for by name, with ``knng.kneighbors_graph``.
 """
 
 import numpy as np
@@ -20,6 +22,9 @@ from ._graphs import check_count
 __all__ = ["knn_graph", "radius_graph"]
 
 _FLOWS = ("source_to_target", "target_to_source")
+# A target recall of 1: 'auto' then picks among the exact engines only (kd-tree or brute force),
+# where without one it would hand large inputs of more than 8 dimensions to NN-Descent.
+_EXACT = 1.0
 
 
 def _labels(batch, n):
@@ -73,7 +78,7 @@ def knn_graph(x, k, batch=None, loop=False, flow="source_to_target", cosine=Fals
     elif n == 0:
         return _edge_index(np.zeros((0, 0), dtype=np.int32), flow, x)
     result = _engine.backend().graph(points, k, "cosine" if cosine else "euclidean", bool(loop), "auto",
-                                     None, 0, _engine.threads(num_workers, "num_workers"), groups)
+                                     _EXACT, 0, _engine.threads(num_workers, "num_workers"), groups)
     return _edge_index(result.ids, flow, x)
 
 
@@ -94,7 +99,7 @@ def radius_graph(x, r, batch=None, loop=False, max_num_neighbors=32, flow="sourc
     k = min(max_num_neighbors, n if loop else n - 1)
     if k < 1:
         return _edge_index(np.zeros((n, 0), dtype=np.int32), flow, x)
-    result = _engine.backend().graph(points, k, "euclidean", bool(loop), "auto", None, 0,
+    result = _engine.backend().graph(points, k, "euclidean", bool(loop), "auto", _EXACT, 0,
                                      _engine.threads(num_workers, "num_workers"), groups)
     ids = np.where(result.distances <= r, result.ids, -1)
     return _edge_index(ids, flow, x)

@@ -61,6 +61,30 @@ def test_radius_graph_keeps_the_nearest_within_r():
     assert edge_index.shape[1] > 400
 
 
+def test_pyg_graphs_ask_for_exact_engines_whatever_the_size(monkeypatch):
+    """torch_cluster's graphs are exact: knng's ask 'auto' for a target recall of 1, which keeps
+    it to the exact engines (the kd-tree in 3-D, brute force above 8 dimensions) where it would
+    otherwise pick NN-Descent for large inputs (from 150,000 points at k = 10)."""
+    from knng import _engine
+    real = _engine.backend()
+    asked = []
+
+    class Recording:
+        def graph(self, x, k, metric, include_self, algorithm, target_recall, *rest):
+            asked.append((algorithm, target_recall))
+            return real.graph(x, k, metric, include_self, algorithm, target_recall, *rest)
+
+    monkeypatch.setattr(_engine, "backend", lambda: Recording())
+    x = np.random.RandomState(3).rand(200, 12).astype(np.float32)
+    knng.knn_graph(x, 4)
+    knng.knn_graph(x[:, :3], 4, batch=np.arange(200) % 2)
+    knng.radius_graph(x, 0.5, max_num_neighbors=3)
+    assert asked == [("auto", 1.0)] * 3
+    # and what 'auto' then ran is exact: the engines' names, no recall estimate
+    result = real.graph(x, 4, "euclidean", False, "auto", 1.0, 0, None, None)
+    assert result.engine in ("exact", "kdtree") and result.recall is None
+
+
 def test_precomputed_knn_layout():
     x = np.random.RandomState(0).rand(500, 5)
     indices, dists, _ = knng.precomputed_knn(x, 10, search_index=False)
