@@ -132,6 +132,23 @@ public final class InputChecks {
   }
 
   /**
+   * {@link #rankable(Vectors, Metric, String)} for a search: each set's rows (named {@code "base
+   * row"} and {@code "query row"}), and the check that every value is too small ({@link #notTiny})
+   * on the base alone. The base's points are what is ranked: if they are all that small, so are
+   * the differences between their distances to any query; a query's own values may be as small as
+   * they like (a query of 1e-20 against points of ordinary size has distances of their size).
+   *
+   * @param base the points searched
+   * @param queries the queries
+   * @param metric the metric
+   * @throws UnrankableVectorsException naming the first row (and column) at fault
+   */
+  public static void rankableSearch(Vectors base, Vectors queries, Metric metric) {
+    rankable(base, metric, "base row");
+    rankableRows(queries, metric, "query row", IntUnaryOperator.identity());
+  }
+
+  /**
    * The checks of {@link #rankable(Vectors, Metric, String, IntUnaryOperator)} that concern one row
    * at a time (too large, or all zeros for cosine), for vectors that are a part of the input (a
    * block read from a file): the check that every value is too small concerns the whole input,

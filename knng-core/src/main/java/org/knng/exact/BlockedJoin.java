@@ -236,8 +236,9 @@ public final class BlockedJoin {
     int q = queries.size();
     Lists merged = new Lists(q, kept);
     Progress progress = new Progress(join.options(), (n + (long) blockRows - 1) / blockRows);
-    InputChecks.rankable(queries, join.options().metric(), "query row");
     Largest largest = new Largest(join.options().metric());
+    // Queries may be tiny: only the base's values are too small if they all are.
+    InputChecks.rankableRows(queries, join.options().metric(), "query row", i -> i);
     for (int from = 0; from < n; from += blockRows) {
       int size = Math.min(blockRows, n - from);
       Vectors block = base.rows(from, size);

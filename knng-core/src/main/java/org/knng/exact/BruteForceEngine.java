@@ -191,8 +191,7 @@ public final class BruteForceEngine implements KnnEngine {
   @Override
   public KnnResult search(Vectors base, Vectors queries) {
     InputChecks.search(options, base, queries);
-    InputChecks.rankable(base, options.metric(), "base row");
-    InputChecks.rankable(queries, options.metric(), "query row");
+    InputChecks.rankableSearch(base, queries, options.metric());
     long start = System.nanoTime();
     Screen screen = screening.search(base, queries, options.metric(), ops, options.threads());
     describe(screen, start);
@@ -232,8 +231,7 @@ public final class BruteForceEngine implements KnnEngine {
   public KnnResult search(Vectors base, Vectors queries, Screen selfJoin, double[] bounds) {
     Objects.requireNonNull(selfJoin, "selfJoin");
     InputChecks.search(options, base, queries);
-    InputChecks.rankable(base, options.metric(), "base row");
-    InputChecks.rankable(queries, options.metric(), "query row");
+    InputChecks.rankableSearch(base, queries, options.metric());
     if (bounds != null && bounds.length != queries.size()) {
       throw new IllegalArgumentException(bounds.length + " bounds for " + queries.size() + " queries");
     }
@@ -298,8 +296,7 @@ public final class BruteForceEngine implements KnnEngine {
   public SparseGraph radiusSearch(Vectors base, Vectors queries, double radius) {
     InputChecks.radius(radius);
     InputChecks.sameDimension(base, queries);
-    InputChecks.rankable(base, options.metric(), "base row");
-    InputChecks.rankable(queries, options.metric(), "query row");
+    InputChecks.rankableSearch(base, queries, options.metric());
     long start = System.nanoTime();
     Screen screen = screening.search(base, queries, options.metric(), ops, options.threads());
     describe(screen, start);

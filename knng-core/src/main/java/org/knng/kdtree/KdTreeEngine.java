@@ -133,8 +133,7 @@ public final class KdTreeEngine implements KnnEngine {
   public KnnResult search(Vectors base, Vectors queries) {
     InputChecks.search(options, base, queries);
     checkMetric();
-    InputChecks.rankable(base, options.metric(), "base row");
-    InputChecks.rankable(queries, options.metric(), "query row");
+    InputChecks.rankableSearch(base, queries, options.metric());
     long start = System.nanoTime();
     Indexed baseIndex = index(base);
     Indexed queryIndex = index(queries);
@@ -286,8 +285,7 @@ public final class KdTreeEngine implements KnnEngine {
     InputChecks.radius(radius);
     checkMetric();
     InputChecks.sameDimension(base, queries);
-    InputChecks.rankable(base, options.metric(), "base row");
-    InputChecks.rankable(queries, options.metric(), "query row");
+    InputChecks.rankableSearch(base, queries, options.metric());
     List<EdgeBuffer> buffers = withinRadius(index(queries), index(base), radius);
     return new Rescoring(options).radiusSearch(base, queries, buffers, radius);
   }

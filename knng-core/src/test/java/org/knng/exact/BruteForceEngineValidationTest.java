@@ -114,7 +114,8 @@ class BruteForceEngineValidationTest {
     assertTrue(assertThrows(UnrankableVectorsException.class, () -> euclidean.search(good, huge)).queries());
     Vectors tiny = Vectors.of(new float[][] {{1e-30f, 0}, {0, 1e-30f}});
     assertFalse(assertThrows(UnrankableVectorsException.class, () -> euclidean.search(tiny, good)).queries());
-    assertTrue(assertThrows(UnrankableVectorsException.class, () -> euclidean.search(good, tiny)).queries());
+    // Tiny queries against an ordinary base are ranked by the base's values (below).
+    assertDoesNotThrow(() -> euclidean.search(good, tiny));
   }
 
   /** Other metrics accept zero vectors. */
@@ -195,5 +196,34 @@ class BruteForceEngineValidationTest {
     KnnResult small = BruteForceEngine.builder().k(1).build()
         .graph(Vectors.of(new float[][] {{0}, {3 * u / 4}, {u / 4}, {u}}));
     org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {2, 3, 0, 1}, small.ids());
+  }
+
+  /**
+   * Only the base's values can be too small in a search: queries of 1e-20 against points of
+   * ordinary size have distances of that size (the nearest base points of (1e-20, 0) among (1, 0),
+   * (0, 2), (3, 3) are (1, 0) then (0, 2)), on every search path; a tiny base is refused.
+   */
+  @org.junit.jupiter.api.Test
+  void tinyQueriesAgainstAnOrdinaryBaseAreSearched() throws java.io.IOException {
+    Vectors base = Vectors.of(new float[][] {{1, 0}, {0, 2}, {3, 3}});
+    Vectors queries = Vectors.of(new float[][] {{0, 0}, {1e-20f, 0}, {0, 3e-20f}});
+    Vectors tinyBase = Vectors.of(new float[][] {{1e-20f, 0}, {0, 2e-20f}, {3e-20f, 3e-20f}});
+    org.knng.engine.KnnOptions options = org.knng.engine.KnnOptions.defaults().withK(2);
+    for (org.knng.engine.KnnEngine engine : new org.knng.engine.KnnEngine[] {
+        BruteForceEngine.create(options), org.knng.kdtree.KdTreeEngine.builder().k(2).build()}) {
+      KnnResult found = engine.search(base, queries);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 1, 0, 1, 0, 1}, found.ids(),
+          engine.name());
+      org.knng.graph.SparseGraph within = engine.radiusSearch(base, queries, 1.5);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 1, 2, 3}, within.indptr(),
+          engine.name());
+      UnrankableVectorsException e = assertThrows(UnrankableVectorsException.class,
+          () -> engine.search(tinyBase, queries), engine.name());
+      assertTrue(e.getMessage().startsWith("every value is too small for euclidean in float32: the"
+          + " largest, 3.0E-20 (base row 2, column 0)"), e.getMessage());
+    }
+    KnnResult blocked = BlockedJoin.search(base, queries, options, 2);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 1, 0, 1, 0, 1}, blocked.ids());
+    assertThrows(UnrankableVectorsException.class, () -> BlockedJoin.search(tinyBase, queries, options, 2));
   }
 }
