@@ -337,6 +337,7 @@ def _python_words(message):
     message = wrapped.group(1) if wrapped else message
     message = re.sub(r"^--(input x|queries queries)\.npy: ", "", message)
     message = message.replace("use include-self to count it", "use include_self=True to count it")
+    message = re.sub(r" points of --input x\.npy$", " base points", message)
     return re.sub(r"^--(graph|truth) \1\.np[yz]: ", r"\1: ", message)
 
 

@@ -36,6 +36,9 @@ def test_bad_input_is_a_value_error(x, k, kwargs, message):
     # The engine's advice names the Python argument, not the command line's option.
     (lambda: _engine.backend().graph(np.eye(3, dtype=np.float32), 3, "euclidean", False, "auto", None, 0, None, None),
      r"use include_self=True to count it\)$"),
+    # A search's k against the base, without the route's temporary file.
+    (lambda: KNeighborsTransformer(n_neighbors=3).fit(np.eye(3)).transform(np.eye(3)),
+     r"^k=4 is more than the 3 base points$"),
     (lambda: knng.radius_neighbors_graph(np.eye(3), -0.5), "radius must be a finite number >= 0, got -0.5"),
     (lambda: knng.radius_neighbors_graph(np.eye(3), float("nan")), "radius must be a finite number >= 0"),
     (lambda: knng.kneighbors_graph(np.eye(3), 1, target_recall=float("nan")), "target recall"),
