@@ -116,6 +116,8 @@ final class NnDescent {
    * first round's check takes them instead of finding them again (null once taken).
    */
   private Components afterForest;
+  /** The sampling's buffers of reverse candidates, new and old, per part of the rows. */
+  private Updates.Buffer[] reverse = new Updates.Buffer[0];
 
   /**
    * @param screen the self-join's screen, in whose row order the build works (its blocks must hold
@@ -363,12 +365,20 @@ final class NnDescent {
     int parts = Math.max(1, Math.min(threads, n / 1024));
     AtomicInteger next = new AtomicInteger();
     long seed = mix(settings.seed(), round, 0xca9dL);
+    if (reverse.length < 2 * parts) {
+      reverse = new Updates.Buffer[2 * parts];
+    }
     Parallel.run(parts, () -> {
-      // Reverse candidates go to rows all over the part: buffered, and applied grouped by row
-      // (a list keeps the smallest priorities whatever the order they come in).
-      Updates.Buffer reverseFresh = new Updates.Buffer();
-      Updates.Buffer reverseOld = new Updates.Buffer();
       for (int part; (part = next.getAndIncrement()) < parts; ) {
+        // Reverse candidates go to rows all over the part: buffered, and applied grouped by row
+        // (a list keeps the smallest priorities whatever the order they come in). Each part's
+        // buffers are kept from round to round.
+        if (reverse[2 * part] == null) {
+          reverse[2 * part] = new Updates.Buffer();
+          reverse[2 * part + 1] = new Updates.Buffer();
+        }
+        Updates.Buffer reverseFresh = reverse[2 * part];
+        Updates.Buffer reverseOld = reverse[2 * part + 1];
         int lo = (int) ((long) n * part / parts);
         int hi = (int) ((long) n * (part + 1) / parts);
         for (int v = 0; v < n; v++) {
