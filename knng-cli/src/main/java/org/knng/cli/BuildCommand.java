@@ -251,8 +251,8 @@ final class BuildCommand extends Command {
       rows = base.rows();
       dimension = base.dimension();
       if (query != null && query.dimension() != dimension) {
-        throw new InvalidInputException("--queries " + queries + " has dimension " + query.dimension()
-            + " but --input " + input + " has " + dimension);
+        throw new InvalidInputException(query.named("--queries") + " has dimension " + query.dimension()
+            + " but " + base.named("--input") + " has " + dimension);
       }
       kk = radiusOnly ? 1 : k;
       if (radius != null && groups == null) { // --k is a bound here (finish pads the rows to it)

@@ -80,6 +80,11 @@ final class Hdf5Input implements AutoCloseable, VectorSource {
 
   private final Path file;
   private final String name;
+
+  /** @return the dataset's path in the file */
+  String name() {
+    return name;
+  }
   private final HdfFile hdf;
   private final Dataset dataset;
   private final int rows;

@@ -71,6 +71,14 @@ final class VectorInput implements AutoCloseable {
     return file.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".npy");
   }
 
+  /**
+   * @param option the option that named the file
+   * @return how a message names the input: the option and the file, and an HDF5 file's dataset
+   */
+  String named(String option) {
+    return option + " " + file + (hdf5 != null ? " (dataset '" + hdf5.name() + "')" : "");
+  }
+
   /** @return the number of vectors */
   int rows() {
     return loaded != null ? loaded.size() : mapped != null ? mapped.size() : hdf5.rows();

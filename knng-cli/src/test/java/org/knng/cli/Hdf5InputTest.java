@@ -241,6 +241,10 @@ class Hdf5InputTest {
         "--k", "3", "--output", dir.resolve("out.npz").toString()), "; choose one with --queries-dataset)");
     assertRefused(build("--input", h5.toString(), "--dataset", "nope", "--k", "3",
         "--output", dir.resolve("out.npz").toString()), "; choose one with --dataset)");
+    // Datasets of one file whose dimensions differ: the message names them.
+    assertRefused(build("--input", h5.toString(), "--queries", h5.toString(), "--queries-dataset", "counts",
+        "--k", "3", "--output", dir.resolve("out.npz").toString()), "--queries " + h5 + " (dataset 'counts')"
+        + " has dimension 4 but --input " + h5 + " (dataset 'train') has ");
   }
 
   @Test
