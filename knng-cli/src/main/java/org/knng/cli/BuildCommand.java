@@ -305,6 +305,10 @@ final class BuildCommand extends Command {
         out.printf(Locale.ROOT, "plan: %s %s %s on %d x %d%s, output %s%n", engineName, metric.id(),
             radiusOnly ? "radius=" + radius : "k=" + kk, rows, dimension,
             query == null ? "" : " (" + query.rows() + " queries)", GraphOutput.extension(output));
+        if (labels != null) {
+          out.printf(Locale.ROOT, "groups: from %s, the largest of %d points (the engine is chosen"
+              + " for its size)%n", groups, GroupedGraph.largestGroup(labels));
+        }
         out.print(plan.describe(options.threads()));
         out.println(plan.fits() ? "fits: yes" : "fits: no: " + plan.refusal(canBlock, blockedRun, graphOutput));
         return 0;

@@ -192,8 +192,8 @@ final class MemoryPlan {
     } else {
       s.append("input: read whole\n");
     }
-    s.append(String.format(Locale.ROOT, "time: about %s with %d threads (a rough estimate)%n",
-        duration(seconds(threads)), threads));
+    s.append(String.format(Locale.ROOT, "time: about %s with %d thread%s (a rough estimate)%n",
+        duration(seconds(threads)), threads, threads == 1 ? "" : "s"));
     return s.toString();
   }
 

@@ -62,6 +62,24 @@ class MemoryBudgetTest {
     assertFalse(Files.exists(out), "a dry run writes nothing");
   }
 
+  /** With --groups the plan names the largest group (the engine is chosen for it); one thread is one. */
+  @Test
+  void dryRunWithGroupsNamesTheLargestGroup() throws Exception {
+    Path input = points("p.npy", 300, 16, 1);
+    StringBuilder labels = new StringBuilder();
+    for (int i = 0; i < 300; i++) {
+      labels.append(i < 200 ? 4 : i % 2).append('\n'); // group 4: 200 points; 0 and 1: 50 each
+    }
+    Path groups = Files.writeString(dir.resolve("g.txt"), labels);
+    Path out = dir.resolve("g.npz");
+    CliRun r = CliRun.of("build", "--input", input.toString(), "--k", "5", "--groups", groups.toString(),
+        "--threads", "1", "--output", out.toString(), "--dry-run");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("\ngroups: from " + groups + ", the largest of 200 points"), r.out());
+    assertTrue(r.out().contains(" with 1 thread (a rough estimate)"), r.out());
+    assertFalse(Files.exists(out), "a dry run writes nothing");
+  }
+
   @Test
   void aGraphReadInBlocksIsTheGraphReadWhole() throws Exception {
     int n = 6000;
