@@ -116,7 +116,7 @@ final class BuildCommand extends Command {
         "approximately for large N (--algorithm; the recall is estimated and printed).",
         "",
         "Each point gets its k nearest OTHER points (excluded by index, so duplicates are",
-        "found); ties go to the smaller index. Output format follows the extension of --output:",
+        "found); ties go to the smaller index. The output's format follows its extension:",
         "  .npz  scipy.sparse CSR matrix, N x N (scipy.sparse.load_npz)",
         "  .npy  N x k int32 neighbour ids, nearest first (--distances adds float32);",
         "        --mode and --symmetrize do not apply to these ids",

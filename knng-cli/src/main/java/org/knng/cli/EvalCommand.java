@@ -62,7 +62,8 @@ final class EvalCommand extends Command {
   @Override
   String[] description() {
     return new String[] {
-        "Measures the recall@k of a k-nearest-neighbour graph against the exact neighbours.",
+        "Measures the recall@k of a k-nearest-neighbour graph against the exact",
+        "neighbours.",
         "",
         "A row's recall is the share of its k true nearest neighbours that the graph lists; ties"
             + " count (any point as near as the true k-th neighbour is a hit). The true neighbours of"

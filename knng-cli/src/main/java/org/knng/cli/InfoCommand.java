@@ -35,12 +35,12 @@ final class InfoCommand extends Command {
   @Override
   String[] description() {
     return new String[] {
-      "Prints statistics of a sparse graph saved as .npz (by knng build or scipy.sparse.save_npz):",
-      "nodes, edges (stored entries, explicit zeros included), self-loops, whether it is symmetric",
-      "(structure and weights), out- and in-degree min/mean/max, weakly connected components and",
-      "the largest one's size, hubness (skewness of the in-degrees; 0 when all are equal), an",
-      "in-degree histogram, and the weights' min/mean/max with how many are negative, NaN or",
-      "infinite.",
+      "Prints statistics of a sparse graph saved as .npz (by knng build or",
+      "scipy.sparse.save_npz): nodes, edges (stored entries, explicit zeros included),",
+      "self-loops, whether it is symmetric (structure and weights), out- and in-degree",
+      "min/mean/max, weakly connected components and the largest one's size, hubness",
+      "(skewness of the in-degrees; 0 when all are equal), an in-degree histogram, and",
+      "the weights' min/mean/max with how many are negative, NaN or infinite.",
       ""
     };
   }

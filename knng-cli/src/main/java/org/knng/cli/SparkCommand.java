@@ -72,17 +72,18 @@ final class SparkCommand extends Command {
   @Override
   String[] description() {
     return new String[] {
-        "Builds the k-nearest-neighbour graph as an Apache Spark job, on a local master or a cluster:",
-        "exactly (the same graph as 'knng build --algorithm exact', bit for bit), or approximately",
-        "for large N (--algorithm nndescent or auto), with its recall estimated and printed.",
+        "Builds the k-nearest-neighbour graph as an Apache Spark job, on a local master",
+        "or a cluster: exactly (the same graph as 'knng build --algorithm exact', bit for",
+        "bit), or approximately for large N (--algorithm nndescent or auto), with its",
+        "recall estimated and printed.",
         "",
-        "Input: a vectors file (.npy, .fvecs, .bvecs, .csv, .tsv; ids are row numbers) or a Parquet",
-        "table (a directory or .parquet file) with an id column (integers) and a vector column",
-        "(array<float>, array<double> or an ML Vector).",
-        "Output: a directory ending in .parquet gets the edges (src, dst, distance, weight),",
-        "weighted and symmetrized on the cluster;",
-        ".npz, .npy, .mtx and .csv are written here as 'knng build' writes them (the graph must",
-        "fit in this JVM, and the ids must be 0..N-1).",
+        "Input: a vectors file (.npy, .fvecs, .bvecs, .csv, .tsv; ids are row numbers) or",
+        "a Parquet table (a directory or .parquet file) with an id column (integers) and",
+        "a vector column (array<float>, array<double> or an ML Vector).",
+        "Output: a directory ending in .parquet gets the edges (src, dst, distance,",
+        "weight), weighted and symmetrized on the cluster; .npz, .npy, .mtx and .csv are",
+        "written here as 'knng build' writes them (the graph must fit in this JVM, and",
+        "the ids must be 0..N-1).",
         ""
     };
   }
@@ -93,7 +94,7 @@ final class SparkCommand extends Command {
         "",
         "Examples:",
         "  knng spark --input examples/iris/iris.csv --k 10 --output iris-knn.npz",
-        "  knng spark --master spark://host:7077 --input vectors.parquet --k 30 --output graph.parquet",
+        "  knng spark --master spark://m:7077 --input v.parquet --k 30 --output g.parquet",
         "  knng spark --input big.npy --k 10 --algorithm nndescent --target-recall 0.99 --output g.npy"
     };
   }

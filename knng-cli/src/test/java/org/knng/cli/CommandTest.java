@@ -172,6 +172,17 @@ class CommandTest {
       assertTrue(line.length() <= Command.WIDTH || !line.trim().contains(" "),
           "help line longer than " + Command.WIDTH + ": " + line);
     }
+    // The text above and below the options is printed as written, each string wrapped at the
+    // width: a string longer than that must end its paragraph (the next one empty or a new
+    // paragraph), or the wrap leaves its last words on a line of their own, mid-sentence.
+    for (String[] written : new String[][] {c.description(), c.footer()}) {
+      for (int i = 0; i + 1 < written.length; i++) {
+        String next = written[i + 1];
+        assertTrue(written[i].length() <= Command.WIDTH || next.isEmpty()
+                || Character.isUpperCase(next.charAt(0)),
+            name + ": a line the help would break mid-paragraph: " + written[i]);
+      }
+    }
     assertNull(Main.command("no-such-command"));
   }
 }
