@@ -541,7 +541,7 @@ public final class SparkKnn implements Serializable {
    * {@link Algorithm#APPROXIMATE_FROM} points on, more for k above 10, unless the target recall is
    * 1).
    */
-  private boolean approximate(long n) {
+  boolean approximate(long n) {
     KnnOptions o = KnnOptions.defaults().withK(k).withIncludeSelf(includeSelf)
         .withTargetRecall(targetRecall);
     int size = (int) Math.min(Integer.MAX_VALUE, n);

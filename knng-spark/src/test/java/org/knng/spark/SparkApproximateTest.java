@@ -265,4 +265,23 @@ class SparkApproximateTest {
     }
     return (double) hits / ((long) got.rows() * got.k());
   }
+
+  /**
+   * Which size the job hands to the approximate job follows the core's choice for its own k: auto
+   * from 150,000 points at k = 10, from 592,233 at k = 30 ((30 / 10)^1.25 times as many), never
+   * with a target recall of 1; nndescent always, unless the target is 1.
+   */
+  @Test
+  void theSizeFromWhichAutoIsApproximateGrowsWithTheJobsK() {
+    SparkKnn ten = SparkKnn.builder().k(10).algorithm(Algorithm.AUTO).build();
+    assertFalse(ten.approximate(149_999));
+    assertTrue(ten.approximate(150_000));
+    SparkKnn thirty = SparkKnn.builder().k(30).algorithm(Algorithm.AUTO).build();
+    assertFalse(thirty.approximate(592_232));
+    assertTrue(thirty.approximate(592_233));
+    assertFalse(SparkKnn.builder().k(30).algorithm(Algorithm.AUTO).targetRecall(1).build().approximate(10_000_000));
+    assertTrue(SparkKnn.builder().k(30).algorithm(Algorithm.NNDESCENT).build().approximate(1000));
+    assertFalse(SparkKnn.builder().k(30).algorithm(Algorithm.NNDESCENT).targetRecall(1).build().approximate(1000));
+    assertFalse(SparkKnn.builder().k(30).algorithm(Algorithm.EXACT).build().approximate(10_000_000));
+  }
 }
