@@ -73,16 +73,8 @@ enum NumpyType {
       case F2: return halfToFloat(b.getShort(index));
       case F4: return b.getFloat(index);
       case F8: return (float) b.getDouble(index);
-      case B1: return b.get(index) != 0 ? 1 : 0;
-      case I1: return b.get(index);
-      case U1: return b.get(index) & 0xFF;
-      case I2: return b.getShort(index);
-      case U2: return b.getShort(index) & 0xFFFF;
-      case I4: return b.getInt(index);
-      case U4: return b.getInt(index) & 0xFFFFFFFFL;
-      case I8: return b.getLong(index);
       case U8: return unsignedToFloat(b.getLong(index));
-      default: throw new AssertionError(this);
+      default: return longAt(b, index); // the other integers: exact, then rounded once
     }
   }
 
