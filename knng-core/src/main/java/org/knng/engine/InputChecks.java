@@ -134,9 +134,11 @@ public final class InputChecks {
   /**
    * {@link #rankable(Vectors, Metric, String)} for a search: each set's rows (named {@code "base
    * row"} and {@code "query row"}), and the check that every value is too small ({@link #notTiny})
-   * on the base alone. The base's points are what is ranked: if they are all that small, so are
-   * the differences between their distances to any query; a query's own values may be as small as
-   * they like (a query of 1e-20 against points of ordinary size has distances of their size).
+   * on the base: its points are what is ranked, and if they are all that small, so are the
+   * differences between their distances to any query. For euclidean and sqeuclidean a query's own
+   * values may be as small as they like (a query of 1e-20 against points of ordinary size has
+   * distances of their size); for the inner product they may not (-q.y shrinks with the query,
+   * into float32's subnormal numbers, where the scores tie), and are checked too.
    *
    * @param base the points searched
    * @param queries the queries
@@ -145,7 +147,23 @@ public final class InputChecks {
    */
   public static void rankableSearch(Vectors base, Vectors queries, Metric metric) {
     rankable(base, metric, "base row");
-    rankableRows(queries, metric, "query row", IntUnaryOperator.identity());
+    rankableQueries(queries, metric);
+  }
+
+  /**
+   * The queries' part of {@link #rankableSearch}, for a search whose base is checked as it is read
+   * (in blocks).
+   *
+   * @param queries the queries
+   * @param metric the metric
+   * @throws UnrankableVectorsException naming the first query row (and column) at fault
+   */
+  public static void rankableQueries(Vectors queries, Metric metric) {
+    if (metric == Metric.INNER_PRODUCT) {
+      rankable(queries, metric, "query row");
+    } else {
+      rankableRows(queries, metric, "query row", IntUnaryOperator.identity());
+    }
   }
 
   /**

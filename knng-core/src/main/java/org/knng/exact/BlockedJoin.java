@@ -237,8 +237,7 @@ public final class BlockedJoin {
     Lists merged = new Lists(q, kept);
     Progress progress = new Progress(join.options(), (n + (long) blockRows - 1) / blockRows);
     Largest largest = new Largest(join.options().metric());
-    // Queries may be tiny: only the base's values are too small if they all are.
-    InputChecks.rankableRows(queries, join.options().metric(), "query row", i -> i);
+    InputChecks.rankableQueries(queries, join.options().metric());
     for (int from = 0; from < n; from += blockRows) {
       int size = Math.min(blockRows, n - from);
       Vectors block = base.rows(from, size);

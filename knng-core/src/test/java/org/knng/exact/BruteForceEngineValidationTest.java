@@ -225,5 +225,16 @@ class BruteForceEngineValidationTest {
     KnnResult blocked = BlockedJoin.search(base, queries, options, 2);
     org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 1, 0, 1, 0, 1}, blocked.ids());
     assertThrows(UnrankableVectorsException.class, () -> BlockedJoin.search(tinyBase, queries, options, 2));
+    // The inner product's scores -q.y shrink with the query: tiny queries are refused by name.
+    org.knng.engine.KnnOptions inner = options.withMetric(Metric.INNER_PRODUCT);
+    Vectors tinyQueries = Vectors.of(new float[][] {{1e-20f, 0}, {0, 3e-20f}});
+    for (org.junit.jupiter.api.function.Executable search : java.util.List.<org.junit.jupiter.api.function.Executable>of(
+        () -> BruteForceEngine.create(inner).search(base, tinyQueries),
+        () -> BlockedJoin.search(base, tinyQueries, inner, 2))) {
+      UnrankableVectorsException e = assertThrows(UnrankableVectorsException.class, search);
+      assertTrue(e.getMessage().startsWith("every value is too small for inner-product in float32: the"
+          + " largest, 3.0E-20 (query row 1, column 1)"), e.getMessage());
+      assertTrue(e.queries(), "the queries' fault");
+    }
   }
 }
