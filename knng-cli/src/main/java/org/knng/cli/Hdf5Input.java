@@ -123,6 +123,20 @@ final class Hdf5Input implements AutoCloseable, VectorSource {
    * @throws InvalidInputException if a dataset is named for a file that is not HDF5
    */
   static Vectors vectors(Path file, String dataset, String fallback, String option) throws IOException {
+    try {
+      return readWhole(file, dataset, fallback, option);
+    } catch (OutOfMemoryError e) {
+      // Text and .npz archives are read whole before a run can be planned: their shape is not
+      // known until then. What failed was the read's own buffers, unreachable now.
+      throw new InvalidInputException(file + ": does not fit in the heap while it is read whole ("
+          + (Files.size(file) >> 20) + " MB file, read before the run can be planned): give Java more"
+          + " heap (JAVA_OPTS=-Xmx... ./knng ..., and --memory if given); as a .npy (knng convert,"
+          + " with more heap) it is read in blocks");
+    }
+  }
+
+  private static Vectors readWhole(Path file, String dataset, String fallback, String option)
+      throws IOException {
     if (isNpz(file)) {
       // numpy.savez: the named array, else the only one, else the fallback's name if present.
       List<String> arrays = VectorReader.arrays(file);

@@ -1,9 +1,7 @@
 package org.knng.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import org.knng.InvalidInputException;
 import org.knng.io.VectorFile;
 import org.knng.io.VectorReader;
 import org.knng.vectors.VectorSource;
@@ -52,23 +50,7 @@ final class VectorInput implements AutoCloseable {
         throw e;
       }
     }
-    try {
-      return new VectorInput(file, null, null, Hdf5Input.vectors(file, dataset, fallback, option));
-    } catch (OutOfMemoryError e) {
-      // Text and .npz archives are read whole before the run can be planned: their shape is not
-      // known until then. What failed was the read's own buffers, unreachable now.
-      throw new InvalidInputException(file + ": does not fit in the heap while it is read whole ("
-          + (Files.size(file) >> 20) + " MB file, read whole before the run can be planned): give Java"
-          + " more heap (JAVA_OPTS=-Xmx... ./knng ..., and --memory), or make it a .npy, read in blocks"
-          + " ('knng convert " + file + " " + npyName(file) + "' with more heap)");
-    }
-  }
-
-  /** The file's name with a .npy extension instead of its own. */
-  private static Path npyName(Path file) {
-    String name = file.getFileName().toString();
-    int dot = name.lastIndexOf('.');
-    return file.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".npy");
+    return new VectorInput(file, null, null, Hdf5Input.vectors(file, dataset, fallback, option));
   }
 
   /**

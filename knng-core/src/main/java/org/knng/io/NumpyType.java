@@ -81,7 +81,8 @@ enum NumpyType {
   /**
    * Decodes {@code count} values from byte 0 of {@code b} (in its byte order) into {@code out},
    * as {@link #floatAt} does one, a loop per type (a file's millions of values are read before the
-   * JIT has compiled much: a switch per value made reading 47 million int16 values 0.2 s slower).
+   * JIT has compiled much: a switch per value made reading 47 million int16 values 0.2 s slower,
+   * and uint64 and uint32 0.15 s).
    *
    * @param b the values
    * @param count how many
@@ -128,7 +129,27 @@ enum NumpyType {
           out[at + i] = b.getInt(i * 4);
         }
         return -1;
-      default: // the rarer types, value by value
+      case U4:
+        for (int i = 0; i < count; i++) {
+          out[at + i] = b.getInt(i * 4) & 0xFFFFFFFFL;
+        }
+        return -1;
+      case I8:
+        for (int i = 0; i < count; i++) {
+          out[at + i] = b.getLong(i * 8);
+        }
+        return -1;
+      case U8:
+        for (int i = 0; i < count; i++) {
+          out[at + i] = unsignedToFloat(b.getLong(i * 8));
+        }
+        return -1;
+      case F2:
+        for (int i = 0; i < count; i++) {
+          out[at + i] = halfToFloat(b.getShort(i * 2));
+        }
+        return -1;
+      default: // booleans, value by value
         for (int i = 0; i < count; i++) {
           out[at + i] = floatAt(b, i * bytes);
         }

@@ -158,6 +158,16 @@ class GraphReaderTest {
     assertArrayEquals(new float[] {1.5f, 0x1p-24f, -2f}, GraphReader.read(zip("f2.npz", m)).weights());
   }
 
+  /** An index stored as uint64 past 2^63 is named by its value. */
+  @Test
+  void aUint64IndexPastLongRangeIsNamedByItsValue() throws IOException {
+    Map<String, byte[]> m = csr64(new long[] {0, 1}, new long[] {0}, new double[] {1});
+    m.put("indices.npy", npy("<u8", new long[] {1}, i8(-1L)));
+    Path file = zip("u8.npz", m);
+    assertMessage(assertThrows(InputFormatException.class, () -> GraphReader.read(file)), file,
+        "indices.npy[0] = 18446744073709551615 does not fit in 32 bits");
+  }
+
   /** A finite float64 weight beyond float32 is refused by its index, not read as infinity. */
   @Test
   void aWeightBeyondFloat32IsRefusedByIndex() throws IOException {
