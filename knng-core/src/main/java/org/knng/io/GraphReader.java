@@ -189,8 +189,8 @@ public final class GraphReader {
           for (int i = 0; i < count; i++) {
             out[first + i] = kind.longAt(chunk, i * kind.bytes);
             if (kind == NumpyType.U8 && chunk.getLong(i * kind.bytes) < 0) { // past 2^63
-              throw error(name + ".npy[" + (first + i) + "] = "
-                  + Long.toUnsignedString(chunk.getLong(i * kind.bytes)) + " does not fit in 32 bits");
+              throw error(name + ".npy[" + (first + i) + "] = " + kind.integerText(chunk, i * kind.bytes)
+                  + " does not fit in 32 bits");
             }
           }
         });

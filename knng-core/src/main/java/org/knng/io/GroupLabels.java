@@ -121,8 +121,8 @@ public final class GroupLabels {
         for (int i = 0; i < labels.length; i++) {
           long v = kind.longAt(data, i * bytes);
           if (v != (int) v) {
-            String label = kind == NumpyType.U8 ? Long.toUnsignedString(data.getLong(i * bytes)) : Long.toString(v);
-            throw new InputFormatException(file + ": label " + label + " at row " + i + " does not fit in 32 bits");
+            throw new InputFormatException(file + ": label " + kind.integerText(data, i * bytes)
+                + " at row " + i + " does not fit in 32 bits");
           }
           labels[i] = (int) v;
         }

@@ -146,9 +146,8 @@ public final class NeighborIds {
         long v = kind.longAt(chunk, i * bytes);
         if (v != (int) v) {
           int at = done + i;
-          String id = kind == NumpyType.U8 ? Long.toUnsignedString(chunk.getLong(i * bytes)) : Long.toString(v);
           throw new InputFormatException(file + ": row " + at / columns + ", column " + at % columns + ": id "
-              + id + " does not fit in 32 bits");
+              + kind.integerText(chunk, i * bytes) + " does not fit in 32 bits");
         }
         ids[done + i] = (int) v;
       }

@@ -25,6 +25,7 @@ class NumpyTypeTest {
     check("<u2", 2, new long[] {0xFFFF}, "65535");
     check(">i4", 4, new long[] {0x80000000L, 0x7FFFFFFF, 0x1000001}, "-2147483648", "2147483647", "16777217");
     check(">u4", 4, new long[] {0xFFFFFFFFL, 0x7FFFFFFF}, "4294967295", "2147483647");
+    check("<u8", 8, new long[] {Long.MAX_VALUE, 1L << 62}, "9223372036854775807", "4611686018427387904");
     check("<i8", 8, new long[] {Long.MIN_VALUE, Long.MAX_VALUE, (1L << 53) + 1}, "-9223372036854775808",
         "9223372036854775807", "9007199254740993");
   }
@@ -43,6 +44,7 @@ class NumpyTypeTest {
       }
       BigInteger value = new BigInteger(exact[i]);
       assertEquals(value.longValueExact(), type.longAt(b, 3), descr + " " + exact[i]);
+      assertEquals(exact[i], type.integerText(b, 3), descr);
       assertEquals(nearestFloat(value), type.floatAt(b, 3), descr + " " + exact[i]);
     }
   }
@@ -57,6 +59,7 @@ class NumpyTypeTest {
       BigInteger value = new BigInteger(exact);
       b.putLong(0, value.longValue());
       assertEquals(Long.MAX_VALUE, u8.longAt(b, 0), exact);
+      assertEquals(exact, u8.integerText(b, 0), "messages name the value itself");
       assertEquals(nearestFloat(value), u8.floatAt(b, 0), exact);
     }
   }
