@@ -35,4 +35,22 @@ class PythonRunnerTest {
         () -> PythonRunner.run("import sys; sys.stderr.write('boom here'); sys.exit(3)"));
     assertTrue(e.getMessage().contains("status 3") && e.getMessage().contains("boom here"), e.getMessage());
   }
+
+  /**
+   * The Python processes of one test run share a numba cache of their own, a fresh temporary
+   * directory, never the packages' {@code __pycache__} (whose size grows with every run).
+   */
+  @Test
+  void pythonProcessesShareAFreshNumbaCacheOfTheirOwn() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of(PythonRunner.PYTHON)), "no " + PythonRunner.PYTHON);
+    String script = "import os; print(os.environ.get('NUMBA_CACHE_DIR', ''))";
+    String first = PythonRunner.run(script).strip();
+    String second = PythonRunner.run(script).strip();
+    assertEquals(first, second, "one cache for the whole run");
+    Path cache = Path.of(first);
+    assertTrue(cache.isAbsolute() && Files.isDirectory(cache) && Files.isWritable(cache), first);
+    assertTrue(cache.startsWith(Path.of(System.getProperty("java.io.tmpdir")).toRealPath())
+        || cache.startsWith(Path.of(System.getProperty("java.io.tmpdir"))), first);
+    assertTrue(cache.getFileName().toString().startsWith("knng-numba-"), first);
+  }
 }
