@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.knng.InvalidInputException;
 import org.knng.UnrankableVectorsException;
+import org.knng.io.Decimal;
 
 /**
  * A subcommand of {@code knng} ({@code build}, {@code info}, ...) and the reading of its arguments:
@@ -359,8 +360,9 @@ abstract class Command {
   }
 
   /**
-   * A number as Java and Python write it: {@code inf}, {@code -inf} and {@code nan} (any case) too,
-   * so that the option's own check names what is wrong with them.
+   * A decimal number as Java and Python write it ({@link Decimal#is}: no hex, no
+   * {@code f} or {@code d} suffix): {@code inf}, {@code -inf} and {@code nan} (any case) too, so
+   * that the option's own check names what is wrong with them.
    *
    * @throws IllegalArgumentException "'x' is not a double"
    */
@@ -372,11 +374,10 @@ abstract class Command {
     } else if (unsigned.equals("nan")) {
       return Double.NaN;
     }
-    try {
-      return Double.parseDouble(value.trim());
-    } catch (NumberFormatException e) {
+    if (!Decimal.is(value.trim())) {
       throw new IllegalArgumentException("'" + value + "' is not a double");
     }
+    return Double.parseDouble(value.trim());
   }
 
   /** @throws IllegalArgumentException if the text is empty or no path on this system */

@@ -115,6 +115,10 @@ class CommandTest {
         error("x", "--name", "n", "--k", "five"));
     assertEquals("Invalid value for option '--ratio': 'high' is not a double",
         error("x", "--name", "n", "--ratio=high"));
+    for (String javaOnly : new String[] {"1.5f", "2d", "0x1p3", "0x10"}) { // Python refuses them too
+      assertEquals("Invalid value for option '--ratio': '" + javaOnly + "' is not a double",
+          error("x", "--name", "n", "--ratio", javaOnly));
+    }
     assertEquals("Invalid value for option '--quiet': 'yes' is not a boolean",
         error("x", "--name", "n", "--quiet=yes"));
     assertEquals("Missing required option: '--name=NAME'", error("x"));

@@ -123,7 +123,7 @@ final class DelimitedFormat implements VectorFormat {
   private static boolean isHeader(String[] cells, int n) {
     for (int c = 0; c < n; c++) {
       String cell = cells[c];
-      if (!cell.isEmpty() && !isNumber(cell) && !isNonFiniteSpelling(cell)) {
+      if (!cell.isEmpty() && !Decimal.is(cell) && !isNonFiniteSpelling(cell)) {
         return true;
       }
     }
@@ -132,7 +132,7 @@ final class DelimitedFormat implements VectorFormat {
 
   private static float parse(Path file, long line, int column, String cell) throws InputFormatException {
     float v;
-    if (isNumber(cell)) {
+    if (Decimal.is(cell)) {
       v = Float.parseFloat(cell);
     } else if (isNonFiniteSpelling(cell)) {
       v = cell.toLowerCase(Locale.ROOT).contains("nan") ? Float.NaN : cell.startsWith("-") ? Float.NEGATIVE_INFINITY
@@ -146,26 +146,6 @@ final class DelimitedFormat implements VectorFormat {
           + " (only finite values are allowed)");
     }
     return v;
-  }
-
-  /** A decimal number as {@link Float#parseFloat} reads it, without hex or type suffixes. */
-  private static boolean isNumber(String cell) {
-    if (cell.isEmpty()) {
-      return false;
-    }
-    char last = cell.charAt(cell.length() - 1);
-    if (!(Character.isDigit(last) || last == '.' || last == 'N' || last == 'y')) {
-      return false; // rejects the suffixes in "1f", "2d" and the like
-    }
-    if (cell.indexOf('x') >= 0 || cell.indexOf('X') >= 0) {
-      return false;
-    }
-    try {
-      Float.parseFloat(cell);
-      return true;
-    } catch (NumberFormatException e) {
-      return false;
-    }
   }
 
   /** Spellings of NaN and infinity from NumPy, pandas and spreadsheets that Java does not parse. */
