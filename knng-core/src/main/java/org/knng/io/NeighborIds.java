@@ -9,8 +9,10 @@ import java.util.Objects;
 
 /**
  * An {@code N x k} array of neighbour ids read from a NumPy {@code .npy} file, such as the one
- * {@code knng build --output ids.npy} writes or ann-benchmarks' {@code neighbors}: a 2-D C-order
- * array of int32 or int64 (int8, int16 and uint8 to uint64 are read too), either byte order;
+ * {@code knng build --output ids.npy} writes or ann-benchmarks' {@code neighbors}: a 2-D array of
+ * int32 or int64 (int8, int16 and uint8 to uint64 are read too), either byte order, in C or
+ * Fortran order (numpy saves a transposed array, such as an edge_index made as {@code
+ * np.array(pairs).T}, in Fortran order);
  * or from a TEXMEX {@code .ivecs} file (the ground truth of the SIFT and GIST sets: per row a
  * little-endian int32 count, then that many int32 ids; every row the same count).
  * Row {@code i} lists the neighbours of point {@code i}; {@code -1} marks a missing entry. Values
@@ -35,7 +37,7 @@ public final class NeighborIds {
    *
    * @param file a 2-D integer {@code .npy} file, or an {@code .ivecs} file
    * @return its ids
-   * @throws InputFormatException if it is not a 2-D C-order integer array, has no rows, is truncated,
+   * @throws InputFormatException if it is not a 2-D integer array, has no rows, is truncated,
    *     or holds a value outside the int32 range (naming the row and column)
    * @throws IOException {@code FILE: no such file}, {@code FILE: is a directory} or {@code FILE:
    *     cannot read (...)}
@@ -116,7 +118,8 @@ public final class NeighborIds {
           + " are int32 or int64 (e.g. <i4, <i8)");
     }
     int bytes = kind.bytes;
-    header.requireRowMajor2d(file, "neighbour ids are a 2-D array", "(points, neighbours)");
+    header.require2d(file, "neighbour ids are a 2-D array", "(points, neighbours)");
+    boolean columnMajor = header.fortranOrder;
     String shape = NpyHeader.shapeText(header.shape);
     long rows = header.shape[0];
     long columns = header.shape[1];
@@ -144,12 +147,14 @@ public final class NeighborIds {
       VectorFormat.readFully(channel, chunk);
       for (int i = 0; i < count; i++) {
         long v = kind.longAt(chunk, i * bytes);
+        int at = done + i; // in the file's order
+        int row = (int) (columnMajor ? at % rows : at / columns);
+        int column = (int) (columnMajor ? at / rows : at % columns);
         if (v != (int) v) {
-          int at = done + i;
-          throw new InputFormatException(file + ": row " + at / columns + ", column " + at % columns + ": id "
+          throw new InputFormatException(file + ": row " + row + ", column " + column + ": id "
               + kind.integerText(chunk, i * bytes) + " does not fit in 32 bits");
         }
-        ids[done + i] = (int) v;
+        ids[(int) (row * columns + column)] = (int) v;
       }
       done += count;
     }

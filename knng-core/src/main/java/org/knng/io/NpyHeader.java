@@ -178,6 +178,18 @@ final class NpyHeader {
       throw new InputFormatException(file + ": fortran_order is True: only C-order (row-major) arrays are"
           + " supported (save np.ascontiguousarray(a) instead)");
     }
+    require2d(file, kind, what);
+  }
+
+  /**
+   * Refuses an array that is not 2-D, in either order.
+   *
+   * @param file the file, for the message
+   * @param what what the two dimensions are, e.g. {@code "(rows, columns)"}
+   * @param kind what the file should hold, e.g. {@code "expected a 2-D array"}
+   * @throws InputFormatException naming the file and the shape
+   */
+  void require2d(Path file, String kind, String what) throws InputFormatException {
     if (shape.length != 2) {
       throw new InputFormatException(file + ": shape " + shapeText(shape) + " is " + shape.length
           + "-D; " + kind + " " + what);

@@ -105,8 +105,6 @@ class NeighborIdsTest {
     assertMessage(assertThrows(InputFormatException.class, () -> NeighborIds.read(floats)), floats, "<f4", "integer");
     Path flat = Files.write(dir.resolve("flat.npy"), NpyFormatTest.npy(1, "<i4", false, "(2,)", new byte[8]));
     assertMessage(assertThrows(InputFormatException.class, () -> NeighborIds.read(flat)), flat, "(2,)", "2-D");
-    Path fortran = Files.write(dir.resolve("fo.npy"), NpyFormatTest.npy(1, "<i4", true, "(2, 1)", new byte[8]));
-    assertMessage(assertThrows(InputFormatException.class, () -> NeighborIds.read(fortran)), fortran, "fortran_order");
     Path empty = Files.write(dir.resolve("e.npy"), NpyFormatTest.npy(1, "<i4", false, "(0, 5)", new byte[0]));
     assertMessage(assertThrows(InputFormatException.class, () -> NeighborIds.read(empty)), empty, "(0, 5)");
     Path shortFile = Files.write(dir.resolve("s.npy"), NpyFormatTest.npy(1, "<i4", false, "(2, 2)", new byte[12]));
@@ -117,4 +115,25 @@ class NeighborIdsTest {
         "32 bits");
     assertThrows(NoSuchFileException.class, () -> NeighborIds.read(dir.resolve("none.npy")));
   }
+  /** Fortran order: the file lists column 0 first; a bad value is named by its row and column. */
+  @Test
+  void fortranOrderIsReadByColumnAndNamedByRowAndColumn() throws Exception {
+    ByteBuffer b = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+    for (int v : new int[] {10, 11, 20, 21, 30, 31}) { // (2, 3): column 0 = 10, 11; column 1 = 20, 21
+      b.putInt(v);
+    }
+    Path f = Files.write(dir.resolve("f.npy"), NpyFormatTest.npy(1, "<i4", true, "(2, 3)", b.array()));
+    NeighborIds ids = NeighborIds.read(f);
+    assertEquals(2, ids.rows());
+    assertEquals(3, ids.columns());
+    assertArrayEquals(new int[] {10, 20, 30, 11, 21, 31}, ids.ids());
+    ByteBuffer huge = ByteBuffer.allocate(48).order(ByteOrder.LITTLE_ENDIAN);
+    for (long v : new long[] {1, 2, 3, 1L << 40, 5, 6}) {
+      huge.putLong(v);
+    }
+    Path wide = Files.write(dir.resolve("fw.npy"), NpyFormatTest.npy(1, "<i8", true, "(2, 3)", huge.array()));
+    assertMessage(assertThrows(InputFormatException.class, () -> NeighborIds.read(wide)), wide,
+        "row 1, column 1: id 1099511627776 does not fit in 32 bits");
+  }
+
 }

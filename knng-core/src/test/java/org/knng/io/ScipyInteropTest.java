@@ -151,6 +151,45 @@ class ScipyInteropTest {
     assertEquals(2, v.dimension());
   }
 
+  /**
+   * numpy saves a transposed array in Fortran order: an edge_index made as {@code
+   * np.array(pairs).T}, or N x k ids of another tool. They read as the same array in C order.
+   */
+  @Test
+  void fortranOrderIdsAndEdgeIndexReadAsTheirCOrderCopies() throws IOException {
+    PythonRunner.assumeModules("numpy");
+    Path[] files = {dir.resolve("ei-f.npy"), dir.resolve("ei-c.npy"), dir.resolve("ids-f.npy"),
+        dir.resolve("ids-c.npy")};
+    PythonRunner.run(String.join("\n",
+        "import sys, numpy as np",
+        "ei = np.array([[0, 1], [1, 2], [2, 0], [3, 1], [1, 3]], dtype=np.int64).T",
+        "assert ei.flags['F_CONTIGUOUS'] and not ei.flags['C_CONTIGUOUS']",
+        "np.save(sys.argv[1], ei)",
+        "np.save(sys.argv[2], np.ascontiguousarray(ei))",
+        "ids = np.array([[1, 2, 3], [0, 2, -1], [4, 0, 1], [2, 1, 0], [3, 2, 1]], dtype=np.int32)",
+        "np.save(sys.argv[3], np.asfortranarray(ids))",
+        "np.save(sys.argv[4], ids)",
+        "assert b'True' in open(sys.argv[1], 'rb').read(128) and b'True' in open(sys.argv[3], 'rb').read(128)"),
+        files);
+    for (org.knng.graph.Flow flow : org.knng.graph.Flow.values()) {
+      SparseGraph f = EdgeListReader.read(files[0], -1, flow);
+      SparseGraph c = EdgeListReader.read(files[1], -1, flow);
+      assertArrayEquals(c.indptr(), f.indptr(), flow.toString());
+      assertArrayEquals(c.indices(), f.indices(), flow.toString());
+      assertEquals(5, f.edgeCount());
+    }
+    // source-to-target: row 1 is the centre, whose graph row holds row 0, the neighbour.
+    SparseGraph g = EdgeListReader.read(files[0], -1, org.knng.graph.Flow.SOURCE_TO_TARGET);
+    assertEquals(true, g.hasEdge(1, 0) && g.hasEdge(2, 1) && g.hasEdge(0, 2) && g.hasEdge(1, 3)
+        && g.hasEdge(3, 1), g.toString());
+    NeighborIds f = NeighborIds.read(files[2]);
+    NeighborIds c = NeighborIds.read(files[3]);
+    assertEquals(5, f.rows());
+    assertEquals(3, f.columns());
+    assertArrayEquals(new int[] {1, 2, 3, 0, 2, -1, 4, 0, 1, 2, 1, 0, 3, 2, 1}, f.ids());
+    assertArrayEquals(c.ids(), f.ids());
+  }
+
   private static String pyList(String[] items) {
     StringBuilder s = new StringBuilder("[");
     for (String item : items) {
