@@ -147,14 +147,13 @@ public final class NeighborIds {
       VectorFormat.readFully(channel, chunk);
       for (int i = 0; i < count; i++) {
         long v = kind.longAt(chunk, i * bytes);
-        int at = done + i; // in the file's order
-        int row = (int) (columnMajor ? at % rows : at / columns);
-        int column = (int) (columnMajor ? at / rows : at % columns);
+        int at = done + i; // in the file's order; row-major in the array
+        int to = columnMajor ? (int) (at % rows * columns + at / rows) : at;
         if (v != (int) v) {
-          throw new InputFormatException(file + ": row " + row + ", column " + column + ": id "
+          throw new InputFormatException(file + ": row " + to / columns + ", column " + to % columns + ": id "
               + kind.integerText(chunk, i * bytes) + " does not fit in 32 bits");
         }
-        ids[(int) (row * columns + column)] = (int) v;
+        ids[to] = (int) v;
       }
       done += count;
     }

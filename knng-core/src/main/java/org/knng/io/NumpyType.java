@@ -184,6 +184,7 @@ enum NumpyType {
       default: return (long) floatAt(b, index); // float16 and float32
     }
   }
+
   /**
    * The integer at byte {@code index} of {@code b} as decimal text, for messages: {@link #longAt}'s
    * value, but unsigned 64-bit values above {@link Long#MAX_VALUE} as their own.
@@ -195,7 +196,6 @@ enum NumpyType {
   String integerText(ByteBuffer b, int index) {
     return this == U8 ? Long.toUnsignedString(b.getLong(index)) : Long.toString(longAt(b, index));
   }
-
 
   /**
    * @param value a float64 value
