@@ -345,7 +345,10 @@ final class BuildCommand extends Command {
               : BlockedJoin.graph(base.blocks(), run, plan.blockRows);
         } else {
           KnnEngine engine = algorithm.engine(run);
-          if (radiusOnly) {
+          if (radius != null && !radiusOnly && query == null && labels == null && !includeSelf && rows == 1) {
+            // --radius with --k on a single point: no other point to search (padded below).
+            result = new KnnResult(1, 1, 0, new int[0], new float[0], metric, false);
+          } else if (radiusOnly) {
             graph = queryPoints != null ? engine.radiusSearch(points, queryPoints, radius)
                 : engine.radiusGraph(points, radius);
           } else {

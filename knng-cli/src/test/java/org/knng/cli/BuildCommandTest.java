@@ -167,6 +167,14 @@ class BuildCommandTest {
     assertEquals(0, wideQueries.exit(), wideQueries.err());
     assertArrayEquals(new int[] {0, 1, -1, -1, -1, -1, 1, 0, 2, -1, -1, -1, 2, 1, -1, -1, -1, -1,
         3, -1, -1, -1, -1, -1}, readNpyInts(dir.resolve("wide-q.npy"), 4, 6));
+    // A single point has no other point within any radius: its row is all padding, whatever K.
+    Path one = Files.writeString(dir.resolve("one.csv"), "1,2\n");
+    for (String algorithm : new String[] {"exact", "kdtree", "auto"}) {
+      CliRun alone = knng("build", "--input", one.toString(), "--radius", "1", "--k", "3", "--algorithm",
+          algorithm, "--output", dir.resolve("one-" + algorithm + ".npy").toString(), "--quiet");
+      assertEquals(0, alone.exit(), alone.err());
+      assertArrayEquals(new int[] {-1, -1, -1}, readNpyInts(dir.resolve("one-" + algorithm + ".npy"), 1, 3));
+    }
     CliRun npy = knng("build", "--input", in.toString(), "--radius", "2", "--output",
         dir.resolve("r.npy").toString());
     assertEquals(2, npy.exit(), npy.err());
