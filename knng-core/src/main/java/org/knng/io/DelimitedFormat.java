@@ -134,6 +134,10 @@ final class DelimitedFormat implements VectorFormat {
     float v;
     if (Decimal.is(cell)) {
       v = Float.parseFloat(cell);
+      if (Float.isInfinite(v) && !cell.endsWith("Infinity")) {
+        throw new InputFormatException(file + ": line " + line + ", column " + column + ": value " + cell
+            + " is beyond the float32 range (+-3.4e38) knng computes in");
+      }
     } else if (isNonFiniteSpelling(cell)) {
       v = cell.toLowerCase(Locale.ROOT).contains("nan") ? Float.NaN : cell.startsWith("-") ? Float.NEGATIVE_INFINITY
           : Float.POSITIVE_INFINITY;

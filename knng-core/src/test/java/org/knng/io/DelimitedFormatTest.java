@@ -113,7 +113,10 @@ class DelimitedFormatTest {
         "line 2, column 1: value is -Infinity");
     Path overflow = write("big.csv", "1,2\n3,1e39\n");
     assertMessage(assertThrows(InputFormatException.class, () -> VectorReader.read(overflow)), overflow,
-        "line 2, column 2: value is Infinity");
+        "line 2, column 2: value 1e39 is beyond the float32 range");
+    Path negative = write("small.csv", "1,2\n-3.5e38,4\n");
+    assertMessage(assertThrows(InputFormatException.class, () -> VectorReader.read(negative)), negative,
+        "line 2, column 1: value -3.5e38 is beyond the float32 range");
   }
 
   @Test
