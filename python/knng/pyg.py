@@ -101,5 +101,18 @@ def radius_graph(x, r, batch=None, loop=False, max_num_neighbors=32, flow="sourc
         return _edge_index(np.zeros((n, 0), dtype=np.int32), flow, x)
     result = _engine.backend().graph(points, k, "euclidean", bool(loop), "auto", _EXACT, 0,
                                      _engine.threads(num_workers, "num_workers"), groups)
-    ids = np.where(result.distances <= r, result.ids, -1)
-    return _edge_index(ids, flow, x)
+    return _edge_index(_within(points, result.ids, result.distances, r), flow, x)
+
+
+def _within(points, ids, distances, r):
+    """The ids at distance <= r, decided in double as the command line's and
+    ``knng.radius_neighbors_graph``'s radius graphs are: a float32 distance is the double one
+    rounded once, so only those within a float32 step of r are computed again, from the points."""
+    d = distances.astype(np.float64)
+    keep = (ids >= 0) & (d <= r)
+    step = 2.0 * float(np.spacing(np.float32(r)))
+    rows, cols = np.nonzero((ids >= 0) & (np.abs(d - r) <= step))
+    if rows.size:
+        diff = points[rows].astype(np.float64) - points[ids[rows, cols]].astype(np.float64)
+        keep[rows, cols] = np.sqrt((diff * diff).sum(axis=1)) <= r
+    return np.where(keep, ids, -1)

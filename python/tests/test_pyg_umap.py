@@ -61,6 +61,23 @@ def test_radius_graph_keeps_the_nearest_within_r():
     assert edge_index.shape[1] > 400
 
 
+def test_radius_graph_decides_the_radius_in_double_as_the_other_routes():
+    """float32(0.1) is a little more than 0.1: at r = 0.1 the pair (0, 0.1) is out, in double, as
+    in knng.radius_neighbors_graph and the command line; at r = 0.25, float32(0.35) - float32(0.1)
+    is in and float32(0.6) - float32(0.35) is out."""
+    x = np.array([[0.0], [0.1], [0.35], [0.6]], dtype=np.float32)
+    assert np.float64(x[1, 0]) > 0.1 and np.float32(0.1) == x[1, 0]
+    for r in (0.1, 0.25, 0.2500001, np.nextafter(0.25, 0)):
+        edge_index = np.asarray(knng.radius_graph(x, r, max_num_neighbors=3))
+        d = np.abs(x.astype(np.float64) - x[:, 0].astype(np.float64)[None, :])
+        np.fill_diagonal(d, np.inf)
+        within = d <= r
+        assert sorted(zip(edge_index[1].tolist(), edge_index[0].tolist())) == \
+            sorted(zip(*np.nonzero(within)))
+        graph = knng.radius_neighbors_graph(x, r)
+        assert sorted(zip(*graph.nonzero())) == sorted(zip(*np.nonzero(within)))
+
+
 def test_pyg_graphs_ask_for_exact_engines_whatever_the_size(monkeypatch):
     """torch_cluster's graphs are exact: knng's ask 'auto' for a target recall of 1, which keeps
     it to the exact engines (the kd-tree in 3-D, brute force above 8 dimensions) where it would
