@@ -132,18 +132,19 @@ final class DelimitedFormat implements VectorFormat {
 
   private static float parse(Path file, long line, int column, String cell) throws InputFormatException {
     float v;
-    if (Decimal.is(cell)) {
-      v = Float.parseFloat(cell);
+    try {
+      v = Decimal.parseFloat(cell);
       if (Float.isInfinite(v) && !cell.endsWith("Infinity")) {
         throw new InputFormatException(file + ": line " + line + ", column " + column + ": value " + cell
             + " is beyond the float32 range (+-3.4e38) knng computes in");
       }
-    } else if (isNonFiniteSpelling(cell)) {
-      v = cell.toLowerCase(Locale.ROOT).contains("nan") ? Float.NaN : cell.startsWith("-") ? Float.NEGATIVE_INFINITY
-          : Float.POSITIVE_INFINITY;
-    } else {
-      throw new InputFormatException(file + ": line " + line + ", column " + column + ": '" + quoted(cell)
-          + "' is not a number");
+    } catch (NumberFormatException e) {
+      if (!isNonFiniteSpelling(cell)) {
+        throw new InputFormatException(file + ": line " + line + ", column " + column + ": '" + quoted(cell)
+            + "' is not a number");
+      }
+      v = cell.toLowerCase(Locale.ROOT).contains("nan") ? Float.NaN
+          : cell.startsWith("-") ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
     }
     if (!Float.isFinite(v)) {
       throw new InputFormatException(file + ": line " + line + ", column " + column + ": value is " + v

@@ -318,10 +318,12 @@ public final class EdgeListReader {
     if (word.equals("inf") || word.equals("infinity")) {
       return negative ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
     }
-    if (!Decimal.is(t)) {
+    float v;
+    try {
+      v = Decimal.parseFloat(t);
+    } catch (NumberFormatException e) {
       throw new InputFormatException(file + ": line " + line + ": '" + text + "' is not a number");
     }
-    float v = Float.parseFloat(t);
     if (Float.isInfinite(v)) {
       throw new InputFormatException(file + ": line " + line + ": weight " + t + " is beyond the float32 range"
           + " (+-3.4e38)");
