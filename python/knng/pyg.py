@@ -110,7 +110,8 @@ def _within(points, ids, distances, r):
     rounded once, so only those within a float32 step of r are computed again, from the points."""
     d = distances.astype(np.float64)
     keep = (ids >= 0) & (d <= r)
-    step = 2.0 * float(np.spacing(np.float32(r)))
+    # No distance comes near 1e38 (the engine refuses values that large): a larger r keeps all.
+    step = 2.0 * float(np.spacing(np.float32(r))) if r < 1e38 else 0.0
     rows, cols = np.nonzero((ids >= 0) & (np.abs(d - r) <= step))
     if rows.size:
         diff = points[rows].astype(np.float64) - points[ids[rows, cols]].astype(np.float64)

@@ -78,6 +78,16 @@ def test_radius_graph_decides_the_radius_in_double_as_the_other_routes():
         assert sorted(zip(*graph.nonzero())) == sorted(zip(*np.nonzero(within)))
 
 
+def test_radius_graph_past_float32s_range_keeps_every_pair_without_a_warning():
+    import warnings
+    x = np.array([[0.0], [1e18], [-1e18]], dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        edge_index = np.asarray(knng.radius_graph(x, 1e39, max_num_neighbors=2))
+    assert sorted(zip(edge_index[1].tolist(), edge_index[0].tolist())) == \
+        [(0, 1), (0, 2), (1, 0), (1, 2), (2, 0), (2, 1)]
+
+
 def test_pyg_graphs_ask_for_exact_engines_whatever_the_size(monkeypatch):
     """torch_cluster's graphs are exact: knng's ask 'auto' for a target recall of 1, which keeps
     it to the exact engines (the kd-tree in 3-D, brute force above 8 dimensions) where it would
